@@ -1,0 +1,4 @@
+namespace Stemma.Storage.Sqlite;
+
+/// <summary>Placeholder until the SQLite store lands.</summary>
+internal static class SqliteStorePlaceholder;
