@@ -1,3 +1,16 @@
 using BenchmarkDotNet.Running;
+using Stemma.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Modes besides BenchmarkDotNet: whole-corpus runs that report their own figures.
+return args.FirstOrDefault() switch
+{
+    "extract-eval" => ExtractionEvaluation.Run(args[1..]),
+    "e2e" => EndToEndRun.Run(args[1..]),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(EndToEndRun).Assembly).Run(args);
+    return 0;
+}

@@ -1,0 +1,1 @@
+namespace Stemma.Testing;
