@@ -210,7 +210,7 @@ public sealed class SyntheticCorpus
                         index = sentences.FindIndex(s => FigureIn(s) is not null);
                     }
 
-                    if (index >= 0 && FigureIn(sentences[index]) is { } figure)
+                    if (index >= 0 && FigureIn(sentences[index]) is { } figure && !changed.Any(c => c.Item2 == figure))
                     {
                         var replacement = OtherFigure(figure);
                         sentences[index] = sentences[index].Replace(figure, replacement, StringComparison.Ordinal);
