@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Numerics;
+using Stemma.Text;
+
+namespace Stemma.Sketch;
+
+/// <summary>
+/// Word k-shingles hashed to 64 bits: a polynomial rolling combination of the word hashes (one multiply-add per word),
+/// finished with a 64-bit mixer so the bits are uniform for MinHash binning.
+/// </summary>
+public static class Shingler
+{
+    private const ulong Base = 0x9E37_79B9_7F4A_7C15;
+
+    /// <summary>An upper bound on the number of words (and so shingles) in <paramref name="text"/>.</summary>
+    public static int MaxShingles(int textLength) => (textLength / 2) + 1;
+
+    /// <summary>
+    /// Writes the shingle hashes of <paramref name="normalizedText"/> in text order (duplicates kept) into
+    /// <paramref name="destination"/> (at least <see cref="MaxShingles"/> long); returns the count. A text with fewer
+    /// than <paramref name="shingleSize"/> words (but at least one) yields one shingle of all its words.
+    /// </summary>
+    public static int Shingle(ReadOnlySpan<char> normalizedText, int shingleSize, ulong seed, Span<ulong> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shingleSize, 1);
+        var rented = ArrayPool<ulong>.Shared.Rent(MaxShingles(normalizedText.Length));
+        try
+        {
+            var words = TokenHasher.HashWords(normalizedText, rented);
+            return Combine(rented.AsSpan(0, words), shingleSize, seed, destination);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Shingles of already hashed words; see <see cref="Shingle"/>.</summary>
+    public static int Combine(ReadOnlySpan<ulong> wordHashes, int shingleSize, ulong seed, Span<ulong> destination)
+    {
+        if (wordHashes.IsEmpty)
+        {
+            return 0;
+        }
+
+        var k = Math.Min(shingleSize, wordHashes.Length);
+
+        // Base^(k-1), to remove the word leaving the window.
+        ulong outgoingWeight = 1;
+        for (var i = 1; i < k; i++)
+        {
+            outgoingWeight *= Base;
+        }
+
+        ulong rolling = 0;
+        for (var i = 0; i < k; i++)
+        {
+            rolling = (rolling * Base) + wordHashes[i];
+        }
+
+        var count = 0;
+        destination[count++] = Mix(rolling ^ seed);
+        for (var i = k; i < wordHashes.Length; i++)
+        {
+            rolling = ((rolling - (wordHashes[i - k] * outgoingWeight)) * Base) + wordHashes[i];
+            destination[count++] = Mix(rolling ^ seed);
+        }
+
+        return count;
+    }
+
+    /// <summary>A 64-bit finalizer (xor-shift-multiply) with full avalanche.</summary>
+    public static ulong Mix(ulong x)
+    {
+        x ^= x >> 33;
+        x *= 0xFF51_AFD7_ED55_8CCD;
+        x ^= x >> 33;
+        x *= 0xC4CE_B9FE_1A85_EC53;
+        x ^= x >> 33;
+        return x;
+    }
+
+    internal static int Log2(int powerOfTwo) => BitOperations.Log2((uint)powerOfTwo);
+}

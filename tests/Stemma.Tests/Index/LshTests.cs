@@ -1,0 +1,82 @@
+using Stemma.Index;
+
+namespace Stemma.Tests.Index;
+
+public class LshTests
+{
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(0.5)]
+    [InlineData(0.8)]
+    public void Optimal_banding_puts_the_s_curve_steepest_near_the_threshold(double threshold)
+    {
+        var parameters = LshParameters.Optimal(threshold, 128);
+        Assert.True(parameters.Bands * parameters.Rows <= 128);
+        Assert.True(parameters.CandidateProbability(Math.Min(1, threshold + 0.2)) > 0.9);
+        Assert.True(parameters.CandidateProbability(Math.Max(0, threshold - 0.2)) < 0.5);
+
+        // No other banding has a smaller weighted error: compare against every alternative's error on a fine grid.
+        static double Error(LshParameters p, double t)
+        {
+            double fp = 0, fn = 0;
+            const int Steps = 2000;
+            for (var i = 0; i < Steps; i++)
+            {
+                var s = (i + 0.5) / Steps;
+                var probability = p.CandidateProbability(s);
+                if (s < t)
+                {
+                    fp += probability / Steps;
+                }
+                else
+                {
+                    fn += (1 - probability) / Steps;
+                }
+            }
+
+            return fp + fn;
+        }
+
+        var chosen = Error(parameters, threshold);
+        for (var b = 1; b <= 128; b++)
+        {
+            for (var r = 1; b * r <= 128; r++)
+            {
+                Assert.True(chosen <= Error(new LshParameters(b, r), threshold) + 1e-3, $"b={b} r={r} beats {parameters}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Query_returns_each_item_sharing_a_band_once_and_only_in_the_same_band()
+    {
+        var parameters = new LshParameters(4, 2);
+        var index = new LshIndex(parameters);
+        var first = index.Add([1, 2, 3, 4]);
+        var second = index.Add([9, 9, 3, 9]);
+        var third = index.Add([4, 3, 2, 1]);
+        var results = new List<int>();
+        index.Query([1, 2, 3, 4], results);
+        Assert.Equal([first, second], results.Order());
+        results.Clear();
+        index.Query([1, 2, 3, 4], results);
+        Assert.Equal(2, results.Count);
+        results.Clear();
+        index.Query([7, 7, 7, 8], results);
+        Assert.Empty(results);
+        results.Clear();
+        index.Query([4, 0, 0, 0], results);
+        Assert.Equal([third], results);
+    }
+
+    [Fact]
+    public void Band_keys_are_equal_exactly_when_the_band_rows_are_equal()
+    {
+        var parameters = new LshParameters(3, 2);
+        var a = LshIndex.BandKeys([1, 2, 3, 4, 5, 6], parameters);
+        var b = LshIndex.BandKeys([1, 2, 0, 4, 5, 6], parameters);
+        Assert.Equal(a[0], b[0]);
+        Assert.NotEqual(a[1], b[1]);
+        Assert.Equal(a[2], b[2]);
+    }
+}

@@ -1,0 +1,76 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Stemma.Sketch;
+using Stemma.Text;
+
+namespace Stemma.Tests.Sketch;
+
+public class ShingleTests
+{
+    [Fact]
+    public void Rolling_shingles_equal_shingles_hashed_from_scratch()
+    {
+        Prop.ForAll(
+            Gen.Choose(0, 50).Select(n => n).ToArbitrary(),
+            Gen.Choose(1, 8).ToArbitrary(),
+            (words, k) =>
+            {
+                var hashes = Enumerable.Range(0, words).Select(i => Shingler.Mix((ulong)i * 7919)).ToArray();
+                var rolled = new ulong[Math.Max(1, words)];
+                var count = Shingler.Combine(hashes, k, 99, rolled);
+
+                // From scratch: every window is combined anew.
+                var window = Math.Min(k, words);
+                var expected = new List<ulong>();
+                for (var start = 0; words > 0 && start + window <= words; start++)
+                {
+                    var fresh = new ulong[1];
+                    Shingler.Combine(hashes.AsSpan(start, window), window, 99, fresh);
+                    expected.Add(fresh[0]);
+                }
+
+                return rolled.Take(count).SequenceEqual(expected);
+            }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Shingles_depend_on_word_order_and_normalization_hides_case_and_quotes()
+    {
+        var sketcher = new Sketcher();
+        var a = sketcher.Sketch("The mayor said \u201Cthe bridge will reopen on Monday\u201D after repairs.");
+        var b = sketcher.Sketch("the MAYOR said \"the bridge   will reopen on monday\" after repairs.");
+        var shuffled = sketcher.Sketch("repairs after Monday on reopen will bridge the said mayor the");
+        Assert.Equal(a.ContentHash, b.ContentHash);
+        Assert.Equal(1.0, a.Shingles.Compare(b.Shingles).Jaccard);
+        Assert.Equal(0.0, a.Shingles.Compare(shuffled.Shingles).Jaccard);
+        Assert.Equal(11, a.WordCount);
+    }
+
+    [Fact]
+    public void Jaccard_and_containment_are_exact_on_sets_with_known_overlap()
+    {
+        ulong[] Range(int from, int to) => [.. Enumerable.Range(from, to - from).Select(i => Shingler.Mix((ulong)i))];
+        var big = ShingleSet.From(Range(0, 1000));
+        var excerpt = ShingleSet.From(Range(200, 600));
+        var overlapping = ShingleSet.From(Range(500, 1500));
+        var (jaccard, containment, shared) = big.Compare(excerpt);
+        Assert.Equal(400, shared);
+        Assert.Equal(0.4, jaccard, 6);
+        Assert.Equal(1.0, containment, 6);
+        (jaccard, containment, _) = big.Compare(overlapping);
+        Assert.Equal(500.0 / 1500, jaccard, 6);
+        Assert.Equal(0.5, containment, 6);
+        Assert.Equal((0.0, 0.0, 0), big.Compare(ShingleSet.Empty));
+    }
+
+    [Fact]
+    public void Short_texts_yield_one_shingle_and_empty_texts_none()
+    {
+        var sketcher = new Sketcher(new SketchOptions { ShingleSize = 5 });
+        Assert.Equal(1, sketcher.Sketch("just three words").Shingles.Count);
+        var empty = sketcher.Sketch(" ... ");
+        Assert.True(empty.IsEmpty);
+        Assert.Equal(0, empty.Shingles.Count);
+        Assert.Equal(0, WordTokenizer.Count(" ... "));
+    }
+}
