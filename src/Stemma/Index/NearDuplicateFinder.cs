@@ -85,21 +85,24 @@ public static class NearDuplicateFinder
         }
 
         var verified = new ConcurrentBag<CandidatePair>();
-        Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(0, candidates.Count, 4096),
-            new ParallelOptions { CancellationToken = cancellationToken },
-            range =>
-            {
-                for (var c = range.Item1; c < range.Item2; c++)
+        if (candidates.Count > 0)
+        {
+                Parallel.ForEach(
+                System.Collections.Concurrent.Partitioner.Create(0, candidates.Count, 4096),
+                new ParallelOptions { CancellationToken = cancellationToken },
+                range =>
                 {
-                    var (a, b) = candidates[c];
-                    var (jaccard, containment, shared) = sketches[a].Shingles.Compare(sketches[b].Shingles);
-                    if (options.Accepts(jaccard, containment, shared))
+                    for (var c = range.Item1; c < range.Item2; c++)
                     {
-                        verified.Add(new CandidatePair(a, b, jaccard, containment));
+                        var (a, b) = candidates[c];
+                        var (jaccard, containment, shared) = sketches[a].Shingles.Compare(sketches[b].Shingles);
+                        if (options.Accepts(jaccard, containment, shared))
+                        {
+                            verified.Add(new CandidatePair(a, b, jaccard, containment));
+                        }
                     }
-                }
-            });
+                });
+        }
 
         pairs.AddRange(verified);
         pairs.Sort(static (x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
