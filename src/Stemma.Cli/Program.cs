@@ -1,1 +1,3 @@
-return 0;
+using Stemma.Cli;
+
+return await StemmaApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,38 @@
+using Stemma.Ingest;
+
+namespace Stemma.Cli;
+
+/// <summary>Reads PATH arguments into articles, reporting every rejected input on stderr and carrying on.</summary>
+internal static class InputCollector
+{
+    public sealed record Collected(List<Article> Articles, int Rejected);
+
+    public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken)
+    {
+        var articles = new List<Article>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rejected = 0;
+        foreach (var outcome in ArticleReader.Read(paths))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (outcome.Article is not { } article)
+            {
+                context.ReportError(outcome.ToString());
+                rejected++;
+                continue;
+            }
+
+            if (!seen.Add(article.Id))
+            {
+                context.ReportError($"{outcome.Source}: duplicate id '{article.Id}' (already read from another input); skipped");
+                rejected++;
+                continue;
+            }
+
+            articles.Add(article);
+        }
+
+        context.Log($"read {articles.Count} articles, {rejected} rejected");
+        return new Collected(articles, rejected);
+    }
+}

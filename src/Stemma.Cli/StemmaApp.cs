@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Stemma.Cli.Commands;
+
+namespace Stemma.Cli;
+
+/// <summary>The `stemma` command line: builds the commands, maps failures to exit codes and one-line errors.</summary>
+public static class StemmaApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(output, error);
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress and show full error details", Recursive = true };
+        var root = new RootCommand("Stemma: how news travels — copies, excerpts, edits and who copied whom")
+        {
+            verbose,
+        };
+        root.Subcommands.Add(AnalyzeCommand.Create(context));
+
+        var parse = root.Parse(args);
+        context.Verbose = parse.GetValue(verbose);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                context.ReportError(parseError.Message);
+            }
+
+            error.WriteLine("Try 'stemma --help'.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (UsageException ex)
+        {
+            context.ReportError(ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            context.ReportError("cancelled");
+            return ExitCodes.InputsRejected;
+        }
+        catch (Exception ex) when (!context.Verbose)
+        {
+            // One clear line; --verbose lets the exception through with its stack trace.
+            context.ReportError(ex.Message);
+            return ExitCodes.InputsRejected;
+        }
+    }
+}

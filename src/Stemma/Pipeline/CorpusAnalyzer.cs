@@ -1,0 +1,62 @@
+using Stemma.Index;
+using Stemma.Sketch;
+using Stemma.Stories;
+
+namespace Stemma.Pipeline;
+
+/// <summary>Settings of a whole-corpus analysis.</summary>
+public sealed record AnalyzeOptions
+{
+    public SketchOptions Sketch { get; init; } = SketchOptions.Default;
+
+    public NearDuplicateOptions NearDuplicates { get; init; } = NearDuplicateOptions.Default;
+}
+
+/// <summary>Where one document ended up.</summary>
+/// <param name="Family">Copy family id (the smallest member id).</param>
+/// <param name="Story">Story id: families joined by rewrites and same-event reports.</param>
+/// <param name="Parent">The document this one most likely copied from, or null for an original.</param>
+/// <param name="Relation">How it relates to <paramref name="Parent"/>.</param>
+/// <param name="Origin">The outside source it credits, if any.</param>
+public sealed record DocumentResult(string Id, string Family, string Story, string? Parent = null, string? Relation = null, string? Origin = null);
+
+/// <summary>The result of analysing a corpus in memory.</summary>
+public sealed record CorpusAnalysis(
+    IReadOnlyList<Article> Articles,
+    IReadOnlyList<DocumentSketch> Sketches,
+    IReadOnlyList<CandidatePair> NearDuplicates,
+    IReadOnlyList<DocumentResult> Documents);
+
+/// <summary>
+/// The in-memory pipeline over a set of articles: normalize and sketch (in parallel), find near duplicates with
+/// LSH, group copy families.
+/// </summary>
+public static class CorpusAnalyzer
+{
+    public static CorpusAnalysis Analyze(IReadOnlyList<Article> articles, AnalyzeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        options ??= new AnalyzeOptions();
+        var sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
+        var pairs = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        var ids = articles.Select(a => a.Id).ToList();
+        var families = CopyFamilies.Assign(ids, pairs);
+        var documents = new DocumentResult[articles.Count];
+        for (var i = 0; i < documents.Length; i++)
+        {
+            documents[i] = new DocumentResult(ids[i], families[i], families[i], Origin: articles[i].Attribution);
+        }
+
+        return new CorpusAnalysis(articles, sketches, pairs, documents);
+    }
+
+    /// <summary>Sketches every body on all cores; the result is in input order.</summary>
+    public static DocumentSketch[] SketchAll(IReadOnlyList<Article> articles, Sketcher sketcher, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        ArgumentNullException.ThrowIfNull(sketcher);
+        var sketches = new DocumentSketch[articles.Count];
+        Parallel.For(0, articles.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => sketches[i] = sketcher.Sketch(articles[i].Body));
+        return sketches;
+    }
+}
