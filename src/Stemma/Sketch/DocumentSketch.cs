@@ -33,8 +33,15 @@ public sealed class Sketcher
     public DocumentSketch Sketch(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var normalized = TextNormalizer.Normalize(body);
-        return SketchNormalized(normalized);
+        var normalized = TextNormalizer.NormalizeToPooled(body, out var length);
+        try
+        {
+            return SketchNormalized(normalized.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(normalized);
+        }
     }
 
     /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/>.</summary>
