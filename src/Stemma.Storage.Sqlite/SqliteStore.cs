@@ -1,4 +1,973 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
 namespace Stemma.Storage.Sqlite;
 
-/// <summary>Placeholder until the SQLite store lands.</summary>
-internal static class SqliteStorePlaceholder;
+/// <summary>
+/// The embedded <see cref="IStore"/>: one SQLite file in WAL mode (default <c>./stemma.db</c>).
+/// Concurrency: readers each take a pooled connection of their own (WAL lets them read while a write is in progress);
+/// writes are serialized on one writer connection inside this process, and across processes SQLite's lock plus a
+/// busy timeout make a second writer wait instead of failing. Every batch is one transaction.
+/// </summary>
+public sealed class SqliteStore : IStore
+{
+    public const string DefaultPath = "stemma.db";
+
+    /// <summary>More bands than this are looked up / inserted in several statements (keeps statements small and cacheable).</summary>
+    private const int BandsPerStatement = 64;
+
+    private const int MaxIdleReaders = 8;
+
+    private static readonly ConcurrentDictionary<(int FirstBand, int Count), string> BucketInsertSql = new();
+    private static readonly ConcurrentDictionary<(int FirstBand, int Count), string> BucketQuerySql = new();
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConcurrentBag<SqliteSession> _idleReaders = [];
+    private SqliteSession? _writer;
+    private volatile bool _initialized;
+    private volatile bool _disposed;
+
+    /// <summary>Opens (lazily) the store at <see cref="DefaultPath"/> in the current directory.</summary>
+    public SqliteStore()
+        : this(DefaultPath)
+    {
+    }
+
+    /// <param name="pathOrConnectionString">
+    /// A file path, or a Microsoft.Data.Sqlite connection string (recognized by containing '=').
+    /// </param>
+    public SqliteStore(string pathOrConnectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
+        var builder = pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(pathOrConnectionString)
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString };
+
+        // The store pools its own connections (with their prepared commands); the provider's pool would only
+        // keep files open after dispose.
+        builder.Pooling = false;
+        if (builder.Mode == SqliteOpenMode.ReadOnly)
+        {
+            throw new ArgumentException("A read-only SQLite store is not supported.", nameof(pathOrConnectionString));
+        }
+
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+    }
+
+    /// <summary>The database file this store uses.</summary>
+    public string DataSource { get; }
+
+    /// <summary>The schema version this build writes (stored in <c>PRAGMA user_version</c>).</summary>
+    public static int SchemaVersion => SqliteSchema.CurrentVersion;
+
+    /// <summary>Opens the store at <paramref name="pathOrConnectionString"/> and creates or migrates its schema.</summary>
+    /// <exception cref="StoreException">The file cannot be used as a Stemma database.</exception>
+    public static async Task<SqliteStore> OpenAsync(string pathOrConnectionString = DefaultPath, CancellationToken cancellationToken = default)
+    {
+        var store = new SqliteStore(pathOrConnectionString);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            try
+            {
+                _writer ??= SqliteSession.Open(_connectionString);
+                Migrate(_writer);
+            }
+            catch (SqliteException exception)
+            {
+                _writer?.Dispose();
+                _writer = null;
+                throw new StoreException($"Cannot use '{DataSource}' as a Stemma database: {exception.Message}", exception);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<AddOutcome>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return await WriteAsync(
+            (session, transaction) =>
+            {
+                var outcomes = new List<AddOutcome>(documents.Count);
+                var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
+                foreach (var document in documents)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    outcomes.Add(AddOne(session, transaction, document, ingestedAt));
+                }
+
+                return outcomes;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
+        id is null ? null : (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ReadAsync<IReadOnlyList<StoredDocument>>(
+            session =>
+            {
+                var found = new List<StoredDocument>(ids.Count);
+                foreach (var id in ids)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (id is null)
+                    {
+                        continue;
+                    }
+
+                    var command = session.Command(SelectDocumentSql + " WHERE d.id = $id").With("$id", id);
+                    using var reader = command.ExecuteReader();
+                    if (reader.Read())
+                    {
+                        found.Add(ReadDocument(session, reader));
+                    }
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<string>>(
+            session => ReadStrings(session.Command("SELECT id FROM documents WHERE content_hash = $hash ORDER BY seq")
+                .With("$hash", SqliteEncoding.ToStored(contentHash))),
+            cancellationToken);
+
+    public Task<IReadOnlyList<string>> FindBandCandidatesAsync(IReadOnlyList<ulong> bandKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bandKeys);
+        return ReadAsync<IReadOnlyList<string>>(
+            session =>
+            {
+                if (bandKeys.Count <= BandsPerStatement)
+                {
+                    return [.. QueryBuckets(session, bandKeys, 0, bandKeys.Count).Select(candidate => candidate.Id)];
+                }
+
+                // Many bands: several statements, merged back into insertion order without repeats.
+                var merged = new SortedDictionary<long, string>();
+                for (var first = 0; first < bandKeys.Count; first += BandsPerStatement)
+                {
+                    foreach (var (sequence, id) in QueryBuckets(session, bandKeys, first, Math.Min(BandsPerStatement, bandKeys.Count - first)))
+                    {
+                        merged[sequence] = id;
+                    }
+                }
+
+                return [.. merged.Values];
+            },
+            cancellationToken);
+    }
+
+    public Task<long> CountDocumentsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(session => (long)session.Command("SELECT COUNT(*) FROM documents").ExecuteScalar()!, cancellationToken);
+
+    public async IAsyncEnumerable<StoredDocument> ListDocumentsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var session = RentReader();
+        try
+        {
+            // Two cursors walked side by side (both ordered by document) instead of one annotation query per document.
+            using var documents = session.Command(SelectDocumentSql + " ORDER BY d.seq").ExecuteReader();
+            using var annotations = session.Command("SELECT doc, position, kind, text FROM annotations ORDER BY doc, ordinal").ExecuteReader();
+            var hasAnnotation = annotations.Read();
+            while (documents.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var sequence = documents.GetInt64(0);
+                while (hasAnnotation && annotations.GetInt64(0) < sequence)
+                {
+                    hasAnnotation = annotations.Read();
+                }
+
+                var found = new List<Annotation>();
+                while (hasAnnotation && annotations.GetInt64(0) == sequence)
+                {
+                    found.Add(ReadAnnotation(annotations, 1));
+                    hasAnnotation = annotations.Read();
+                }
+
+                yield return ReadDocumentFields(documents, found);
+            }
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
+    }
+
+    public Task<int> DeleteDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return WriteAsync(
+            (session, transaction) =>
+            {
+                var removed = 0;
+                foreach (var id in ids)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (id is not null && FindExisting(session, transaction, id) is { } existing)
+                    {
+                        DeleteBuckets(session, transaction, existing.Sequence, existing.BandKeys);
+                        session.Command("DELETE FROM documents WHERE seq = $seq", transaction).With("$seq", existing.Sequence).ExecuteNonQuery();
+                        removed++;
+                    }
+                }
+
+                return removed;
+            },
+            cancellationToken);
+    }
+
+    public Task ClearAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (session, transaction) =>
+            {
+                // Children first: cheaper than letting every document delete cascade.
+                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "lsh_buckets", "documents" })
+                {
+                    session.Command($"DELETE FROM {table}", transaction).ExecuteNonQuery();
+                }
+
+                return 0;
+            },
+            cancellationToken);
+
+    public Task<int> AddPairsAsync(IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return WriteAsync(
+            (session, transaction) =>
+            {
+                var stored = 0;
+                var command = session.Command(
+                    """
+                    INSERT INTO pairs (a, b, jaccard, containment, relation, similarity)
+                    SELECT x.seq, y.seq, $jaccard, $containment, $relation, $similarity
+                    FROM documents x, documents y WHERE x.id = $a AND y.id = $b
+                    ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
+                        relation = excluded.relation, similarity = excluded.similarity
+                    """,
+                    transaction);
+                foreach (var pair in pairs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B)
+                    {
+                        continue;
+                    }
+
+                    var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
+                    stored += command
+                        .With("$a", canonical.A)
+                        .With("$b", canonical.B)
+                        .With("$jaccard", canonical.Jaccard)
+                        .With("$containment", canonical.Containment)
+                        .With("$relation", canonical.Relation)
+                        .With("$similarity", canonical.Similarity)
+                        .ExecuteNonQuery();
+                }
+
+                return stored;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<PairScore>>(
+            session => ReadPairs(session.Command(
+                $"""
+                {SelectPairSql}
+                WHERE p.a = (SELECT seq FROM documents WHERE id = $id)
+                UNION ALL
+                {SelectPairSql}
+                WHERE p.b = (SELECT seq FROM documents WHERE id = $id)
+                {PairOrderSql}
+                """).With("$id", documentId)),
+            cancellationToken);
+
+    public Task<IReadOnlyList<PairScore>> GetPairsAmongAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        return ReadAsync<IReadOnlyList<PairScore>>(
+            session => ReadPairs(session.Command(
+                $"""
+                WITH members (seq) AS (SELECT seq FROM documents WHERE id IN (SELECT value FROM json_each($ids)))
+                {SelectPairSql}
+                WHERE p.a IN members AND p.b IN members
+                {PairOrderSql}
+                """).With("$ids", ToJsonArray(documentIds))),
+            cancellationToken);
+    }
+
+    public Task<long> CountPairsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(session => (long)session.Command("SELECT COUNT(*) FROM pairs").ExecuteScalar()!, cancellationToken);
+
+    public Task<int> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        return WriteAsync(
+            (session, transaction) =>
+            {
+                var stored = 0;
+                var command = session.Command(
+                    """
+                    INSERT INTO groups (doc, family_id, story_id)
+                    SELECT seq, $family, $story FROM documents WHERE id = $id
+                    ON CONFLICT (doc) DO UPDATE SET family_id = excluded.family_id, story_id = excluded.story_id
+                    """,
+                    transaction);
+                foreach (var assignment in assignments)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (assignment?.DocumentId is null || assignment.FamilyId is null || assignment.StoryId is null)
+                    {
+                        continue;
+                    }
+
+                    stored += command.With("$id", assignment.DocumentId).With("$family", assignment.FamilyId).With("$story", assignment.StoryId).ExecuteNonQuery();
+                }
+
+                return stored;
+            },
+            cancellationToken);
+    }
+
+    public Task<GroupAssignment?> GetGroupAsync(string documentId, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            session =>
+            {
+                using var reader = session.Command(
+                    "SELECT g.family_id, g.story_id FROM groups g JOIN documents d ON d.seq = g.doc WHERE d.id = $id").With("$id", documentId).ExecuteReader();
+                return reader.Read() ? new GroupAssignment(documentId, reader.GetString(0), reader.GetString(1)) : null;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<FamilySummary>> ListFamiliesAsync(int minSize = 1, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<FamilySummary>>(
+            session =>
+            {
+                using var reader = session.Command(
+                    """
+                    WITH ranked AS (
+                        SELECT g.family_id, g.story_id, d.id, d.title,
+                            ROW_NUMBER() OVER (PARTITION BY g.family_id ORDER BY d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq) AS rank,
+                            COUNT(*) OVER (PARTITION BY g.family_id) AS size
+                        FROM groups g JOIN documents d ON d.seq = g.doc)
+                    SELECT family_id, story_id, size, id, title FROM ranked
+                    WHERE rank = 1 AND size >= $min_size
+                    ORDER BY size DESC, family_id
+                    """).With("$min_size", minSize).ExecuteReader();
+                var families = new List<FamilySummary>();
+                while (reader.Read())
+                {
+                    families.Add(new FamilySummary(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), NullableString(reader, 4)));
+                }
+
+                return families;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetFamilyMembersAsync(string familyId, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<string>>(
+            session => ReadStrings(session.Command(
+                "SELECT d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.family_id = $family ORDER BY d.seq").With("$family", familyId)),
+            cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<string>>(
+            session => ReadStrings(session.Command(
+                "SELECT d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = $story ORDER BY d.seq").With("$story", storyId)),
+            cancellationToken);
+
+    public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var words = StoreRules.SearchWords(query.Search);
+        var site = StoreRules.FoldSite(query.Site);
+        var sql = StoriesSql(words.Count, site is not null, query.Sort);
+        return ReadAsync(
+            session =>
+            {
+                var command = session.Command(sql).With("$min_size", query.MinSize).With("$site", site);
+                for (var i = 0; i < words.Count; i++)
+                {
+                    command.With("$w" + i.ToString(CultureInfo.InvariantCulture), words[i]);
+                }
+
+                var (stories, total) = ReadStories(command.With("$offset", Math.Max(0, query.Offset)).With("$limit", query.Limit > 0 ? query.Limit : -1));
+                if (stories.Count == 0 && query.Offset > 0)
+                {
+                    // Paged past the end: the window count came back with no rows; ask for the first row only.
+                    (_, total) = ReadStories(command.With("$offset", 0).With("$limit", 1));
+                }
+
+                return new StoryPage(stories, total);
+            },
+            cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
+        // Wait for a write in progress to finish rather than pull its connection away.
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _writer?.Dispose();
+            _writer = null;
+            while (_idleReaders.TryTake(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private const string SelectDocumentSql =
+        """
+        SELECT d.seq, d.id, d.source_path, d.title, d.body, d.content_hash, d.date_utc_ticks, d.date_offset_minutes,
+            d.site, d.url, d.author, d.language, d.attribution, d.format, d.ingested_at_ticks, s.signature, s.band_keys
+        FROM documents d JOIN signatures s ON s.doc = d.seq
+        """;
+
+    private const string SelectPairSql =
+        """
+        SELECT da.id, db.id, p.jaccard, p.containment, p.relation, p.similarity, coalesce(p.similarity, p.jaccard) AS ranking
+        FROM pairs p JOIN documents da ON da.seq = p.a JOIN documents db ON db.seq = p.b
+        """;
+
+    // Column positions, since a compound (UNION) select can only be ordered by its result columns.
+    private const string PairOrderSql = "ORDER BY 7 DESC, 3 DESC, 1, 2";
+
+    private static string StoriesSql(int searchWords, bool filterSite, StorySort sort)
+    {
+        var filters = new StringBuilder();
+        if (searchWords > 0)
+        {
+            filters.Append(" AND EXISTS (SELECT 1 FROM members m WHERE m.story_id = s.story_id");
+            for (var i = 0; i < searchWords; i++)
+            {
+                filters.Append(CultureInfo.InvariantCulture, $" AND instr(m.title_folded, $w{i}) > 0");
+            }
+
+            filters.Append(')');
+        }
+
+        if (filterSite)
+        {
+            filters.Append(" AND EXISTS (SELECT 1 FROM members m WHERE m.story_id = s.story_id AND lower(m.site) = $site)");
+        }
+
+        var order = sort switch
+        {
+            StorySort.Newest => "s.earliest IS NULL, s.earliest DESC, s.story_id",
+            StorySort.Oldest => "s.earliest IS NULL, s.earliest, s.story_id",
+            _ => "s.size DESC, s.story_id",
+        };
+
+        return $"""
+            WITH members AS (
+                SELECT g.story_id, g.family_id, d.seq, d.id, d.title, d.title_folded, d.site, d.date_utc_ticks AS ticks
+                FROM groups g JOIN documents d ON d.seq = g.doc),
+            stories AS (
+                SELECT story_id, COUNT(*) AS size, COUNT(DISTINCT family_id) AS families, MIN(ticks) AS earliest,
+                    MAX(ticks) AS latest, COUNT(DISTINCT lower(site)) AS sites
+                FROM members GROUP BY story_id HAVING COUNT(*) >= $min_size),
+            firsts AS (
+                SELECT story_id, id, title, ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY ticks IS NULL, ticks, seq) AS rank
+                FROM members)
+            SELECT s.story_id, s.size, s.families, f.id, f.title, s.earliest, s.latest, s.sites, COUNT(*) OVER () AS total
+            FROM stories s JOIN firsts f ON f.story_id = s.story_id AND f.rank = 1
+            WHERE 1 = 1{filters}
+            ORDER BY {order}
+            LIMIT $limit OFFSET $offset
+            """;
+    }
+
+    private static (List<StorySummary> Stories, int Total) ReadStories(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var stories = new List<StorySummary>();
+        var total = 0;
+        while (reader.Read())
+        {
+            stories.Add(new StorySummary(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                NullableString(reader, 4),
+                reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
+                reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
+                reader.GetInt32(7)));
+            total = reader.GetInt32(8);
+        }
+
+        return (stories, total);
+    }
+
+    private AddOutcome AddOne(SqliteSession session, SqliteTransaction transaction, StoredDocument document, long ingestedAt)
+    {
+        var error = StoreRules.Validate(document);
+        if (error is not null)
+        {
+            return new AddOutcome(document?.Article?.Id ?? string.Empty, AddStatus.Rejected, error);
+        }
+
+        var article = document.Article;
+
+        // A savepoint per document: if one fails half-written, only its own rows are undone and the batch goes on.
+        session.Command("SAVEPOINT document", transaction).ExecuteNonQuery();
+        try
+        {
+            AddStatus status;
+            long sequence;
+            if (FindExisting(session, transaction, article.Id) is { } existing)
+            {
+                if (existing.ContentHash == document.ContentHash)
+                {
+                    session.Command("RELEASE document", transaction).ExecuteNonQuery();
+                    return new AddOutcome(article.Id, AddStatus.Unchanged);
+                }
+
+                sequence = existing.Sequence;
+                status = AddStatus.Updated;
+                DeleteBuckets(session, transaction, sequence, existing.BandKeys);
+                session.Command("DELETE FROM annotations WHERE doc = $seq", transaction).With("$seq", sequence).ExecuteNonQuery();
+                session.Command("DELETE FROM pairs WHERE a = $seq OR b = $seq", transaction).With("$seq", sequence).ExecuteNonQuery();
+                BindDocument(session.Command(
+                    """
+                    UPDATE documents SET source_path = $source_path, title = $title, title_folded = $title_folded, body = $body,
+                        content_hash = $content_hash, date_utc_ticks = $date_utc_ticks, date_offset_minutes = $date_offset_minutes,
+                        site = $site, url = $url, author = $author, language = $language, attribution = $attribution, format = $format
+                    WHERE seq = $seq
+                    """,
+                    transaction), document).With("$seq", sequence).ExecuteNonQuery();
+                session.Command("UPDATE signatures SET signature = $signature, band_keys = $band_keys WHERE doc = $seq", transaction)
+                    .With("$signature", SqliteEncoding.ToBlob(document.Signature))
+                    .With("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .With("$seq", sequence)
+                    .ExecuteNonQuery();
+            }
+            else
+            {
+                status = AddStatus.Added;
+                sequence = (long)BindDocument(session.Command(
+                    """
+                    INSERT INTO documents (id, source_path, title, title_folded, body, content_hash, date_utc_ticks, date_offset_minutes,
+                        site, url, author, language, attribution, format, ingested_at_ticks)
+                    VALUES ($id, $source_path, $title, $title_folded, $body, $content_hash, $date_utc_ticks, $date_offset_minutes,
+                        $site, $url, $author, $language, $attribution, $format, $ingested_at_ticks)
+                    RETURNING seq
+                    """,
+                    transaction), document).With("$id", article.Id).With("$ingested_at_ticks", ingestedAt).ExecuteScalar()!;
+                session.Command("INSERT INTO signatures (doc, signature, band_keys) VALUES ($seq, $signature, $band_keys)", transaction)
+                    .With("$seq", sequence)
+                    .With("$signature", SqliteEncoding.ToBlob(document.Signature))
+                    .With("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .ExecuteNonQuery();
+            }
+
+            InsertAnnotations(session, transaction, sequence, article.Annotations);
+            InsertBuckets(session, transaction, sequence, document.BandKeys);
+            session.Command("RELEASE document", transaction).ExecuteNonQuery();
+            return new AddOutcome(article.Id, status);
+        }
+        catch (SqliteException exception)
+        {
+            session.Command("ROLLBACK TO document", transaction).ExecuteNonQuery();
+            session.Command("RELEASE document", transaction).ExecuteNonQuery();
+            return new AddOutcome(article.Id, AddStatus.Rejected, exception.Message);
+        }
+    }
+
+    private static SqliteCommand BindDocument(SqliteCommand command, StoredDocument document)
+    {
+        var article = document.Article;
+        return command
+            .With("$source_path", article.SourcePath)
+            .With("$title", article.Title)
+            .With("$title_folded", StoreRules.FoldForSearch(article.Title))
+            .With("$body", article.Body)
+            .With("$content_hash", SqliteEncoding.ToStored(document.ContentHash))
+            .With("$date_utc_ticks", article.Date?.UtcTicks)
+            .With("$date_offset_minutes", article.Date is { } date ? (long)date.Offset.TotalMinutes : null)
+            .With("$site", article.Site)
+            .With("$url", article.Url)
+            .With("$author", article.Author)
+            .With("$language", article.Language)
+            .With("$attribution", article.Attribution)
+            .With("$format", article.Format);
+    }
+
+    private static void InsertAnnotations(SqliteSession session, SqliteTransaction transaction, long sequence, IReadOnlyList<Annotation> annotations)
+    {
+        if (annotations.Count == 0)
+        {
+            return;
+        }
+
+        var command = session.Command("INSERT INTO annotations (doc, ordinal, position, kind, text) VALUES ($seq, $ordinal, $position, $kind, $text)", transaction);
+        for (var ordinal = 0; ordinal < annotations.Count; ordinal++)
+        {
+            var annotation = annotations[ordinal];
+            command.With("$seq", sequence).With("$ordinal", ordinal).With("$position", annotation.Position)
+                .With("$kind", annotation.Kind.ToKebabCase()).With("$text", annotation.Text).ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Inserts a document's bucket rows, many bands per statement (one statement per row was the bottleneck).</summary>
+    private static void InsertBuckets(SqliteSession session, SqliteTransaction transaction, long sequence, ulong[] bandKeys)
+    {
+        for (var first = 0; first < bandKeys.Length; first += BandsPerStatement)
+        {
+            var count = Math.Min(BandsPerStatement, bandKeys.Length - first);
+            var command = session.Command(BucketInsertSql.GetOrAdd((first, count), BuildBucketInsertSql), transaction);
+            EnsurePositionalParameters(command, count + 1);
+            command.Parameters[0].Value = sequence;
+            for (var i = 0; i < count; i++)
+            {
+                command.Parameters[i + 1].Value = SqliteEncoding.ToStored(bandKeys[first + i]);
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void DeleteBuckets(SqliteSession session, SqliteTransaction transaction, long sequence, ulong[] bandKeys)
+    {
+        var command = session.Command("DELETE FROM lsh_buckets WHERE band = $band AND key = $key AND doc = $seq", transaction);
+        for (var band = 0; band < bandKeys.Length; band++)
+        {
+            command.With("$band", band).With("$key", SqliteEncoding.ToStored(bandKeys[band])).With("$seq", sequence).ExecuteNonQuery();
+        }
+    }
+
+    private static List<(long Sequence, string Id)> QueryBuckets(SqliteSession session, IReadOnlyList<ulong> bandKeys, int first, int count)
+    {
+        var candidates = new List<(long, string)>();
+        if (count == 0)
+        {
+            return candidates;
+        }
+
+        var command = session.Command(BucketQuerySql.GetOrAdd((first, count), BuildBucketQuerySql));
+        EnsurePositionalParameters(command, count);
+        for (var i = 0; i < count; i++)
+        {
+            command.Parameters[i].Value = SqliteEncoding.ToStored(bandKeys[first + i]);
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            candidates.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return candidates;
+    }
+
+    private static string BuildBucketInsertSql((int FirstBand, int Count) shape)
+    {
+        var sql = new StringBuilder("INSERT INTO lsh_buckets (band, key, doc) VALUES ");
+        for (var i = 0; i < shape.Count; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}({shape.FirstBand + i}, $p{i + 1}, $p0)");
+        }
+
+        return sql.ToString();
+    }
+
+    private static string BuildBucketQuerySql((int FirstBand, int Count) shape)
+    {
+        // One indexed probe per band; the IN list becomes a sorted ephemeral index, so rows come out in seq order, deduplicated.
+        var probes = Enumerable.Range(0, shape.Count)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"SELECT doc FROM lsh_buckets WHERE band = {shape.FirstBand + i} AND key = $p{i}"));
+        return $"SELECT d.seq, d.id FROM documents d WHERE d.seq IN ({string.Join(" UNION ALL ", probes)}) ORDER BY d.seq";
+    }
+
+    /// <summary>Creates parameters $p0..$pN-1 once, so hot loops set values by position instead of by name.</summary>
+    private static void EnsurePositionalParameters(SqliteCommand command, int count)
+    {
+        if (command.Parameters.Count == count)
+        {
+            return;
+        }
+
+        command.Parameters.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            command.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Integer));
+        }
+    }
+
+    private static ExistingDocument? FindExisting(SqliteSession session, SqliteTransaction transaction, string id)
+    {
+        using var reader = session.Command(
+            "SELECT d.seq, d.content_hash, s.band_keys FROM documents d LEFT JOIN signatures s ON s.doc = d.seq WHERE d.id = $id",
+            transaction).With("$id", id).ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new ExistingDocument(
+            reader.GetInt64(0),
+            SqliteEncoding.FromStored(reader.GetInt64(1)),
+            reader.IsDBNull(2) ? [] : SqliteEncoding.ToUInt64Array(reader.GetFieldValue<byte[]>(2)));
+    }
+
+    private static StoredDocument ReadDocument(SqliteSession session, SqliteDataReader reader)
+    {
+        var annotations = new List<Annotation>();
+        using (var annotationReader = session.Command("SELECT position, kind, text FROM annotations WHERE doc = $seq ORDER BY ordinal")
+            .With("$seq", reader.GetInt64(0)).ExecuteReader())
+        {
+            while (annotationReader.Read())
+            {
+                annotations.Add(ReadAnnotation(annotationReader, 0));
+            }
+        }
+
+        return ReadDocumentFields(reader, annotations);
+    }
+
+    private static Annotation ReadAnnotation(SqliteDataReader reader, int firstColumn)
+    {
+        var kindName = reader.GetString(firstColumn + 1);
+        if (!AnnotationKindNames.TryParse(kindName, out var kind))
+        {
+            throw new StoreException($"Unknown annotation kind '{kindName}' in the database.");
+        }
+
+        return new Annotation(kind, reader.GetString(firstColumn + 2), reader.GetInt32(firstColumn));
+    }
+
+    private static StoredDocument ReadDocumentFields(SqliteDataReader reader, List<Annotation> annotations) => new()
+    {
+        Article = new Article
+        {
+            Id = reader.GetString(1),
+            SourcePath = NullableString(reader, 2),
+            Title = NullableString(reader, 3),
+            Body = reader.GetString(4),
+            Date = reader.IsDBNull(6) ? null : SqliteEncoding.FromStoredDate(reader.GetInt64(6), reader.GetInt64(7)),
+            Site = NullableString(reader, 8),
+            Url = NullableString(reader, 9),
+            Author = NullableString(reader, 10),
+            Language = NullableString(reader, 11),
+            Attribution = NullableString(reader, 12),
+            Format = NullableString(reader, 13),
+            Annotations = annotations,
+        },
+        ContentHash = SqliteEncoding.FromStored(reader.GetInt64(5)),
+        IngestedAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero),
+        Signature = SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(15)),
+        BandKeys = SqliteEncoding.ToUInt64Array(reader.GetFieldValue<byte[]>(16)),
+    };
+
+    private static string? NullableString(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    private static List<string> ReadStrings(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static List<PairScore> ReadPairs(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var pairs = new List<PairScore>();
+        while (reader.Read())
+        {
+            pairs.Add(new PairScore(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetDouble(2),
+                reader.GetDouble(3),
+                NullableString(reader, 4),
+                reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+        }
+
+        return pairs;
+    }
+
+    private static string ToJsonArray(IReadOnlyList<string> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                if (value is not null)
+                {
+                    writer.WriteStringValue(value);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private void Migrate(SqliteSession session)
+    {
+        var journalMode = (string?)session.Command("PRAGMA journal_mode = WAL").ExecuteScalar();
+        var version = Convert.ToInt32(session.Command("PRAGMA user_version").ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (version > SqliteSchema.CurrentVersion)
+        {
+            throw new StoreException(
+                $"'{DataSource}' has schema version {version}, newer than this Stemma understands ({SqliteSchema.CurrentVersion}); upgrade Stemma.");
+        }
+
+        for (; version < SqliteSchema.CurrentVersion; version++)
+        {
+            using var transaction = session.Connection.BeginTransaction();
+            using var step = session.Connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = SqliteSchema.Migrations[version];
+            step.ExecuteNonQuery();
+            step.CommandText = string.Create(
+                CultureInfo.InvariantCulture,
+                $"INSERT INTO schema_migrations (version, applied_at) VALUES ({version + 1}, '{DateTimeOffset.UtcNow:O}'); PRAGMA user_version = {version + 1};");
+            step.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        // In-memory and some special databases cannot use WAL; files must.
+        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase) && !IsMemory)
+        {
+            throw new StoreException($"'{DataSource}' could not be switched to WAL mode (journal mode is '{journalMode}').");
+        }
+    }
+
+    private bool IsMemory => DataSource.Length == 0 || DataSource == ":memory:"
+        || new SqliteConnectionStringBuilder(_connectionString).Mode == SqliteOpenMode.Memory;
+
+    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var session = RentReader();
+        try
+        {
+            return read(session);
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteSession, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var session = _writer ??= SqliteSession.Open(_connectionString);
+
+            // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer waits (busy timeout) instead of deadlocking.
+            using var transaction = session.Connection.BeginTransaction(deferred: false);
+            var result = write(session, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private SqliteSession RentReader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _idleReaders.TryTake(out var session) ? session : SqliteSession.Open(_connectionString);
+    }
+
+    private void ReturnReader(SqliteSession session)
+    {
+        if (_disposed || _idleReaders.Count >= MaxIdleReaders)
+        {
+            session.Dispose();
+            return;
+        }
+
+        _idleReaders.Add(session);
+
+        // Disposed while we were returning it: make sure it does not stay open.
+        if (_disposed && _idleReaders.TryTake(out var late))
+        {
+            late.Dispose();
+        }
+    }
+
+    private sealed record ExistingDocument(long Sequence, ulong ContentHash, ulong[] BandKeys);
+}

@@ -1,0 +1,59 @@
+using System.Buffers.Binary;
+
+namespace Stemma.Storage.Sqlite;
+
+/// <summary>Lossless conversions between Stemma values and what SQLite stores (signed 64-bit integers, blobs).</summary>
+internal static class SqliteEncoding
+{
+    /// <summary>SQLite integers are signed: reinterpret the bits so hashes with the top bit set survive.</summary>
+    public static long ToStored(ulong value) => unchecked((long)value);
+
+    public static ulong FromStored(long value) => unchecked((ulong)value);
+
+    public static byte[] ToBlob(uint[] values)
+    {
+        var bytes = new byte[values.Length * sizeof(uint)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * sizeof(uint)), values[i]);
+        }
+
+        return bytes;
+    }
+
+    public static byte[] ToBlob(ulong[] values)
+    {
+        var bytes = new byte[values.Length * sizeof(ulong)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), values[i]);
+        }
+
+        return bytes;
+    }
+
+    public static uint[] ToUInt32Array(byte[] blob)
+    {
+        var values = new uint[blob.Length / sizeof(uint)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(i * sizeof(uint)));
+        }
+
+        return values;
+    }
+
+    public static ulong[] ToUInt64Array(byte[] blob)
+    {
+        var values = new ulong[blob.Length / sizeof(ulong)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(i * sizeof(ulong)));
+        }
+
+        return values;
+    }
+
+    public static DateTimeOffset FromStoredDate(long utcTicks, long offsetMinutes) =>
+        new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
+}

@@ -1,0 +1,92 @@
+namespace Stemma.Storage.Sqlite;
+
+/// <summary>
+/// The schema as forward migrations: <see cref="Migrations"/>[i] takes a database from version i to i + 1.
+/// The version lives in <c>PRAGMA user_version</c> (cheap to read on every open) and each applied step is
+/// also recorded in <c>schema_migrations</c> for people inspecting a file. Never edit a released step; append one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        // 0 -> 1
+        """
+        CREATE TABLE schema_migrations (
+            version INTEGER PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        );
+
+        -- seq is the physical key: it keeps insertion order and lets the big tables refer to a document
+        -- with an 8-byte integer instead of its id text. id stays unique and is what callers see.
+        CREATE TABLE documents (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            source_path TEXT,
+            title TEXT,
+            title_folded TEXT NOT NULL,          -- lower-cased title for story search
+            body TEXT NOT NULL,
+            content_hash INTEGER NOT NULL,       -- ulong reinterpreted as signed 64-bit
+            date_utc_ticks INTEGER,              -- sortable instant
+            date_offset_minutes INTEGER,         -- the offset the date was given in
+            site TEXT,
+            url TEXT,
+            author TEXT,
+            language TEXT,
+            attribution TEXT,
+            format TEXT,
+            ingested_at_ticks INTEGER NOT NULL   -- UTC ticks
+        );
+        CREATE INDEX documents_content_hash ON documents (content_hash);
+
+        CREATE TABLE annotations (
+            doc INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,            -- order in Article.Annotations
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,                  -- kebab-case AnnotationKind
+            text TEXT NOT NULL,
+            PRIMARY KEY (doc, ordinal)
+        ) WITHOUT ROWID;
+
+        -- Little-endian blobs: a 128-value signature is one 512-byte read, not 128 rows.
+        CREATE TABLE signatures (
+            doc INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+            signature BLOB NOT NULL,             -- uint[]
+            band_keys BLOB NOT NULL              -- ulong[], index = band
+        );
+
+        -- One row per (band, key, document); the primary key is the (band, key) lookup index itself.
+        -- No foreign key on purpose: a cascade would need a second index on doc; rows are removed
+        -- explicitly using the document's band_keys blob.
+        CREATE TABLE lsh_buckets (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,                -- ulong reinterpreted as signed 64-bit
+            doc INTEGER NOT NULL,
+            PRIMARY KEY (band, key, doc)
+        ) WITHOUT ROWID;
+
+        -- One row per unordered pair: a is the document whose id sorts first (ordinal).
+        CREATE TABLE pairs (
+            a INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+            b INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+            jaccard REAL NOT NULL,
+            containment REAL NOT NULL,
+            relation TEXT,
+            similarity REAL,
+            PRIMARY KEY (a, b),
+            CHECK (a <> b)
+        ) WITHOUT ROWID;
+        CREATE INDEX pairs_b ON pairs (b);
+
+        CREATE TABLE groups (
+            doc INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+            family_id TEXT NOT NULL,
+            story_id TEXT NOT NULL
+        );
+        CREATE INDEX groups_family ON groups (family_id);
+        CREATE INDEX groups_story ON groups (story_id);
+        """,
+    ];
+
+    /// <summary>The schema version this build writes and understands.</summary>
+    public static int CurrentVersion => Migrations.Length;
+}

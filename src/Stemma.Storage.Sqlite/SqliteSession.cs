@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+
+namespace Stemma.Storage.Sqlite;
+
+/// <summary>
+/// One open connection with its prepared commands, reused across operations so hot statements are compiled once.
+/// A session is used by one operation at a time (the store hands them out); it is not thread-safe itself.
+/// </summary>
+internal sealed class SqliteSession : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    private SqliteSession(SqliteConnection connection) => Connection = connection;
+
+    public SqliteConnection Connection { get; }
+
+    public static SqliteSession Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var pragmas = connection.CreateCommand();
+
+            // busy_timeout: a reader or a second process holding the lock makes us wait, not fail.
+            // synchronous=NORMAL is durable enough in WAL mode (a power cut may lose the last commits, never corrupt).
+            pragmas.CommandText = """
+                PRAGMA busy_timeout = 10000;
+                PRAGMA foreign_keys = ON;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -32768;
+                PRAGMA mmap_size = 268435456;
+                """;
+            pragmas.ExecuteNonQuery();
+            return new SqliteSession(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The prepared command for <paramref name="sql"/>, created on first use; parameters keep their last values.</summary>
+    public SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        Connection.Dispose();
+    }
+}
+
+internal static class SqliteCommandExtensions
+{
+    /// <summary>Sets a named parameter, adding it on the command's first use.</summary>
+    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
+    {
+        var index = command.Parameters.IndexOf(name);
+        if (index < 0)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        else
+        {
+            command.Parameters[index].Value = value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+}
