@@ -16,6 +16,9 @@ public static class StemmaApp
             verbose,
         };
         root.Subcommands.Add(AnalyzeCommand.Create(context));
+        root.Subcommands.Add(StoreCommands.Ingest(context));
+        root.Subcommands.Add(StoreCommands.Stories(context));
+        root.Subcommands.Add(StoreCommands.Similar(context));
 
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);

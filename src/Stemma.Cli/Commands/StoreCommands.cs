@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stemma.Ingest;
+using Stemma.Pipeline;
+using Stemma.Storage;
+using Stemma.Storage.Sqlite;
+
+namespace Stemma.Cli.Commands;
+
+/// <summary>The commands over the embedded store: `ingest`, `stories`, `similar`.</summary>
+internal static class StoreCommands
+{
+    public static Command Ingest(CliContext context)
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Files or directories to ingest (directories are read recursively)", Arity = ArgumentArity.OneOrMore };
+        var database = CommonOptions.Database();
+        var command = new Command("ingest", "Add articles to the database, find their copies and update the families") { paths, database };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var store = await OpenAsync(parse.GetValue(database)!, cancellationToken);
+            var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
+            var ingestor = new StoreIngestor(store);
+            IngestReport report;
+            if (context.ShowProgress)
+            {
+                report = await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("ingesting", maxValue: Math.Max(1, input.Articles.Count));
+                    return await ingestor.IngestAsync(input.Articles, new Progress<int>(done => task.Value = done), cancellationToken);
+                });
+            }
+            else
+            {
+                report = await ingestor.IngestAsync(input.Articles, null, cancellationToken);
+            }
+
+            foreach (var rejected in report.Rejected)
+            {
+                context.ReportError($"{rejected.Id}: {rejected.Error}");
+            }
+
+            context.Out.WriteLine(
+                $"{report.Added} added, {report.Updated} updated, {report.Unchanged} unchanged, {input.Rejected + report.Rejected.Count} rejected; " +
+                $"{report.PairsStored} copy pairs, {report.FamiliesTouched} families updated");
+            return input.Rejected + report.Rejected.Count > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Stories(CliContext context)
+    {
+        var database = CommonOptions.Database();
+        var minSize = new Option<int>("--min-size") { Description = "Only families with at least this many members", DefaultValueFactory = _ => 2 };
+        var format = CommonOptions.Format("table", "table", "json", "jsonl");
+        var command = new Command("stories", "List the copy families in the database") { database, minSize, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var store = await OpenExistingAsync(parse.GetValue(database)!, cancellationToken);
+            var families = await store.ListFamiliesAsync(parse.GetValue(minSize), cancellationToken);
+            var members = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var family in families)
+            {
+                members[family.FamilyId] = await store.GetFamilyMembersAsync(family.FamilyId, cancellationToken);
+            }
+
+            switch (parse.GetValue(format))
+            {
+                case "jsonl":
+                    foreach (var family in families)
+                    {
+                        context.Out.WriteLine(JsonOutput.Line(writer => WriteFamily(writer, family, members[family.FamilyId])));
+                    }
+
+                    break;
+                case "json":
+                    context.Out.WriteLine(JsonOutput.Document(writer =>
+                    {
+                        writer.WriteStartArray();
+                        foreach (var family in families)
+                        {
+                            WriteFamily(writer, family, members[family.FamilyId]);
+                        }
+
+                        writer.WriteEndArray();
+                    }));
+                    break;
+                default:
+                    var table = new Table().Border(TableBorder.Rounded).Title("Copy families");
+                    table.AddColumns("Family", "Size", "First", "Title", "Members");
+                    foreach (var family in families)
+                    {
+                        table.AddRow(
+                            Markup.Escape(family.FamilyId),
+                            family.Size.ToString(CultureInfo.InvariantCulture),
+                            Markup.Escape(family.FirstDocumentId),
+                            Markup.Escape(family.FirstTitle ?? string.Empty),
+                            Markup.Escape(string.Join("\n", members[family.FamilyId])));
+                    }
+
+                    context.Console.Write(table);
+                    context.Console.WriteLine($"{families.Count} families with at least {parse.GetValue(minSize)} members");
+                    break;
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Similar(CliContext context)
+    {
+        var target = new Argument<string>("FILE|ID") { Description = "An article file to check, or the id of a stored document" };
+        var database = CommonOptions.Database();
+        var top = new Option<int>("--top") { Description = "Most matches to show", DefaultValueFactory = _ => 10 };
+        var format = CommonOptions.Format("table", "table", "json");
+        var command = new Command("similar", "The stored documents that FILE copies or is copied by") { target, database, top, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var store = await OpenExistingAsync(parse.GetValue(database)!, cancellationToken);
+            var finder = new SimilarFinder(store);
+            var name = parse.GetValue(target)!;
+            IReadOnlyList<SimilarDocument> matches;
+            var rejected = 0;
+            if (File.Exists(name))
+            {
+                var outcomes = ArticleReader.Read([name]).ToList();
+                foreach (var error in outcomes.Where(o => o.IsError))
+                {
+                    context.ReportError(error.ToString());
+                    rejected++;
+                }
+
+                var article = outcomes.FirstOrDefault(o => o.Article is not null)?.Article
+                    ?? throw new UsageException($"{name}: no article could be read");
+
+                // A file is compared as an outsider: it must not be excluded as "itself" by a coinciding id.
+                matches = await finder.FindAsync(article with { Id = "\0" + article.Id }, parse.GetValue(top), cancellationToken);
+            }
+            else
+            {
+                matches = await finder.FindByIdAsync(name, parse.GetValue(top), cancellationToken)
+                    ?? throw new UsageException($"'{name}' is neither a readable file nor a stored document id");
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonOutput.Document(writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var match in matches)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("id", match.Id);
+                        writer.WriteString("title", match.Title);
+                        writer.WriteNumber("jaccard", Math.Round(match.Jaccard, 4));
+                        writer.WriteNumber("containment", Math.Round(match.Containment, 4));
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }));
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded);
+                table.AddColumns("Id", "Jaccard", "Containment", "Title");
+                foreach (var match in matches)
+                {
+                    table.AddRow(
+                        Markup.Escape(match.Id),
+                        match.Jaccard.ToString("F3", CultureInfo.InvariantCulture),
+                        match.Containment.ToString("F3", CultureInfo.InvariantCulture),
+                        Markup.Escape(match.Title ?? string.Empty));
+                }
+
+                context.Console.Write(table);
+                context.Console.WriteLine($"{matches.Count} similar documents");
+            }
+
+            return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteFamily(System.Text.Json.Utf8JsonWriter writer, FamilySummary family, IReadOnlyList<string> members)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("family", family.FamilyId);
+        writer.WriteString("story", family.StoryId);
+        writer.WriteNumber("size", family.Size);
+        writer.WriteString("first", family.FirstDocumentId);
+        writer.WriteString("title", family.FirstTitle);
+        writer.WriteStartArray("members");
+        foreach (var member in members)
+        {
+            writer.WriteStringValue(member);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static async Task<IStore> OpenAsync(string path, CancellationToken cancellationToken) =>
+        await SqliteStore.OpenAsync(path, cancellationToken);
+
+    /// <summary>Reading commands do not create a database by accident: a missing file is a usage error.</summary>
+    private static async Task<IStore> OpenExistingAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{path}: no such database (run 'stemma ingest PATH --db {path}' first)");
+        }
+
+        return await OpenAsync(path, cancellationToken);
+    }
+}
