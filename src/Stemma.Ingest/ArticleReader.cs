@@ -192,7 +192,7 @@ public static class ArticleReader
 
     private static byte[] ReadHead(Func<Stream> open, bool gzipped)
     {
-        using var stream = OpenContent(open, gzipped);
+        using var stream = OpenContent(open, gzipped, verify: false);
         var head = new byte[FormatDetector.HeadBytes];
         var filled = 0;
         while (filled < head.Length)
@@ -209,10 +209,10 @@ public static class ArticleReader
         return filled == head.Length ? head : head[..filled];
     }
 
-    private static Stream OpenContent(Func<Stream> open, bool gzipped)
+    private static Stream OpenContent(Func<Stream> open, bool gzipped, bool verify = true)
     {
         var raw = open();
-        return gzipped ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+        return gzipped ? new VerifiedGZipStream(raw, verify) : raw;
     }
 
     private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors)

@@ -173,7 +173,7 @@ public static partial class LineClassifier
             }
 
             var via = ViaLinePattern().Match(text);
-            if (via.Success)
+            if (via.Success && words <= 6)
             {
                 source = NormalizeSource(via.Groups["source"].Value);
                 return true;
@@ -199,13 +199,13 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^\W{0,3}(?:editor['’]?s['’]? note|editors['’] note|note from the editor|note to readers|update(?:d)?\s*\(|correction:|anm\.? d\.? red\.?|anmerkung der redaktion|note de la rédaction|nota del editor|nota de la redacción|nota della redazione|noot van de redactie)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EditorNotePattern();
 
-    [GeneratedRegex(@"(?:^|\b)(?:this (?:post|article|story) (?:first )?appeared (?:first |originally )?(?:on|in|at)|the post\b.{1,300}?\bappeared first on|(?:was |is )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|erschien (?:zuerst|ursprünglich) (?:auf|bei|in)|(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|publicado originalmente (?:en|por)|apareció (?:primero|originalmente) en|pubblicato originariamente (?:su|da))\s+(?<source>.{2,120}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|\bthe post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AppearedFirstPattern();
 
     [GeneratedRegex(@"^\W{0,3}(?:this (?:article|story|piece) (?:was |is )?(?:originally |first )?(?:published|written|produced) (?:by|for|on|in)|(?:re)?published (?:with permission )?(?:from|courtesy of)|republished (?:with permission )?from|this article is republished from|reprinted (?:with permission )?from|with permission from|content provided by|distributed by|source:|quelle:|source :|fuente:|fonte:|bron:)\s*(?<source>.{2,120}?)(?:\s+under a creative commons.*)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginallyPublishedPattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:\(?via|\(?vía)\s+(?<source>[^()]{2,80}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ViaLinePattern();
 
     [GeneratedRegex(@"^\W{0,3}(?:source link|original source|read the original(?: article)?|view original(?: post| article)?|zur quelle|lien source|enlace fuente|link alla fonte)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -223,7 +223,7 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^\W{0,3}(?:photo(?:graph)?s?\s*(?:credit)?\s*[:|/]|photo(?:graph)?s? by\b|photo courtesy|image(?: credit| source)?\s*[:|/]|image credit|image courtesy|picture\s*:|pictured\s*:|credit\s*:|caption\s*:|file photo\b|illustration\s*:|video\s*:|foto\s*:|fotos?\s*:|bild\s*:|bildquelle|crédit photo|crédits? photo|crédito(?: de)? (?:la )?foto|fotografía\s*:|foto di\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CaptionPrefixPattern();
 
-    [GeneratedRegex(@"(?:\(|\b)(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:\(|\b)(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|\((?:[^()]{0,60}(?:/|\bvia\s))?\s*(?:getty images|shutterstock|reuters|ap photo[^()]*|afp|epa|dpa|alamy)\)\s*\.?$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CreditSuffixPattern();
 
     [GeneratedRegex(@"^\(?\s*\p{Lu}[\p{L}.'’\-]*(?:\s+\p{Lu}?[\p{L}.'’\-]+){0,4}\s*/\s*\p{Lu}[\p{L}\p{N}.&'’\-]*(?:\s+[\p{L}\p{N}.&'’\-]+){0,5}\s*\)?\.?$", RegexOptions.CultureInvariant)]

@@ -8,13 +8,12 @@ public static partial class DateParsing
 {
     private static readonly string[] Rfc822Formats =
     [
-        "ddd, d MMM yyyy HH:mm:ss zzz",
-        "ddd, d MMM yyyy HH:mm zzz",
         "d MMM yyyy HH:mm:ss zzz",
         "d MMM yyyy HH:mm zzz",
-        "ddd, d MMM yy HH:mm:ss zzz",
-        "ddd, d MMM yyyy HH:mm:ss",
+        "d MMM yy HH:mm:ss zzz",
         "d MMM yyyy HH:mm:ss",
+        "d MMM yyyy HH:mm",
+        "d MMMM yyyy HH:mm:ss zzz",
     ];
 
     /// <summary>Zone names RFC 822 allows besides numeric offsets.</summary>
@@ -62,7 +61,8 @@ public static partial class DateParsing
 
     public static bool TryParseRfc822(string text, out DateTimeOffset date)
     {
-        var normalized = MultipleSpaces().Replace(text, " ");
+        // Weekday names are often wrong in real feeds and add nothing: drop them before parsing.
+        var normalized = LeadingWeekday().Replace(MultipleSpaces().Replace(text, " "), string.Empty);
         var lastSpace = normalized.LastIndexOf(' ');
         if (lastSpace > 0)
         {
@@ -91,6 +91,9 @@ public static partial class DateParsing
         var time = text[timeStart..];
         return time.EndsWith('Z') || time.EndsWith('z') || time.IndexOfAny(['+', '-'], 1) >= 0;
     }
+
+    [GeneratedRegex(@"^\s*[A-Za-z]{3,9},?\s+")]
+    private static partial Regex LeadingWeekday();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex MultipleSpaces();

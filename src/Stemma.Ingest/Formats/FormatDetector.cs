@@ -33,6 +33,12 @@ public static class FormatDetector
             return InputFormat.Gzip;
         }
 
+        // WARC first: its headers are text but the record blocks that follow may be binary.
+        if (head.StartsWith("WARC/1."u8))
+        {
+            return InputFormat.Warc;
+        }
+
         var hasBom = TextDecoding.TryDetectBom(head, out var bomEncoding, out var bomLength);
         if (!hasBom && LooksBinary(head))
         {
