@@ -241,9 +241,11 @@ public static class ArticleReader
         }
     }
 
-    private static bool IsInputFailure(Exception ex) =>
-        ex is IOException or UnauthorizedAccessException or InvalidDataException or XmlException or System.Text.Json.JsonException
-            or System.Security.SecurityException or NotSupportedException or ArgumentException;
+    /// <summary>
+    /// Batch reading must not stop on one file, so anything a reader throws is reported as that file's outcome,
+    /// except running out of memory (the process is not in a state to go on).
+    /// </summary>
+    private static bool IsInputFailure(Exception ex) => ex is not OutOfMemoryException;
 
     private static string Describe(Exception ex) => ex switch
     {
@@ -253,6 +255,7 @@ public static class ArticleReader
         InvalidDataException => $"corrupt or truncated gzip data: {ex.Message}",
         EndOfStreamException => $"unexpected end of data: {ex.Message}",
         XmlException xml => $"invalid XML: {xml.Message}",
-        _ => ex.Message,
+        IOException or System.Text.Json.JsonException or NotSupportedException => ex.Message,
+        _ => $"could not be read ({ex.GetType().Name}: {ex.Message})",
     };
 }

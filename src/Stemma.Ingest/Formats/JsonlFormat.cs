@@ -29,9 +29,9 @@ internal static class JsonlFormat
             yield return ReadRecord(line, lineNumber, source);
         }
 
-        if (records == 0 && lineNumber == 0)
+        if (records == 0)
         {
-            yield return source.Error("empty file");
+            yield return source.Error(lineNumber == 0 ? "empty file" : "no JSON records, only blank lines");
         }
     }
 

@@ -105,6 +105,11 @@ internal static class WarcFormat
         {
             yield return source.Error("empty WARC file: no records");
         }
+        else if (articles == 0)
+        {
+            // Say so rather than yield nothing: the file was read but nothing in it was an article.
+            yield return source.Error($"no HTTP 200 HTML responses among {recordNumber} records");
+        }
     }
 
     private static bool IsHtmlResponseCandidate(Dictionary<string, string> headers) =>
