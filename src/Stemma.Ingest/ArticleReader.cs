@@ -93,6 +93,13 @@ public static class ArticleReader
         return Guard(source, () => ReadStream(() => new MemoryStream(content, writable: false), source));
     }
 
+    /// <summary>Reads from a stream opener (called once per pass: sniffing, then reading). Lets tests simulate failing storage.</summary>
+    internal static IEnumerable<ReadOutcome> ReadOpened(Func<Stream> open, string name, ReaderOptions? options = null)
+    {
+        var source = new SourceContext(name, name, options ?? ReaderOptions.Default);
+        return Guard(source, () => ReadStream(open, source));
+    }
+
     private static IEnumerable<ReadOutcome> ReadFileUnguarded(SourceContext source)
     {
         var length = new FileInfo(source.Path).Length;

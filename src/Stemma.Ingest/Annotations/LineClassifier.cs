@@ -17,6 +17,8 @@ public static partial class LineClassifier
     /// <summary>Lines longer than this (in words) are body unless an anchored editor's note or attribution says otherwise.</summary>
     private const int ShortLineWords = 25;
 
+    private static readonly string[] TitleSeparators = [" | ", " - ", " – ", " — ", " :: ", " · "];
+
     /// <summary>Classifies one paragraph. Returns null for body.</summary>
     public static LineClass? Classify(string paragraph, string? title = null, string? link = null)
     {
@@ -44,7 +46,7 @@ public static partial class LineClassifier
             return null;
         }
 
-        if (title is not null && words >= 2 && SameWords(text, title))
+        if (title is not null && words >= 2 && IsRepeatedTitle(text, title))
         {
             return new LineClass(AnnotationKind.RepeatedTitle);
         }
@@ -123,6 +125,26 @@ public static partial class LineClassifier
         }
 
         return count;
+    }
+
+    /// <summary>The line is the title, or the title without the site name pages append ("Headline | Site", "Headline - Site").</summary>
+    internal static bool IsRepeatedTitle(string line, string title)
+    {
+        if (SameWords(line, title))
+        {
+            return true;
+        }
+
+        foreach (var separator in TitleSeparators)
+        {
+            var at = title.LastIndexOf(separator, StringComparison.Ordinal);
+            if (at > 0 && SameWords(line, title[..at]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Word-level comparison that ignores case and punctuation (a repeated title may lose its quotes or gain a full stop).</summary>

@@ -65,6 +65,12 @@ public sealed class LineClassifierTests
         Assert.Equal(AnnotationKind.RepeatedTitle, LineClassifier.Classify("FERRY RETURNS TO THE HARBOUR.", "Ferry returns to the harbour")?.Kind);
     }
 
+    [Fact]
+    public void Repeated_title_is_found_when_the_page_title_carries_the_site_name()
+    {
+        Assert.Equal(AnnotationKind.RepeatedTitle, LineClassifier.Classify("Ferry returns to the harbour", "Ferry returns to the harbour | The Harbour Gazette")?.Kind);
+    }
+
     [Theory]
     [InlineData("The council said it would read more reports before deciding.")]
     [InlineData("Related to the vote, the mayor said the bridge would reopen in May.")]

@@ -61,6 +61,44 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Storage_that_refuses_access_is_reported_as_permission_denied()
+    {
+        var outcome = Assert.Single(ArticleReader.ReadOpened(() => throw new UnauthorizedAccessException("denied"), "locked.html"));
+        Assert.Equal("locked.html: permission denied", outcome.ToString());
+    }
+
+    [Fact]
+    public void Storage_failing_mid_read_is_reported_with_earlier_articles_kept()
+    {
+        var jsonl = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"{{\"id\":\"r{i}\",\"text\":\"Record number {i} has a body.\"}}\n")));
+        var outcomes = ArticleReader.ReadOpened(() => new FailingStream(jsonl, failAfter: 70_000), "flaky.jsonl").ToList();
+
+        Assert.True(outcomes.Count(o => o.Article is not null) > 100);
+        Assert.Contains("disk went away", outcomes[^1].Error);
+    }
+
+    [Fact]
+    public void Default_cap_reports_a_50_MB_page_by_name()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "fifty.html");
+        using (var writer = new StreamWriter(path))
+        {
+            writer.Write("<html><body><article>");
+            var paragraph = "<p>" + new string('w', 1000) + "</p>";
+            for (var i = 0; i < 50_000; i++)
+            {
+                writer.Write(paragraph);
+            }
+
+            writer.Write("</article></body></html>");
+        }
+
+        var outcome = Assert.Single(ArticleReader.Read([path]));
+        Assert.StartsWith(path + ": larger than the 32 MB cap", outcome.ToString());
+    }
+
+    [Fact]
     public void Huge_file_is_capped_and_reported_without_reading_it_all()
     {
         using var folder = new TempFolder();
@@ -94,5 +132,26 @@ public sealed class BadInputTests
         File.Delete(Path.Combine(folder.Path, "b.txt"));
         Assert.True(outcomes.MoveNext());
         Assert.Contains("no such file", outcomes.Current.Error);
+    }
+
+    private sealed class FailingStream(byte[] content, int failAfter) : MemoryStream(content, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Position >= failAfter)
+            {
+                throw new IOException("disk went away");
+            }
+
+            return base.Read(buffer, offset, Math.Min(count, failAfter - (int)Position));
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var array = new byte[buffer.Length];
+            var read = Read(array, 0, array.Length);
+            array.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
     }
 }
