@@ -1,31 +1,61 @@
-using System.Text.Json;
+using System.IO.Compression;
+using System.Xml;
+using Stemma.Ingest.Formats;
 
 namespace Stemma.Ingest;
 
-/// <summary>One result of reading: an article, or an error naming the source (and line) and the reason.</summary>
+/// <summary>One result of reading: an article, or an error naming the source (and line or record number) and the reason.</summary>
 public sealed record ReadOutcome(string Source, Article? Article, string? Error = null, int? Line = null)
 {
     public bool IsError => Error is not null;
 
+    /// <summary>Something worth knowing about an article that was read anyway (e.g. invalid UTF-8 decoded as Windows-1252).</summary>
+    public string? Warning { get; init; }
+
     public override string ToString() => Error is null ? Source : Line is int line ? $"{Source}:{line}: {Error}" : $"{Source}: {Error}";
 }
 
+/// <summary>Limits that keep memory bounded whatever the input.</summary>
+public sealed record ReaderOptions
+{
+    public static ReaderOptions Default { get; } = new();
+
+    /// <summary>Largest single document (page, post, feed, text file, JSONL line) read into memory, after decompression.</summary>
+    public long MaxDocumentBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Largest WARC record block read into memory; larger records are skipped and reported.</summary>
+    public long MaxRecordBytes { get; init; } = 32L * 1024 * 1024;
+}
+
 /// <summary>
-/// Reads articles from files and directories (recursively). One outcome per article or per failure;
-/// a broken input never stops the rest. (Placeholder: .txt and .jsonl only.)
+/// Reads articles from files and directories (recursively, in ordinal path order), one file at a time.
+/// Formats are detected by content: HTML pages, WordPress REST posts, RSS/Atom feeds, JSONL, WARC, plain
+/// text, and gzip of any of them. One outcome per article or per failure; a broken input never stops the rest
+/// and nothing is thrown for bad input.
 /// </summary>
 public static class ArticleReader
 {
-    public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths)
+    public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths) => Read(paths, ReaderOptions.Default);
+
+    public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths, ReaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                var files = new List<(string File, string Id)>();
+                var listingErrors = new List<ReadOutcome>();
+                CollectFiles(path, path, files, listingErrors);
+                foreach (var error in listingErrors)
                 {
-                    foreach (var outcome in ReadFile(file, Path.GetRelativePath(path, file).Replace('\\', '/')))
+                    yield return error;
+                }
+
+                foreach (var (file, id) in files.OrderBy(entry => entry.Id, StringComparer.Ordinal))
+                {
+                    foreach (var outcome in ReadFile(file, id, options))
                     {
                         yield return outcome;
                     }
@@ -33,7 +63,7 @@ public static class ArticleReader
             }
             else if (File.Exists(path))
             {
-                foreach (var outcome in ReadFile(path, Path.GetFileName(path)))
+                foreach (var outcome in ReadFile(path, Path.GetFileName(path), options))
                 {
                     yield return outcome;
                 }
@@ -45,60 +75,194 @@ public static class ArticleReader
         }
     }
 
-    private static IEnumerable<ReadOutcome> ReadFile(string file, string id)
+    /// <summary>Reads one file whose articles get the given id (or ids derived from it). Never throws for bad input.</summary>
+    public static IEnumerable<ReadOutcome> ReadFile(string file, string id, ReaderOptions? options = null)
     {
-        var extension = Path.GetExtension(file).ToLowerInvariant();
-        if (extension == ".txt")
-        {
-            var text = File.ReadAllText(file);
-            var newline = text.IndexOf('\n', StringComparison.Ordinal);
-            var title = newline < 0 ? text.Trim() : text[..newline].Trim();
-            var body = newline < 0 ? string.Empty : text[(newline + 1)..].Trim();
-            yield return body.Length == 0
-                ? new ReadOutcome(file, null, "empty article")
-                : new ReadOutcome(file, new Article { Id = id, Title = title, Body = body, SourcePath = file, Format = "txt" });
-        }
-        else if (extension == ".jsonl")
-        {
-            var lineNumber = 0;
-            foreach (var line in File.ReadLines(file))
-            {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(id);
+        var source = new SourceContext(file, id, options ?? ReaderOptions.Default);
+        return Guard(source, () => ReadFileUnguarded(source));
+    }
 
-                ReadOutcome outcome;
+    /// <summary>Reads an in-memory document as if it were a file of that name (for tests and callers that fetch pages themselves).</summary>
+    public static IEnumerable<ReadOutcome> ReadBytes(byte[] content, string name, ReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(name);
+        var source = new SourceContext(name, name, options ?? ReaderOptions.Default);
+        return Guard(source, () => ReadStream(() => new MemoryStream(content, writable: false), source));
+    }
+
+    /// <summary>Reads from a stream opener (called once per pass: sniffing, then reading). Lets tests simulate failing storage.</summary>
+    internal static IEnumerable<ReadOutcome> ReadOpened(Func<Stream> open, string name, ReaderOptions? options = null)
+    {
+        var source = new SourceContext(name, name, options ?? ReaderOptions.Default);
+        return Guard(source, () => ReadStream(open, source));
+    }
+
+    private static IEnumerable<ReadOutcome> ReadFileUnguarded(SourceContext source)
+    {
+        var length = new FileInfo(source.Path).Length;
+        if (length == 0)
+        {
+            return [source.Error("empty file")];
+        }
+
+        return ReadStream(() => new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024), source);
+    }
+
+    private static IEnumerable<ReadOutcome> Guard(SourceContext source, Func<IEnumerable<ReadOutcome>> read)
+    {
+        IEnumerator<ReadOutcome>? outcomes = null;
+        try
+        {
+            while (true)
+            {
+                ReadOutcome? next;
+                string? failure = null;
                 try
                 {
-                    using var json = JsonDocument.Parse(line);
-                    var root = json.RootElement;
-                    var recordId = root.TryGetProperty("id", out var idValue) ? idValue.ToString() : $"{id}#{lineNumber}";
-                    var text = root.TryGetProperty("text", out var textValue) ? textValue.GetString() : null;
-                    outcome = string.IsNullOrWhiteSpace(text)
-                        ? new ReadOutcome(file, null, "record has no text", lineNumber)
-                        : new ReadOutcome(file, new Article
-                        {
-                            Id = recordId,
-                            Body = text,
-                            Title = root.TryGetProperty("title", out var t) ? t.GetString() : null,
-                            Url = root.TryGetProperty("url", out var u) ? u.GetString() : null,
-                            SourcePath = file,
-                            Format = "jsonl",
-                        });
+                    outcomes ??= read().GetEnumerator();
+                    next = outcomes.MoveNext() ? outcomes.Current : null;
                 }
-                catch (JsonException ex)
+                catch (Exception ex) when (IsInputFailure(ex))
                 {
-                    outcome = new ReadOutcome(file, null, $"invalid JSON: {ex.Message}", lineNumber);
+                    next = null;
+                    failure = Describe(ex);
                 }
 
-                yield return outcome;
+                if (failure is not null)
+                {
+                    // The reader cannot go on after an exception; report it as this file's last outcome.
+                    yield return source.Error(failure);
+                    yield break;
+                }
+
+                if (next is null)
+                {
+                    yield break;
+                }
+
+                yield return next;
             }
         }
-        else
+        finally
         {
-            yield return new ReadOutcome(file, null, $"unknown format '{extension}'");
+            outcomes?.Dispose();
         }
     }
+
+    /// <summary>Detects the format from the first bytes (undoing gzip), then streams the file through the matching reader.</summary>
+    private static IEnumerable<ReadOutcome> ReadStream(Func<Stream> open, SourceContext source)
+    {
+        var name = Path.GetFileName(source.Path);
+        var head = ReadHead(open, gzipped: false);
+        var gzipped = false;
+        var format = FormatDetector.Detect(head, name);
+        if (format == InputFormat.Gzip)
+        {
+            gzipped = true;
+            head = ReadHead(open, gzipped: true);
+            format = FormatDetector.Detect(head, name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name);
+        }
+
+        switch (format)
+        {
+            case InputFormat.Unknown when head.Length == 0:
+                yield return source.Error(gzipped ? "empty file (after decompression)" : "empty file");
+                yield break;
+            case InputFormat.Unknown:
+                yield return source.Error("empty file: only whitespace");
+                yield break;
+            case InputFormat.Binary or InputFormat.Gzip:
+                yield return source.Error($"unknown binary content{(gzipped ? " inside gzip" : string.Empty)} (extension '{FormatDetector.ExtensionOf(name)}'); not a text, HTML, JSON, feed or WARC file");
+                yield break;
+            default:
+                break;
+        }
+
+        using var stream = OpenContent(open, gzipped);
+        IEnumerable<ReadOutcome> outcomes = format switch
+        {
+            InputFormat.Warc => WarcFormat.Read(stream, source),
+            InputFormat.Jsonl => JsonlFormat.Read(stream, source),
+            InputFormat.WordPress => WordPressFormat.Read(stream, source),
+            InputFormat.Feed => FeedFormat.Read(stream, source),
+            InputFormat.Html => HtmlPageFormat.Read(stream, source),
+            _ => PlainTextFormat.Read(stream, source),
+        };
+        foreach (var outcome in outcomes)
+        {
+            yield return outcome;
+        }
+    }
+
+    private static byte[] ReadHead(Func<Stream> open, bool gzipped)
+    {
+        using var stream = OpenContent(open, gzipped, verify: false);
+        var head = new byte[FormatDetector.HeadBytes];
+        var filled = 0;
+        while (filled < head.Length)
+        {
+            var read = stream.Read(head, filled, head.Length - filled);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled == head.Length ? head : head[..filled];
+    }
+
+    private static Stream OpenContent(Func<Stream> open, bool gzipped, bool verify = true)
+    {
+        var raw = open();
+        return gzipped ? new VerifiedGZipStream(raw, verify) : raw;
+    }
+
+    private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                if (!Path.GetFileName(file).StartsWith('.'))
+                {
+                    files.Add((file, Path.GetRelativePath(root, file).Replace('\\', '/')));
+                }
+            }
+
+            foreach (var subdirectory in Directory.EnumerateDirectories(directory))
+            {
+                if (!Path.GetFileName(subdirectory).StartsWith('.'))
+                {
+                    CollectFiles(root, subdirectory, files, errors);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            errors.Add(new ReadOutcome(directory, null, $"cannot list directory: {Describe(ex)}"));
+        }
+    }
+
+    /// <summary>
+    /// Batch reading must not stop on one file, so anything a reader throws is reported as that file's outcome,
+    /// except running out of memory (the process is not in a state to go on).
+    /// </summary>
+    private static bool IsInputFailure(Exception ex) => ex is not OutOfMemoryException;
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        InputTooLargeException tooLarge => tooLarge.Message,
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+        InvalidDataException => $"corrupt or truncated gzip data: {ex.Message}",
+        EndOfStreamException => $"unexpected end of data: {ex.Message}",
+        XmlException xml => $"invalid XML: {xml.Message}",
+        IOException or System.Text.Json.JsonException or NotSupportedException => ex.Message,
+        _ => $"could not be read ({ex.GetType().Name}: {ex.Message})",
+    };
 }

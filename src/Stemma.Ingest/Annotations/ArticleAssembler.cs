@@ -1,0 +1,168 @@
+using Stemma.Ingest.Formats;
+
+namespace Stemma.Ingest.Annotations;
+
+/// <summary>Everything a format reader found for one article, before the paragraphs are classified.</summary>
+public sealed record ArticleDraft
+{
+    public required string Id { get; init; }
+
+    public required IReadOnlyList<TextBlock> Paragraphs { get; init; }
+
+    public required string Format { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? SourcePath { get; init; }
+
+    public DateTimeOffset? Date { get; init; }
+
+    public string? Site { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? Author { get; init; }
+
+    public string? Language { get; init; }
+
+    /// <summary>A credit the format itself carries (e.g. a feed item's source element), used when no line names one.</summary>
+    public string? Attribution { get; init; }
+}
+
+/// <summary>Classifies the paragraphs of a draft and builds the <see cref="Article"/>: body paragraphs joined by a blank line, the rest kept as annotations.</summary>
+public static class ArticleAssembler
+{
+    public static Article Build(ArticleDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var body = new List<string>();
+        var annotations = new List<Annotation>();
+        string? attribution = null;
+        var position = 0;
+        foreach (var block in draft.Paragraphs)
+        {
+            // A paragraph never holds a blank line: Body splits back into paragraphs on "\n\n".
+            var text = block.Text.Replace("\r", string.Empty, StringComparison.Ordinal).Trim();
+            while (text.Contains("\n\n", StringComparison.Ordinal))
+            {
+                text = text.Replace("\n\n", "\n", StringComparison.Ordinal);
+            }
+
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var kind = LineClassifier.Classify(text, draft.Title, block.Link);
+            if (kind is null)
+            {
+                body.Add(text);
+            }
+            else
+            {
+                annotations.Add(new Annotation(kind.Kind, text, position));
+                if (attribution is null && kind.Source is not null && kind.Kind is AnnotationKind.Attribution or AnnotationKind.SourceLink)
+                {
+                    attribution = kind.Source;
+                }
+            }
+
+            position++;
+        }
+
+        var site = draft.Site ?? SiteNames.FromUrl(draft.Url);
+        return new Article
+        {
+            Id = draft.Id,
+            Body = string.Join("\n\n", body),
+            Title = string.IsNullOrWhiteSpace(draft.Title) ? null : draft.Title.Trim(),
+            SourcePath = draft.SourcePath,
+            Date = draft.Date,
+            Site = site,
+            Url = draft.Url,
+            Author = string.IsNullOrWhiteSpace(draft.Author) ? null : draft.Author.Trim(),
+            Language = NormalizeLanguage(draft.Language),
+            Attribution = attribution ?? draft.Attribution,
+            Annotations = annotations,
+            Format = draft.Format,
+        };
+    }
+
+    /// <summary>
+    /// Paragraphs of plain text: blocks separated by blank lines. A line inside a block that is itself an
+    /// insertion (copiers often add them without a blank line) is split out so it can be classified alone.
+    /// </summary>
+    public static IReadOnlyList<TextBlock> PlainTextParagraphs(string text, string? title)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<TextBlock>();
+        var block = new List<string>();
+        foreach (var rawLine in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            var line = rawLine.Trim();
+            if (line.Length == 0)
+            {
+                FlushBlock(block, title, result);
+            }
+            else
+            {
+                block.Add(line);
+            }
+        }
+
+        FlushBlock(block, title, result);
+        return result;
+    }
+
+    /// <summary>ISO 639-1 code from forms like "en-US", "en_GB", "EN".</summary>
+    public static string? NormalizeLanguage(string? language)
+    {
+        if (string.IsNullOrWhiteSpace(language))
+        {
+            return null;
+        }
+
+        var code = language.Trim().Split('-', '_', ',', ';', ' ')[0].ToLowerInvariant();
+        return code.Length is >= 2 and <= 3 && code.All(char.IsAsciiLetterLower) ? code : null;
+    }
+
+    private static void FlushBlock(List<string> block, string? title, List<TextBlock> result)
+    {
+        if (block.Count == 0)
+        {
+            return;
+        }
+
+        if (block.Count == 1 || !block.Any(line => LineClassifier.Classify(line, title) is not null))
+        {
+            result.Add(new TextBlock(string.Join("\n", block)));
+        }
+        else
+        {
+            var run = new List<string>();
+            foreach (var line in block)
+            {
+                if (LineClassifier.Classify(line, title) is null)
+                {
+                    run.Add(line);
+                    continue;
+                }
+
+                if (run.Count > 0)
+                {
+                    result.Add(new TextBlock(string.Join("\n", run)));
+                    run.Clear();
+                }
+
+                result.Add(new TextBlock(line));
+            }
+
+            if (run.Count > 0)
+            {
+                result.Add(new TextBlock(string.Join("\n", run)));
+            }
+        }
+
+        block.Clear();
+    }
+}

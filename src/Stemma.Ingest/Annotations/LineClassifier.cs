@@ -1,0 +1,259 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Stemma.Ingest.Formats;
+
+namespace Stemma.Ingest.Annotations;
+
+/// <summary>What a paragraph is, when it is not article body; Source names the credited outlet for attribution lines.</summary>
+public sealed record LineClass(AnnotationKind Kind, string? Source = null);
+
+/// <summary>
+/// Pattern rules for the lines copiers and sites put around an article. Rules are anchored at the start
+/// of the line and most apply to short lines only, so ordinary body sentences are left alone.
+/// Patterns cover English plus the cheap equivalents in German, French, Spanish, Italian and Dutch.
+/// </summary>
+public static partial class LineClassifier
+{
+    /// <summary>Lines longer than this (in words) are body unless an anchored editor's note or attribution says otherwise.</summary>
+    private const int ShortLineWords = 25;
+
+    private static readonly string[] TitleSeparators = [" | ", " - ", " – ", " — ", " :: ", " · "];
+
+    /// <summary>Classifies one paragraph. Returns null for body.</summary>
+    public static LineClass? Classify(string paragraph, string? title = null, string? link = null)
+    {
+        ArgumentNullException.ThrowIfNull(paragraph);
+        var text = paragraph.Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var words = CountWords(text);
+
+        if (EditorNotePattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.EditorNote);
+        }
+
+        if (TryAttribution(text, words, out var source))
+        {
+            return new LineClass(AnnotationKind.Attribution, source);
+        }
+
+        if (words > ShortLineWords)
+        {
+            return null;
+        }
+
+        if (title is not null && words >= 2 && IsRepeatedTitle(text, title))
+        {
+            return new LineClass(AnnotationKind.RepeatedTitle);
+        }
+
+        if (SourceLinkPattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.SourceLink, SourceOfLink(link));
+        }
+
+        if (CommentFormPattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.CommentForm);
+        }
+
+        if (ReadMorePattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.ReadMore);
+        }
+
+        if (RelatedPattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.Related);
+        }
+
+        if (IsCaption(text, words))
+        {
+            return new LineClass(AnnotationKind.Caption);
+        }
+
+        if (PromoPattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.Promo);
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the credited source out of an attribution line ("appeared first on cnn.com" -> "cnn.com").</summary>
+    public static bool TryAttribution(string text, out string? source) => TryAttribution(text.Trim(), CountWords(text), out source);
+
+    /// <summary>Normalizes a credited source: URLs and domains become a site name, outlet names lose trailing punctuation.</summary>
+    public static string? NormalizeSource(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var text = raw.Trim().TrimEnd('.', ',', ';', ':', '!', ')', ']', '"', '\'', '»', '”', '’').TrimStart('(', '[', '"', '\'', '«', '“', '‘').Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (DomainPattern().IsMatch(text))
+        {
+            return SiteNames.FromUrl(text) ?? text.ToLowerInvariant();
+        }
+
+        return text;
+    }
+
+    internal static int CountWords(string text)
+    {
+        var count = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var isWordChar = !char.IsWhiteSpace(c);
+            if (isWordChar && !inWord)
+            {
+                count++;
+            }
+
+            inWord = isWordChar;
+        }
+
+        return count;
+    }
+
+    /// <summary>The line is the title, or the title without the site name pages append ("Headline | Site", "Headline - Site").</summary>
+    internal static bool IsRepeatedTitle(string line, string title)
+    {
+        if (SameWords(line, title))
+        {
+            return true;
+        }
+
+        foreach (var separator in TitleSeparators)
+        {
+            var at = title.LastIndexOf(separator, StringComparison.Ordinal);
+            if (at > 0 && SameWords(line, title[..at]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Word-level comparison that ignores case and punctuation (a repeated title may lose its quotes or gain a full stop).</summary>
+    internal static bool SameWords(string a, string b) => string.Equals(WordKey(a), WordKey(b), StringComparison.Ordinal);
+
+    internal static string WordKey(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                if (pendingSpace && builder.Length > 0)
+                {
+                    builder.Append(' ');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+                pendingSpace = false;
+            }
+            else if (char.IsWhiteSpace(c) || c == '-' || c == '—' || c == '–')
+            {
+                pendingSpace = true;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool TryAttribution(string text, int words, out string? source)
+    {
+        source = null;
+        var first = AppearedFirstPattern().Match(text);
+        if (first.Success)
+        {
+            source = NormalizeSource(first.Groups["source"].Value);
+            return true;
+        }
+
+        if (words <= ShortLineWords)
+        {
+            var origin = OriginallyPublishedPattern().Match(text);
+            if (origin.Success)
+            {
+                source = NormalizeSource(origin.Groups["source"].Value);
+                return true;
+            }
+
+            var via = ViaLinePattern().Match(text);
+            if (via.Success && words <= 6)
+            {
+                source = NormalizeSource(via.Groups["source"].Value);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? SourceOfLink(string? link) => link is not null && link.Contains("://", StringComparison.Ordinal) ? SiteNames.FromUrl(link) : null;
+
+    private static bool IsCaption(string text, int words)
+    {
+        if (CaptionPrefixPattern().IsMatch(text) || CreditSuffixPattern().IsMatch(text))
+        {
+            return true;
+        }
+
+        // "(Jane Doe/Reuters via Getty Images)" or "Jane Doe / AP": a short name-slash-agency line without a sentence in it.
+        return words <= 12 && AgencyCreditPattern().IsMatch(text);
+    }
+
+    [GeneratedRegex(@"^\W{0,3}(?:editor['’]?s['’]? note|editors['’] note|note from the editor|note to readers|update(?:d)?\s*\(|correction:|anm\.? d\.? red\.?|anmerkung der redaktion|note de la rédaction|nota del editor|nota de la redacción|nota della redazione|noot van de redactie)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EditorNotePattern();
+
+    [GeneratedRegex(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|\bthe post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AppearedFirstPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:this (?:article|story|piece) (?:was |is )?(?:originally |first )?(?:published|written|produced) (?:by|for|on|in)|(?:re)?published (?:with permission )?(?:from|courtesy of)|republished (?:with permission )?from|this article is republished from|reprinted (?:with permission )?from|with permission from|content provided by|distributed by|source:|quelle:|source :|fuente:|fonte:|bron:)\s*(?<source>.{2,120}?)(?:\s+under a creative commons.*)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OriginallyPublishedPattern();
+
+    [GeneratedRegex(@"^\W{0,3}\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ViaLinePattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:source link|original source|read the original(?: article)?|view original(?: post| article)?|zur quelle|lien source|enlace fuente|link alla fonte)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SourceLinkPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:leave a (?:reply|comment)|post a comment|add a comment|reply cancel reply|cancel reply|your email address will not be published|required fields are marked|save my name, email,? and website|comments are closed|you must be logged in to post a comment|\d+ (?:comments?|responses?)$|kommentar (?:verfassen|hinterlassen|schreiben)|schreibe einen kommentar|deine e-mail-adresse wird nicht veröffentlicht|laisser un commentaire|laisser une réponse|votre adresse (?:e-mail|de messagerie) ne sera pas publiée|deja una respuesta|deja un comentario|tu dirección de correo electrónico no será publicada|lascia un commento|lascia una risposta|il tuo indirizzo email non sarà pubblicato|laat een reactie achter)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CommentFormPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:read more|read also|also read|read next|read the full (?:story|article)|continue reading|keep reading|more:|more on this|more from|lesen sie (?:auch|mehr|weiter)|mehr (?:zum thema|lesen)|weiterlesen|lire (?:aussi|la suite|plus)|à lire aussi|a lire aussi|leer más|lee también|lea también|seguir leyendo|leggi anche|leggi (?:di più|tutto)|lees (?:ook|meer|verder))(?:\s*[:\-–—»›>|…]|\s*$|\s+(?:here|»|›|→))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReadMorePattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:related(?: articles?| stories| story| posts?| coverage| content| reading| links?| news)?\s*[:\-–—»|]|related(?: articles?| stories| posts?| coverage| content| reading)?$|related articles?\b|see also\b|you (?:may|might) also (?:like|be interested in|enjoy)|recommended(?: for you| reading| stories)?\s*[:\-–—]|(?:more|top) stories\s*[:\-–—]|ähnliche (?:artikel|beiträge)|das könnte sie auch interessieren|verwandte artikel|voir aussi|sur le même sujet|articles? (?:liés|similaires)|ver también|artículos? relacionados?|noticias relacionadas|relacionad[oa]s?\s*:|articoli correlati|potrebbe interessarti|gerelateerde artikelen|zie ook)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RelatedPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:photo(?:graph)?s?\s*(?:credit)?\s*[:|/]|photo(?:graph)?s? by\b|photo courtesy|image(?: credit| source)?\s*[:|/]|image credit|image courtesy|picture\s*:|pictured\s*:|credit\s*:|caption\s*:|file photo\b|illustration\s*:|video\s*:|foto\s*:|fotos?\s*:|bild\s*:|bildquelle|crédit photo|crédits? photo|crédito(?: de)? (?:la )?foto|fotografía\s*:|foto di\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CaptionPrefixPattern();
+
+    [GeneratedRegex(@"(?:\(|\b)(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|\((?:[^()]{0,60}(?:/|\bvia\s))?\s*(?:getty images|shutterstock|reuters|ap photo[^()]*|afp|epa|dpa|alamy)\)\s*\.?$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CreditSuffixPattern();
+
+    [GeneratedRegex(@"^\(?\s*\p{Lu}[\p{L}.'’\-]*(?:\s+\p{Lu}?[\p{L}.'’\-]+){0,4}\s*/\s*\p{Lu}[\p{L}\p{N}.&'’\-]*(?:\s+[\p{L}\p{N}.&'’\-]+){0,5}\s*\)?\.?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AgencyCreditPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:share (?:this|on|via|the story|article)|share\s*:|click to (?:share|print|email)|tweet(?: this)?$|pin it$|email this|print this|subscribe\b|sign up (?:for|to)|follow (?:us|me) (?:on|@)|like us on|join us on|get (?:our|the) (?:free )?(?:newsletter|app)|download (?:our|the) app|support (?:our|independent|local) journalism|become a (?:member|subscriber|patron)|donate\b|advertisement$|sponsored(?: content)?$|teilen\s*:|jetzt teilen|abonnieren|folgen sie uns|newsletter abonnieren|partager\s*:|abonnez-vous|suivez-nous|inscrivez-vous|compartir\s*:|suscríbete|síguenos|condividi\s*:|iscriviti|seguici|delen\s*:|volg ons|abonneer)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PromoPattern();
+
+    [GeneratedRegex(@"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DomainPattern();
+}

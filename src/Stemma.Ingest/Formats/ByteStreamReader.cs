@@ -1,0 +1,190 @@
+namespace Stemma.Ingest.Formats;
+
+/// <summary>
+/// Buffered byte reading for line-oriented formats (WARC headers, JSONL): lines with a length cap,
+/// exact-length blocks, peeking, and pushing bytes back so a reader can resynchronize after a bad record.
+/// </summary>
+internal sealed class ByteStreamReader(Stream stream)
+{
+    private byte[] buffer = new byte[64 * 1024];
+    private int start;
+    private int end;
+    private bool streamEnded;
+
+    public long Consumed { get; private set; }
+
+    /// <summary>Reads one line without its terminator. Returns null at end of input. A line longer than maxBytes is skipped to its end and reported as TooLong.</summary>
+    public byte[]? ReadLine(int maxBytes, out bool tooLong)
+    {
+        tooLong = false;
+        var collected = new List<byte[]>();
+        var length = 0;
+        while (true)
+        {
+            if (start == end && !Fill())
+            {
+                return collected.Count == 0 && length == 0 && !tooLong ? null : Finish(collected, length, tooLong);
+            }
+
+            var span = buffer.AsSpan(start, end - start);
+            var newline = span.IndexOf((byte)'\n');
+            var take = newline < 0 ? span.Length : newline;
+            if (!tooLong)
+            {
+                if (length + take > maxBytes)
+                {
+                    tooLong = true;
+                    collected.Clear();
+                }
+                else
+                {
+                    collected.Add(span[..take].ToArray());
+                    length += take;
+                }
+            }
+
+            Advance(newline < 0 ? take : take + 1);
+            if (newline >= 0)
+            {
+                return Finish(collected, length, tooLong);
+            }
+        }
+    }
+
+    /// <summary>Reads up to count bytes (fewer only at end of input).</summary>
+    public byte[] ReadBlock(int count)
+    {
+        var result = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            if (start == end && !Fill())
+            {
+                break;
+            }
+
+            var take = Math.Min(count - filled, end - start);
+            Array.Copy(buffer, start, result, filled, take);
+            filled += take;
+            Advance(take);
+        }
+
+        return filled == count ? result : result[..filled];
+    }
+
+    /// <summary>Skips up to count bytes; returns how many were skipped.</summary>
+    public long Skip(long count)
+    {
+        long skipped = 0;
+        while (skipped < count)
+        {
+            if (start == end && !Fill())
+            {
+                break;
+            }
+
+            var take = (int)Math.Min(count - skipped, end - start);
+            Advance(take);
+            skipped += take;
+        }
+
+        return skipped;
+    }
+
+    /// <summary>Looks at the next bytes without consuming them.</summary>
+    public ReadOnlySpan<byte> Peek(int count)
+    {
+        while (end - start < count && !streamEnded)
+        {
+            Compact(count);
+            if (!Fill())
+            {
+                break;
+            }
+        }
+
+        return buffer.AsSpan(start, Math.Min(count, end - start));
+    }
+
+    /// <summary>Puts bytes back in front of the unread input.</summary>
+    public void Unread(ReadOnlySpan<byte> bytes)
+    {
+        var pending = end - start;
+        var merged = new byte[Math.Max(buffer.Length, bytes.Length + pending)];
+        bytes.CopyTo(merged);
+        buffer.AsSpan(start, pending).CopyTo(merged.AsSpan(bytes.Length));
+        buffer = merged;
+        start = 0;
+        end = bytes.Length + pending;
+        Consumed -= bytes.Length;
+    }
+
+    private static byte[] Finish(List<byte[]> parts, int length, bool tooLong)
+    {
+        if (tooLong)
+        {
+            return [];
+        }
+
+        var line = new byte[length];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(line, offset);
+            offset += part.Length;
+        }
+
+        return length > 0 && line[^1] == '\r' ? line[..^1] : line;
+    }
+
+    private void Advance(int count)
+    {
+        start += count;
+        Consumed += count;
+    }
+
+    private void Compact(int wanted)
+    {
+        var pending = end - start;
+        if (buffer.Length < wanted)
+        {
+            var larger = new byte[wanted];
+            buffer.AsSpan(start, pending).CopyTo(larger);
+            buffer = larger;
+        }
+        else if (start > 0)
+        {
+            buffer.AsSpan(start, pending).CopyTo(buffer);
+        }
+
+        start = 0;
+        end = pending;
+    }
+
+    private bool Fill()
+    {
+        if (streamEnded)
+        {
+            return false;
+        }
+
+        if (start == end)
+        {
+            start = end = 0;
+        }
+        else if (end == buffer.Length)
+        {
+            Compact(buffer.Length);
+        }
+
+        var read = stream.Read(buffer, end, buffer.Length - end);
+        if (read == 0)
+        {
+            streamEnded = true;
+            return false;
+        }
+
+        end += read;
+        return true;
+    }
+}

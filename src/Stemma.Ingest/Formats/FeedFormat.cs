@@ -1,0 +1,197 @@
+using System.Xml;
+using System.Xml.Linq;
+using Stemma.Ingest.Annotations;
+
+namespace Stemma.Ingest.Formats;
+
+/// <summary>
+/// RSS 2.0 (and RDF/RSS 1.0) items and Atom entries. The feed is read as a stream of items so one malformed
+/// item late in a feed still leaves the earlier ones read.
+/// </summary>
+internal static class FeedFormat
+{
+    private static readonly XNamespace ContentNamespace = "http://purl.org/rss/1.0/modules/content/";
+
+    public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
+    {
+        // Decoding ourselves (rather than letting XmlReader) gives the same charset rules and Windows-1252 fallback as pages.
+        var decoded = TextDecoding.Decode(StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes));
+        var warning = StreamLimits.DecodingWarning(decoded);
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Ignore,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
+        using var textReader = new StringReader(decoded.Text);
+        using var xml = XmlReader.Create(textReader, settings);
+        var channel = new ChannelInfo();
+        var itemNumber = 0;
+        var sawRoot = false;
+        while (true)
+        {
+            var (element, error) = NextElement(xml, channel, ref sawRoot);
+            if (error is not null)
+            {
+                yield return source.Error(error, itemNumber + 1);
+                yield break;
+            }
+
+            if (element is null)
+            {
+                break;
+            }
+
+            itemNumber++;
+            yield return ReadItem(element, channel, source, itemNumber, warning);
+        }
+
+        if (!sawRoot)
+        {
+            yield return source.Error("not an RSS or Atom feed (no rss, feed or RDF root element)");
+        }
+        else if (itemNumber == 0)
+        {
+            yield return source.Error("feed has no items");
+        }
+    }
+
+    /// <summary>Advances to the next item or entry, collecting channel-level title, link and language on the way.</summary>
+    private static (XElement? Element, string? Error) NextElement(XmlReader xml, ChannelInfo channel, ref bool sawRoot)
+    {
+        try
+        {
+            while (!xml.EOF)
+            {
+                if (xml.NodeType != XmlNodeType.Element)
+                {
+                    xml.Read();
+                    continue;
+                }
+
+                var name = xml.LocalName;
+                if (xml.Depth == 0)
+                {
+                    if (name is not ("rss" or "feed" or "RDF"))
+                    {
+                        return (null, null);
+                    }
+
+                    sawRoot = true;
+                    channel.Language ??= xml.GetAttribute("xml:lang");
+                    xml.Read();
+                    continue;
+                }
+
+                if (name is "item" or "entry")
+                {
+                    return (XNode.ReadFrom(xml) as XElement, null);
+                }
+
+                if (name == "channel")
+                {
+                    xml.Read();
+                    continue;
+                }
+
+                // Channel/feed metadata sits just below the channel (RSS) or the root (Atom).
+                var element = (XElement)XNode.ReadFrom(xml);
+                switch (name)
+                {
+                    case "title":
+                        channel.Title ??= element.Value.Trim();
+                        break;
+                    case "link":
+                        channel.Link ??= LinkOf(element);
+                        break;
+                    case "language":
+                        channel.Language ??= element.Value.Trim();
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            return (null, null);
+        }
+        catch (XmlException ex)
+        {
+            return (null, $"invalid XML at line {ex.LineNumber}, column {ex.LinePosition}: {ex.Message}");
+        }
+    }
+
+    private static ReadOutcome ReadItem(XElement item, ChannelInfo channel, SourceContext source, int itemNumber, string? warning)
+    {
+        var isAtom = item.Name.LocalName == "entry";
+        var title = HtmlText.ToInlineText(Child(item, "title")?.Value);
+        var link = isAtom ? AtomLink(item) : Child(item, "link")?.Value.Trim() is { Length: > 0 } rssLink ? rssLink : null;
+        var guid = Child(item, isAtom ? "id" : "guid")?.Value.Trim();
+        var bodyHtml = isAtom ? AtomText(Child(item, "content")) ?? AtomText(Child(item, "summary")) : item.Element(ContentNamespace + "encoded")?.Value ?? Child(item, "description")?.Value;
+        var dateText = Child(item, "pubDate")?.Value ?? Child(item, "published")?.Value ?? Child(item, "date")?.Value ?? Child(item, "updated")?.Value;
+        var author = Child(item, "creator")?.Value ?? Child(Child(item, "author"), "name")?.Value ?? Child(item, "author")?.Value;
+        var sourceElement = Child(item, "source");
+        var blocks = HtmlText.ToBlocks(bodyHtml);
+        if (blocks.Count == 0)
+        {
+            return source.Error("feed item has no content or description", itemNumber);
+        }
+
+        var article = ArticleAssembler.Build(new ArticleDraft
+        {
+            Id = NonEmpty(guid) ?? link ?? $"{source.Id}#{itemNumber}",
+            Title = title,
+            Paragraphs = blocks,
+            SourcePath = source.Path,
+            Url = link,
+            Date = DateParsing.Parse(dateText),
+            Site = SiteNames.FromUrl(link) ?? SiteNames.FromUrl(channel.Link),
+            Author = author?.Trim(),
+            Language = item.Attribute(XNamespace.Xml + "lang")?.Value ?? channel.Language,
+            Attribution = sourceElement is null ? null : SiteNames.FromUrl(sourceElement.Attribute("url")?.Value) ?? NonEmpty(sourceElement.Value.Trim()),
+            Format = "feed",
+        });
+        return article.Body.Length == 0 ? source.Error("feed item has no body text", itemNumber) : source.Success(article, warning);
+    }
+
+    private static XElement? Child(XElement? parent, string localName) =>
+        parent?.Elements().FirstOrDefault(element => element.Name.LocalName == localName);
+
+    private static string? AtomLink(XElement entry)
+    {
+        var links = entry.Elements().Where(element => element.Name.LocalName == "link").ToList();
+        var alternate = links.FirstOrDefault(link => (string?)link.Attribute("rel") is null or "alternate");
+        return LinkOf(alternate ?? links.FirstOrDefault());
+    }
+
+    private static string? LinkOf(XElement? link) =>
+        link is null ? null : NonEmpty(link.Attribute("href")?.Value) ?? NonEmpty(link.Value.Trim());
+
+    /// <summary>Atom text constructs: html is escaped markup, xhtml is inline markup, text is plain.</summary>
+    private static string? AtomText(XElement? element)
+    {
+        if (element is null)
+        {
+            return null;
+        }
+
+        var type = (string?)element.Attribute("type");
+        if (type == "xhtml")
+        {
+            return string.Concat(element.Nodes().Select(node => node.ToString(SaveOptions.DisableFormatting)));
+        }
+
+        return type is "text" ? System.Net.WebUtility.HtmlEncode(element.Value).Replace("\n", "<br>", StringComparison.Ordinal) : element.Value;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private sealed class ChannelInfo
+    {
+        public string? Title { get; set; }
+
+        public string? Link { get; set; }
+
+        public string? Language { get; set; }
+    }
+}

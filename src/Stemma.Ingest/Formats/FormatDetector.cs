@@ -1,0 +1,167 @@
+using System.Text;
+
+namespace Stemma.Ingest.Formats;
+
+/// <summary>The input formats Stemma reads.</summary>
+public enum InputFormat
+{
+    Unknown,
+    Text,
+    Jsonl,
+    Html,
+    WordPress,
+    Feed,
+    Warc,
+    Gzip,
+    Binary,
+}
+
+/// <summary>
+/// Decides a file's format from its first bytes, using the extension only to break ties
+/// (a feed saved as .txt is still a feed; a .jsonl of single-line objects is JSONL).
+/// </summary>
+public static class FormatDetector
+{
+    /// <summary>How many leading bytes detection looks at.</summary>
+    public const int HeadBytes = 8192;
+
+    public static InputFormat Detect(ReadOnlySpan<byte> head, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+        {
+            return InputFormat.Gzip;
+        }
+
+        // WARC first: its headers are text but the record blocks that follow may be binary.
+        if (head.StartsWith("WARC/1."u8))
+        {
+            return InputFormat.Warc;
+        }
+
+        var hasBom = TextDecoding.TryDetectBom(head, out var bomEncoding, out var bomLength);
+        if (!hasBom && LooksBinary(head))
+        {
+            return InputFormat.Binary;
+        }
+
+        var encoding = hasBom ? bomEncoding : Encoding.Latin1;
+        var text = encoding.GetString(head[bomLength..]).TrimStart();
+        var extension = ExtensionOf(fileName);
+        if (text.Length == 0)
+        {
+            return InputFormat.Unknown;
+        }
+
+        if (text.StartsWith("WARC/1.", StringComparison.Ordinal))
+        {
+            return InputFormat.Warc;
+        }
+
+        return text[0] switch
+        {
+            '<' => DetectMarkup(text),
+            '[' => extension is ".jsonl" or ".ndjson" ? InputFormat.Jsonl : InputFormat.WordPress,
+            '{' => DetectJsonObject(text, extension),
+            _ => InputFormat.Text,
+        };
+    }
+
+    /// <summary>The extension that names the format, looking through a trailing ".gz".</summary>
+    public static string ExtensionOf(string fileName)
+    {
+        var name = fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? fileName[..^3] : fileName;
+        return Path.GetExtension(name).ToLowerInvariant();
+    }
+
+    public static string FormatName(InputFormat format) => format switch
+    {
+        InputFormat.Text => "txt",
+        InputFormat.Jsonl => "jsonl",
+        InputFormat.Html => "html",
+        InputFormat.WordPress => "wordpress",
+        InputFormat.Feed => "feed",
+        InputFormat.Warc => "warc",
+        InputFormat.Gzip => "gzip",
+        InputFormat.Binary => "binary",
+        _ => "unknown",
+    };
+
+    private static InputFormat DetectMarkup(string text)
+    {
+        var lower = text.Length > 4096 ? text[..4096].ToLowerInvariant() : text.ToLowerInvariant();
+        var feedAt = FirstIndex(lower, "<rss", "<feed", "<rdf:rdf", "<channel");
+        var htmlAt = FirstIndex(lower, "<html", "<!doctype html", "<head", "<body", "<article", "<div", "<p>", "<p ", "<meta", "<title");
+        if (feedAt >= 0 && (htmlAt < 0 || feedAt < htmlAt))
+        {
+            return InputFormat.Feed;
+        }
+
+        if (htmlAt >= 0)
+        {
+            return InputFormat.Html;
+        }
+
+        // Some other XML: let the feed reader say why it is not a feed.
+        return lower.StartsWith("<?xml", StringComparison.Ordinal) ? InputFormat.Feed : InputFormat.Html;
+    }
+
+    private static InputFormat DetectJsonObject(string text, string extension)
+    {
+        if (extension is ".jsonl" or ".ndjson")
+        {
+            return InputFormat.Jsonl;
+        }
+
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var firstLine = (newline < 0 ? text : text[..newline]).Trim();
+        if (firstLine == "{")
+        {
+            // A pretty-printed object: one document, not one record per line.
+            return InputFormat.WordPress;
+        }
+
+        // Single-line objects: a minified WordPress post carries "rendered" fields; anything else is taken as a JSONL record.
+        return firstLine.Contains("\"rendered\"", StringComparison.Ordinal) ? InputFormat.WordPress : InputFormat.Jsonl;
+    }
+
+    private static int FirstIndex(string text, params ReadOnlySpan<string> needles)
+    {
+        var best = -1;
+        foreach (var needle in needles)
+        {
+            var index = text.IndexOf(needle, StringComparison.Ordinal);
+            if (index >= 0 && (best < 0 || index < best))
+            {
+                best = index;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>NUL bytes or many control characters mean binary (text in UTF-16 without a BOM is rare enough to give up on).</summary>
+    private static bool LooksBinary(ReadOnlySpan<byte> head)
+    {
+        if (head.Length == 0)
+        {
+            return false;
+        }
+
+        var control = 0;
+        foreach (var b in head)
+        {
+            if (b == 0)
+            {
+                return true;
+            }
+
+            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r' and not 0x0C and not 0x1B)
+            {
+                control++;
+            }
+        }
+
+        return control * 20 > head.Length;
+    }
+}

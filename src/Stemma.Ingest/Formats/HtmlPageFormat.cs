@@ -1,0 +1,42 @@
+using Stemma.Ingest.Annotations;
+using Stemma.Ingest.Html;
+
+namespace Stemma.Ingest.Formats;
+
+/// <summary>A whole HTML page: the main text comes from <see cref="HtmlArticleExtractor"/>, then paragraphs are classified.</summary>
+internal static class HtmlPageFormat
+{
+    public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
+    {
+        var decoded = TextDecoding.Decode(StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes));
+        yield return FromHtml(decoded.Text, source, source.Id, null, "html", StreamLimits.DecodingWarning(decoded), null);
+    }
+
+    /// <summary>Builds the outcome for one page (also used for WARC responses, where id and url are the target URI).</summary>
+    public static ReadOutcome FromHtml(string html, SourceContext source, string id, string? url, string format, string? warning, int? record)
+    {
+        var extraction = HtmlArticleExtractor.Extract(html, url);
+        var metadata = extraction.Metadata;
+        if (extraction.Paragraphs.Count == 0)
+        {
+            return source.Error("no article text found in the page", record);
+        }
+
+        var title = HtmlText.ToInlineText(metadata.Title);
+        var pageUrl = metadata.Url ?? url;
+        var article = ArticleAssembler.Build(new ArticleDraft
+        {
+            Id = id,
+            Title = title,
+            Paragraphs = [.. extraction.Paragraphs.Select(paragraph => new TextBlock(paragraph))],
+            SourcePath = source.Path,
+            Url = pageUrl,
+            Date = metadata.Date,
+            Site = SiteNames.FromUrl(pageUrl) ?? (metadata.Site is { } site ? SiteNames.FromHost(site) : null),
+            Author = metadata.Author,
+            Language = metadata.Language,
+            Format = format,
+        });
+        return article.Body.Length == 0 ? source.Error("no article body found in the page (only annotation lines)", record) : source.Success(article, warning);
+    }
+}

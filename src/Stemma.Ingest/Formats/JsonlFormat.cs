@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Stemma.Ingest.Annotations;
+
+namespace Stemma.Ingest.Formats;
+
+/// <summary>JSON Lines: one object per line with id, text and optional title, url, date, author, site, language.</summary>
+internal static class JsonlFormat
+{
+    public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
+    {
+        var reader = new ByteStreamReader(stream);
+        var lineNumber = 0;
+        var records = 0;
+        while (reader.ReadLine((int)Math.Min(int.MaxValue, source.Options.MaxDocumentBytes), out var tooLong) is { } line)
+        {
+            lineNumber++;
+            if (tooLong)
+            {
+                yield return source.Error($"line {InputTooLargeException.FormatSize(source.Options.MaxDocumentBytes)} cap exceeded; skipped", lineNumber);
+                continue;
+            }
+
+            if (line.AsSpan().Trim((byte)' ').Trim((byte)'\t').IsEmpty)
+            {
+                continue;
+            }
+
+            records++;
+            yield return ReadRecord(line, lineNumber, source);
+        }
+
+        if (records == 0)
+        {
+            yield return source.Error(lineNumber == 0 ? "empty file" : "no JSON records, only blank lines");
+        }
+    }
+
+    private static ReadOutcome ReadRecord(byte[] line, int lineNumber, SourceContext source)
+    {
+        if (!TextDecoding.IsValidUtf8(line))
+        {
+            return source.Error("invalid UTF-8 in record", lineNumber);
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return source.Error($"record is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object", lineNumber);
+            }
+
+            var text = JsonFields.String(root, "text") ?? JsonFields.String(root, "body") ?? JsonFields.String(root, "content");
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return source.Error("record has no text", lineNumber);
+            }
+
+            var title = HtmlText.ToInlineText(JsonFields.String(root, "title"));
+            var url = JsonFields.String(root, "url");
+            var article = ArticleAssembler.Build(new ArticleDraft
+            {
+                Id = JsonFields.String(root, "id") ?? $"{source.Id}#{lineNumber}",
+                Title = title,
+                Paragraphs = ArticleAssembler.PlainTextParagraphs(text, title),
+                SourcePath = source.Path,
+                Url = url,
+                Date = DateParsing.Parse(JsonFields.String(root, "date")),
+                Site = SiteNames.FromUrl(JsonFields.String(root, "site")) ?? SiteNames.FromUrl(url),
+                Author = JsonFields.String(root, "author"),
+                Language = JsonFields.String(root, "language") ?? JsonFields.String(root, "lang"),
+                Format = "jsonl",
+            });
+            return article.Body.Length == 0 ? source.Error("record has no body text (only annotation lines)", lineNumber) : source.Success(article);
+        }
+        catch (JsonException ex)
+        {
+            return source.Error($"invalid JSON: {ex.Message}", lineNumber);
+        }
+    }
+}
+
+internal static class JsonFields
+{
+    /// <summary>A string field (numbers are written as their text); null when absent, null or empty.</summary>
+    public static string? String(JsonElement element, params ReadOnlySpan<string> path)
+    {
+        var current = element;
+        foreach (var name in path)
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+            {
+                return null;
+            }
+        }
+
+        var text = current.ValueKind switch
+        {
+            JsonValueKind.String => current.GetString(),
+            JsonValueKind.Number => current.GetRawText(),
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+}

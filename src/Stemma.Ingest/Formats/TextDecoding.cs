@@ -1,0 +1,205 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
+
+namespace Stemma.Ingest.Formats;
+
+/// <summary>How the encoding of a document was decided.</summary>
+public enum EncodingSource
+{
+    ByteOrderMark,
+    HttpCharset,
+    DeclaredCharset,
+    Utf8,
+    /// <summary>The bytes were not valid UTF-8 and nothing reliable was declared: decoded as Windows-1252.</summary>
+    Windows1252Fallback,
+}
+
+/// <param name="Text">The decoded text, without a byte order mark.</param>
+/// <param name="Encoding">The encoding used.</param>
+/// <param name="Source">Why that encoding was chosen.</param>
+public sealed record DecodedText(string Text, Encoding Encoding, EncodingSource Source);
+
+/// <summary>
+/// Turns document bytes into text: byte order mark first, then the HTTP charset, then a charset declared
+/// in the first bytes (HTML meta or XML declaration), else strict UTF-8 with a Windows-1252 fallback.
+/// (The HTML extractor has its own <c>HtmlDecoding</c>; the two should be unified.)
+/// </summary>
+public static partial class TextDecoding
+{
+    /// <summary>How far into the document a declared charset is looked for (browsers look at the first 1024 bytes; we allow a little more).</summary>
+    public const int SniffBytes = 2048;
+
+    private static readonly Encoding Windows1252 = CreateWindows1252();
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static Encoding Windows1252Encoding => Windows1252;
+
+    /// <summary>Decodes a whole document.</summary>
+    public static DecodedText Decode(ReadOnlySpan<byte> bytes, string? httpCharset = null)
+    {
+        var (encoding, bomLength, source) = DetectEncoding(bytes, httpCharset);
+        var payload = bytes[bomLength..];
+        if (encoding.CodePage == Encoding.UTF8.CodePage && !Utf8.IsValid(payload))
+        {
+            // Declared or presumed UTF-8 that is not: pages in the wild are most often Windows-1252 then.
+            return new DecodedText(Windows1252.GetString(payload), Windows1252, EncodingSource.Windows1252Fallback);
+        }
+
+        return new DecodedText(encoding.GetString(payload), encoding, source);
+    }
+
+    /// <summary>Decides the encoding of a document from its first bytes (and the HTTP charset). Returns the BOM length to skip.</summary>
+    public static (Encoding Encoding, int BomLength, EncodingSource Source) DetectEncoding(ReadOnlySpan<byte> bytes, string? httpCharset = null)
+    {
+        _ = Windows1252;
+        if (TryDetectBom(bytes, out var bomEncoding, out var bomLength))
+        {
+            return (bomEncoding, bomLength, EncodingSource.ByteOrderMark);
+        }
+
+        if (TryGetEncoding(httpCharset, out var httpEncoding))
+        {
+            return (httpEncoding, 0, EncodingSource.HttpCharset);
+        }
+
+        var declared = SniffDeclaredCharset(bytes[..Math.Min(bytes.Length, SniffBytes)]);
+        if (TryGetEncoding(declared, out var declaredEncoding))
+        {
+            return (declaredEncoding, 0, EncodingSource.DeclaredCharset);
+        }
+
+        return (Encoding.UTF8, 0, EncodingSource.Utf8);
+    }
+
+    public static bool TryDetectBom(ReadOnlySpan<byte> bytes, out Encoding encoding, out int length)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            (encoding, length) = (Encoding.UTF8, 3);
+            return true;
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]))
+        {
+            (encoding, length) = (Encoding.UTF32, 4);
+            return true;
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            (encoding, length) = (Encoding.Unicode, 2);
+            return true;
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            (encoding, length) = (Encoding.BigEndianUnicode, 2);
+            return true;
+        }
+
+        (encoding, length) = (Encoding.UTF8, 0);
+        return false;
+    }
+
+    /// <summary>Finds a charset declared in an HTML meta tag or an XML declaration among the given bytes.</summary>
+    public static string? SniffDeclaredCharset(ReadOnlySpan<byte> head)
+    {
+        // Declarations are ASCII; Latin-1 maps each byte to one char, so offsets and tags survive whatever the real encoding is.
+        var text = Encoding.Latin1.GetString(head);
+        var meta = MetaCharsetPattern().Match(text);
+        if (meta.Success)
+        {
+            return meta.Groups["charset"].Value;
+        }
+
+        var xml = XmlDeclarationPattern().Match(text);
+        return xml.Success ? xml.Groups["charset"].Value : null;
+    }
+
+    /// <summary>Resolves a charset label, mapping the labels browsers treat as Windows-1252 and refusing UTF-16 declared in ASCII-compatible bytes.</summary>
+    public static bool TryGetEncoding(string? charset, out Encoding encoding)
+    {
+        _ = Windows1252;
+        encoding = Encoding.UTF8;
+        if (string.IsNullOrWhiteSpace(charset))
+        {
+            return false;
+        }
+
+        var label = charset.Trim().Trim('"', '\'').ToLowerInvariant();
+        switch (label)
+        {
+            case "utf8" or "utf-8" or "unicode-1-1-utf-8":
+                encoding = Encoding.UTF8;
+                return true;
+            case "iso-8859-1" or "latin1" or "latin-1" or "us-ascii" or "ascii" or "iso8859-1" or "cp1252" or "windows-1252" or "x-cp1252":
+                encoding = Windows1252;
+                return true;
+            case "utf-16" or "utf-16le" or "utf-16be" or "unicode":
+                // A UTF-16 label in a byte-sniffed declaration cannot be true (we could read it as ASCII): use UTF-8 as browsers do.
+                encoding = Encoding.UTF8;
+                return true;
+            default:
+                break;
+        }
+
+        try
+        {
+            encoding = Encoding.GetEncoding(label);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Extracts the charset parameter of a Content-Type header value.</summary>
+    public static string? CharsetOfContentType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return null;
+        }
+
+        var match = ContentTypeCharsetPattern().Match(contentType);
+        return match.Success ? match.Groups["charset"].Value : null;
+    }
+
+    public static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => Utf8.IsValid(bytes);
+
+    /// <summary>Decodes bytes that must be UTF-8 (JSON): returns null when they are not.</summary>
+    public static string? DecodeStrictUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            bytes = bytes[3..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static Encoding CreateWindows1252()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
+    }
+
+    [GeneratedRegex("""<meta\b[^>]*?charset\s*=\s*["']?\s*(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MetaCharsetPattern();
+
+    [GeneratedRegex("""<\?xml\b[^>]*?encoding\s*=\s*["'](?<charset>[A-Za-z0-9_\-:.]+)["']""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex XmlDeclarationPattern();
+
+    [GeneratedRegex("""charset\s*=\s*["']?(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ContentTypeCharsetPattern();
+}

@@ -1,0 +1,85 @@
+using Stemma.Ingest.Annotations;
+
+namespace Stemma.Ingest.Tests.Annotations;
+
+public sealed class LineClassifierTests
+{
+    [Theory]
+    [InlineData("READ MORE: Storm closes the ferry for a week", AnnotationKind.ReadMore)]
+    [InlineData("Read more", AnnotationKind.ReadMore)]
+    [InlineData("Read more »", AnnotationKind.ReadMore)]
+    [InlineData("Lesen Sie auch: Neue Brücke eröffnet", AnnotationKind.ReadMore)]
+    [InlineData("À lire aussi : le pont rouvre", AnnotationKind.ReadMore)]
+    [InlineData("Related: Council approves budget", AnnotationKind.Related)]
+    [InlineData("Related article: Council approves budget", AnnotationKind.Related)]
+    [InlineData("Related Articles", AnnotationKind.Related)]
+    [InlineData("See also: the 2024 flood report", AnnotationKind.Related)]
+    [InlineData("You may also like", AnnotationKind.Related)]
+    [InlineData("(Jane Doe/Harbour Agency via Newsline)", AnnotationKind.Caption)]
+    [InlineData("Jane Doe / AP", AnnotationKind.Caption)]
+    [InlineData("Photo: Jane Doe", AnnotationKind.Caption)]
+    [InlineData("Image credit: Harbour Gazette", AnnotationKind.Caption)]
+    [InlineData("The new pier at dusk. Photo: Jane Doe", AnnotationKind.Caption)]
+    [InlineData("Volunteers sort donations. (Getty Images)", AnnotationKind.Caption)]
+    [InlineData("Foto: dpa", AnnotationKind.Caption)]
+    [InlineData("Leave a Reply", AnnotationKind.CommentForm)]
+    [InlineData("Leave a Reply Cancel reply", AnnotationKind.CommentForm)]
+    [InlineData("Your email address will not be published. Required fields are marked *", AnnotationKind.CommentForm)]
+    [InlineData("Save my name, email, and website in this browser for the next time I comment.", AnnotationKind.CommentForm)]
+    [InlineData("Source link", AnnotationKind.SourceLink)]
+    [InlineData("Share this:", AnnotationKind.Promo)]
+    [InlineData("Subscribe to our newsletter for daily updates", AnnotationKind.Promo)]
+    [InlineData("Follow us on Twitter and Facebook", AnnotationKind.Promo)]
+    [InlineData("Editor's note: This story has been updated with new figures.", AnnotationKind.EditorNote)]
+    [InlineData("Editor’s Note: An earlier version misspelled a name.", AnnotationKind.EditorNote)]
+    [InlineData("This post appeared first on example.com", AnnotationKind.Attribution)]
+    [InlineData("via CNN Newsource", AnnotationKind.Attribution)]
+    public void Classifies_inserted_lines(string line, AnnotationKind expected) =>
+        Assert.Equal(expected, LineClassifier.Classify(line, "Some unrelated title")?.Kind);
+
+    [Theory]
+    [InlineData("This post appeared first on example.com", "example.com")]
+    [InlineData("This post appeared first on https://www.Example.com/news/story.", "example.com")]
+    [InlineData("The post Harbour ferry returns appeared first on Harbour Gazette.", "Harbour Gazette")]
+    [InlineData("via CNN Newsource", "CNN Newsource")]
+    [InlineData("This article was originally published by The Valley Wire.", "The Valley Wire")]
+    [InlineData("This article is republished from The Conversation under a Creative Commons license.", "The Conversation")]
+    [InlineData("Dieser Artikel erschien zuerst auf talblatt.example.de", "talblatt.example.de")]
+    public void Attribution_names_the_credited_source(string line, string source)
+    {
+        var result = LineClassifier.Classify(line);
+        Assert.Equal(AnnotationKind.Attribution, result?.Kind);
+        Assert.Equal(source, result?.Source);
+    }
+
+    [Fact]
+    public void Source_link_credits_the_linked_site()
+    {
+        var result = LineClassifier.Classify("Source link", link: "https://www.origin.example/story/1");
+        Assert.Equal((AnnotationKind.SourceLink, "origin.example"), (result!.Kind, result.Source));
+    }
+
+    [Fact]
+    public void Repeated_title_is_found_despite_case_and_punctuation()
+    {
+        Assert.Equal(AnnotationKind.RepeatedTitle, LineClassifier.Classify("FERRY RETURNS TO THE HARBOUR.", "Ferry returns to the harbour")?.Kind);
+    }
+
+    [Fact]
+    public void Repeated_title_is_found_when_the_page_title_carries_the_site_name()
+    {
+        Assert.Equal(AnnotationKind.RepeatedTitle, LineClassifier.Classify("Ferry returns to the harbour", "Ferry returns to the harbour | The Harbour Gazette")?.Kind);
+    }
+
+    [Theory]
+    [InlineData("The council said it would read more reports before deciding.")]
+    [InlineData("Related to the vote, the mayor said the bridge would reopen in May.")]
+    [InlineData("She asked readers to share their memories of the old mill with the museum.")]
+    [InlineData("Photographers gathered at the pier before dawn to catch the first sailing.")]
+    [InlineData("The ferry, which first appeared on the route in 1962, was rebuilt over the winter.")]
+    [InlineData("Via the new road, the trip takes twenty minutes.")]
+    [InlineData("Source: the council's own figures show a rise of 12 percent in passengers, the mayor said at a meeting that lasted three hours and ended with a vote.")]
+    [InlineData("Subscribers to the local water scheme will see lower bills this year, the utility said in a statement on Tuesday morning to all of its customers across the valley.")]
+    [InlineData("1/2 of the residents voted.")]
+    public void Leaves_body_sentences_alone(string line) => Assert.Null(LineClassifier.Classify(line, "Ferry returns to the harbour"));
+}

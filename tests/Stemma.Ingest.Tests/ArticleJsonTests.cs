@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Stemma.Ingest.Tests;
+
+public sealed class ArticleJsonTests
+{
+    private static readonly Article Sample = new()
+    {
+        Id = "https://copy.example.net/ferry",
+        Title = "Ferry returns",
+        Body = "First paragraph.\n\nSecond paragraph.",
+        Date = new DateTimeOffset(2026, 3, 14, 11, 5, 0, TimeSpan.FromHours(1)),
+        Site = "copy.example.net",
+        Url = "https://copy.example.net/ferry",
+        Attribution = "harbourgazette.example.com",
+        Annotations = [new Annotation(AnnotationKind.ReadMore, "READ MORE: Storm", 1), new Annotation(AnnotationKind.Attribution, "This post appeared first on harbourgazette.example.com", 3)],
+        Format = "wordpress",
+    };
+
+    [Fact]
+    public void Writes_every_field_in_order_with_nulls_and_kebab_case_kinds()
+    {
+        var json = ArticleJson.Serialize(Sample);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+
+        Assert.Equal(["id", "title", "date", "site", "url", "author", "language", "attribution", "body", "annotations"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("2026-03-14T11:05:00+01:00", root.GetProperty("date").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("author").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("language").ValueKind);
+        var annotations = root.GetProperty("annotations").EnumerateArray().ToList();
+        Assert.Equal(["read-more", "attribution"], annotations.Select(a => a.GetProperty("kind").GetString()));
+        Assert.Equal([1, 3], annotations.Select(a => a.GetProperty("position").GetInt32()));
+    }
+
+    [Fact]
+    public void Null_date_is_written_as_null()
+    {
+        using var document = JsonDocument.Parse(ArticleJson.Serialize(Sample with { Date = null }));
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("date").ValueKind);
+    }
+
+    [Fact]
+    public void Text_form_shows_metadata_body_and_annotations()
+    {
+        using var writer = new StringWriter();
+        ArticleJson.WriteText(writer, Sample);
+        var text = writer.ToString();
+
+        Assert.Contains("== https://copy.example.net/ferry", text);
+        Assert.Contains("attribution: harbourgazette.example.com", text);
+        Assert.Contains("First paragraph.\n\nSecond paragraph.", text);
+        Assert.Contains("[1] read-more: READ MORE: Storm", text);
+    }
+}

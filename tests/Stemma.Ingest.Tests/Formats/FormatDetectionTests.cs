@@ -1,0 +1,67 @@
+using System.IO.Compression;
+using System.Text;
+using Stemma.Ingest.Formats;
+using Stemma.Ingest.Tests.Support;
+
+namespace Stemma.Ingest.Tests.Formats;
+
+public sealed class FormatDetectionTests
+{
+    [Theory]
+    [InlineData("<!DOCTYPE html><html><body><p>x</p></body></html>", "a.txt", InputFormat.Html)]
+    [InlineData("  <html lang=\"en\"><p>x</p></html>", "a.json", InputFormat.Html)]
+    [InlineData("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel></channel></rss>", "a.html", InputFormat.Feed)]
+    [InlineData("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", "a", InputFormat.Feed)]
+    [InlineData("WARC/1.1\r\nWARC-Type: warcinfo\r\n", "a.txt", InputFormat.Warc)]
+    [InlineData("{\"id\":\"1\",\"text\":\"a\"}\n{\"id\":\"2\",\"text\":\"b\"}\n", "a.json", InputFormat.Jsonl)]
+    [InlineData("{\n  \"id\": 1,\n  \"content\": {\"rendered\": \"x\"}\n}", "a.jsonl.bak", InputFormat.WordPress)]
+    [InlineData("[{\"id\":1}]", "a.txt", InputFormat.WordPress)]
+    [InlineData("Headline\nBody text.", "a.html", InputFormat.Text)]
+    [InlineData("   \n  ", "a.txt", InputFormat.Unknown)]
+    public void Detects_by_content_not_extension(string head, string name, InputFormat expected) =>
+        Assert.Equal(expected, FormatDetector.Detect(Encoding.UTF8.GetBytes(head), name));
+
+    [Fact]
+    public void Binary_content_is_binary_whatever_the_name()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52];
+        Assert.Equal(InputFormat.Binary, FormatDetector.Detect(png, "story.txt"));
+    }
+
+    [Fact]
+    public void Html_page_with_a_wrong_extension_is_read_as_html()
+    {
+        var article = Reading.Single(Reading.ReadText("page.txt", Reading.Html("Tide tables", "High tide comes at noon.")));
+        Assert.Equal("html", article.Format);
+        Assert.Equal("Tide tables", article.Title);
+        Assert.Equal("High tide comes at noon.", article.Body);
+    }
+
+    [Fact]
+    public void Gzip_of_any_format_is_read_through()
+    {
+        var bytes = Gzip(Encoding.UTF8.GetBytes(Reading.Html("Zipped", "A zipped page body.")));
+        var article = Reading.Single(ArticleReader.ReadBytes(bytes, "page.html.gz"));
+        Assert.Equal("A zipped page body.", article.Body);
+        Assert.Equal("page.html.gz", article.Id);
+    }
+
+    [Fact]
+    public void Gzip_with_an_unhelpful_name_is_detected_inside()
+    {
+        var jsonl = "{\"id\":\"r1\",\"text\":\"First record.\"}\n{\"id\":\"r2\",\"text\":\"Second record.\"}\n";
+        var outcomes = ArticleReader.ReadBytes(Gzip(Encoding.UTF8.GetBytes(jsonl)), "dump.bin").ToList();
+        Assert.Equal(["r1", "r2"], outcomes.Select(o => o.Article?.Id));
+    }
+
+    internal static byte[] Gzip(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return output.ToArray();
+    }
+}
