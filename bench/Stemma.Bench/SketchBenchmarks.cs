@@ -43,7 +43,7 @@ public class SketchBenchmarks
         foreach (var body in bodies)
         {
             var normalized = TextNormalizer.Normalize(body);
-            var count = Shingler.Combine(words.AsSpan(0, TokenHasher.HashWords(normalized, words)), 5, 0, shingles);
+            var count = Shingler.Combine(words.AsSpan(0, TokenHasher.HashWords(normalized, words)), SketchOptions.Default.ShingleSize, 0, shingles);
             Array.Fill(signature, ulong.MaxValue);
             for (var s = 0; s < count; s++)
             {
@@ -69,7 +69,7 @@ public class SketchBenchmarks
         foreach (var body in bodies)
         {
             var normalized = TextNormalizer.NormalizeToPooled(body, out var length);
-            var count = Shingler.Combine(words.AsSpan(0, TokenHasher.HashWords(normalized.AsSpan(0, length), words)), 5, 0, shingles);
+            var count = Shingler.Combine(words.AsSpan(0, TokenHasher.HashWords(normalized.AsSpan(0, length), words)), SketchOptions.Default.ShingleSize, 0, shingles);
             System.Buffers.ArrayPool<char>.Shared.Return(normalized);
             minHasher.Compute(shingles.AsSpan(0, count), signature);
             checksum ^= signature[0];
