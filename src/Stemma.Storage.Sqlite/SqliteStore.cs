@@ -17,12 +17,18 @@ public sealed class SqliteStore : IStore
 {
     public const string DefaultPath = "stemma.db";
 
-    /// <summary>More bands than this are looked up / inserted in several statements (keeps statements small and cacheable).</summary>
+    /// <summary>More bands than this are looked up in several statements (keeps statements small and cacheable).</summary>
     private const int BandsPerStatement = 64;
+
+    /// <summary>Bucket rows per insert statement.</summary>
+    private const int RowsPerBucketInsert = 8192;
 
     private const int MaxIdleReaders = 8;
 
-    private static readonly ConcurrentDictionary<(int FirstBand, int Count), string> BucketInsertSql = new();
+    // Readers mostly go through the memory map; the writer's cache holds the bucket index pages a batch touches.
+    private const int WriterCacheKibibytes = 128 * 1024;
+    private const int ReaderCacheKibibytes = 16 * 1024;
+
     private static readonly ConcurrentDictionary<(int FirstBand, int Count), string> BucketQuerySql = new();
 
     private readonly string _connectionString;
@@ -96,7 +102,7 @@ public sealed class SqliteStore : IStore
 
             try
             {
-                _writer ??= SqliteSession.Open(_connectionString);
+                _writer ??= SqliteSession.Open(_connectionString, WriterCacheKibibytes);
                 Migrate(_writer);
             }
             catch (SqliteException exception)
@@ -122,12 +128,14 @@ public sealed class SqliteStore : IStore
             {
                 var outcomes = new List<AddOutcome>(documents.Count);
                 var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
+                var bucketsToInsert = new Dictionary<long, ulong[]>();
                 foreach (var document in documents)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    outcomes.Add(AddOne(session, transaction, document, ingestedAt));
+                    outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert));
                 }
 
+                InsertBucketsSorted(session, transaction, bucketsToInsert);
                 return outcomes;
             },
             cancellationToken).ConfigureAwait(false);
@@ -554,7 +562,8 @@ public sealed class SqliteStore : IStore
         return (stories, total);
     }
 
-    private AddOutcome AddOne(SqliteSession session, SqliteTransaction transaction, StoredDocument document, long ingestedAt)
+    /// <param name="bucketsToInsert">Band keys by document sequence, inserted sorted once the whole batch is written.</param>
+    private AddOutcome AddOne(SqliteSession session, SqliteTransaction transaction, StoredDocument document, long ingestedAt, Dictionary<long, ulong[]> bucketsToInsert)
     {
         var error = StoreRules.Validate(document);
         if (error is not null)
@@ -617,8 +626,10 @@ public sealed class SqliteStore : IStore
             }
 
             InsertAnnotations(session, transaction, sequence, article.Annotations);
-            InsertBuckets(session, transaction, sequence, document.BandKeys);
             session.Command("RELEASE document", transaction).ExecuteNonQuery();
+
+            // Replaces keys queued earlier in this batch for the same document (added, then updated).
+            bucketsToInsert[sequence] = [.. document.BandKeys];
             return new AddOutcome(article.Id, status);
         }
         catch (SqliteException exception)
@@ -664,21 +675,40 @@ public sealed class SqliteStore : IStore
         }
     }
 
-    /// <summary>Inserts a document's bucket rows, many bands per statement (one statement per row was the bottleneck).</summary>
-    private static void InsertBuckets(SqliteSession session, SqliteTransaction transaction, long sequence, ulong[] bandKeys)
+    /// <summary>
+    /// Inserts the batch's bucket rows in index order. Random-order inserts into the (band, key) index were the
+    /// bulk-ingest bottleneck; sorted, consecutive rows land on the same pages, and many rows go per statement.
+    /// </summary>
+    private static void InsertBucketsSorted(SqliteSession session, SqliteTransaction transaction, Dictionary<long, ulong[]> bandKeysBySequence)
     {
-        for (var first = 0; first < bandKeys.Length; first += BandsPerStatement)
+        var rows = new List<(long Band, long Key, long Sequence)>(bandKeysBySequence.Count * 32);
+        foreach (var (sequence, bandKeys) in bandKeysBySequence)
         {
-            var count = Math.Min(BandsPerStatement, bandKeys.Length - first);
-            var command = session.Command(BucketInsertSql.GetOrAdd((first, count), BuildBucketInsertSql), transaction);
-            EnsurePositionalParameters(command, count + 1);
-            command.Parameters[0].Value = sequence;
+            for (var band = 0; band < bandKeys.Length; band++)
+            {
+                rows.Add((band, SqliteEncoding.ToStored(bandKeys[band]), sequence));
+            }
+        }
+
+        rows.Sort();
+
+        // One JSON array parameter per chunk, unpacked by json_each: binding thousands of named parameters
+        // costs more than SQLite's JSON parser (parameter lookup by name is a linear scan per parameter).
+        var command = session.Command(
+            "INSERT INTO lsh_buckets (band, key, doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
+            transaction);
+        var json = new StringBuilder();
+        for (var first = 0; first < rows.Count; first += RowsPerBucketInsert)
+        {
+            var count = Math.Min(RowsPerBucketInsert, rows.Count - first);
+            json.Clear().Append('[');
             for (var i = 0; i < count; i++)
             {
-                command.Parameters[i + 1].Value = SqliteEncoding.ToStored(bandKeys[first + i]);
+                var (band, key, sequence) = rows[first + i];
+                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{band},{key},{sequence}]");
             }
 
-            command.ExecuteNonQuery();
+            command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
         }
     }
 
@@ -713,17 +743,6 @@ public sealed class SqliteStore : IStore
         }
 
         return candidates;
-    }
-
-    private static string BuildBucketInsertSql((int FirstBand, int Count) shape)
-    {
-        var sql = new StringBuilder("INSERT INTO lsh_buckets (band, key, doc) VALUES ");
-        for (var i = 0; i < shape.Count; i++)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}({shape.FirstBand + i}, $p{i + 1}, $p0)");
-        }
-
-        return sql.ToString();
     }
 
     private static string BuildBucketQuerySql((int FirstBand, int Count) shape)
@@ -868,13 +887,21 @@ public sealed class SqliteStore : IStore
 
     private void Migrate(SqliteSession session)
     {
-        var journalMode = (string?)session.Command("PRAGMA journal_mode = WAL").ExecuteScalar();
         var version = Convert.ToInt32(session.Command("PRAGMA user_version").ExecuteScalar(), CultureInfo.InvariantCulture);
         if (version > SqliteSchema.CurrentVersion)
         {
             throw new StoreException(
                 $"'{DataSource}' has schema version {version}, newer than this Stemma understands ({SqliteSchema.CurrentVersion}); upgrade Stemma.");
         }
+
+        if (version == 0)
+        {
+            // Only possible before the first table exists (and before WAL). 16 KiB pages make the bucket index
+            // shallower: measured about a third less CPU for bulk ingest than the 4 KiB default.
+            session.Command("PRAGMA page_size = 16384").ExecuteNonQuery();
+        }
+
+        var journalMode = (string?)session.Command("PRAGMA journal_mode = WAL").ExecuteScalar();
 
         for (; version < SqliteSchema.CurrentVersion; version++)
         {
@@ -932,7 +959,7 @@ public sealed class SqliteStore : IStore
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var session = _writer ??= SqliteSession.Open(_connectionString);
+            var session = _writer ??= SqliteSession.Open(_connectionString, WriterCacheKibibytes);
 
             // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer waits (busy timeout) instead of deadlocking.
             using var transaction = session.Connection.BeginTransaction(deferred: false);
@@ -949,7 +976,7 @@ public sealed class SqliteStore : IStore
     private SqliteSession RentReader()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _idleReaders.TryTake(out var session) ? session : SqliteSession.Open(_connectionString);
+        return _idleReaders.TryTake(out var session) ? session : SqliteSession.Open(_connectionString, ReaderCacheKibibytes);
     }
 
     private void ReturnReader(SqliteSession session)
