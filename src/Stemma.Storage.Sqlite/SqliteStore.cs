@@ -62,6 +62,12 @@ public sealed class SqliteStore : IStore
             throw new ArgumentException("A read-only SQLite store is not supported.", nameof(pathOrConnectionString));
         }
 
+        // Every operation may use its own connection, and each connection to ":memory:" is a separate empty database.
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:")
+        {
+            throw new ArgumentException("An in-memory SQLite database is not supported; use InMemoryStore.", nameof(pathOrConnectionString));
+        }
+
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
     }
@@ -917,15 +923,11 @@ public sealed class SqliteStore : IStore
             transaction.Commit();
         }
 
-        // In-memory and some special databases cannot use WAL; files must.
-        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase) && !IsMemory)
+        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new StoreException($"'{DataSource}' could not be switched to WAL mode (journal mode is '{journalMode}').");
         }
     }
-
-    private bool IsMemory => DataSource.Length == 0 || DataSource == ":memory:"
-        || new SqliteConnectionStringBuilder(_connectionString).Mode == SqliteOpenMode.Memory;
 
     private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {

@@ -265,6 +265,16 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM documents"));
     }
 
+    [Theory]
+    [InlineData(":memory:")]
+    [InlineData("Data Source=x;Mode=Memory")]
+    public void An_in_memory_sqlite_database_is_refused_in_favour_of_the_in_memory_store(string connection)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteStore(connection));
+
+        Assert.Contains(nameof(InMemoryStore), error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_default_file_is_stemma_db_in_the_current_folder()
     {
