@@ -527,22 +527,25 @@ public sealed class SqliteStore : IStore
             _ => "s.size DESC, s.story_id",
         };
 
+        // The first (earliest) member is looked up only for the stories on the page, not ranked for all of them.
         return $"""
             WITH members AS (
-                SELECT g.story_id, g.family_id, d.seq, d.id, d.title, d.title_folded, d.site, d.date_utc_ticks AS ticks
+                SELECT g.story_id, g.family_id, d.title_folded, d.site, d.date_utc_ticks AS ticks
                 FROM groups g JOIN documents d ON d.seq = g.doc),
             stories AS (
                 SELECT story_id, COUNT(*) AS size, COUNT(DISTINCT family_id) AS families, MIN(ticks) AS earliest,
                     MAX(ticks) AS latest, COUNT(DISTINCT lower(site)) AS sites
                 FROM members GROUP BY story_id HAVING COUNT(*) >= $min_size),
-            firsts AS (
-                SELECT story_id, id, title, ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY ticks IS NULL, ticks, seq) AS rank
-                FROM members)
-            SELECT s.story_id, s.size, s.families, f.id, f.title, s.earliest, s.latest, s.sites, COUNT(*) OVER () AS total
-            FROM stories s JOIN firsts f ON f.story_id = s.story_id AND f.rank = 1
-            WHERE 1 = 1{filters}
-            ORDER BY {order}
-            LIMIT $limit OFFSET $offset
+            page AS (
+                SELECT s.*, COUNT(*) OVER () AS total FROM stories s
+                WHERE 1 = 1{filters}
+                ORDER BY {order}
+                LIMIT $limit OFFSET $offset)
+            SELECT p.story_id, p.size, p.families, first.id, first.title, p.earliest, p.latest, p.sites, p.total
+            FROM page p JOIN documents first ON first.seq = (
+                SELECT d.seq FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = p.story_id
+                ORDER BY d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq LIMIT 1)
+            ORDER BY {order.Replace("s.", "p.", StringComparison.Ordinal)}
             """;
     }
 
