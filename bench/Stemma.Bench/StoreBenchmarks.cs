@@ -111,7 +111,7 @@ public class StoreIngestBenchmarks
 
 /// <summary>
 /// Lookups on a prepared 100k-document database, built once and cached under the system temp folder
-/// (<c>stemma-bench/store-100k-v1.db</c>; delete it to rebuild).
+/// (<c>stemma-bench/store-100k-v2.db</c>; delete it to rebuild).
 /// </summary>
 [Config(typeof(PercentileConfig))]
 public class StoreQueryBenchmarks
@@ -125,13 +125,14 @@ public class StoreQueryBenchmarks
     private SqliteStore? _store;
     private int _next;
 
-    public static string CachedDatabasePath => Path.Combine(Path.GetTempPath(), "stemma-bench", "store-100k-v1.db");
+    public static string CachedDatabasePath => Path.Combine(Path.GetTempPath(), "stemma-bench", "store-100k-v2.db");
 
     [GlobalSetup]
     public void OpenPreparedStore()
     {
         PrepareDatabase().GetAwaiter().GetResult();
         _store = SqliteStore.OpenAsync(CachedDatabasePath).GetAwaiter().GetResult();
+        _store.WarmUpAsync().GetAwaiter().GetResult();
         var random = new Random(42);
         for (var i = 0; i < QueryCount; i++)
         {

@@ -276,7 +276,7 @@ public sealed class SqliteStore : IStore
             (session, transaction) =>
             {
                 // Children first: cheaper than letting every document delete cascade.
-                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "lsh_buckets", "documents" })
+                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "document_bodies", "lsh_buckets", "documents" })
                 {
                     session.Command($"DELETE FROM {table}", transaction).ExecuteNonQuery();
                 }
@@ -459,6 +459,21 @@ public sealed class SqliteStore : IStore
             cancellationToken);
     }
 
+    /// <summary>
+    /// Reads the bucket index and the document rows once, so a long-running process (the web server) does not pay
+    /// for cold pages on its first queries. Optional; a one-shot CLI command need not call it.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            session =>
+            {
+                // Aggregates over a column outside each index's leading key force a full read of its pages.
+                session.Command("SELECT MAX(doc) FROM lsh_buckets").ExecuteScalar();
+                session.Command("SELECT MAX(length(id)) FROM documents").ExecuteScalar();
+                return 0;
+            },
+            cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -487,9 +502,9 @@ public sealed class SqliteStore : IStore
 
     private const string SelectDocumentSql =
         """
-        SELECT d.seq, d.id, d.source_path, d.title, d.body, d.content_hash, d.date_utc_ticks, d.date_offset_minutes,
+        SELECT d.seq, d.id, d.source_path, d.title, b.body, d.content_hash, d.date_utc_ticks, d.date_offset_minutes,
             d.site, d.url, d.author, d.language, d.attribution, d.format, d.ingested_at_ticks, s.signature, s.band_keys
-        FROM documents d JOIN signatures s ON s.doc = d.seq
+        FROM documents d JOIN signatures s ON s.doc = d.seq JOIN document_bodies b ON b.doc = d.seq
         """;
 
     private const string SelectPairSql =
@@ -603,7 +618,7 @@ public sealed class SqliteStore : IStore
                 session.Command("DELETE FROM pairs WHERE a = $seq OR b = $seq", transaction).With("$seq", sequence).ExecuteNonQuery();
                 BindDocument(session.Command(
                     """
-                    UPDATE documents SET source_path = $source_path, title = $title, title_folded = $title_folded, body = $body,
+                    UPDATE documents SET source_path = $source_path, title = $title, title_folded = $title_folded,
                         content_hash = $content_hash, date_utc_ticks = $date_utc_ticks, date_offset_minutes = $date_offset_minutes,
                         site = $site, url = $url, author = $author, language = $language, attribution = $attribution, format = $format
                     WHERE seq = $seq
@@ -620,9 +635,9 @@ public sealed class SqliteStore : IStore
                 status = AddStatus.Added;
                 sequence = (long)BindDocument(session.Command(
                     """
-                    INSERT INTO documents (id, source_path, title, title_folded, body, content_hash, date_utc_ticks, date_offset_minutes,
+                    INSERT INTO documents (id, source_path, title, title_folded, content_hash, date_utc_ticks, date_offset_minutes,
                         site, url, author, language, attribution, format, ingested_at_ticks)
-                    VALUES ($id, $source_path, $title, $title_folded, $body, $content_hash, $date_utc_ticks, $date_offset_minutes,
+                    VALUES ($id, $source_path, $title, $title_folded, $content_hash, $date_utc_ticks, $date_offset_minutes,
                         $site, $url, $author, $language, $attribution, $format, $ingested_at_ticks)
                     RETURNING seq
                     """,
@@ -634,6 +649,10 @@ public sealed class SqliteStore : IStore
                     .ExecuteNonQuery();
             }
 
+            session.Command("INSERT OR REPLACE INTO document_bodies (doc, body) VALUES ($seq, $body)", transaction)
+                .With("$seq", sequence)
+                .With("$body", article.Body)
+                .ExecuteNonQuery();
             InsertAnnotations(session, transaction, sequence, article.Annotations);
             session.Command("RELEASE document", transaction).ExecuteNonQuery();
 
@@ -656,7 +675,6 @@ public sealed class SqliteStore : IStore
             .With("$source_path", article.SourcePath)
             .With("$title", article.Title)
             .With("$title_folded", StoreRules.FoldForSearch(article.Title))
-            .With("$body", article.Body)
             .With("$content_hash", SqliteEncoding.ToStored(document.ContentHash))
             .With("$date_utc_ticks", article.Date?.UtcTicks)
             .With("$date_offset_minutes", article.Date is { } date ? (long)date.Offset.TotalMinutes : null)
