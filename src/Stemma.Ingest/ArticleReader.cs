@@ -75,6 +75,29 @@ public static class ArticleReader
         }
     }
 
+    /// <summary>
+    /// Reads everything, then applies the corpus-level boilerplate pass (<see cref="Annotations.CorpusAnnotator"/>),
+    /// which needs all articles of a site at once. Returns the articles and the error outcomes separately.
+    /// </summary>
+    public static (IReadOnlyList<Article> Articles, IReadOnlyList<ReadOutcome> Errors) ReadCorpus(IEnumerable<string> paths, ReaderOptions? options = null)
+    {
+        var articles = new List<Article>();
+        var errors = new List<ReadOutcome>();
+        foreach (var outcome in Read(paths, options ?? ReaderOptions.Default))
+        {
+            if (outcome.Article is { } article)
+            {
+                articles.Add(article);
+            }
+            else
+            {
+                errors.Add(outcome);
+            }
+        }
+
+        return (Annotations.CorpusAnnotator.Apply(articles), errors);
+    }
+
     /// <summary>Reads one file whose articles get the given id (or ids derived from it). Never throws for bad input.</summary>
     public static IEnumerable<ReadOutcome> ReadFile(string file, string id, ReaderOptions? options = null)
     {
@@ -222,10 +245,19 @@ public static class ArticleReader
         return gzipped ? new VerifiedGZipStream(raw, verify) : raw;
     }
 
-    private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors)
+    private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors, HashSet<string>? visited = null)
     {
+        // Symbolic links may loop back to a parent: visit each real directory once.
+        visited ??= new HashSet<string>(StringComparer.Ordinal);
         try
         {
+            var info = new DirectoryInfo(directory);
+            var real = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+            if (!visited.Add(Path.TrimEndingDirectorySeparator(real)))
+            {
+                return;
+            }
+
             foreach (var file in Directory.EnumerateFiles(directory))
             {
                 if (!Path.GetFileName(file).StartsWith('.'))
@@ -238,7 +270,7 @@ public static class ArticleReader
             {
                 if (!Path.GetFileName(subdirectory).StartsWith('.'))
                 {
-                    CollectFiles(root, subdirectory, files, errors);
+                    CollectFiles(root, subdirectory, files, errors, visited);
                 }
             }
         }

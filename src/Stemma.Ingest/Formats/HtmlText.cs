@@ -54,6 +54,9 @@ public static partial class HtmlText
         return collector.Blocks;
     }
 
+    /// <summary>True when text carries block markup (paragraphs, line breaks, divs), not just a stray angle bracket.</summary>
+    public static bool LooksLikeHtml(string text) => BlockTagPattern().IsMatch(text);
+
     /// <summary>Paragraph texts of an HTML fragment.</summary>
     public static IReadOnlyList<string> ToParagraphs(string? html) => [.. ToBlocks(html).Select(block => block.Text)];
 
@@ -126,6 +129,9 @@ public static partial class HtmlText
 
     [GeneratedRegex(@"<(?:[A-Za-z][A-Za-z0-9]*\b[^>]*|/[A-Za-z][A-Za-z0-9]*\s*|!--.*?--)>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
+
+    [GeneratedRegex(@"<(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BlockTagPattern();
 
     private sealed class BlockCollector
     {
