@@ -35,6 +35,12 @@ public sealed record ReaderOptions
 /// </summary>
 public static class ArticleReader
 {
+    /// <summary>Names under which plain text is taken as an article (other article formats are recognized by content whatever the name).</summary>
+    private static readonly HashSet<string> PlainTextExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        string.Empty, ".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom", ".warc",
+    };
+
     public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths) => Read(paths, ReaderOptions.Default);
 
     public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths, ReaderOptions options)
@@ -196,6 +202,10 @@ public static class ArticleReader
                 yield break;
             case InputFormat.Unknown:
                 yield return source.Error("empty file: only whitespace");
+                yield break;
+            case InputFormat.Text when !PlainTextExtensions.Contains(FormatDetector.ExtensionOf(name)):
+                // Plain text under a non-article name (README.md, data.csv, build.log) is far more often not an article.
+                yield return source.Error($"plain text with extension '{FormatDetector.ExtensionOf(name)}' is not read as an article (rename it to .txt)");
                 yield break;
             case InputFormat.Binary or InputFormat.Gzip:
                 yield return source.Error($"unknown binary content{(gzipped ? " inside gzip" : string.Empty)} (extension '{FormatDetector.ExtensionOf(name)}'); not a text, HTML, JSON, feed or WARC file");
