@@ -13,7 +13,7 @@ internal static class HtmlPageFormat
     }
 
     /// <summary>Builds the outcome for one page (also used for WARC responses, where id and url are the target URI).</summary>
-    public static ReadOutcome FromHtml(string html, SourceContext source, string id, string? url, string format, string? warning, int? record)
+    public static ReadOutcome FromHtml(string html, SourceContext source, string id, string? url, string format, string? warning, int? record, string? languageHint = null)
     {
         var extraction = HtmlArticleExtractor.Extract(html, url);
         var metadata = extraction.Metadata;
@@ -34,7 +34,7 @@ internal static class HtmlPageFormat
             Date = metadata.Date,
             Site = SiteNames.FromUrl(pageUrl) ?? (metadata.Site is { } site ? SiteNames.FromHost(site) : null),
             Author = metadata.Author,
-            Language = metadata.Language,
+            Language = metadata.Language ?? languageHint,
             Format = format,
         });
         return article.Body.Length == 0 ? source.Error("no article body found in the page (only annotation lines)", record) : source.Success(article, warning);

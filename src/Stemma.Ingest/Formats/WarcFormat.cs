@@ -189,7 +189,7 @@ internal static class WarcFormat
         }
 
         var decoded = TextDecoding.Decode(payload, TextDecoding.CharsetOfContentType(contentType));
-        return HtmlPageFormat.FromHtml(decoded.Text, source, id, target, "warc", StreamLimits.DecodingWarning(decoded), recordNumber);
+        return HtmlPageFormat.FromHtml(decoded.Text, source, id, target, "warc", StreamLimits.DecodingWarning(decoded), recordNumber, http.GetValueOrDefault("Content-Language"));
     }
 
     private static byte[]? SkipBlankLines(ByteStreamReader reader)
