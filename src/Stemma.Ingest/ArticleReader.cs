@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Xml;
 using Stemma.Ingest.Formats;
 
