@@ -53,7 +53,8 @@ public static class ArticleAssembler
                 continue;
             }
 
-            var kind = LineClassifier.Classify(text, draft.Title, block.Link);
+            // The markup's own word (a figcaption, a share box) counts when no text pattern says otherwise.
+            var kind = LineClassifier.Classify(text, draft.Title, block.Link) ?? (block.Hint is { } hint ? new LineClass(hint) : null);
             if (kind is null)
             {
                 body.Add(text);

@@ -6,8 +6,11 @@ using AngleSharp.Html.Parser;
 
 namespace Stemma.Ingest.Formats;
 
-/// <summary>A paragraph of extracted text, with the first link it carried (evidence for "Source link" lines).</summary>
-public sealed record TextBlock(string Text, string? Link = null);
+/// <summary>
+/// A paragraph of extracted text, with the first link it carried (evidence for "Source link" lines) and,
+/// when the markup says what it is (a figcaption, a share or related-posts box), that kind.
+/// </summary>
+public sealed record TextBlock(string Text, string? Link = null, AnnotationKind? Hint = null);
 
 /// <summary>
 /// Turns the HTML fragments found in WordPress and feed fields into plain paragraphs: block elements
@@ -133,10 +136,41 @@ public static partial class HtmlText
     [GeneratedRegex(@"<(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BlockTagPattern();
 
+    /// <summary>What the markup itself tells about a block: captions and the share/related boxes WordPress plugins add.</summary>
+    private static AnnotationKind? HintOf(IElement element)
+    {
+        if (element.LocalName == "figcaption")
+        {
+            return AnnotationKind.Caption;
+        }
+
+        var classes = element.ClassName;
+        if (string.IsNullOrEmpty(classes))
+        {
+            return null;
+        }
+
+        if (classes.Contains("wp-caption-text", StringComparison.OrdinalIgnoreCase))
+        {
+            return AnnotationKind.Caption;
+        }
+
+        if (classes.Contains("jp-relatedposts", StringComparison.OrdinalIgnoreCase) || classes.Contains("related-posts", StringComparison.OrdinalIgnoreCase) || classes.Contains("yarpp-related", StringComparison.OrdinalIgnoreCase))
+        {
+            return AnnotationKind.Related;
+        }
+
+        return classes.Contains("sharedaddy", StringComparison.OrdinalIgnoreCase) || classes.Contains("sd-sharing", StringComparison.OrdinalIgnoreCase)
+            || classes.Contains("share-buttons", StringComparison.OrdinalIgnoreCase) || classes.Contains("social-share", StringComparison.OrdinalIgnoreCase)
+            ? AnnotationKind.Promo
+            : null;
+    }
+
     private sealed class BlockCollector
     {
         private readonly StringBuilder current = new();
         private string? currentLink;
+        private AnnotationKind? hint;
 
         public List<TextBlock> Blocks { get; } = [];
 
@@ -156,8 +190,11 @@ public static partial class HtmlText
                         break;
                     case IElement element when BlockTags.Contains(element.LocalName):
                         Flush();
+                        var outerHint = hint;
+                        hint ??= HintOf(element);
                         Walk(element);
                         Flush();
+                        hint = outerHint;
                         break;
                     case IElement element:
                         if (element.LocalName == "a" && currentLink is null && element.GetAttribute("href") is { Length: > 0 } href)
@@ -178,7 +215,7 @@ public static partial class HtmlText
             var text = CollapseWhitespace(current.ToString());
             if (text.Length > 0)
             {
-                Blocks.Add(new TextBlock(text, currentLink));
+                Blocks.Add(new TextBlock(text, currentLink, hint));
             }
 
             current.Clear();

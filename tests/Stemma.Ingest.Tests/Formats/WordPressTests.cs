@@ -132,4 +132,22 @@ public sealed class WordPressTests
         var outcome = Assert.Single(ArticleReader.ReadBytes(bytes, "bad.json"));
         Assert.Contains("invalid JSON", outcome.Error);
     }
+
+    [Fact]
+    public void Figcaptions_and_plugin_boxes_are_annotations_by_their_markup()
+    {
+        var content = "<p>The ferry sailed at dawn.</p>"
+            + "<figure class=\\\"wp-block-image\\\"><img src=\\\"k.jpg\\\"><figcaption>Passengers queue at the slipway in Saltmere on Saturday.</figcaption></figure>"
+            + "<div class=\\\"sharedaddy sd-sharing-enabled\\\"><h3>Share this story</h3><ul><li>Facebook</li><li>X</li></ul></div>"
+            + "<div id=\\\"jp-relatedposts\\\" class=\\\"jp-relatedposts\\\"><p>Bridge repairs delayed to spring</p></div>"
+            + "<p>It returns to four crossings a day.</p>";
+        var json = "{\"id\":1,\"link\":\"https://b.example/f\",\"content\":{\"rendered\":\"" + content + "\"}}";
+
+        var article = Reading.Single(Reading.ReadText("f.json", json));
+
+        Assert.Equal("The ferry sailed at dawn.\n\nIt returns to four crossings a day.", article.Body);
+        Assert.Equal(
+            [AnnotationKind.Caption, AnnotationKind.Promo, AnnotationKind.Promo, AnnotationKind.Promo, AnnotationKind.Related],
+            article.Annotations.Select(a => a.Kind));
+    }
 }
