@@ -136,7 +136,16 @@ public static partial class HtmlText
     [GeneratedRegex(@"<(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BlockTagPattern();
 
-    /// <summary>What the markup itself tells about a block: captions and the share/related boxes WordPress plugins add.</summary>
+    private static readonly HashSet<string> CaptionClasses = new(StringComparer.OrdinalIgnoreCase) { "wp-caption-text", "wp-element-caption" };
+
+    private static readonly HashSet<string> RelatedClasses = new(StringComparer.OrdinalIgnoreCase) { "jp-relatedposts", "related-posts", "yarpp-related", "crp_related", "related-articles" };
+
+    private static readonly HashSet<string> PromoClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "sharedaddy", "sd-sharing-enabled", "share-buttons", "social-share", "addtoany_share_save_container", "heateor_sss_sharing_container",
+    };
+
+    /// <summary>What the markup itself tells about a block: captions and the share/related boxes WordPress plugins add (whole class names only).</summary>
     private static AnnotationKind? HintOf(IElement element)
     {
         if (element.LocalName == "figcaption")
@@ -144,26 +153,25 @@ public static partial class HtmlText
             return AnnotationKind.Caption;
         }
 
-        var classes = element.ClassName;
-        if (string.IsNullOrEmpty(classes))
+        foreach (var name in element.ClassList)
         {
-            return null;
+            if (CaptionClasses.Contains(name))
+            {
+                return AnnotationKind.Caption;
+            }
+
+            if (RelatedClasses.Contains(name))
+            {
+                return AnnotationKind.Related;
+            }
+
+            if (PromoClasses.Contains(name))
+            {
+                return AnnotationKind.Promo;
+            }
         }
 
-        if (classes.Contains("wp-caption-text", StringComparison.OrdinalIgnoreCase))
-        {
-            return AnnotationKind.Caption;
-        }
-
-        if (classes.Contains("jp-relatedposts", StringComparison.OrdinalIgnoreCase) || classes.Contains("related-posts", StringComparison.OrdinalIgnoreCase) || classes.Contains("yarpp-related", StringComparison.OrdinalIgnoreCase))
-        {
-            return AnnotationKind.Related;
-        }
-
-        return classes.Contains("sharedaddy", StringComparison.OrdinalIgnoreCase) || classes.Contains("sd-sharing", StringComparison.OrdinalIgnoreCase)
-            || classes.Contains("share-buttons", StringComparison.OrdinalIgnoreCase) || classes.Contains("social-share", StringComparison.OrdinalIgnoreCase)
-            ? AnnotationKind.Promo
-            : null;
+        return null;
     }
 
     private sealed class BlockCollector
