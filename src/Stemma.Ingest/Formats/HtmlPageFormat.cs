@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using Stemma.Ingest.Annotations;
 using Stemma.Ingest.Html;
 
 namespace Stemma.Ingest.Formats;
 
 /// <summary>A whole HTML page: the main text comes from <see cref="HtmlArticleExtractor"/>, then paragraphs are classified.</summary>
-internal static class HtmlPageFormat
+internal static partial class HtmlPageFormat
 {
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {
@@ -37,6 +38,19 @@ internal static class HtmlPageFormat
             Language = metadata.Language ?? languageHint,
             Format = format,
         });
+        if (article.Attribution is null && article.Annotations.Any(annotation => annotation.Kind == AnnotationKind.SourceLink))
+        {
+            // The extractor gives text only; the credited site is the target of the page's "Source link" anchor.
+            var anchor = SourceLinkAnchor().Match(html);
+            if (anchor.Success && SiteNames.FromUrl(System.Net.WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is { } credited)
+            {
+                article = article with { Attribution = credited };
+            }
+        }
+
         return article.Body.Length == 0 ? source.Error("no article body found in the page (only annotation lines)", record) : source.Success(article, warning);
     }
+
+    [GeneratedRegex("""<a\b[^>]*?\bhref\s*=\s*["'](?<href>https?://[^"']+)["'][^>]*>\s*(?:source link|original source|read the original(?: article)?|view original(?: post| article)?)\s*</a>""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SourceLinkAnchor();
 }
