@@ -194,6 +194,13 @@ public static partial class LineClassifier
             if (!match.Success && words <= 12)
             {
                 match = ViaLinePattern().Match(text);
+                var viaSource = match.Groups["source"].Value.Trim();
+
+                // "via CNN Newsource", "via cnn.com" credit an outlet; "via the harbour mouth" is a route.
+                if (match.Success && !(viaSource.Length > 0 && (char.IsUpper(viaSource[0]) || DomainPattern().IsMatch(viaSource))))
+                {
+                    return false;
+                }
             }
         }
 
@@ -235,7 +242,7 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^\W{0,3}(?:this (?:article|story|piece) (?:was |is )?(?:originally |first )?(?:published|written|produced) (?:by|for|on|in)|(?:re)?published (?:with permission )?(?:from|courtesy of)|republished (?:with permission )?from|this article is republished from|reprinted (?:with permission )?from|with permission from|content provided by|distributed by|source:|quelle:|source :|fuente:|fonte:|bron:)\s*(?<source>.{2,120}?)(?:\s+under a creative commons.*)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginallyPublishedPattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:by\s[^.!?()]{1,80}?\s)?\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:by\s[^.!?(),]{1,40},\s[^.!?(),]{1,40}\s)?\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ViaLinePattern();
 
     [GeneratedRegex(@"^\W{0,3}(?:source link|original source|read the original(?: article)?|view original(?: post| article)?|zur quelle|lien source|enlace fuente|link alla fonte)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
