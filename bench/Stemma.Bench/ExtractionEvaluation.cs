@@ -25,6 +25,8 @@ internal static class ExtractionEvaluation
         {
             switch (args[i])
             {
+                case "--show" when i + 1 < args.Length:
+                    return Show(args[++i]);
                 case "--no-baseline":
                     runBaseline = false;
                     break;
@@ -74,6 +76,10 @@ internal static class ExtractionEvaluation
             var (missed, leaked, details) = ours.Add(Normalize(text), page);
             if (missed + leaked > 0)
             {
+                if (failuresToShow > 0)
+                {
+                    details.Insert(0, "article: " + HtmlArticleExtractor.ExtractWithPath(html).ArticlePath);
+                }
                 failures.Add((page.File, missed, leaked, details));
             }
 
@@ -106,6 +112,20 @@ internal static class ExtractionEvaluation
                     Console.WriteLine($"    {detail}");
                 }
             }
+        }
+        return 0;
+    }
+
+    /// <summary>Prints what the extractor reads from one page (a debugging aid).</summary>
+    private static int Show(string path)
+    {
+        var html = HtmlDecoding.Decode(ReadPage(path));
+        var result = HtmlArticleExtractor.Extract(html);
+        Console.WriteLine(result.Metadata);
+        Console.WriteLine("article: " + HtmlArticleExtractor.ExtractWithPath(html).ArticlePath);
+        foreach (var paragraph in result.Paragraphs)
+        {
+            Console.WriteLine("| " + paragraph);
         }
         return 0;
     }

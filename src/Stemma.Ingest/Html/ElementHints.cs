@@ -29,7 +29,7 @@ internal static class ElementHints
         "modal", "pagination", "pager", "banner", "masthead", "menu", "subscribe", "signup", "login", "tagcloud",
         "skiplink", "skip-link", "author-box", "authorbox", "outbrain", "taboola", "plista", "teaser-list",
         "most-read", "mostread", "trending", "toolbar", "overlay", "offcanvas", "off-canvas", "dropdown",
-        "widget", "werbung", "anzeige", "reklama", "polecane", "zobacz-tez", "powiazane", "lesen-sie-auch",
+        "werbung", "anzeige", "reklama", "polecane", "zobacz-tez", "powiazane", "lesen-sie-auch",
         "mehr-zum-thema", "weitere-artikel", "print-only", "hidden-print-none",
     ];
 

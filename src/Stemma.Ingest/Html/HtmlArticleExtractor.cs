@@ -49,4 +49,25 @@ public static class HtmlArticleExtractor
             : MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody);
         return new HtmlExtraction(paragraphs, metadata);
     }
+
+    /// <summary>Diagnostics: the paragraphs and a CSS-like path of the element chosen as the article.</summary>
+    internal static (IReadOnlyList<string> Paragraphs, string? ArticlePath) ExtractWithPath(string html)
+    {
+        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        using var document = parser.ParseDocument(html);
+        var linkedData = HtmlMetadataReader.ReadLinkedData(document);
+        var metadata = HtmlMetadataReader.Read(document, linkedData, null);
+        if (document.Body is null)
+        {
+            return ([], null);
+        }
+        var paragraphs = MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody, out var article);
+        var path = new List<string>();
+        for (var element = article; element is not null; element = element.ParentElement)
+        {
+            path.Add(element.LocalName + (string.IsNullOrEmpty(element.Id) ? string.Empty : "#" + element.Id) + (element.ClassName is null ? string.Empty : "." + element.ClassName.Replace(' ', '.')));
+        }
+        path.Reverse();
+        return (paragraphs, string.Join(" > ", path));
+    }
 }

@@ -18,15 +18,13 @@ internal sealed partial class MainTextFinder
     /// <summary>Element nesting beyond this depth is not read: malformed pages can nest without end.</summary>
     private const int MaxDepth = 512;
 
-    /// <summary>How much a character of boilerplate-like text counts against an element, relative to a character of article text.</summary>
-    private const double BadWeight = 1.6;
 
     /// <summary>Below this score nothing on the page reads like an article.</summary>
     private const double MinimumArticleScore = 40;
 
     private static readonly HashSet<string> SkippedTags = new(StringComparer.Ordinal)
     {
-        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button", "select",
+        "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button", "select",
         "textarea", "input", "option", "video", "audio", "map", "head", "title", "meta", "link", "base", "frame", "frameset",
         "picture", "source", "track", "param", "datalist", "output", "progress", "meter",
     };
@@ -47,12 +45,16 @@ internal sealed partial class MainTextFinder
     }
 
     public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody)
+        => Find(body, title, documentTitle, linkedDataBody, out _);
+
+    /// <summary>As <see cref="Find(IElement, string?, string?, string?)"/>, also naming the element chosen as the article (for diagnostics).</summary>
+    public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody, out IElement? article)
     {
         var finder = new MainTextFinder();
         var root = new ElementNode(body, null, ElementHint.None);
         finder.Walk(body, root, 0);
         finder.Flush(root);
-        var paragraphs = finder.SelectParagraphs(root, title, documentTitle);
+        var paragraphs = finder.SelectParagraphs(root, title, documentTitle, out article);
         return FallBackToLinkedData(paragraphs, linkedDataBody);
     }
 
@@ -71,6 +73,11 @@ internal sealed partial class MainTextFinder
             }
             var tag = childElement.LocalName;
             if (SkippedTags.Contains(tag) || depth >= MaxDepth || IsHidden(childElement))
+            {
+                continue;
+            }
+            // Script-free fallbacks are mostly tracking pixels and "enable JavaScript" notes, but some sites put the whole article there.
+            if (tag == "noscript" && childElement.QuerySelector("p") is null)
             {
                 continue;
             }
@@ -131,8 +138,9 @@ internal sealed partial class MainTextFinder
         _blocks.Add(new TextBlock(text, linkChars, linkCount, owner));
     }
 
-    private List<string> SelectParagraphs(ElementNode root, string? title, string? documentTitle)
+    private List<string> SelectParagraphs(ElementNode root, string? title, string? documentTitle, out IElement? article)
     {
+        article = null;
         // First pass: raw article-likeness, ignoring hints, so that a boilerplate-sounding wrapper around most of the text is recognised.
         foreach (var block in _blocks)
         {
@@ -146,6 +154,7 @@ internal sealed partial class MainTextFinder
             }
         }
         MarkExcluded(root, root.RawGood);
+        root.IsExcluded = false;
 
         // Second pass: text inside excluded sections counts against the elements that contain it.
         foreach (var block in _blocks)
@@ -172,26 +181,105 @@ internal sealed partial class MainTextFinder
             return [];
         }
 
-        var paragraphs = new List<string>();
+        article = best.Element;
+        var kept = new List<TextBlock>();
         foreach (var block in _blocks)
         {
-            if (IsKept(block, best) && !IsTitleRepeat(block, title, documentTitle))
+            if (IsKept(block, best) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
             {
-                paragraphs.Add(block.Text);
+                kept.Add(block);
             }
+        }
+        var (first, last) = ProseSpan(kept);
+        var paragraphs = new List<string>(last - first + 1);
+        for (var i = first; i <= last; i++)
+        {
+            paragraphs.Add(kept[i].Text);
         }
         return paragraphs;
     }
 
-    private static void MarkExcluded(ElementNode node, double pageGood)
+    /// <summary>
+    /// The run of kept blocks from the first to the last one that reads as prose, widened to headings just
+    /// before the first: fragments before the article text are kickers, bylines and dates, fragments after it
+    /// are tags, share prompts and "more on this" labels.
+    /// </summary>
+    private static (int First, int Last) ProseSpan(List<TextBlock> kept)
     {
+        var first = -1;
+        var last = -1;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (IsProseBlock(kept[i]))
+            {
+                if (first < 0)
+                {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0)
+        {
+            return (0, kept.Count - 1);
+        }
+        while (first > 0 && TrimMode >= 1 && IsHeading(kept[first - 1]))
+        {
+            first--;
+        }
+        if (TrimMode == 0)
+        {
+            return (0, kept.Count - 1);
+        }
+        return TrimMode == 2 ? (first, kept.Count - 1) : TrimMode == 3 ? (0, last) : (first, last);
+    }
+
+    internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
+
+    private static bool IsProseBlock(TextBlock block) => block.LinkChars < 0.5 * block.Text.Length && LooksLikeProse(block.Text);
+
+    private static bool IsHeading(TextBlock block) => block.Owner.Element.LocalName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
+
+    /// <summary>Lines with no letters at all: dates, times, counters, page numbers.</summary>
+    private static bool IsBareNumberOrDate(string text)
+    {
+        if (text.Length > 40)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Decides which hinted sections are left out, returning the largest raw weight held by a content-hinted
+    /// element in the subtree. A boilerplate-named element ("page-with-sidebar") that holds most of the page's
+    /// text and wraps a content-hinted element holding most of its own text is a layout wrapper and stays in;
+    /// comment sections stay out regardless.
+    /// </summary>
+    private static double MarkExcluded(ElementNode node, double pageGood)
+    {
+        var contentGood = 0.0;
         foreach (var child in node.Children)
         {
-            // A "sidebar"-named wrapper around most of the page's text is a layout wrapper, not a sidebar; comments stay out regardless.
-            child.IsExcluded = child.Hint == ElementHint.Comments
-                || (child.Hint == ElementHint.Boilerplate && child.RawGood <= 0.5 * pageGood);
-            MarkExcluded(child, pageGood);
+            contentGood = Math.Max(contentGood, MarkExcluded(child, pageGood));
         }
+        if (node.Hint == ElementHint.Comments)
+        {
+            node.IsExcluded = true;
+        }
+        else if (node.Hint == ElementHint.Boilerplate)
+        {
+            var isWrapper = node.RawGood > 0.5 * pageGood && contentGood >= 0.5 * node.RawGood;
+            node.IsExcluded = !isWrapper;
+        }
+        return node.Hint is ElementHint.Semantic or ElementHint.Positive ? Math.Max(contentGood, node.RawGood) : contentGood;
     }
 
     private static bool IsInsideExcluded(ElementNode? node)
@@ -212,7 +300,7 @@ internal sealed partial class MainTextFinder
         {
             return;
         }
-        var score = (node.Good - (BadWeight * node.Bad)) * HintFactor(node.Hint);
+        var score = (node.Good - (BadWeight * node.Bad)) * HintFactor(node);
         node.Score = score;
         if (score > bestScore)
         {
@@ -225,12 +313,21 @@ internal sealed partial class MainTextFinder
         }
     }
 
-    private static double HintFactor(ElementHint hint) => hint switch
+    // "main" wraps the page's whole central column more often than the article alone, so it gets no boost.
+    private static double HintFactor(ElementNode node) => node.Hint switch
     {
-        ElementHint.Semantic => 1.3,
-        ElementHint.Positive => 1.1,
+        ElementHint.Semantic when node.Element.LocalName == "main" || node.Element.GetAttribute("role") is "main" => 1.0,
+        ElementHint.Semantic => SemanticFactor,
+        ElementHint.Positive => PositiveFactor,
         _ => 1.0,
     };
+
+    internal static double SemanticFactor { get; set; } = Tune("SEM", 1.25);
+    internal static double PositiveFactor { get; set; } = Tune("POS", 1.1);
+    internal static double BadWeight { get; set; } = Tune("BAD", 1.6);
+
+    private static double Tune(string name, double value)
+        => double.TryParse(Environment.GetEnvironmentVariable("STEMMA_TUNE_" + name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : value;
 
     /// <summary>How article-like a block is: its text outside links, discounted when it does not read as sentences.</summary>
     private static double GoodWeight(TextBlock block)
@@ -247,7 +344,8 @@ internal sealed partial class MainTextFinder
     /// <summary>How boilerplate-like a block is: link text, and a small cost for each short fragment (menu entries, labels, dates).</summary>
     private static double BadWeightOf(TextBlock block)
     {
-        double bad = block.LinkChars;
+        // Links inside running text are normal; only link-heavy blocks count their links against the container.
+        double bad = block.LinkChars > 0.33 * block.Text.Length ? block.LinkChars : 0.3 * block.LinkChars;
         if (block.Text.Length < 30 && !LooksLikeProse(block.Text))
         {
             bad += 6;
