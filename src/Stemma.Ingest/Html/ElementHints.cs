@@ -40,7 +40,7 @@ internal static class ElementHints
         "sitemap", "legal", "copyright", "rating",
     };
 
-    private static readonly string[] CommentFragments = ["comment", "disqus", "respond", "kommentar", "komentarz", "commentaire", "leserbrief", "discussion"];
+    private static readonly string[] CommentFragments = ["comment", "disqus", "respond", "kommentare", "komentarz", "commentaires", "leserbrief", "discussion"];
 
     private static readonly string[] ContentFragments =
     [
@@ -109,7 +109,7 @@ internal static class ElementHints
         {
             return tag == "form" ? ElementHint.Boilerplate : ElementHint.None;
         }
-        var words = string.Concat(classes ?? string.Empty, " ", id ?? string.Empty).ToLowerInvariant();
+        var words = WithoutTaxonomyWords(string.Concat(classes ?? string.Empty, " ", id ?? string.Empty).ToLowerInvariant());
 
         if (ContainsAny(words, CommentFragments) && !words.Contains("commentary", StringComparison.Ordinal))
         {
@@ -135,6 +135,30 @@ internal static class ElementHints
             return ElementHint.Positive;
         }
         return tag == "form" ? ElementHint.Boilerplate : ElementHint.None;
+    }
+
+    /// <summary>
+    /// Blog engines put the post's categories and tags in its class ("category-kommentar", "tag-social-media");
+    /// they describe the topic, not the element.
+    /// </summary>
+    private static string WithoutTaxonomyWords(string words)
+    {
+        if (!words.Contains("category-", StringComparison.Ordinal) && !words.Contains("tag-", StringComparison.Ordinal))
+        {
+            return words;
+        }
+        var parts = words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var kept = new List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            var isTaxonomy = part.StartsWith("category-", StringComparison.Ordinal)
+                || (part.StartsWith("tag-", StringComparison.Ordinal) && !BoilerplateWords.Contains(part));
+            if (!isTaxonomy)
+            {
+                kept.Add(part);
+            }
+        }
+        return string.Join(' ', kept);
     }
 
     private static bool ContainsAny(string words, string[] fragments)

@@ -117,9 +117,17 @@ internal sealed partial class MainTextFinder
 
     private static bool IsHidden(IElement element)
     {
+        if (HiddenMode == 0)
+        {
+            return false;
+        }
         if (element.HasAttribute("hidden"))
         {
             return true;
+        }
+        if (HiddenMode == 1)
+        {
+            return false;
         }
         var style = element.GetAttribute("style");
         return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
@@ -176,6 +184,19 @@ internal sealed partial class MainTextFinder
         var best = root;
         var bestScore = double.NegativeInfinity;
         ScoreAll(root, ref best, ref bestScore);
+        if (Environment.GetEnvironmentVariable("STEMMA_DEBUG") is not null)
+        {
+            Console.Error.WriteLine($"blocks {_blocks.Count} root good {root.Good} bad {root.Bad} raw {root.RawGood} best {bestScore} {best.Element.LocalName}.{best.Element.ClassName}");
+            foreach (var b in _blocks.Take(400))
+            {
+                var ex = b.Owner;
+                while (ex is not null && !ex.IsExcluded)
+                {
+                    ex = ex.Parent;
+                }
+                Console.Error.WriteLine($"  [{b.Owner.Element.LocalName}.{b.Owner.Element.ClassName} ex={ex?.Element.LocalName}.{ex?.Element.ClassName}#{ex?.Element.Id} {ex?.RawGood}] {b.Text[..Math.Min(80, b.Text.Length)]}");
+            }
+        }
         if (bestScore < MinimumArticleScore)
         {
             return [];
@@ -191,10 +212,16 @@ internal sealed partial class MainTextFinder
             }
         }
         var (first, last) = ProseSpan(kept);
-        var paragraphs = new List<string>(last - first + 1);
-        for (var i = first; i <= last; i++)
+        var paragraphs = new List<string>(kept.Count);
+        for (var i = 0; i < kept.Count; i++)
         {
-            paragraphs.Add(kept[i].Text);
+            var inSpan = i >= first && i <= last;
+            // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
+            var besideSpan = first >= 0 && SiblingKeep && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            if (inSpan || besideSpan)
+            {
+                paragraphs.Add(kept[i].Text);
+            }
         }
         return paragraphs;
     }
@@ -233,6 +260,15 @@ internal sealed partial class MainTextFinder
         }
         return TrimMode == 2 ? (first, kept.Count - 1) : TrimMode == 3 ? (0, last) : (first, last);
     }
+
+    internal static bool SiblingKeep { get; set; } = Tune("SIB", 1) > 0;
+
+    private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
+        => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);
+
+    internal static int HiddenMode { get; set; } = (int)Tune("HID", 2);
+
+    internal static int WrapperMode { get; set; } = (int)Tune("WRAP", 1);
 
     internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
 
@@ -276,7 +312,7 @@ internal sealed partial class MainTextFinder
         }
         else if (node.Hint == ElementHint.Boilerplate)
         {
-            var isWrapper = node.RawGood > 0.5 * pageGood && contentGood >= 0.5 * node.RawGood;
+            var isWrapper = node.RawGood > 0.5 * pageGood && (WrapperMode == 0 ? contentGood >= 0.5 * node.RawGood : node.Element.LocalName is not ("nav" or "aside" or "footer"));
             node.IsExcluded = !isWrapper;
         }
         return node.Hint is ElementHint.Semantic or ElementHint.Positive ? Math.Max(contentGood, node.RawGood) : contentGood;
@@ -324,7 +360,7 @@ internal sealed partial class MainTextFinder
 
     internal static double SemanticFactor { get; set; } = Tune("SEM", 1.25);
     internal static double PositiveFactor { get; set; } = Tune("POS", 1.1);
-    internal static double BadWeight { get; set; } = Tune("BAD", 1.6);
+    internal static double BadWeight { get; set; } = Tune("BAD", 1.2);
 
     private static double Tune(string name, double value)
         => double.TryParse(Environment.GetEnvironmentVariable("STEMMA_TUNE_" + name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : value;
