@@ -268,8 +268,6 @@ internal sealed partial class MainTextFinder
 
     internal static int HiddenMode { get; set; } = (int)Tune("HID", 2);
 
-    internal static int WrapperMode { get; set; } = (int)Tune("WRAP", 1);
-
     internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
 
     private static bool IsProseBlock(TextBlock block) => block.LinkChars < 0.5 * block.Text.Length && LooksLikeProse(block.Text);
@@ -294,28 +292,31 @@ internal sealed partial class MainTextFinder
     }
 
     /// <summary>
-    /// Decides which hinted sections are left out, returning the largest raw weight held by a content-hinted
-    /// element in the subtree. A boilerplate-named element ("page-with-sidebar") that holds most of the page's
-    /// text and wraps a content-hinted element holding most of its own text is a layout wrapper and stays in;
-    /// comment sections stay out regardless.
+    /// Decides which hinted sections are left out. A boilerplate-named element ("page-with-sidebar",
+    /// "off-canvas-wrap") that holds most of the page's text is a layout wrapper and stays in; comment
+    /// sections stay out regardless.
     /// </summary>
-    private static double MarkExcluded(ElementNode node, double pageGood)
+    private static void MarkExcluded(ElementNode node, double pageGood)
     {
-        var contentGood = 0.0;
         foreach (var child in node.Children)
         {
-            contentGood = Math.Max(contentGood, MarkExcluded(child, pageGood));
+            MarkExcluded(child, pageGood);
         }
-        if (node.Hint == ElementHint.Comments)
+        switch (node.Hint)
         {
-            node.IsExcluded = true;
+            case ElementHint.Comments:
+                node.IsExcluded = true;
+                break;
+            case ElementHint.Intrusive:
+                // Only a wrapper of nearly the whole page can carry such a name ("socialicons-sticky" around everything).
+                node.IsExcluded = node.RawGood <= 0.9 * pageGood;
+                break;
+            case ElementHint.Boilerplate:
+                node.IsExcluded = node.RawGood <= 0.5 * pageGood || node.Element.LocalName is "nav" or "aside" or "footer";
+                break;
+            default:
+                break;
         }
-        else if (node.Hint == ElementHint.Boilerplate)
-        {
-            var isWrapper = node.RawGood > 0.5 * pageGood && (WrapperMode == 0 ? contentGood >= 0.5 * node.RawGood : node.Element.LocalName is not ("nav" or "aside" or "footer"));
-            node.IsExcluded = !isWrapper;
-        }
-        return node.Hint is ElementHint.Semantic or ElementHint.Positive ? Math.Max(contentGood, node.RawGood) : contentGood;
     }
 
     private static bool IsInsideExcluded(ElementNode? node)
