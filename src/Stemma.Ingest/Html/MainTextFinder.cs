@@ -203,10 +203,11 @@ internal sealed partial class MainTextFinder
         }
 
         article = best.Element;
+        MarkArticle(best, bestScore);
         var kept = new List<TextBlock>();
         foreach (var block in _blocks)
         {
-            if (IsKept(block, best) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
+            if (IsKept(block) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
             {
                 kept.Add(block);
             }
@@ -225,6 +226,29 @@ internal sealed partial class MainTextFinder
         }
         return paragraphs;
     }
+
+    /// <summary>
+    /// Marks the best element as the article, with those of its siblings that read as more of the same text:
+    /// pages often split the article into a lead and a body block whose common parent also holds a sidebar.
+    /// </summary>
+    private static void MarkArticle(ElementNode best, double bestScore)
+    {
+        best.IsArticle = true;
+        if (best.Parent is null || SiblingShare <= 0)
+        {
+            return;
+        }
+        foreach (var sibling in best.Parent.Children)
+        {
+            if (!sibling.IsExcluded && sibling.Good > 0 && sibling.Score >= Math.Max(MinimumArticleScore, SiblingShare * bestScore)
+                && sibling.LinkChars < 0.25 * sibling.Chars)
+            {
+                sibling.IsArticle = true;
+            }
+        }
+    }
+
+    internal static double SiblingShare { get; set; } = Tune("SIBSHARE", 0.1);
 
     /// <summary>
     /// The run of kept blocks from the first to the last one that reads as prose, widened to headings just
@@ -414,7 +438,7 @@ internal sealed partial class MainTextFinder
     }
 
     /// <summary>Whether a block sits inside the article element and outside everything nested in it that is not article text.</summary>
-    private static bool IsKept(TextBlock block, ElementNode article)
+    private static bool IsKept(TextBlock block)
     {
         var length = block.Text.Length;
         var ownerTag = block.Owner.Element.LocalName;
@@ -426,7 +450,7 @@ internal sealed partial class MainTextFinder
         }
         for (var node = block.Owner; node is not null; node = node.Parent)
         {
-            if (ReferenceEquals(node, article))
+            if (node.IsArticle)
             {
                 return true;
             }
@@ -505,6 +529,7 @@ internal sealed partial class MainTextFinder
         public ElementHint Hint { get; } = hint;
         public List<ElementNode> Children { get; } = [];
         public bool IsExcluded { get; set; }
+        public bool IsArticle { get; set; }
         public double RawGood { get; set; }
         public double Good { get; set; }
         public double Bad { get; set; }
