@@ -117,17 +117,9 @@ internal sealed partial class MainTextFinder
 
     private static bool IsHidden(IElement element)
     {
-        if (HiddenMode == 0)
-        {
-            return false;
-        }
         if (element.HasAttribute("hidden"))
         {
             return true;
-        }
-        if (HiddenMode == 1)
-        {
-            return false;
         }
         var style = element.GetAttribute("style");
         return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
@@ -184,19 +176,6 @@ internal sealed partial class MainTextFinder
         var best = root;
         var bestScore = double.NegativeInfinity;
         ScoreAll(root, ref best, ref bestScore);
-        if (Environment.GetEnvironmentVariable("STEMMA_DEBUG") is not null)
-        {
-            Console.Error.WriteLine($"blocks {_blocks.Count} root good {root.Good} bad {root.Bad} raw {root.RawGood} best {bestScore} {best.Element.LocalName}.{best.Element.ClassName}");
-            foreach (var b in _blocks.Take(400))
-            {
-                var ex = b.Owner;
-                while (ex is not null && !ex.IsExcluded)
-                {
-                    ex = ex.Parent;
-                }
-                Console.Error.WriteLine($"  [{b.Owner.Element.LocalName}.{b.Owner.Element.ClassName} ex={ex?.Element.LocalName}.{ex?.Element.ClassName}#{ex?.Element.Id} {ex?.RawGood}] {b.Text[..Math.Min(80, b.Text.Length)]}");
-            }
-        }
         if (bestScore < MinimumArticleScore)
         {
             return [];
@@ -218,7 +197,7 @@ internal sealed partial class MainTextFinder
         {
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
-            var besideSpan = first >= 0 && SiblingKeep && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
             if (inSpan || besideSpan)
             {
                 paragraphs.Add(kept[i].Text);
@@ -234,7 +213,7 @@ internal sealed partial class MainTextFinder
     private static void MarkArticle(ElementNode best, double bestScore)
     {
         best.IsArticle = true;
-        if (best.Parent is null || SiblingShare <= 0)
+        if (best.Parent is null)
         {
             return;
         }
@@ -248,7 +227,8 @@ internal sealed partial class MainTextFinder
         }
     }
 
-    internal static double SiblingShare { get; set; } = Tune("SIBSHARE", 0.1);
+    /// <summary>A sibling of the article element joins it when it scores at least this share of the article's score.</summary>
+    private const double SiblingShare = 0.1;
 
     /// <summary>
     /// The run of kept blocks from the first to the last one that reads as prose, widened to headings just
@@ -274,25 +254,15 @@ internal sealed partial class MainTextFinder
         {
             return (0, kept.Count - 1);
         }
-        while (first > 0 && TrimMode >= 1 && IsHeading(kept[first - 1]))
+        while (first > 0 && IsHeading(kept[first - 1]))
         {
             first--;
         }
-        if (TrimMode == 0)
-        {
-            return (0, kept.Count - 1);
-        }
-        return TrimMode == 2 ? (first, kept.Count - 1) : TrimMode == 3 ? (0, last) : (first, last);
+        return (first, last);
     }
-
-    internal static bool SiblingKeep { get; set; } = Tune("SIB", 1) > 0;
 
     private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
         => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);
-
-    internal static int HiddenMode { get; set; } = (int)Tune("HID", 2);
-
-    internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
 
     private static bool IsProseBlock(TextBlock block) => block.LinkChars < 0.5 * block.Text.Length && LooksLikeProse(block.Text);
 
@@ -383,12 +353,15 @@ internal sealed partial class MainTextFinder
         _ => 1.0,
     };
 
-    internal static double SemanticFactor { get; set; } = Tune("SEM", 1.25);
-    internal static double PositiveFactor { get; set; } = Tune("POS", 1.1);
-    internal static double BadWeight { get; set; } = Tune("BAD", 1.2);
+    /// <summary>Score boost for article, itemprop=articleBody and role=article elements.</summary>
+    private const double SemanticFactor = 1.25;
 
-    private static double Tune(string name, double value)
-        => double.TryParse(Environment.GetEnvironmentVariable("STEMMA_TUNE_" + name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : value;
+    /// <summary>Score boost for elements whose class or id reads like content.</summary>
+    private const double PositiveFactor = 1.1;
+
+    /// <summary>How much a character of boilerplate-like text counts against an element, relative to a character of article text.</summary>
+    private const double BadWeight = 1.2;
+
 
     /// <summary>How article-like a block is: its text outside links, discounted when it does not read as sentences.</summary>
     private static double GoodWeight(TextBlock block)
