@@ -102,7 +102,7 @@ public static class PairComparer
         }
 
         var factual = (0.6 * e.EntityOverlap) + (0.4 * e.NumberOverlap);
-        if (factual >= 0.35 && e.FactOrder >= 0.5 && e.TermCosine >= 0.2)
+        if (factual >= 0.35 && e.FactOrder >= 0.85 && e.TermCosine >= 0.2)
         {
             return Relations.Rewrite;
         }
@@ -133,24 +133,35 @@ public static class PairComparer
 
     internal static double Cosine(TextFeatures a, TextFeatures b, TermStatistics? statistics)
     {
-        double dot = 0, normA = 0, normB = 0;
-        foreach (var (term, count) in a.TermCounts)
+        var x = a.Weighted(statistics);
+        var y = b.Weighted(statistics);
+        if (x.Norm == 0 || y.Norm == 0)
         {
-            var wa = Weight(a, term, count, statistics);
-            normA += wa * wa;
-            if (b.TermCounts.TryGetValue(term, out var countB))
+            return 0;
+        }
+
+        // Merge of two hash-sorted term lists.
+        double dot = 0;
+        int i = 0, j = 0;
+        var tx = x.Terms;
+        var ty = y.Terms;
+        while (i < tx.Length && j < ty.Length)
+        {
+            if (tx[i] == ty[j])
             {
-                dot += wa * Weight(b, term, countB, statistics);
+                dot += x.Weights[i++] * y.Weights[j++];
+            }
+            else if (tx[i] < ty[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
             }
         }
 
-        foreach (var (term, count) in b.TermCounts)
-        {
-            var wb = Weight(b, term, count, statistics);
-            normB += wb * wb;
-        }
-
-        return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+        return dot / (x.Norm * y.Norm);
     }
 
     /// <summary>TF-IDF with names, figures, dates and quotations counted double.</summary>

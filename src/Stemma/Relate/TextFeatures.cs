@@ -37,6 +37,40 @@ public sealed class TextFeatures
     /// <summary>Names and figures in reading order.</summary>
     public IReadOnlyList<ulong> FactSequence { get; }
 
+    private WeightedTerms? weighted;
+
+    /// <summary>The document's terms sorted by hash with their TF-IDF weights under <paramref name="statistics"/>, cached per statistics.</summary>
+    internal WeightedTerms Weighted(TermStatistics? statistics)
+    {
+        var current = weighted;
+        if (current is not null && ReferenceEquals(current.Statistics, statistics))
+        {
+            return current;
+        }
+
+        var terms = new ulong[TermCounts.Count];
+        var weights = new double[terms.Length];
+        var k = 0;
+        foreach (var term in TermCounts.Keys)
+        {
+            terms[k++] = term;
+        }
+
+        Array.Sort(terms);
+        double norm = 0;
+        for (k = 0; k < terms.Length; k++)
+        {
+            weights[k] = PairComparer.Weight(this, terms[k], TermCounts[terms[k]], statistics);
+            norm += weights[k] * weights[k];
+        }
+
+        current = new WeightedTerms(statistics, terms, weights, Math.Sqrt(norm));
+        weighted = current;
+        return current;
+    }
+
+    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, double[] Weights, double Norm);
+
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
     public bool IsFact(ulong term) => Entities.Contains(term) || Numbers.Contains(term) || Dates.Contains(term) || Quotes.Contains(term);
 
