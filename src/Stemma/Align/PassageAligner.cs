@@ -23,6 +23,9 @@ public sealed record PassageAlignerOptions
 /// </summary>
 public sealed class PassageAligner
 {
+    // A phrase repeated more often than this ("said on Tuesday") seeds from its first occurrences only.
+    private const int MaxOccurrencesPerSeed = 8;
+
     private readonly PassageAlignerOptions options;
 
     public PassageAligner(PassageAlignerOptions? options = null)
@@ -71,43 +74,59 @@ public sealed class PassageAligner
                 heads[key] = i;
             }
 
-            var differences = new List<SpanDifference>();
-            var backward = new List<SpanDifference>();
-            int expectedA = 0, lastEndB = 0;
-            var j = 0;
-            while (j <= nb - seed)
+            // Seeds are maximal exact runs; the longest are placed first so a short coincidence never takes a passage's place.
+            var seeds = new List<(int I, int J, int Length)>();
+            for (var j = 0; j <= nb - seed; j++)
             {
-                if (coveredB[j] || !heads.TryGetValue(Gram(b.Hashes, j, seed), out var i))
+                if (!heads.TryGetValue(Gram(b.Hashes, j, seed), out var i))
                 {
-                    j++;
                     continue;
                 }
 
-                // Among free occurrences prefer the one that continues the previous passage: keeps order for repeated phrases.
-                var best = -1;
-                var want = expectedA + (j - lastEndB);
-                for (; i >= 0; i = nextSame[i])
+                for (var occurrences = 0; i >= 0 && occurrences < MaxOccurrencesPerSeed; i = nextSame[i], occurrences++)
                 {
-                    if (IsFreeMatch(a.Hashes, b.Hashes, coveredA, coveredB, i, j, seed) && (best < 0 || Math.Abs(i - want) < Math.Abs(best - want)))
+                    if (i > 0 && j > 0 && a.Hashes[i - 1] == b.Hashes[j - 1])
                     {
-                        best = i;
+                        continue;
+                    }
+
+                    var length = 0;
+                    while (i + length < na && j + length < nb && a.Hashes[i + length] == b.Hashes[j + length])
+                    {
+                        length++;
+                    }
+
+                    if (length >= seed)
+                    {
+                        seeds.Add((i, j, length));
                     }
                 }
+            }
 
-                if (best < 0)
+            seeds.Sort((x, y) => x.Length != y.Length ? y.Length.CompareTo(x.Length) : x.J != y.J ? x.J.CompareTo(y.J) : x.I.CompareTo(y.I));
+            var differences = new List<SpanDifference>();
+            var backward = new List<SpanDifference>();
+            foreach (var (i, j, runLength) in seeds)
+            {
+                // Keep the part of the run still free on both sides.
+                var length = 0;
+                while (length < runLength && !coveredA[i + length] && !coveredB[j + length])
                 {
-                    j++;
+                    length++;
+                }
+
+                if (length < seed)
+                {
                     continue;
                 }
 
                 differences.Clear();
                 backward.Clear();
-                var (endA, endB, matchedForward) = Extend(a, b, coveredA, coveredB, best + seed, j + seed, +1, differences);
-                var (startA, startB, matchedBackward) = Extend(a, b, coveredA, coveredB, best - 1, j - 1, -1, backward);
-                var matched = seed + matchedForward + matchedBackward;
+                var (endA, endB, matchedForward) = Extend(a, b, coveredA, coveredB, i + length, j + length, +1, differences);
+                var (startA, startB, matchedBackward) = Extend(a, b, coveredA, coveredB, i - 1, j - 1, -1, backward);
+                var matched = length + matchedForward + matchedBackward;
                 if (matched < minMatched)
                 {
-                    j++;
                     continue;
                 }
 
@@ -128,9 +147,6 @@ public sealed class PassageAligner
                     matched,
                     [.. backward])
                 { FirstWordA = startA, FirstWordB = startB });
-                expectedA = endA + 1;
-                lastEndB = endB + 1;
-                j = endB + 1;
             }
 
             spans.Sort((x, y) => x.FirstWordB.CompareTo(y.FirstWordB));

@@ -37,6 +37,7 @@ public static class ChangeDetector
             changes.Add(new Change(ChangeKind.Inserted, null, range.In(b), null, range));
         }
 
+        changes.AddRange(FiguresInReplacedPassages(a, b, alignment));
         changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
         foreach (var range in alignment.UnalignedA)
         {
@@ -66,6 +67,52 @@ public static class ChangeDetector
             : HasName(a, inA) || HasName(b, inB) ? ChangeKind.Entity
             : ChangeKind.Wording;
         return new Change(changeKind, before, after, inA, inB);
+    }
+
+    /// <summary>
+    /// A reworded sentence shows up as a drop and an insertion at the same place; figures that differ between the two
+    /// are still figure changes ("rose 4 percent" reworded as "went up by 5 percent").
+    /// </summary>
+    private static IEnumerable<Change> FiguresInReplacedPassages(string a, string b, Alignment alignment)
+    {
+        foreach (var inserted in alignment.UnalignedB)
+        {
+            var before = alignment.Spans.Where(s => s.B.End <= inserted.Start).MaxBy(s => s.B.End);
+            var after = alignment.Spans.Where(s => s.B.Start >= inserted.End).MinBy(s => s.B.Start);
+            var from = before?.A.End ?? 0;
+            var to = after?.A.Start ?? a.Length;
+            var dropped = alignment.UnalignedA.Where(r => r.Start >= from && r.End <= to).ToList();
+            if (dropped.Count != 1)
+            {
+                continue;
+            }
+
+            var figuresA = Figures(a, dropped[0]);
+            var figuresB = Figures(b, inserted);
+            var onlyA = figuresA.Where(x => !figuresB.Any(y => y.Text == x.Text)).ToList();
+            var onlyB = figuresB.Where(y => !figuresA.Any(x => x.Text == y.Text)).ToList();
+            for (var k = 0; k < Math.Min(onlyA.Count, onlyB.Count); k++)
+            {
+                var rangeA = WidenFigure(a, onlyA[k].Range);
+                var rangeB = WidenFigure(b, onlyB[k].Range);
+                yield return new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB);
+            }
+        }
+    }
+
+    private static List<(string Text, TextRange Range)> Figures(string text, TextRange range)
+    {
+        var figures = new List<(string, TextRange)>();
+        foreach (var token in Text.WordTokenizer.Tokenize(text.AsSpan(range.Start, range.Length)))
+        {
+            var start = range.Start + token.Start;
+            if (char.IsAsciiDigit(text[start]))
+            {
+                figures.Add((text.Substring(start, token.Length), new TextRange(start, start + token.Length)));
+            }
+        }
+
+        return figures;
     }
 
     private static bool HasDigit(string s) => s.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
