@@ -63,7 +63,7 @@ public static class PairComparer
 
     internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics) => new(
         TermCosine: Cosine(a, b, statistics),
-        EntityOverlap: Dice(a.Entities, b.Entities),
+        EntityOverlap: Dice(a.Entities, b.Entities, statistics),
         NumberOverlap: Dice(a.Numbers, b.Numbers),
         DateOverlap: Dice(a.Dates, b.Dates),
         FactOrder: FactOrder(a.FactSequence, b.FactSequence),
@@ -110,7 +110,8 @@ public static class PairComparer
             return Relations.Rewrite;
         }
 
-        if (factual >= 0.25 || (e.TermCosine >= 0.3 && factual >= 0.1))
+        // An independent report of the same event names the same people and places and shares topic words.
+        if ((e.EntityOverlap >= 0.3 && e.TermCosine >= 0.2) || (e.TermCosine >= 0.4 && factual >= 0.1))
         {
             return Relations.SameEvent;
         }
@@ -185,6 +186,35 @@ public static class PairComparer
         var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
         var shared = small.Count(large.Contains);
         return 2.0 * shared / (a.Count + b.Count);
+    }
+
+    /// <summary>Dice overlap with each item weighted by inverse document frequency: sharing a rare name counts more than a common one.</summary>
+    private static double Dice(IReadOnlySet<ulong> a, IReadOnlySet<ulong> b, TermStatistics? statistics)
+    {
+        if (statistics is null)
+        {
+            return Dice(a, b);
+        }
+
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        double shared = 0, total = 0;
+        foreach (var item in a)
+        {
+            var idf = statistics.Idf(item);
+            total += idf;
+            shared += b.Contains(item) ? 2 * idf : 0;
+        }
+
+        foreach (var item in b)
+        {
+            total += statistics.Idf(item);
+        }
+
+        return shared / total;
     }
 
     /// <summary>Longest common subsequence of the two fact sequences over the shorter one's length (capped for long texts).</summary>
