@@ -83,7 +83,9 @@ public static class PairComparer
         var (coverShort, coverLong) = aIsShorter ? (e.CoverageA, e.CoverageB) : (e.CoverageB, e.CoverageA);
         var wordsShort = Math.Min(a.Words.Count, b.Words.Count);
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
-        if (coverShort >= 0.5 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
+        // Text reuse: a good part of the shorter text sits in passages aligned with the other (a paraphrased copy keeps
+        // enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
+        if (coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
         {
             if (e.SubstitutionRate >= 0.07)
             {

@@ -107,6 +107,22 @@ public class FiveFormsTests
     }
 
     [Fact]
+    public void A_copy_with_half_its_sentences_paraphrased_stays_in_the_family()
+    {
+        var paraphrased = OriginalBody
+            .Replace("The programme will run for eight years and replace 1,200 kilometres of mains, some of which were laid in 1898.", "Over eight years the programme is to renew 1,200 kilometres of water mains, a few of them put in during 1898.", StringComparison.Ordinal)
+            .Replace("Engineers estimate that 30 percent of treated water is lost through leaks before it reaches homes.", "According to engineers, leaks waste some 30 percent of treated water before it gets to households.", StringComparison.Ordinal)
+            .Replace("Residents in the northern districts have faced hosepipe bans for three summers in a row.", "People living in the northern districts have had hosepipe bans three summers running.", StringComparison.Ordinal)
+            .Replace("Work on the first section, beneath Harbour Street, is due to start in September.", "Digging on the first stretch, under Harbour Street, should begin in September.", StringComparison.Ordinal);
+        Assert.NotEqual(OriginalBody, paraphrased);
+        var articles = Articles();
+        articles.Add(new Article { Id = "paraphrased", Body = paraphrased, Site = "digestdaily.example", Date = At(5, 20) });
+        var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
+        Assert.Equal(placed["original"].Family, placed["paraphrased"].Family);
+        Assert.Contains(placed["paraphrased"].Relation, new[] { Relations.Edited, Relations.Spun });
+    }
+
+    [Fact]
     public void Pair_labels_of_the_five_forms()
     {
         var articles = Articles().ToDictionary(a => a.Id);
