@@ -29,9 +29,9 @@ internal sealed class TermIndex
             var features = documents[d];
             // Terms within the frequency cap come first; a document made only of common words still gets its rarest
             // ones (postings hold only the documents that chose a term, so such lists stay short).
-            var chosen = features.TermCounts
-                .Where(t => statistics.DocumentFrequency(t.Key) > 1)
-                .Select(t => (Term: t.Key, Weight: (float)PairComparer.Weight(features, t.Key, t.Value, statistics)))
+            var chosen = features.Terms
+                .Where(t => statistics.DocumentFrequency(t.Term) > 1)
+                .Select(t => (t.Term, Weight: (float)PairComparer.Weight(features, t.Term, t.Count, statistics)))
                 .OrderBy(t => statistics.DocumentFrequency(t.Term) > maxDf)
                 .ThenByDescending(t => t.Weight)
                 .ThenBy(t => t.Term)
