@@ -16,9 +16,6 @@ internal sealed class LineageBuilder(
     ConcurrentDictionary<(int, int), PairResult> pairs,
     StoryAnalyzerOptions options)
 {
-    /// <summary>Edge label from an outside origin to the family's original: the relation is unknown, only the credit.</summary>
-    public const string CreditedRelation = "credited";
-
     public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
@@ -112,7 +109,7 @@ internal sealed class LineageBuilder(
         if (outside is not null)
         {
             nodes.Add(new LineageNode(outside, true, outside, null, null));
-            edges.Insert(0, new LineageEdge(outside, rootId, CreditedRelation, 0, []));
+            edges.Insert(0, new LineageEdge(outside, rootId, LineageTree.CreditedRelation, 0, []));
             rootId = outside;
         }
 
