@@ -2,7 +2,8 @@ namespace Stemma.Relate;
 
 /// <summary>
 /// "More like this" over weighted terms: each document is indexed by its few highest-weighted terms (names, figures,
-/// dates and quotations boosted, very common terms left out), and queried with the same terms. Work per document is
+/// dates and quotations boosted; very common terms only when a document has too few rarer ones), and queried with the
+/// same terms. Work per document is
 /// bounded by the number of query terms, a cap on postings read, and a cap on candidates returned.
 /// </summary>
 internal sealed class TermIndex
