@@ -399,12 +399,22 @@ internal sealed partial class MainTextFinder
             return false;
         }
         var words = 1;
+        var ideographs = 0;
         foreach (var c in text)
         {
             if (c == ' ')
             {
                 words++;
             }
+            else if (c is >= '\u3040' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF')
+            {
+                ideographs++;
+            }
+        }
+        // Chinese, Japanese and Korean text has few or no spaces; a line of ideographs is running text.
+        if (ideographs >= 30)
+        {
+            return true;
         }
         var last = text[^1];
         return words >= 5 && (last is '.' or '!' or '?' or ':' or '"' or '“' or '”' or '»' or '«' or ')' or '…' || text.Contains(", ", StringComparison.Ordinal));
