@@ -357,7 +357,7 @@ internal sealed partial class MainTextFinder
     private const double SemanticFactor = 1.25;
 
     /// <summary>Score boost for elements whose class or id reads like content.</summary>
-    private const double PositiveFactor = 1.1;
+    private const double PositiveFactor = 1.2;
 
     /// <summary>How much a character of boilerplate-like text counts against an element, relative to a character of article text.</summary>
     private const double BadWeight = 1.2;
