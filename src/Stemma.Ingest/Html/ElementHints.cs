@@ -126,7 +126,8 @@ internal static class ElementHints
         var intrusive = ContainsAny(words, IntrusiveFragments);
         var boilerplate = intrusive || ContainsAny(words, BoilerplateFragments) || HasWord(words, BoilerplateWords);
         var content = ContainsAny(words, ContentFragments);
-        if (intrusive && !content)
+        // "teaser" alone marks cards linking to other stories; "article-teaser" is the article's own lead.
+        if ((intrusive || words.Contains("teaser", StringComparison.Ordinal)) && !content)
         {
             return ElementHint.Intrusive;
         }

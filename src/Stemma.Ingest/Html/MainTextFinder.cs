@@ -357,7 +357,7 @@ internal sealed partial class MainTextFinder
     private const double SemanticFactor = 1.25;
 
     /// <summary>Score boost for elements whose class or id reads like content.</summary>
-    private const double PositiveFactor = 1.1;
+    private const double PositiveFactor = 1.2;
 
     /// <summary>How much a character of boilerplate-like text counts against an element, relative to a character of article text.</summary>
     private const double BadWeight = 1.2;
@@ -399,12 +399,22 @@ internal sealed partial class MainTextFinder
             return false;
         }
         var words = 1;
+        var ideographs = 0;
         foreach (var c in text)
         {
             if (c == ' ')
             {
                 words++;
             }
+            else if (c is >= '\u3040' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF')
+            {
+                ideographs++;
+            }
+        }
+        // Chinese, Japanese and Korean text has few or no spaces; a line of ideographs is running text.
+        if (ideographs >= 30)
+        {
+            return true;
         }
         var last = text[^1];
         return words >= 5 && (last is '.' or '!' or '?' or ':' or '"' or '“' or '”' or '»' or '«' or ')' or '…' || text.Contains(", ", StringComparison.Ordinal));
