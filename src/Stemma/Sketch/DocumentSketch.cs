@@ -51,6 +51,41 @@ public sealed class Sketcher
         }
     }
 
+    /// <summary>The MinHash signature of a body alone (no shingle set): what LSH needs, at the speed the benchmarks quote.</summary>
+    public uint[] Signature(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        char[]? normalized = null;
+        var length = body.Length;
+        ReadOnlySpan<char> text = body;
+        if (!TokenHasher.IsPlainAscii(body))
+        {
+            normalized = TextNormalizer.NormalizeToPooled(body, out length);
+            text = normalized.AsSpan(0, length);
+        }
+
+        var max = Shingler.MaxShingles(text.Length);
+        var words = ArrayPool<ulong>.Shared.Rent(max);
+        var shingles = ArrayPool<ulong>.Shared.Rent(max);
+        try
+        {
+            var wordCount = TokenHasher.HashWords(text, words);
+            var shingleCount = Shingler.Combine(words.AsSpan(0, wordCount), options.ShingleSize, options.Seed, shingles);
+            var signature = new uint[options.SignatureSize];
+            minHasher.Compute(shingles.AsSpan(0, shingleCount), signature);
+            return signature;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(words);
+            ArrayPool<ulong>.Shared.Return(shingles);
+            if (normalized is not null)
+            {
+                ArrayPool<char>.Shared.Return(normalized);
+            }
+        }
+    }
+
     /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/> (or is plain ASCII).</summary>
     public DocumentSketch SketchNormalized(ReadOnlySpan<char> normalized)
     {

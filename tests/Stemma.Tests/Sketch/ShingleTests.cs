@@ -74,3 +74,17 @@ public class ShingleTests
         Assert.Equal(0, WordTokenizer.Count(" ... "));
     }
 }
+
+public class SignatureOnlyTests
+{
+    [Fact]
+    public void Signature_alone_equals_the_full_sketch_signature_for_ascii_and_unicode_text()
+    {
+        var sketcher = new Sketcher();
+        var corpus = new Stemma.Testing.Corpus.SyntheticCorpus(3, new Stemma.Testing.Corpus.CorpusOptions { Stories = 3, UnrelatedArticles = 3 }).Generate();
+        foreach (var body in corpus.Select(d => d.Body).Append("Ça coûte \u201C2,5 millions\u201D \u2014 dit-il, à Zürich.").Append(string.Empty))
+        {
+            Assert.Equal(sketcher.Sketch(body).Signature, sketcher.Signature(body));
+        }
+    }
+}
