@@ -15,17 +15,59 @@ public sealed record HtmlMetadata
     public string? Language { get; init; }
 }
 
-/// <summary>Main-text extraction from an HTML page. (Placeholder: takes the paragraphs of the first article element or the body.)</summary>
+/// <summary>
+/// Main-text extraction from an HTML page: finds the element that holds the article by scoring text
+/// blocks (see docs/extraction.md), returns its paragraphs, headings, list items and quotes in reading
+/// order, and reads the page metadata.
+/// </summary>
 public static class HtmlArticleExtractor
 {
+    /// <summary>
+    /// Pages longer than this many characters are refused with <see cref="HtmlTooLargeException"/>:
+    /// parsing cost grows with size, and real article pages stay far below it (a few MB at most).
+    /// </summary>
+    public const int MaxHtmlChars = 12 * 1024 * 1024;
+
+    /// <summary>Extracts the main text and metadata. Malformed or truncated HTML is read as a browser would; a page without an article yields no paragraphs.</summary>
+    /// <param name="html">The page as text (see <see cref="HtmlDecoding.Decode"/> for bytes).</param>
+    /// <param name="url">Where the page came from, used when the page names no canonical URL, and to resolve relative ones.</param>
+    /// <exception cref="HtmlTooLargeException">The page is longer than <see cref="MaxHtmlChars"/>.</exception>
     public static HtmlExtraction Extract(string html, string? url = null)
     {
-        var parser = new HtmlParser();
+        ArgumentNullException.ThrowIfNull(html);
+        if (html.Length > MaxHtmlChars)
+        {
+            throw new HtmlTooLargeException(html.Length, MaxHtmlChars);
+        }
+
+        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
         using var document = parser.ParseDocument(html);
-        var root = (AngleSharp.Dom.IElement?)document.QuerySelector("article") ?? document.Body;
-        var paragraphs = root is null
+        var linkedData = HtmlMetadataReader.ReadLinkedData(document);
+        var metadata = HtmlMetadataReader.Read(document, linkedData, url);
+        var paragraphs = document.Body is null
             ? []
-            : root.QuerySelectorAll("p").Select(p => p.TextContent.Trim()).Where(t => t.Length > 0).ToList();
-        return new HtmlExtraction(paragraphs, new HtmlMetadata { Title = document.Title, Url = url });
+            : MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody);
+        return new HtmlExtraction(paragraphs, metadata);
+    }
+
+    /// <summary>Diagnostics: the paragraphs and a CSS-like path of the element chosen as the article.</summary>
+    internal static (IReadOnlyList<string> Paragraphs, string? ArticlePath) ExtractWithPath(string html)
+    {
+        var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        using var document = parser.ParseDocument(html);
+        var linkedData = HtmlMetadataReader.ReadLinkedData(document);
+        var metadata = HtmlMetadataReader.Read(document, linkedData, null);
+        if (document.Body is null)
+        {
+            return ([], null);
+        }
+        var paragraphs = MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody, out var article);
+        var path = new List<string>();
+        for (var element = article; element is not null; element = element.ParentElement)
+        {
+            path.Add(element.LocalName + (string.IsNullOrEmpty(element.Id) ? string.Empty : "#" + element.Id) + (element.ClassName is null ? string.Empty : "." + element.ClassName.Replace(' ', '.')));
+        }
+        path.Reverse();
+        return (paragraphs, string.Join(" > ", path));
     }
 }

@@ -132,6 +132,26 @@ public sealed class SyntheticCorpus
         return [.. documents.OrderBy(_ => random.Next())];
     }
 
+    /// <summary>
+    /// One story as a chain: an original, then each operation applied to the previous version (e.g. Edited then Spun gives
+    /// a spun copy of an edited copy). Ground truth as in <see cref="Generate"/>; documents in chain order.
+    /// </summary>
+    public IReadOnlyList<GeneratedDocument> GenerateChain(string storyId, params CopyOperation[] operations)
+    {
+        ArgumentNullException.ThrowIfNull(storyId);
+        ArgumentNullException.ThrowIfNull(operations);
+        var facts = NewFacts();
+        var sentences = NewSentences(facts, random.Next(options.MinSentences, options.MaxSentences + 1));
+        var originalSite = Pick(Sites);
+        var versions = new List<Version> { new($"{storyId}-0", Headline(facts), sentences, epoch.AddHours(random.Next(0, 2000)), originalSite, null, CopyOperation.Original, [], [], null) };
+        for (var c = 0; c < operations.Length; c++)
+        {
+            versions.Add(Derive($"{storyId}-{c + 1}", versions[^1], operations[c], originalSite));
+        }
+
+        return [.. versions.Select(v => v.ToDocument(versions[0].Id, storyId, Layout))];
+    }
+
     private IEnumerable<GeneratedDocument> GenerateStory(string storyId)
     {
         var facts = NewFacts();

@@ -1,0 +1,518 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+
+namespace Stemma.Ingest.Html;
+
+/// <summary>
+/// Finds the article on a page. The body is read once into text blocks (runs of inline text between
+/// block boundaries and line breaks), each weighed as article-like ("good": sentence text outside
+/// links) or boilerplate-like ("bad": link text, short fragments, text inside comment sections,
+/// sidebars and the like). Every element sums the weights of the blocks below it, and the element
+/// with the highest good-minus-bad score, nudged by semantic and class hints, holds the article.
+/// Its blocks are then read in order, leaving out link lists, bylines and boilerplate sections
+/// nested inside it.
+/// </summary>
+internal sealed partial class MainTextFinder
+{
+    /// <summary>Element nesting beyond this depth is not read: malformed pages can nest without end.</summary>
+    private const int MaxDepth = 512;
+
+
+    /// <summary>Below this score nothing on the page reads like an article.</summary>
+    private const double MinimumArticleScore = 40;
+
+    private static readonly HashSet<string> SkippedTags = new(StringComparer.Ordinal)
+    {
+        "script", "style", "template", "svg", "math", "iframe", "object", "embed", "canvas", "button", "select",
+        "textarea", "input", "option", "video", "audio", "map", "head", "title", "meta", "link", "base", "frame", "frameset",
+        "picture", "source", "track", "param", "datalist", "output", "progress", "meter",
+    };
+
+    private static readonly HashSet<string> InlineTags = new(StringComparer.Ordinal)
+    {
+        "a", "span", "b", "i", "em", "strong", "u", "s", "small", "big", "sub", "sup", "font", "abbr", "acronym", "cite",
+        "code", "q", "mark", "time", "label", "var", "kbd", "samp", "tt", "strike", "del", "ins", "bdi", "bdo", "data",
+        "nobr", "dfn", "ruby", "rt", "rp", "blink",
+    };
+
+    private readonly List<TextBlock> _blocks = [];
+    private readonly TextRun _run = new();
+    private int _linkDepth;
+
+    private MainTextFinder()
+    {
+    }
+
+    public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody)
+        => Find(body, title, documentTitle, linkedDataBody, out _);
+
+    /// <summary>As <see cref="Find(IElement, string?, string?, string?)"/>, also naming the element chosen as the article (for diagnostics).</summary>
+    public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody, out IElement? article)
+    {
+        var finder = new MainTextFinder();
+        var root = new ElementNode(body, null, ElementHint.None);
+        finder.Walk(body, root, 0);
+        finder.Flush(root);
+        var paragraphs = finder.SelectParagraphs(root, title, documentTitle, out article);
+        return FallBackToLinkedData(paragraphs, linkedDataBody);
+    }
+
+    private void Walk(IElement element, ElementNode node, int depth)
+    {
+        for (var child = element.FirstChild; child is not null; child = child.NextSibling)
+        {
+            if (child is IText text)
+            {
+                _run.Append(text.Data, _linkDepth > 0);
+                continue;
+            }
+            if (child is not IElement childElement)
+            {
+                continue;
+            }
+            var tag = childElement.LocalName;
+            if (SkippedTags.Contains(tag) || depth >= MaxDepth || IsHidden(childElement))
+            {
+                continue;
+            }
+            // Script-free fallbacks are mostly tracking pixels and "enable JavaScript" notes, but some sites put the whole article there.
+            if (tag == "noscript" && childElement.QuerySelector("p") is null)
+            {
+                continue;
+            }
+            if (tag is "br" or "hr")
+            {
+                Flush(node);
+                continue;
+            }
+            if (tag is "img" or "wbr")
+            {
+                _run.AppendSpace();
+                continue;
+            }
+            if (InlineTags.Contains(tag))
+            {
+                var isLink = tag == "a" && childElement.HasAttribute("href");
+                if (isLink)
+                {
+                    _linkDepth++;
+                    _run.CountLink();
+                }
+                Walk(childElement, node, depth + 1);
+                if (isLink)
+                {
+                    _linkDepth--;
+                }
+                continue;
+            }
+
+            Flush(node);
+            var childNode = new ElementNode(childElement, node, ElementHints.Classify(childElement));
+            node.Children.Add(childNode);
+            Walk(childElement, childNode, depth + 1);
+            Flush(childNode);
+        }
+    }
+
+    private static bool IsHidden(IElement element)
+    {
+        if (HiddenMode == 0)
+        {
+            return false;
+        }
+        if (element.HasAttribute("hidden"))
+        {
+            return true;
+        }
+        if (HiddenMode == 1)
+        {
+            return false;
+        }
+        var style = element.GetAttribute("style");
+        return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
+    }
+
+    private void Flush(ElementNode owner)
+    {
+        if (_run.Length == 0)
+        {
+            _run.Clear();
+            return;
+        }
+        var linkChars = _run.LinkChars;
+        var linkCount = _run.LinkCount;
+        var text = _run.TakeText();
+        _blocks.Add(new TextBlock(text, linkChars, linkCount, owner));
+    }
+
+    private List<string> SelectParagraphs(ElementNode root, string? title, string? documentTitle, out IElement? article)
+    {
+        article = null;
+        // First pass: raw article-likeness, ignoring hints, so that a boilerplate-sounding wrapper around most of the text is recognised.
+        foreach (var block in _blocks)
+        {
+            var good = GoodWeight(block);
+            for (var node = block.Owner; node is not null; node = node.Parent)
+            {
+                node.RawGood += good;
+                node.Chars += block.Text.Length;
+                node.LinkChars += block.LinkChars;
+                node.LinkCount += block.LinkCount;
+            }
+        }
+        MarkExcluded(root, root.RawGood);
+        root.IsExcluded = false;
+
+        // Second pass: text inside excluded sections counts against the elements that contain it.
+        foreach (var block in _blocks)
+        {
+            var good = GoodWeight(block);
+            var bad = BadWeightOf(block);
+            if (IsInsideExcluded(block.Owner))
+            {
+                bad += good * 0.5;
+                good = 0;
+            }
+            for (var node = block.Owner; node is not null; node = node.Parent)
+            {
+                node.Good += good;
+                node.Bad += bad;
+            }
+        }
+
+        var best = root;
+        var bestScore = double.NegativeInfinity;
+        ScoreAll(root, ref best, ref bestScore);
+        if (Environment.GetEnvironmentVariable("STEMMA_DEBUG") is not null)
+        {
+            Console.Error.WriteLine($"blocks {_blocks.Count} root good {root.Good} bad {root.Bad} raw {root.RawGood} best {bestScore} {best.Element.LocalName}.{best.Element.ClassName}");
+            foreach (var b in _blocks.Take(400))
+            {
+                var ex = b.Owner;
+                while (ex is not null && !ex.IsExcluded)
+                {
+                    ex = ex.Parent;
+                }
+                Console.Error.WriteLine($"  [{b.Owner.Element.LocalName}.{b.Owner.Element.ClassName} ex={ex?.Element.LocalName}.{ex?.Element.ClassName}#{ex?.Element.Id} {ex?.RawGood}] {b.Text[..Math.Min(80, b.Text.Length)]}");
+            }
+        }
+        if (bestScore < MinimumArticleScore)
+        {
+            return [];
+        }
+
+        article = best.Element;
+        var kept = new List<TextBlock>();
+        foreach (var block in _blocks)
+        {
+            if (IsKept(block, best) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
+            {
+                kept.Add(block);
+            }
+        }
+        var (first, last) = ProseSpan(kept);
+        var paragraphs = new List<string>(kept.Count);
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var inSpan = i >= first && i <= last;
+            // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
+            var besideSpan = first >= 0 && SiblingKeep && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            if (inSpan || besideSpan)
+            {
+                paragraphs.Add(kept[i].Text);
+            }
+        }
+        return paragraphs;
+    }
+
+    /// <summary>
+    /// The run of kept blocks from the first to the last one that reads as prose, widened to headings just
+    /// before the first: fragments before the article text are kickers, bylines and dates, fragments after it
+    /// are tags, share prompts and "more on this" labels.
+    /// </summary>
+    private static (int First, int Last) ProseSpan(List<TextBlock> kept)
+    {
+        var first = -1;
+        var last = -1;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (IsProseBlock(kept[i]))
+            {
+                if (first < 0)
+                {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0)
+        {
+            return (0, kept.Count - 1);
+        }
+        while (first > 0 && TrimMode >= 1 && IsHeading(kept[first - 1]))
+        {
+            first--;
+        }
+        if (TrimMode == 0)
+        {
+            return (0, kept.Count - 1);
+        }
+        return TrimMode == 2 ? (first, kept.Count - 1) : TrimMode == 3 ? (0, last) : (first, last);
+    }
+
+    internal static bool SiblingKeep { get; set; } = Tune("SIB", 1) > 0;
+
+    private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
+        => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);
+
+    internal static int HiddenMode { get; set; } = (int)Tune("HID", 2);
+
+    internal static int WrapperMode { get; set; } = (int)Tune("WRAP", 1);
+
+    internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
+
+    private static bool IsProseBlock(TextBlock block) => block.LinkChars < 0.5 * block.Text.Length && LooksLikeProse(block.Text);
+
+    private static bool IsHeading(TextBlock block) => block.Owner.Element.LocalName is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
+
+    /// <summary>Lines with no letters at all: dates, times, counters, page numbers.</summary>
+    private static bool IsBareNumberOrDate(string text)
+    {
+        if (text.Length > 40)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Decides which hinted sections are left out, returning the largest raw weight held by a content-hinted
+    /// element in the subtree. A boilerplate-named element ("page-with-sidebar") that holds most of the page's
+    /// text and wraps a content-hinted element holding most of its own text is a layout wrapper and stays in;
+    /// comment sections stay out regardless.
+    /// </summary>
+    private static double MarkExcluded(ElementNode node, double pageGood)
+    {
+        var contentGood = 0.0;
+        foreach (var child in node.Children)
+        {
+            contentGood = Math.Max(contentGood, MarkExcluded(child, pageGood));
+        }
+        if (node.Hint == ElementHint.Comments)
+        {
+            node.IsExcluded = true;
+        }
+        else if (node.Hint == ElementHint.Boilerplate)
+        {
+            var isWrapper = node.RawGood > 0.5 * pageGood && (WrapperMode == 0 ? contentGood >= 0.5 * node.RawGood : node.Element.LocalName is not ("nav" or "aside" or "footer"));
+            node.IsExcluded = !isWrapper;
+        }
+        return node.Hint is ElementHint.Semantic or ElementHint.Positive ? Math.Max(contentGood, node.RawGood) : contentGood;
+    }
+
+    private static bool IsInsideExcluded(ElementNode? node)
+    {
+        for (; node is not null; node = node.Parent)
+        {
+            if (node.IsExcluded)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void ScoreAll(ElementNode node, ref ElementNode best, ref double bestScore)
+    {
+        if (node.Good <= 0 || node.IsExcluded)
+        {
+            return;
+        }
+        var score = (node.Good - (BadWeight * node.Bad)) * HintFactor(node);
+        node.Score = score;
+        if (score > bestScore)
+        {
+            bestScore = score;
+            best = node;
+        }
+        foreach (var child in node.Children)
+        {
+            ScoreAll(child, ref best, ref bestScore);
+        }
+    }
+
+    // "main" wraps the page's whole central column more often than the article alone, so it gets no boost.
+    private static double HintFactor(ElementNode node) => node.Hint switch
+    {
+        ElementHint.Semantic when node.Element.LocalName == "main" || node.Element.GetAttribute("role") is "main" => 1.0,
+        ElementHint.Semantic => SemanticFactor,
+        ElementHint.Positive => PositiveFactor,
+        _ => 1.0,
+    };
+
+    internal static double SemanticFactor { get; set; } = Tune("SEM", 1.25);
+    internal static double PositiveFactor { get; set; } = Tune("POS", 1.1);
+    internal static double BadWeight { get; set; } = Tune("BAD", 1.2);
+
+    private static double Tune(string name, double value)
+        => double.TryParse(Environment.GetEnvironmentVariable("STEMMA_TUNE_" + name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : value;
+
+    /// <summary>How article-like a block is: its text outside links, discounted when it does not read as sentences.</summary>
+    private static double GoodWeight(TextBlock block)
+    {
+        var length = block.Text.Length;
+        if (block.LinkChars > 0.5 * length)
+        {
+            return 0;
+        }
+        double good = length - block.LinkChars;
+        return LooksLikeProse(block.Text) ? good : good * 0.3;
+    }
+
+    /// <summary>How boilerplate-like a block is: link text, and a small cost for each short fragment (menu entries, labels, dates).</summary>
+    private static double BadWeightOf(TextBlock block)
+    {
+        // Links inside running text are normal; only link-heavy blocks count their links against the container.
+        double bad = block.LinkChars > 0.33 * block.Text.Length ? block.LinkChars : 0.3 * block.LinkChars;
+        if (block.Text.Length < 30 && !LooksLikeProse(block.Text))
+        {
+            bad += 6;
+        }
+        return bad;
+    }
+
+    /// <summary>Running text: long, or several words ending like a sentence.</summary>
+    private static bool LooksLikeProse(string text)
+    {
+        if (text.Length >= 100)
+        {
+            return true;
+        }
+        if (text.Length < 20)
+        {
+            return false;
+        }
+        var words = 1;
+        foreach (var c in text)
+        {
+            if (c == ' ')
+            {
+                words++;
+            }
+        }
+        var last = text[^1];
+        return words >= 5 && (last is '.' or '!' or '?' or ':' or '"' or '“' or '”' or '»' or '«' or ')' or '…' || text.Contains(", ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether a block sits inside the article element and outside everything nested in it that is not article text.</summary>
+    private static bool IsKept(TextBlock block, ElementNode article)
+    {
+        var length = block.Text.Length;
+        var ownerTag = block.Owner.Element.LocalName;
+        var isTextTag = ownerTag is "p" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "blockquote" or "pre";
+        // A lone link line inside a paragraph ("READ MORE: ...") is kept for the line classifier; a bare link in a list or div is navigation.
+        if (!isTextTag && block.LinkChars > 0.7 * length)
+        {
+            return false;
+        }
+        for (var node = block.Owner; node is not null; node = node.Parent)
+        {
+            if (ReferenceEquals(node, article))
+            {
+                return true;
+            }
+            if (node.IsExcluded)
+            {
+                return false;
+            }
+            if (node.Hint == ElementHint.Byline && node.Chars < 200)
+            {
+                return false;
+            }
+            if (node.Element.LocalName is not "p" && node.LinkCount >= 3 && node.LinkChars > 0.5 * node.Chars)
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsTitleRepeat(TextBlock block, string? title, string? documentTitle)
+    {
+        if (block.Owner.Element.LocalName is not ("h1" or "h2"))
+        {
+            return false;
+        }
+        return SameText(block.Text, title) || SameText(block.Text, documentTitle) || (documentTitle is not null && block.Text.Length >= 15 && documentTitle.Contains(block.Text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool SameText(string text, string? other) => other is not null && string.Equals(text, TextRun.Collapse(other), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>When the page's own JSON-LD article body is much longer than what the markup gave, the markup was not the article (script-rendered pages).</summary>
+    private static IReadOnlyList<string> FallBackToLinkedData(List<string> paragraphs, string? linkedDataBody)
+    {
+        if (string.IsNullOrWhiteSpace(linkedDataBody))
+        {
+            return paragraphs;
+        }
+        var body = linkedDataBody;
+        if (body.Contains('<', StringComparison.Ordinal) && body.Contains('>', StringComparison.Ordinal))
+        {
+            body = MarkupTag().Replace(body, "\n");
+        }
+        body = WebUtility.HtmlDecode(body);
+        var extractedChars = 0;
+        foreach (var paragraph in paragraphs)
+        {
+            extractedChars += paragraph.Length;
+        }
+        if (body.Length < 200 || extractedChars >= 0.5 * body.Length)
+        {
+            return paragraphs;
+        }
+        var fromLinkedData = new List<string>();
+        foreach (var line in body.Split('\n'))
+        {
+            var collapsed = TextRun.Collapse(line);
+            if (collapsed.Length > 0)
+            {
+                fromLinkedData.Add(collapsed);
+            }
+        }
+        return fromLinkedData;
+    }
+
+    [GeneratedRegex(@"display\s*:\s*none", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HiddenStyle();
+
+    [GeneratedRegex(@"<[^>]{0,2000}>", RegexOptions.CultureInvariant)]
+    private static partial Regex MarkupTag();
+
+    /// <summary>An element that holds text blocks, mirrored with the sums the scoring needs.</summary>
+    private sealed class ElementNode(IElement element, ElementNode? parent, ElementHint hint)
+    {
+        public IElement Element { get; } = element;
+        public ElementNode? Parent { get; } = parent;
+        public ElementHint Hint { get; } = hint;
+        public List<ElementNode> Children { get; } = [];
+        public bool IsExcluded { get; set; }
+        public double RawGood { get; set; }
+        public double Good { get; set; }
+        public double Bad { get; set; }
+        public double Score { get; set; }
+        public int Chars { get; set; }
+        public int LinkChars { get; set; }
+        public int LinkCount { get; set; }
+    }
+
+    /// <summary>A run of inline text between block boundaries, with the element it belongs to.</summary>
+    private sealed record TextBlock(string Text, int LinkChars, int LinkCount, ElementNode Owner);
+}

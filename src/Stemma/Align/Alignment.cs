@@ -1,0 +1,89 @@
+namespace Stemma.Align;
+
+/// <summary>A character range [Start, End) of one text.</summary>
+public readonly record struct TextRange(int Start, int End)
+{
+    public int Length => End - Start;
+
+    public string In(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text[Start..End];
+    }
+}
+
+/// <summary>Words that differ inside an aligned span: a substitution (both sides non-empty), an insertion in B or a deletion from A.</summary>
+/// <param name="A">Characters in text A (empty range at the place when nothing was there).</param>
+/// <param name="B">Characters in text B.</param>
+/// <param name="WordsA">How many words of A differ.</param>
+/// <param name="WordsB">How many words of B differ.</param>
+public sealed record SpanDifference(TextRange A, TextRange B, int WordsA, int WordsB);
+
+/// <summary>A passage found in both texts, tolerant to a few differing words; offsets are characters of the original texts.</summary>
+/// <param name="A">The passage in text A.</param>
+/// <param name="B">The passage in text B.</param>
+/// <param name="WordsA">Words of A inside the passage.</param>
+/// <param name="WordsB">Words of B inside the passage.</param>
+/// <param name="MatchedWords">Words equal on both sides (after case and quote folding).</param>
+/// <param name="Differences">The differing words inside the passage, in text order.</param>
+public sealed record AlignedSpan(TextRange A, TextRange B, int WordsA, int WordsB, int MatchedWords, IReadOnlyList<SpanDifference> Differences)
+{
+    /// <summary>First word index of the passage in A and in B (for ordering checks).</summary>
+    public int FirstWordA { get; init; }
+
+    public int FirstWordB { get; init; }
+}
+
+/// <summary>The passages two texts share, and the parts of each that the other lacks.</summary>
+/// <param name="Spans">Aligned passages in order of their position in B.</param>
+/// <param name="UnalignedA">Parts of A outside every passage (deleted in B), merged and in text order.</param>
+/// <param name="UnalignedB">Parts of B outside every passage (inserted in B).</param>
+/// <param name="WordsA">Words in A.</param>
+/// <param name="WordsB">Words in B.</param>
+public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<TextRange> UnalignedA, IReadOnlyList<TextRange> UnalignedB, int WordsA, int WordsB)
+{
+    /// <summary>Words equal on both sides, summed over passages.</summary>
+    public int MatchedWords => Spans.Sum(s => s.MatchedWords);
+
+    /// <summary>Fraction of A's words inside aligned passages (substituted words included).</summary>
+    public double CoverageA => WordsA == 0 ? 0 : (double)Spans.Sum(s => s.WordsA) / WordsA;
+
+    /// <summary>Fraction of B's words inside aligned passages (substituted words included).</summary>
+    public double CoverageB => WordsB == 0 ? 0 : (double)Spans.Sum(s => s.WordsB) / WordsB;
+
+    /// <summary>Fraction of A's words matched exactly in B.</summary>
+    public double MatchedFractionA => WordsA == 0 ? 0 : (double)MatchedWords / WordsA;
+
+    /// <summary>Fraction of B's words matched exactly in A.</summary>
+    public double MatchedFractionB => WordsB == 0 ? 0 : (double)MatchedWords / WordsB;
+
+    /// <summary>Within aligned passages, the fraction of words that differ (high for spun text, near zero for copies).</summary>
+    public double SubstitutionRate
+    {
+        get
+        {
+            var inside = Spans.Sum(s => s.WordsA + s.WordsB);
+            return inside == 0 ? 0 : 1.0 - (2.0 * MatchedWords / inside);
+        }
+    }
+
+    /// <summary>Fraction of passage pairs that keep the same order in both texts (1 when nothing was reordered).</summary>
+    public double OrderPreserved
+    {
+        get
+        {
+            if (Spans.Count < 2)
+            {
+                return 1;
+            }
+
+            var inOrder = 0;
+            for (var i = 1; i < Spans.Count; i++)
+            {
+                inOrder += Spans[i].FirstWordA > Spans[i - 1].FirstWordA ? 1 : 0;
+            }
+
+            return (double)inOrder / (Spans.Count - 1);
+        }
+    }
+}

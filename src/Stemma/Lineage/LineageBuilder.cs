@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using Stemma.Relate;
+
+namespace Stemma.Lineage;
+
+/// <summary>
+/// Builds the copy tree of every family. The original is the member others credit, else the earliest, else the one
+/// with the least text of its own. Each other member descends from the earlier member that best explains its words:
+/// fewest words of its own left over, so a copy that repeats another copy's changed figure or inserted line descends
+/// from that copy, and ties go to the earlier member (the original first).
+/// </summary>
+internal sealed class LineageBuilder(
+    IReadOnlyList<Article> articles,
+    TextFeatures[] features,
+    TermStatistics statistics,
+    ConcurrentDictionary<(int, int), PairResult> pairs,
+    StoryAnalyzerOptions options)
+{
+    /// <summary>Edge label from an outside origin to the family's original: the relation is unknown, only the credit.</summary>
+    public const string CreditedRelation = "credited";
+
+    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
+
+    public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
+    {
+        var n = articles.Count;
+        var parents = new int[n];
+        Array.Fill(parents, -1);
+        var relations = new string?[n];
+        var origins = new string?[n];
+        var trees = new ConcurrentBag<LineageTree>();
+        var families = Enumerable.Range(0, n).GroupBy(i => familyIds[i], StringComparer.Ordinal).ToList();
+        Parallel.ForEach(
+            families,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+            family =>
+            {
+                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], parents, relations, origins);
+                if (tree is not null)
+                {
+                    trees.Add(tree);
+                }
+            });
+
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)]);
+    }
+
+    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins)
+    {
+        var local = new Dictionary<(int, int), PairResult?>();
+        PairResult? Pair(int x, int y)
+        {
+            var key = (Math.Min(x, y), Math.Max(x, y));
+            if (pairs.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            if (members.Length > options.FullLineageFamilySize)
+            {
+                return null;
+            }
+
+            if (!local.TryGetValue(key, out var computed))
+            {
+                var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics);
+                local[key] = computed = PairResult.From(key.Item1, key.Item2, comparison, null);
+            }
+
+            return computed;
+        }
+
+        int Words(int i) => features[i].Words.Count;
+
+        // Words of y that x does not explain.
+        double Novelty(int x, int y) => Pair(x, y) is { } p ? Words(y) - p.MatchedWords : double.MaxValue;
+
+        var sites = members.Select(i => SiteOf(articles[i])).Where(s => s is not null).ToHashSet(StringComparer.Ordinal);
+        var credited = members.Select(i => NormalizeSource(articles[i].Attribution)).Where(s => s is not null).Select(s => s!).ToList();
+        var root = ChooseRoot(members, credited, Novelty);
+        var outside = NormalizeSource(articles[root].Attribution) is { } rootCredit && !sites.Contains(rootCredit)
+            ? articles[root].Attribution!.Trim()
+            : credited.Where(c => !sites.Contains(c)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).FirstOrDefault();
+
+        foreach (var m in members)
+        {
+            origins[m] = string.IsNullOrWhiteSpace(articles[m].Attribution) ? outside : articles[m].Attribution!.Trim();
+        }
+
+        if (members.Length == 1 && outside is null)
+        {
+            return null;
+        }
+
+        var order = members.Where(m => m != root)
+            .OrderBy(m => articles[m].Date ?? DateTimeOffset.MaxValue)
+            .ThenBy(m => Novelty(root, m))
+            .ThenBy(m => articles[m].Id, StringComparer.Ordinal)
+            .Prepend(root)
+            .ToArray();
+        var edges = new List<LineageEdge>();
+        for (var k = 1; k < order.Length; k++)
+        {
+            var child = order[k];
+            var parent = BestParent(order.AsSpan(0, k), child, Pair, Words);
+            var pair = Pair(parent, child);
+            parents[child] = parent;
+            relations[child] = pair?.Relation ?? Relations.Copy;
+            edges.Add(new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, pair?.ChangesFrom(parent) ?? []));
+        }
+
+        var nodes = new List<LineageNode>();
+        var rootId = articles[root].Id;
+        if (outside is not null)
+        {
+            nodes.Add(new LineageNode(outside, true, outside, null, null));
+            edges.Insert(0, new LineageEdge(outside, rootId, CreditedRelation, 0, []));
+            rootId = outside;
+        }
+
+        nodes.AddRange(order.Select(m => new LineageNode(articles[m].Id, false, articles[m].Site, articles[m].Date, articles[m].Title)));
+        return new LineageTree(familyId, storyId, rootId, nodes, edges);
+    }
+
+    /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>
+    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty)
+    {
+        var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && credited.Contains(site, StringComparer.Ordinal)).ToArray();
+        var pool = creditedMembers.Length > 0 ? creditedMembers : members;
+        var dated = pool.Where(m => articles[m].Date is not null).ToArray();
+        if (dated.Length > 0)
+        {
+            var earliest = dated.Min(m => articles[m].Date!.Value);
+            pool = [.. dated.Where(m => articles[m].Date == earliest)];
+        }
+
+        if (pool.Length == 1)
+        {
+            return pool[0];
+        }
+
+        // Content evidence: a copy adds its own insertions to its parent, so the original leaves least unexplained.
+        return pool
+            .OrderBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(o, m), 1e6)))
+            .ThenBy(m => articles[m].Id, StringComparer.Ordinal)
+            .First();
+    }
+
+    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair, Func<int, int> words)
+    {
+        var best = -1;
+        var bestCost = double.MaxValue;
+        var bestIsCopy = false;
+        foreach (var candidate in earlier)
+        {
+            if (pair(candidate, child) is not { } p)
+            {
+                continue;
+            }
+
+            // Words of the child the candidate does not explain, then (weakly) words of the candidate the child left out.
+            var cost = words(child) - p.MatchedWords + (0.1 * (words(candidate) - p.MatchedWords));
+            var isCopy = Relations.IsCopyFamily(p.Relation);
+            if ((isCopy && !bestIsCopy) || (isCopy == bestIsCopy && cost < bestCost - 1e-9))
+            {
+                best = candidate;
+                bestCost = cost;
+                bestIsCopy = isCopy;
+            }
+        }
+
+        return best >= 0 ? best : earlier[0];
+    }
+
+    internal static string? SiteOf(Article article) =>
+        NormalizeSource(article.Site) ?? (Uri.TryCreate(article.Url, UriKind.Absolute, out var uri) ? NormalizeSource(uri.Host) : null);
+
+    /// <summary>"https://www.CNN.com/x" and "cnn.com" both become "cnn.com"; a plain name is lower-cased.</summary>
+    internal static string? NormalizeSource(string? source)
+    {
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            return null;
+        }
+
+        var s = source.Trim();
+        if (Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
+        {
+            s = uri.Host;
+        }
+
+        s = s.ToLowerInvariant();
+        return s.StartsWith("www.", StringComparison.Ordinal) ? s[4..] : s;
+    }
+}

@@ -1,0 +1,48 @@
+using Stemma.Align;
+
+namespace Stemma.Relate;
+
+/// <summary>What kind of difference a <see cref="Change"/> records.</summary>
+public enum ChangeKind
+{
+    /// <summary>A number or amount changed ("$2 billion" to "$2.5 billion").</summary>
+    Figure,
+    Date,
+    /// <summary>Words inside quotation marks changed.</summary>
+    Quote,
+    /// <summary>A name changed.</summary>
+    Entity,
+    /// <summary>Other words swapped (spinning, light editing).</summary>
+    Wording,
+    /// <summary>Text in B that A lacks.</summary>
+    Inserted,
+    /// <summary>Text in A that B lacks.</summary>
+    Dropped,
+}
+
+/// <summary>One difference between two aligned texts, with where it is in each.</summary>
+/// <param name="Kind">What changed.</param>
+/// <param name="Before">The text in A (null for an insertion).</param>
+/// <param name="After">The text in B (null for a drop).</param>
+/// <param name="InA">Where in A (null for an insertion).</param>
+/// <param name="InB">Where in B (null for a drop).</param>
+public sealed record Change(ChangeKind Kind, string? Before, string? After, TextRange? InA, TextRange? InB)
+{
+    /// <summary>Changes a reader cares about: everything except swapped ordinary words.</summary>
+    public bool Matters => Kind != ChangeKind.Wording;
+}
+
+public static class ChangeKindNames
+{
+    public static string ToName(this ChangeKind kind) => kind switch
+    {
+        ChangeKind.Figure => "figure",
+        ChangeKind.Date => "date",
+        ChangeKind.Quote => "quote",
+        ChangeKind.Entity => "entity",
+        ChangeKind.Wording => "wording",
+        ChangeKind.Inserted => "inserted",
+        ChangeKind.Dropped => "dropped",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

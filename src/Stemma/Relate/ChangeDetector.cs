@@ -1,0 +1,193 @@
+using Stemma.Align;
+
+namespace Stemma.Relate;
+
+/// <summary>
+/// Turns an alignment into the differences that matter: changed figures, dates, quotations and names inside shared
+/// passages, and the inserted and dropped passages outside them.
+/// </summary>
+public static class ChangeDetector
+{
+    public static IReadOnlyList<Change> Detect(string a, string b) => Detect(TokenizedText.Create(a), TokenizedText.Create(b));
+
+    public static IReadOnlyList<Change> Detect(TokenizedText a, TokenizedText b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Detect(a.Text, b.Text, PassageAligner.Default.Align(a, b));
+    }
+
+    /// <summary>Changes from A to B, given their alignment; in order of position in B, drops last.</summary>
+    public static IReadOnlyList<Change> Detect(string a, string b, Alignment alignment)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(alignment);
+        var changes = new List<Change>();
+        foreach (var span in alignment.Spans)
+        {
+            foreach (var difference in span.Differences)
+            {
+                changes.Add(Classify(a, b, difference));
+            }
+        }
+
+        foreach (var range in alignment.UnalignedB)
+        {
+            changes.Add(new Change(ChangeKind.Inserted, null, range.In(b), null, range));
+        }
+
+        changes.AddRange(FiguresInReplacedPassages(a, b, alignment));
+        changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
+        foreach (var range in alignment.UnalignedA)
+        {
+            changes.Add(new Change(ChangeKind.Dropped, range.In(a), null, range, null));
+        }
+
+        return changes;
+    }
+
+    private static Change Classify(string a, string b, SpanDifference difference)
+    {
+        var inA = difference.A;
+        var inB = difference.B;
+        var before = a[inA.Start..inA.End];
+        var after = b[inB.Start..inB.End];
+        if (HasDigit(before) || HasDigit(after))
+        {
+            // Show the whole amount: "$2 billion" rather than "2".
+            inA = WidenFigure(a, inA);
+            inB = WidenFigure(b, inB);
+            var kind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date : ChangeKind.Figure;
+            return new Change(kind, inA.In(a), inB.In(b), inA, inB);
+        }
+
+        var changeKind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date
+            : InsideQuote(a, inA.Start) || InsideQuote(b, inB.Start) ? ChangeKind.Quote
+            : HasName(a, inA) || HasName(b, inB) ? ChangeKind.Entity
+            : ChangeKind.Wording;
+        return new Change(changeKind, before, after, inA, inB);
+    }
+
+    /// <summary>
+    /// A reworded sentence shows up as a drop and an insertion at the same place; figures that differ between the two
+    /// are still figure changes ("rose 4 percent" reworded as "went up by 5 percent").
+    /// </summary>
+    private static IEnumerable<Change> FiguresInReplacedPassages(string a, string b, Alignment alignment)
+    {
+        foreach (var inserted in alignment.UnalignedB)
+        {
+            var before = alignment.Spans.Where(s => s.B.End <= inserted.Start).MaxBy(s => s.B.End);
+            var after = alignment.Spans.Where(s => s.B.Start >= inserted.End).MinBy(s => s.B.Start);
+            var from = before?.A.End ?? 0;
+            var to = after?.A.Start ?? a.Length;
+            var dropped = alignment.UnalignedA.Where(r => r.Start >= from && r.End <= to).ToList();
+            if (dropped.Count != 1)
+            {
+                continue;
+            }
+
+            var figuresA = Figures(a, dropped[0]);
+            var figuresB = Figures(b, inserted);
+            var onlyA = figuresA.Where(x => !figuresB.Any(y => y.Text == x.Text)).ToList();
+            var onlyB = figuresB.Where(y => !figuresA.Any(x => x.Text == y.Text)).ToList();
+            for (var k = 0; k < Math.Min(onlyA.Count, onlyB.Count); k++)
+            {
+                var rangeA = WidenFigure(a, onlyA[k].Range);
+                var rangeB = WidenFigure(b, onlyB[k].Range);
+                yield return new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB);
+            }
+        }
+    }
+
+    private static List<(string Text, TextRange Range)> Figures(string text, TextRange range)
+    {
+        var figures = new List<(string, TextRange)>();
+        foreach (var token in Text.WordTokenizer.Tokenize(text.AsSpan(range.Start, range.Length)))
+        {
+            var start = range.Start + token.Start;
+            if (char.IsAsciiDigit(text[start]))
+            {
+                figures.Add((text.Substring(start, token.Length), new TextRange(start, start + token.Length)));
+            }
+        }
+
+        return figures;
+    }
+
+    private static bool HasDigit(string s) => s.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+
+    private static TextRange WidenFigure(string text, TextRange range)
+    {
+        var start = range.Start;
+        while (start > 0 && text[start - 1] is '$' or '\u20AC' or '\u00A3' or '\u00A5')
+        {
+            start--;
+        }
+
+        var end = range.End;
+        if (end < text.Length && text[end] == '%')
+        {
+            end++;
+        }
+
+        // Include a following unit word ("billion", "percent") that is itself unchanged.
+        var next = end;
+        while (next < text.Length && text[next] == ' ')
+        {
+            next++;
+        }
+
+        var wordEnd = next;
+        while (wordEnd < text.Length && char.IsLetter(text[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        if (wordEnd > next && next > end && Lexicon.IsUnit(TokenizedText.HashFolded(text[next..wordEnd])))
+        {
+            end = wordEnd;
+        }
+
+        return new TextRange(start, end);
+    }
+
+    private static bool HasMonth(string text, TextRange range)
+    {
+        foreach (var token in Text.WordTokenizer.Tokenize(text.AsSpan(range.Start, range.Length)))
+        {
+            if (Lexicon.IsMonth(TokenizedText.HashFolded(text.Substring(range.Start + token.Start, token.Length))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasName(string text, TextRange range)
+    {
+        foreach (var token in Text.WordTokenizer.Tokenize(text.AsSpan(range.Start, range.Length)))
+        {
+            var at = range.Start + token.Start;
+            if (char.IsUpper(text[at]) && !TextFeatures.StartsSentence(text, at))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Inside a quotation when an odd number of double quotes precede the position in its paragraph.</summary>
+    private static bool InsideQuote(string text, int position)
+    {
+        var quotes = 0;
+        for (var p = position - 1; p >= 0 && text[p] != '\n'; p--)
+        {
+            quotes += text[p] is '"' or '\u201C' or '\u201D' ? 1 : 0;
+        }
+
+        return quotes % 2 == 1;
+    }
+}

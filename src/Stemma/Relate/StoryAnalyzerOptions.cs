@@ -1,0 +1,34 @@
+namespace Stemma.Relate;
+
+/// <summary>Settings of <see cref="StoryAnalyzer"/>; the defaults suit news collections up to a few hundred thousand articles.</summary>
+public sealed record StoryAnalyzerOptions
+{
+    /// <summary>Rewrites and independent reports join a story only when published within this time of each other (either date unknown: joined).</summary>
+    public TimeSpan StoryWindow { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Terms per document kept in the "more like this" index (the highest weighted).</summary>
+    public int IndexTermsPerDocument { get; init; } = 32;
+
+    /// <summary>Candidates kept per document from the term index.</summary>
+    public int CandidatesPerDocument { get; init; } = 6;
+
+    /// <summary>Least cosine over indexed terms for a term-index candidate.</summary>
+    public double MinCandidateScore { get; init; } = 0.12;
+
+    /// <summary>Postings read per query at most (rarest terms first), bounding the work per document.</summary>
+    public int PostingsBudget { get; init; } = 4000;
+
+    /// <summary>Terms in more than this share of documents are not indexed...</summary>
+    public double MaxDocumentFrequencyShare { get; init; } = 0.01;
+
+    /// <summary>...unless in no more than this many documents (small collections).</summary>
+    public int MinDocumentFrequencyCap { get; init; } = 50;
+
+    /// <summary>A candidate pair is aligned only when its weighted term cosine or name overlap reaches this.</summary>
+    public double MinVerifyScore { get; init; } = 0.15;
+
+    /// <summary>Families up to this size compare every pair of members to build the lineage; larger ones use the pairs already found.</summary>
+    public int FullLineageFamilySize { get; init; } = 40;
+
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}

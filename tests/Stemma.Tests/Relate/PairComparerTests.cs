@@ -1,0 +1,85 @@
+using Stemma.Relate;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Tests.Relate;
+
+public class PairComparerTests
+{
+    private static readonly CorpusOptions AllOperations = new()
+    {
+        Stories = 40,
+        UnrelatedArticles = 40,
+        CopyOfCopyRate = 0,
+        MaxCopies = 6,
+        RewritesPerStory = 1,
+        SameEventReportsPerStory = 1,
+        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
+    };
+
+    public static TheoryData<CopyOperation, string> ExpectedLabels => new()
+    {
+        { CopyOperation.Verbatim, Relations.Identical },
+        { CopyOperation.Wrapped, Relations.Copy },
+        { CopyOperation.Excerpt, Relations.Excerpt },
+        { CopyOperation.Edited, Relations.Edited },
+        // Dropped sentences leave the shorter text wholly inside the longer one, spread through it: a copy.
+        { CopyOperation.SentenceDrop, Relations.Copy },
+        { CopyOperation.Spun, Relations.Spun },
+        { CopyOperation.Rewrite, Relations.Rewrite },
+        { CopyOperation.SameEvent, Relations.SameEvent },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExpectedLabels))]
+    public void Generated_pairs_get_the_label_of_the_operation_that_made_them(CopyOperation operation, string expected)
+    {
+        var documents = new SyntheticCorpus(31, AllOperations).Generate();
+        var byId = documents.ToDictionary(d => d.Id);
+        var labels = documents
+            .Where(d => d.Operation == operation)
+            .Select(d => PairComparer.Compare(byId[d.ParentId ?? d.StoryId + "-0"].ToArticle(), d.ToArticle()).Relation)
+            .ToList();
+        Assert.True(labels.Count >= 5, $"only {labels.Count} {operation} documents");
+        var right = labels.Count(l => l == expected);
+        Assert.True(right >= 0.95 * labels.Count, $"{operation}: {right}/{labels.Count} labeled {expected}; got {string.Join(", ", labels.GroupBy(l => l).Select(g => $"{g.Key}={g.Count()}"))}");
+    }
+
+    [Fact]
+    public void Unrelated_articles_are_labeled_unrelated_and_score_low()
+    {
+        var documents = new SyntheticCorpus(32, AllOperations).Generate();
+        var unrelated = documents.Where(d => d.Operation == CopyOperation.Unrelated).ToList();
+        var others = documents.Where(d => d.Operation != CopyOperation.Unrelated).Take(unrelated.Count).ToList();
+        var comparisons = unrelated.Zip(others, (u, o) => PairComparer.Compare(u.ToArticle(), o.ToArticle())).ToList();
+        Assert.True(comparisons.Count(c => c.Relation == Relations.Unrelated) >= 0.95 * comparisons.Count);
+        Assert.All(comparisons, c => Assert.InRange(c.Similarity, 0, 0.35));
+    }
+
+    [Fact]
+    public void Similarity_ranks_copies_above_rewrites_above_same_event_above_unrelated()
+    {
+        var documents = new SyntheticCorpus(33, AllOperations).Generate();
+        var byId = documents.ToDictionary(d => d.Id);
+        double Mean(CopyOperation operation) => documents.Where(d => d.Operation == operation)
+            .Average(d => PairComparer.Compare(byId[d.ParentId ?? d.StoryId + "-0"].ToArticle(), d.ToArticle()).Similarity);
+        var unrelated = documents.Where(d => d.Operation == CopyOperation.Unrelated).ToList();
+        var unrelatedMean = unrelated.Zip(unrelated.Skip(1), (x, y) => PairComparer.Compare(x.ToArticle(), y.ToArticle()).Similarity).Average();
+        Assert.True(Mean(CopyOperation.Edited) > Mean(CopyOperation.Rewrite));
+        Assert.True(Mean(CopyOperation.Rewrite) > Mean(CopyOperation.SameEvent));
+        Assert.True(Mean(CopyOperation.SameEvent) > unrelatedMean + 0.2);
+    }
+
+    [Fact]
+    public void Spun_copy_of_an_edited_copy_keeps_the_changed_figure_and_is_labeled_spun()
+    {
+        var chain = new SyntheticCorpus(34).GenerateChain("c", CopyOperation.Edited, CopyOperation.Spun);
+        var comparison = PairComparer.Compare(chain[1].ToArticle(), chain[2].ToArticle());
+        Assert.Equal(Relations.Spun, comparison.Relation);
+        var toOriginal = PairComparer.Compare(chain[0].ToArticle(), chain[2].ToArticle());
+        Assert.Equal(Relations.Spun, toOriginal.Relation);
+        foreach (var (from, to) in chain[1].ChangedFigures.Where(c => c.From != c.To))
+        {
+            Assert.Contains(toOriginal.Changes, c => c.Kind == ChangeKind.Figure && c.Before!.Contains(from.TrimStart('$'), StringComparison.Ordinal) && c.After!.Contains(to.TrimStart('$'), StringComparison.Ordinal));
+        }
+    }
+}
