@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using Stemma.Index;
+using Stemma.Lineage;
+using Stemma.Pipeline;
+using Stemma.Relate;
+using Stemma.Storage;
+
+namespace Stemma.Web.Services;
+
+/// <summary>One stored article after an upload: where it landed and what it joined.</summary>
+public sealed record IngestedDocument(string Id, string Status, string? Error, string? Family, string? Story, int StorySize);
+
+public sealed record IngestSummary(IReadOnlyList<IngestedDocument> Documents, int Added, int Updated, int Unchanged, int Rejected, int PairsStored);
+
+/// <summary>A stored document the checked article copies or is copied by, with how they relate.</summary>
+public sealed record CheckMatch(Article Stored, string? Story, double Jaccard, double Containment, string Relation, double Similarity, IReadOnlyList<Change> Changes);
+
+public sealed record CheckResult(Article Article, IReadOnlyList<CheckMatch> Matches);
+
+/// <summary>A member of a story with its place in the copy tree.</summary>
+public sealed record StoryMember(Article Article, string Family, string? Parent, string? Relation, double? Similarity, string? Origin);
+
+/// <summary>A change a copier made, on the edge from <paramref name="Parent"/> to <paramref name="Child"/>.</summary>
+public sealed record StoryChange(string Parent, string Child, Change Change);
+
+public sealed record StoryView(string StoryId, IReadOnlyList<StoryMember> Members, IReadOnlyList<LineageTree> Trees, IReadOnlyList<StoryChange> Changes, bool Truncated)
+{
+    public Article? First => Members.Count == 0 ? null : Members[0].Article;
+
+    public StoryMember? Member(string id) => Members.FirstOrDefault(m => m.Article.Id == id);
+}
+
+public sealed record CompareView(Article A, Article B, Comparison Comparison);
+
+/// <summary>
+/// The web layer's access to the store: reads go straight through (the store allows concurrent readers), writes pass
+/// one gate so ingests never interleave, and story analyses are cached until the next write.
+/// </summary>
+internal sealed class StemmaCatalog : IAsyncDisposable
+{
+    /// <summary>Stories larger than this are analysed on their first members only, to keep pages fast.</summary>
+    public const int MaxAnalyzedMembers = 400;
+
+    private const int MaxCachedStories = 256;
+    private readonly SemaphoreSlim ingestGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Lazy<Task<StoryView?>>> storyCache = new(StringComparer.Ordinal);
+    private readonly StoryAnalyzer analyzer = new();
+
+    public StemmaCatalog(IStore store)
+    {
+        Store = store ?? throw new ArgumentNullException(nameof(store));
+    }
+
+    public IStore Store { get; }
+
+    public async Task<IngestSummary> IngestAsync(IReadOnlyList<Article> articles, CancellationToken cancellationToken)
+    {
+        IngestReport report;
+        await ingestGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            report = await new StoreIngestor(Store).IngestAsync(articles, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stories may have gained members; analyses are cheap to redo.
+            storyCache.Clear();
+            ingestGate.Release();
+        }
+
+        var rejected = report.Rejected.ToDictionary(r => r.Id, r => r.Error, StringComparer.Ordinal);
+        var documents = new List<IngestedDocument>(articles.Count);
+        var storySizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var article in articles)
+        {
+            if (rejected.TryGetValue(article.Id, out var error))
+            {
+                documents.Add(new IngestedDocument(article.Id, "rejected", error, null, null, 0));
+                continue;
+            }
+
+            var group = await Store.GetGroupAsync(article.Id, cancellationToken).ConfigureAwait(false);
+            var size = 1;
+            if (group is not null && !storySizes.TryGetValue(group.StoryId, out size))
+            {
+                size = (await Store.GetStoryMembersAsync(group.StoryId, cancellationToken).ConfigureAwait(false)).Count;
+                storySizes[group.StoryId] = size;
+            }
+
+            documents.Add(new IngestedDocument(article.Id, "stored", null, group?.FamilyId, group?.StoryId, size));
+        }
+
+        return new IngestSummary(documents, report.Added, report.Updated, report.Unchanged, report.Rejected.Count, report.PairsStored);
+    }
+
+    /// <summary>Which stored documents the article copies or is copied by, how each relates and what changed; stores nothing.</summary>
+    public async Task<CheckResult> CheckAsync(Article article, int top, CancellationToken cancellationToken)
+    {
+        // A checked article is an outsider: a stored document with the same id must still be found.
+        var probe = article with { Id = "\0check:" + article.Id };
+        var similar = await new SimilarFinder(Store).FindAsync(probe, top, cancellationToken).ConfigureAwait(false);
+        var stored = await Store.GetDocumentsAsync([.. similar.Select(s => s.Id)], cancellationToken).ConfigureAwait(false);
+        var byId = stored.ToDictionary(d => d.Article.Id, d => d.Article, StringComparer.Ordinal);
+        var matches = new List<CheckMatch>(similar.Count);
+        foreach (var match in similar)
+        {
+            if (!byId.TryGetValue(match.Id, out var other))
+            {
+                continue;
+            }
+
+            var comparison = PairComparer.Compare(other, article);
+            var group = await Store.GetGroupAsync(match.Id, cancellationToken).ConfigureAwait(false);
+            matches.Add(new CheckMatch(other, group?.StoryId, match.Jaccard, match.Containment, comparison.Relation, comparison.Similarity, [.. comparison.Changes.Where(c => c.Matters)]));
+        }
+
+        return new CheckResult(article, matches);
+    }
+
+    public async Task<Article?> GetArticleAsync(string id, CancellationToken cancellationToken) =>
+        (await Store.GetDocumentAsync(id, cancellationToken).ConfigureAwait(false))?.Article;
+
+    public async Task<CompareView?> CompareAsync(string a, string b, CancellationToken cancellationToken)
+    {
+        var documents = await Store.GetDocumentsAsync([a, b], cancellationToken).ConfigureAwait(false);
+        var first = documents.FirstOrDefault(d => d.Article.Id == a)?.Article;
+        var second = documents.FirstOrDefault(d => d.Article.Id == b)?.Article;
+        return first is null || second is null ? null : new CompareView(first, second, PairComparer.Compare(first, second));
+    }
+
+    /// <summary>The story with its members placed in copy trees; null when no such story is stored.</summary>
+    public Task<StoryView?> GetStoryAsync(string storyId, CancellationToken cancellationToken)
+    {
+        if (storyCache.Count > MaxCachedStories)
+        {
+            storyCache.Clear();
+        }
+
+        // Analysis must not be bound to one request's cancellation: other requests may await the same result.
+        var lazy = storyCache.GetOrAdd(storyId, id => new Lazy<Task<StoryView?>>(() => AnalyzeStoryAsync(id, CancellationToken.None)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<StoryView?> AnalyzeStoryAsync(string storyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AnalyzeStoryUncachedAsync(storyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            storyCache.TryRemove(storyId, out _);
+            throw;
+        }
+    }
+
+    private async Task<StoryView?> AnalyzeStoryUncachedAsync(string storyId, CancellationToken cancellationToken)
+    {
+        var memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
+        if (memberIds.Count == 0)
+        {
+            return null;
+        }
+
+        var truncated = memberIds.Count > MaxAnalyzedMembers;
+        var ids = truncated ? [.. memberIds.Take(MaxAnalyzedMembers)] : memberIds;
+        var documents = await Store.GetDocumentsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var articles = documents.Select(d => d.Article).ToList();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < articles.Count; i++)
+        {
+            index[articles[i].Id] = i;
+        }
+
+        var stored = await Store.GetPairsAmongAsync(ids, cancellationToken).ConfigureAwait(false);
+        var nearDuplicates = new List<CandidatePair>(stored.Count);
+        foreach (var pair in stored)
+        {
+            if (index.TryGetValue(pair.A, out var a) && index.TryGetValue(pair.B, out var b) && a != b)
+            {
+                nearDuplicates.Add(new CandidatePair(Math.Min(a, b), Math.Max(a, b), pair.Jaccard, pair.Containment));
+            }
+        }
+
+        var analysis = await Task.Run(() => analyzer.Analyze(articles, nearDuplicates, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var edges = analysis.Trees.SelectMany(t => t.Edges).GroupBy(e => e.Child, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var members = new List<StoryMember>(articles.Count);
+        for (var i = 0; i < articles.Count; i++)
+        {
+            var placement = analysis.Documents[i];
+            edges.TryGetValue(articles[i].Id, out var edge);
+            members.Add(new StoryMember(articles[i], placement.Family, placement.Parent ?? edge?.Parent, placement.Relation ?? edge?.Relation, edge?.Similarity, placement.Origin));
+        }
+
+        // Originals first, then by date (undated last), then id: the order a reader follows the story in.
+        members = [.. members
+            .OrderBy(m => m.Parent is null ? 0 : 1)
+            .ThenBy(m => m.Article.Date ?? DateTimeOffset.MaxValue)
+            .ThenBy(m => m.Article.Id, StringComparer.Ordinal)];
+        var changes = analysis.Trees
+            .SelectMany(t => t.Edges)
+            .SelectMany(e => e.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Quote or ChangeKind.Date or ChangeKind.Entity).Select(c => new StoryChange(e.Parent, e.Child, c)))
+            .ToList();
+        var trees = analysis.Trees.OrderByDescending(t => t.Nodes.Count).ThenBy(t => t.Root, StringComparer.Ordinal).ToList();
+        return new StoryView(storyId, members, trees, changes, truncated);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ingestGate.Dispose();
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+}
