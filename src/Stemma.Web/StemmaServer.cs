@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,8 @@ public static class StemmaServer
         services.AddSingleton(_ => new StemmaCatalog(new SqliteStore(options.DbPath)));
         services.AddHostedService<StoreInitializer>();
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxBodyBytes);
+        // Binding failures (page=abc) throw so they become problem details that say which parameter was wrong.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddRazorComponents();

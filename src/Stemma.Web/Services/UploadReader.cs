@@ -49,13 +49,17 @@ internal static class UploadReader
         return new UploadContent(articles, errors);
     }
 
-    /// <summary>Keeps only the file name part: ids never carry client directory paths.</summary>
+    /// <summary>
+    /// A relative path with forward slashes, like the ids `stemma ingest` gives ("seawall/original.txt"); drive letters,
+    /// leading slashes and dot segments from the client are dropped.
+    /// </summary>
     private static string SafeName(string name)
     {
-        var trimmed = name.Trim().Trim('"').Replace('\\', '/');
-        var slash = trimmed.LastIndexOf('/');
-        var file = slash >= 0 ? trimmed[(slash + 1)..] : trimmed;
-        return file.Length == 0 ? "upload" : file;
+        var parts = name.Trim().Trim('"').Replace('\\', '/')
+            .Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(part => part is not "." and not ".." && !part.EndsWith(':'))
+            .ToArray();
+        return parts.Length == 0 ? "upload" : string.Join('/', parts);
     }
 
     private static string DefaultName(byte[] content, string? contentType)
