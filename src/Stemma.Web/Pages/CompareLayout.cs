@@ -66,7 +66,7 @@ public static class CompareLayout
             droppedBefore[i] = [];
         }
 
-        foreach (var range in alignment.UnalignedA.Where(r => HasText(a, r)))
+        foreach (var range in alignment.UnalignedA.Where(r => HasWords(a, r)))
         {
             var next = Enumerable.Range(0, spans.Count).Where(i => spans[i].A.Start >= range.End).DefaultIfEmpty(spans.Count).First();
             droppedBefore[next].Add(range);
@@ -82,15 +82,18 @@ public static class CompareLayout
             }
 
             var end = i < spans.Count ? spans[i].B.Start : b.Length;
-            if (end > position && HasText(b, new TextRange(position, end)))
+            if (end > position && HasWords(b, new TextRange(position, end)))
             {
                 rows.Add(new CompareRow(RowKind.Inserted, null, [], Segments(b, new TextRange(position, end), marksB)));
             }
 
             if (i < spans.Count)
             {
-                rows.Add(new CompareRow(RowKind.Shared, i + 1, Segments(a, spans[i].A, marksA), Segments(b, spans[i].B, marksB)));
-                position = Math.Max(position, spans[i].B.End);
+                // Passages end at a word; the closing punctuation belongs with them, not in a row of its own.
+                var inA = new TextRange(spans[i].A.Start, PastPunctuation(a, spans[i].A.End));
+                var inB = new TextRange(spans[i].B.Start, PastPunctuation(b, spans[i].B.End));
+                rows.Add(new CompareRow(RowKind.Shared, i + 1, Segments(a, inA, marksA), Segments(b, inB, marksB)));
+                position = Math.Max(position, inB.End);
             }
         }
 
@@ -139,11 +142,21 @@ public static class CompareLayout
         return segments;
     }
 
-    private static bool HasText(string text, TextRange range)
+    private static int PastPunctuation(string text, int end)
+    {
+        while (end < text.Length && !char.IsLetterOrDigit(text[end]) && !char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    private static bool HasWords(string text, TextRange range)
     {
         for (var i = Math.Max(0, range.Start); i < Math.Min(text.Length, range.End); i++)
         {
-            if (!char.IsWhiteSpace(text[i]))
+            if (char.IsLetterOrDigit(text[i]))
             {
                 return true;
             }

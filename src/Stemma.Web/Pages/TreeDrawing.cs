@@ -14,12 +14,12 @@ public sealed record PlacedEdge(LineageEdge Edge, string Path, double LabelX, do
 /// </summary>
 public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<PlacedNode> Nodes, IReadOnlyList<PlacedEdge> Edges)
 {
-    public const double NodeWidth = 210;
+    public const double NodeWidth = 196;
     public const double NodeHeight = 44;
-    private const double ColumnGap = 110;
+    private const double ColumnGap = 92;
     private const double RowHeight = 58;
     private const double Margin = 8;
-    private const int MaxLabelChars = 28;
+    private const int MaxLabelChars = 27;
 
     public static TreeDrawing Layout(LineageTree tree)
     {
