@@ -159,7 +159,20 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         var memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
         if (memberIds.Count == 0)
         {
-            return null;
+            // A story is named after its smallest member id, so the name changes when a smaller id joins. An old name is
+            // still a member's id: follow that member to its story, so links and bookmarks keep working.
+            var group = await Store.GetGroupAsync(storyId, cancellationToken).ConfigureAwait(false);
+            if (group is null || group.StoryId == storyId)
+            {
+                return null;
+            }
+
+            storyId = group.StoryId;
+            memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
+            if (memberIds.Count == 0)
+            {
+                return null;
+            }
         }
 
         var truncated = memberIds.Count > MaxAnalyzedMembers;

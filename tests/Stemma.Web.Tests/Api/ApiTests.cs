@@ -120,6 +120,13 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     }
 
     [Fact]
+    public async Task A_member_id_leads_to_its_story_even_after_the_story_was_renamed()
+    {
+        var story = (await client.GetFromJsonAsync<StoryResponse>("/api/stories/seawall/edited-figures.txt"))!;
+        Assert.Equal(SeawallStory, story.Id);
+    }
+
+    [Fact]
     public async Task Unknown_story_is_a_404_problem()
     {
         using var response = await client.GetAsync("/api/stories/nothing-here");
