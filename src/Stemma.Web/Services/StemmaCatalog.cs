@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Stemma.Index;
 using Stemma.Lineage;
 using Stemma.Pipeline;
@@ -43,12 +44,18 @@ internal sealed class StemmaCatalog : IAsyncDisposable
 
     private const int MaxCachedStories = 256;
     private readonly SemaphoreSlim ingestGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, Lazy<Task<StoryView?>>> storyCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoryEntry> storyCache = new(StringComparer.Ordinal);
     private readonly StoryAnalyzer analyzer = new();
+    private readonly Channel<string> prewarmQueue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> prewarmPending = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task prewarmer;
+    private int prewarmBusy;
 
     public StemmaCatalog(IStore store)
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));
+        prewarmer = Task.Run(() => PrewarmLoopAsync(stopping.Token));
     }
 
     public IStore Store { get; }
@@ -63,9 +70,13 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         }
         finally
         {
-            // Stories may have gained members; analyses are cheap to redo.
-            storyCache.Clear();
             ingestGate.Release();
+        }
+
+        if (report.Updated > 0)
+        {
+            // Changed text under a known id: cached analyses cannot tell, so none is trusted.
+            storyCache.Clear();
         }
 
         var rejected = report.Rejected.ToDictionary(r => r.Id, r => r.Error, StringComparer.Ordinal);
@@ -90,6 +101,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             documents.Add(new IngestedDocument(article.Id, "stored", null, group?.FamilyId, group?.StoryId, size));
         }
 
+        Prewarm(documents.Where(d => d.Story is not null && d.StorySize > 1).Select(d => d.Story!).Distinct(StringComparer.Ordinal));
         return new IngestSummary(documents, report.Added, report.Updated, report.Unchanged, report.Rejected.Count, report.PairsStored);
     }
 
@@ -129,23 +141,57 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     }
 
     /// <summary>The story with its members placed in copy trees; null when no such story is stored.</summary>
-    public Task<StoryView?> GetStoryAsync(string storyId, CancellationToken cancellationToken)
+    public async Task<StoryView?> GetStoryAsync(string storyId, CancellationToken cancellationToken)
+    {
+        var (resolvedId, memberIds) = await ResolveStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
+        if (memberIds.Count == 0)
+        {
+            return null;
+        }
+
+        var entry = CachedAnalysis(resolvedId, memberIds);
+        return await entry.View.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A story is named after its smallest member id, so the name changes when a smaller id joins. An old name is still a
+    /// member's id: follow that member to its story, so links and bookmarks keep working.
+    /// </summary>
+    private async Task<(string StoryId, IReadOnlyList<string> MemberIds)> ResolveStoryAsync(string storyId, CancellationToken cancellationToken)
+    {
+        var memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
+        if (memberIds.Count > 0)
+        {
+            return (storyId, memberIds);
+        }
+
+        var group = await Store.GetGroupAsync(storyId, cancellationToken).ConfigureAwait(false);
+        if (group is null || group.StoryId == storyId)
+        {
+            return (storyId, []);
+        }
+
+        return (group.StoryId, await Store.GetStoryMembersAsync(group.StoryId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The cached analysis when the story still has exactly the members it was made from; a fresh one otherwise.</summary>
+    private StoryEntry CachedAnalysis(string storyId, IReadOnlyList<string> memberIds)
     {
         if (storyCache.Count > MaxCachedStories)
         {
             storyCache.Clear();
         }
 
-        // Analysis must not be bound to one request's cancellation: other requests may await the same result.
-        var lazy = storyCache.GetOrAdd(storyId, id => new Lazy<Task<StoryView?>>(() => AnalyzeStoryAsync(id, CancellationToken.None)));
-        return lazy.Value.WaitAsync(cancellationToken);
+        StoryEntry Create() => new(memberIds, new Lazy<Task<StoryView?>>(() => AnalyzeAsync(storyId, memberIds)));
+        return storyCache.AddOrUpdate(storyId, _ => Create(), (_, existing) => existing.MemberIds.SequenceEqual(memberIds, StringComparer.Ordinal) ? existing : Create());
     }
 
-    private async Task<StoryView?> AnalyzeStoryAsync(string storyId, CancellationToken cancellationToken)
+    private async Task<StoryView?> AnalyzeAsync(string storyId, IReadOnlyList<string> memberIds)
     {
         try
         {
-            return await AnalyzeStoryUncachedAsync(storyId, cancellationToken).ConfigureAwait(false);
+            // Not bound to one request's cancellation: other requests and the prewarmer may await the same analysis.
+            return await AnalyzeStoryUncachedAsync(storyId, memberIds, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -154,27 +200,77 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         }
     }
 
-    private async Task<StoryView?> AnalyzeStoryUncachedAsync(string storyId, CancellationToken cancellationToken)
+    /// <summary>Analyses the stories an ingest touched in the background, one at a time, so their pages are ready when first opened.</summary>
+    private void Prewarm(IEnumerable<string> storyIds)
     {
-        var memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
-        if (memberIds.Count == 0)
+        foreach (var storyId in storyIds)
         {
-            // A story is named after its smallest member id, so the name changes when a smaller id joins. An old name is
-            // still a member's id: follow that member to its story, so links and bookmarks keep working.
-            var group = await Store.GetGroupAsync(storyId, cancellationToken).ConfigureAwait(false);
-            if (group is null || group.StoryId == storyId)
+            lock (prewarmPending)
             {
-                return null;
+                if (!prewarmPending.Add(storyId))
+                {
+                    continue;
+                }
             }
 
-            storyId = group.StoryId;
-            memberIds = await Store.GetStoryMembersAsync(storyId, cancellationToken).ConfigureAwait(false);
-            if (memberIds.Count == 0)
+            prewarmQueue.Writer.TryWrite(storyId);
+        }
+    }
+
+    private async Task PrewarmLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var storyId in prewarmQueue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                return null;
+                Volatile.Write(ref prewarmBusy, 1);
+                lock (prewarmPending)
+                {
+                    prewarmPending.Remove(storyId);
+                }
+
+                try
+                {
+                    await GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A page view retries the analysis and reports the error there.
+                }
+                finally
+                {
+                    Volatile.Write(ref prewarmBusy, 0);
+                }
             }
         }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
 
+    /// <summary>Completes when no background analysis is queued or running (for tests and benchmarks).</summary>
+    internal async Task WaitForPrewarmAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            bool pending;
+            lock (prewarmPending)
+            {
+                pending = prewarmPending.Count > 0;
+            }
+
+            if (!pending && Volatile.Read(ref prewarmBusy) == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StoryView?> AnalyzeStoryUncachedAsync(string storyId, IReadOnlyList<string> memberIds, CancellationToken cancellationToken)
+    {
         var truncated = memberIds.Count > MaxAnalyzedMembers;
         var ids = truncated ? [.. memberIds.Take(MaxAnalyzedMembers)] : memberIds;
         var documents = await Store.GetDocumentsAsync(ids, cancellationToken).ConfigureAwait(false);
@@ -220,7 +316,14 @@ internal sealed class StemmaCatalog : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        prewarmQueue.Writer.TryComplete();
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await prewarmer.ConfigureAwait(false);
+        stopping.Dispose();
         ingestGate.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
     }
 }
+
+/// <summary>A cached analysis and the member list it was made from (valid while the story has exactly those members).</summary>
+internal sealed record StoryEntry(IReadOnlyList<string> MemberIds, Lazy<Task<StoryView?>> View);

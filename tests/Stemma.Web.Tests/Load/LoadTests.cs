@@ -11,6 +11,7 @@ namespace Stemma.Web.Tests.Load;
 /// Eight independent clients (own connections) on loopback mix ingest, check and reads for a bounded time; nothing may
 /// fail and every document a client was told is stored must be there afterwards.
 /// </summary>
+[Collection(Performance.TimingCollection.Name)]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     private const int Clients = 8;

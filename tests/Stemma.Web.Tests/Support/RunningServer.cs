@@ -22,6 +22,8 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => app.Services;
+
     /// <summary>A client for this server; tests needing independent connections make their own with <see cref="NewClient"/>.</summary>
     public HttpClient Client { get; }
 
