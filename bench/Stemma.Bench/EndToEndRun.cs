@@ -140,7 +140,7 @@ internal static class EndToEndRun
             var normalized = TextNormalizer.Normalize(article.Body);
             var words = TokenHasher.HashWords(normalized);
             var shingles = new ulong[Math.Max(1, words.Length)];
-            var n = Shingler.Combine(words, 5, 0, shingles);
+            var n = Shingler.Combine(words, SketchOptions.Default.ShingleSize, 0, shingles);
             Array.Fill(signature, ulong.MaxValue);
             for (var s = 0; s < n; s++)
             {

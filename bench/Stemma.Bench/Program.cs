@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "extract-eval" => ExtractionEvaluation.Run(args[1..]),
     "e2e" => EndToEndRun.Run(args[1..]),
+    "real-families" => RealTextFamilies.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 

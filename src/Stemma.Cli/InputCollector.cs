@@ -1,4 +1,5 @@
 using Stemma.Ingest;
+using Stemma.Ingest.Annotations;
 
 namespace Stemma.Cli;
 
@@ -33,6 +34,8 @@ internal static class InputCollector
         }
 
         context.Log($"read {articles.Count} articles, {rejected} rejected");
-        return new Collected(articles, rejected);
+
+        // Lines a site repeats across unrelated articles are its boilerplate, not article text.
+        return new Collected([.. CorpusAnnotator.Apply(articles)], rejected);
     }
 }

@@ -19,6 +19,7 @@ public static class StemmaApp
         root.Subcommands.Add(StoreCommands.Ingest(context));
         root.Subcommands.Add(StoreCommands.Stories(context));
         root.Subcommands.Add(StoreCommands.Similar(context));
+        root.Subcommands.Add(ExtractCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
 
         var parse = root.Parse(args);

@@ -3,8 +3,11 @@ namespace Stemma.Sketch;
 /// <summary>How documents are sketched. The defaults were chosen by measurement (docs/benchmarks.md).</summary>
 public sealed record SketchOptions
 {
-    /// <summary>Words per shingle.</summary>
-    public int ShingleSize { get; init; } = 5;
+    /// <summary>
+    /// Words per shingle. 3 recovered copy families best on real news text (bench real-families: ARI 0.990 for k=3,
+    /// 0.986 for 4, 0.983 for 5, with equal precision; see docs/benchmarks.md) — shorter shingles survive edits.
+    /// </summary>
+    public int ShingleSize { get; init; } = 3;
 
     /// <summary>MinHash values per signature.</summary>
     public int SignatureSize { get; init; } = 128;
