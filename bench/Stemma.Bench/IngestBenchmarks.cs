@@ -19,6 +19,7 @@ public class IngestBenchmarks
 {
     private string folder = string.Empty;
     private List<Article> articles = [];
+    private List<string> pages = [];
 
     [Params(600)]
     public int Stories { get; set; }
@@ -33,7 +34,9 @@ public class IngestBenchmarks
         folder = Path.Combine(Path.GetTempPath(), "stemma-ingest-bench-" + Guid.NewGuid().ToString("N"));
         (Articles, Bytes) = MixedCorpus.Write(folder, Stories, seed: 42);
         articles = [.. ArticleReader.Read([folder]).Where(outcome => outcome.Article is not null).Select(outcome => outcome.Article!)];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// ingest corpus: {Articles} articles, {Bytes / 1048576.0:0.00} MB, read back {articles.Count}"));
+        pages = [.. Directory.EnumerateFiles(folder, "page-*.html").Order(StringComparer.Ordinal)];
+        var pageBytes = pages.Sum(page => new FileInfo(page).Length);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// ingest corpus: {Articles} articles, {Bytes / 1048576.0:0.00} MB, read back {articles.Count}; {pages.Count} HTML pages, {pageBytes / 1048576.0:0.00} MB"));
     }
 
     [GlobalCleanup]
@@ -41,6 +44,9 @@ public class IngestBenchmarks
 
     [Benchmark]
     public int ReadMixedCorpus() => ArticleReader.Read([folder]).Count(outcome => outcome.Article is not null);
+
+    [Benchmark]
+    public int ReadHtmlPages() => ArticleReader.Read(pages).Count(outcome => outcome.Article is not null);
 
     [Benchmark]
     public int CorpusBoilerplatePass() => CorpusAnnotator.Apply(articles).Count;

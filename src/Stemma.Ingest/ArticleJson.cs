@@ -50,6 +50,17 @@ public static class ArticleJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>One compact JSON object per line (JSON Lines), the natural shape for "one object per article" output.</summary>
+    public static void WriteJsonLines(TextWriter writer, IEnumerable<Article> articles)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(articles);
+        foreach (var article in articles)
+        {
+            writer.WriteLine(Serialize(article));
+        }
+    }
+
     /// <summary>A human-readable form: a header of the known metadata, the body, then the annotations with their positions.</summary>
     public static void WriteText(TextWriter writer, Article article)
     {

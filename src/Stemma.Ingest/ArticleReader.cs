@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Xml;
 using Stemma.Ingest.Formats;
 
@@ -35,6 +34,12 @@ public sealed record ReaderOptions
 /// </summary>
 public static class ArticleReader
 {
+    /// <summary>Names under which plain text is taken as an article (other article formats are recognized by content whatever the name).</summary>
+    private static readonly HashSet<string> PlainTextExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        string.Empty, ".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom", ".warc",
+    };
+
     public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths) => Read(paths, ReaderOptions.Default);
 
     public static IEnumerable<ReadOutcome> Read(IEnumerable<string> paths, ReaderOptions options)
@@ -73,6 +78,29 @@ public static class ArticleReader
                 yield return new ReadOutcome(path, null, "no such file or directory");
             }
         }
+    }
+
+    /// <summary>
+    /// Reads everything, then applies the corpus-level boilerplate pass (<see cref="Annotations.CorpusAnnotator"/>),
+    /// which needs all articles of a site at once. Returns the articles and the error outcomes separately.
+    /// </summary>
+    public static (IReadOnlyList<Article> Articles, IReadOnlyList<ReadOutcome> Errors) ReadCorpus(IEnumerable<string> paths, ReaderOptions? options = null)
+    {
+        var articles = new List<Article>();
+        var errors = new List<ReadOutcome>();
+        foreach (var outcome in Read(paths, options ?? ReaderOptions.Default))
+        {
+            if (outcome.Article is { } article)
+            {
+                articles.Add(article);
+            }
+            else
+            {
+                errors.Add(outcome);
+            }
+        }
+
+        return (Annotations.CorpusAnnotator.Apply(articles), errors);
     }
 
     /// <summary>Reads one file whose articles get the given id (or ids derived from it). Never throws for bad input.</summary>
@@ -174,6 +202,10 @@ public static class ArticleReader
             case InputFormat.Unknown:
                 yield return source.Error("empty file: only whitespace");
                 yield break;
+            case InputFormat.Text when !PlainTextExtensions.Contains(FormatDetector.ExtensionOf(name)):
+                // Plain text under a non-article name (README.md, data.csv, build.log) is far more often not an article.
+                yield return source.Error($"plain text with extension '{FormatDetector.ExtensionOf(name)}' is not read as an article (rename it to .txt)");
+                yield break;
             case InputFormat.Binary or InputFormat.Gzip:
                 yield return source.Error($"unknown binary content{(gzipped ? " inside gzip" : string.Empty)} (extension '{FormatDetector.ExtensionOf(name)}'); not a text, HTML, JSON, feed or WARC file");
                 yield break;
@@ -222,10 +254,19 @@ public static class ArticleReader
         return gzipped ? new VerifiedGZipStream(raw, verify) : raw;
     }
 
-    private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors)
+    private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors, HashSet<string>? visited = null)
     {
+        // Symbolic links may loop back to a parent: visit each real directory once.
+        visited ??= new HashSet<string>(StringComparer.Ordinal);
         try
         {
+            var info = new DirectoryInfo(directory);
+            var real = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+            if (!visited.Add(Path.TrimEndingDirectorySeparator(real)))
+            {
+                return;
+            }
+
             foreach (var file in Directory.EnumerateFiles(directory))
             {
                 if (!Path.GetFileName(file).StartsWith('.'))
@@ -238,7 +279,7 @@ public static class ArticleReader
             {
                 if (!Path.GetFileName(subdirectory).StartsWith('.'))
                 {
-                    CollectFiles(root, subdirectory, files, errors);
+                    CollectFiles(root, subdirectory, files, errors, visited);
                 }
             }
         }

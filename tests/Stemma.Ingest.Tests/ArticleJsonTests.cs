@@ -41,6 +41,18 @@ public sealed class ArticleJsonTests
     }
 
     [Fact]
+    public void Json_lines_hold_one_parseable_object_per_article()
+    {
+        using var writer = new StringWriter();
+        ArticleJson.WriteJsonLines(writer, [Sample, Sample with { Id = "second", Body = "Line with \"quotes\" and ünïcode." }]);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, lines.Length);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Equal("Line with \"quotes\" and ünïcode.", second.RootElement.GetProperty("body").GetString());
+    }
+
+    [Fact]
     public void Text_form_shows_metadata_body_and_annotations()
     {
         using var writer = new StringWriter();

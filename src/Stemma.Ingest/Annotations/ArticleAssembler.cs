@@ -32,6 +32,8 @@ public sealed record ArticleDraft
 /// <summary>Classifies the paragraphs of a draft and builds the <see cref="Article"/>: body paragraphs joined by a blank line, the rest kept as annotations.</summary>
 public static class ArticleAssembler
 {
+    private const int MaxHintedWords = 60;
+
     public static Article Build(ArticleDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
@@ -53,7 +55,10 @@ public static class ArticleAssembler
                 continue;
             }
 
-            var kind = LineClassifier.Classify(text, draft.Title, block.Link);
+            // The markup's own word (a figcaption, a share box) counts when no text pattern says otherwise,
+            // but not for long text: a real paragraph wrapped in such markup by mistake stays body.
+            var kind = LineClassifier.Classify(text, draft.Title, block.Link)
+                ?? (block.Hint is { } hint && LineClassifier.CountWords(text) <= MaxHintedWords ? new LineClass(hint) : null);
             if (kind is null)
             {
                 body.Add(text);

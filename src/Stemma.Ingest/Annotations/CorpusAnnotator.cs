@@ -9,7 +9,12 @@ public sealed record BoilerplateOptions
     public int MinUnrelatedArticles { get; init; } = 3;
 
     /// <summary>...and in at least this share of the site's articles (so a stock phrase in a big archive is not enough).</summary>
-    public double MinSiteShare { get; init; } = 0.02;
+    public double MinSiteShare { get; init; } = 0.05;
+
+    /// <summary>Short lines ("No one was injured.") recur in real reporting: below <see cref="ShortLineWords"/> words they need this share instead.</summary>
+    public double MinSiteShareForShortLines { get; init; } = 0.25;
+
+    public int ShortLineWords { get; init; } = 6;
 
     /// <summary>Two articles are unrelated when the word 4-gram Jaccard similarity of their bodies is below this (copies score far higher).</summary>
     public double MaxRelatedSimilarity { get; init; } = 0.3;
@@ -82,11 +87,12 @@ public static class CorpusAnnotator
                 }
             }
 
-            var needed = Math.Max(options.MinUnrelatedArticles, (int)Math.Ceiling(options.MinSiteShare * members.Count));
             var fingerprints = new HashSet<ulong>?[members.Count];
             var lines = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, holding) in holders)
             {
+                var share = LineClassifier.CountWords(key) < options.ShortLineWords ? options.MinSiteShareForShortLines : options.MinSiteShare;
+                var needed = Math.Max(options.MinUnrelatedArticles, (int)Math.Ceiling(share * members.Count));
                 if (holding.Count >= needed && CountUnrelated(holding, members, fingerprints, options, needed) >= needed)
                 {
                     lines.Add(key);

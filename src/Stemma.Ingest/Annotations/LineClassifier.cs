@@ -17,6 +17,8 @@ public static partial class LineClassifier
     /// <summary>Lines longer than this (in words) are body unless an anchored editor's note or attribution says otherwise.</summary>
     private const int ShortLineWords = 25;
 
+    private const int MaxSourceWords = 6;
+
     private static readonly string[] TitleSeparators = [" | ", " - ", " – ", " — ", " :: ", " · "];
 
     /// <summary>Classifies one paragraph. Returns null for body.</summary>
@@ -61,7 +63,7 @@ public static partial class LineClassifier
             return new LineClass(AnnotationKind.CommentForm);
         }
 
-        if (ReadMorePattern().IsMatch(text))
+        if (ReadMorePattern().IsMatch(text) || ReadMoreLeadPattern().IsMatch(text))
         {
             return new LineClass(AnnotationKind.ReadMore);
         }
@@ -81,6 +83,12 @@ public static partial class LineClassifier
             return new LineClass(AnnotationKind.Promo);
         }
 
+        // Site chrome that a pattern already recognizes (copyright notices, tag and category lines).
+        if (SiteChromePattern().IsMatch(text))
+        {
+            return new LineClass(AnnotationKind.Boilerplate);
+        }
+
         return null;
     }
 
@@ -95,7 +103,8 @@ public static partial class LineClassifier
             return null;
         }
 
-        var text = raw.Trim().TrimEnd('.', ',', ';', ':', '!', ')', ']', '"', '\'', '»', '”', '’').TrimStart('(', '[', '"', '\'', '«', '“', '‘').Trim();
+        var text = SourceTailPattern().Replace(raw.Trim(), string.Empty);
+        text = text.TrimEnd('.', ',', ';', ':', '!', ')', ']', '"', '\'', '»', '”', '’').TrimStart('(', '[', '"', '\'', '«', '“', '‘').Trim();
         if (text.Length == 0)
         {
             return null;
@@ -178,31 +187,37 @@ public static partial class LineClassifier
     private static bool TryAttribution(string text, int words, out string? source)
     {
         source = null;
-        var first = AppearedFirstPattern().Match(text);
-        if (first.Success)
+        var match = AppearedFirstPattern().Match(text);
+        if (!match.Success && words <= ShortLineWords)
         {
-            source = NormalizeSource(first.Groups["source"].Value);
-            return true;
-        }
-
-        if (words <= ShortLineWords)
-        {
-            var origin = OriginallyPublishedPattern().Match(text);
-            if (origin.Success)
+            match = OriginallyPublishedPattern().Match(text);
+            if (!match.Success && words <= 12)
             {
-                source = NormalizeSource(origin.Groups["source"].Value);
-                return true;
-            }
+                match = ViaLinePattern().Match(text);
+                var viaSource = match.Groups["source"].Value.Trim();
 
-            var via = ViaLinePattern().Match(text);
-            if (via.Success && words <= 6)
-            {
-                source = NormalizeSource(via.Groups["source"].Value);
-                return true;
+                // "via CNN Newsource", "via cnn.com" credit an outlet; "via the harbour mouth" is a route.
+                if (match.Success && !(viaSource.Length > 0 && (char.IsUpper(viaSource[0]) || DomainPattern().IsMatch(viaSource))))
+                {
+                    return false;
+                }
             }
         }
 
-        return false;
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        // A credit names an outlet or a domain: a long phrase ("the council's list of closures last year") is a sentence.
+        var credited = NormalizeSource(match.Groups["source"].Value);
+        if (credited is null || CountWords(credited) > MaxSourceWords || NotASource().IsMatch(credited))
+        {
+            return false;
+        }
+
+        source = credited;
+        return true;
     }
 
     private static string? SourceOfLink(string? link) => link is not null && link.Contains("://", StringComparison.Ordinal) ? SiteNames.FromUrl(link) : null;
@@ -221,13 +236,13 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^\W{0,3}(?:editor['’]?s['’]? note|editors['’] note|note from the editor|note to readers|update(?:d)?\s*\(|correction:|anm\.? d\.? red\.?|anmerkung der redaktion|note de la rédaction|nota del editor|nota de la redacción|nota della redazione|noot van de redactie)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EditorNotePattern();
 
-    [GeneratedRegex(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|\bthe post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|^\W{0,3}the post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AppearedFirstPattern();
 
     [GeneratedRegex(@"^\W{0,3}(?:this (?:article|story|piece) (?:was |is )?(?:originally |first )?(?:published|written|produced) (?:by|for|on|in)|(?:re)?published (?:with permission )?(?:from|courtesy of)|republished (?:with permission )?from|this article is republished from|reprinted (?:with permission )?from|with permission from|content provided by|distributed by|source:|quelle:|source :|fuente:|fonte:|bron:)\s*(?<source>.{2,120}?)(?:\s+under a creative commons.*)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginallyPublishedPattern();
 
-    [GeneratedRegex(@"^\W{0,3}\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:by\s[^.!?(),]{1,40},\s[^.!?(),]{1,40}\s)?\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ViaLinePattern();
 
     [GeneratedRegex(@"^\W{0,3}(?:source link|original source|read the original(?: article)?|view original(?: post| article)?|zur quelle|lien source|enlace fuente|link alla fonte)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -239,20 +254,33 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^\W{0,3}(?:read more|read also|also read|read next|read the full (?:story|article)|continue reading|keep reading|more:|more on this|more from|lesen sie (?:auch|mehr|weiter)|mehr (?:zum thema|lesen)|weiterlesen|lire (?:aussi|la suite|plus)|à lire aussi|a lire aussi|leer más|lee también|lea también|seguir leyendo|leggi anche|leggi (?:di più|tutto)|lees (?:ook|meer|verder))(?:\s*[:\-–—»›>|…]|\s*$|\s+(?:here|»|›|→))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadMorePattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:related(?: articles?| stories| story| posts?| coverage| content| reading| links?| news)?\s*[:\-–—»|]|related(?: articles?| stories| posts?| coverage| content| reading)?$|related articles?\b|see also\b|you (?:may|might) also (?:like|be interested in|enjoy)|recommended(?: for you| reading| stories)?\s*[:\-–—]|(?:more|top) stories\s*[:\-–—]|ähnliche (?:artikel|beiträge)|das könnte sie auch interessieren|verwandte artikel|voir aussi|sur le même sujet|articles? (?:liés|similaires)|ver también|artículos? relacionados?|noticias relacionadas|relacionad[oa]s?\s*:|articoli correlati|potrebbe interessarti|gerelateerde artikelen|zie ook)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:click here (?:to read|for more|to continue|to see)|(?:watch|listen)(?: now| the video| live)?\s*:)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReadMoreLeadPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:related(?: articles?| stories| story| posts?| coverage| content| reading| links?| news)?\s*[:\-–—»|]|related(?: articles?| stories| posts?| coverage| content| reading)?$|related articles?\b|see also\b|you (?:may|might) also (?:like|be interested in|enjoy)|recommended(?: for you| reading| stories)?\s*[:\-–—]|(?:more|top) stories\s*[:\-–—]|trending(?: now| stories| news)?\s*[:\-–—]|trending now$|ähnliche (?:artikel|beiträge)|das könnte sie auch interessieren|verwandte artikel|voir aussi|sur le même sujet|articles? (?:liés|similaires)|ver también|artículos? relacionados?|noticias relacionadas|relacionad[oa]s?\s*:|articoli correlati|potrebbe interessarti|gerelateerde artikelen|zie ook)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RelatedPattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:photo(?:graph)?s?\s*(?:credit)?\s*[:|/]|photo(?:graph)?s? by\b|photo courtesy|image(?: credit| source)?\s*[:|/]|image credit|image courtesy|picture\s*:|pictured\s*:|credit\s*:|caption\s*:|file photo\b|illustration\s*:|video\s*:|foto\s*:|fotos?\s*:|bild\s*:|bildquelle|crédit photo|crédits? photo|crédito(?: de)? (?:la )?foto|fotografía\s*:|foto di\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:photo(?:graph)?s?\s*(?:credit)?\s*[:|/]|photo(?:graph)?s? by\b|photo courtesy|image(?: credit| source)?\s*[:|/]|image credit|image courtesy|picture\s*:|pictured\s*:|credit\s*:|caption\s*:|file photo\b|featured image\b|(?:photo|image|picture)s? via\b|illustration\s*:|video\s*:|foto\s*:|fotos?\s*:|bild\s*:|bildquelle|crédit photo|crédits? photo|crédito(?: de)? (?:la )?foto|fotografía\s*:|foto di\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CaptionPrefixPattern();
 
-    [GeneratedRegex(@"(?:\(|\b)(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|\((?:[^()]{0,60}(?:/|\bvia\s))?\s*(?:getty images|shutterstock|reuters|ap photo[^()]*|afp|epa|dpa|alamy)\)\s*\.?$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\(\p{Lu}[\p{L}.'’\- ]{1,40}\s?/\s?[^()/]{2,60}\)\s*\.?$|(?:[.!?]\s+|\()(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|\((?:[^()]{0,60}(?:/|\bvia\s))?\s*(?:getty images|shutterstock|reuters|ap photo[^()]*|afp|epa|dpa|alamy)\)\s*\.?$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CreditSuffixPattern();
 
     [GeneratedRegex(@"^\(?\s*\p{Lu}[\p{L}.'’\-]*(?:\s+\p{Lu}?[\p{L}.'’\-]+){0,4}\s*/\s*\p{Lu}[\p{L}\p{N}.&'’\-]*(?:\s+[\p{L}\p{N}.&'’\-]+){0,5}\s*\)?\.?$", RegexOptions.CultureInvariant)]
     private static partial Regex AgencyCreditPattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:share (?:this|on|via|the story|article)|share\s*:|click to (?:share|print|email)|tweet(?: this)?$|pin it$|email this|print this|subscribe\b|sign up (?:for|to)|follow (?:us|me) (?:on|@)|like us on|join us on|get (?:our|the) (?:free )?(?:newsletter|app)|download (?:our|the) app|support (?:our|independent|local) journalism|become a (?:member|subscriber|patron)|donate\b|advertisement$|sponsored(?: content)?$|teilen\s*:|jetzt teilen|abonnieren|folgen sie uns|newsletter abonnieren|partager\s*:|abonnez-vous|suivez-nous|inscrivez-vous|compartir\s*:|suscríbete|síguenos|condividi\s*:|iscriviti|seguici|delen\s*:|volg ons|abonneer)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:share (?:this|on|via|the story|article)|share\s*:|click to (?:share|print|email)|tweet(?: this)?$|pin it$|email this|print this|subscribe\b|sign up (?:for|to)|follow (?:us|me) (?:on|@)|like us on|join us on|get (?:our|the) (?:free )?(?:newsletter|app)|download (?:our|the) app|support (?:our|independent|local) journalism|become a (?:member|subscriber|patron)|donate (?:now|today|here)\b|advertisement$|sponsored(?: content)?$|story continues below|article continues below|like this:|like loading|teilen\s*:|jetzt teilen|abonnieren|folgen sie uns|newsletter abonnieren|partager\s*:|abonnez-vous|suivez-nous|inscrivez-vous|compartir\s*:|suscríbete|síguenos|condividi\s*:|iscriviti|seguici|delen\s*:|volg ons|abonneer)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PromoPattern();
+
+    [GeneratedRegex(@"^\W{0,3}(?:©|\(c\)\s|copyright\s(?:©\s*)?(?:\d{4}|by|the)\b|all rights reserved|this material may not be published|tags?\s*:|tagged(?: with)?\s*:|filed under\s*:?|posted in\s+(?-i:\p{Lu})[\p{L}&,\- ]{0,40}$|categories\s*:|category\s*:)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SiteChromePattern();
+
+    /// <summary>What follows the outlet name in longer credits ("X and is republished here with permission").</summary>
+    [GeneratedRegex(@"\s+(?:and (?:is|was|has been) (?:re)?published.*|and is (?:re)?used.*|under a creative commons.*|with (?:their |its )?permission.*|as part of .*|on \d{1,2} \w+ \d{4}.*|on \w+ \d{1,2},? \d{4}.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SourceTailPattern();
+
+    [GeneratedRegex(@"^(?:print|page|paper|the print edition|the front page|a |an |march|april|may|june|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NotASource();
 
     [GeneratedRegex(@"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DomainPattern();

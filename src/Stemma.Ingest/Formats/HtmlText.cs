@@ -6,8 +6,11 @@ using AngleSharp.Html.Parser;
 
 namespace Stemma.Ingest.Formats;
 
-/// <summary>A paragraph of extracted text, with the first link it carried (evidence for "Source link" lines).</summary>
-public sealed record TextBlock(string Text, string? Link = null);
+/// <summary>
+/// A paragraph of extracted text, with the first link it carried (evidence for "Source link" lines) and,
+/// when the markup says what it is (a figcaption, a share or related-posts box), that kind.
+/// </summary>
+public sealed record TextBlock(string Text, string? Link = null, AnnotationKind? Hint = null);
 
 /// <summary>
 /// Turns the HTML fragments found in WordPress and feed fields into plain paragraphs: block elements
@@ -53,6 +56,9 @@ public static partial class HtmlText
         collector.Flush();
         return collector.Blocks;
     }
+
+    /// <summary>True when text carries block markup (paragraphs, line breaks, divs), not just a stray angle bracket.</summary>
+    public static bool LooksLikeHtml(string text) => BlockTagPattern().IsMatch(text);
 
     /// <summary>Paragraph texts of an HTML fragment.</summary>
     public static IReadOnlyList<string> ToParagraphs(string? html) => [.. ToBlocks(html).Select(block => block.Text)];
@@ -127,10 +133,52 @@ public static partial class HtmlText
     [GeneratedRegex(@"<(?:[A-Za-z][A-Za-z0-9]*\b[^>]*|/[A-Za-z][A-Za-z0-9]*\s*|!--.*?--)>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 
+    [GeneratedRegex(@"<(?:p|br|div|li|h[1-6]|blockquote|figure|figcaption)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BlockTagPattern();
+
+    private static readonly HashSet<string> CaptionClasses = new(StringComparer.OrdinalIgnoreCase) { "wp-caption-text", "wp-element-caption" };
+
+    private static readonly HashSet<string> RelatedClasses = new(StringComparer.OrdinalIgnoreCase) { "jp-relatedposts", "related-posts", "yarpp-related", "crp_related", "related-articles" };
+
+    private static readonly HashSet<string> PromoClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "sharedaddy", "sd-sharing-enabled", "share-buttons", "social-share", "addtoany_share_save_container", "heateor_sss_sharing_container",
+    };
+
+    /// <summary>What the markup itself tells about a block: captions and the share/related boxes WordPress plugins add (whole class names only).</summary>
+    private static AnnotationKind? HintOf(IElement element)
+    {
+        if (element.LocalName == "figcaption")
+        {
+            return AnnotationKind.Caption;
+        }
+
+        foreach (var name in element.ClassList)
+        {
+            if (CaptionClasses.Contains(name))
+            {
+                return AnnotationKind.Caption;
+            }
+
+            if (RelatedClasses.Contains(name))
+            {
+                return AnnotationKind.Related;
+            }
+
+            if (PromoClasses.Contains(name))
+            {
+                return AnnotationKind.Promo;
+            }
+        }
+
+        return null;
+    }
+
     private sealed class BlockCollector
     {
         private readonly StringBuilder current = new();
         private string? currentLink;
+        private AnnotationKind? hint;
 
         public List<TextBlock> Blocks { get; } = [];
 
@@ -150,8 +198,11 @@ public static partial class HtmlText
                         break;
                     case IElement element when BlockTags.Contains(element.LocalName):
                         Flush();
+                        var outerHint = hint;
+                        hint ??= HintOf(element);
                         Walk(element);
                         Flush();
+                        hint = outerHint;
                         break;
                     case IElement element:
                         if (element.LocalName == "a" && currentLink is null && element.GetAttribute("href") is { Length: > 0 } href)
@@ -172,7 +223,7 @@ public static partial class HtmlText
             var text = CollapseWhitespace(current.ToString());
             if (text.Length > 0)
             {
-                Blocks.Add(new TextBlock(text, currentLink));
+                Blocks.Add(new TextBlock(text, currentLink, hint));
             }
 
             current.Clear();

@@ -63,7 +63,8 @@ internal static class JsonlFormat
             {
                 Id = JsonFields.String(root, "id") ?? $"{source.Id}#{lineNumber}",
                 Title = title,
-                Paragraphs = ArticleAssembler.PlainTextParagraphs(text, title),
+                // Some dumps keep the page markup in "text": split it on its block elements then.
+                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(text) : ArticleAssembler.PlainTextParagraphs(text, title),
                 SourcePath = source.Path,
                 Url = url,
                 Date = DateParsing.Parse(JsonFields.String(root, "date")),

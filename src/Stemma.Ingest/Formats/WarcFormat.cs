@@ -21,6 +21,7 @@ internal static class WarcFormat
         var reader = new ByteStreamReader(stream);
         var recordNumber = 0;
         var articles = 0;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         byte[]? pendingHeaderLine = null;
         while (true)
         {
@@ -94,11 +95,25 @@ internal static class WarcFormat
             }
 
             var outcome = ReadResponse(block, headers, source, recordNumber);
-            if (outcome is not null)
+            if (outcome is null)
             {
-                articles++;
-                yield return outcome;
+                continue;
             }
+
+            articles++;
+            if (outcome.Article is { } article)
+            {
+                // A re-crawl of the same URI would give two articles with one id: keep the first.
+                if (seen.TryGetValue(article.Id, out var firstRecord))
+                {
+                    yield return source.Error($"another 200 response for {article.Id} (first read from record {firstRecord}); skipped", recordNumber);
+                    continue;
+                }
+
+                seen[article.Id] = recordNumber;
+            }
+
+            yield return outcome;
         }
 
         if (recordNumber == 0)
@@ -189,7 +204,7 @@ internal static class WarcFormat
         }
 
         var decoded = TextDecoding.Decode(payload, TextDecoding.CharsetOfContentType(contentType));
-        return HtmlPageFormat.FromHtml(decoded.Text, source, id, target, "warc", StreamLimits.DecodingWarning(decoded), recordNumber);
+        return HtmlPageFormat.FromHtml(decoded.Text, source, id, target, "warc", StreamLimits.DecodingWarning(decoded), recordNumber, http.GetValueOrDefault("Content-Language"));
     }
 
     private static byte[]? SkipBlankLines(ByteStreamReader reader)

@@ -12,53 +12,50 @@ internal static class WordPressFormat
 {
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {
-        var bytes = StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes);
-        var text = TextDecoding.DecodeStrictUtf8(bytes);
-        if (text is null)
+        var values = new JsonValueStream(stream, source.Options.MaxDocumentBytes);
+        var index = 0;
+        while (true)
         {
-            yield return source.Error("invalid UTF-8 in JSON");
-            yield break;
-        }
-
-        JsonDocument document;
-        string? parseError = null;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException ex)
-        {
-            document = null!;
-            parseError = $"invalid JSON: {ex.Message}";
-        }
-
-        if (parseError is not null)
-        {
-            yield return source.Error(parseError);
-            yield break;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Array)
+            JsonDocument? document;
+            string? error = null;
+            try
             {
-                var index = 0;
-                foreach (var post in root.EnumerateArray())
-                {
-                    index++;
-                    yield return ReadPost(post, source, index);
-                }
-
-                if (index == 0)
-                {
-                    yield return source.Error("empty JSON array: no posts");
-                }
+                document = values.Next();
             }
-            else
+            catch (JsonException ex)
             {
-                yield return ReadPost(root, source, null);
+                document = null;
+                error = values.AtEndOfInput && !ex.Message.Contains("UTF-8", StringComparison.Ordinal)
+                    ? $"invalid JSON: ends in the middle of a value (truncated file?): {ex.Message}"
+                    : $"invalid JSON: {ex.Message}";
             }
+            catch (InputTooLargeException ex)
+            {
+                document = null;
+                error = values.IsArray ? $"post {ex.Message}" : ex.Message;
+            }
+
+            if (error is not null)
+            {
+                yield return source.Error(error, values.IsArray ? index + 1 : null);
+                yield break;
+            }
+
+            if (document is null)
+            {
+                break;
+            }
+
+            using (document)
+            {
+                index++;
+                yield return ReadPost(document.RootElement, source, values.IsArray ? index : null);
+            }
+        }
+
+        if (values.IsArray && index == 0)
+        {
+            yield return source.Error("empty JSON array: no posts");
         }
     }
 

@@ -332,8 +332,9 @@ internal static partial class HtmlMetadataReader
         // "+0200" zone without colon, and a trailing "Z" after an explicit zone, both occur in the wild.
         value = ZoneWithoutColon().Replace(value, "$1:$2");
         const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, styles, out var parsed)
-            || DateTimeOffset.TryParseExact(value, ExactDateFormats, CultureInfo.InvariantCulture, styles, out parsed))
+        // Exact forms first: the invariant culture would read "03.02.2021" month-first.
+        if (DateTimeOffset.TryParseExact(value, ExactDateFormats, CultureInfo.InvariantCulture, styles, out var parsed)
+            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, styles, out parsed))
         {
             return parsed.Year is >= 1970 and <= 2200 ? parsed : null;
         }

@@ -6,7 +6,7 @@ namespace Stemma.Lineage;
 /// <summary>
 /// Builds the copy tree of every family. The original is the member others credit, else the earliest, else the one
 /// with the least text of its own. Each other member descends from the earlier member that best explains its words:
-/// fewest words of its own left over, so a copy that repeats another copy's changed figure or inserted line descends
+/// least of its own left over (words weighted by IDF, so boilerplate many documents share counts little), so a copy that repeats another copy's changed figure or inserted line descends
 /// from that copy, and ties go to the earlier member (the original first).
 /// </summary>
 internal sealed class LineageBuilder(
@@ -64,16 +64,14 @@ internal sealed class LineageBuilder(
             if (!local.TryGetValue(key, out var computed))
             {
                 var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics);
-                local[key] = computed = PairResult.From(key.Item1, key.Item2, comparison, null);
+                local[key] = computed = PairResult.From(key.Item1, key.Item2, features[key.Item1], features[key.Item2], comparison, statistics, null);
             }
 
             return computed;
         }
 
-        int Words(int i) => features[i].Words.Count;
-
-        // Words of y that x does not explain.
-        double Novelty(int x, int y) => Pair(x, y) is { } p ? Words(y) - p.MatchedWords : double.MaxValue;
+        // Words of y that x does not explain (IDF-weighted).
+        double Novelty(int x, int y) => Pair(x, y) is { } p ? p.UnexplainedOf(y) : double.MaxValue;
 
         var sites = members.Select(i => SiteOf(articles[i])).Where(s => s is not null).ToHashSet(StringComparer.Ordinal);
         var credited = members.Select(i => NormalizeSource(articles[i].Attribution)).Where(s => s is not null).Select(s => s!).ToList();
@@ -102,7 +100,7 @@ internal sealed class LineageBuilder(
         for (var k = 1; k < order.Length; k++)
         {
             var child = order[k];
-            var parent = BestParent(order.AsSpan(0, k), child, Pair, Words);
+            var parent = BestParent(order.AsSpan(0, k), child, Pair);
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
@@ -146,7 +144,7 @@ internal sealed class LineageBuilder(
             .First();
     }
 
-    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair, Func<int, int> words)
+    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair)
     {
         var best = -1;
         var bestCost = double.MaxValue;
@@ -159,7 +157,7 @@ internal sealed class LineageBuilder(
             }
 
             // Words of the child the candidate does not explain, then (weakly) words of the candidate the child left out.
-            var cost = words(child) - p.MatchedWords + (0.1 * (words(candidate) - p.MatchedWords));
+            var cost = p.UnexplainedOf(child) + (0.1 * p.UnexplainedOf(candidate));
             var isCopy = Relations.IsCopyFamily(p.Relation);
             if ((isCopy && !bestIsCopy) || (isCopy == bestIsCopy && cost < bestCost - 1e-9))
             {

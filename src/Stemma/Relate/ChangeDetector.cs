@@ -24,11 +24,13 @@ public static class ChangeDetector
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(alignment);
         var changes = new List<Change>();
+        var quotesA = new QuoteIndex(a);
+        var quotesB = new QuoteIndex(b);
         foreach (var span in alignment.Spans)
         {
             foreach (var difference in span.Differences)
             {
-                changes.Add(Classify(a, b, difference));
+                changes.Add(Classify(a, b, difference, quotesA, quotesB));
             }
         }
 
@@ -47,7 +49,7 @@ public static class ChangeDetector
         return changes;
     }
 
-    private static Change Classify(string a, string b, SpanDifference difference)
+    private static Change Classify(string a, string b, SpanDifference difference, QuoteIndex quotesA, QuoteIndex quotesB)
     {
         var inA = difference.A;
         var inB = difference.B;
@@ -63,7 +65,7 @@ public static class ChangeDetector
         }
 
         var changeKind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date
-            : InsideQuote(a, inA.Start) || InsideQuote(b, inB.Start) ? ChangeKind.Quote
+            : quotesA.IsInside(inA.Start) || quotesB.IsInside(inB.Start) ? ChangeKind.Quote
             : HasName(a, inA) || HasName(b, inB) ? ChangeKind.Entity
             : ChangeKind.Wording;
         return new Change(changeKind, before, after, inA, inB);
@@ -154,9 +156,11 @@ public static class ChangeDetector
 
     private static bool HasMonth(string text, TextRange range)
     {
-        foreach (var token in Text.WordTokenizer.Tokenize(text.AsSpan(range.Start, range.Length)))
+        Span<char> scratch = stackalloc char[64];
+        var slice = text.AsSpan(range.Start, range.Length);
+        foreach (var token in Text.WordTokenizer.Tokenize(slice))
         {
-            if (Lexicon.IsMonth(TokenizedText.HashFolded(text.Substring(range.Start + token.Start, token.Length))))
+            if (char.IsLetter(slice[token.Start]) && Lexicon.IsMonth(TokenizedText.HashFolded(token.In(slice), scratch)))
             {
                 return true;
             }
@@ -179,15 +183,45 @@ public static class ChangeDetector
         return false;
     }
 
-    /// <summary>Inside a quotation when an odd number of double quotes precede the position in its paragraph.</summary>
-    private static bool InsideQuote(string text, int position)
+    /// <summary>Double quotes and paragraph breaks of one text, to tell quickly whether a position is inside a quotation.</summary>
+    private sealed class QuoteIndex
     {
-        var quotes = 0;
-        for (var p = position - 1; p >= 0 && text[p] != '\n'; p--)
+        private readonly List<int> quotes = [];
+        private readonly List<int> breaks = [];
+
+        public QuoteIndex(string text)
         {
-            quotes += text[p] is '"' or '\u201C' or '\u201D' ? 1 : 0;
+            for (var p = 0; p < text.Length; p++)
+            {
+                if (text[p] is '"' or '\u201C' or '\u201D')
+                {
+                    quotes.Add(p);
+                }
+                else if (text[p] == '\n')
+                {
+                    breaks.Add(p);
+                }
+            }
         }
 
-        return quotes % 2 == 1;
+        /// <summary>Inside a quotation when an odd number of double quotes precede the position in its paragraph.</summary>
+        public bool IsInside(int position)
+        {
+            if (quotes.Count == 0)
+            {
+                return false;
+            }
+
+            var lineStart = breaks.BinarySearch(position);
+            lineStart = lineStart >= 0 ? breaks[lineStart] : ~lineStart == 0 ? -1 : breaks[~lineStart - 1];
+            var before = Below(quotes, position) - Below(quotes, lineStart + 1);
+            return before % 2 == 1;
+        }
+
+        private static int Below(List<int> sorted, int value)
+        {
+            var index = sorted.BinarySearch(value);
+            return index >= 0 ? index : ~index;
+        }
     }
 }

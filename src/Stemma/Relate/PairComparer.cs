@@ -63,7 +63,7 @@ public static class PairComparer
 
     internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics) => new(
         TermCosine: Cosine(a, b, statistics),
-        EntityOverlap: Dice(a.Entities, b.Entities),
+        EntityOverlap: Dice(a.Entities, b.Entities, statistics),
         NumberOverlap: Dice(a.Numbers, b.Numbers),
         DateOverlap: Dice(a.Dates, b.Dates),
         FactOrder: FactOrder(a.FactSequence, b.FactSequence),
@@ -83,7 +83,9 @@ public static class PairComparer
         var (coverShort, coverLong) = aIsShorter ? (e.CoverageA, e.CoverageB) : (e.CoverageB, e.CoverageA);
         var wordsShort = Math.Min(a.Words.Count, b.Words.Count);
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
-        if (coverShort >= 0.5 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
+        // Text reuse: a good part of the shorter text sits in passages aligned with the other (a paraphrased copy keeps
+        // enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
+        if (coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
         {
             if (e.SubstitutionRate >= 0.07)
             {
@@ -102,12 +104,16 @@ public static class PairComparer
         }
 
         var factual = (0.6 * e.EntityOverlap) + (0.4 * e.NumberOverlap);
-        if (factual >= 0.35 && e.FactOrder >= 0.85 && e.TermCosine >= 0.2)
+        // A rewrite retells the source fact by fact: nearly all its figures, mostly in the same order. An independent
+        // report shares the event's names but picks its own figures and order.
+        var retold = (0.5 * e.FactOrder) + (0.5 * e.NumberOverlap);
+        if (factual >= 0.35 && retold >= 0.8 && e.TermCosine >= 0.2)
         {
             return Relations.Rewrite;
         }
 
-        if (factual >= 0.25 || (e.TermCosine >= 0.3 && factual >= 0.1))
+        // An independent report of the same event names the same people and places and shares topic words.
+        if ((e.EntityOverlap >= 0.3 && e.TermCosine >= 0.2) || (e.TermCosine >= 0.4 && factual >= 0.1))
         {
             return Relations.SameEvent;
         }
@@ -182,6 +188,35 @@ public static class PairComparer
         var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
         var shared = small.Count(large.Contains);
         return 2.0 * shared / (a.Count + b.Count);
+    }
+
+    /// <summary>Dice overlap with each item weighted by inverse document frequency: sharing a rare name counts more than a common one.</summary>
+    private static double Dice(IReadOnlySet<ulong> a, IReadOnlySet<ulong> b, TermStatistics? statistics)
+    {
+        if (statistics is null)
+        {
+            return Dice(a, b);
+        }
+
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        double shared = 0, total = 0;
+        foreach (var item in a)
+        {
+            var idf = statistics.Idf(item);
+            total += idf;
+            shared += b.Contains(item) ? 2 * idf : 0;
+        }
+
+        foreach (var item in b)
+        {
+            total += statistics.Idf(item);
+        }
+
+        return shared / total;
     }
 
     /// <summary>Longest common subsequence of the two fact sequences over the shorter one's length (capped for long texts).</summary>

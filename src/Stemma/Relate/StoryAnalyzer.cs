@@ -29,7 +29,7 @@ public sealed class StoryAnalyzer
         var n = articles.Count;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var features = new TextFeatures[n];
-        Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(articles[i].Body));
+        Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(TextForMatching(articles[i])));
         var statistics = TermStatistics.Build(features);
 
         // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index.
@@ -59,7 +59,7 @@ public sealed class StoryAnalyzer
             var comparison = PairComparer.Compare(features[a], features[b], statistics);
             if (comparison.Relation != Relations.Unrelated)
             {
-                related[(a, b)] = PairResult.From(a, b, comparison, candidate.Value);
+                related[(a, b)] = PairResult.From(a, b, features[a], features[b], comparison, statistics, candidate.Value);
             }
         });
 
@@ -103,6 +103,38 @@ public sealed class StoryAnalyzer
         return new StoryAnalysis(placements, pairs, lineage.Trees);
     }
 
+    /// <summary>
+    /// The body with any paragraph that repeats the article's own title blanked out (same length, so offsets still point
+    /// into <see cref="Article.Body"/>): copiers paste the title above the text, and siblings sharing it would otherwise
+    /// look as if one copied the other.
+    /// </summary>
+    internal static string TextForMatching(Article article)
+    {
+        var body = article.Body;
+        if (string.IsNullOrWhiteSpace(article.Title))
+        {
+            return body;
+        }
+
+        var title = Text.TextNormalizer.Normalize(article.Title);
+        char[]? blanked = null;
+        var start = 0;
+        while (start < body.Length)
+        {
+            var end = body.IndexOf('\n', start);
+            end = end < 0 ? body.Length : end;
+            if (end - start >= title.Length && end - start <= title.Length + 8 && Text.TextNormalizer.Normalize(body[start..end]) == title)
+            {
+                blanked ??= body.ToCharArray();
+                Array.Fill(blanked, ' ', start, end - start);
+            }
+
+            start = end + 1;
+        }
+
+        return blanked is null ? body : new string(blanked);
+    }
+
     private bool WithinWindow(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null || (a.Value - b.Value).Duration() <= options.StoryWindow;
 
@@ -120,10 +152,53 @@ public sealed class StoryAnalyzer
 }
 
 /// <summary>A labeled pair, kept compact: what lineage and output need, not the whole alignment.</summary>
-internal sealed record PairResult(int A, int B, string Relation, double Similarity, int MatchedWords, PairEvidence Evidence, IReadOnlyList<Change> Changes, CandidatePair? NearDuplicate)
+/// <param name="UnexplainedA">IDF-weighted words of A not matched in B: what A has of its own (lineage cost).</param>
+/// <param name="UnexplainedB">IDF-weighted words of B not matched in A.</param>
+internal sealed record PairResult(int A, int B, string Relation, double Similarity, int MatchedWords, PairEvidence Evidence, IReadOnlyList<Change> Changes, CandidatePair? NearDuplicate, double UnexplainedA, double UnexplainedB)
 {
-    public static PairResult From(int a, int b, Comparison comparison, CandidatePair? nearDuplicate) =>
-        new(a, b, comparison.Relation, comparison.Similarity, comparison.Alignment.MatchedWords, comparison.Evidence, [.. comparison.Changes.Where(c => c.Matters).Take(50)], nearDuplicate);
+    public static PairResult From(int a, int b, TextFeatures featuresA, TextFeatures featuresB, Comparison comparison, TermStatistics statistics, CandidatePair? nearDuplicate) =>
+        new(
+            a,
+            b,
+            comparison.Relation,
+            comparison.Similarity,
+            comparison.Alignment.MatchedWords,
+            comparison.Evidence,
+            [.. comparison.Changes.Where(c => c.Matters).Take(50)],
+            nearDuplicate,
+            Unexplained(featuresA.Words, comparison.Alignment, sideB: false, statistics),
+            Unexplained(featuresB.Words, comparison.Alignment, sideB: true, statistics));
+
+    /// <summary>Words of y that x does not explain, by weight; boilerplate shared by many documents weighs little.</summary>
+    public double UnexplainedOf(int document) => document == A ? UnexplainedA : UnexplainedB;
+
+    private static double Unexplained(Align.TokenizedText words, Align.Alignment alignment, bool sideB, TermStatistics statistics)
+    {
+        var matched = new bool[words.Count];
+        foreach (var span in alignment.Spans)
+        {
+            var first = sideB ? span.FirstWordB : span.FirstWordA;
+            Array.Fill(matched, true, first, sideB ? span.WordsB : span.WordsA);
+            foreach (var difference in span.Differences)
+            {
+                var range = sideB ? difference.B : difference.A;
+                var count = sideB ? difference.WordsB : difference.WordsA;
+                var at = Array.BinarySearch(words.Starts, range.Start);
+                if (at >= 0 && count > 0)
+                {
+                    Array.Fill(matched, false, at, Math.Min(count, words.Count - at));
+                }
+            }
+        }
+
+        double unexplained = 0;
+        for (var w = 0; w < matched.Length; w++)
+        {
+            unexplained += matched[w] ? 0 : statistics.Idf(words.HashAt(w));
+        }
+
+        return unexplained;
+    }
 
     public RelatedPair ToRelatedPair(string[] ids) => new(
         ids[A],

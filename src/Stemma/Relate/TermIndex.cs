@@ -27,10 +27,13 @@ internal sealed class TermIndex
         for (var d = 0; d < documents.Count; d++)
         {
             var features = documents[d];
+            // Terms within the frequency cap come first; a document made only of common words still gets its rarest
+            // ones (postings hold only the documents that chose a term, so such lists stay short).
             var chosen = features.TermCounts
-                .Where(t => statistics.DocumentFrequency(t.Key) is > 1 and var df && df <= maxDf)
+                .Where(t => statistics.DocumentFrequency(t.Key) > 1)
                 .Select(t => (Term: t.Key, Weight: (float)PairComparer.Weight(features, t.Key, t.Value, statistics)))
-                .OrderByDescending(t => t.Weight)
+                .OrderBy(t => statistics.DocumentFrequency(t.Term) > maxDf)
+                .ThenByDescending(t => t.Weight)
                 .ThenBy(t => t.Term)
                 .Take(options.IndexTermsPerDocument)
                 .ToArray();

@@ -15,11 +15,18 @@ public sealed class TermStatistics
 
     public int DocumentFrequency(ulong term) => documentFrequency.GetValueOrDefault(term);
 
-    /// <summary>BM25-style inverse document frequency, never below a small floor so common words still count a little.</summary>
+    /// <summary>
+    /// Unseen background documents added to every count. In a small collection one story's names fill most documents and
+    /// raw IDF would discount exactly the words that tie the story together; against a thousand background documents
+    /// without the term they keep their weight, while in large collections real frequencies dominate.
+    /// </summary>
+    public const int PseudoDocuments = 1000;
+
+    /// <summary>BM25-style inverse document frequency over the collection plus <see cref="PseudoDocuments"/>.</summary>
     public double Idf(ulong term)
     {
         var df = documentFrequency.GetValueOrDefault(term);
-        return Math.Max(0.1, Math.Log(1 + ((Documents - df + 0.5) / (df + 0.5))));
+        return Math.Log(1 + ((Documents + PseudoDocuments - df + 0.5) / (df + 0.5)));
     }
 
     public static TermStatistics Build(IEnumerable<TextFeatures> documents)

@@ -64,3 +64,70 @@ public sealed class CorpusAnnotatorTests
             article.Annotations.Select(a => (a.Kind, a.Position))));
     }
 }
+
+public sealed class CorpusAnnotatorRecallTests
+{
+    private static readonly string[] SiteFooters =
+    [
+        "Got a story? Email the newsroom at tips@site.example or call 01632 960 000.",
+        "All content is copyright of the publisher and may not be reproduced without permission.",
+    ];
+
+    [Fact]
+    public void Mixed_corpus_with_copies_keeps_body_recall_and_finds_each_sites_footers()
+    {
+        var random = new Random(99);
+        var stories = GeneratedCorpus.Stories(seed: 99, count: 240);
+        var articles = new List<Article>();
+        var truthBody = new Dictionary<string, List<string>>();
+        for (var index = 0; index < stories.Count; index++)
+        {
+            var site = $"site{index % 4}.example";
+            // Every fifth story also appears twice more on the same site (reposts, one with an extra line).
+            var copies = index % 5 == 0 ? 3 : 1;
+            for (var copy = 0; copy < copies; copy++)
+            {
+                var paragraphs = new List<string>(stories[index]);
+                if (copy == 2)
+                {
+                    paragraphs.Add($"Update: the hearing on case {index} has been moved to Thursday.");
+                }
+
+                var withFooters = new List<string>(paragraphs);
+                if (random.Next(10) < 8)
+                {
+                    withFooters.Add(SiteFooters[0].Replace("site", site.Split('.')[0], StringComparison.Ordinal));
+                }
+
+                if (random.Next(10) < 6)
+                {
+                    withFooters.Insert(random.Next(withFooters.Count), SiteFooters[1]);
+                }
+
+                var id = $"{site}/{index}/{copy}";
+                truthBody[id] = paragraphs;
+                articles.Add(new Article { Id = id, Site = site, Body = string.Join("\n\n", withFooters) });
+            }
+        }
+
+        var result = CorpusAnnotator.Apply(articles);
+
+        var kept = 0;
+        var total = 0;
+        foreach (var article in result)
+        {
+            var body = article.Body.Split("\n\n").ToHashSet();
+            foreach (var paragraph in truthBody[article.Id])
+            {
+                total++;
+                kept += body.Contains(paragraph) ? 1 : 0;
+            }
+
+            Assert.DoesNotContain(SiteFooters[1], article.Body);
+            Assert.DoesNotContain("Got a story?", article.Body);
+        }
+
+        Assert.True(kept / (double)total >= 0.99, $"body recall {kept}/{total}");
+        Assert.Contains(result, article => article.Annotations.Any(a => a.Kind == AnnotationKind.Boilerplate));
+    }
+}

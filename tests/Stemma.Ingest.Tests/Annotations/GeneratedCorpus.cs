@@ -28,6 +28,12 @@ public static class GeneratedCorpus
         "\"We have waited {0} years for this,\" said a resident of {1}.",
         "Comments from the public will be accepted until {2}, the council said.",
         "Source material for the exhibition in {1} came from {0} families.",
+        "Posted in the window of a shop in {1} was a hand-written note thanking {0} volunteers.",
+        "Watching the ferry leave {1}, one pensioner said it felt like {2} again.",
+        "Copyright lawyers advising the council in {1} said the dispute could take {0} months.",
+        "Tagging along with the inspectors in {1} were {0} pupils from the primary school.",
+        "Leave for council staff in {1} was cancelled for {0} days during the floods.",
+        "Required repairs to the sea wall in {1} will cost about {0} million, engineers said.",
     ];
 
     private static readonly string[] Headlines = ["Storm closes the coastal road", "School budget cut by a third", "New bakery opens on Mill Street", "Bridge repairs delayed to spring", "Council tax to rise next year", "Marathon route announced"];
@@ -55,6 +61,11 @@ public static class GeneratedCorpus
         (AnnotationKind.Promo, "Subscribe to our newsletter for the latest local news"),
         (AnnotationKind.Promo, "Follow us on Facebook"),
         (AnnotationKind.EditorNote, "Editor's note: This story was updated with comments from the council."),
+        (AnnotationKind.ReadMore, "Click here to read more: {0}"),
+        (AnnotationKind.Caption, "(AP Photo/{1}, File)"),
+        (AnnotationKind.Boilerplate, "Copyright 2026 Example Media Inc. All rights reserved."),
+        (AnnotationKind.Boilerplate, "Tags: council, harbour, budget"),
+        (AnnotationKind.Attribution, "By {1}, CNN via CNN Newsource"),
     ];
 
     private static readonly string[] Names = ["Jane Doe", "Omar Haddad", "Li Wei", "Maria Santos", "Tom O'Neill", "Anna-Lena Berg"];

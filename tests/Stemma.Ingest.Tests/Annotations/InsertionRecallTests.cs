@@ -8,7 +8,7 @@ namespace Stemma.Ingest.Tests.Annotations;
 /// Stories with lines inserted at known positions, read through the real readers (text, WordPress JSON, RSS):
 /// inserted lines must come out as annotations of the right kind and position, body sentences must stay body.
 /// </summary>
-public sealed class InsertionRecallTests
+public sealed class InsertionRecallTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private sealed record Case(string Title, List<string> Paragraphs, Dictionary<int, AnnotationKind> Inserted);
 
@@ -100,6 +100,7 @@ public sealed class InsertionRecallTests
 
         var bodyRecall = bodyKept / (double)bodyParagraphs;
         var insertionRecall = insertedFound / (double)inserted;
+        output.WriteLine($"{extension}: body paragraphs kept {bodyKept}/{bodyParagraphs} ({bodyRecall:P2}), inserted lines found {insertedFound}/{inserted} ({insertionRecall:P2})");
         Assert.True(bodyRecall >= 0.99, $"body recall {bodyRecall:P2}; " + string.Join(" | ", failures.Take(10)));
         Assert.True(insertionRecall >= 0.98, $"insertion recall {insertionRecall:P2}; " + string.Join(" | ", failures.Take(10)));
         Assert.True(inserted > 500 && bodyParagraphs > 1500, $"corpus too small: {inserted} inserted, {bodyParagraphs} body");

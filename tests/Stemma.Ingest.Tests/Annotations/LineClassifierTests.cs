@@ -34,6 +34,19 @@ public sealed class LineClassifierTests
     [InlineData("Editor’s Note: An earlier version misspelled a name.", AnnotationKind.EditorNote)]
     [InlineData("This post appeared first on example.com", AnnotationKind.Attribution)]
     [InlineData("via CNN Newsource", AnnotationKind.Attribution)]
+    [InlineData("By Jane Doe, CNN via CNN Newsource", AnnotationKind.Attribution)]
+    [InlineData("Click here to read more about the ferry", AnnotationKind.ReadMore)]
+    [InlineData("WATCH: Kittiwake leaves the harbour", AnnotationKind.ReadMore)]
+    [InlineData("Trending now", AnnotationKind.Related)]
+    [InlineData("Featured Image via Pixabay", AnnotationKind.Caption)]
+    [InlineData("The ferry leaves the slipway at dawn. (Tom Brennick/Harbour Gazette)", AnnotationKind.Caption)]
+    [InlineData("(AP Photo/Jane Doe, File)", AnnotationKind.Caption)]
+    [InlineData("Story continues below advertisement", AnnotationKind.Promo)]
+    [InlineData("Like this:", AnnotationKind.Promo)]
+    [InlineData("Copyright 2026 Nexstar Media Inc. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.", AnnotationKind.Boilerplate)]
+    [InlineData("© 2026 The Harbour Gazette", AnnotationKind.Boilerplate)]
+    [InlineData("Tags: ferry, Saltmere, Gull Island", AnnotationKind.Boilerplate)]
+    [InlineData("Posted in News", AnnotationKind.Boilerplate)]
     public void Classifies_inserted_lines(string line, AnnotationKind expected) =>
         Assert.Equal(expected, LineClassifier.Classify(line, "Some unrelated title")?.Kind);
 
@@ -45,6 +58,8 @@ public sealed class LineClassifierTests
     [InlineData("This article was originally published by The Valley Wire.", "The Valley Wire")]
     [InlineData("This article is republished from The Conversation under a Creative Commons license.", "The Conversation")]
     [InlineData("Dieser Artikel erschien zuerst auf talblatt.example.de", "talblatt.example.de")]
+    [InlineData("This article was originally published by Valley Wire and is republished here with permission.", "Valley Wire")]
+    [InlineData("By Jane Doe, CNN via CNN Newsource", "CNN Newsource")]
     public void Attribution_names_the_credited_source(string line, string source)
     {
         var result = LineClassifier.Classify(line);
@@ -81,5 +96,28 @@ public sealed class LineClassifierTests
     [InlineData("Source: the council's own figures show a rise of 12 percent in passengers, the mayor said at a meeting that lasted three hours and ended with a vote.")]
     [InlineData("Subscribers to the local water scheme will see lower bills this year, the utility said in a statement on Tuesday morning to all of its customers across the valley.")]
     [InlineData("1/2 of the residents voted.")]
+    [InlineData("They arrived via Dover.")]
+    [InlineData("The post office appeared first on the council's list of closures last year.")]
+    [InlineData("This story appeared in print on March 3.")]
+    [InlineData("She showed me the photo: a small boat on a grey sea.")]
+    [InlineData("Donate blood at the town hall on Friday, organisers urged.")]
+    [InlineData("By noon the ferry left via the harbour mouth.")]
+    [InlineData("Via the harbour mouth, the crossing takes ten minutes.")]
+    [InlineData("More than 200 people attended the open day.")]
+    [InlineData("Watch parties were held in three pubs on the quay.")]
+    [InlineData("Listen carefully, the guide told the group of visitors.")]
+    [InlineData("Video footage shows the boat leaving the slipway.")]
+    [InlineData("Credit card payments will be accepted on board from May.")]
+    [InlineData("Pictured here in 1987, the boat had just arrived from Falmouth.")]
+    [InlineData("Update your details online, the council said.")]
+    [InlineData("Leave was cancelled for harbour staff during the storm.")]
+    [InlineData("Comments made at the meeting will be published next week.")]
+    [InlineData("Follow-up checks found no further damage.")]
+    [InlineData("Sharing the cost with the county, the council will pay half.")]
+    [InlineData("Watching the ferry leave, she said: \"It is like a weight lifted.\"")]
+    [InlineData("Tagging along were the mayor and two councillors.")]
+    [InlineData("Copyright lawyers said the case could take years.")]
+    [InlineData("The crew (Tom, Daniel and Mei) worked through the night.")]
+    [InlineData("Posted in the window of the shop was a hand-written thank-you note.")]
     public void Leaves_body_sentences_alone(string line) => Assert.Null(LineClassifier.Classify(line, "Ferry returns to the harbour"));
 }

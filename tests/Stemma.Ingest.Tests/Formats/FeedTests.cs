@@ -117,4 +117,27 @@ public sealed class FeedTests
         var outcome = Assert.Single(Reading.ReadText("data.xml", "<?xml version=\"1.0\"?><catalog><book>x</book></catalog>"));
         Assert.Contains("not an RSS or Atom feed", outcome.Error);
     }
+
+    [Theory]
+    [InlineData("windows-1252")]
+    [InlineData("ISO-8859-1")]
+    public void Feed_declared_in_a_single_byte_charset_is_decoded(string charset)
+    {
+        var xml = $"<?xml version=\"1.0\" encoding=\"{charset}\"?><rss version=\"2.0\"><channel><title>Caf\u00e9</title><item><guid>c1</guid><title>Caf\u00e9 reopens</title><description>The caf\u00e9 by the quay reopens.</description></item></channel></rss>";
+        var bytes = TextDecodingTests.Windows1252.GetBytes(xml);
+
+        var article = Reading.Single(ArticleReader.ReadBytes(bytes, "cafe.rss"));
+
+        Assert.Equal("Caf\u00e9 reopens", article.Title);
+        Assert.Equal("The caf\u00e9 by the quay reopens.", article.Body);
+    }
+
+    [Fact]
+    public void Utf16_feed_with_bom_is_decoded()
+    {
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-16\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>u1</id><title>\u00dcber die Br\u00fccke</title><content type=\"text\">Ein Satz \u00fcber die Br\u00fccke.</content></entry></feed>";
+        var bytes = System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes(xml)).ToArray();
+
+        Assert.Equal("Ein Satz \u00fcber die Br\u00fccke.", Reading.Single(ArticleReader.ReadBytes(bytes, "u.atom")).Body);
+    }
 }

@@ -54,6 +54,25 @@ public sealed class FormatDetectionTests
         Assert.Equal(["r1", "r2"], outcomes.Select(o => o.Article?.Id));
     }
 
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("data.csv")]
+    [InlineData("build.log.gz")]
+    public void Plain_text_under_a_non_article_name_is_reported_not_read(string name)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes("# Notes\nThese are notes, not news.\n");
+        var bytes = name.EndsWith(".gz", StringComparison.Ordinal) ? Gzip(content) : content;
+        var outcome = Assert.Single(ArticleReader.ReadBytes(bytes, name));
+        Assert.Contains("not read as an article", outcome.Error);
+    }
+
+    [Fact]
+    public void Html_under_a_non_article_name_is_still_read()
+    {
+        var article = Reading.Single(Reading.ReadText("saved-page.download", Reading.Html("Saved", "A page saved by a browser.")));
+        Assert.Equal("A page saved by a browser.", article.Body);
+    }
+
     internal static byte[] Gzip(byte[] content)
     {
         using var output = new MemoryStream();

@@ -61,3 +61,46 @@ public sealed class PlainTextAndJsonlTests
         Assert.Equal("b", outcomes[1].Article?.Id);
     }
 }
+
+public sealed class CorpusReadingTests
+{
+    [Fact]
+    public void Jsonl_text_holding_markup_is_split_on_its_paragraphs()
+    {
+        var article = Reading.Single(Reading.ReadText("m.jsonl", "{\"id\":\"m\",\"text\":\"<p>First &amp; only.</p><p>READ MORE: Other</p><p>Second.</p>\"}\n"));
+        Assert.Equal("First & only.\n\nSecond.", article.Body);
+        Assert.Equal(AnnotationKind.ReadMore, Assert.Single(article.Annotations).Kind);
+    }
+
+    [Fact]
+    public void ReadCorpus_applies_the_boilerplate_pass_and_separates_errors()
+    {
+        using var folder = new TempFolder();
+        var stories = Annotations.GeneratedCorpus.Stories(seed: 5, count: 4);
+        for (var index = 0; index < stories.Count; index++)
+        {
+            var lines = string.Join("\n", stories[index].Append("Valley Wire is funded by readers like you in the Bracken valley.").Select(p => $"<p>{p}</p>"));
+            folder.Write($"s{index}.jsonl", System.Text.Json.JsonSerializer.Serialize(new { id = $"s{index}", url = $"https://valleywire.example/{index}", text = lines }) + "\n");
+        }
+
+        folder.Write("broken.json", "{");
+
+        var (articles, errors) = ArticleReader.ReadCorpus([folder.Path]);
+
+        Assert.Equal(4, articles.Count);
+        Assert.All(articles, article => Assert.Equal(AnnotationKind.Boilerplate, Assert.Single(article.Annotations).Kind));
+        Assert.Contains("broken.json", Assert.Single(errors).Source);
+    }
+
+    [Fact]
+    public void Symlink_loops_are_read_once()
+    {
+        using var folder = new TempFolder();
+        folder.Write(Path.Combine("a", "story.txt"), "T\nBody.\n");
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "a", "loop"), folder.Path);
+
+        var outcomes = ArticleReader.Read([folder.Path]).ToList();
+
+        Assert.Equal(["a/story.txt"], outcomes.Select(o => o.Article?.Id));
+    }
+}

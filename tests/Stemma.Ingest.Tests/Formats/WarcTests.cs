@@ -133,4 +133,19 @@ public sealed class WarcTests
         Assert.Contains("cap", outcomes[0].Error);
         Assert.Equal("https://news.example.com/mill", outcomes[1].Article?.Id);
     }
+
+    [Fact]
+    public void A_second_200_response_for_the_same_uri_is_reported_not_duplicated()
+    {
+        var warc = new WarcBuilder()
+            .Response("https://news.example.com/mill", 200, PageA)
+            .Response("https://news.example.com/mill", 200, PageA)
+            .Build(gzipPerRecord: true);
+
+        var outcomes = Read(warc);
+
+        Assert.Equal("https://news.example.com/mill", outcomes[0].Article?.Id);
+        Assert.Contains("first read from record 1", outcomes[1].Error);
+        Assert.Equal(2, outcomes.Count);
+    }
 }

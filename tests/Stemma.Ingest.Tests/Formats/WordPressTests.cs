@@ -92,4 +92,62 @@ public sealed class WordPressTests
         Assert.Equal("wordpress", article.Format);
         Assert.Equal("Some body.", article.Body);
     }
+
+    [Fact]
+    public void Large_arrays_stream_post_by_post_within_the_cap()
+    {
+        var post = """{"id":0,"link":"https://a.example/p","title":{"rendered":"T"},"content":{"rendered":"<p>Body of a post that is long enough to matter here.</p>"}}""";
+        var json = "[" + string.Join(",\n", Enumerable.Range(0, 2000).Select(i => post.Replace("\"id\":0", $"\"id\":{i}").Replace("/p\"", $"/p{i}\""))) + "]";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+
+        var outcomes = ArticleReader.ReadBytes(bytes, "export.json", new ReaderOptions { MaxDocumentBytes = 4096 }).ToList();
+
+        Assert.True(bytes.Length > 50 * 4096);
+        Assert.Equal(2000, outcomes.Count(o => o.Article is not null));
+        Assert.Equal("https://a.example/p1999", outcomes[^1].Article!.Id);
+    }
+
+    [Fact]
+    public void Truncated_array_keeps_the_complete_posts_and_reports_the_cut()
+    {
+        var json = """[{"id":1,"link":"https://a.example/1","content":{"rendered":"<p>One.</p>"}},{"id":2,"link":"https://a.example/2","content":{"rendered":"<p>Tw""";
+        var outcomes = Reading.ReadText("cut.json", json);
+
+        Assert.Equal("https://a.example/1", outcomes[0].Article?.Id);
+        Assert.Contains("truncated", outcomes[1].Error);
+        Assert.Equal(2, outcomes[1].Line);
+    }
+
+    [Fact]
+    public void Utf8_bom_and_a_single_object_are_fine()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(Post)).ToArray();
+        Assert.Equal("harbourgazette.example.com", Reading.Single(ArticleReader.ReadBytes(bytes, "bom.json")).Attribution);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_post_is_reported()
+    {
+        byte[] bytes = [.. "{\"id\":1,\"content\":{\"rendered\":\"<p>caf"u8, 0xE9, .. "</p>\"}}"u8];
+        var outcome = Assert.Single(ArticleReader.ReadBytes(bytes, "bad.json"));
+        Assert.Contains("invalid JSON", outcome.Error);
+    }
+
+    [Fact]
+    public void Figcaptions_and_plugin_boxes_are_annotations_by_their_markup()
+    {
+        var content = "<p>The ferry sailed at dawn.</p>"
+            + "<figure class=\\\"wp-block-image\\\"><img src=\\\"k.jpg\\\"><figcaption>Passengers queue at the slipway in Saltmere on Saturday.</figcaption></figure>"
+            + "<div class=\\\"sharedaddy sd-sharing-enabled\\\"><h3>Share this story</h3><ul><li>Facebook</li><li>X</li></ul></div>"
+            + "<div id=\\\"jp-relatedposts\\\" class=\\\"jp-relatedposts\\\"><p>Bridge repairs delayed to spring</p></div>"
+            + "<p>It returns to four crossings a day.</p>";
+        var json = "{\"id\":1,\"link\":\"https://b.example/f\",\"content\":{\"rendered\":\"" + content + "\"}}";
+
+        var article = Reading.Single(Reading.ReadText("f.json", json));
+
+        Assert.Equal("The ferry sailed at dawn.\n\nIt returns to four crossings a day.", article.Body);
+        Assert.Equal(
+            [AnnotationKind.Caption, AnnotationKind.Promo, AnnotationKind.Promo, AnnotationKind.Promo, AnnotationKind.Related],
+            article.Annotations.Select(a => a.Kind));
+    }
 }

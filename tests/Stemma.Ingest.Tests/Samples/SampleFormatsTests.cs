@@ -78,6 +78,7 @@ public sealed class SampleFormatsTests
         Assert.Equal(SampleWarc.CopyUri, copy.Id);
         Assert.Equal("localbuzz.example.info", copy.Site);
         Assert.Equal([AnnotationKind.Caption, AnnotationKind.SourceLink], copy.Annotations.Select(a => a.Kind));
+        Assert.Equal("harbourgazette.example.com", copy.Attribution);
         Assert.EndsWith(LastSentence, copy.Body);
     }
 
