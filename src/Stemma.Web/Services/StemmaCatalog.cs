@@ -43,6 +43,9 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     public const int MaxAnalyzedMembers = 400;
 
     private const int MaxCachedStories = 256;
+
+    /// <summary>Smaller stories analyse in a few milliseconds on demand; only larger ones are worth analysing ahead.</summary>
+    private const int PrewarmMinStorySize = 8;
     private readonly SemaphoreSlim ingestGate = new(1, 1);
     private readonly ConcurrentDictionary<string, StoryEntry> storyCache = new(StringComparer.Ordinal);
     private readonly StoryAnalyzer analyzer = new();
@@ -101,7 +104,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             documents.Add(new IngestedDocument(article.Id, "stored", null, group?.FamilyId, group?.StoryId, size));
         }
 
-        Prewarm(documents.Where(d => d.Story is not null && d.StorySize > 1).Select(d => d.Story!).Distinct(StringComparer.Ordinal));
+        Prewarm(documents.Where(d => d.Story is not null && d.StorySize >= PrewarmMinStorySize).Select(d => d.Story!).Distinct(StringComparer.Ordinal));
         return new IngestSummary(documents, report.Added, report.Updated, report.Unchanged, report.Rejected.Count, report.PairsStored);
     }
 
