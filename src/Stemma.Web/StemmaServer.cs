@@ -28,6 +28,9 @@ public static class StemmaServer
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // A store that cannot be opened fails the start; the caller reports it in one line, without the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(_ => new StemmaCatalog(new SqliteStore(options.DbPath)));

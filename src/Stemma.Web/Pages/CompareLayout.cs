@@ -92,7 +92,20 @@ public static class CompareLayout
                 // Passages end at a word; the closing punctuation belongs with them, not in a row of its own.
                 var inA = new TextRange(spans[i].A.Start, PastPunctuation(a, spans[i].A.End));
                 var inB = new TextRange(spans[i].B.Start, PastPunctuation(b, spans[i].B.End));
-                rows.Add(new CompareRow(RowKind.Shared, i + 1, Segments(a, inA, marksA), Segments(b, inB, marksB)));
+                // A long passage reads better paragraph by paragraph, when both sides keep the same paragraphs.
+                var paragraphsA = Paragraphs(a, inA);
+                var paragraphsB = Paragraphs(b, inB);
+                if (paragraphsA.Count == paragraphsB.Count)
+                {
+                    for (var p = 0; p < paragraphsA.Count; p++)
+                    {
+                        rows.Add(new CompareRow(RowKind.Shared, i + 1, Segments(a, paragraphsA[p], marksA), Segments(b, paragraphsB[p], marksB)));
+                    }
+                }
+                else
+                {
+                    rows.Add(new CompareRow(RowKind.Shared, i + 1, Segments(a, inA, marksA), Segments(b, inB, marksB)));
+                }
                 position = Math.Max(position, inB.End);
             }
         }
@@ -140,6 +153,26 @@ public static class CompareLayout
         }
 
         return segments;
+    }
+
+    /// <summary>The range cut at blank lines (paragraph breaks), dropping empty pieces.</summary>
+    private static List<TextRange> Paragraphs(string text, TextRange range)
+    {
+        var pieces = new List<TextRange>();
+        var start = range.Start;
+        while (start < range.End)
+        {
+            var brk = text.IndexOf("\n\n", start, range.End - start, StringComparison.Ordinal);
+            var end = brk < 0 ? range.End : brk;
+            if (HasWords(text, new TextRange(start, end)))
+            {
+                pieces.Add(new TextRange(start, end));
+            }
+
+            start = brk < 0 ? range.End : brk + 2;
+        }
+
+        return pieces;
     }
 
     private static int PastPunctuation(string text, int end)

@@ -11,6 +11,16 @@ public sealed partial class LimitsAndAuthTests
     private const string Article = "Ferry timetable\n\nThe island ferry will run four crossings a day from Monday, the operator said, with a fifth on Saturdays in summer.";
 
     [Fact]
+    public void Serve_defaults_bind_loopback_with_no_token_and_a_twenty_megabyte_limit()
+    {
+        var options = new ServeOptions();
+        Assert.Equal("stemma.db", options.DbPath);
+        Assert.Equal("http://127.0.0.1:5080", options.Urls);
+        Assert.Null(options.Token);
+        Assert.Equal(20L * 1024 * 1024, options.MaxBodyBytes);
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_is_a_413_problem_with_or_without_a_content_length()
     {
         await using var server = await RunningServer.StartAsync(maxBodyBytes: 64 * 1024);
