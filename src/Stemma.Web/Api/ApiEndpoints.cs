@@ -126,7 +126,7 @@ internal static class ApiEndpoints
 
     private static async Task<Results<Ok<StoryResponse>, ProblemHttpResult>> GetStoryAsync(string id, StemmaCatalog catalog, CancellationToken cancellationToken)
     {
-        var story = await catalog.GetStoryAsync(id, cancellationToken).ConfigureAwait(false);
+        var story = await catalog.GetStoryAsync(id, allowStale: false, cancellationToken).ConfigureAwait(false);
         return story is null ? NotFound("story", id) : TypedResults.Ok(story.ToDto());
     }
 

@@ -33,7 +33,7 @@ internal static class PageEndpoints
 
         pages.MapGet("/story", async (StemmaCatalog catalog, string? id, CancellationToken cancellationToken) =>
         {
-            var story = string.IsNullOrEmpty(id) ? null : await catalog.GetStoryAsync(id, cancellationToken).ConfigureAwait(false);
+            var story = string.IsNullOrEmpty(id) ? null : await catalog.GetStoryAsync(id, allowStale: true, cancellationToken).ConfigureAwait(false);
             return story is null ? NotFound("No such story", $"No story with id '{id}' is stored.") : Page<StoryPage>(story);
         });
 

@@ -26,6 +26,9 @@ public sealed record StoryChange(string Parent, string Child, Change Change);
 
 public sealed record StoryView(string StoryId, IReadOnlyList<StoryMember> Members, IReadOnlyList<LineageTree> Trees, IReadOnlyList<StoryChange> Changes, bool Truncated)
 {
+    /// <summary>Documents that joined after this analysis was made and are being analysed now (0 when current).</summary>
+    public int PendingMembers { get; init; }
+
     public Article? First => Members.Count == 0 ? null : Members[0].Article;
 
     public StoryMember? Member(string id) => Members.FirstOrDefault(m => m.Article.Id == id);
@@ -47,7 +50,9 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     /// <summary>Smaller stories analyse in a few milliseconds on demand; only larger ones are worth analysing ahead.</summary>
     private const int PrewarmMinStorySize = 8;
     private readonly SemaphoreSlim ingestGate = new(1, 1);
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromMilliseconds(60);
     private readonly ConcurrentDictionary<string, StoryEntry> storyCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoryView> lastCompleted = new(StringComparer.Ordinal);
     private readonly StoryAnalyzer analyzer = new();
     private readonly Channel<string> prewarmQueue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> prewarmPending = new(StringComparer.Ordinal);
@@ -80,6 +85,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         {
             // Changed text under a known id: cached analyses cannot tell, so none is trusted.
             storyCache.Clear();
+            lastCompleted.Clear();
         }
 
         var rejected = report.Rejected.ToDictionary(r => r.Id, r => r.Error, StringComparer.Ordinal);
@@ -144,7 +150,10 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     }
 
     /// <summary>The story with its members placed in copy trees; null when no such story is stored.</summary>
-    public async Task<StoryView?> GetStoryAsync(string storyId, CancellationToken cancellationToken)
+    /// <param name="storyId">The story id, or the id of one of its members.</param>
+    /// <param name="allowStale">Pages may show the previous analysis when a new one takes long (the API always waits).</param>
+    /// <param name="cancellationToken">Stops waiting; the analysis itself carries on for other callers.</param>
+    public async Task<StoryView?> GetStoryAsync(string storyId, bool allowStale, CancellationToken cancellationToken)
     {
         var (resolvedId, memberIds) = await ResolveStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
         if (memberIds.Count == 0)
@@ -152,8 +161,30 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             return null;
         }
 
-        var entry = CachedAnalysis(resolvedId, memberIds);
-        return await entry.View.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (allowStale
+            && storyCache.TryGetValue(resolvedId, out var running)
+            && running.View.IsValueCreated
+            && !running.View.Value.IsCompleted
+            && !running.MemberIds.SequenceEqual(memberIds, StringComparer.Ordinal)
+            && lastCompleted.TryGetValue(resolvedId, out var latest))
+        {
+            // One analysis per story at a time: while one runs for an older member list, pages show the last result.
+            return latest with { PendingMembers = Math.Max(1, memberIds.Count - latest.Members.Count) };
+        }
+
+        var fresh = CachedAnalysis(resolvedId, memberIds).View.Value;
+        if (allowStale && !fresh.IsCompleted && lastCompleted.TryGetValue(resolvedId, out var previous))
+        {
+            // A large story that keeps growing would otherwise be re-analysed on every view: show the last analysis,
+            // saying how many documents it lacks, while the new one finishes in the background.
+            var first = await Task.WhenAny(fresh, Task.Delay(StaleAfter, cancellationToken)).ConfigureAwait(false);
+            if (first != fresh)
+            {
+                return previous with { PendingMembers = Math.Max(1, memberIds.Count - previous.Members.Count) };
+            }
+        }
+
+        return await fresh.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -194,7 +225,18 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         try
         {
             // Not bound to one request's cancellation: other requests and the prewarmer may await the same analysis.
-            return await AnalyzeStoryUncachedAsync(storyId, memberIds, CancellationToken.None).ConfigureAwait(false);
+            var view = await AnalyzeStoryUncachedAsync(storyId, memberIds, CancellationToken.None).ConfigureAwait(false);
+            if (view is not null)
+            {
+                if (lastCompleted.Count > MaxCachedStories)
+                {
+                    lastCompleted.Clear();
+                }
+
+                lastCompleted[storyId] = view;
+            }
+
+            return view;
         }
         catch
         {
@@ -234,7 +276,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
 
                 try
                 {
-                    await GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
+                    await GetStoryAsync(storyId, allowStale: false, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -60,6 +60,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = Server.Address.ToString() });
         var page = await context.NewPageAsync();
+
+        // The CI machine is shared; a slow moment must not fail a test that would pass.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
         var dialogs = new List<string>();
         page.Dialog += async (_, dialog) =>
         {
