@@ -20,6 +20,9 @@ public static class StemmaApp
         root.Subcommands.Add(StoreCommands.Stories(context));
         root.Subcommands.Add(StoreCommands.Similar(context));
         root.Subcommands.Add(ExtractCommand.Create(context));
+        root.Subcommands.Add(RelateCommands.Compare(context));
+        root.Subcommands.Add(RelateCommands.Story(context));
+        root.Subcommands.Add(RelateCommands.Lineage(context));
         root.Subcommands.Add(ServeCommand.Create(context));
 
         var parse = root.Parse(args);

@@ -219,7 +219,7 @@ public static class ArticleReader
             InputFormat.Warc => WarcFormat.Read(stream, source),
             InputFormat.Jsonl => JsonlFormat.Read(stream, source),
             InputFormat.WordPress => WordPressFormat.Read(stream, source),
-            InputFormat.Feed => FeedFormat.Read(stream, source),
+            InputFormat.Feed => FeedFormat.Read(stream, source, () => OpenContent(open, gzipped)),
             InputFormat.Html => HtmlPageFormat.Read(stream, source),
             _ => PlainTextFormat.Read(stream, source),
         };

@@ -24,7 +24,6 @@ internal static class SqliteSchema
             source_path TEXT,
             title TEXT,
             title_folded TEXT NOT NULL,          -- lower-cased title for story search
-            body TEXT NOT NULL,
             content_hash INTEGER NOT NULL,       -- ulong reinterpreted as signed 64-bit
             date_utc_ticks INTEGER,              -- sortable instant
             date_offset_minutes INTEGER,         -- the offset the date was given in
@@ -37,6 +36,13 @@ internal static class SqliteSchema
             ingested_at_ticks INTEGER NOT NULL   -- UTC ticks
         );
         CREATE INDEX documents_content_hash ON documents (content_hash);
+
+        -- Bodies apart: a ~3 KB body inline would make every scan or id lookup of documents read the text too
+        -- (candidate lookups, family and story listings only need the small columns).
+        CREATE TABLE document_bodies (
+            doc INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+            body TEXT NOT NULL
+        );
 
         CREATE TABLE annotations (
             doc INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,

@@ -14,7 +14,8 @@ internal sealed class SqliteSession : IDisposable
 
     public SqliteConnection Connection { get; }
 
-    public static SqliteSession Open(string connectionString)
+    /// <param name="cacheKibibytes">Page cache size; the writer gets a large one because bulk ingest reworks the bucket index.</param>
+    public static SqliteSession Open(string connectionString, int cacheKibibytes)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -24,12 +25,12 @@ internal sealed class SqliteSession : IDisposable
 
             // busy_timeout: a reader or a second process holding the lock makes us wait, not fail.
             // synchronous=NORMAL is durable enough in WAL mode (a power cut may lose the last commits, never corrupt).
-            pragmas.CommandText = """
+            pragmas.CommandText = $"""
                 PRAGMA busy_timeout = 10000;
                 PRAGMA foreign_keys = ON;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA temp_store = MEMORY;
-                PRAGMA cache_size = -32768;
+                PRAGMA cache_size = -{cacheKibibytes};
                 PRAGMA mmap_size = 268435456;
                 """;
             pragmas.ExecuteNonQuery();

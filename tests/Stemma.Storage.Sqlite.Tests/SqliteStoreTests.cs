@@ -6,7 +6,7 @@ namespace Stemma.Storage.Sqlite.Tests;
 /// <summary>What only the SQLite store promises: a durable file, WAL, migrations, clear errors, safe concurrent use.</summary>
 public sealed class SqliteStoreTests : IDisposable
 {
-    private static readonly string[] Tables = ["documents", "annotations", "signatures", "lsh_buckets", "pairs", "groups"];
+    private static readonly string[] Tables = ["documents", "document_bodies", "annotations", "signatures", "lsh_buckets", "pairs", "groups"];
 
     private readonly TemporaryFolder _folder = new();
 
@@ -63,6 +63,7 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         await using var reopened = await SqliteStore.OpenAsync(DatabasePath);
+        await reopened.WarmUpAsync();
         var listed = new List<StoredDocument>();
         await foreach (var document in reopened.ListDocumentsAsync())
         {
@@ -111,6 +112,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.All(second, outcome => Assert.Equal(AddStatus.Unchanged, outcome.Status));
         Assert.Equal(afterFirst, afterSecond);
         Assert.Equal(100, afterFirst["documents"]);
+        Assert.Equal(100, afterFirst["document_bodies"]);
         Assert.Equal(200, afterFirst["annotations"]);
         Assert.Equal(100, afterFirst["signatures"]);
         Assert.Equal(300, afterFirst["lsh_buckets"]);
@@ -263,6 +265,16 @@ public sealed class SqliteStoreTests : IDisposable
 
         Assert.Equal(DatabasePath, store.DataSource);
         Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM documents"));
+    }
+
+    [Theory]
+    [InlineData(":memory:")]
+    [InlineData("Data Source=x;Mode=Memory")]
+    public void An_in_memory_sqlite_database_is_refused_in_favour_of_the_in_memory_store(string connection)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteStore(connection));
+
+        Assert.Contains(nameof(InMemoryStore), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,25 +6,59 @@ namespace Stemma.Ingest.Formats;
 
 /// <summary>
 /// RSS 2.0 (and RDF/RSS 1.0) items and Atom entries. The feed is read as a stream of items so one malformed
-/// item late in a feed still leaves the earlier ones read.
+/// item late in a feed still leaves the earlier ones read, and a feed past the size cap is streamed from disk.
 /// </summary>
 internal static class FeedFormat
 {
     private static readonly XNamespace ContentNamespace = "http://purl.org/rss/1.0/modules/content/";
 
-    public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
+    /// <param name="stream">The feed content.</param>
+    /// <param name="source">The file being read.</param>
+    /// <param name="reopen">Opens the content again from the start, for feeds too large to hold in memory.</param>
+    public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source, Func<Stream> reopen)
     {
-        // Decoding ourselves (rather than letting XmlReader) gives the same charset rules and Windows-1252 fallback as pages.
-        var decoded = TextDecoding.Decode(StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes));
-        var warning = StreamLimits.DecodingWarning(decoded);
+        byte[]? bytes;
+        try
+        {
+            bytes = StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes);
+        }
+        catch (InputTooLargeException)
+        {
+            bytes = null;
+        }
+
+        TextReader textReader;
+        string? warning = null;
+        if (bytes is not null)
+        {
+            // Decoding ourselves (rather than letting XmlReader) gives the same charset rules and Windows-1252 fallback as pages.
+            var decoded = TextDecoding.Decode(bytes);
+            warning = StreamLimits.DecodingWarning(decoded);
+            textReader = new StringReader(decoded.Text);
+        }
+        else
+        {
+            // Too large to hold: stream it item by item. The charset comes from the BOM or declaration (else UTF-8);
+            // without the whole text there is no Windows-1252 fallback, undecodable bytes become U+FFFD.
+            byte[] head;
+            using (var headStream = reopen())
+            {
+                head = new byte[TextDecoding.SniffBytes];
+                head = head[..headStream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+            }
+
+            var (encoding, _, _) = TextDecoding.DetectEncoding(head);
+            textReader = new StreamReader(reopen(), encoding, detectEncodingFromByteOrderMarks: true);
+        }
+
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Ignore,
             XmlResolver = null,
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
+            CloseInput = true,
         };
-        using var textReader = new StringReader(decoded.Text);
         using var xml = XmlReader.Create(textReader, settings);
         var channel = new ChannelInfo();
         var itemNumber = 0;

@@ -61,10 +61,18 @@ public static class FormatDetector
         return text[0] switch
         {
             '<' => DetectMarkup(text),
+            '[' when !StartsLikeJsonArray(text) => InputFormat.Text,
             '[' => extension is ".jsonl" or ".ndjson" ? InputFormat.Jsonl : InputFormat.WordPress,
             '{' => DetectJsonObject(text, extension),
             _ => InputFormat.Text,
         };
+    }
+
+    /// <summary>A JSON array opens with an object, another array, a string or its end; "[Updated] Title" does not.</summary>
+    private static bool StartsLikeJsonArray(string text)
+    {
+        var rest = text.AsSpan(1).TrimStart();
+        return rest.IsEmpty || rest[0] is '{' or '[' or ']' or '"';
     }
 
     /// <summary>The extension that names the format, looking through a trailing ".gz".</summary>

@@ -125,12 +125,12 @@ internal sealed class JsonValueStream(Stream stream, long maxValueBytes)
         var pending = end - start;
         if (pending == buffer.Length)
         {
-            if (buffer.Length >= maxValueBytes)
+            if (buffer.Length >= Math.Min(maxValueBytes, Array.MaxLength))
             {
                 throw new InputTooLargeException(maxValueBytes);
             }
 
-            var larger = new byte[(int)Math.Min(maxValueBytes, (long)buffer.Length * 2)];
+            var larger = new byte[(int)Math.Min(Math.Min(maxValueBytes, Array.MaxLength), (long)buffer.Length * 2)];
             buffer.AsSpan(start, pending).CopyTo(larger);
             buffer = larger;
         }

@@ -16,7 +16,7 @@ internal static class JsonlFormat
             lineNumber++;
             if (tooLong)
             {
-                yield return source.Error($"line {InputTooLargeException.FormatSize(source.Options.MaxDocumentBytes)} cap exceeded; skipped", lineNumber);
+                yield return source.Error($"line longer than the {InputTooLargeException.FormatSize(source.Options.MaxDocumentBytes)} cap; skipped", lineNumber);
                 continue;
             }
 

@@ -56,7 +56,7 @@ internal static class WarcFormat
             }
 
             var wanted = IsHtmlResponseCandidate(headers);
-            if (length > source.Options.MaxRecordBytes)
+            if (length > Math.Min(source.Options.MaxRecordBytes, Array.MaxLength))
             {
                 reader.Skip(length);
                 if (wanted)

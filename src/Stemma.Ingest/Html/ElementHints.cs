@@ -14,6 +14,8 @@ internal enum ElementHint
     Boilerplate,
     /// <summary>A comment section: boilerplate however large it is.</summary>
     Comments,
+    /// <summary>Cookie banner, consent dialog, share bar, related list, advertising: never a layout wrapper, however large.</summary>
+    Intrusive,
     /// <summary>Byline, date line or entry metadata: dropped when short.</summary>
     Byline,
 }
@@ -22,15 +24,21 @@ internal enum ElementHint
 internal static class ElementHints
 {
     // Substrings of class/id that mark boilerplate; matched case-insensitively.
+    // Layout words that also name wrappers of the whole page ("off-canvas-wrap", "page-with-sidebar", "menu-open").
     private static readonly string[] BoilerplateFragments =
     [
-        "sidebar", "cookie", "consent", "gdpr", "breadcrumb", "newsletter", "advert", "footer", "navigation",
-        "navbar", "social", "sharing", "shariff", "share", "related", "recommend", "promo", "sponsor", "popup",
-        "modal", "pagination", "pager", "banner", "masthead", "menu", "subscribe", "signup", "login", "tagcloud",
-        "skiplink", "skip-link", "author-box", "authorbox", "outbrain", "taboola", "plista", "teaser-list",
-        "most-read", "mostread", "trending", "toolbar", "overlay", "offcanvas", "off-canvas", "dropdown",
-        "werbung", "anzeige", "reklama", "polecane", "zobacz-tez", "powiazane", "lesen-sie-auch",
-        "mehr-zum-thema", "weitere-artikel", "print-only", "hidden-print-none",
+        "sidebar", "footer", "navigation", "navbar", "modal", "banner", "masthead", "menu", "toolbar", "overlay",
+        "offcanvas", "off-canvas", "dropdown", "print-only", "hidden-print-none",
+    ];
+
+    // Words that name a thing laid over or beside the article, never a wrapper of it.
+    private static readonly string[] IntrusiveFragments =
+    [
+        "cookie", "consent", "gdpr", "cmplz", "breadcrumb", "newsletter", "advert", "social", "sharing", "shariff",
+        "share", "related", "recommend", "promo", "sponsor", "popup", "pagination", "pager", "subscribe", "signup",
+        "login", "tagcloud", "skiplink", "skip-link", "author-box", "authorbox", "outbrain", "taboola", "plista",
+        "teaser-list", "most-read", "mostread", "trending", "werbung", "anzeige", "reklama", "polecane",
+        "zobacz-tez", "powiazane", "lesen-sie-auch", "mehr-zum-thema", "weitere-artikel",
     ];
 
     // Whole class/id words that mark boilerplate (too short to match as substrings).
@@ -115,8 +123,14 @@ internal static class ElementHints
         {
             return ElementHint.Comments;
         }
-        var boilerplate = ContainsAny(words, BoilerplateFragments) || HasWord(words, BoilerplateWords);
+        var intrusive = ContainsAny(words, IntrusiveFragments);
+        var boilerplate = intrusive || ContainsAny(words, BoilerplateFragments) || HasWord(words, BoilerplateWords);
         var content = ContainsAny(words, ContentFragments);
+        // "teaser" alone marks cards linking to other stories; "article-teaser" is the article's own lead.
+        if ((intrusive || words.Contains("teaser", StringComparison.Ordinal)) && !content)
+        {
+            return ElementHint.Intrusive;
+        }
         if (boilerplate && !content)
         {
             return ElementHint.Boilerplate;

@@ -47,7 +47,30 @@ public static class HtmlArticleExtractor
         var paragraphs = document.Body is null
             ? []
             : MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody);
+        if (paragraphs.Count == 0)
+        {
+            paragraphs = DeclaredArticleParagraphs(document);
+        }
+
         return new HtmlExtraction(paragraphs, metadata);
+    }
+
+    /// <summary>
+    /// The last resort for a page too short for the scoring to trust (a one-paragraph brief): the paragraphs of the
+    /// element the page itself declares to be its article, if it declares one.
+    /// </summary>
+    private static IReadOnlyList<string> DeclaredArticleParagraphs(AngleSharp.Html.Dom.IHtmlDocument document)
+    {
+        var declared = document.QuerySelector("[itemprop=articleBody]") ?? document.QuerySelector("article") ?? document.QuerySelector("main, [role=main]");
+        if (declared is null)
+        {
+            return [];
+        }
+
+        return [.. declared.QuerySelectorAll("p, h2, h3, li, blockquote")
+            .Where(e => e.QuerySelector("p, li, blockquote") is null)
+            .Select(e => string.Join(' ', e.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
+            .Where(text => text.Any(char.IsLetter))];
     }
 
     /// <summary>Diagnostics: the paragraphs and a CSS-like path of the element chosen as the article.</summary>

@@ -117,17 +117,9 @@ internal sealed partial class MainTextFinder
 
     private static bool IsHidden(IElement element)
     {
-        if (HiddenMode == 0)
-        {
-            return false;
-        }
         if (element.HasAttribute("hidden"))
         {
             return true;
-        }
-        if (HiddenMode == 1)
-        {
-            return false;
         }
         var style = element.GetAttribute("style");
         return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
@@ -184,29 +176,17 @@ internal sealed partial class MainTextFinder
         var best = root;
         var bestScore = double.NegativeInfinity;
         ScoreAll(root, ref best, ref bestScore);
-        if (Environment.GetEnvironmentVariable("STEMMA_DEBUG") is not null)
-        {
-            Console.Error.WriteLine($"blocks {_blocks.Count} root good {root.Good} bad {root.Bad} raw {root.RawGood} best {bestScore} {best.Element.LocalName}.{best.Element.ClassName}");
-            foreach (var b in _blocks.Take(400))
-            {
-                var ex = b.Owner;
-                while (ex is not null && !ex.IsExcluded)
-                {
-                    ex = ex.Parent;
-                }
-                Console.Error.WriteLine($"  [{b.Owner.Element.LocalName}.{b.Owner.Element.ClassName} ex={ex?.Element.LocalName}.{ex?.Element.ClassName}#{ex?.Element.Id} {ex?.RawGood}] {b.Text[..Math.Min(80, b.Text.Length)]}");
-            }
-        }
         if (bestScore < MinimumArticleScore)
         {
             return [];
         }
 
         article = best.Element;
+        MarkArticle(best, bestScore);
         var kept = new List<TextBlock>();
         foreach (var block in _blocks)
         {
-            if (IsKept(block, best) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
+            if (IsKept(block) && !IsTitleRepeat(block, title, documentTitle) && !IsBareNumberOrDate(block.Text))
             {
                 kept.Add(block);
             }
@@ -217,7 +197,7 @@ internal sealed partial class MainTextFinder
         {
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
-            var besideSpan = first >= 0 && SiblingKeep && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
             if (inSpan || besideSpan)
             {
                 paragraphs.Add(kept[i].Text);
@@ -225,6 +205,30 @@ internal sealed partial class MainTextFinder
         }
         return paragraphs;
     }
+
+    /// <summary>
+    /// Marks the best element as the article, with those of its siblings that read as more of the same text:
+    /// pages often split the article into a lead and a body block whose common parent also holds a sidebar.
+    /// </summary>
+    private static void MarkArticle(ElementNode best, double bestScore)
+    {
+        best.IsArticle = true;
+        if (best.Parent is null)
+        {
+            return;
+        }
+        foreach (var sibling in best.Parent.Children)
+        {
+            if (!sibling.IsExcluded && sibling.Good > 0 && sibling.Score >= Math.Max(MinimumArticleScore, SiblingShare * bestScore)
+                && sibling.LinkChars < 0.25 * sibling.Chars)
+            {
+                sibling.IsArticle = true;
+            }
+        }
+    }
+
+    /// <summary>A sibling of the article element joins it when it scores at least this share of the article's score.</summary>
+    private const double SiblingShare = 0.1;
 
     /// <summary>
     /// The run of kept blocks from the first to the last one that reads as prose, widened to headings just
@@ -250,27 +254,15 @@ internal sealed partial class MainTextFinder
         {
             return (0, kept.Count - 1);
         }
-        while (first > 0 && TrimMode >= 1 && IsHeading(kept[first - 1]))
+        while (first > 0 && IsHeading(kept[first - 1]))
         {
             first--;
         }
-        if (TrimMode == 0)
-        {
-            return (0, kept.Count - 1);
-        }
-        return TrimMode == 2 ? (first, kept.Count - 1) : TrimMode == 3 ? (0, last) : (first, last);
+        return (first, last);
     }
-
-    internal static bool SiblingKeep { get; set; } = Tune("SIB", 1) > 0;
 
     private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
         => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);
-
-    internal static int HiddenMode { get; set; } = (int)Tune("HID", 2);
-
-    internal static int WrapperMode { get; set; } = (int)Tune("WRAP", 1);
-
-    internal static int TrimMode { get; set; } = (int)Tune("TRIM", 1);
 
     private static bool IsProseBlock(TextBlock block) => block.LinkChars < 0.5 * block.Text.Length && LooksLikeProse(block.Text);
 
@@ -294,28 +286,31 @@ internal sealed partial class MainTextFinder
     }
 
     /// <summary>
-    /// Decides which hinted sections are left out, returning the largest raw weight held by a content-hinted
-    /// element in the subtree. A boilerplate-named element ("page-with-sidebar") that holds most of the page's
-    /// text and wraps a content-hinted element holding most of its own text is a layout wrapper and stays in;
-    /// comment sections stay out regardless.
+    /// Decides which hinted sections are left out. A boilerplate-named element ("page-with-sidebar",
+    /// "off-canvas-wrap") that holds most of the page's text is a layout wrapper and stays in; comment
+    /// sections stay out regardless.
     /// </summary>
-    private static double MarkExcluded(ElementNode node, double pageGood)
+    private static void MarkExcluded(ElementNode node, double pageGood)
     {
-        var contentGood = 0.0;
         foreach (var child in node.Children)
         {
-            contentGood = Math.Max(contentGood, MarkExcluded(child, pageGood));
+            MarkExcluded(child, pageGood);
         }
-        if (node.Hint == ElementHint.Comments)
+        switch (node.Hint)
         {
-            node.IsExcluded = true;
+            case ElementHint.Comments:
+                node.IsExcluded = true;
+                break;
+            case ElementHint.Intrusive:
+                // Only a wrapper of nearly the whole page can carry such a name ("socialicons-sticky" around everything).
+                node.IsExcluded = node.RawGood <= 0.9 * pageGood;
+                break;
+            case ElementHint.Boilerplate:
+                node.IsExcluded = node.RawGood <= 0.5 * pageGood || node.Element.LocalName is "nav" or "aside" or "footer";
+                break;
+            default:
+                break;
         }
-        else if (node.Hint == ElementHint.Boilerplate)
-        {
-            var isWrapper = node.RawGood > 0.5 * pageGood && (WrapperMode == 0 ? contentGood >= 0.5 * node.RawGood : node.Element.LocalName is not ("nav" or "aside" or "footer"));
-            node.IsExcluded = !isWrapper;
-        }
-        return node.Hint is ElementHint.Semantic or ElementHint.Positive ? Math.Max(contentGood, node.RawGood) : contentGood;
     }
 
     private static bool IsInsideExcluded(ElementNode? node)
@@ -358,12 +353,15 @@ internal sealed partial class MainTextFinder
         _ => 1.0,
     };
 
-    internal static double SemanticFactor { get; set; } = Tune("SEM", 1.25);
-    internal static double PositiveFactor { get; set; } = Tune("POS", 1.1);
-    internal static double BadWeight { get; set; } = Tune("BAD", 1.2);
+    /// <summary>Score boost for article, itemprop=articleBody and role=article elements.</summary>
+    private const double SemanticFactor = 1.25;
 
-    private static double Tune(string name, double value)
-        => double.TryParse(Environment.GetEnvironmentVariable("STEMMA_TUNE_" + name), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : value;
+    /// <summary>Score boost for elements whose class or id reads like content.</summary>
+    private const double PositiveFactor = 1.2;
+
+    /// <summary>How much a character of boilerplate-like text counts against an element, relative to a character of article text.</summary>
+    private const double BadWeight = 1.2;
+
 
     /// <summary>How article-like a block is: its text outside links, discounted when it does not read as sentences.</summary>
     private static double GoodWeight(TextBlock block)
@@ -401,19 +399,29 @@ internal sealed partial class MainTextFinder
             return false;
         }
         var words = 1;
+        var ideographs = 0;
         foreach (var c in text)
         {
             if (c == ' ')
             {
                 words++;
             }
+            else if (c is >= '\u3040' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF')
+            {
+                ideographs++;
+            }
+        }
+        // Chinese, Japanese and Korean text has few or no spaces; a line of ideographs is running text.
+        if (ideographs >= 30)
+        {
+            return true;
         }
         var last = text[^1];
         return words >= 5 && (last is '.' or '!' or '?' or ':' or '"' or '“' or '”' or '»' or '«' or ')' or '…' || text.Contains(", ", StringComparison.Ordinal));
     }
 
     /// <summary>Whether a block sits inside the article element and outside everything nested in it that is not article text.</summary>
-    private static bool IsKept(TextBlock block, ElementNode article)
+    private static bool IsKept(TextBlock block)
     {
         var length = block.Text.Length;
         var ownerTag = block.Owner.Element.LocalName;
@@ -425,7 +433,7 @@ internal sealed partial class MainTextFinder
         }
         for (var node = block.Owner; node is not null; node = node.Parent)
         {
-            if (ReferenceEquals(node, article))
+            if (node.IsArticle)
             {
                 return true;
             }
@@ -504,6 +512,7 @@ internal sealed partial class MainTextFinder
         public ElementHint Hint { get; } = hint;
         public List<ElementNode> Children { get; } = [];
         public bool IsExcluded { get; set; }
+        public bool IsArticle { get; set; }
         public double RawGood { get; set; }
         public double Good { get; set; }
         public double Bad { get; set; }

@@ -16,9 +16,6 @@ internal sealed class LineageBuilder(
     ConcurrentDictionary<(int, int), PairResult> pairs,
     StoryAnalyzerOptions options)
 {
-    /// <summary>Edge label from an outside origin to the family's original: the relation is unknown, only the credit.</summary>
-    public const string CreditedRelation = "credited";
-
     public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
@@ -75,7 +72,11 @@ internal sealed class LineageBuilder(
 
         var sites = members.Select(i => SiteOf(articles[i])).Where(s => s is not null).ToHashSet(StringComparer.Ordinal);
         var credited = members.Select(i => NormalizeSource(articles[i].Attribution)).Where(s => s is not null).Select(s => s!).ToList();
-        var root = ChooseRoot(members, credited, Novelty);
+        // Much shorter than a copy-family relative: a part of it (an excerpt, perhaps with a line of its own).
+        bool IsExcerptOf(int part, int whole) =>
+            Pair(part, whole) is { } p && Relations.IsCopyFamily(p.Relation) && articles[whole].Body.Length > articles[part].Body.Length * 1.3;
+
+        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf);
         var outside = NormalizeSource(articles[root].Attribution) is { } rootCredit && !sites.Contains(rootCredit)
             ? articles[root].Attribution!.Trim()
             : credited.Where(c => !sites.Contains(c)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).FirstOrDefault();
@@ -112,7 +113,7 @@ internal sealed class LineageBuilder(
         if (outside is not null)
         {
             nodes.Add(new LineageNode(outside, true, outside, null, null));
-            edges.Insert(0, new LineageEdge(outside, rootId, CreditedRelation, 0, []));
+            edges.Insert(0, new LineageEdge(outside, rootId, LineageTree.CreditedRelation, 0, []));
             rootId = outside;
         }
 
@@ -121,7 +122,7 @@ internal sealed class LineageBuilder(
     }
 
     /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>
-    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty)
+    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf)
     {
         var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && credited.Contains(site, StringComparer.Ordinal)).ToArray();
         var pool = creditedMembers.Length > 0 ? creditedMembers : members;
@@ -135,6 +136,13 @@ internal sealed class LineageBuilder(
         if (pool.Length == 1)
         {
             return pool[0];
+        }
+
+        // A part of a longer member cannot be where the longer text came from.
+        var whole = pool.Where(m => !members.Any(o => o != m && isExcerptOf(m, o))).ToArray();
+        if (whole.Length > 0)
+        {
+            pool = whole;
         }
 
         // Content evidence: a copy adds its own insertions to its parent, so the original leaves least unexplained.

@@ -11,6 +11,9 @@ public sealed record LineageEdge(string Parent, string Child, string Relation, d
 /// <summary>The copy tree (stemma) of one family; <see cref="Root"/> is the original, or the outside origin when one is credited.</summary>
 public sealed record LineageTree(string Family, string Story, string Root, IReadOnlyList<LineageNode> Nodes, IReadOnlyList<LineageEdge> Edges)
 {
+    /// <summary>Edge label from an outside origin to the family's original: the relation is unknown, only the credit.</summary>
+    public const string CreditedRelation = "credited";
+
     public IEnumerable<LineageEdge> ChildrenOf(string id) => Edges.Where(e => e.Parent == id);
 
     public LineageEdge? ParentEdgeOf(string id) => Edges.FirstOrDefault(e => e.Child == id);

@@ -1,4 +1,5 @@
 using Stemma.Index;
+using Stemma.Relate;
 using Stemma.Sketch;
 using Stemma.Stories;
 
@@ -10,6 +11,9 @@ public sealed record AnalyzeOptions
     public SketchOptions Sketch { get; init; } = SketchOptions.Default;
 
     public NearDuplicateOptions NearDuplicates { get; init; } = NearDuplicateOptions.Default;
+
+    /// <summary>Relate stage settings; null stops after copy families (near duplicates only).</summary>
+    public StoryAnalyzerOptions? Relate { get; init; } = new();
 }
 
 /// <summary>Where one document ended up.</summary>
@@ -25,11 +29,13 @@ public sealed record CorpusAnalysis(
     IReadOnlyList<Article> Articles,
     IReadOnlyList<DocumentSketch> Sketches,
     IReadOnlyList<CandidatePair> NearDuplicates,
-    IReadOnlyList<DocumentResult> Documents);
+    IReadOnlyList<DocumentResult> Documents,
+    StoryAnalysis? Stories = null);
 
 /// <summary>
 /// The in-memory pipeline over a set of articles: normalize and sketch (in parallel), find near duplicates with
-/// LSH, group copy families.
+/// LSH, then relate: label pairs (adding spun, rewrite and same-event candidates), group families and stories,
+/// and trace each family's lineage.
 /// </summary>
 public static class CorpusAnalyzer
 {
@@ -39,6 +45,13 @@ public static class CorpusAnalyzer
         options ??= new AnalyzeOptions();
         var sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
         var pairs = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        if (options.Relate is { } relateOptions)
+        {
+            var stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, cancellationToken);
+            var placed = stories.Documents.Select(d => new DocumentResult(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin)).ToList();
+            return new CorpusAnalysis(articles, sketches, pairs, placed, stories);
+        }
+
         var ids = articles.Select(a => a.Id).ToList();
         var families = CopyFamilies.Assign(ids, pairs);
         var documents = new DocumentResult[articles.Count];

@@ -16,7 +16,7 @@ public sealed record IngestReport(int Added, int Unchanged, int Updated, IReadOn
 /// </summary>
 public sealed class StoreIngestor
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = 5000;
     private readonly IStore store;
     private readonly AnalyzeOptions options;
     private readonly Sketcher sketcher;

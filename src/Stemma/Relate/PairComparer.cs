@@ -37,6 +37,38 @@ public static class PairComparer
         return Compare(a.Body, b.Body, statistics);
     }
 
+    /// <summary>
+    /// Compares many pairs (e.g. `compare --pairs`) with term weights from all their texts: IDF needs a collection, and
+    /// without one every content word weighs the same. Each distinct text is analysed once; results are in input order.
+    /// </summary>
+    public static IReadOnlyList<Comparison> CompareAll(IReadOnlyList<(string A, string B)> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var features = new Dictionary<string, TextFeatures>(StringComparer.Ordinal);
+        foreach (var (a, b) in pairs)
+        {
+            foreach (var text in new[] { a, b })
+            {
+                if (!features.ContainsKey(text))
+                {
+                    features[text] = TextFeatures.Create(text);
+                }
+            }
+        }
+
+        var statistics = TermStatistics.Build(features.Values);
+        var results = new Comparison[pairs.Count];
+        Parallel.For(0, pairs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            results[i] = Compare(features[pairs[i].A], features[pairs[i].B], statistics));
+        return results;
+    }
+
+    public static IReadOnlyList<Comparison> CompareAll(IReadOnlyList<(Article A, Article B)> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return CompareAll([.. pairs.Select(p => (p.A.Body, p.B.Body))], cancellationToken);
+    }
+
     public static Comparison Compare(string a, string b, TermStatistics? statistics = null) =>
         Compare(TextFeatures.Create(a), TextFeatures.Create(b), statistics);
 

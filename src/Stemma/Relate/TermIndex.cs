@@ -2,7 +2,8 @@ namespace Stemma.Relate;
 
 /// <summary>
 /// "More like this" over weighted terms: each document is indexed by its few highest-weighted terms (names, figures,
-/// dates and quotations boosted, very common terms left out), and queried with the same terms. Work per document is
+/// dates and quotations boosted; very common terms only when a document has too few rarer ones), and queried with the
+/// same terms. Work per document is
 /// bounded by the number of query terms, a cap on postings read, and a cap on candidates returned.
 /// </summary>
 internal sealed class TermIndex
@@ -29,9 +30,9 @@ internal sealed class TermIndex
             var features = documents[d];
             // Terms within the frequency cap come first; a document made only of common words still gets its rarest
             // ones (postings hold only the documents that chose a term, so such lists stay short).
-            var chosen = features.TermCounts
-                .Where(t => statistics.DocumentFrequency(t.Key) > 1)
-                .Select(t => (Term: t.Key, Weight: (float)PairComparer.Weight(features, t.Key, t.Value, statistics)))
+            var chosen = features.Terms
+                .Where(t => statistics.DocumentFrequency(t.Term) > 1)
+                .Select(t => (t.Term, Weight: (float)PairComparer.Weight(features, t.Term, t.Count, statistics)))
                 .OrderBy(t => statistics.DocumentFrequency(t.Term) > maxDf)
                 .ThenByDescending(t => t.Weight)
                 .ThenBy(t => t.Term)

@@ -37,7 +37,7 @@ public sealed class TermStatistics
         foreach (var document in documents)
         {
             n++;
-            foreach (var term in document.TermCounts.Keys)
+            foreach (var term in document.TermHashes)
             {
                 df[term] = df.GetValueOrDefault(term) + 1;
             }

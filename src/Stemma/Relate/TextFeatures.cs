@@ -12,7 +12,16 @@ public sealed class TextFeatures
     private TextFeatures(TokenizedText words, Dictionary<ulong, int> termCounts, HashSet<ulong> entities, HashSet<ulong> numbers, HashSet<ulong> dates, HashSet<ulong> quotes, ulong[] factSequence)
     {
         Words = words;
-        TermCounts = termCounts;
+
+        // Sorted arrays rather than the dictionary they were counted in: a third of the memory, and cosine is a merge.
+        TermHashes = [.. termCounts.Keys];
+        Array.Sort(TermHashes);
+        TermFrequencies = new int[TermHashes.Length];
+        for (var k = 0; k < TermHashes.Length; k++)
+        {
+            TermFrequencies[k] = termCounts[TermHashes[k]];
+        }
+
         Entities = entities;
         Numbers = numbers;
         Dates = dates;
@@ -22,8 +31,23 @@ public sealed class TextFeatures
 
     public TokenizedText Words { get; }
 
-    /// <summary>Content words (function words left out) with how often each occurs; names, figures and dates included.</summary>
-    public IReadOnlyDictionary<ulong, int> TermCounts { get; }
+    /// <summary>Content words (function words left out) with how often each occurs; names, figures, dates and quotations included.</summary>
+    public IEnumerable<(ulong Term, int Count)> Terms => TermHashes.Select((term, k) => (term, TermFrequencies[k]));
+
+    public int TermCount => TermHashes.Length;
+
+    /// <summary>How often <paramref name="term"/> occurs (0 when absent).</summary>
+    public int CountOf(ulong term)
+    {
+        var k = Array.BinarySearch(TermHashes, term);
+        return k >= 0 ? TermFrequencies[k] : 0;
+    }
+
+    /// <summary>Term hashes in ascending order.</summary>
+    internal ulong[] TermHashes { get; }
+
+    /// <summary>Occurrences of each term of <see cref="TermHashes"/>, same order.</summary>
+    internal int[] TermFrequencies { get; }
 
     public IReadOnlySet<ulong> Entities { get; }
 
@@ -48,28 +72,20 @@ public sealed class TextFeatures
             return current;
         }
 
-        var terms = new ulong[TermCounts.Count];
-        var weights = new double[terms.Length];
-        var k = 0;
-        foreach (var term in TermCounts.Keys)
-        {
-            terms[k++] = term;
-        }
-
-        Array.Sort(terms);
+        var weights = new float[TermHashes.Length];
         double norm = 0;
-        for (k = 0; k < terms.Length; k++)
+        for (var k = 0; k < weights.Length; k++)
         {
-            weights[k] = PairComparer.Weight(this, terms[k], TermCounts[terms[k]], statistics);
+            weights[k] = (float)PairComparer.Weight(this, TermHashes[k], TermFrequencies[k], statistics);
             norm += weights[k] * weights[k];
         }
 
-        current = new WeightedTerms(statistics, terms, weights, Math.Sqrt(norm));
+        current = new WeightedTerms(statistics, TermHashes, weights, Math.Sqrt(norm));
         weighted = current;
         return current;
     }
 
-    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, double[] Weights, double Norm);
+    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, float[] Weights, double Norm);
 
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
     public bool IsFact(ulong term) => Entities.Contains(term) || Numbers.Contains(term) || Dates.Contains(term) || Quotes.Contains(term);

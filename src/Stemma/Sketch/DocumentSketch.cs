@@ -6,7 +6,7 @@ using Stemma.Text;
 namespace Stemma.Sketch;
 
 /// <summary>Everything the near-duplicate stage needs of one document.</summary>
-/// <param name="ContentHash">XxHash3 of the normalized body: equal hashes mean exact duplicates.</param>
+/// <param name="ContentHash">XxHash3 of the body's normalized word sequence: equal hashes mean exact duplicates (up to case, punctuation and spacing).</param>
 /// <param name="Shingles">The distinct shingles, for exact verification of candidates.</param>
 /// <param name="Signature">MinHash signature for LSH.</param>
 /// <param name="WordCount">Words in the normalized body.</param>
@@ -33,6 +33,13 @@ public sealed class Sketcher
     public DocumentSketch Sketch(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
+
+        // Most news text is plain ASCII: its words hash exactly as its normalized form's, without normalizing it.
+        if (TokenHasher.IsPlainAscii(body))
+        {
+            return SketchNormalized(body);
+        }
+
         var normalized = TextNormalizer.NormalizeToPooled(body, out var length);
         try
         {
@@ -44,16 +51,16 @@ public sealed class Sketcher
         }
     }
 
-    /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/>.</summary>
+    /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/> (or is plain ASCII).</summary>
     public DocumentSketch SketchNormalized(ReadOnlySpan<char> normalized)
     {
-        var contentHash = ContentHash(normalized);
         var max = Shingler.MaxShingles(normalized.Length);
         var words = ArrayPool<ulong>.Shared.Rent(max);
         var shingles = ArrayPool<ulong>.Shared.Rent(max);
         try
         {
             var wordCount = TokenHasher.HashWords(normalized, words);
+            var contentHash = ContentHash(words.AsSpan(0, wordCount));
             var shingleCount = Shingler.Combine(words.AsSpan(0, wordCount), options.ShingleSize, options.Seed, shingles);
             var hashes = shingles.AsSpan(0, shingleCount);
             var signature = new uint[options.SignatureSize];
@@ -67,6 +74,6 @@ public sealed class Sketcher
         }
     }
 
-    /// <summary>The exact-duplicate key of a normalized text.</summary>
-    public static ulong ContentHash(ReadOnlySpan<char> normalized) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(normalized));
+    /// <summary>The exact-duplicate key: a hash of the word hashes in order.</summary>
+    public static ulong ContentHash(ReadOnlySpan<ulong> wordHashes) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes));
 }

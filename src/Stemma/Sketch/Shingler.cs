@@ -69,16 +69,8 @@ public static class Shingler
         return count;
     }
 
-    /// <summary>A 64-bit finalizer (xor-shift-multiply) with full avalanche.</summary>
-    public static ulong Mix(ulong x)
-    {
-        x ^= x >> 33;
-        x *= 0xFF51_AFD7_ED55_8CCD;
-        x ^= x >> 33;
-        x *= 0xC4CE_B9FE_1A85_EC53;
-        x ^= x >> 33;
-        return x;
-    }
+    /// <summary>The shared 64-bit finalizer (<see cref="TokenHasher.Mix"/>).</summary>
+    public static ulong Mix(ulong x) => TokenHasher.Mix(x);
 
     internal static int Log2(int powerOfTwo) => BitOperations.Log2((uint)powerOfTwo);
 }

@@ -12,7 +12,9 @@ public sealed class InMemoryStore : IStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, HashSet<string>> _idsByContentHash = [];
-    private readonly Dictionary<(int Band, ulong Key), HashSet<string>> _buckets = [];
+    // Almost every LSH bucket holds one document: store that id directly and only grow a set when a second
+    // document arrives (a set per bucket cost ~150 bytes x 32 bands x documents).
+    private readonly Dictionary<(int Band, ulong Key), object> _buckets = [];
     private readonly Dictionary<(string A, string B), PairScore> _pairs = [];
     private readonly Dictionary<string, HashSet<(string A, string B)>> _pairKeysByDocument = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupAssignment> _groups = new(StringComparer.Ordinal);
@@ -93,9 +95,16 @@ public sealed class InMemoryStore : IStore
             var candidates = new HashSet<string>(StringComparer.Ordinal);
             for (var band = 0; band < bandKeys.Count; band++)
             {
-                if (_buckets.TryGetValue((band, bandKeys[band]), out var ids))
+                if (_buckets.TryGetValue((band, bandKeys[band]), out var bucket))
                 {
-                    candidates.UnionWith(ids);
+                    if (bucket is string single)
+                    {
+                        candidates.Add(single);
+                    }
+                    else
+                    {
+                        candidates.UnionWith((HashSet<string>)bucket);
+                    }
                 }
             }
 
@@ -406,12 +415,22 @@ public sealed class InMemoryStore : IStore
         var bandKeys = entry.Document.BandKeys;
         for (var band = 0; band < bandKeys.Length; band++)
         {
-            if (!_buckets.TryGetValue((band, bandKeys[band]), out var bucket))
+            var key = (band, bandKeys[band]);
+            if (!_buckets.TryGetValue(key, out var bucket))
             {
-                _buckets[(band, bandKeys[band])] = bucket = new HashSet<string>(StringComparer.Ordinal);
+                _buckets[key] = id;
             }
-
-            bucket.Add(id);
+            else if (bucket is string single)
+            {
+                if (single != id)
+                {
+                    _buckets[key] = new HashSet<string>(StringComparer.Ordinal) { single, id };
+                }
+            }
+            else
+            {
+                ((HashSet<string>)bucket).Add(id);
+            }
         }
     }
 
@@ -426,9 +445,27 @@ public sealed class InMemoryStore : IStore
         var bandKeys = entry.Document.BandKeys;
         for (var band = 0; band < bandKeys.Length; band++)
         {
-            if (_buckets.TryGetValue((band, bandKeys[band]), out var bucket) && bucket.Remove(id) && bucket.Count == 0)
+            var key = (band, bandKeys[band]);
+            if (!_buckets.TryGetValue(key, out var bucket))
             {
-                _buckets.Remove((band, bandKeys[band]));
+                continue;
+            }
+
+            if (bucket is string single)
+            {
+                if (single == id)
+                {
+                    _buckets.Remove(key);
+                }
+            }
+            else
+            {
+                var ids = (HashSet<string>)bucket;
+                ids.Remove(id);
+                if (ids.Count == 1)
+                {
+                    _buckets[key] = ids.First();
+                }
             }
         }
     }

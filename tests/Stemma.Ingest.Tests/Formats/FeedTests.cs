@@ -140,4 +140,18 @@ public sealed class FeedTests
 
         Assert.Equal("Ein Satz \u00fcber die Br\u00fccke.", Reading.Single(ArticleReader.ReadBytes(bytes, "u.atom")).Body);
     }
+
+    [Fact]
+    public void Feed_past_the_cap_is_streamed_item_by_item()
+    {
+        var items = string.Concat(Enumerable.Range(0, 500).Select(i => $"<item><guid>g{i}</guid><title>Item {i}</title><description>&lt;p&gt;Body of item {i}, long enough to count.&lt;/p&gt;</description></item>\n"));
+        var xml = $"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Big</title><link>https://big.example/</link>{items}</channel></rss>";
+        var bytes = FormatDetectionTests.Gzip(System.Text.Encoding.UTF8.GetBytes(xml));
+
+        var outcomes = ArticleReader.ReadBytes(bytes, "big.xml.gz", new ReaderOptions { MaxDocumentBytes = 8192 }).ToList();
+
+        Assert.Equal(500, outcomes.Count(o => o.Article is not null));
+        Assert.Equal("Body of item 499, long enough to count.", outcomes[^1].Article!.Body);
+        Assert.Equal("big.example", outcomes[0].Article!.Site);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class FormatDetectionTests
     [InlineData("{\n  \"id\": 1,\n  \"content\": {\"rendered\": \"x\"}\n}", "a.jsonl.bak", InputFormat.WordPress)]
     [InlineData("[{\"id\":1}]", "a.txt", InputFormat.WordPress)]
     [InlineData("Headline\nBody text.", "a.html", InputFormat.Text)]
+    [InlineData("[Updated] Council votes\nBody text.", "a.txt", InputFormat.Text)]
+    [InlineData("[\n  {\"id\": 1}\n]", "a.json", InputFormat.WordPress)]
     [InlineData("   \n  ", "a.txt", InputFormat.Unknown)]
     public void Detects_by_content_not_extension(string head, string name, InputFormat expected) =>
         Assert.Equal(expected, FormatDetector.Detect(Encoding.UTF8.GetBytes(head), name));

@@ -52,6 +52,16 @@ public sealed class PlainTextAndJsonlTests
     }
 
     [Fact]
+    public void Overlong_jsonl_line_is_skipped_and_reported_by_line()
+    {
+        var jsonl = "{\"id\":\"a\",\"text\":\"" + new string('x', 5000) + "\"}\n{\"id\":\"b\",\"text\":\"Short.\"}\n";
+        var outcomes = ArticleReader.ReadBytes(System.Text.Encoding.UTF8.GetBytes(jsonl), "long.jsonl", new ReaderOptions { MaxDocumentBytes = 1000 }).ToList();
+        Assert.Contains("longer than the", outcomes[0].Error);
+        Assert.Equal(1, outcomes[0].Line);
+        Assert.Equal("b", outcomes[1].Article?.Id);
+    }
+
+    [Fact]
     public void Invalid_utf8_in_a_jsonl_record_is_reported_for_that_line()
     {
         byte[] bytes = [.. "{\"id\":\"a\",\"text\":\"caf"u8, 0xE9, .. "\"}\n{\"id\":\"b\",\"text\":\"fine\"}\n"u8];

@@ -296,10 +296,12 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task A_repeated_id_within_one_batch_is_handled_in_order()
     {
-        var outcomes = await Store.AddDocumentsAsync([Document("a", contentHash: 1), Document("a", contentHash: 1), Document("a", contentHash: 2, body: "v2")]);
+        var outcomes = await Store.AddDocumentsAsync([Document("a", contentHash: 1), Document("a", contentHash: 1), Document("a", contentHash: 2, body: "v2", bandKeys: [77, 78])]);
 
         Assert.Equal([AddStatus.Added, AddStatus.Unchanged, AddStatus.Updated], outcomes.Select(outcome => outcome.Status));
         Assert.Equal("v2", (await Store.GetDocumentAsync("a"))!.Article.Body);
+        Assert.Empty(await Store.FindBandCandidatesAsync([1, 2]));
+        Assert.Equal(["a"], await Store.FindBandCandidatesAsync([77]));
     }
 
     [Fact]

@@ -94,6 +94,32 @@ public class PassageAlignerTests
             && span.MatchedWords == words.Count - 3;
     }
 
+    [Property(MaxTest = 300)]
+    public bool Passages_and_unaligned_parts_partition_both_texts(int seed)
+    {
+        // A tiny vocabulary makes repeats, coincidences and near-misses common.
+        var random = new Random(seed);
+        string[] vocabulary = ["the", "council", "said", "on", "Tuesday", "$2", "billion", "water", "plan", "Marlow", "“good”", "rose"];
+        string Text() => string.Join(random.Next(5) == 0 ? "\n\n" : " ", Enumerable.Range(0, random.Next(0, 60)).Select(_ => vocabulary[random.Next(vocabulary.Length)]));
+        var a = Text();
+        var b = random.Next(3) == 0 ? a : Text();
+        var alignment = PassageAligner.Default.Align(a, b);
+        var wordsA = WordCount(a);
+        var wordsB = WordCount(b);
+
+        bool Disjoint(IEnumerable<TextRange> ranges, string text) =>
+            ranges.OrderBy(r => r.Start).Aggregate((Ok: true, End: -1), (state, r) => (state.Ok && r.Start > state.End && r.Start <= r.End && r.End <= text.Length, r.End)).Ok;
+
+        return Disjoint(alignment.Spans.Select(s => s.A).Concat(alignment.UnalignedA), a)
+            && Disjoint(alignment.Spans.Select(s => s.B).Concat(alignment.UnalignedB), b)
+            && alignment.Spans.Sum(s => s.WordsA) + alignment.UnalignedA.Sum(r => WordCount(r.In(a))) == wordsA
+            && alignment.Spans.Sum(s => s.WordsB) + alignment.UnalignedB.Sum(r => WordCount(r.In(b))) == wordsB
+            && alignment.Spans.All(s => s.MatchedWords <= Math.Min(s.WordsA, s.WordsB) && s.MatchedWords >= 1)
+            && (a != b || a.Length == 0 || (alignment.UnalignedA.Count == 0 && alignment.MatchedWords == wordsA));
+    }
+
+    private static int WordCount(string text) => Stemma.Text.WordTokenizer.Count(text);
+
     [Fact]
     public void Offsets_point_into_the_original_texts_despite_case_and_quote_style()
     {

@@ -65,7 +65,9 @@ public partial class LineageTests
         var tree = analysis.Trees.Single(t => t.Family == "o-1");
         Assert.Equal(credited, tree.Root);
         Assert.True(tree.Nodes.Single(n => n.Id == credited).IsOutside);
-        Assert.Equal("o-1", Assert.Single(tree.ChildrenOf(credited)).Child);
+        var creditEdge = Assert.Single(tree.ChildrenOf(credited));
+        Assert.Equal("o-1", creditEdge.Child);
+        Assert.Equal(LineageTree.CreditedRelation, creditEdge.Relation);
         Assert.Equal(credited, placed["o-1"].Origin);
         Assert.Equal(credited, placed["o-2"].Origin);
         Assert.Null(placed["o-1"].Parent);

@@ -83,3 +83,32 @@ public class PairComparerTests
         }
     }
 }
+
+public class CompareAllTests
+{
+    [Fact]
+    public void Pairs_compared_together_keep_their_order_and_labels()
+    {
+        var documents = new SyntheticCorpus(35, new CorpusOptions { Stories = 20, UnrelatedArticles = 20, CopyOfCopyRate = 0, RewritesPerStory = 1, SameEventReportsPerStory = 1, Operations = [CopyOperation.Edited, CopyOperation.Spun] }).Generate();
+        var byId = documents.ToDictionary(d => d.Id);
+        var unrelated = documents.Where(d => d.Operation == CopyOperation.Unrelated).ToList();
+        var pairs = documents.Where(d => d.Operation is not (CopyOperation.Original or CopyOperation.Unrelated))
+            .Select(d => (Parent: byId[d.ParentId ?? d.StoryId + "-0"], Child: d))
+            .Concat(unrelated.Zip(unrelated.Skip(1), (x, y) => (Parent: x, Child: y)))
+            .ToList();
+        var expected = pairs.Select(p => p.Child.Operation switch
+        {
+            CopyOperation.Edited => Relations.Edited,
+            CopyOperation.Spun => Relations.Spun,
+            CopyOperation.Rewrite => Relations.Rewrite,
+            CopyOperation.SameEvent => Relations.SameEvent,
+            _ => Relations.Unrelated,
+        }).ToList();
+
+        var results = PairComparer.CompareAll([.. pairs.Select(p => (p.Parent.ToArticle(), p.Child.ToArticle()))]);
+        Assert.Equal(pairs.Count, results.Count);
+        var right = results.Zip(expected).Count(x => x.First.Relation == x.Second);
+        Assert.True(right >= 0.95 * pairs.Count, $"{right}/{pairs.Count} labels right");
+        Assert.True(results.Zip(expected).Where(x => x.Second == Relations.Unrelated).All(x => x.First.Similarity < 0.3));
+    }
+}

@@ -71,6 +71,27 @@ public class StoryAnalyzerTests
     }
 
     [Fact]
+    public void Empty_and_tiny_bodies_do_not_fail_and_empty_ones_stay_alone()
+    {
+        Article[] articles =
+        [
+            new() { Id = "empty-1", Body = string.Empty },
+            new() { Id = "empty-2", Body = string.Empty },
+            new() { Id = "one-word", Body = "Hello." },
+            new() { Id = "one-word-again", Body = "hello" },
+            new() { Id = "credited", Body = "Short note.", Attribution = "https://www.Example.com/story" },
+        ];
+        var analysis = new StoryAnalyzer().Analyze(articles, [new Stemma.Index.CandidatePair(0, 1, 1, 1)]);
+        Assert.Equal(articles.Select(a => a.Id), analysis.Documents.Select(d => d.Id));
+        Assert.Equal("empty-1", analysis.Documents[0].Family);
+        Assert.Equal("empty-2", analysis.Documents[1].Family);
+        Assert.Equal("https://www.Example.com/story", analysis.Documents[4].Origin);
+        Assert.Equal(["credited", "one-word"], analysis.Trees.Select(t => t.Family));
+        Assert.Equal("one-word", analysis.Documents[3].Family);
+        Assert.Equal(Relations.Identical, analysis.Documents[3].Relation);
+    }
+
+    [Fact]
     public void Empty_input_gives_an_empty_analysis()
     {
         var analysis = new StoryAnalyzer().Analyze([], []);

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Stemma.Text;
 
 namespace Stemma.Tests.Text;
@@ -57,5 +59,55 @@ public class WordTokenizerTests
         Assert.Equal(3, hashes.Length);
         Assert.Equal(hashes[0], hashes[2]);
         Assert.NotEqual(hashes[0], hashes[1]);
+    }
+}
+
+public class TokenHasherTests
+{
+    [Fact]
+    public void Ascii_fast_path_finds_and_hashes_the_same_words_as_normalize_then_tokenize()
+    {
+        Prop.ForAll(
+            Gen.Elements("Don't", "2.5", "1,000", "A", "b", " ", "  ", ".", ",", "'", "\n", "\t", "$", "x'", "9.", "END", "-", "rock'n'roll").ListOf().ToArbitrary(),
+            parts =>
+            {
+                var raw = string.Concat(parts);
+                var normalized = TextNormalizer.Normalize(raw);
+                var fast = new ulong[raw.Length + 1];
+                var general = new ulong[raw.Length + 1];
+                var fastCount = TokenHasher.HashAsciiWords(raw, fast);
+                var generalCount = TokenHasher.HashTokens(normalized, general);
+                return TokenHasher.IsPlainAscii(raw) && fast.AsSpan(0, fastCount).SequenceEqual(general.AsSpan(0, generalCount));
+            }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Text_outside_plain_ascii_takes_the_general_path()
+    {
+        Assert.False(TokenHasher.IsPlainAscii("caf\u00E9"));
+        Assert.False(TokenHasher.IsPlainAscii("a\u0001b"));
+        Assert.True(TokenHasher.IsPlainAscii("Plain text, with $2.5 and \"quotes\".\n"));
+        var sketcher = new Stemma.Sketch.Sketcher();
+        Assert.Equal(sketcher.Sketch("The Mayor SAID it.").ContentHash, sketcher.Sketch("the mayor said it").ContentHash);
+        Assert.Equal(sketcher.Sketch("The Mayor said \u201Cit\u201D.").ContentHash, sketcher.Sketch("the mayor said \"it\"").ContentHash);
+    }
+}
+
+public class RadixSortTests
+{
+    [Fact]
+    public void Radix_sort_sorts_like_array_sort()
+    {
+        Prop.ForAll<uint[]>(values =>
+        {
+            var expected = (uint[])values.Clone();
+            Array.Sort(expected);
+            Stemma.Sketch.ShingleSet.RadixSort(values);
+            return values.SequenceEqual(expected);
+        }).QuickCheckThrowOnFailure();
+        var large = Enumerable.Range(0, 5000).Select(i => (uint)(i * 2654435761u)).ToArray();
+        var sorted = large.Order().ToArray();
+        Stemma.Sketch.ShingleSet.RadixSort(large);
+        Assert.Equal(sorted, large);
     }
 }

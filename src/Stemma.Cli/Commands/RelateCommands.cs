@@ -1,0 +1,378 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Stemma.Ingest;
+using Stemma.Lineage;
+using Stemma.Pipeline;
+using Stemma.Relate;
+using Stemma.Storage;
+using Stemma.Storage.Sqlite;
+
+namespace Stemma.Cli.Commands;
+
+/// <summary>`compare`, `story` and `lineage`: how versions of a story relate, what changed, who copied whom.</summary>
+internal static class RelateCommands
+{
+    public static Command Compare(CliContext context)
+    {
+        var files = new Argument<string[]>("A B") { Description = "Two article files to compare", Arity = new ArgumentArity(0, 2) };
+        var pairs = new Option<string?>("--pairs") { Description = "A JSONL file of {\"id\",\"a\",\"b\"} text pairs; prints {\"id\",\"relation\",\"similarity\"} per line" };
+        var format = CommonOptions.Format("text", "text", "json");
+        var command = new Command("compare", "Align two versions side by side, label how they relate and list what changed") { files, pairs, format };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var pairFile = parse.GetValue(pairs);
+            var paths = parse.GetValue(files) ?? [];
+            if (pairFile is not null)
+            {
+                return Task.FromResult(ComparePairs(context, pairFile, cancellationToken));
+            }
+
+            if (paths.Length != 2)
+            {
+                throw new UsageException("compare needs two files, or --pairs FILE.jsonl");
+            }
+
+            var input = InputCollector.Read(paths, context, cancellationToken);
+            if (input.Articles.Count < 2)
+            {
+                throw new UsageException("compare needs an article from each of the two files");
+            }
+
+            var (a, b) = (input.Articles[0], input.Articles[1]);
+            var comparison = PairComparer.Compare(a, b);
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonOutput.Document(writer => WriteComparison(writer, a, b, comparison)));
+            }
+            else
+            {
+                WriteSideBySide(context, a, b, comparison);
+            }
+
+            return Task.FromResult(input.Rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    public static Command Story(CliContext context)
+    {
+        var id = new Argument<string>("ID") { Description = "A story id, family id or document id" };
+        var source = Source();
+        var format = CommonOptions.Format("text", "text", "json");
+        var command = new Command("story", "A story's members, how each relates to its parent, the copy tree and what changed") { id, source.Database, source.From, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var wanted = parse.GetValue(id)!;
+            var (analysis, rejected) = await source.AnalyzeAsync(parse, context, wanted, cancellationToken);
+            var placement = analysis.Documents.FirstOrDefault(d => d.Story == wanted || d.Family == wanted || d.Id == wanted)
+                ?? throw new UsageException($"no story, family or document '{wanted}'");
+            var members = analysis.Documents.Select((d, i) => (Document: d, Article: analysis.Articles[i])).Where(m => m.Document.Story == placement.Story).ToList();
+            var trees = analysis.Stories?.Trees.Where(t => t.Story == placement.Story).ToList() ?? [];
+            var pairs = analysis.Stories?.Pairs.Where(p => members.Any(m => m.Document.Id == p.A) && members.Any(m => m.Document.Id == p.B)).ToList() ?? [];
+
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonOutput.Document(writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("story", placement.Story);
+                    writer.WriteStartArray("members");
+                    foreach (var (document, article) in members)
+                    {
+                        JsonOutput.WriteDocumentResult(writer, document);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WritePropertyName("lineage");
+                    using (var lineage = JsonDocument.Parse(LineageFormats.ToJson(trees)))
+                    {
+                        lineage.RootElement.WriteTo(writer);
+                    }
+
+                    writer.WriteStartArray("pairs");
+                    foreach (var pair in pairs)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("a", pair.A);
+                        writer.WriteString("b", pair.B);
+                        writer.WriteString("relation", pair.Relation);
+                        writer.WriteNumber("similarity", Math.Round(pair.Similarity, 4));
+                        WriteChanges(writer, pair.Changes);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }));
+                return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"Story {Markup.Escape(placement.Story)}");
+            table.AddColumns("Document", "Family", "Parent", "Relation", "Site", "Date", "Title");
+            foreach (var (document, article) in members)
+            {
+                table.AddRow(
+                    Markup.Escape(document.Id),
+                    Markup.Escape(document.Family),
+                    Markup.Escape(document.Parent ?? (document.Origin is { } origin ? $"({origin})" : "-")),
+                    Markup.Escape(document.Relation ?? "original"),
+                    Markup.Escape(article.Site ?? string.Empty),
+                    article.Date?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? string.Empty,
+                    Markup.Escape(article.Title ?? string.Empty));
+            }
+
+            context.Console.Write(table);
+            foreach (var tree in trees)
+            {
+                context.Console.WriteLine();
+                context.Console.WriteLine($"Copy tree of family {tree.Family}:");
+                context.Console.WriteLine(LineageFormats.ToTextTree(tree));
+            }
+
+            var changes = trees.SelectMany(t => t.Edges).Where(e => e.Changes.Any(c => c.Matters)).ToList();
+            if (changes.Count > 0)
+            {
+                context.Console.WriteLine("What changed:");
+                foreach (var edge in changes)
+                {
+                    foreach (var change in edge.Changes.Where(c => c.Matters))
+                    {
+                        context.Console.WriteLine($"  {edge.Parent} -> {edge.Child}: {change.Kind.ToName()} {Quote(change.Before)} -> {Quote(change.After)}");
+                    }
+                }
+            }
+
+            return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Lineage(CliContext context)
+    {
+        var source = Source();
+        var format = CommonOptions.Format("text", "text", "json", "dot", "graphml");
+        var command = new Command("lineage", "The copy trees (stemmata) of every family") { source.Database, source.From, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (analysis, rejected) = await source.AnalyzeAsync(parse, context, null, cancellationToken);
+            var trees = analysis.Stories?.Trees ?? [];
+            context.Out.WriteLine(parse.GetValue(format) switch
+            {
+                "json" => LineageFormats.ToJson(trees, indented: true),
+                "dot" => LineageFormats.ToDot(trees),
+                "graphml" => LineageFormats.ToGraphMl(trees),
+                _ => LineageFormats.ToTextTree(trees),
+            });
+            return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int ComparePairs(CliContext context, string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"{file}: no such file");
+        }
+
+        var ids = new List<string>();
+        var texts = new List<(string A, string B)>();
+        var rejected = 0;
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                var root = json.RootElement;
+                var a = root.GetProperty("a").GetString();
+                var b = root.GetProperty("b").GetString();
+                if (a is null || b is null)
+                {
+                    throw new KeyNotFoundException("\"a\" and \"b\" must be strings");
+                }
+
+                ids.Add(root.TryGetProperty("id", out var id) ? id.ToString() : lineNumber.ToString(CultureInfo.InvariantCulture));
+                texts.Add((a, b));
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                context.ReportError($"{file}:{lineNumber}: {ex.Message}");
+                rejected++;
+            }
+        }
+
+        var comparisons = PairComparer.CompareAll(texts, cancellationToken);
+        for (var i = 0; i < comparisons.Count; i++)
+        {
+            var comparison = comparisons[i];
+            context.Out.WriteLine(JsonOutput.Line(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", ids[i]);
+                writer.WriteString("relation", comparison.Relation);
+                writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
+                writer.WriteEndObject();
+            }));
+        }
+
+        return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+    }
+
+    private static void WriteComparison(Utf8JsonWriter writer, Article a, Article b, Comparison comparison)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("a", a.Id);
+        writer.WriteString("b", b.Id);
+        writer.WriteString("relation", comparison.Relation);
+        writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
+        writer.WriteStartArray("aligned");
+        foreach (var span in comparison.Alignment.Spans)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("aStart", span.A.Start);
+            writer.WriteNumber("aEnd", span.A.End);
+            writer.WriteNumber("bStart", span.B.Start);
+            writer.WriteNumber("bEnd", span.B.End);
+            writer.WriteNumber("matchedWords", span.MatchedWords);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        WriteRanges(writer, "onlyInA", comparison.Alignment.UnalignedA);
+        WriteRanges(writer, "onlyInB", comparison.Alignment.UnalignedB);
+        WriteChanges(writer, comparison.Changes);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteRanges(Utf8JsonWriter writer, string name, IReadOnlyList<Align.TextRange> ranges)
+    {
+        writer.WriteStartArray(name);
+        foreach (var range in ranges)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("start", range.Start);
+            writer.WriteNumber("end", range.End);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteChanges(Utf8JsonWriter writer, IReadOnlyList<Change> changes)
+    {
+        writer.WriteStartArray("changes");
+        foreach (var change in changes.Where(c => c.Matters))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", change.Kind.ToName());
+            writer.WriteString("before", change.Before);
+            writer.WriteString("after", change.After);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Two columns, one row per aligned passage or unaligned part, in A's reading order; changes listed below.</summary>
+    private static void WriteSideBySide(CliContext context, Article a, Article b, Comparison comparison)
+    {
+        context.Console.MarkupLine($"[bold]{Markup.Escape(a.Id)}[/] vs [bold]{Markup.Escape(b.Id)}[/]: [yellow]{Markup.Escape(comparison.Relation)}[/], similarity {comparison.Similarity:F3}");
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(Markup.Escape(a.Id));
+        table.AddColumn(Markup.Escape(b.Id));
+        var rows = comparison.Alignment.Spans.Select(s => (Start: s.A.Start, Left: $"[green]{Markup.Escape(s.A.In(a.Body))}[/]", Right: $"[green]{Markup.Escape(s.B.In(b.Body))}[/]"))
+            .Concat(comparison.Alignment.UnalignedA.Select(r => (Start: r.Start, Left: $"[red]{Markup.Escape(r.In(a.Body))}[/]", Right: string.Empty)))
+            .OrderBy(r => r.Start)
+            .ToList();
+        foreach (var row in rows)
+        {
+            table.AddRow(new Markup(row.Left), new Markup(row.Right));
+        }
+
+        foreach (var onlyB in comparison.Alignment.UnalignedB)
+        {
+            table.AddRow(new Markup(string.Empty), new Markup($"[blue]{Markup.Escape(onlyB.In(b.Body))}[/]"));
+        }
+
+        context.Console.Write(table);
+        foreach (var change in comparison.Changes.Where(c => c.Matters))
+        {
+            context.Console.WriteLine($"{change.Kind.ToName()}: {Quote(change.Before)} -> {Quote(change.After)}");
+        }
+    }
+
+    private static string Quote(string? text) => text is null ? "(none)" : $"\"{text}\"";
+
+    private static AnalysisSource Source() => new();
+
+    /// <summary>Where `story` and `lineage` take their documents from: the database, or files analysed in memory.</summary>
+    private sealed class AnalysisSource
+    {
+        public Option<string> Database { get; } = CommonOptions.Database();
+
+        public Option<string[]> From { get; } = new("--from") { Description = "Analyze these files or directories instead of the database", AllowMultipleArgumentsPerToken = true };
+
+        public async Task<(CorpusAnalysis Analysis, int Rejected)> AnalyzeAsync(ParseResult parse, CliContext context, string? around, CancellationToken cancellationToken)
+        {
+            var paths = parse.GetValue(From);
+            if (paths is { Length: > 0 })
+            {
+                var input = InputCollector.Read(paths, context, cancellationToken);
+                return (CorpusAnalyzer.Analyze(input.Articles, cancellationToken: cancellationToken), input.Rejected);
+            }
+
+            var database = parse.GetValue(Database)!;
+            if (!File.Exists(database))
+            {
+                throw new UsageException($"{database}: no such database (use --from PATH, or run 'stemma ingest PATH --db {database}' first)");
+            }
+
+            await using IStore store = await SqliteStore.OpenAsync(database, cancellationToken);
+            IReadOnlyList<string> ids;
+            if (around is null)
+            {
+                ids = [];
+            }
+            else
+            {
+                // The stored story (or family) of the document or group named, with what the store grouped around it.
+                var group = await store.GetGroupAsync(around, cancellationToken);
+                var storyId = group?.StoryId ?? around;
+                ids = await store.GetStoryMembersAsync(storyId, cancellationToken);
+                if (ids.Count == 0)
+                {
+                    ids = await store.GetFamilyMembersAsync(group?.FamilyId ?? around, cancellationToken);
+                }
+
+                if (ids.Count == 0)
+                {
+                    throw new UsageException($"{database}: no story, family or document '{around}'");
+                }
+            }
+
+            var articles = new List<Article>();
+            if (around is null)
+            {
+                await foreach (var document in store.ListDocumentsAsync(cancellationToken))
+                {
+                    articles.Add(document.Article);
+                }
+            }
+            else
+            {
+                articles.AddRange((await store.GetDocumentsAsync(ids, cancellationToken)).Select(d => d.Article));
+            }
+
+            return (CorpusAnalyzer.Analyze(articles, cancellationToken: cancellationToken), 0);
+        }
+    }
+}
