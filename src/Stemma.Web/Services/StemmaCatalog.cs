@@ -57,13 +57,15 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     private readonly Channel<string> prewarmQueue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> prewarmPending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
+    private readonly CancellationToken stoppingToken;
     private readonly Task prewarmer;
     private int prewarmBusy;
 
     public StemmaCatalog(IStore store)
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));
-        prewarmer = Task.Run(() => PrewarmLoopAsync(stopping.Token));
+        stoppingToken = stopping.Token;
+        prewarmer = Task.Run(() => PrewarmLoopAsync(stoppingToken));
     }
 
     public IStore Store { get; }
@@ -224,8 +226,9 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     {
         try
         {
-            // Not bound to one request's cancellation: other requests and the prewarmer may await the same analysis.
-            var view = await AnalyzeStoryUncachedAsync(storyId, memberIds, CancellationToken.None).ConfigureAwait(false);
+            // Not bound to one request's cancellation (other requests and the prewarmer may await the same analysis),
+            // only to the server stopping, so no analysis outlives it.
+            var view = await AnalyzeStoryUncachedAsync(storyId, memberIds, stoppingToken).ConfigureAwait(false);
             if (view is not null)
             {
                 if (lastCompleted.Count > MaxCachedStories)
