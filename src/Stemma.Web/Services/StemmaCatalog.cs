@@ -125,6 +125,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         var stored = await Store.GetDocumentsAsync([.. similar.Select(s => s.Id)], cancellationToken).ConfigureAwait(false);
         var byId = stored.ToDictionary(d => d.Article.Id, d => d.Article, StringComparer.Ordinal);
         var matches = new List<CheckMatch>(similar.Count);
+        TextFeatures? checkedFeatures = null;
         foreach (var match in similar)
         {
             if (!byId.TryGetValue(match.Id, out var other))
@@ -132,7 +133,9 @@ internal sealed class StemmaCatalog : IAsyncDisposable
                 continue;
             }
 
-            var comparison = PairComparer.Compare(other, article);
+            // The checked article's features are the same for every comparison: computed once.
+            checkedFeatures ??= TextFeatures.Create(article.Body);
+            var comparison = PairComparer.Compare(TextFeatures.Create(other.Body), checkedFeatures);
             var group = await Store.GetGroupAsync(match.Id, cancellationToken).ConfigureAwait(false);
             matches.Add(new CheckMatch(other, group?.StoryId, match.Jaccard, match.Containment, comparison.Relation, comparison.Similarity, [.. comparison.Changes.Where(c => c.Matters)]));
         }
