@@ -23,6 +23,7 @@ public static class StemmaApp
         root.Subcommands.Add(RelateCommands.Compare(context));
         root.Subcommands.Add(RelateCommands.Story(context));
         root.Subcommands.Add(RelateCommands.Lineage(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
 
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);

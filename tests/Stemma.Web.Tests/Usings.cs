@@ -1,1 +1,1 @@
-namespace Stemma.Web.Tests;
+global using Stemma.Web.Tests.Support;

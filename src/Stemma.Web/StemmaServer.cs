@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Stemma.Storage.Sqlite;
+using Stemma.Web.Api;
+using Stemma.Web.Pages;
+using Stemma.Web.Services;
+
+namespace Stemma.Web;
+
+/// <summary>The `stemma serve` host: JSON API, server-rendered pages and their assets over one SQLite store.</summary>
+public static class StemmaServer
+{
+    /// <summary>Builds the app without starting it (tests start it on port 0 and read the bound address).</summary>
+    public static WebApplication Build(ServeOptions options, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // A store that cannot be opened fails the start; the caller reports it in one line, without the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(_ => new StemmaCatalog(new SqliteStore(options.DbPath)));
+        services.AddHostedService<StoreInitializer>();
+        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxBodyBytes);
+        // Binding failures (page=abc) throw so they become problem details that say which parameter was wrong.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddAntiforgery();
+        services.AddRazorComponents();
+        services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<RejectedRequestMiddleware>();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapStemmaApi(options);
+        app.MapStemmaPages();
+        app.MapAssets();
+        return app;
+    }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> fires.</summary>
+    public static async Task RunAsync(ServeOptions options, CancellationToken cancellationToken)
+    {
+        await using var app = Build(options);
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates or migrates the schema before the first request, so a bad database fails the start, not a page.</summary>
+    private sealed class StoreInitializer(StemmaCatalog catalog) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => catalog.Store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>Turns refused requests (bad input, too large) into problem details naming the problem.</summary>
+internal sealed class RejectedRequestMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        IResult problem;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+        catch (RequestRejectedException ex) when (!context.Response.HasStarted)
+        {
+            problem = ex.ToProblem();
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            problem = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? RequestUploads.TooLarge(context.RequestServices.GetRequiredService<ServeOptions>().MaxBodyBytes).ToProblem()
+                : TypedResults.Problem(detail: ex.Message, statusCode: ex.StatusCode, title: "Bad request");
+        }
+
+        await problem.ExecuteAsync(context).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Headers on every response: a strict CSP (no inline script or style) and no MIME sniffing or framing.</summary>
+internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        // OnStarting also covers responses written by the exception and status code handlers.
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}

@@ -1,4 +1,0 @@
-namespace Stemma.Web;
-
-/// <summary>Marks the assembly until the web host lands.</summary>
-internal static class WebPlaceholder;
