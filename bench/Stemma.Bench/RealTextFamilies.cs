@@ -93,13 +93,20 @@ internal static partial class RealTextFamilies
         var kept = articles.Select(a => a.Id).ToHashSet();
         var truth = documents.Where(d => kept.Contains(d.Id)).ToDictionary(d => d.Id, d => d.Family);
         Console.WriteLine($"{bodies.Count} real article bodies, {originals} with copies, {documents.Count} documents");
-        foreach (var k in new[] { 3, 4, 5, 6, 7 })
+        void Score(string name, AnalyzeOptions options)
         {
-            var analysis = CorpusAnalyzer.Analyze(articles, new AnalyzeOptions { Sketch = new SketchOptions { ShingleSize = k } });
+            var analysis = CorpusAnalyzer.Analyze(articles, options);
             var predicted = analysis.Documents.ToDictionary(d => d.Id, d => d.Family);
             var (precision, recall) = ClusteringMetrics.PairwisePrecisionRecall(truth, predicted);
-            Console.WriteLine($"k={k}: ARI {ClusteringMetrics.AdjustedRandIndex(truth, predicted):F4}, pairwise precision {precision:F4}, recall {recall:F4}");
+            Console.WriteLine($"{name}: ARI {ClusteringMetrics.AdjustedRandIndex(truth, predicted):F4}, pairwise precision {precision:F4}, recall {recall:F4}");
         }
+
+        foreach (var k in new[] { 3, 4, 5, 6, 7 })
+        {
+            Score($"near duplicates only, k={k}", new AnalyzeOptions { Sketch = new SketchOptions { ShingleSize = k }, Relate = null });
+        }
+
+        Score("full analyze (default settings)", new AnalyzeOptions());
 
         return 0;
     }
