@@ -73,7 +73,7 @@ internal static class ExtractionEvaluation
                 errors++;
             }
             extractTime += Stopwatch.GetElapsedTime(started);
-            var (missed, leaked, details) = ours.Add(Normalize(text), page);
+            var (missed, leaked, details) = ours.Add(Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(text), page);
             if (missed + leaked > 0)
             {
                 if (failuresToShow > 0)
@@ -85,7 +85,7 @@ internal static class ExtractionEvaluation
 
             if (runBaseline)
             {
-                var (baseMissed, baseLeaked, _) = baseline.Add(Normalize(RunSmartReader(page.Url, html)), page);
+                var (baseMissed, baseLeaked, _) = baseline.Add(Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(RunSmartReader(page.Url, html)), page);
                 if (failures.Count > 0 && failures[^1].File == page.File)
                 {
                     failures[^1] = failures[^1] with { Missed = failures[^1].Missed - baseMissed, Leaked = failures[^1].Leaked - baseLeaked };
@@ -192,7 +192,7 @@ internal static class ExtractionEvaluation
         {
             foreach (var item in array.EnumerateArray())
             {
-                var text = Normalize(item.GetString() ?? string.Empty);
+                var text = Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(item.GetString() ?? string.Empty);
                 if (text.Length > 0)
                 {
                     snippets.Add(text);
@@ -200,27 +200,6 @@ internal static class ExtractionEvaluation
             }
         }
         return snippets;
-    }
-
-    private static string Normalize(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var pendingSpace = false;
-        foreach (var c in text)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSpace = builder.Length > 0;
-                continue;
-            }
-            if (pendingSpace)
-            {
-                builder.Append(' ');
-                pendingSpace = false;
-            }
-            builder.Append(c);
-        }
-        return builder.ToString();
     }
 
     private sealed record EvalCase(string Url, string File, byte[] Bytes, List<string> With, List<string> Without);

@@ -23,12 +23,14 @@ public sealed record DecodedText(string Text, Encoding Encoding, EncodingSource 
 /// <summary>
 /// Turns document bytes into text: byte order mark first, then the HTTP charset, then a charset declared
 /// in the first bytes (HTML meta or XML declaration), else strict UTF-8 with a Windows-1252 fallback.
-/// (The HTML extractor has its own <c>HtmlDecoding</c>; the two should be unified.)
 /// </summary>
 public static partial class TextDecoding
 {
-    /// <summary>How far into the document a declared charset is looked for (browsers look at the first 1024 bytes; we allow a little more).</summary>
-    public const int SniffBytes = 2048;
+    /// <summary>
+    /// How far into the document a declared charset is looked for. Browsers look at the first 1024 bytes, but pages saved
+    /// from browsers often carry long heads (inline styles, scripts) before their meta charset.
+    /// </summary>
+    public const int SniffBytes = 16 * 1024;
 
     private static readonly Encoding Windows1252 = CreateWindows1252();
 
@@ -45,6 +47,14 @@ public static partial class TextDecoding
         {
             // Declared or presumed UTF-8 that is not: pages in the wild are most often Windows-1252 then.
             return new DecodedText(Windows1252.GetString(payload), Windows1252, EncodingSource.Windows1252Fallback);
+        }
+
+        // A page saved or re-encoded by a crawler often keeps its single-byte declaration while its bytes are UTF-8;
+        // real Latin text that forms valid multi-byte UTF-8 by chance is very rare, so trust the bytes then.
+        if (source is EncodingSource.HttpCharset or EncodingSource.DeclaredCharset && encoding.IsSingleByte
+            && payload.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) >= 0 && Utf8.IsValid(payload))
+        {
+            return new DecodedText(Encoding.UTF8.GetString(payload), Encoding.UTF8, EncodingSource.Utf8);
         }
 
         return new DecodedText(encoding.GetString(payload), encoding, source);
