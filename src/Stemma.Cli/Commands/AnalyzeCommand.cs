@@ -97,7 +97,7 @@ internal static class AnalyzeCommand
     {
         var families = Families(analysis).ToList();
         var table = new Table().Border(TableBorder.Rounded).Title("Copy families");
-        table.AddColumns("Family", "Story", "Size", "Members", "Title");
+        table.AddColumns("Family", "Story", "Size", "Members (how each was made)", "Title");
         foreach (var family in families.Where(f => f.Count() > 1))
         {
             var first = family.First();
@@ -105,7 +105,7 @@ internal static class AnalyzeCommand
                 Markup.Escape(family.Key),
                 Markup.Escape(first.Document.Story),
                 family.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join("\n", family.Select(m => m.Document.Id))),
+                Markup.Escape(string.Join("\n", family.Select(m => Describe(m.Document)))),
                 Markup.Escape(first.Article.Title ?? string.Empty));
         }
 
@@ -115,6 +115,14 @@ internal static class AnalyzeCommand
             $"{analysis.Documents.Count} documents, {families.Count} families ({copies} with copies, {families.Count - copies} single), " +
             $"{analysis.NearDuplicates.Count} copy pairs, {rejected} inputs rejected");
     }
+
+    /// <summary>"id  (edited, from parent)", "id  (original here; credits cnn.com)".</summary>
+    private static string Describe(DocumentResult document) => document switch
+    {
+        { Parent: { } parent, Relation: { } relation } => $"{document.Id}  ({relation}, from {parent})",
+        { Origin: { } origin } => $"{document.Id}  (original here; credits {origin})",
+        _ => $"{document.Id}  (original)",
+    };
 
     private static IEnumerable<IGrouping<string, (DocumentResult Document, Article Article)>> Families(CorpusAnalysis analysis) =>
         analysis.Documents
