@@ -30,20 +30,35 @@ public sealed class Sketcher
 
     public SketchOptions Options => options;
 
-    public DocumentSketch Sketch(string body)
+    public DocumentSketch Sketch(string body) => OnComparableText(body, SketchNormalized);
+
+    /// <summary>The MinHash signature of a body alone (no shingle set): what LSH needs, at the speed the benchmarks quote.</summary>
+    public uint[] Signature(string body) => OnComparableText(body, text => WithShingles(text, (_, shingles) => Signature(shingles)));
+
+    /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/> (or is plain ASCII).</summary>
+    public DocumentSketch SketchNormalized(ReadOnlySpan<char> normalized) =>
+        WithShingles(normalized, (words, shingles) => new DocumentSketch(ContentHash(words), ShingleSet.From(shingles), Signature(shingles), words.Length));
+
+    /// <summary>The exact-duplicate key: a hash of the word hashes in order.</summary>
+    public static ulong ContentHash(ReadOnlySpan<ulong> wordHashes) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes));
+
+    private delegate T TextHandler<T>(ReadOnlySpan<char> text);
+
+    private delegate T ShingleHandler<T>(ReadOnlySpan<ulong> wordHashes, ReadOnlySpan<ulong> shingleHashes);
+
+    /// <summary>Hands over the text to compare: plain ASCII as it is (its words hash exactly as its normalized form's), anything else normalized into a pooled buffer.</summary>
+    private static T OnComparableText<T>(string body, TextHandler<T> handler)
     {
         ArgumentNullException.ThrowIfNull(body);
-
-        // Most news text is plain ASCII: its words hash exactly as its normalized form's, without normalizing it.
         if (TokenHasher.IsPlainAscii(body))
         {
-            return SketchNormalized(body);
+            return handler(body);
         }
 
         var normalized = TextNormalizer.NormalizeToPooled(body, out var length);
         try
         {
-            return SketchNormalized(normalized.AsSpan(0, length));
+            return handler(normalized.AsSpan(0, length));
         }
         finally
         {
@@ -51,19 +66,9 @@ public sealed class Sketcher
         }
     }
 
-    /// <summary>The MinHash signature of a body alone (no shingle set): what LSH needs, at the speed the benchmarks quote.</summary>
-    public uint[] Signature(string body)
+    /// <summary>Hashes the words of <paramref name="text"/> and their shingles into pooled buffers for <paramref name="handler"/>.</summary>
+    private T WithShingles<T>(ReadOnlySpan<char> text, ShingleHandler<T> handler)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        char[]? normalized = null;
-        var length = body.Length;
-        ReadOnlySpan<char> text = body;
-        if (!TokenHasher.IsPlainAscii(body))
-        {
-            normalized = TextNormalizer.NormalizeToPooled(body, out length);
-            text = normalized.AsSpan(0, length);
-        }
-
         var max = Shingler.MaxShingles(text.Length);
         var words = ArrayPool<ulong>.Shared.Rent(max);
         var shingles = ArrayPool<ulong>.Shared.Rent(max);
@@ -71,44 +76,19 @@ public sealed class Sketcher
         {
             var wordCount = TokenHasher.HashWords(text, words);
             var shingleCount = Shingler.Combine(words.AsSpan(0, wordCount), options.ShingleSize, options.Seed, shingles);
-            var signature = new uint[options.SignatureSize];
-            minHasher.Compute(shingles.AsSpan(0, shingleCount), signature);
-            return signature;
+            return handler(words.AsSpan(0, wordCount), shingles.AsSpan(0, shingleCount));
         }
         finally
         {
             ArrayPool<ulong>.Shared.Return(words);
             ArrayPool<ulong>.Shared.Return(shingles);
-            if (normalized is not null)
-            {
-                ArrayPool<char>.Shared.Return(normalized);
-            }
         }
     }
 
-    /// <summary>Sketches text that is already normalized with <see cref="TextNormalizer"/> (or is plain ASCII).</summary>
-    public DocumentSketch SketchNormalized(ReadOnlySpan<char> normalized)
+    private uint[] Signature(ReadOnlySpan<ulong> shingleHashes)
     {
-        var max = Shingler.MaxShingles(normalized.Length);
-        var words = ArrayPool<ulong>.Shared.Rent(max);
-        var shingles = ArrayPool<ulong>.Shared.Rent(max);
-        try
-        {
-            var wordCount = TokenHasher.HashWords(normalized, words);
-            var contentHash = ContentHash(words.AsSpan(0, wordCount));
-            var shingleCount = Shingler.Combine(words.AsSpan(0, wordCount), options.ShingleSize, options.Seed, shingles);
-            var hashes = shingles.AsSpan(0, shingleCount);
-            var signature = new uint[options.SignatureSize];
-            minHasher.Compute(hashes, signature);
-            return new DocumentSketch(contentHash, ShingleSet.From(hashes), signature, wordCount);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(words);
-            ArrayPool<ulong>.Shared.Return(shingles);
-        }
+        var signature = new uint[options.SignatureSize];
+        minHasher.Compute(shingleHashes, signature);
+        return signature;
     }
-
-    /// <summary>The exact-duplicate key: a hash of the word hashes in order.</summary>
-    public static ulong ContentHash(ReadOnlySpan<ulong> wordHashes) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes));
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Numerics;
 using Stemma.Text;
 
 namespace Stemma.Sketch;
@@ -16,26 +14,10 @@ public static class Shingler
     public static int MaxShingles(int textLength) => (textLength / 2) + 1;
 
     /// <summary>
-    /// Writes the shingle hashes of <paramref name="normalizedText"/> in text order (duplicates kept) into
-    /// <paramref name="destination"/> (at least <see cref="MaxShingles"/> long); returns the count. A text with fewer
-    /// than <paramref name="shingleSize"/> words (but at least one) yields one shingle of all its words.
+    /// Writes the shingle hashes of the words <paramref name="wordHashes"/> in text order (duplicates kept) into
+    /// <paramref name="destination"/> (at least as long); returns the count. Fewer than <paramref name="shingleSize"/>
+    /// words (but at least one) make one shingle of all of them.
     /// </summary>
-    public static int Shingle(ReadOnlySpan<char> normalizedText, int shingleSize, ulong seed, Span<ulong> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(shingleSize, 1);
-        var rented = ArrayPool<ulong>.Shared.Rent(MaxShingles(normalizedText.Length));
-        try
-        {
-            var words = TokenHasher.HashWords(normalizedText, rented);
-            return Combine(rented.AsSpan(0, words), shingleSize, seed, destination);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(rented);
-        }
-    }
-
-    /// <summary>Shingles of already hashed words; see <see cref="Shingle"/>.</summary>
     public static int Combine(ReadOnlySpan<ulong> wordHashes, int shingleSize, ulong seed, Span<ulong> destination)
     {
         if (wordHashes.IsEmpty)
@@ -71,6 +53,4 @@ public static class Shingler
 
     /// <summary>The shared 64-bit finalizer (<see cref="TokenHasher.Mix"/>).</summary>
     public static ulong Mix(ulong x) => TokenHasher.Mix(x);
-
-    internal static int Log2(int powerOfTwo) => BitOperations.Log2((uint)powerOfTwo);
 }
