@@ -17,8 +17,7 @@ public sealed class PageTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(page, "stories");
 
         await page.FillAsync("input[name=q]", "kittiwake");
-        await page.ClickAsync("form.search button");
-        await page.WaitForURLAsync("**/stories?q=kittiwake*");
+        await ClickAndWaitForAsync(page, () => page.ClickAsync("form.search button"), @"/stories\?q=kittiwake");
         Assert.Equal(1, await page.Locator("a.story-link").CountAsync());
         await page.Context.CloseAsync();
     }
@@ -28,8 +27,7 @@ public sealed class PageTests(BrowserFixture fixture)
     {
         var (page, _) = await fixture.NewPageAsync();
         await page.GotoAsync("/stories?q=seawall");
-        await page.ClickAsync("a.story-link");
-        await page.WaitForURLAsync("**/story?id=*");
+        await ClickAndWaitForAsync(page, () => page.ClickAsync("a.story-link"), @"/story\?id=");
 
         var tree = page.Locator("svg.lineage");
         Assert.True(await tree.IsVisibleAsync());
@@ -55,8 +53,7 @@ public sealed class PageTests(BrowserFixture fixture)
     {
         var (page, _) = await fixture.NewPageAsync();
         await page.GotoAsync("/story?id=" + Uri.EscapeDataString("seawall/aggregator-repost.txt"));
-        await page.Locator("a.compare-link").First.ClickAsync();
-        await page.WaitForURLAsync("**/compare?*");
+        await ClickAndWaitForAsync(page, () => page.Locator("a.compare-link").First.ClickAsync(), @"/compare\?");
         await page.GotoAsync("/compare?a=seawall%2Foriginal.txt&b=seawall%2Fedited-figures.txt");
 
         var shared = page.Locator(".compare-row.row-shared");
@@ -116,5 +113,16 @@ public sealed class PageTests(BrowserFixture fixture)
         Assert.Contains("edited", result);
         await BrowserFixture.ScreenshotAsync(page, "check");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Starts waiting for the navigation before the click that causes it, so a fast page cannot load in between
+    /// (waiting after the click raced the navigation and could hang); the DOM being ready is enough to assert on.
+    /// </summary>
+    private static async Task ClickAndWaitForAsync(IPage page, Func<Task> click, string urlPattern)
+    {
+        var navigated = page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(urlPattern), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await click();
+        await navigated;
     }
 }
