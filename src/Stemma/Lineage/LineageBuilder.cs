@@ -178,24 +178,9 @@ internal sealed class LineageBuilder(
         return best >= 0 ? best : earlier[0];
     }
 
-    internal static string? SiteOf(Article article) =>
-        NormalizeSource(article.Site) ?? (Uri.TryCreate(article.Url, UriKind.Absolute, out var uri) ? NormalizeSource(uri.Host) : null);
+    internal static string? SiteOf(Article article) => NormalizeSource(article.Site) ?? SiteNames.FromUrl(article.Url);
 
-    /// <summary>"https://www.CNN.com/x" and "cnn.com" both become "cnn.com"; a plain name is lower-cased.</summary>
-    internal static string? NormalizeSource(string? source)
-    {
-        if (string.IsNullOrWhiteSpace(source))
-        {
-            return null;
-        }
-
-        var s = source.Trim();
-        if (Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
-        {
-            s = uri.Host;
-        }
-
-        s = s.ToLowerInvariant();
-        return s.StartsWith("www.", StringComparison.Ordinal) ? s[4..] : s;
-    }
+    /// <summary>"https://www.CNN.com/x" and "cnn.com" both become "cnn.com"; a plain outlet name is lower-cased.</summary>
+    internal static string? NormalizeSource(string? source) =>
+        string.IsNullOrWhiteSpace(source) ? null : SiteNames.FromUrl(source) ?? source.Trim().ToLowerInvariant();
 }

@@ -1,6 +1,6 @@
-namespace Stemma.Ingest.Formats;
+namespace Stemma;
 
-/// <summary>Site names as Stemma keeps them: lower-case host without "www.".</summary>
+/// <summary>Site names as Stemma keeps them everywhere (readers, lineage): lower-case host without "www.".</summary>
 public static class SiteNames
 {
     public static string? FromUrl(string? url)
