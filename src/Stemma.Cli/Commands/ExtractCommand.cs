@@ -14,14 +14,13 @@ internal static class ExtractCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
-            var json = parse.GetValue(format) == "json";
-            foreach (var article in input.Articles)
+            if (parse.GetValue(format) == "json")
             {
-                if (json)
-                {
-                    context.Out.WriteLine(JsonOutput.Line(writer => ArticleJson.Write(writer, article)));
-                }
-                else
+                ArticleJson.WriteJsonLines(context.Out, input.Articles);
+            }
+            else
+            {
+                foreach (var article in input.Articles)
                 {
                     ArticleJson.WriteText(context.Out, article);
                     context.Out.WriteLine();
