@@ -87,6 +87,7 @@ internal static class EndToEndRun
             $"full analyze {totalSeconds + relateSeconds:F2} s = {(totalSeconds + relateSeconds) / totalSeconds:F2}x the near-duplicate-only run; peak {fullPeak / 1e6:F0} MB; " +
             $"family ARI after relate {ClusteringMetrics.AdjustedRandIndex(truth, relatedFamilies):F4}");
 
+        Console.WriteLine($"relate stages: {stories.Timings}");
         MeasureQueries(articles, sketches, sketcher);
         MeasureBaseline(articles, sketches.Length);
         if (withStore)

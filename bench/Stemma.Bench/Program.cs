@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "extract-eval" => ExtractionEvaluation.Run(args[1..]),
     "e2e" => EndToEndRun.Run(args[1..]),
     "real-families" => RealTextFamilies.Run(args[1..]),
+    "relate-quality" => RelateQuality.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };

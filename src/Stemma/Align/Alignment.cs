@@ -42,14 +42,40 @@ public sealed record AlignedSpan(TextRange A, TextRange B, int WordsA, int Words
 /// <param name="WordsB">Words in B.</param>
 public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<TextRange> UnalignedA, IReadOnlyList<TextRange> UnalignedB, int WordsA, int WordsB)
 {
+    /// <summary>Two texts with the same words in the same order: one passage over all of both.</summary>
+    public static Alignment Whole(TokenizedText a, TokenizedText b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count || a.Count == 0)
+        {
+            throw new ArgumentException("Both texts must have the same, non-zero number of words.", nameof(b));
+        }
+
+        var span = new AlignedSpan(new TextRange(a.StartOf(0), a.EndOf(a.Count - 1)), new TextRange(b.StartOf(0), b.EndOf(b.Count - 1)), a.Count, b.Count, a.Count, []);
+        return new Alignment([span], [], [], a.Count, b.Count);
+    }
+
+    /// <summary>Two texts that share no passage: all of each is unaligned.</summary>
+    public static Alignment None(TokenizedText a, TokenizedText b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        static List<TextRange> All(TokenizedText t) => t.Count == 0 ? [] : [new TextRange(t.StartOf(0), t.EndOf(t.Count - 1))];
+        return new Alignment([], All(a), All(b), a.Count, b.Count);
+    }
+
     /// <summary>Words equal on both sides, summed over passages.</summary>
-    public int MatchedWords => Spans.Sum(s => s.MatchedWords);
+    public int MatchedWords { get; } = Spans.Sum(s => s.MatchedWords);
+
+    private readonly int spannedA = Spans.Sum(s => s.WordsA);
+    private readonly int spannedB = Spans.Sum(s => s.WordsB);
 
     /// <summary>Fraction of A's words inside aligned passages (substituted words included).</summary>
-    public double CoverageA => WordsA == 0 ? 0 : (double)Spans.Sum(s => s.WordsA) / WordsA;
+    public double CoverageA => WordsA == 0 ? 0 : (double)spannedA / WordsA;
 
     /// <summary>Fraction of B's words inside aligned passages (substituted words included).</summary>
-    public double CoverageB => WordsB == 0 ? 0 : (double)Spans.Sum(s => s.WordsB) / WordsB;
+    public double CoverageB => WordsB == 0 ? 0 : (double)spannedB / WordsB;
 
     /// <summary>Fraction of A's words matched exactly in B.</summary>
     public double MatchedFractionA => WordsA == 0 ? 0 : (double)MatchedWords / WordsA;
@@ -62,7 +88,7 @@ public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<T
     {
         get
         {
-            var inside = Spans.Sum(s => s.WordsA + s.WordsB);
+            var inside = spannedA + spannedB;
             return inside == 0 ? 0 : 1.0 - (2.0 * MatchedWords / inside);
         }
     }

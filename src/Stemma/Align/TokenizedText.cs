@@ -1,3 +1,4 @@
+using System.Buffers;
 using Stemma.Text;
 
 namespace Stemma.Align;
@@ -37,44 +38,61 @@ public sealed class TokenizedText
     public static TokenizedText Create(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var count = WordTokenizer.Count(text);
-        var starts = new int[count];
-        var lengths = new int[count];
-        var hashes = new ulong[count];
-        Span<char> folded = stackalloc char[128];
-        var i = 0;
-        foreach (var token in WordTokenizer.Tokenize(text))
-        {
-            starts[i] = token.Start;
-            lengths[i] = token.Length;
-            hashes[i] = HashFolded(token.In(text), folded);
-            i++;
-        }
 
-        return new TokenizedText(text, starts, lengths, hashes);
+        // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
+        var capacity = (text.Length / 2) + 1;
+        var starts = ArrayPool<int>.Shared.Rent(capacity);
+        var lengths = ArrayPool<int>.Shared.Rent(capacity);
+        var hashes = ArrayPool<ulong>.Shared.Rent(capacity);
+        try
+        {
+            var count = 0;
+            var span = text.AsSpan();
+            if (TokenHasher.IsPlainAscii(span))
+            {
+                // Plain ASCII folds by table; the fast path finds the same words with the same hashes.
+                count = TokenHasher.HashAsciiWords(span, hashes.AsSpan(0, capacity), starts.AsSpan(0, capacity), lengths.AsSpan(0, capacity));
+            }
+            else
+            {
+                foreach (var token in WordTokenizer.Tokenize(span))
+                {
+                    starts[count] = token.Start;
+                    lengths[count] = token.Length;
+                    hashes[count] = HashFolded(token.In(span));
+                    count++;
+                }
+            }
+
+            return new TokenizedText(text, starts.AsSpan(0, count).ToArray(), lengths.AsSpan(0, count).ToArray(), hashes.AsSpan(0, count).ToArray());
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<int>.Shared.Return(lengths);
+            ArrayPool<ulong>.Shared.Return(hashes);
+        }
     }
 
-    /// <summary>Hash of a word in the form <see cref="TextNormalizer"/> gives it, computed without allocating for ordinary words.</summary>
-    public static ulong HashFolded(ReadOnlySpan<char> word, Span<char> scratch)
+    /// <summary>Hash of a word in the form <see cref="TextNormalizer"/> gives it (case, quote and dash style folded), without copying it.</summary>
+    public static ulong HashFolded(ReadOnlySpan<char> word)
     {
-        var buffer = word.Length <= scratch.Length ? scratch : new char[word.Length];
-        var written = 0;
+        var h = TokenHasher.Start;
         foreach (var c in word)
         {
             var f = TextNormalizer.FoldChar(c);
             if (f != '\0')
             {
-                buffer[written++] = f;
+                h = TokenHasher.Step(h, f);
             }
         }
 
-        return TokenHasher.Hash(buffer[..written]);
+        return TokenHasher.Finish(h);
     }
 
     public static ulong HashFolded(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        Span<char> scratch = stackalloc char[128];
-        return HashFolded(word.AsSpan(), scratch);
+        return HashFolded(word.AsSpan());
     }
 }

@@ -13,7 +13,7 @@ internal sealed class LineageBuilder(
     IReadOnlyList<Article> articles,
     TextFeatures[] features,
     TermStatistics statistics,
-    ConcurrentDictionary<(int, int), PairResult> pairs,
+    IReadOnlyDictionary<(int, int), PairResult> pairs,
     StoryAnalyzerOptions options)
 {
     public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
@@ -60,7 +60,7 @@ internal sealed class LineageBuilder(
 
             if (!local.TryGetValue(key, out var computed))
             {
-                var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics);
+                var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics, allChanges: false);
                 local[key] = computed = PairResult.From(key.Item1, key.Item2, features[key.Item1], features[key.Item2], comparison, statistics, null);
             }
 

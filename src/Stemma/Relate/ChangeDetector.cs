@@ -23,9 +23,16 @@ public static class ChangeDetector
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(alignment);
+        return Detect(a, b, alignment, new QuoteIndex(a), new QuoteIndex(b));
+    }
+
+    /// <summary>Changes between two analysed documents, reusing what their features already know of their quotations.</summary>
+    internal static IReadOnlyList<Change> Detect(TextFeatures a, TextFeatures b, Alignment alignment) =>
+        Detect(a.Words.Text, b.Words.Text, alignment, a.QuoteMarks, b.QuoteMarks);
+
+    private static List<Change> Detect(string a, string b, Alignment alignment, QuoteIndex quotesA, QuoteIndex quotesB)
+    {
         var changes = new List<Change>();
-        var quotesA = new QuoteIndex(a);
-        var quotesB = new QuoteIndex(b);
         foreach (var span in alignment.Spans)
         {
             foreach (var difference in span.Differences)
@@ -39,7 +46,7 @@ public static class ChangeDetector
             changes.Add(new Change(ChangeKind.Inserted, null, range.In(b), null, range));
         }
 
-        changes.AddRange(FiguresInReplacedPassages(a, b, alignment));
+        AddFiguresInReplacedPassages(a, b, alignment, changes);
         changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
         foreach (var range in alignment.UnalignedA)
         {
@@ -75,21 +82,48 @@ public static class ChangeDetector
     /// A reworded sentence shows up as a drop and an insertion at the same place; figures that differ between the two
     /// are still figure changes ("rose 4 percent" reworded as "went up by 5 percent").
     /// </summary>
-    private static IEnumerable<Change> FiguresInReplacedPassages(string a, string b, Alignment alignment)
+    private static void AddFiguresInReplacedPassages(string a, string b, Alignment alignment, List<Change> changes)
     {
         foreach (var inserted in alignment.UnalignedB)
         {
-            var before = alignment.Spans.Where(s => s.B.End <= inserted.Start).MaxBy(s => s.B.End);
-            var after = alignment.Spans.Where(s => s.B.Start >= inserted.End).MinBy(s => s.B.Start);
-            var from = before?.A.End ?? 0;
-            var to = after?.A.Start ?? a.Length;
-            var dropped = alignment.UnalignedA.Where(r => r.Start >= from && r.End <= to).ToList();
-            if (dropped.Count != 1)
+            if (!HasDigit(b.AsSpan(inserted.Start, inserted.Length)))
             {
                 continue;
             }
 
-            var figuresA = Figures(a, dropped[0]);
+            AlignedSpan? before = null, after = null;
+            foreach (var span in alignment.Spans)
+            {
+                if (span.B.End <= inserted.Start && (before is null || span.B.End > before.B.End))
+                {
+                    before = span;
+                }
+
+                if (span.B.Start >= inserted.End && (after is null || span.B.Start < after.B.Start))
+                {
+                    after = span;
+                }
+            }
+
+            var from = before?.A.End ?? 0;
+            var to = after?.A.Start ?? a.Length;
+            TextRange? dropped = null;
+            var droppedCount = 0;
+            foreach (var range in alignment.UnalignedA)
+            {
+                if (range.Start >= from && range.End <= to)
+                {
+                    dropped = range;
+                    droppedCount++;
+                }
+            }
+
+            if (droppedCount != 1 || !HasDigit(a.AsSpan(dropped!.Value.Start, dropped.Value.Length)))
+            {
+                continue;
+            }
+
+            var figuresA = Figures(a, dropped.Value);
             var figuresB = Figures(b, inserted);
             var onlyA = figuresA.Where(x => !figuresB.Any(y => y.Text == x.Text)).ToList();
             var onlyB = figuresB.Where(y => !figuresA.Any(x => x.Text == y.Text)).ToList();
@@ -97,7 +131,7 @@ public static class ChangeDetector
             {
                 var rangeA = WidenFigure(a, onlyA[k].Range);
                 var rangeB = WidenFigure(b, onlyB[k].Range);
-                yield return new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB);
+                changes.Add(new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB));
             }
         }
     }
@@ -117,7 +151,7 @@ public static class ChangeDetector
         return figures;
     }
 
-    private static bool HasDigit(string s) => s.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+    private static bool HasDigit(ReadOnlySpan<char> s) => s.IndexOfAnyInRange('0', '9') >= 0;
 
     private static TextRange WidenFigure(string text, TextRange range)
     {
@@ -146,7 +180,7 @@ public static class ChangeDetector
             wordEnd++;
         }
 
-        if (wordEnd > next && next > end && Lexicon.IsUnit(TokenizedText.HashFolded(text[next..wordEnd])))
+        if (wordEnd > next && next > end && Lexicon.IsUnit(TokenizedText.HashFolded(text.AsSpan(next, wordEnd - next))))
         {
             end = wordEnd;
         }
@@ -156,11 +190,10 @@ public static class ChangeDetector
 
     private static bool HasMonth(string text, TextRange range)
     {
-        Span<char> scratch = stackalloc char[64];
         var slice = text.AsSpan(range.Start, range.Length);
         foreach (var token in Text.WordTokenizer.Tokenize(slice))
         {
-            if (char.IsLetter(slice[token.Start]) && Lexicon.IsMonth(TokenizedText.HashFolded(token.In(slice), scratch)))
+            if (char.IsLetter(slice[token.Start]) && Lexicon.IsMonth(TokenizedText.HashFolded(token.In(slice))))
             {
                 return true;
             }
@@ -181,47 +214,5 @@ public static class ChangeDetector
         }
 
         return false;
-    }
-
-    /// <summary>Double quotes and paragraph breaks of one text, to tell quickly whether a position is inside a quotation.</summary>
-    private sealed class QuoteIndex
-    {
-        private readonly List<int> quotes = [];
-        private readonly List<int> breaks = [];
-
-        public QuoteIndex(string text)
-        {
-            for (var p = 0; p < text.Length; p++)
-            {
-                if (text[p] is '"' or '\u201C' or '\u201D')
-                {
-                    quotes.Add(p);
-                }
-                else if (text[p] == '\n')
-                {
-                    breaks.Add(p);
-                }
-            }
-        }
-
-        /// <summary>Inside a quotation when an odd number of double quotes precede the position in its paragraph.</summary>
-        public bool IsInside(int position)
-        {
-            if (quotes.Count == 0)
-            {
-                return false;
-            }
-
-            var lineStart = breaks.BinarySearch(position);
-            lineStart = lineStart >= 0 ? breaks[lineStart] : ~lineStart == 0 ? -1 : breaks[~lineStart - 1];
-            var before = Below(quotes, position) - Below(quotes, lineStart + 1);
-            return before % 2 == 1;
-        }
-
-        private static int Below(List<int> sorted, int value)
-        {
-            var index = sorted.BinarySearch(value);
-            return index >= 0 ? index : ~index;
-        }
     }
 }

@@ -25,11 +25,55 @@ internal static class Lexicon
     private static readonly HashSet<ulong> Units = Hashes(
         "million", "billion", "trillion", "thousand", "hundred", "percent", "per", "cent", "bn", "m", "k", "dollars", "euros", "pounds");
 
-    public static bool IsFunctionWord(ulong hash) => FunctionWords.Contains(hash);
+    // One open-addressing table over all three lists: a word costs one probe or two, not three hash-set lookups.
+    private const byte FunctionWordFlag = 1, MonthFlag = 2, UnitFlag = 4;
+    private static readonly (ulong[] Keys, byte[] Flags) Table = BuildTable();
 
-    public static bool IsMonth(ulong hash) => Months.Contains(hash);
+    public static bool IsFunctionWord(ulong hash) => (Flags(hash) & FunctionWordFlag) != 0;
 
-    public static bool IsUnit(ulong hash) => Units.Contains(hash);
+    public static bool IsMonth(ulong hash) => (Flags(hash) & MonthFlag) != 0;
+
+    public static bool IsUnit(ulong hash) => (Flags(hash) & UnitFlag) != 0;
+
+    private static byte Flags(ulong hash)
+    {
+        var (keys, flags) = Table;
+        var mask = keys.Length - 1;
+        for (var slot = (int)(hash * 0x9E3779B97F4A7C15UL >> 40) & mask; ; slot = (slot + 1) & mask)
+        {
+            if (flags[slot] == 0)
+            {
+                return 0;
+            }
+
+            if (keys[slot] == hash)
+            {
+                return flags[slot];
+            }
+        }
+    }
+
+    private static (ulong[] Keys, byte[] Flags) BuildTable()
+    {
+        var keys = new ulong[1024];
+        var flags = new byte[1024];
+        foreach (var (set, flag) in new[] { (FunctionWords, FunctionWordFlag), (Months, MonthFlag), (Units, UnitFlag) })
+        {
+            foreach (var hash in set)
+            {
+                var slot = (int)(hash * 0x9E3779B97F4A7C15UL >> 40) & (keys.Length - 1);
+                while (flags[slot] != 0 && keys[slot] != hash)
+                {
+                    slot = (slot + 1) & (keys.Length - 1);
+                }
+
+                keys[slot] = hash;
+                flags[slot] |= flag;
+            }
+        }
+
+        return (keys, flags);
+    }
 
     private static HashSet<ulong> Hashes(params string[] words) => [.. words.Select(TokenizedText.HashFolded)];
 }

@@ -6,7 +6,18 @@ namespace Stemma.Relate;
 /// <param name="Documents">One placement per analysed article, in input order.</param>
 /// <param name="Pairs">Related pairs (every label but unrelated).</param>
 /// <param name="Trees">One lineage tree per copy family with two or more members or a credited outside origin.</param>
-public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, IReadOnlyList<RelatedPair> Pairs, IReadOnlyList<LineageTree> Trees);
+/// <param name="Timings">Wall time of each stage, for benchmarks and `--verbose`.</param>
+public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, IReadOnlyList<RelatedPair> Pairs, IReadOnlyList<LineageTree> Trees, RelateTimings? Timings = null);
+
+/// <summary>Wall time of each relate stage.</summary>
+/// <param name="CandidatePairs">Distinct candidate pairs (near duplicates and term-index pairs).</param>
+/// <param name="AlignedPairs">Candidates that passed the cheap filter and were aligned and labeled.</param>
+public sealed record RelateTimings(TimeSpan Features, TimeSpan Statistics, TimeSpan Candidates, TimeSpan Labels, TimeSpan Groups, TimeSpan Lineage, int CandidatePairs, int AlignedPairs)
+{
+    public override string ToString() =>
+        $"features {Features.TotalSeconds:F2} s, statistics {Statistics.TotalSeconds:F2} s, candidates {Candidates.TotalSeconds:F2} s ({CandidatePairs} pairs), labels {Labels.TotalSeconds:F2} s ({AlignedPairs} aligned), " +
+        $"groups {Groups.TotalSeconds:F2} s, lineage {Lineage.TotalSeconds:F2} s";
+}
 
 /// <summary>Where one document sits: its copy family, its story, what it most likely copied and the outside source it credits.</summary>
 /// <param name="Id">The article id.</param>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Stemma.Index;
 using Stemma.Lineage;
 using Stemma.Stories;
@@ -28,41 +27,73 @@ public sealed class StoryAnalyzer
         ArgumentNullException.ThrowIfNull(nearDuplicates);
         var n = articles.Count;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var features = new TextFeatures[n];
         Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(TextForMatching(articles[i])));
+        var featureTime = watch.Elapsed;
         var statistics = TermStatistics.Build(features);
+        Parallel.For(0, n, parallel, i => features[i].Weighted(statistics));
+        var statisticsTime = watch.Elapsed - featureTime;
 
-        // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index.
-        var candidates = new Dictionary<(int, int), CandidatePair?>();
+        // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index, as sorted distinct keys.
+        var nearKeys = new List<long>(nearDuplicates.Count);
+        var nearByKey = new Dictionary<long, CandidatePair>(nearDuplicates.Count);
         foreach (var pair in nearDuplicates)
         {
             if (pair.A != pair.B && (uint)pair.A < (uint)n && (uint)pair.B < (uint)n)
             {
-                candidates[(Math.Min(pair.A, pair.B), Math.Max(pair.A, pair.B))] = pair;
+                var key = TermIndex.PairKey(pair.A, pair.B);
+                if (nearByKey.TryAdd(key, pair))
+                {
+                    nearKeys.Add(key);
+                }
             }
         }
 
-        foreach (var pair in TermIndex.Build(features, statistics, options).Candidates(options, cancellationToken))
+        var indexKeys = TermIndex.Build(features, statistics, options).Candidates(options, cancellationToken);
+        var keys = new long[nearKeys.Count + indexKeys.Length];
+        nearKeys.CopyTo(keys);
+        indexKeys.CopyTo(keys, nearKeys.Count);
+        Array.Sort(keys);
+        var distinct = 0;
+        for (var k = 0; k < keys.Length; k++)
         {
-            candidates.TryAdd(pair, null);
+            if (k == 0 || keys[k] != keys[k - 1])
+            {
+                keys[distinct++] = keys[k];
+            }
         }
 
-        var related = new ConcurrentDictionary<(int, int), PairResult>();
-        Parallel.ForEach(candidates, parallel, candidate =>
+        var candidateTime = watch.Elapsed - featureTime - statisticsTime;
+        var results = new PairResult?[distinct];
+        var aligned = 0;
+        Parallel.For(0, distinct, parallel, k =>
         {
-            var (a, b) = candidate.Key;
-            if (candidate.Value is null && !WorthAligning(features[a], features[b], statistics))
+            var (a, b) = TermIndex.FromKey(keys[k]);
+            CandidatePair? nearDuplicate = nearByKey.TryGetValue(keys[k], out var found) ? found : null;
+            if (nearDuplicate is null && !WorthAligning(features[a], features[b], statistics))
             {
                 return;
             }
 
-            var comparison = PairComparer.Compare(features[a], features[b], statistics);
+            Interlocked.Increment(ref aligned);
+            var comparison = PairComparer.Compare(features[a], features[b], statistics, allChanges: false);
             if (comparison.Relation != Relations.Unrelated)
             {
-                related[(a, b)] = PairResult.From(a, b, features[a], features[b], comparison, statistics, candidate.Value);
+                results[k] = PairResult.From(a, b, features[a], features[b], comparison, statistics, nearDuplicate);
             }
         });
 
+        var related = new Dictionary<(int, int), PairResult>();
+        foreach (var result in results)
+        {
+            if (result is not null)
+            {
+                related[(result.A, result.B)] = result;
+            }
+        }
+
+        var labelTime = watch.Elapsed - featureTime - statisticsTime - candidateTime;
         var ids = articles.Select(a => a.Id).ToArray();
         var families = new UnionFind(n);
         foreach (var pair in related.Values.Where(p => Relations.IsCopyFamily(p.Relation)))
@@ -86,6 +117,7 @@ public sealed class StoryAnalyzer
 
         var familyIds = families.GroupIds(ids);
         var storyIds = stories.GroupIds(ids);
+        var groupTime = watch.Elapsed - featureTime - statisticsTime - candidateTime - labelTime;
         var lineage = new LineageBuilder(articles, features, statistics, related, options).Build(familyIds, storyIds, cancellationToken);
 
         var placements = new DocumentPlacement[n];
@@ -95,12 +127,10 @@ public sealed class StoryAnalyzer
             placements[i] = new DocumentPlacement(ids[i], familyIds[i], storyIds[i], parent < 0 ? null : ids[parent], lineage.Relations[i], lineage.Origins[i]);
         }
 
-        var pairs = related.Values
-            .OrderBy(p => p.A)
-            .ThenBy(p => p.B)
-            .Select(p => p.ToRelatedPair(ids))
-            .ToList();
-        return new StoryAnalysis(placements, pairs, lineage.Trees);
+        // Results are in key order: by first document, then second.
+        var pairs = results.Where(p => p is not null).Select(p => p!.ToRelatedPair(ids)).ToList();
+        var lineageTime = watch.Elapsed - featureTime - statisticsTime - candidateTime - labelTime - groupTime;
+        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, aligned));
     }
 
     /// <summary>
@@ -146,8 +176,8 @@ public sealed class StoryAnalyzer
             return true;
         }
 
-        var shared = a.Entities.Count(b.Entities.Contains);
-        return shared >= 3 && 2.0 * shared / (a.Entities.Count + b.Entities.Count) >= 0.3;
+        var shared = TextFeatures.SharedCount(a.EntityHashes, b.EntityHashes);
+        return shared >= 3 && 2.0 * shared / (a.EntityHashes.Length + b.EntityHashes.Length) >= 0.3;
     }
 }
 
@@ -166,19 +196,24 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             comparison.Evidence,
             [.. comparison.Changes.Where(c => c.Matters).Take(50)],
             nearDuplicate,
-            Unexplained(featuresA.Words, comparison.Alignment, sideB: false, statistics),
-            Unexplained(featuresB.Words, comparison.Alignment, sideB: true, statistics));
+            Unexplained(featuresA, comparison.Alignment, sideB: false, statistics),
+            Unexplained(featuresB, comparison.Alignment, sideB: true, statistics));
 
     /// <summary>Words of y that x does not explain, by weight; boilerplate shared by many documents weighs little.</summary>
     public double UnexplainedOf(int document) => document == A ? UnexplainedA : UnexplainedB;
 
-    private static double Unexplained(Align.TokenizedText words, Align.Alignment alignment, bool sideB, TermStatistics statistics)
+    /// <summary>Weight of an unexplained function word ("the", "said"): little, whatever the collection.</summary>
+    private const double FunctionWordWeight = 0.5;
+
+    private static double Unexplained(TextFeatures features, Align.Alignment alignment, bool sideB, TermStatistics statistics)
     {
-        var matched = new bool[words.Count];
+        var words = features.Words;
+        var matched = words.Count <= 4096 ? stackalloc bool[words.Count] : new bool[words.Count];
+        matched.Clear();
         foreach (var span in alignment.Spans)
         {
             var first = sideB ? span.FirstWordB : span.FirstWordA;
-            Array.Fill(matched, true, first, sideB ? span.WordsB : span.WordsA);
+            matched.Slice(first, sideB ? span.WordsB : span.WordsA).Fill(true);
             foreach (var difference in span.Differences)
             {
                 var range = sideB ? difference.B : difference.A;
@@ -186,15 +221,21 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
                 var at = Array.BinarySearch(words.Starts, range.Start);
                 if (at >= 0 && count > 0)
                 {
-                    Array.Fill(matched, false, at, Math.Min(count, words.Count - at));
+                    matched.Slice(at, Math.Min(count, words.Count - at)).Fill(false);
                 }
             }
         }
 
+        // Weights are the document's cached term IDFs; words outside its terms are function words.
+        var weighted = features.Weighted(statistics);
         double unexplained = 0;
         for (var w = 0; w < matched.Length; w++)
         {
-            unexplained += matched[w] ? 0 : statistics.Idf(words.HashAt(w));
+            if (!matched[w])
+            {
+                var k = Array.BinarySearch(weighted.Terms, words.HashAt(w));
+                unexplained += k >= 0 ? weighted.Idfs[k] : FunctionWordWeight;
+            }
         }
 
         return unexplained;

@@ -3,145 +3,291 @@ namespace Stemma.Relate;
 /// <summary>
 /// "More like this" over weighted terms: each document is indexed by its few highest-weighted terms (names, figures,
 /// dates and quotations boosted; very common terms only when a document has too few rarer ones), and queried with the
-/// same terms. Work per document is
-/// bounded by the number of query terms, a cap on postings read, and a cap on candidates returned.
+/// same terms. Work per document is bounded by the number of query terms, a cap on postings read, and a cap on
+/// candidates returned. Postings are stored flat (one array of documents and one of weights, with offsets per term).
 /// </summary>
 internal sealed class TermIndex
 {
-    private readonly Dictionary<ulong, List<Posting>> postings = [];
-    private readonly (ulong Term, float Weight)[][] topTerms;
+    private readonly int[][] chosenTerms;
+    private readonly float[][] chosenWeights;
     private readonly float[] norms;
+    private readonly int[] offsets;
+    private readonly int[] postingDocuments;
+    private readonly float[] postingWeights;
 
-    private TermIndex((ulong Term, float Weight)[][] topTerms, float[] norms)
+    private TermIndex(int[][] chosenTerms, float[][] chosenWeights, float[] norms, int[] offsets, int[] postingDocuments, float[] postingWeights)
     {
-        this.topTerms = topTerms;
+        this.chosenTerms = chosenTerms;
+        this.chosenWeights = chosenWeights;
         this.norms = norms;
+        this.offsets = offsets;
+        this.postingDocuments = postingDocuments;
+        this.postingWeights = postingWeights;
     }
-
-    private readonly record struct Posting(int Document, float Weight);
 
     public static TermIndex Build(IReadOnlyList<TextFeatures> documents, TermStatistics statistics, StoryAnalyzerOptions options)
     {
-        var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(documents.Count * options.MaxDocumentFrequencyShare));
-        var top = new (ulong, float)[documents.Count][];
-        var norms = new float[documents.Count];
-        for (var d = 0; d < documents.Count; d++)
-        {
-            var features = documents[d];
-            // Terms within the frequency cap come first; a document made only of common words still gets its rarest
-            // ones (postings hold only the documents that chose a term, so such lists stay short).
-            var chosen = features.Terms
-                .Where(t => statistics.DocumentFrequency(t.Term) > 1)
-                .Select(t => (t.Term, Weight: (float)PairComparer.Weight(features, t.Term, t.Count, statistics)))
-                .OrderBy(t => statistics.DocumentFrequency(t.Term) > maxDf)
-                .ThenByDescending(t => t.Weight)
-                .ThenBy(t => t.Term)
-                .Take(options.IndexTermsPerDocument)
-                .ToArray();
-            top[d] = chosen;
-            norms[d] = MathF.Sqrt(chosen.Sum(t => t.Weight * t.Weight));
-        }
-
-        var index = new TermIndex(top, norms);
-        for (var d = 0; d < top.Length; d++)
-        {
-            foreach (var (term, weight) in top[d])
+        var n = documents.Count;
+        var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(n * options.MaxDocumentFrequencyShare));
+        var keep = options.IndexTermsPerDocument;
+        var chosenHashes = new ulong[n][];
+        var chosenWeights = new float[n][];
+        var norms = new float[n];
+        Parallel.For(
+            0,
+            n,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+            () => new TopTerms(keep),
+            (d, _, top) =>
             {
-                if (!index.postings.TryGetValue(term, out var list))
+                // Terms within the frequency cap come first; a document made only of common words still gets its rarest
+                // ones (postings hold only the documents that chose a term, so such lists stay short).
+                var weighted = documents[d].Weighted(statistics);
+                top.Clear();
+                for (var k = 0; k < weighted.Terms.Length; k++)
                 {
-                    index.postings[term] = list = [];
+                    var df = statistics.DocumentFrequency(weighted.Terms[k]);
+                    if (df > 1)
+                    {
+                        top.Offer(weighted.Terms[k], weighted.Weights[k], common: df > maxDf);
+                    }
                 }
 
-                list.Add(new Posting(d, weight));
+                (chosenHashes[d], chosenWeights[d]) = top.ToArrays();
+                var norm = 0f;
+                foreach (var w in chosenWeights[d])
+                {
+                    norm += w * w;
+                }
+
+                norms[d] = MathF.Sqrt(norm);
+                return top;
+            },
+            _ => { });
+
+        // Term ids in order of first use, postings counted, then laid out flat.
+        var ids = new Dictionary<ulong, int>();
+        var counts = new List<int>();
+        var chosenTerms = new int[n][];
+        for (var d = 0; d < n; d++)
+        {
+            var hashes = chosenHashes[d];
+            var termIds = new int[hashes.Length];
+            for (var k = 0; k < hashes.Length; k++)
+            {
+                if (!ids.TryGetValue(hashes[k], out var id))
+                {
+                    ids[hashes[k]] = id = counts.Count;
+                    counts.Add(0);
+                }
+
+                termIds[k] = id;
+                counts[id]++;
+            }
+
+            chosenTerms[d] = termIds;
+        }
+
+        var offsets = new int[counts.Count + 1];
+        for (var t = 0; t < counts.Count; t++)
+        {
+            offsets[t + 1] = offsets[t] + counts[t];
+        }
+
+        var fill = offsets[..^1];
+        var postingDocuments = new int[offsets[^1]];
+        var postingWeights = new float[offsets[^1]];
+        for (var d = 0; d < n; d++)
+        {
+            for (var k = 0; k < chosenTerms[d].Length; k++)
+            {
+                var at = fill[chosenTerms[d][k]]++;
+                postingDocuments[at] = d;
+                postingWeights[at] = chosenWeights[d][k];
             }
         }
 
-        return index;
+        return new TermIndex(chosenTerms, chosenWeights, norms, offsets, postingDocuments, postingWeights);
     }
 
-    /// <summary>For every document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> others whose top terms overlap most (cosine over top terms).</summary>
-    public List<(int A, int B)> Candidates(StoryAnalyzerOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// For every document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> others whose top terms overlap
+    /// most (cosine over top terms), as pair keys (<see cref="PairKey"/>), smaller document first; a pair may appear twice.
+    /// </summary>
+    public long[] Candidates(StoryAnalyzerOptions options, CancellationToken cancellationToken)
     {
-        var n = topTerms.Length;
-        var found = new List<(int, int)>[n];
+        var n = chosenTerms.Length;
+        var found = new long[n][];
         Parallel.For(
             0,
             n,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-            () => (Scores: new float[n], Touched: new List<int>()),
+            () => new QueryScratch(n, options.CandidatesPerDocument),
             (d, _, scratch) =>
             {
-                found[d] = Query(d, scratch.Scores, scratch.Touched, options);
+                found[d] = Query(d, scratch, options);
                 return scratch;
             },
             _ => { });
 
-        var pairs = new List<(int, int)>();
-        for (var d = 0; d < n; d++)
+        var total = 0;
+        foreach (var pairs in found)
         {
-            pairs.AddRange(found[d]);
+            total += pairs.Length;
         }
 
-        return pairs;
+        var all = new long[total];
+        var at = 0;
+        foreach (var pairs in found)
+        {
+            pairs.CopyTo(all, at);
+            at += pairs.Length;
+        }
+
+        return all;
     }
 
-    private List<(int, int)> Query(int d, float[] scores, List<int> touched, StoryAnalyzerOptions options)
+    /// <summary>A pair of document indexes as one sortable number, smaller index in the high half.</summary>
+    public static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    public static (int A, int B) FromKey(long key) => ((int)(key >> 32), (int)(key & 0xFFFF_FFFF));
+
+    private long[] Query(int d, QueryScratch scratch, StoryAnalyzerOptions options)
     {
-        var result = new List<(int, int)>();
         if (norms[d] == 0)
         {
-            return result;
+            return [];
         }
 
+        var scores = scratch.Scores;
+        var touched = scratch.Touched;
         var budget = options.PostingsBudget;
-        foreach (var (term, weight) in topTerms[d])
+        var terms = chosenTerms[d];
+        var weights = chosenWeights[d];
+        for (var k = 0; k < terms.Length && budget > 0; k++)
         {
-            var list = postings[term];
-            foreach (var posting in list)
+            var weight = weights[k];
+            var start = offsets[terms[k]];
+            var end = offsets[terms[k] + 1];
+            for (var p = start; p < end; p++)
             {
-                if (posting.Document == d)
+                var other = postingDocuments[p];
+                if (other == d)
                 {
                     continue;
                 }
 
-                if (scores[posting.Document] == 0)
+                if (scores[other] == 0)
                 {
-                    touched.Add(posting.Document);
+                    touched.Add(other);
                 }
 
-                scores[posting.Document] += weight * posting.Weight;
+                scores[other] += weight * postingWeights[p];
             }
 
-            budget -= list.Count;
-            if (budget <= 0)
-            {
-                break;
-            }
+            budget -= end - start;
         }
 
-        var best = new PriorityQueue<int, float>();
+        var best = scratch.Best;
+        best.Clear();
         foreach (var other in touched)
         {
             var cosine = scores[other] / (norms[d] * norms[other]);
             scores[other] = 0;
-            if (cosine < options.MinCandidateScore)
+            if (cosine >= options.MinCandidateScore)
             {
-                continue;
-            }
-
-            best.Enqueue(other, cosine);
-            if (best.Count > options.CandidatesPerDocument)
-            {
-                best.Dequeue();
+                best.Offer(other, cosine);
             }
         }
 
         touched.Clear();
-        while (best.TryDequeue(out var other, out _))
+        var result = new long[best.Count];
+        for (var k = 0; k < result.Length; k++)
         {
-            result.Add(d < other ? (d, other) : (other, d));
+            result[k] = PairKey(d, best.DocumentAt(k));
         }
 
         return result;
+    }
+
+    private sealed class QueryScratch(int documents, int candidates)
+    {
+        public float[] Scores { get; } = new float[documents];
+
+        public List<int> Touched { get; } = [];
+
+        public BestDocuments Best { get; } = new(candidates);
+    }
+
+    /// <summary>The best few documents by score (ties to the smaller index), kept in a small sorted array.</summary>
+    private sealed class BestDocuments(int capacity)
+    {
+        private readonly int[] documents = new int[capacity];
+        private readonly float[] scores = new float[capacity];
+
+        public int Count { get; private set; }
+
+        public int DocumentAt(int k) => documents[k];
+
+        public void Clear() => Count = 0;
+
+        public void Offer(int document, float score)
+        {
+            if (capacity == 0 || (Count == capacity && !Better(score, document, scores[Count - 1], documents[Count - 1])))
+            {
+                return;
+            }
+
+            var at = Count == capacity ? Count - 1 : Count++;
+            while (at > 0 && Better(score, document, scores[at - 1], documents[at - 1]))
+            {
+                scores[at] = scores[at - 1];
+                documents[at] = documents[at - 1];
+                at--;
+            }
+
+            scores[at] = score;
+            documents[at] = document;
+        }
+
+        private static bool Better(float score, int document, float otherScore, int otherDocument) =>
+            score > otherScore || (score == otherScore && document < otherDocument);
+    }
+
+    /// <summary>A document's best terms: rarer-than-cap terms before common ones, then by weight, then by hash.</summary>
+    private sealed class TopTerms(int capacity)
+    {
+        private readonly ulong[] terms = new ulong[capacity];
+        private readonly float[] weights = new float[capacity];
+        private readonly bool[] common = new bool[capacity];
+        private int count;
+
+        public void Clear() => count = 0;
+
+        public void Offer(ulong term, float weight, bool common)
+        {
+            if (capacity == 0 || (count == capacity && !Better(term, weight, common, count - 1)))
+            {
+                return;
+            }
+
+            var at = count == capacity ? count - 1 : count++;
+            while (at > 0 && Better(term, weight, common, at - 1))
+            {
+                terms[at] = terms[at - 1];
+                weights[at] = weights[at - 1];
+                this.common[at] = this.common[at - 1];
+                at--;
+            }
+
+            terms[at] = term;
+            weights[at] = weight;
+            this.common[at] = common;
+        }
+
+        public (ulong[] Terms, float[] Weights) ToArrays() => (terms.AsSpan(0, count).ToArray(), weights.AsSpan(0, count).ToArray());
+
+        private bool Better(ulong term, float weight, bool isCommon, int than) =>
+            isCommon != common[than] ? !isCommon : weight != weights[than] ? weight > weights[than] : term < terms[than];
     }
 }

@@ -1,35 +1,41 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
 using Stemma.Align;
+using Stemma.Sketch;
 
 namespace Stemma.Relate;
 
 /// <summary>
 /// What a document says, reduced to comparable sets: weighted content words, names, figures, dates, quotations,
 /// and the order in which names and figures appear (a rewrite keeps it, an independent report does not).
+/// Every set is a sorted array of word hashes, so comparing two documents is a merge and a corpus of them costs
+/// little memory and no garbage-collector work beyond the arrays themselves.
 /// </summary>
 public sealed class TextFeatures
 {
-    private TextFeatures(TokenizedText words, Dictionary<ulong, int> termCounts, HashSet<ulong> entities, HashSet<ulong> numbers, HashSet<ulong> dates, HashSet<ulong> quotes, ulong[] factSequence)
+    private TextFeatures(TokenizedText words, ShingleSet trigrams, ulong[] termHashes, int[] termFrequencies, bool[] termIsFact, ulong[] entities, ulong[] numbers, ulong[] dates, ulong[] quotes, ulong[] factSequence)
     {
         Words = words;
-
-        // Sorted arrays rather than the dictionary they were counted in: a third of the memory, and cosine is a merge.
-        TermHashes = [.. termCounts.Keys];
-        Array.Sort(TermHashes);
-        TermFrequencies = new int[TermHashes.Length];
-        for (var k = 0; k < TermHashes.Length; k++)
-        {
-            TermFrequencies[k] = termCounts[TermHashes[k]];
-        }
-
-        Entities = entities;
-        Numbers = numbers;
-        Dates = dates;
-        Quotes = quotes;
-        FactSequence = factSequence;
+        Trigrams = trigrams;
+        TermHashes = termHashes;
+        TermFrequencies = termFrequencies;
+        TermIsFact = termIsFact;
+        EntityHashes = entities;
+        NumberHashes = numbers;
+        DateHashes = dates;
+        QuoteHashes = quotes;
+        FactHashes = factSequence;
     }
 
     public TokenizedText Words { get; }
+
+    /// <summary>
+    /// The distinct word trigrams (folded words), the same units the aligner seeds passages from: two texts sharing
+    /// almost none cannot share a passage, so such a pair is labeled on its facts without aligning it.
+    /// </summary>
+    public ShingleSet Trigrams { get; }
+
+    /// <summary>Words in a trigram; the aligner's seed length.</summary>
+    internal const int TrigramWords = 3;
 
     /// <summary>Content words (function words left out) with how often each occurs; names, figures, dates and quotations included.</summary>
     public IEnumerable<(ulong Term, int Count)> Terms => TermHashes.Select((term, k) => (term, TermFrequencies[k]));
@@ -43,25 +49,45 @@ public sealed class TextFeatures
         return k >= 0 ? TermFrequencies[k] : 0;
     }
 
+    /// <summary>Names (capitalized mid-sentence), distinct, in ascending hash order.</summary>
+    public IReadOnlyList<ulong> Entities => EntityHashes;
+
+    /// <summary>Figures (words starting with a digit), distinct, in ascending hash order.</summary>
+    public IReadOnlyList<ulong> Numbers => NumberHashes;
+
+    /// <summary>Months and weekdays, and day-month pairs, distinct, in ascending hash order.</summary>
+    public IReadOnlyList<ulong> Dates => DateHashes;
+
+    /// <summary>Hashes of quoted passages (folded word sequences), distinct, in ascending order.</summary>
+    public IReadOnlyList<ulong> Quotes => QuoteHashes;
+
+    /// <summary>Names and figures in reading order.</summary>
+    public IReadOnlyList<ulong> FactSequence => FactHashes;
+
     /// <summary>Term hashes in ascending order.</summary>
     internal ulong[] TermHashes { get; }
 
     /// <summary>Occurrences of each term of <see cref="TermHashes"/>, same order.</summary>
     internal int[] TermFrequencies { get; }
 
-    public IReadOnlySet<ulong> Entities { get; }
+    /// <summary>Whether each term of <see cref="TermHashes"/> is a name, figure, date or quotation (weighted up).</summary>
+    internal bool[] TermIsFact { get; }
 
-    public IReadOnlySet<ulong> Numbers { get; }
+    internal ulong[] EntityHashes { get; }
 
-    public IReadOnlySet<ulong> Dates { get; }
+    internal ulong[] NumberHashes { get; }
 
-    /// <summary>Hashes of quoted passages (folded word sequences).</summary>
-    public IReadOnlySet<ulong> Quotes { get; }
+    internal ulong[] DateHashes { get; }
 
-    /// <summary>Names and figures in reading order.</summary>
-    public IReadOnlyList<ulong> FactSequence { get; }
+    internal ulong[] QuoteHashes { get; }
+
+    internal ulong[] FactHashes { get; }
 
     private WeightedTerms? weighted;
+    private QuoteIndex? quoteIndex;
+
+    /// <summary>Double quotes and paragraph breaks of the text, built on first use (change detection asks it per pair).</summary>
+    internal QuoteIndex QuoteMarks => quoteIndex ??= new QuoteIndex(Words.Text);
 
     /// <summary>The document's terms sorted by hash with their TF-IDF weights under <paramref name="statistics"/>, cached per statistics.</summary>
     internal WeightedTerms Weighted(TermStatistics? statistics)
@@ -73,22 +99,30 @@ public sealed class TextFeatures
         }
 
         var weights = new float[TermHashes.Length];
+        var idfs = new float[TermHashes.Length];
         double norm = 0;
         for (var k = 0; k < weights.Length; k++)
         {
-            weights[k] = (float)PairComparer.Weight(this, TermHashes[k], TermFrequencies[k], statistics);
+            var idf = statistics?.Idf(TermHashes[k]) ?? TermStatistics.UnknownIdf;
+            idfs[k] = (float)idf;
+            weights[k] = (float)PairComparer.Weight(TermFrequencies[k], idf, TermIsFact[k]);
             norm += weights[k] * weights[k];
         }
 
-        current = new WeightedTerms(statistics, TermHashes, weights, Math.Sqrt(norm));
+        current = new WeightedTerms(statistics, TermHashes, weights, idfs, Math.Sqrt(norm));
         weighted = current;
         return current;
     }
 
-    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, float[] Weights, double Norm);
+    /// <param name="Idfs">Inverse document frequency of each term (for the weight of unexplained words in lineage).</param>
+    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, float[] Weights, float[] Idfs, double Norm);
 
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
-    public bool IsFact(ulong term) => Entities.Contains(term) || Numbers.Contains(term) || Dates.Contains(term) || Quotes.Contains(term);
+    public bool IsFact(ulong term)
+    {
+        var k = Array.BinarySearch(TermHashes, term);
+        return k >= 0 && TermIsFact[k];
+    }
 
     public static TextFeatures Create(string text) => Create(TokenizedText.Create(text ?? throw new ArgumentNullException(nameof(text))));
 
@@ -96,69 +130,100 @@ public sealed class TextFeatures
     {
         ArgumentNullException.ThrowIfNull(words);
         var text = words.Text;
-        var counts = new Dictionary<ulong, int>();
-        var midSentenceCapitals = new HashSet<ulong>();
-        var numbers = new HashSet<ulong>();
-        var dates = new HashSet<ulong>();
-        for (var w = 0; w < words.Count; w++)
+        var n = words.Count;
+        var terms = ArrayPool<ulong>.Shared.Rent((5 * n) + 1);
+        var capitals = ArrayPool<ulong>.Shared.Rent(n + 1);
+        var numbers = ArrayPool<ulong>.Shared.Rent(n + 1);
+        var dates = ArrayPool<ulong>.Shared.Rent((3 * n) + 1);
+        try
         {
-            var hash = words.HashAt(w);
-            var word = words.WordAt(w);
-            if (!Lexicon.IsFunctionWord(hash))
+            int termCount = 0, capitalCount = 0, numberCount = 0, dateCount = 0;
+            for (var w = 0; w < n; w++)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(counts, hash, out _)++;
-            }
-
-            if (char.IsAsciiDigit(word[0]))
-            {
-                numbers.Add(hash);
-            }
-            else if (char.IsUpper(word[0]) && !StartsSentence(text, words.StartOf(w)) && !Lexicon.IsFunctionWord(hash))
-            {
-                midSentenceCapitals.Add(hash);
-            }
-
-            if (Lexicon.IsMonth(hash))
-            {
-                dates.Add(hash);
-                // "12 March" and "March 12" both name the day: keep the pair as one date term.
-                if (w > 0 && IsDayNumber(words.WordAt(w - 1)))
+                var hash = words.HashAt(w);
+                var first = text[words.StartOf(w)];
+                var functionWord = Lexicon.IsFunctionWord(hash);
+                if (!functionWord)
                 {
-                    dates.Add(Pair(hash, words.HashAt(w - 1)));
+                    terms[termCount++] = hash;
                 }
 
-                if (w + 1 < words.Count && IsDayNumber(words.WordAt(w + 1)))
+                if (char.IsAsciiDigit(first))
                 {
-                    dates.Add(Pair(hash, words.HashAt(w + 1)));
+                    numbers[numberCount++] = hash;
+                }
+                else if (char.IsUpper(first) && !functionWord && !StartsSentence(text, words.StartOf(w)))
+                {
+                    capitals[capitalCount++] = hash;
+                }
+
+                if (Lexicon.IsMonth(hash))
+                {
+                    dates[dateCount++] = hash;
+                    // "12 March" and "March 12" both name the day: keep the pair as one date term.
+                    if (w > 0 && IsDayNumber(words.WordAt(w - 1)))
+                    {
+                        dates[dateCount++] = Pair(hash, words.HashAt(w - 1));
+                    }
+
+                    if (w + 1 < n && IsDayNumber(words.WordAt(w + 1)))
+                    {
+                        dates[dateCount++] = Pair(hash, words.HashAt(w + 1));
+                    }
                 }
             }
-        }
 
-        // A capitalized word at a sentence start is a name only when the text also capitalizes it mid-sentence.
-        var entities = new HashSet<ulong>(midSentenceCapitals);
-        entities.ExceptWith(dates);
-        var facts = new List<ulong>();
-        for (var w = 0; w < words.Count; w++)
-        {
-            var hash = words.HashAt(w);
-            if (entities.Contains(hash) || numbers.Contains(hash))
+            var dateSet = SortedDistinct(dates.AsSpan(0, dateCount));
+            var numberSet = SortedDistinct(numbers.AsSpan(0, numberCount));
+
+            // A capitalized word at a sentence start is a name only when the text also capitalizes it mid-sentence.
+            var entitySet = Except(SortedDistinct(capitals.AsSpan(0, capitalCount)), dateSet);
+            // Names and figures in reading order. Figures are the words starting with a digit; a 1,024-bit filter over
+            // the names spares most words the binary search.
+            Span<ulong> nameFilter = stackalloc ulong[16];
+            nameFilter.Clear();
+            foreach (var entity in entitySet)
             {
-                facts.Add(hash);
+                nameFilter[(int)(entity >> 6) & 15] |= 1UL << (int)(entity & 63);
             }
-        }
 
-        var quotes = QuotedPassages(words);
-        foreach (var d in dates)
+            var factCount = 0;
+            for (var w = 0; w < n; w++)
+            {
+                var hash = words.HashAt(w);
+                if (char.IsAsciiDigit(text[words.StartOf(w)])
+                    || ((nameFilter[(int)(hash >> 6) & 15] & (1UL << (int)(hash & 63))) != 0 && Array.BinarySearch(entitySet, hash) >= 0))
+                {
+                    capitals[factCount++] = hash;
+                }
+            }
+
+            var factSequence = capitals.AsSpan(0, factCount).ToArray();
+            var quoteSet = QuotedPassages(words);
+            dateSet.CopyTo(terms, termCount);
+            termCount += dateSet.Length;
+            quoteSet.CopyTo(terms, termCount);
+            termCount += quoteSet.Length;
+            var (termHashes, frequencies) = CountRuns(terms.AsSpan(0, termCount));
+            var isFact = new bool[termHashes.Length];
+            for (var k = 0; k < termHashes.Length; k++)
+            {
+                var term = termHashes[k];
+                isFact[k] = Array.BinarySearch(entitySet, term) >= 0 || Array.BinarySearch(numberSet, term) >= 0
+                    || Array.BinarySearch(dateSet, term) >= 0 || Array.BinarySearch(quoteSet, term) >= 0;
+            }
+
+            var trigramCount = Shingler.Combine(words.Hashes, TrigramWords, 0, terms);
+            var trigrams = ShingleSet.From(terms.AsSpan(0, trigramCount));
+            return new TextFeatures(words, trigrams, termHashes, frequencies, isFact, entitySet, numberSet, dateSet, quoteSet, factSequence);
+        }
+        finally
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(counts, d, out _)++;
+            ArrayPool<ulong>.Shared.Return(terms);
+            ArrayPool<ulong>.Shared.Return(capitals);
+            ArrayPool<ulong>.Shared.Return(numbers);
+            ArrayPool<ulong>.Shared.Return(dates);
         }
-
-        foreach (var q in quotes)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(counts, q, out _)++;
-        }
-
-        return new TextFeatures(words, counts, entities, numbers, dates, quotes, [.. facts]);
     }
 
     internal static bool StartsSentence(string text, int position)
@@ -182,48 +247,190 @@ public sealed class TextFeatures
         return true;
     }
 
+    /// <summary>How many items two sorted, distinct arrays share.</summary>
+    internal static int SharedCount(ulong[] a, ulong[] b)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return shared;
+    }
+
     private static bool IsDayNumber(ReadOnlySpan<char> word) => word.Length is 1 or 2 && char.IsAsciiDigit(word[0]) && char.IsAsciiDigit(word[^1]);
 
     private static ulong Pair(ulong month, ulong day) => (month * 31) ^ (day * 0x9E3779B97F4A7C15UL);
 
-    /// <summary>Runs of words between double quotes, at least three words long, each hashed as one term.</summary>
-    private static HashSet<ulong> QuotedPassages(TokenizedText words)
+    /// <summary>Sorts in place and returns the distinct values.</summary>
+    private static ulong[] SortedDistinct(Span<ulong> values)
     {
-        var quotes = new HashSet<ulong>();
-        var text = words.Text;
-        var open = -1;
-        for (var p = 0; p < text.Length; p++)
+        values.Sort();
+        var distinct = 0;
+        for (var k = 0; k < values.Length; k++)
         {
-            if (text[p] is not ('"' or '\u201C' or '\u201D' or '\u00AB' or '\u00BB'))
+            if (k == 0 || values[k] != values[k - 1])
             {
-                continue;
+                values[distinct++] = values[k];
+            }
+        }
+
+        return values[..distinct].ToArray();
+    }
+
+    /// <summary>Items of sorted <paramref name="values"/> not in sorted <paramref name="removed"/>.</summary>
+    private static ulong[] Except(ulong[] values, ulong[] removed) =>
+        removed.Length == 0 ? values : [.. values.Where(v => Array.BinarySearch(removed, v) < 0)];
+
+    /// <summary>Sorts in place and returns each distinct value with how often it occurs.</summary>
+    private static (ulong[] Values, int[] Counts) CountRuns(Span<ulong> values)
+    {
+        values.Sort();
+        var distinct = 0;
+        for (var k = 0; k < values.Length; k++)
+        {
+            distinct += k == 0 || values[k] != values[k - 1] ? 1 : 0;
+        }
+
+        var unique = new ulong[distinct];
+        var counts = new int[distinct];
+        var u = -1;
+        for (var k = 0; k < values.Length; k++)
+        {
+            if (k == 0 || values[k] != values[k - 1])
+            {
+                unique[++u] = values[k];
             }
 
+            counts[u]++;
+        }
+
+        return (unique, counts);
+    }
+
+    /// <summary>Runs of words between double quotes, at least three words long, each hashed as one term.</summary>
+    private static ulong[] QuotedPassages(TokenizedText words)
+    {
+        List<ulong>? quotes = null;
+        var text = words.Text;
+        var open = -1;
+        var next = 0;
+        for (var p = text.AsSpan().IndexOfAny(QuoteChars); p >= 0 && p < text.Length; p = NextQuote(text, p + 1))
+        {
             if (open < 0)
             {
                 open = p;
                 continue;
             }
 
-            var h = 0xCBF29CE484222325UL;
-            var n = 0;
-            for (var w = 0; w < words.Count && words.StartOf(w) < p; w++)
+            // Words starting between the marks; quotations do not overlap, so one cursor walks the words once.
+            while (next < words.Count && words.StartOf(next) <= open)
             {
-                if (words.StartOf(w) > open)
-                {
-                    h = (h ^ words.HashAt(w)) * 0x100000001B3UL;
-                    n++;
-                }
+                next++;
             }
 
-            if (n >= 3)
+            var h = 0xCBF29CE484222325UL;
+            var count = 0;
+            for (; next < words.Count && words.StartOf(next) < p; next++)
             {
-                quotes.Add(h);
+                h = (h ^ words.HashAt(next)) * 0x100000001B3UL;
+                count++;
+            }
+
+            if (count >= 3)
+            {
+                (quotes ??= []).Add(h);
             }
 
             open = -1;
         }
 
-        return quotes;
+        if (quotes is null)
+        {
+            return [];
+        }
+
+        return SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(quotes));
+    }
+
+    private static readonly SearchValues<char> QuoteChars = SearchValues.Create("\"\u201C\u201D\u00AB\u00BB");
+
+    private static int NextQuote(string text, int from)
+    {
+        if (from >= text.Length)
+        {
+            return -1;
+        }
+
+        var at = text.AsSpan(from).IndexOfAny(QuoteChars);
+        return at < 0 ? -1 : from + at;
+    }
+}
+
+/// <summary>Double quotes and paragraph breaks of one text, to tell quickly whether a position is inside a quotation.</summary>
+internal sealed class QuoteIndex
+{
+    private readonly int[] quotes;
+    private readonly int[] breaks;
+
+    public QuoteIndex(string text)
+    {
+        var quoteList = new List<int>();
+        var breakList = new List<int>();
+        var span = text.AsSpan();
+        for (var p = span.IndexOfAny(Marks); p >= 0; p = NextMark(span, p + 1))
+        {
+            (span[p] == '\n' ? breakList : quoteList).Add(p);
+        }
+
+        quotes = [.. quoteList];
+        breaks = [.. breakList];
+    }
+
+    private static readonly SearchValues<char> Marks = SearchValues.Create("\"\u201C\u201D\n");
+
+    private static int NextMark(ReadOnlySpan<char> text, int from)
+    {
+        if (from >= text.Length)
+        {
+            return -1;
+        }
+
+        var at = text[from..].IndexOfAny(Marks);
+        return at < 0 ? -1 : from + at;
+    }
+
+    /// <summary>Inside a quotation when an odd number of double quotes precede the position in its paragraph.</summary>
+    public bool IsInside(int position)
+    {
+        if (quotes.Length == 0)
+        {
+            return false;
+        }
+
+        var lineStart = Array.BinarySearch(breaks, position);
+        lineStart = lineStart >= 0 ? breaks[lineStart] : ~lineStart == 0 ? -1 : breaks[~lineStart - 1];
+        var before = Below(quotes, position) - Below(quotes, lineStart + 1);
+        return before % 2 == 1;
+    }
+
+    private static int Below(int[] sorted, int value)
+    {
+        var index = Array.BinarySearch(sorted, value);
+        return index >= 0 ? index : ~index;
     }
 }

@@ -30,6 +30,13 @@ public static class TokenHasher
     /// <summary>FNV's multiplies carry low bits upward only; folding the high half back gives the low bits their share.</summary>
     private static ulong Fold(ulong h) => h ^ (h >> 32);
 
+    /// <summary>The state before a word's first character, for hashing while tokenizing: <see cref="Step"/> per character, then <see cref="Finish"/>; equals <see cref="Hash"/> of the same characters.</summary>
+    internal const ulong Start = Offset;
+
+    internal static ulong Step(ulong h, char c) => (h ^ c) * Prime;
+
+    internal static ulong Finish(ulong h) => Fold(h);
+
     /// <summary>A 64-bit finalizer (xor-shift-multiply) with full avalanche.</summary>
     public static ulong Mix(ulong x)
     {
@@ -81,8 +88,15 @@ public static class TokenHasher
     /// The ASCII path: tokenizes and hashes in one pass, folding upper case as it goes. Finds exactly the words
     /// <see cref="WordTokenizer"/> finds (the equivalence is property-tested).
     /// </summary>
-    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination)
+    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination) => HashAsciiWords(text, destination, [], []);
+
+    /// <summary>
+    /// The ASCII path, also recording where each word starts and how long it is (when <paramref name="starts"/> is not
+    /// empty; it and <paramref name="lengths"/> must then be as long as <paramref name="destination"/>).
+    /// </summary>
+    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination, Span<int> starts, Span<int> lengths)
     {
+        var recordOffsets = !starts.IsEmpty;
         ReadOnlySpan<byte> folded = AsciiWordChars;
         var count = 0;
         var i = 0;
@@ -99,6 +113,7 @@ public static class TokenHasher
                 break;
             }
 
+            var start = i;
             var h = Offset;
             while (true)
             {
@@ -118,6 +133,12 @@ public static class TokenHasher
                 }
 
                 break;
+            }
+
+            if (recordOffsets)
+            {
+                starts[count] = start;
+                lengths[count] = i - start;
             }
 
             destination[count++] = Fold(h);

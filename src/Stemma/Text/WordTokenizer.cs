@@ -100,7 +100,8 @@ public static class WordTokenizer
 
         private static bool IsJoiner(char before, char joiner, char after) => joiner switch
         {
-            '\'' => char.IsLetter(before) && char.IsLetter(after),
+            // The typographic apostrophe too: text as written (not normalized) keeps "mayor\u2019s" one word, as "mayor's".
+            '\'' or '\u2019' or '\u02BC' => char.IsLetter(before) && char.IsLetter(after),
             '.' or ',' => char.IsAsciiDigit(before) && char.IsAsciiDigit(after),
             _ => false,
         };

@@ -112,3 +112,42 @@ public class CompareAllTests
         Assert.True(results.Zip(expected).Where(x => x.Second == Relations.Unrelated).All(x => x.First.Similarity < 0.3));
     }
 }
+
+public class FactOrderTests
+{
+    // The textbook dynamic programme, as the reference for the bit-parallel version.
+    private static int ReferenceLcs(ulong[] a, ulong[] b)
+    {
+        var table = new int[a.Length + 1, b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                table[i, j] = a[i - 1] == b[j - 1] ? table[i - 1, j - 1] + 1 : Math.Max(table[i - 1, j], table[i, j - 1]);
+            }
+        }
+
+        return table[a.Length, b.Length];
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 400)]
+    public bool Bit_parallel_longest_common_subsequence_equals_the_dynamic_programme(int seed)
+    {
+        var random = new Random(seed);
+        // Lengths across word boundaries (63, 64, 65, 128...) and small alphabets, so repeats are common.
+        var alphabet = random.Next(1, 12);
+        var a = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (ulong)random.Next(alphabet)).ToArray();
+        var b = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (ulong)random.Next(alphabet)).ToArray();
+        return PairComparer.LongestCommonSubsequence(a, b) == ReferenceLcs(a, b);
+    }
+
+    [Fact]
+    public void Longest_common_subsequence_of_known_sequences()
+    {
+        Assert.Equal(4, PairComparer.LongestCommonSubsequence([1, 2, 3, 4, 5], [1, 9, 2, 3, 9, 5]));
+        Assert.Equal(0, PairComparer.LongestCommonSubsequence([1, 2], [3, 4]));
+        Assert.Equal(0, PairComparer.LongestCommonSubsequence([], [3, 4]));
+        var long64 = Enumerable.Range(0, 130).Select(i => (ulong)i).ToArray();
+        Assert.Equal(130, PairComparer.LongestCommonSubsequence(long64, long64));
+    }
+}
