@@ -68,7 +68,7 @@ internal static class EndToEndRun
 
         // The relate stage on top (labels, extra candidates, stories, lineage): what `analyze` runs in full.
         watch.Restart();
-        var stories = new Relate.StoryAnalyzer().Analyze(articles, pairs);
+        var stories = new Relate.StoryAnalyzer().Analyze(articles, pairs, sketches);
         var relateSeconds = watch.Elapsed.TotalSeconds;
         var fullPeak = Process.GetCurrentProcess().PeakWorkingSet64;
 

@@ -9,8 +9,8 @@ namespace Stemma.Bench;
 /// Relate quality on the generator with every operation (verbatim, wrapped, excerpt, edited, sentence drop, spun, 30%
 /// copies of copies, one rewrite and one independent report per story, unrelated articles): family and story ARI and
 /// how often the parent is right, overall and by operation. The term index alone finds the candidates (no near-duplicate
-/// pairs are given), so this also measures its recall.
-/// Usage: relate-quality [--stories N] [--seed S]
+/// pairs are given, unless --near yes), so this also measures its recall.
+/// Usage: relate-quality [--stories N] [--seed S] [--near yes] [--postings N] [--candidates N] [--terms N] (term-index settings)
 /// </summary>
 internal static class RelateQuality
 {
@@ -18,12 +18,18 @@ internal static class RelateQuality
     {
         var stories = 500;
         var seed = 9;
+        var options = new StoryAnalyzerOptions();
+        var withNearDuplicates = false;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--stories": stories = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--postings": options = options with { PostingsBudget = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
+                case "--candidates": options = options with { CandidatesPerDocument = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
+                case "--near": withNearDuplicates = args[i + 1] == "yes"; break;
+                case "--terms": options = options with { IndexTermsPerDocument = int.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
                 default: Console.Error.WriteLine($"relate-quality: unknown option {args[i]}"); return 2;
             }
         }
@@ -38,8 +44,18 @@ internal static class RelateQuality
             SameEventReportsPerStory = 1,
             Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
         }).Generate();
+        var articles = documents.Select(d => d.ToArticle()).ToList();
         var watch = Stopwatch.StartNew();
-        var analysis = new StoryAnalyzer().Analyze([.. documents.Select(d => d.ToArticle())], []);
+        Stemma.Sketch.DocumentSketch[]? sketches = null;
+        IReadOnlyList<Stemma.Index.CandidatePair> nearDuplicates = [];
+        if (withNearDuplicates)
+        {
+            // As `analyze` runs it: the near-duplicate engine's pairs first.
+            sketches = Stemma.Pipeline.CorpusAnalyzer.SketchAll(articles, new Stemma.Sketch.Sketcher());
+            nearDuplicates = Stemma.Index.NearDuplicateFinder.FindPairs(sketches);
+        }
+
+        var analysis = new StoryAnalyzer(options).Analyze(articles, nearDuplicates, sketches);
         var seconds = watch.Elapsed.TotalSeconds;
         Report(documents, analysis, seconds);
         return 0;

@@ -66,23 +66,26 @@ public sealed class PassageAligner
         try
         {
             // Seed table: first position of every word n-gram of A, with a chain to its later occurrences.
-            var heads = new Dictionary<ulong, int>(na);
+            var scratch = Scratch.ForThisThread(na);
+            var heads = scratch.Heads;
             for (var i = na - seed; i >= 0; i--)
             {
-                var key = Gram(a.Hashes, i, seed);
-                nextSame[i] = heads.TryGetValue(key, out var later) ? later : -1;
-                heads[key] = i;
+                // Stored as position + 1, so 0 (just added) means no later occurrence.
+                ref var head = ref heads.GetValueRefOrAdd(Gram(a.Hashes, i, seed));
+                nextSame[i] = head - 1;
+                head = i + 1;
             }
 
             // Seeds are maximal exact runs; the longest are placed first so a short coincidence never takes a passage's place.
-            var seeds = new List<(int I, int J, int Length)>();
+            var seeds = scratch.Seeds;
             for (var j = 0; j <= nb - seed; j++)
             {
-                if (!heads.TryGetValue(Gram(b.Hashes, j, seed), out var i))
+                if (!heads.TryGetValue(Gram(b.Hashes, j, seed), out var head))
                 {
                     continue;
                 }
 
+                var i = head - 1;
                 for (var occurrences = 0; i >= 0 && occurrences < MaxOccurrencesPerSeed; i = nextSame[i], occurrences++)
                 {
                     if (i > 0 && j > 0 && a.Hashes[i - 1] == b.Hashes[j - 1])
@@ -104,8 +107,8 @@ public sealed class PassageAligner
             }
 
             seeds.Sort((x, y) => x.Length != y.Length ? y.Length.CompareTo(x.Length) : x.J != y.J ? x.J.CompareTo(y.J) : x.I.CompareTo(y.I));
-            var differences = new List<SpanDifference>();
-            var backward = new List<SpanDifference>();
+            var differences = scratch.Differences;
+            var backward = scratch.Backward;
             foreach (var (i, j, runLength) in seeds)
             {
                 // Keep the part of the run still free on both sides.
@@ -255,19 +258,6 @@ public sealed class PassageAligner
         return true;
     }
 
-    private static bool IsFreeMatch(ulong[] a, ulong[] b, bool[] coveredA, bool[] coveredB, int i, int j, int length)
-    {
-        for (var k = 0; k < length; k++)
-        {
-            if (coveredA[i + k] || coveredB[j + k] || a[i + k] != b[j + k])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static ulong Gram(ulong[] hashes, int start, int length)
     {
         var h = 0x9E3779B97F4A7C15UL;
@@ -277,6 +267,30 @@ public sealed class PassageAligner
         }
 
         return h;
+    }
+
+    /// <summary>The seed table and scratch lists of one alignment, kept per thread: aligning every candidate pair of a corpus would otherwise allocate all of it per pair.</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? forThread;
+
+        /// <summary>First position in A of each word n-gram.</summary>
+        public Index.HashTable Heads { get; } = new();
+
+        public List<(int I, int J, int Length)> Seeds { get; } = [];
+
+        public List<SpanDifference> Differences { get; } = [];
+
+        public List<SpanDifference> Backward { get; } = [];
+
+        public static Scratch ForThisThread(int words)
+        {
+            var scratch = forThread ??= new Scratch();
+            scratch.Heads.Clear(words);
+            scratch.Seeds.Clear();
+            return scratch;
+        }
     }
 
     private static Alignment Finish(TokenizedText a, TokenizedText b, List<AlignedSpan> spans, bool[]? coveredA, bool[]? coveredB) =>

@@ -6,14 +6,14 @@ namespace Stemma.Align;
 /// <summary>
 /// The words of an original text with their character offsets and the hash of each word's folded form,
 /// so comparisons ignore case and quote style while every result still points into the text as written.
+/// Only where each word starts is kept (a corpus holds one of these per document); its end is found again when asked.
 /// </summary>
 public sealed class TokenizedText
 {
-    private TokenizedText(string text, int[] starts, int[] lengths, ulong[] hashes)
+    private TokenizedText(string text, int[] starts, ulong[] hashes)
     {
         Text = text;
         Starts = starts;
-        Lengths = lengths;
         Hashes = hashes;
     }
 
@@ -23,26 +23,33 @@ public sealed class TokenizedText
 
     internal int[] Starts { get; }
 
-    internal int[] Lengths { get; }
-
     internal ulong[] Hashes { get; }
 
     public int StartOf(int word) => Starts[word];
 
-    public int EndOf(int word) => Starts[word] + Lengths[word];
+    public int EndOf(int word) => Starts[word] + LengthAt(word);
 
-    public ReadOnlySpan<char> WordAt(int word) => Text.AsSpan(Starts[word], Lengths[word]);
+    public ReadOnlySpan<char> WordAt(int word) => Text.AsSpan(Starts[word], LengthAt(word));
+
+    // Tokenizing from a word's first character finds that word again.
+    private int LengthAt(int word)
+    {
+        var enumerator = WordTokenizer.Tokenize(Text.AsSpan(Starts[word]));
+        return enumerator.MoveNext() ? enumerator.Current.Length : 0;
+    }
 
     public ulong HashAt(int word) => Hashes[word];
 
-    public static TokenizedText Create(string text)
+    public static TokenizedText Create(string text) => Create(text, []);
+
+    /// <summary>The words of <paramref name="text"/> except those starting inside <paramref name="skip"/> (ranges in text order), offsets still into the whole text.</summary>
+    public static TokenizedText Create(string text, ReadOnlySpan<TextRange> skip)
     {
         ArgumentNullException.ThrowIfNull(text);
 
         // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
         var capacity = (text.Length / 2) + 1;
         var starts = ArrayPool<int>.Shared.Rent(capacity);
-        var lengths = ArrayPool<int>.Shared.Rent(capacity);
         var hashes = ArrayPool<ulong>.Shared.Rent(capacity);
         try
         {
@@ -51,27 +58,62 @@ public sealed class TokenizedText
             if (TokenHasher.IsPlainAscii(span))
             {
                 // Plain ASCII folds by table; the fast path finds the same words with the same hashes.
-                count = TokenHasher.HashAsciiWords(span, hashes.AsSpan(0, capacity), starts.AsSpan(0, capacity), lengths.AsSpan(0, capacity));
+                count = TokenHasher.HashAsciiWords(span, hashes.AsSpan(0, capacity), starts.AsSpan(0, capacity));
             }
             else
             {
                 foreach (var token in WordTokenizer.Tokenize(span))
                 {
                     starts[count] = token.Start;
-                    lengths[count] = token.Length;
                     hashes[count] = HashFolded(token.In(span));
                     count++;
                 }
             }
 
-            return new TokenizedText(text, starts.AsSpan(0, count).ToArray(), lengths.AsSpan(0, count).ToArray(), hashes.AsSpan(0, count).ToArray());
+            if (!skip.IsEmpty)
+            {
+                count = RemoveSkipped(starts, hashes, count, skip);
+            }
+
+            return new TokenizedText(text, Keep(starts.AsSpan(0, count)), Keep(hashes.AsSpan(0, count)));
         }
         finally
         {
             ArrayPool<int>.Shared.Return(starts);
-            ArrayPool<int>.Shared.Return(lengths);
             ArrayPool<ulong>.Shared.Return(hashes);
         }
+    }
+
+    private static int RemoveSkipped(int[] starts, ulong[] hashes, int count, ReadOnlySpan<TextRange> skip)
+    {
+        var kept = 0;
+        var range = 0;
+        for (var w = 0; w < count; w++)
+        {
+            while (range < skip.Length && skip[range].End <= starts[w])
+            {
+                range++;
+            }
+
+            if (range < skip.Length && starts[w] >= skip[range].Start)
+            {
+                continue;
+            }
+
+            starts[kept] = starts[w];
+            hashes[kept++] = hashes[w];
+        }
+
+        return kept;
+    }
+
+    /// <summary>A copy that lives as long as the document's features; large ones skip the zeroing the copy overwrites anyway.</summary>
+    private static T[] Keep<T>(ReadOnlySpan<T> values)
+        where T : unmanaged
+    {
+        var kept = GC.AllocateUninitializedArray<T>(values.Length);
+        values.CopyTo(kept);
+        return kept;
     }
 
     /// <summary>Hash of a word in the form <see cref="TextNormalizer"/> gives it (case, quote and dash style folded), without copying it.</summary>

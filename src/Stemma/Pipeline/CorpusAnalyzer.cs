@@ -47,7 +47,7 @@ public static class CorpusAnalyzer
         var pairs = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
         if (options.Relate is { } relateOptions)
         {
-            var stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, cancellationToken);
+            var stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, cancellationToken);
             var placed = stories.Documents.Select(d => new DocumentResult(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin)).ToList();
             return new CorpusAnalysis(articles, sketches, pairs, placed, stories);
         }

@@ -25,54 +25,66 @@ internal static class Lexicon
     private static readonly HashSet<ulong> Units = Hashes(
         "million", "billion", "trillion", "thousand", "hundred", "percent", "per", "cent", "bn", "m", "k", "dollars", "euros", "pounds");
 
-    // One open-addressing table over all three lists: a word costs one probe or two, not three hash-set lookups.
-    private const byte FunctionWordFlag = 1, MonthFlag = 2, UnitFlag = 4;
-    private static readonly (ulong[] Keys, byte[] Flags) Table = BuildTable();
-
-    public static bool IsFunctionWord(ulong hash) => (Flags(hash) & FunctionWordFlag) != 0;
-
-    public static bool IsMonth(ulong hash) => (Flags(hash) & MonthFlag) != 0;
-
-    public static bool IsUnit(ulong hash) => (Flags(hash) & UnitFlag) != 0;
-
-    private static byte Flags(ulong hash)
+    /// <summary>Which lists a word is on.</summary>
+    [Flags]
+    public enum WordKind : byte
     {
-        var (keys, flags) = Table;
+        None = 0,
+        Function = 1,
+        Month = 2,
+        Unit = 4,
+    }
+
+    // One open-addressing table over all three lists: a word costs a probe or two, not a hash-set lookup per list.
+    private static readonly (ulong[] Keys, WordKind[] Kinds) Table = BuildTable();
+
+    public static bool IsFunctionWord(ulong hash) => (Classify(hash) & WordKind.Function) != 0;
+
+    public static bool IsMonth(ulong hash) => (Classify(hash) & WordKind.Month) != 0;
+
+    public static bool IsUnit(ulong hash) => (Classify(hash) & WordKind.Unit) != 0;
+
+    public static WordKind Classify(ulong hash)
+    {
+        var (keys, kinds) = Table;
         var mask = keys.Length - 1;
-        for (var slot = (int)(hash * 0x9E3779B97F4A7C15UL >> 40) & mask; ; slot = (slot + 1) & mask)
+        for (var slot = Slot(hash, mask); ; slot = (slot + 1) & mask)
         {
-            if (flags[slot] == 0)
+            if (kinds[slot] == WordKind.None)
             {
-                return 0;
+                return WordKind.None;
             }
 
             if (keys[slot] == hash)
             {
-                return flags[slot];
+                return kinds[slot];
             }
         }
     }
 
-    private static (ulong[] Keys, byte[] Flags) BuildTable()
+    private static int Slot(ulong hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+
+    private static (ulong[] Keys, WordKind[] Kinds) BuildTable()
     {
         var keys = new ulong[1024];
-        var flags = new byte[1024];
-        foreach (var (set, flag) in new[] { (FunctionWords, FunctionWordFlag), (Months, MonthFlag), (Units, UnitFlag) })
+        var kinds = new WordKind[1024];
+        var mask = keys.Length - 1;
+        foreach (var (set, kind) in new[] { (FunctionWords, WordKind.Function), (Months, WordKind.Month), (Units, WordKind.Unit) })
         {
             foreach (var hash in set)
             {
-                var slot = (int)(hash * 0x9E3779B97F4A7C15UL >> 40) & (keys.Length - 1);
-                while (flags[slot] != 0 && keys[slot] != hash)
+                var slot = Slot(hash, mask);
+                while (kinds[slot] != WordKind.None && keys[slot] != hash)
                 {
-                    slot = (slot + 1) & (keys.Length - 1);
+                    slot = (slot + 1) & mask;
                 }
 
                 keys[slot] = hash;
-                flags[slot] |= flag;
+                kinds[slot] |= kind;
             }
         }
 
-        return (keys, flags);
+        return (keys, kinds);
     }
 
     private static HashSet<ulong> Hashes(params string[] words) => [.. words.Select(TokenizedText.HashFolded)];

@@ -1,4 +1,5 @@
 using Stemma.Align;
+using Stemma.Sketch;
 
 namespace Stemma.Relate;
 
@@ -75,7 +76,9 @@ public static class PairComparer
     public static Comparison Compare(TextFeatures a, TextFeatures b, TermStatistics? statistics = null) => Compare(a, b, statistics, allChanges: true);
 
     /// <param name="allChanges">False in bulk analysis: what changed is worked out only for copy-family pairs (a rewrite's "changes" would be its whole text).</param>
-    internal static Comparison Compare(TextFeatures a, TextFeatures b, TermStatistics? statistics, bool allChanges)
+    /// <param name="mayShareText">False when the caller knows the texts share almost no trigrams (<see cref="MayShareText"/>): no alignment is tried.</param>
+    /// <param name="cosine">The pair's <see cref="Cosine"/> when the caller has it already.</param>
+    internal static Comparison Compare(TextFeatures a, TextFeatures b, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -84,11 +87,11 @@ public static class PairComparer
         // trigrams: no passage to find either.
         var identical = a.Words.Count > 0 && a.Words.Hashes.AsSpan().SequenceEqual(b.Words.Hashes);
         var alignment = identical ? Alignment.Whole(a.Words, b.Words)
-            : !allChanges && !MayShareText(a, b) ? Alignment.None(a.Words, b.Words)
+            : !mayShareText ? Alignment.None(a.Words, b.Words)
             : PassageAligner.Default.Align(a.Words, b.Words);
         IReadOnlyList<Change>? changes = identical ? [] : null;
         IReadOnlyList<Change> Changes() => changes ??= ChangeDetector.Detect(a, b, alignment);
-        var evidence = Measure(a, b, alignment, statistics);
+        var evidence = Measure(a, b, alignment, statistics, cosine);
         var relation = Classify(a, b, alignment, Changes, evidence);
         if (allChanges || Relations.IsCopyFamily(relation))
         {
@@ -103,9 +106,9 @@ public static class PairComparer
     /// (40% of the shorter text in passages) leaves many even when a third of its words are swapped. Below 3% of the
     /// shorter text's trigrams (and fewer than 12) the alignment would find next to nothing.
     /// </summary>
-    internal static bool MayShareText(TextFeatures a, TextFeatures b)
+    internal static bool MayShareText(ShingleSet a, ShingleSet b)
     {
-        var (_, containment, shared) = a.Trigrams.Compare(b.Trigrams);
+        var (_, containment, shared) = a.Compare(b);
         return shared >= 12 || containment >= 0.03;
     }
 
@@ -119,8 +122,8 @@ public static class PairComparer
         return Math.Clamp(topical + ((1 - topical) * reuse * reuse * 0.9), 0, 1);
     }
 
-    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics) => new(
-        TermCosine: Cosine(a, b, statistics),
+    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics, double? cosine = null) => new(
+        TermCosine: cosine ?? Cosine(a, b, statistics),
         EntityOverlap: Dice(a.EntityHashes, b.EntityHashes, statistics),
         NumberOverlap: Dice(a.NumberHashes, b.NumberHashes),
         DateOverlap: Dice(a.DateHashes, b.DateHashes),
@@ -129,6 +132,9 @@ public static class PairComparer
         CoverageB: alignment.CoverageB,
         MatchedFraction: Math.Min(a.Words.Count, b.Words.Count) == 0 ? 0 : (double)alignment.MatchedWords / Math.Min(a.Words.Count, b.Words.Count),
         SubstitutionRate: alignment.SubstitutionRate);
+
+    /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
+    internal const double MinStoryCosine = 0.2;
 
     internal static string Classify(TextFeatures a, TextFeatures b, Alignment alignment, Func<IReadOnlyList<Change>> changes, PairEvidence e)
     {
@@ -165,13 +171,13 @@ public static class PairComparer
         // A rewrite retells the source fact by fact: nearly all its figures, mostly in the same order. An independent
         // report shares the event's names but picks its own figures and order.
         var retold = (0.5 * e.FactOrder) + (0.5 * e.NumberOverlap);
-        if (factual >= 0.35 && retold >= 0.8 && e.TermCosine >= 0.2)
+        if (factual >= 0.35 && retold >= 0.8 && e.TermCosine >= MinStoryCosine)
         {
             return Relations.Rewrite;
         }
 
         // An independent report of the same event names the same people and places and shares topic words.
-        if ((e.EntityOverlap >= 0.3 && e.TermCosine >= 0.2) || (e.TermCosine >= 0.4 && factual >= 0.1))
+        if ((e.EntityOverlap >= 0.3 && e.TermCosine >= MinStoryCosine) || (e.TermCosine >= 0.4 && factual >= 0.1))
         {
             return Relations.SameEvent;
         }
@@ -207,13 +213,15 @@ public static class PairComparer
         // Merge of two hash-sorted term lists.
         double dot = 0;
         int i = 0, j = 0;
-        var tx = x.Terms;
-        var ty = y.Terms;
+        var tx = a.TermHashes;
+        var ty = b.TermHashes;
         while (i < tx.Length && j < ty.Length)
         {
             if (tx[i] == ty[j])
             {
-                dot += x.Weights[i++] * y.Weights[j++];
+                dot += a.WeightAt(i, x.Idfs[i]) * b.WeightAt(j, y.Idfs[j]);
+                i++;
+                j++;
             }
             else if (tx[i] < ty[j])
             {
@@ -227,9 +235,6 @@ public static class PairComparer
 
         return dot / (x.Norm * y.Norm);
     }
-
-    /// <summary>TF-IDF with names, figures, dates and quotations counted double.</summary>
-    internal static double Weight(int count, double idf, bool isFact) => (1 + Math.Log(count)) * idf * (isFact ? 2.0 : 1.0);
 
     /// <summary>Dice overlap of two sorted, distinct arrays.</summary>
     private static double Dice(ulong[] a, ulong[] b) =>

@@ -9,16 +9,6 @@ namespace Stemma.Relate;
 /// <param name="Timings">Wall time of each stage, for benchmarks and `--verbose`.</param>
 public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, IReadOnlyList<RelatedPair> Pairs, IReadOnlyList<LineageTree> Trees, RelateTimings? Timings = null);
 
-/// <summary>Wall time of each relate stage.</summary>
-/// <param name="CandidatePairs">Distinct candidate pairs (near duplicates and term-index pairs).</param>
-/// <param name="AlignedPairs">Candidates that passed the cheap filter and were aligned and labeled.</param>
-public sealed record RelateTimings(TimeSpan Features, TimeSpan Statistics, TimeSpan Candidates, TimeSpan Labels, TimeSpan Groups, TimeSpan Lineage, int CandidatePairs, int AlignedPairs)
-{
-    public override string ToString() =>
-        $"features {Features.TotalSeconds:F2} s, statistics {Statistics.TotalSeconds:F2} s, candidates {Candidates.TotalSeconds:F2} s ({CandidatePairs} pairs), labels {Labels.TotalSeconds:F2} s ({AlignedPairs} aligned), " +
-        $"groups {Groups.TotalSeconds:F2} s, lineage {Lineage.TotalSeconds:F2} s";
-}
-
 /// <summary>Where one document sits: its copy family, its story, what it most likely copied and the outside source it credits.</summary>
 /// <param name="Id">The article id.</param>
 /// <param name="Family">Id of the copy family (its smallest member id).</param>
@@ -52,3 +42,38 @@ public sealed record RelatedPair(
     double EntityOverlap,
     double SubstitutionRate,
     IReadOnlyList<Change> Changes);
+
+/// <summary>Wall time of each relate stage, and how much of it the garbage collector held the threads.</summary>
+/// <param name="CandidatePairs">Distinct candidate pairs (near duplicates and term-index pairs).</param>
+/// <param name="ComparedPairs">Candidates that passed the cheap filter and were labeled.</param>
+/// <param name="AlignedPairs">Of those, the ones that could share text and were aligned.</param>
+public sealed record RelateTimings(StageTime Features, StageTime Statistics, StageTime Candidates, StageTime Labels, StageTime Groups, StageTime Lineage, int CandidatePairs, int ComparedPairs, int AlignedPairs)
+{
+    public override string ToString() =>
+        $"features {Features}, statistics {Statistics}, candidates {Candidates} ({CandidatePairs} pairs), labels {Labels} ({ComparedPairs} compared, {AlignedPairs} aligned), " +
+        $"groups {Groups}, lineage {Lineage}";
+}
+
+/// <summary>How long a stage took, and the garbage-collection pauses within it.</summary>
+public readonly record struct StageTime(TimeSpan Wall, TimeSpan GcPause)
+{
+    public override string ToString() => GcPause.TotalSeconds >= 0.005
+        ? $"{Wall.TotalSeconds:F2} s (GC {GcPause.TotalSeconds:F2} s)"
+        : $"{Wall.TotalSeconds:F2} s";
+}
+
+/// <summary>Times consecutive stages: each <see cref="Lap"/> ends one.</summary>
+internal sealed class StageClock
+{
+    private readonly System.Diagnostics.Stopwatch watch = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan lastPause = GC.GetTotalPauseDuration();
+
+    public StageTime Lap()
+    {
+        var pause = GC.GetTotalPauseDuration();
+        var time = new StageTime(watch.Elapsed, pause - lastPause);
+        watch.Restart();
+        lastPause = pause;
+        return time;
+    }
+}

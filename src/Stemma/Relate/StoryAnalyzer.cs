@@ -21,19 +21,32 @@ public sealed class StoryAnalyzer
     /// <param name="articles">Everything analysed.</param>
     /// <param name="nearDuplicates">Verified near-duplicate pairs (indexes into <paramref name="articles"/>).</param>
     /// <param name="cancellationToken">Stops the work between documents.</param>
-    public StoryAnalysis Analyze(IReadOnlyList<Article> articles, IReadOnlyList<CandidatePair> nearDuplicates, CancellationToken cancellationToken = default)
+    public StoryAnalysis Analyze(IReadOnlyList<Article> articles, IReadOnlyList<CandidatePair> nearDuplicates, CancellationToken cancellationToken = default) =>
+        Analyze(articles, nearDuplicates, null, cancellationToken);
+
+    /// <param name="articles">Everything analysed.</param>
+    /// <param name="nearDuplicates">Verified near-duplicate pairs (indexes into <paramref name="articles"/>).</param>
+    /// <param name="sketches">The articles' sketches when the caller has them (same order): their shingle sets tell which
+    /// pairs cannot share a passage, so the analysis need not build its own.</param>
+    /// <param name="cancellationToken">Stops the work between documents.</param>
+    public StoryAnalysis Analyze(IReadOnlyList<Article> articles, IReadOnlyList<CandidatePair> nearDuplicates, IReadOnlyList<Sketch.DocumentSketch>? sketches, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(articles);
         ArgumentNullException.ThrowIfNull(nearDuplicates);
         var n = articles.Count;
+        if (sketches is not null && sketches.Count != n)
+        {
+            throw new ArgumentException("One sketch per article is needed.", nameof(sketches));
+        }
+
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var clock = new StageClock();
         var features = new TextFeatures[n];
-        Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(TextForMatching(articles[i])));
-        var featureTime = watch.Elapsed;
+        Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(Align.TokenizedText.Create(articles[i].Body, RepeatedTitleLines(articles[i]))));
+        var featureTime = clock.Lap();
         var statistics = TermStatistics.Build(features);
         Parallel.For(0, n, parallel, i => features[i].Weighted(statistics));
-        var statisticsTime = watch.Elapsed - featureTime;
+        var statisticsTime = clock.Lap();
 
         // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index, as sorted distinct keys.
         var nearKeys = new List<long>(nearDuplicates.Count);
@@ -50,7 +63,20 @@ public sealed class StoryAnalyzer
             }
         }
 
-        var indexKeys = TermIndex.Build(features, statistics, options).Candidates(options, cancellationToken);
+        var nearGroups = new UnionFind(n);
+        foreach (var key in nearKeys)
+        {
+            var (a, b) = TermIndex.FromKey(key);
+            nearGroups.Union(a, b);
+        }
+
+        var groupOf = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            groupOf[i] = nearGroups.Find(i);
+        }
+
+        var indexKeys = TermIndex.Build(features, statistics, options).Candidates(options, groupOf, cancellationToken);
         var keys = new long[nearKeys.Count + indexKeys.Length];
         nearKeys.CopyTo(keys);
         indexKeys.CopyTo(keys, nearKeys.Count);
@@ -64,20 +90,40 @@ public sealed class StoryAnalyzer
             }
         }
 
-        var candidateTime = watch.Elapsed - featureTime - statisticsTime;
+        var candidateTime = clock.Lap();
         var results = new PairResult?[distinct];
+        var compared = 0;
         var aligned = 0;
         Parallel.For(0, distinct, parallel, k =>
         {
             var (a, b) = TermIndex.FromKey(keys[k]);
             CandidatePair? nearDuplicate = nearByKey.TryGetValue(keys[k], out var found) ? found : null;
-            if (nearDuplicate is null && !WorthAligning(features[a], features[b], statistics))
+            double? cosine = null;
+            var mayShareText = true;
+            if (nearDuplicate is null)
             {
-                return;
+                // A term-index pair must share weighted words or names to be worth a look; without shared text it
+                // can only be a rewrite or an independent report, which need a topical cosine.
+                cosine = PairComparer.Cosine(features[a], features[b], statistics);
+                if (!WorthComparing(features[a], features[b], cosine.Value))
+                {
+                    return;
+                }
+
+                mayShareText = PairComparer.MayShareText(sketches?[a].Shingles ?? features[a].Trigrams, sketches?[b].Shingles ?? features[b].Trigrams);
+                if (!mayShareText && cosine < PairComparer.MinStoryCosine)
+                {
+                    return;
+                }
             }
 
-            Interlocked.Increment(ref aligned);
-            var comparison = PairComparer.Compare(features[a], features[b], statistics, allChanges: false);
+            Interlocked.Increment(ref compared);
+            if (mayShareText)
+            {
+                Interlocked.Increment(ref aligned);
+            }
+
+            var comparison = PairComparer.Compare(features[a], features[b], statistics, allChanges: false, mayShareText, cosine);
             if (comparison.Relation != Relations.Unrelated)
             {
                 results[k] = PairResult.From(a, b, features[a], features[b], comparison, statistics, nearDuplicate);
@@ -93,7 +139,7 @@ public sealed class StoryAnalyzer
             }
         }
 
-        var labelTime = watch.Elapsed - featureTime - statisticsTime - candidateTime;
+        var labelTime = clock.Lap();
         var ids = articles.Select(a => a.Id).ToArray();
         var families = new UnionFind(n);
         foreach (var pair in related.Values.Where(p => Relations.IsCopyFamily(p.Relation)))
@@ -117,8 +163,8 @@ public sealed class StoryAnalyzer
 
         var familyIds = families.GroupIds(ids);
         var storyIds = stories.GroupIds(ids);
-        var groupTime = watch.Elapsed - featureTime - statisticsTime - candidateTime - labelTime;
-        var lineage = new LineageBuilder(articles, features, statistics, related, options).Build(familyIds, storyIds, cancellationToken);
+        var groupTime = clock.Lap();
+        var lineage = new LineageBuilder(articles, features, statistics, related, options, i => sketches?[i].Shingles ?? features[i].Trigrams).Build(familyIds, storyIds, cancellationToken);
 
         var placements = new DocumentPlacement[n];
         for (var i = 0; i < n; i++)
@@ -129,49 +175,54 @@ public sealed class StoryAnalyzer
 
         // Results are in key order: by first document, then second.
         var pairs = results.Where(p => p is not null).Select(p => p!.ToRelatedPair(ids)).ToList();
-        var lineageTime = watch.Elapsed - featureTime - statisticsTime - candidateTime - labelTime - groupTime;
-        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, aligned));
+        var lineageTime = clock.Lap();
+        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned));
     }
 
     /// <summary>
-    /// The body with any paragraph that repeats the article's own title blanked out (same length, so offsets still point
-    /// into <see cref="Article.Body"/>): copiers paste the title above the text, and siblings sharing it would otherwise
-    /// look as if one copied the other.
+    /// The lines of the body that repeat the article's own title: copiers paste the title above the text, and siblings
+    /// sharing it would otherwise look as if one copied the other, so those words are left out of matching.
     /// </summary>
-    internal static string TextForMatching(Article article)
+    internal static Align.TextRange[] RepeatedTitleLines(Article article)
     {
         var body = article.Body;
         if (string.IsNullOrWhiteSpace(article.Title))
         {
-            return body;
+            return [];
         }
 
         var title = Text.TextNormalizer.Normalize(article.Title);
-        char[]? blanked = null;
+        List<Align.TextRange>? lines = null;
+        Span<char> folded = stackalloc char[256];
         var start = 0;
         while (start < body.Length)
         {
             var end = body.IndexOf('\n', start);
             end = end < 0 ? body.Length : end;
-            if (end - start >= title.Length && end - start <= title.Length + 8 && Text.TextNormalizer.Normalize(body[start..end]) == title)
+            if (end - start >= title.Length && end - start <= title.Length + 8 && IsTitle(body.AsSpan(start, end - start), title, folded))
             {
-                blanked ??= body.ToCharArray();
-                Array.Fill(blanked, ' ', start, end - start);
+                (lines ??= []).Add(new Align.TextRange(start, end));
             }
 
             start = end + 1;
         }
 
-        return blanked is null ? body : new string(blanked);
+        return lines is null ? [] : [.. lines];
     }
+
+    // Plain ASCII lines fold without allocating; others take the full normalization.
+    private static bool IsTitle(ReadOnlySpan<char> line, string title, Span<char> scratch) =>
+        line.Length <= scratch.Length && Text.TokenHasher.IsPlainAscii(line)
+            ? scratch[..Text.TextNormalizer.Fold(line, scratch)].SequenceEqual(title)
+            : Text.TextNormalizer.Normalize(line.ToString()) == title;
 
     private bool WithinWindow(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null || (a.Value - b.Value).Duration() <= options.StoryWindow;
 
-    /// <summary>Cheap filter before alignment: the pair must share weighted words or names.</summary>
-    private bool WorthAligning(TextFeatures a, TextFeatures b, TermStatistics statistics)
+    /// <summary>Cheap filter before labeling: the pair must share weighted words or names.</summary>
+    private bool WorthComparing(TextFeatures a, TextFeatures b, double cosine)
     {
-        if (PairComparer.Cosine(a, b, statistics) >= options.MinVerifyScore)
+        if (cosine >= options.MinVerifyScore)
         {
             return true;
         }
@@ -202,11 +253,13 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
     /// <summary>Words of y that x does not explain, by weight; boilerplate shared by many documents weighs little.</summary>
     public double UnexplainedOf(int document) => document == A ? UnexplainedA : UnexplainedB;
 
-    /// <summary>Weight of an unexplained function word ("the", "said"): little, whatever the collection.</summary>
-    private const double FunctionWordWeight = 0.5;
-
     private static double Unexplained(TextFeatures features, Align.Alignment alignment, bool sideB, TermStatistics statistics)
     {
+        if (alignment.Spans.Count == 0)
+        {
+            return features.Weighted(statistics).WordWeight;
+        }
+
         var words = features.Words;
         var matched = words.Count <= 4096 ? stackalloc bool[words.Count] : new bool[words.Count];
         matched.Clear();
@@ -227,14 +280,14 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
         }
 
         // Weights are the document's cached term IDFs; words outside its terms are function words.
-        var weighted = features.Weighted(statistics);
+        var idfs = features.Weighted(statistics).Idfs;
         double unexplained = 0;
         for (var w = 0; w < matched.Length; w++)
         {
             if (!matched[w])
             {
-                var k = Array.BinarySearch(weighted.Terms, words.HashAt(w));
-                unexplained += k >= 0 ? weighted.Idfs[k] : FunctionWordWeight;
+                var k = Array.BinarySearch(features.TermHashes, words.HashAt(w));
+                unexplained += k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
             }
         }
 

@@ -10,13 +10,13 @@ public sealed record StoryAnalyzerOptions
     public int IndexTermsPerDocument { get; init; } = 32;
 
     /// <summary>Candidates kept per document from the term index.</summary>
-    public int CandidatesPerDocument { get; init; } = 10;
+    public int CandidatesPerDocument { get; init; } = 6;
 
     /// <summary>Least cosine over indexed terms for a term-index candidate.</summary>
     public double MinCandidateScore { get; init; } = 0.12;
 
     /// <summary>Postings read per query at most (rarest terms first), bounding the work per document.</summary>
-    public int PostingsBudget { get; init; } = 4000;
+    public int PostingsBudget { get; init; } = 2000;
 
     /// <summary>Terms in more than this share of documents are indexed only for documents without enough rarer terms...</summary>
     public double MaxDocumentFrequencyShare { get; init; } = 0.01;

@@ -30,6 +30,8 @@ internal sealed class TermIndex
         var n = documents.Count;
         var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(n * options.MaxDocumentFrequencyShare));
         var keep = options.IndexTermsPerDocument;
+        var idfOfTwo = statistics.IdfAtFrequency(2) + 1e-6f;
+        var idfOfCap = statistics.IdfAtFrequency(maxDf) - 1e-6f;
         var chosenHashes = new ulong[n][];
         var chosenWeights = new float[n][];
         var norms = new float[n];
@@ -42,14 +44,15 @@ internal sealed class TermIndex
             {
                 // Terms within the frequency cap come first; a document made only of common words still gets its rarest
                 // ones (postings hold only the documents that chose a term, so such lists stay short).
-                var weighted = documents[d].Weighted(statistics);
+                var document = documents[d];
+                var idfs = document.Weighted(statistics).Idfs;
                 top.Clear();
-                for (var k = 0; k < weighted.Terms.Length; k++)
+                for (var k = 0; k < idfs.Length; k++)
                 {
-                    var df = statistics.DocumentFrequency(weighted.Terms[k]);
-                    if (df > 1)
+                    // Frequency thresholds read off the cached IDF (lower IDF, more documents).
+                    if (idfs[k] < idfOfTwo)
                     {
-                        top.Offer(weighted.Terms[k], weighted.Weights[k], common: df > maxDf);
+                        top.Offer(document.TermHashes[k], document.WeightAt(k, idfs[k]), common: idfs[k] < idfOfCap);
                     }
                 }
 
@@ -66,7 +69,7 @@ internal sealed class TermIndex
             _ => { });
 
         // Term ids in order of first use, postings counted, then laid out flat.
-        var ids = new Dictionary<ulong, int>();
+        var ids = new Index.HashTable(4 * n);
         var counts = new List<int>();
         var chosenTerms = new int[n][];
         for (var d = 0; d < n; d++)
@@ -75,14 +78,16 @@ internal sealed class TermIndex
             var termIds = new int[hashes.Length];
             for (var k = 0; k < hashes.Length; k++)
             {
-                if (!ids.TryGetValue(hashes[k], out var id))
+                // Ids are stored plus one: 0 is a term just added.
+                ref var id = ref ids.GetValueRefOrAdd(hashes[k]);
+                if (id == 0)
                 {
-                    ids[hashes[k]] = id = counts.Count;
                     counts.Add(0);
+                    id = counts.Count;
                 }
 
-                termIds[k] = id;
-                counts[id]++;
+                termIds[k] = id - 1;
+                counts[id - 1]++;
             }
 
             chosenTerms[d] = termIds;
@@ -113,8 +118,11 @@ internal sealed class TermIndex
     /// <summary>
     /// For every document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> others whose top terms overlap
     /// most (cosine over top terms), as pair keys (<see cref="PairKey"/>), smaller document first; a pair may appear twice.
+    /// Documents in the same <paramref name="knownGroups"/> group (already joined by near-duplicate pairs) are not
+    /// candidates of each other: a copy's best matches are its copies, and they would crowd out the rewrites and
+    /// independent reports the index is there to find.
     /// </summary>
-    public long[] Candidates(StoryAnalyzerOptions options, CancellationToken cancellationToken)
+    public long[] Candidates(StoryAnalyzerOptions options, int[] knownGroups, CancellationToken cancellationToken)
     {
         var n = chosenTerms.Length;
         var found = new long[n][];
@@ -125,7 +133,7 @@ internal sealed class TermIndex
             () => new QueryScratch(n, options.CandidatesPerDocument),
             (d, _, scratch) =>
             {
-                found[d] = Query(d, scratch, options);
+                found[d] = Query(d, scratch, knownGroups, options);
                 return scratch;
             },
             _ => { });
@@ -152,7 +160,7 @@ internal sealed class TermIndex
 
     public static (int A, int B) FromKey(long key) => ((int)(key >> 32), (int)(key & 0xFFFF_FFFF));
 
-    private long[] Query(int d, QueryScratch scratch, StoryAnalyzerOptions options)
+    private long[] Query(int d, QueryScratch scratch, int[] knownGroups, StoryAnalyzerOptions options)
     {
         if (norms[d] == 0)
         {
@@ -194,7 +202,7 @@ internal sealed class TermIndex
         {
             var cosine = scores[other] / (norms[d] * norms[other]);
             scores[other] = 0;
-            if (cosine >= options.MinCandidateScore)
+            if (cosine >= options.MinCandidateScore && knownGroups[other] != knownGroups[d])
             {
                 best.Offer(other, cosine);
             }

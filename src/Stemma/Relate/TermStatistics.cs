@@ -1,24 +1,19 @@
-using System.Runtime.InteropServices;
-
 namespace Stemma.Relate;
 
 /// <summary>Document frequencies of terms over a collection, for inverse-document-frequency weights.</summary>
 public sealed class TermStatistics
 {
-    private readonly Dictionary<ulong, int>[] shards;
+    private readonly Index.HashTable documentFrequency;
     private readonly float[] idfByFrequency;
 
-    private TermStatistics(Dictionary<ulong, int>[] shards, int documents)
+    private TermStatistics(Index.HashTable documentFrequency, int documents)
     {
-        this.shards = shards;
+        this.documentFrequency = documentFrequency;
         Documents = documents;
         var maxFrequency = 0;
-        foreach (var shard in shards)
+        foreach (var (_, frequency) in documentFrequency.Entries())
         {
-            foreach (var frequency in shard.Values)
-            {
-                maxFrequency = Math.Max(maxFrequency, frequency);
-            }
+            maxFrequency = Math.Max(maxFrequency, frequency);
         }
 
         idfByFrequency = new float[maxFrequency + 1];
@@ -33,7 +28,7 @@ public sealed class TermStatistics
     /// <summary>Weight of a term when no collection is known (every content word alike).</summary>
     internal const double UnknownIdf = 3.0;
 
-    public int DocumentFrequency(ulong term) => shards[ShardOf(term, shards.Length)].GetValueOrDefault(term);
+    public int DocumentFrequency(ulong term) => documentFrequency.GetValueOrDefault(term);
 
     /// <summary>
     /// Unseen background documents added to every count. In a small collection one story's names fill most documents and
@@ -45,38 +40,60 @@ public sealed class TermStatistics
     /// <summary>BM25-style inverse document frequency over the collection plus <see cref="PseudoDocuments"/>.</summary>
     public double Idf(ulong term) => idfByFrequency[DocumentFrequency(term)];
 
+    /// <summary>The IDF a term in <paramref name="documentFrequency"/> documents has, exactly as <see cref="Idf"/> gives it: IDF falls as frequency rises, so a document's cached IDFs tell frequency thresholds without a lookup.</summary>
+    internal float IdfAtFrequency(int documentFrequency) => (float)IdfOf(documentFrequency, Documents);
+
     private static double IdfOf(int df, int documents) => Math.Log(1 + ((documents + PseudoDocuments - df + 0.5) / (df + 0.5)));
 
     public static TermStatistics Build(IEnumerable<TextFeatures> documents)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var all = documents as IReadOnlyList<TextFeatures> ?? [.. documents];
-        // Terms are counted in shards by hash, one per core: each task scans every document but counts only its own
-        // terms, so there are no locks and no merge.
-        var shards = new Dictionary<ulong, int>[Math.Clamp(Environment.ProcessorCount, 1, 64)];
-        Parallel.For(0, shards.Length, s =>
+
+        // Each task counts a range of documents into its own table; the tables are merged at the end (distinct terms
+        // only, far fewer than occurrences).
+        var partial = new List<Index.HashTable>();
+        if (all.Count == 0)
         {
-            var counts = new Dictionary<ulong, int>();
-            foreach (var document in all)
+            return new TermStatistics(new Index.HashTable(), 0);
+        }
+
+        Parallel.ForEach(
+            System.Collections.Concurrent.Partitioner.Create(0, all.Count, Math.Max(256, all.Count / (4 * Environment.ProcessorCount))),
+            () => new Index.HashTable(1024),
+            (range, state, counts) =>
             {
-                foreach (var term in document.TermHashes)
+                for (var d = range.Item1; d < range.Item2; d++)
                 {
-                    if (ShardOf(term, shards.Length) == s)
+                    foreach (var term in all[d].TermHashes)
                     {
-                        CollectionsMarshal.GetValueRefOrAddDefault(counts, term, out _)++;
+                        counts.GetValueRefOrAdd(term)++;
                     }
                 }
+
+                return counts;
+            },
+            counts =>
+            {
+                lock (partial)
+                {
+                    partial.Add(counts);
+                }
+            });
+
+        partial.Sort((x, y) => y.Count.CompareTo(x.Count));
+        var merged = partial.Count > 0 ? partial[0] : new Index.HashTable();
+        foreach (var counts in partial.Skip(1))
+        {
+            foreach (var (term, count) in counts.Entries())
+            {
+                merged.GetValueRefOrAdd(term) += count;
             }
+        }
 
-            shards[s] = counts;
-        });
-
-        return new TermStatistics(shards, all.Count);
+        return new TermStatistics(merged, all.Count);
     }
 
     /// <summary>Statistics over plain texts, e.g. all texts of a `compare --pairs` file.</summary>
     public static TermStatistics Build(IEnumerable<string> texts) => Build((texts ?? throw new ArgumentNullException(nameof(texts))).Select(TextFeatures.Create));
-
-    // Word hashes are FNV with the high half folded in; the top 32 bits are well mixed. Multiply-shift maps them onto the shards.
-    private static int ShardOf(ulong term, int shards) => (int)(((term >> 32) * (ulong)shards) >> 32);
 }

@@ -12,10 +12,10 @@ namespace Stemma.Relate;
 /// </summary>
 public sealed class TextFeatures
 {
-    private TextFeatures(TokenizedText words, ShingleSet trigrams, ulong[] termHashes, int[] termFrequencies, bool[] termIsFact, ulong[] entities, ulong[] numbers, ulong[] dates, ulong[] quotes, ulong[] factSequence)
+    private TextFeatures(TokenizedText words, int functionWords, ulong[] termHashes, byte[] termFrequencies, bool[] termIsFact, ulong[] entities, ulong[] numbers, ulong[] dates, ulong[] quotes, ulong[] factSequence)
     {
         Words = words;
-        Trigrams = trigrams;
+        FunctionWordCount = functionWords;
         TermHashes = termHashes;
         TermFrequencies = termFrequencies;
         TermIsFact = termIsFact;
@@ -32,13 +32,29 @@ public sealed class TextFeatures
     /// The distinct word trigrams (folded words), the same units the aligner seeds passages from: two texts sharing
     /// almost none cannot share a passage, so such a pair is labeled on its facts without aligning it.
     /// </summary>
-    public ShingleSet Trigrams { get; }
+    public ShingleSet Trigrams => trigrams ??= BuildTrigrams(Words);
+
+    private ShingleSet? trigrams;
+
+    private static ShingleSet BuildTrigrams(TokenizedText words)
+    {
+        var hashes = ArrayPool<ulong>.Shared.Rent(words.Count + 1);
+        try
+        {
+            var count = Shingler.Combine(words.Hashes, TrigramWords, 0, hashes);
+            return ShingleSet.From(hashes.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hashes);
+        }
+    }
 
     /// <summary>Words in a trigram; the aligner's seed length.</summary>
     internal const int TrigramWords = 3;
 
     /// <summary>Content words (function words left out) with how often each occurs; names, figures, dates and quotations included.</summary>
-    public IEnumerable<(ulong Term, int Count)> Terms => TermHashes.Select((term, k) => (term, TermFrequencies[k]));
+    public IEnumerable<(ulong Term, int Count)> Terms => TermHashes.Select((term, k) => (term, (int)TermFrequencies[k]));
 
     public int TermCount => TermHashes.Length;
 
@@ -67,8 +83,14 @@ public sealed class TextFeatures
     /// <summary>Term hashes in ascending order.</summary>
     internal ulong[] TermHashes { get; }
 
-    /// <summary>Occurrences of each term of <see cref="TermHashes"/>, same order.</summary>
-    internal int[] TermFrequencies { get; }
+    /// <summary>Words of the text on the function-word list.</summary>
+    internal int FunctionWordCount { get; }
+
+    /// <summary>What an unexplained function word ("the", "said") weighs in lineage: little, whatever the collection.</summary>
+    internal const float FunctionWordWeight = 0.5f;
+
+    /// <summary>Occurrences of each term of <see cref="TermHashes"/>, same order (at most 255: the weight hardly grows beyond).</summary>
+    internal byte[] TermFrequencies { get; }
 
     /// <summary>Whether each term of <see cref="TermHashes"/> is a name, figure, date or quotation (weighted up).</summary>
     internal bool[] TermIsFact { get; }
@@ -89,7 +111,7 @@ public sealed class TextFeatures
     /// <summary>Double quotes and paragraph breaks of the text, built on first use (change detection asks it per pair).</summary>
     internal QuoteIndex QuoteMarks => quoteIndex ??= new QuoteIndex(Words.Text);
 
-    /// <summary>The document's terms sorted by hash with their TF-IDF weights under <paramref name="statistics"/>, cached per statistics.</summary>
+    /// <summary>The document's term IDFs under <paramref name="statistics"/> (same order as the terms) and the norm of its TF-IDF vector, cached per statistics.</summary>
     internal WeightedTerms Weighted(TermStatistics? statistics)
     {
         var current = weighted;
@@ -98,24 +120,40 @@ public sealed class TextFeatures
             return current;
         }
 
-        var weights = new float[TermHashes.Length];
         var idfs = new float[TermHashes.Length];
-        double norm = 0;
-        for (var k = 0; k < weights.Length; k++)
+        double norm = 0, words = FunctionWordCount * (double)FunctionWordWeight;
+        for (var k = 0; k < idfs.Length; k++)
         {
-            var idf = statistics?.Idf(TermHashes[k]) ?? TermStatistics.UnknownIdf;
-            idfs[k] = (float)idf;
-            weights[k] = (float)PairComparer.Weight(TermFrequencies[k], idf, TermIsFact[k]);
-            norm += weights[k] * weights[k];
+            idfs[k] = (float)(statistics?.Idf(TermHashes[k]) ?? TermStatistics.UnknownIdf);
+            var weight = WeightAt(k, idfs[k]);
+            norm += weight * weight;
+            words += TermFrequencies[k] * (double)idfs[k];
         }
 
-        current = new WeightedTerms(statistics, TermHashes, weights, idfs, Math.Sqrt(norm));
+        // Dates and quotations are terms once each without being words of their own.
+        foreach (var extra in (ReadOnlySpan<ulong[]>)[DateHashes, QuoteHashes])
+        {
+            foreach (var term in extra)
+            {
+                words -= idfs[Array.BinarySearch(TermHashes, term)];
+            }
+        }
+
+        current = new WeightedTerms(statistics, idfs, Math.Sqrt(norm), Math.Max(0, words));
         weighted = current;
         return current;
     }
 
-    /// <param name="Idfs">Inverse document frequency of each term (for the weight of unexplained words in lineage).</param>
-    internal sealed record WeightedTerms(TermStatistics? Statistics, ulong[] Terms, float[] Weights, float[] Idfs, double Norm);
+    /// <param name="Idfs">Inverse document frequency of each term.</param>
+    /// <param name="Norm">Length of the document's TF-IDF vector.</param>
+    /// <param name="WordWeight">Every word of the text by IDF (function words by <see cref="FunctionWordWeight"/>): what a document that explains none of it leaves unexplained.</param>
+    internal sealed record WeightedTerms(TermStatistics? Statistics, float[] Idfs, double Norm, double WordWeight);
+
+    /// <summary>TF-IDF weight of term <paramref name="k"/> given its IDF: sublinear in the count, names, figures, dates and quotations counted double.</summary>
+    internal float WeightAt(int k, float idf) => CountWeights[TermFrequencies[k]] * idf * (TermIsFact[k] ? 2f : 1f);
+
+    // 1 + ln(count) for every count a term can have.
+    private static readonly float[] CountWeights = [0f, .. Enumerable.Range(1, 255).Select(c => (float)(1 + Math.Log(c)))];
 
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
     public bool IsFact(ulong term)
@@ -142,7 +180,8 @@ public sealed class TextFeatures
             {
                 var hash = words.HashAt(w);
                 var first = text[words.StartOf(w)];
-                var functionWord = Lexicon.IsFunctionWord(hash);
+                var kind = Lexicon.Classify(hash);
+                var functionWord = (kind & Lexicon.WordKind.Function) != 0;
                 if (!functionWord)
                 {
                     terms[termCount++] = hash;
@@ -157,7 +196,7 @@ public sealed class TextFeatures
                     capitals[capitalCount++] = hash;
                 }
 
-                if (Lexicon.IsMonth(hash))
+                if ((kind & Lexicon.WordKind.Month) != 0)
                 {
                     dates[dateCount++] = hash;
                     // "12 March" and "March 12" both name the day: keep the pair as one date term.
@@ -173,6 +212,7 @@ public sealed class TextFeatures
                 }
             }
 
+            var functionWords = n - termCount;
             var dateSet = SortedDistinct(dates.AsSpan(0, dateCount));
             var numberSet = SortedDistinct(numbers.AsSpan(0, numberCount));
 
@@ -205,17 +245,21 @@ public sealed class TextFeatures
             quoteSet.CopyTo(terms, termCount);
             termCount += quoteSet.Length;
             var (termHashes, frequencies) = CountRuns(terms.AsSpan(0, termCount));
+            // The fact sets are small: look each of their items up among the terms rather than every term in them.
             var isFact = new bool[termHashes.Length];
-            for (var k = 0; k < termHashes.Length; k++)
+            foreach (var set in (ReadOnlySpan<ulong[]>)[entitySet, numberSet, dateSet, quoteSet])
             {
-                var term = termHashes[k];
-                isFact[k] = Array.BinarySearch(entitySet, term) >= 0 || Array.BinarySearch(numberSet, term) >= 0
-                    || Array.BinarySearch(dateSet, term) >= 0 || Array.BinarySearch(quoteSet, term) >= 0;
+                foreach (var fact in set)
+                {
+                    var k = Array.BinarySearch(termHashes, fact);
+                    if (k >= 0)
+                    {
+                        isFact[k] = true;
+                    }
+                }
             }
 
-            var trigramCount = Shingler.Combine(words.Hashes, TrigramWords, 0, terms);
-            var trigrams = ShingleSet.From(terms.AsSpan(0, trigramCount));
-            return new TextFeatures(words, trigrams, termHashes, frequencies, isFact, entitySet, numberSet, dateSet, quoteSet, factSequence);
+            return new TextFeatures(words, functionWords, termHashes, frequencies, isFact, entitySet, numberSet, dateSet, quoteSet, factSequence);
         }
         finally
         {
@@ -296,8 +340,8 @@ public sealed class TextFeatures
     private static ulong[] Except(ulong[] values, ulong[] removed) =>
         removed.Length == 0 ? values : [.. values.Where(v => Array.BinarySearch(removed, v) < 0)];
 
-    /// <summary>Sorts in place and returns each distinct value with how often it occurs.</summary>
-    private static (ulong[] Values, int[] Counts) CountRuns(Span<ulong> values)
+    /// <summary>Sorts in place and returns each distinct value with how often it occurs (at most 255).</summary>
+    private static (ulong[] Values, byte[] Counts) CountRuns(Span<ulong> values)
     {
         values.Sort();
         var distinct = 0;
@@ -307,7 +351,7 @@ public sealed class TextFeatures
         }
 
         var unique = new ulong[distinct];
-        var counts = new int[distinct];
+        var counts = new byte[distinct];
         var u = -1;
         for (var k = 0; k < values.Length; k++)
         {
@@ -316,7 +360,10 @@ public sealed class TextFeatures
                 unique[++u] = values[k];
             }
 
-            counts[u]++;
+            if (counts[u] < byte.MaxValue)
+            {
+                counts[u]++;
+            }
         }
 
         return (unique, counts);

@@ -88,13 +88,13 @@ public static class TokenHasher
     /// The ASCII path: tokenizes and hashes in one pass, folding upper case as it goes. Finds exactly the words
     /// <see cref="WordTokenizer"/> finds (the equivalence is property-tested).
     /// </summary>
-    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination) => HashAsciiWords(text, destination, [], []);
+    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination) => HashAsciiWords(text, destination, []);
 
     /// <summary>
-    /// The ASCII path, also recording where each word starts and how long it is (when <paramref name="starts"/> is not
-    /// empty; it and <paramref name="lengths"/> must then be as long as <paramref name="destination"/>).
+    /// The ASCII path, also recording where each word starts (when <paramref name="starts"/> is not empty; it must then
+    /// be as long as <paramref name="destination"/>).
     /// </summary>
-    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination, Span<int> starts, Span<int> lengths)
+    internal static int HashAsciiWords(ReadOnlySpan<char> text, Span<ulong> destination, Span<int> starts)
     {
         var recordOffsets = !starts.IsEmpty;
         ReadOnlySpan<byte> folded = AsciiWordChars;
@@ -138,7 +138,6 @@ public static class TokenHasher
             if (recordOffsets)
             {
                 starts[count] = start;
-                lengths[count] = i - start;
             }
 
             destination[count++] = Fold(h);

@@ -80,3 +80,33 @@ public class LshTests
         Assert.Equal(a[2], b[2]);
     }
 }
+
+public class HashTableTests
+{
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public bool Counts_like_a_dictionary_through_growth_and_clears(int seed)
+    {
+        var random = new Random(seed);
+        var table = new Stemma.Index.HashTable(random.Next(0, 8));
+        var reference = new Dictionary<ulong, int>();
+        for (var step = 0; step < 2000; step++)
+        {
+            if (random.Next(500) == 0)
+            {
+                table.Clear(random.Next(0, 64));
+                reference.Clear();
+            }
+
+            // Few distinct keys, some sharing low bits, so probing and collisions are exercised.
+            var key = (ulong)random.Next(300) << random.Next(0, 40);
+            table.GetValueRefOrAdd(key) += 1;
+            reference[key] = reference.GetValueOrDefault(key) + 1;
+        }
+
+        const ulong probe = 601; // odd and above every unshifted key, so never added
+        return table.Count == reference.Count
+            && reference.All(p => table.TryGetValue(p.Key, out var v) && v == p.Value)
+            && table.Entries().Count() == reference.Count
+            && !table.TryGetValue(probe, out _) && table.GetValueOrDefault(probe) == 0;
+    }
+}

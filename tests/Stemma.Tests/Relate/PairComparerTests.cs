@@ -151,3 +151,42 @@ public class FactOrderTests
         Assert.Equal(130, PairComparer.LongestCommonSubsequence(long64, long64));
     }
 }
+
+public class TextFeaturesTests
+{
+    [Fact]
+    public void Word_weight_is_the_sum_of_every_words_weight()
+    {
+        var documents = new SyntheticCorpus(77, new CorpusOptions { Stories = 5, UnrelatedArticles = 5 }).Generate();
+        var features = documents.Select(d => TextFeatures.Create(d.Body + " On 12 March the mayor said: \"we will rebuild the pier\".")).ToList();
+        var statistics = TermStatistics.Build(features);
+        foreach (var document in features)
+        {
+            var idfs = document.Weighted(statistics).Idfs;
+            double expected = 0;
+            for (var w = 0; w < document.Words.Count; w++)
+            {
+                var k = Array.BinarySearch(document.TermHashes, document.Words.HashAt(w));
+                expected += k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
+            }
+
+            Assert.Equal(expected, document.Weighted(statistics).WordWeight, 3);
+        }
+    }
+
+    [Fact]
+    public void Names_figures_dates_and_quotations_are_found_and_weighted_as_facts()
+    {
+        var features = TextFeatures.Create("Officials said on Tuesday that the Harbour Board will spend $2.5 billion. \"We will rebuild the pier,\" said Mayor Ana Lopez on 12 March.");
+        ulong Hash(string word) => Stemma.Align.TokenizedText.HashFolded(word);
+        Assert.Contains(Hash("harbour"), features.Entities);
+        Assert.Contains(Hash("lopez"), features.Entities);
+        Assert.DoesNotContain(Hash("officials"), features.Entities);
+        Assert.Contains(Hash("2.5"), features.Numbers);
+        Assert.Contains(Hash("tuesday"), features.Dates);
+        Assert.Single(features.Quotes);
+        Assert.True(features.IsFact(Hash("lopez")));
+        Assert.False(features.IsFact(Hash("pier")));
+        Assert.Equal([Hash("harbour"), Hash("board"), Hash("2.5"), Hash("mayor"), Hash("ana"), Hash("lopez"), Hash("12")], features.FactSequence);
+    }
+}
