@@ -258,7 +258,7 @@ public sealed class PassageAligner
         return true;
     }
 
-    private static ulong Gram(ulong[] hashes, int start, int length)
+    private static ulong Gram(uint[] hashes, int start, int length)
     {
         var h = 0x9E3779B97F4A7C15UL;
         for (var k = 0; k < length; k++)

@@ -4,13 +4,13 @@ using Stemma.Text;
 namespace Stemma.Align;
 
 /// <summary>
-/// The words of an original text with their character offsets and the hash of each word's folded form,
+/// The words of an original text with their character offsets and the 32-bit hash of each word's folded form,
 /// so comparisons ignore case and quote style while every result still points into the text as written.
 /// Only where each word starts is kept (a corpus holds one of these per document); its end is found again when asked.
 /// </summary>
 public sealed class TokenizedText
 {
-    private TokenizedText(string text, int[] starts, ulong[] hashes)
+    private TokenizedText(string text, int[] starts, uint[] hashes)
     {
         Text = text;
         Starts = starts;
@@ -23,7 +23,7 @@ public sealed class TokenizedText
 
     internal int[] Starts { get; }
 
-    internal ulong[] Hashes { get; }
+    internal uint[] Hashes { get; }
 
     public int StartOf(int word) => Starts[word];
 
@@ -38,7 +38,7 @@ public sealed class TokenizedText
         return enumerator.MoveNext() ? enumerator.Current.Length : 0;
     }
 
-    public ulong HashAt(int word) => Hashes[word];
+    public uint HashAt(int word) => Hashes[word];
 
     public static TokenizedText Create(string text) => Create(text, []);
 
@@ -50,7 +50,8 @@ public sealed class TokenizedText
         // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
         var capacity = (text.Length / 2) + 1;
         var starts = ArrayPool<int>.Shared.Rent(capacity);
-        var hashes = ArrayPool<ulong>.Shared.Rent(capacity);
+        var hashes = ArrayPool<uint>.Shared.Rent(capacity);
+        var wide = ArrayPool<ulong>.Shared.Rent(capacity);
         try
         {
             var count = 0;
@@ -58,7 +59,11 @@ public sealed class TokenizedText
             if (TokenHasher.IsPlainAscii(span))
             {
                 // Plain ASCII folds by table; the fast path finds the same words with the same hashes.
-                count = TokenHasher.HashAsciiWords(span, hashes.AsSpan(0, capacity), starts.AsSpan(0, capacity));
+                count = TokenHasher.HashAsciiWords(span, wide.AsSpan(0, capacity), starts.AsSpan(0, capacity));
+                for (var w = 0; w < count; w++)
+                {
+                    hashes[w] = WordHash(wide[w]);
+                }
             }
             else
             {
@@ -80,11 +85,12 @@ public sealed class TokenizedText
         finally
         {
             ArrayPool<int>.Shared.Return(starts);
-            ArrayPool<ulong>.Shared.Return(hashes);
+            ArrayPool<uint>.Shared.Return(hashes);
+            ArrayPool<ulong>.Shared.Return(wide);
         }
     }
 
-    private static int RemoveSkipped(int[] starts, ulong[] hashes, int count, ReadOnlySpan<TextRange> skip)
+    private static int RemoveSkipped(int[] starts, uint[] hashes, int count, ReadOnlySpan<TextRange> skip)
     {
         var kept = 0;
         var range = 0;
@@ -116,8 +122,15 @@ public sealed class TokenizedText
         return kept;
     }
 
+    /// <summary>
+    /// Words are compared by 32 bits of their 64-bit hash: a corpus holds every word of every document, and with a few
+    /// million distinct words only a few hundred pairs collide, too few to move an alignment (seeds need three words
+    /// in a row) or a weight.
+    /// </summary>
+    private static uint WordHash(ulong hash) => (uint)hash;
+
     /// <summary>Hash of a word in the form <see cref="TextNormalizer"/> gives it (case, quote and dash style folded), without copying it.</summary>
-    public static ulong HashFolded(ReadOnlySpan<char> word)
+    public static uint HashFolded(ReadOnlySpan<char> word)
     {
         var h = TokenHasher.Start;
         foreach (var c in word)
@@ -129,10 +142,10 @@ public sealed class TokenizedText
             }
         }
 
-        return TokenHasher.Finish(h);
+        return WordHash(TokenHasher.Finish(h));
     }
 
-    public static ulong HashFolded(string word)
+    public static uint HashFolded(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
         return HashFolded(word.AsSpan());

@@ -163,7 +163,7 @@ internal sealed class LineageBuilder(
     /// </summary>
     private int[] Likeliest(ReadOnlySpan<int> earlier, int child)
     {
-        if (earlier.Length <= 1)
+        if (earlier.Length <= 1 || AllPaired(earlier, child))
         {
             return earlier.ToArray();
         }
@@ -195,6 +195,19 @@ internal sealed class LineageBuilder(
         }
 
         return [.. result];
+    }
+
+    private bool AllPaired(ReadOnlySpan<int> earlier, int child)
+    {
+        foreach (var candidate in earlier)
+        {
+            if (!pairs.ContainsKey((Math.Min(candidate, child), Math.Max(candidate, child))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Trigrams of <paramref name="child"/> that <paramref name="parent"/> lacks, plus a tenth of those the child left out: the lineage cost counted in trigrams rather than aligned words.</summary>

@@ -5,7 +5,7 @@ namespace Stemma.Relate;
 /// <summary>Small fixed word lists: English function words (weighted down) and month names (dates).</summary>
 internal static class Lexicon
 {
-    private static readonly HashSet<ulong> FunctionWords = Hashes(
+    private static readonly HashSet<uint> FunctionWords = Hashes(
         "a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because",
         "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during",
         "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how",
@@ -17,12 +17,12 @@ internal static class Lexicon
         "also", "last", "year", "years", "s", "t", "mr", "ms", "mrs", "it's", "he's", "she's", "don't", "may", "might", "must",
         "upon", "within", "without", "yet", "however", "since", "though", "although", "per", "via");
 
-    private static readonly HashSet<ulong> Months = Hashes(
+    private static readonly HashSet<uint> Months = Hashes(
         "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
-    private static readonly HashSet<ulong> Units = Hashes(
+    private static readonly HashSet<uint> Units = Hashes(
         "million", "billion", "trillion", "thousand", "hundred", "percent", "per", "cent", "bn", "m", "k", "dollars", "euros", "pounds");
 
     /// <summary>Which lists a word is on.</summary>
@@ -36,15 +36,15 @@ internal static class Lexicon
     }
 
     // One open-addressing table over all three lists: a word costs a probe or two, not a hash-set lookup per list.
-    private static readonly (ulong[] Keys, WordKind[] Kinds) Table = BuildTable();
+    private static readonly (uint[] Keys, WordKind[] Kinds) Table = BuildTable();
 
-    public static bool IsFunctionWord(ulong hash) => (Classify(hash) & WordKind.Function) != 0;
+    public static bool IsFunctionWord(uint hash) => (Classify(hash) & WordKind.Function) != 0;
 
-    public static bool IsMonth(ulong hash) => (Classify(hash) & WordKind.Month) != 0;
+    public static bool IsMonth(uint hash) => (Classify(hash) & WordKind.Month) != 0;
 
-    public static bool IsUnit(ulong hash) => (Classify(hash) & WordKind.Unit) != 0;
+    public static bool IsUnit(uint hash) => (Classify(hash) & WordKind.Unit) != 0;
 
-    public static WordKind Classify(ulong hash)
+    public static WordKind Classify(uint hash)
     {
         var (keys, kinds) = Table;
         var mask = keys.Length - 1;
@@ -62,11 +62,11 @@ internal static class Lexicon
         }
     }
 
-    private static int Slot(ulong hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+    private static int Slot(uint hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 40) & mask;
 
-    private static (ulong[] Keys, WordKind[] Kinds) BuildTable()
+    private static (uint[] Keys, WordKind[] Kinds) BuildTable()
     {
-        var keys = new ulong[1024];
+        var keys = new uint[1024];
         var kinds = new WordKind[1024];
         var mask = keys.Length - 1;
         foreach (var (set, kind) in new[] { (FunctionWords, WordKind.Function), (Months, WordKind.Month), (Units, WordKind.Unit) })
@@ -87,5 +87,5 @@ internal static class Lexicon
         return (keys, kinds);
     }
 
-    private static HashSet<ulong> Hashes(params string[] words) => [.. words.Select(TokenizedText.HashFolded)];
+    private static HashSet<uint> Hashes(params string[] words) => [.. words.Select(TokenizedText.HashFolded)];
 }

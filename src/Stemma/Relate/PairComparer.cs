@@ -210,38 +210,32 @@ public static class PairComparer
             return 0;
         }
 
-        // Merge of two hash-sorted term lists.
+        // Merge of two hash-sorted term lists, stepping by comparison results (see SortedSets): only matches branch.
         double dot = 0;
         int i = 0, j = 0;
         var tx = a.TermHashes;
         var ty = b.TermHashes;
         while (i < tx.Length && j < ty.Length)
         {
-            if (tx[i] == ty[j])
+            var (p, q) = (tx[i], ty[j]);
+            if (p == q)
             {
                 dot += a.WeightAt(i, x.Idfs[i]) * b.WeightAt(j, y.Idfs[j]);
-                i++;
-                j++;
             }
-            else if (tx[i] < ty[j])
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
+
+            i += p <= q ? 1 : 0;
+            j += p >= q ? 1 : 0;
         }
 
         return dot / (x.Norm * y.Norm);
     }
 
     /// <summary>Dice overlap of two sorted, distinct arrays.</summary>
-    private static double Dice(ulong[] a, ulong[] b) =>
-        a.Length == 0 || b.Length == 0 ? 0 : 2.0 * TextFeatures.SharedCount(a, b) / (a.Length + b.Length);
+    private static double Dice(uint[] a, uint[] b) =>
+        a.Length == 0 || b.Length == 0 ? 0 : 2.0 * Index.SortedSets.IntersectionCount(a, b) / (a.Length + b.Length);
 
     /// <summary>Dice overlap with each item weighted by inverse document frequency: sharing a rare name counts more than a common one.</summary>
-    private static double Dice(ulong[] a, ulong[] b, TermStatistics? statistics)
+    private static double Dice(uint[] a, uint[] b, TermStatistics? statistics)
     {
         if (statistics is null)
         {
@@ -279,7 +273,7 @@ public static class PairComparer
     }
 
     /// <summary>Longest common subsequence of the two fact sequences over the shorter one's length (capped for long texts).</summary>
-    internal static double FactOrder(ulong[] a, ulong[] b)
+    internal static double FactOrder(uint[] a, uint[] b)
     {
         var n = Math.Min(a.Length, 400);
         var m = Math.Min(b.Length, 400);
@@ -296,14 +290,14 @@ public static class PairComparer
     /// of <paramref name="a"/>, one multi-word add per item of <paramref name="b"/>, so 400 × 400 costs a few thousand
     /// word operations instead of 160,000 cell updates.
     /// </summary>
-    internal static int LongestCommonSubsequence(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    internal static int LongestCommonSubsequence(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
     {
         var words = (a.Length + 63) >> 6;
 
         // Match masks of a's distinct items: the items sorted with their positions, one mask row per distinct item.
-        var order = System.Buffers.ArrayPool<(ulong Item, int Position)>.Shared.Rent(a.Length);
+        var order = System.Buffers.ArrayPool<(uint Item, int Position)>.Shared.Rent(a.Length);
         var masks = System.Buffers.ArrayPool<ulong>.Shared.Rent(a.Length * words);
-        var rowItems = System.Buffers.ArrayPool<ulong>.Shared.Rent(a.Length);
+        var rowItems = System.Buffers.ArrayPool<uint>.Shared.Rent(a.Length);
         Span<ulong> v = words <= 16 ? stackalloc ulong[16] : new ulong[words];
         v = v[..words];
         try
@@ -361,9 +355,9 @@ public static class PairComparer
         }
         finally
         {
-            System.Buffers.ArrayPool<(ulong, int)>.Shared.Return(order);
+            System.Buffers.ArrayPool<(uint, int)>.Shared.Return(order);
             System.Buffers.ArrayPool<ulong>.Shared.Return(masks);
-            System.Buffers.ArrayPool<ulong>.Shared.Return(rowItems);
+            System.Buffers.ArrayPool<uint>.Shared.Return(rowItems);
         }
     }
 }

@@ -63,6 +63,9 @@ public sealed class StoryAnalyzer
             }
         }
 
+        // A group of near duplicates says one thing: only its longest member is indexed and queried, so copies neither
+        // crowd each other's candidate lists nor repeat the same queries. The group's other members reach the
+        // story through it (and get their parents in the lineage).
         var nearGroups = new UnionFind(n);
         foreach (var key in nearKeys)
         {
@@ -70,13 +73,23 @@ public sealed class StoryAnalyzer
             nearGroups.Union(a, b);
         }
 
-        var groupOf = new int[n];
+        var representativeOf = new Dictionary<int, int>();
         for (var i = 0; i < n; i++)
         {
-            groupOf[i] = nearGroups.Find(i);
+            var group = nearGroups.Find(i);
+            if (!representativeOf.TryGetValue(group, out var current) || features[i].Words.Count > features[current].Words.Count)
+            {
+                representativeOf[group] = i;
+            }
         }
 
-        var indexKeys = TermIndex.Build(features, statistics, options).Candidates(options, groupOf, cancellationToken);
+        var indexed = new bool[n];
+        foreach (var representative in representativeOf.Values)
+        {
+            indexed[representative] = true;
+        }
+
+        var indexKeys = TermIndex.Build(features, statistics, options, indexed).Candidates(options, cancellationToken);
         var keys = new long[nearKeys.Count + indexKeys.Length];
         nearKeys.CopyTo(keys);
         indexKeys.CopyTo(keys, nearKeys.Count);
@@ -227,7 +240,7 @@ public sealed class StoryAnalyzer
             return true;
         }
 
-        var shared = TextFeatures.SharedCount(a.EntityHashes, b.EntityHashes);
+        var shared = Index.SortedSets.IntersectionCount(a.EntityHashes, b.EntityHashes);
         return shared >= 3 && 2.0 * shared / (a.EntityHashes.Length + b.EntityHashes.Length) >= 0.3;
     }
 }

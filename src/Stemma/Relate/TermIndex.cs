@@ -25,14 +25,18 @@ internal sealed class TermIndex
         this.postingWeights = postingWeights;
     }
 
-    public static TermIndex Build(IReadOnlyList<TextFeatures> documents, TermStatistics statistics, StoryAnalyzerOptions options)
+    /// <param name="documents">Every document's features.</param>
+    /// <param name="statistics">Collection statistics for the weights.</param>
+    /// <param name="options">Index sizes.</param>
+    /// <param name="indexed">Which documents are indexed and queried (null: all).</param>
+    public static TermIndex Build(IReadOnlyList<TextFeatures> documents, TermStatistics statistics, StoryAnalyzerOptions options, bool[]? indexed = null)
     {
         var n = documents.Count;
         var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(n * options.MaxDocumentFrequencyShare));
         var keep = options.IndexTermsPerDocument;
         var idfOfTwo = statistics.IdfAtFrequency(2) + 1e-6f;
         var idfOfCap = statistics.IdfAtFrequency(maxDf) - 1e-6f;
-        var chosenHashes = new ulong[n][];
+        var chosenHashes = new uint[n][];
         var chosenWeights = new float[n][];
         var norms = new float[n];
         Parallel.For(
@@ -44,9 +48,15 @@ internal sealed class TermIndex
             {
                 // Terms within the frequency cap come first; a document made only of common words still gets its rarest
                 // ones (postings hold only the documents that chose a term, so such lists stay short).
+                top.Clear();
+                if (indexed is not null && !indexed[d])
+                {
+                    (chosenHashes[d], chosenWeights[d]) = ([], []);
+                    return top;
+                }
+
                 var document = documents[d];
                 var idfs = document.Weighted(statistics).Idfs;
-                top.Clear();
                 for (var k = 0; k < idfs.Length; k++)
                 {
                     // Frequency thresholds read off the cached IDF (lower IDF, more documents).
@@ -116,13 +126,11 @@ internal sealed class TermIndex
     }
 
     /// <summary>
-    /// For every document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> others whose top terms overlap
-    /// most (cosine over top terms), as pair keys (<see cref="PairKey"/>), smaller document first; a pair may appear twice.
-    /// Documents in the same <paramref name="knownGroups"/> group (already joined by near-duplicate pairs) are not
-    /// candidates of each other: a copy's best matches are its copies, and they would crowd out the rewrites and
-    /// independent reports the index is there to find.
+    /// For every indexed document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> other indexed documents
+    /// whose top terms overlap most (cosine over top terms), as pair keys (<see cref="PairKey"/>), smaller document
+    /// first; a pair may appear twice.
     /// </summary>
-    public long[] Candidates(StoryAnalyzerOptions options, int[] knownGroups, CancellationToken cancellationToken)
+    public long[] Candidates(StoryAnalyzerOptions options, CancellationToken cancellationToken)
     {
         var n = chosenTerms.Length;
         var found = new long[n][];
@@ -133,7 +141,7 @@ internal sealed class TermIndex
             () => new QueryScratch(n, options.CandidatesPerDocument),
             (d, _, scratch) =>
             {
-                found[d] = Query(d, scratch, knownGroups, options);
+                found[d] = Query(d, scratch, options);
                 return scratch;
             },
             _ => { });
@@ -160,7 +168,7 @@ internal sealed class TermIndex
 
     public static (int A, int B) FromKey(long key) => ((int)(key >> 32), (int)(key & 0xFFFF_FFFF));
 
-    private long[] Query(int d, QueryScratch scratch, int[] knownGroups, StoryAnalyzerOptions options)
+    private long[] Query(int d, QueryScratch scratch, StoryAnalyzerOptions options)
     {
         if (norms[d] == 0)
         {
@@ -202,7 +210,7 @@ internal sealed class TermIndex
         {
             var cosine = scores[other] / (norms[d] * norms[other]);
             scores[other] = 0;
-            if (cosine >= options.MinCandidateScore && knownGroups[other] != knownGroups[d])
+            if (cosine >= options.MinCandidateScore)
             {
                 best.Offer(other, cosine);
             }
@@ -265,14 +273,14 @@ internal sealed class TermIndex
     /// <summary>A document's best terms: rarer-than-cap terms before common ones, then by weight, then by hash.</summary>
     private sealed class TopTerms(int capacity)
     {
-        private readonly ulong[] terms = new ulong[capacity];
+        private readonly uint[] terms = new uint[capacity];
         private readonly float[] weights = new float[capacity];
         private readonly bool[] common = new bool[capacity];
         private int count;
 
         public void Clear() => count = 0;
 
-        public void Offer(ulong term, float weight, bool common)
+        public void Offer(uint term, float weight, bool common)
         {
             if (capacity == 0 || (count == capacity && !Better(term, weight, common, count - 1)))
             {
@@ -293,9 +301,9 @@ internal sealed class TermIndex
             this.common[at] = common;
         }
 
-        public (ulong[] Terms, float[] Weights) ToArrays() => (terms.AsSpan(0, count).ToArray(), weights.AsSpan(0, count).ToArray());
+        public (uint[] Terms, float[] Weights) ToArrays() => (terms.AsSpan(0, count).ToArray(), weights.AsSpan(0, count).ToArray());
 
-        private bool Better(ulong term, float weight, bool isCommon, int than) =>
+        private bool Better(uint term, float weight, bool isCommon, int than) =>
             isCommon != common[than] ? !isCommon : weight != weights[than] ? weight > weights[than] : term < terms[than];
     }
 }

@@ -28,7 +28,7 @@ public sealed class TermStatistics
     /// <summary>Weight of a term when no collection is known (every content word alike).</summary>
     internal const double UnknownIdf = 3.0;
 
-    public int DocumentFrequency(ulong term) => documentFrequency.GetValueOrDefault(term);
+    public int DocumentFrequency(uint term) => documentFrequency.GetValueOrDefault(term);
 
     /// <summary>
     /// Unseen background documents added to every count. In a small collection one story's names fill most documents and
@@ -38,7 +38,7 @@ public sealed class TermStatistics
     public const int PseudoDocuments = 1000;
 
     /// <summary>BM25-style inverse document frequency over the collection plus <see cref="PseudoDocuments"/>.</summary>
-    public double Idf(ulong term) => idfByFrequency[DocumentFrequency(term)];
+    public double Idf(uint term) => idfByFrequency[DocumentFrequency(term)];
 
     /// <summary>The IDF a term in <paramref name="documentFrequency"/> documents has, exactly as <see cref="Idf"/> gives it: IDF falls as frequency rises, so a document's cached IDFs tell frequency thresholds without a lookup.</summary>
     internal float IdfAtFrequency(int documentFrequency) => (float)IdfOf(documentFrequency, Documents);

@@ -12,7 +12,7 @@ namespace Stemma.Relate;
 /// </summary>
 public sealed class TextFeatures
 {
-    private TextFeatures(TokenizedText words, int functionWords, ulong[] termHashes, byte[] termFrequencies, bool[] termIsFact, ulong[] entities, ulong[] numbers, ulong[] dates, ulong[] quotes, ulong[] factSequence)
+    private TextFeatures(TokenizedText words, int functionWords, uint[] termHashes, byte[] termFrequencies, bool[] termIsFact, uint[] entities, uint[] numbers, uint[] dates, uint[] quotes, uint[] factSequence)
     {
         Words = words;
         FunctionWordCount = functionWords;
@@ -38,14 +38,21 @@ public sealed class TextFeatures
 
     private static ShingleSet BuildTrigrams(TokenizedText words)
     {
+        var wordHashes = ArrayPool<ulong>.Shared.Rent(words.Count + 1);
         var hashes = ArrayPool<ulong>.Shared.Rent(words.Count + 1);
         try
         {
-            var count = Shingler.Combine(words.Hashes, TrigramWords, 0, hashes);
+            for (var w = 0; w < words.Count; w++)
+            {
+                wordHashes[w] = words.Hashes[w];
+            }
+
+            var count = Shingler.Combine(wordHashes.AsSpan(0, words.Count), TrigramWords, 0, hashes);
             return ShingleSet.From(hashes.AsSpan(0, count));
         }
         finally
         {
+            ArrayPool<ulong>.Shared.Return(wordHashes);
             ArrayPool<ulong>.Shared.Return(hashes);
         }
     }
@@ -54,34 +61,34 @@ public sealed class TextFeatures
     internal const int TrigramWords = 3;
 
     /// <summary>Content words (function words left out) with how often each occurs; names, figures, dates and quotations included.</summary>
-    public IEnumerable<(ulong Term, int Count)> Terms => TermHashes.Select((term, k) => (term, (int)TermFrequencies[k]));
+    public IEnumerable<(uint Term, int Count)> Terms => TermHashes.Select((term, k) => (term, (int)TermFrequencies[k]));
 
     public int TermCount => TermHashes.Length;
 
     /// <summary>How often <paramref name="term"/> occurs (0 when absent).</summary>
-    public int CountOf(ulong term)
+    public int CountOf(uint term)
     {
         var k = Array.BinarySearch(TermHashes, term);
         return k >= 0 ? TermFrequencies[k] : 0;
     }
 
     /// <summary>Names (capitalized mid-sentence), distinct, in ascending hash order.</summary>
-    public IReadOnlyList<ulong> Entities => EntityHashes;
+    public IReadOnlyList<uint> Entities => EntityHashes;
 
     /// <summary>Figures (words starting with a digit), distinct, in ascending hash order.</summary>
-    public IReadOnlyList<ulong> Numbers => NumberHashes;
+    public IReadOnlyList<uint> Numbers => NumberHashes;
 
     /// <summary>Months and weekdays, and day-month pairs, distinct, in ascending hash order.</summary>
-    public IReadOnlyList<ulong> Dates => DateHashes;
+    public IReadOnlyList<uint> Dates => DateHashes;
 
     /// <summary>Hashes of quoted passages (folded word sequences), distinct, in ascending order.</summary>
-    public IReadOnlyList<ulong> Quotes => QuoteHashes;
+    public IReadOnlyList<uint> Quotes => QuoteHashes;
 
     /// <summary>Names and figures in reading order.</summary>
-    public IReadOnlyList<ulong> FactSequence => FactHashes;
+    public IReadOnlyList<uint> FactSequence => FactHashes;
 
     /// <summary>Term hashes in ascending order.</summary>
-    internal ulong[] TermHashes { get; }
+    internal uint[] TermHashes { get; }
 
     /// <summary>Words of the text on the function-word list.</summary>
     internal int FunctionWordCount { get; }
@@ -95,15 +102,15 @@ public sealed class TextFeatures
     /// <summary>Whether each term of <see cref="TermHashes"/> is a name, figure, date or quotation (weighted up).</summary>
     internal bool[] TermIsFact { get; }
 
-    internal ulong[] EntityHashes { get; }
+    internal uint[] EntityHashes { get; }
 
-    internal ulong[] NumberHashes { get; }
+    internal uint[] NumberHashes { get; }
 
-    internal ulong[] DateHashes { get; }
+    internal uint[] DateHashes { get; }
 
-    internal ulong[] QuoteHashes { get; }
+    internal uint[] QuoteHashes { get; }
 
-    internal ulong[] FactHashes { get; }
+    internal uint[] FactHashes { get; }
 
     private WeightedTerms? weighted;
     private QuoteIndex? quoteIndex;
@@ -131,7 +138,7 @@ public sealed class TextFeatures
         }
 
         // Dates and quotations are terms once each without being words of their own.
-        foreach (var extra in (ReadOnlySpan<ulong[]>)[DateHashes, QuoteHashes])
+        foreach (var extra in (ReadOnlySpan<uint[]>)[DateHashes, QuoteHashes])
         {
             foreach (var term in extra)
             {
@@ -156,7 +163,7 @@ public sealed class TextFeatures
     private static readonly float[] CountWeights = [0f, .. Enumerable.Range(1, 255).Select(c => (float)(1 + Math.Log(c)))];
 
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
-    public bool IsFact(ulong term)
+    public bool IsFact(uint term)
     {
         var k = Array.BinarySearch(TermHashes, term);
         return k >= 0 && TermIsFact[k];
@@ -169,10 +176,10 @@ public sealed class TextFeatures
         ArgumentNullException.ThrowIfNull(words);
         var text = words.Text;
         var n = words.Count;
-        var terms = ArrayPool<ulong>.Shared.Rent((5 * n) + 1);
-        var capitals = ArrayPool<ulong>.Shared.Rent(n + 1);
-        var numbers = ArrayPool<ulong>.Shared.Rent(n + 1);
-        var dates = ArrayPool<ulong>.Shared.Rent((3 * n) + 1);
+        var terms = ArrayPool<uint>.Shared.Rent((5 * n) + 1);
+        var capitals = ArrayPool<uint>.Shared.Rent(n + 1);
+        var numbers = ArrayPool<uint>.Shared.Rent(n + 1);
+        var dates = ArrayPool<uint>.Shared.Rent((3 * n) + 1);
         try
         {
             int termCount = 0, capitalCount = 0, numberCount = 0, dateCount = 0;
@@ -247,7 +254,7 @@ public sealed class TextFeatures
             var (termHashes, frequencies) = CountRuns(terms.AsSpan(0, termCount));
             // The fact sets are small: look each of their items up among the terms rather than every term in them.
             var isFact = new bool[termHashes.Length];
-            foreach (var set in (ReadOnlySpan<ulong[]>)[entitySet, numberSet, dateSet, quoteSet])
+            foreach (var set in (ReadOnlySpan<uint[]>)[entitySet, numberSet, dateSet, quoteSet])
             {
                 foreach (var fact in set)
                 {
@@ -263,10 +270,10 @@ public sealed class TextFeatures
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(terms);
-            ArrayPool<ulong>.Shared.Return(capitals);
-            ArrayPool<ulong>.Shared.Return(numbers);
-            ArrayPool<ulong>.Shared.Return(dates);
+            ArrayPool<uint>.Shared.Return(terms);
+            ArrayPool<uint>.Shared.Return(capitals);
+            ArrayPool<uint>.Shared.Return(numbers);
+            ArrayPool<uint>.Shared.Return(dates);
         }
     }
 
@@ -291,37 +298,12 @@ public sealed class TextFeatures
         return true;
     }
 
-    /// <summary>How many items two sorted, distinct arrays share.</summary>
-    internal static int SharedCount(ulong[] a, ulong[] b)
-    {
-        int i = 0, j = 0, shared = 0;
-        while (i < a.Length && j < b.Length)
-        {
-            if (a[i] == b[j])
-            {
-                shared++;
-                i++;
-                j++;
-            }
-            else if (a[i] < b[j])
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
-        }
-
-        return shared;
-    }
-
     private static bool IsDayNumber(ReadOnlySpan<char> word) => word.Length is 1 or 2 && char.IsAsciiDigit(word[0]) && char.IsAsciiDigit(word[^1]);
 
-    private static ulong Pair(ulong month, ulong day) => (month * 31) ^ (day * 0x9E3779B97F4A7C15UL);
+    private static uint Pair(uint month, uint day) => (uint)(((ulong)month * 31) ^ (day * 0x9E3779B97F4A7C15UL) >> 16);
 
     /// <summary>Sorts in place and returns the distinct values.</summary>
-    private static ulong[] SortedDistinct(Span<ulong> values)
+    private static uint[] SortedDistinct(Span<uint> values)
     {
         values.Sort();
         var distinct = 0;
@@ -337,11 +319,11 @@ public sealed class TextFeatures
     }
 
     /// <summary>Items of sorted <paramref name="values"/> not in sorted <paramref name="removed"/>.</summary>
-    private static ulong[] Except(ulong[] values, ulong[] removed) =>
+    private static uint[] Except(uint[] values, uint[] removed) =>
         removed.Length == 0 ? values : [.. values.Where(v => Array.BinarySearch(removed, v) < 0)];
 
     /// <summary>Sorts in place and returns each distinct value with how often it occurs (at most 255).</summary>
-    private static (ulong[] Values, byte[] Counts) CountRuns(Span<ulong> values)
+    private static (uint[] Values, byte[] Counts) CountRuns(Span<uint> values)
     {
         values.Sort();
         var distinct = 0;
@@ -350,7 +332,7 @@ public sealed class TextFeatures
             distinct += k == 0 || values[k] != values[k - 1] ? 1 : 0;
         }
 
-        var unique = new ulong[distinct];
+        var unique = new uint[distinct];
         var counts = new byte[distinct];
         var u = -1;
         for (var k = 0; k < values.Length; k++)
@@ -370,9 +352,9 @@ public sealed class TextFeatures
     }
 
     /// <summary>Runs of words between double quotes, at least three words long, each hashed as one term.</summary>
-    private static ulong[] QuotedPassages(TokenizedText words)
+    private static uint[] QuotedPassages(TokenizedText words)
     {
-        List<ulong>? quotes = null;
+        List<uint>? quotes = null;
         var text = words.Text;
         var open = -1;
         var next = 0;
@@ -400,7 +382,7 @@ public sealed class TextFeatures
 
             if (count >= 3)
             {
-                (quotes ??= []).Add(h);
+                (quotes ??= []).Add((uint)(h ^ (h >> 32)));
             }
 
             open = -1;

@@ -134,28 +134,7 @@ public sealed class ShingleSet
             return found;
         }
 
-        int i = 0, j = 0, shared = 0;
-        while (i < a.Length && j < b.Length)
-        {
-            var x = a[i];
-            var y = b[j];
-            if (x == y)
-            {
-                shared++;
-                i++;
-                j++;
-            }
-            else if (x < y)
-            {
-                i++;
-            }
-            else
-            {
-                j++;
-            }
-        }
-
-        return shared;
+        return Index.SortedSets.IntersectionCount(a, b);
     }
 
     /// <summary>Exact Jaccard and containment (intersection over the smaller set) with <paramref name="other"/>.</summary>

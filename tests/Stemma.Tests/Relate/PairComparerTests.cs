@@ -116,7 +116,7 @@ public class CompareAllTests
 public class FactOrderTests
 {
     // The textbook dynamic programme, as the reference for the bit-parallel version.
-    private static int ReferenceLcs(ulong[] a, ulong[] b)
+    private static int ReferenceLcs(uint[] a, uint[] b)
     {
         var table = new int[a.Length + 1, b.Length + 1];
         for (var i = 1; i <= a.Length; i++)
@@ -136,8 +136,8 @@ public class FactOrderTests
         var random = new Random(seed);
         // Lengths across word boundaries (63, 64, 65, 128...) and small alphabets, so repeats are common.
         var alphabet = random.Next(1, 12);
-        var a = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (ulong)random.Next(alphabet)).ToArray();
-        var b = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (ulong)random.Next(alphabet)).ToArray();
+        var a = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (uint)random.Next(alphabet)).ToArray();
+        var b = Enumerable.Range(0, random.Next(0, 200)).Select(_ => (uint)random.Next(alphabet)).ToArray();
         return PairComparer.LongestCommonSubsequence(a, b) == ReferenceLcs(a, b);
     }
 
@@ -147,7 +147,7 @@ public class FactOrderTests
         Assert.Equal(4, PairComparer.LongestCommonSubsequence([1, 2, 3, 4, 5], [1, 9, 2, 3, 9, 5]));
         Assert.Equal(0, PairComparer.LongestCommonSubsequence([1, 2], [3, 4]));
         Assert.Equal(0, PairComparer.LongestCommonSubsequence([], [3, 4]));
-        var long64 = Enumerable.Range(0, 130).Select(i => (ulong)i).ToArray();
+        var long64 = Enumerable.Range(0, 130).Select(i => (uint)i).ToArray();
         Assert.Equal(130, PairComparer.LongestCommonSubsequence(long64, long64));
     }
 }
@@ -178,7 +178,7 @@ public class TextFeaturesTests
     public void Names_figures_dates_and_quotations_are_found_and_weighted_as_facts()
     {
         var features = TextFeatures.Create("Officials said on Tuesday that the Harbour Board will spend $2.5 billion. \"We will rebuild the pier,\" said Mayor Ana Lopez on 12 March.");
-        ulong Hash(string word) => Stemma.Align.TokenizedText.HashFolded(word);
+        uint Hash(string word) => Stemma.Align.TokenizedText.HashFolded(word);
         Assert.Contains(Hash("harbour"), features.Entities);
         Assert.Contains(Hash("lopez"), features.Entities);
         Assert.DoesNotContain(Hash("officials"), features.Entities);
