@@ -8,6 +8,8 @@ return args.FirstOrDefault() switch
     "e2e" => EndToEndRun.Run(args[1..]),
     "real-families" => RealTextFamilies.Run(args[1..]),
     "relate-quality" => RelateQuality.Run(args[1..]),
+    "real-lineage" => RealTextLineage.Run(args[1..]),
+    "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };

@@ -71,6 +71,33 @@ public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<T
     private readonly int spannedA = Spans.Sum(s => s.WordsA);
     private readonly int spannedB = Spans.Sum(s => s.WordsB);
 
+    /// <summary>
+    /// The unaligned parts of A at the place where <paramref name="unalignedB"/> (an unaligned part of B) sits, between
+    /// the passages around it: empty when B inserted text there, not empty when B replaced A's text with its own.
+    /// </summary>
+    /// <param name="unalignedB">One of <see cref="UnalignedB"/>.</param>
+    /// <param name="lengthA">Length of text A (the window's end when no passage follows).</param>
+    public IEnumerable<TextRange> CounterpartsInA(TextRange unalignedB, int lengthA)
+    {
+        AlignedSpan? before = null, after = null;
+        foreach (var span in Spans)
+        {
+            if (span.B.End <= unalignedB.Start && (before is null || span.B.End > before.B.End))
+            {
+                before = span;
+            }
+
+            if (span.B.Start >= unalignedB.End && (after is null || span.B.Start < after.B.Start))
+            {
+                after = span;
+            }
+        }
+
+        var from = before?.A.End ?? 0;
+        var to = after?.A.Start ?? lengthA;
+        return UnalignedA.Where(r => r.Start >= from && r.End <= to);
+    }
+
     /// <summary>Fraction of A's words inside aligned passages (substituted words included).</summary>
     public double CoverageA => WordsA == 0 ? 0 : (double)spannedA / WordsA;
 

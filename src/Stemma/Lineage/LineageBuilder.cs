@@ -17,13 +17,14 @@ internal sealed class LineageBuilder(
     StoryAnalyzerOptions options,
     Func<int, Sketch.ShingleSet> trigrams)
 {
-    // A child is aligned with its likeliest parent (by shared trigrams) besides the members it is already paired with.
-    private const int ParentsAligned = 1;
+    private InsertedLines inserted = null!;
+
 
     public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
+        inserted = InsertedLines.From(articles, familyIds);
         var n = articles.Count;
         var parents = new int[n];
         Array.Fill(parents, -1);
@@ -71,8 +72,8 @@ internal sealed class LineageBuilder(
             return computed;
         }
 
-        // Words of y that x does not explain (IDF-weighted).
-        double Novelty(int x, int y) => Pair(x, y) is { } p ? p.UnexplainedOf(y) : double.MaxValue;
+        // Words and inserted lines of y that x does not explain (IDF-weighted).
+        double Novelty(int x, int y) => Pair(x, y) is { } p ? p.UnexplainedOf(y) + inserted.Unexplained(y, x) : double.MaxValue;
 
         var sites = members.Select(i => SiteOf(articles[i])).Where(s => s is not null).ToHashSet(StringComparer.Ordinal);
         var credited = members.Select(i => NormalizeSource(articles[i].Attribution)).Where(s => s is not null).Select(s => s!).ToList();
@@ -95,17 +96,27 @@ internal sealed class LineageBuilder(
             return null;
         }
 
-        var order = members.Where(m => m != root)
+        int[] order = [.. members.Where(m => m != root)
             .OrderBy(m => articles[m].Date ?? DateTimeOffset.MaxValue)
             .ThenBy(m => EstimatedNovelty(root, m))
-            .ThenBy(m => articles[m].Id, StringComparer.Ordinal)
-            .Prepend(root)
-            .ToArray();
+            .ThenBy(m => m)
+            .Prepend(root)];
+        // Ties (identical versions, which no content can tell apart) go to the member listed first in the input.
+        // Dated members each pick the best earlier member; without dates there is no order to follow, and the tree is
+        // the cheapest one explaining every member from the root.
+        var treeParents = members.Any(m => articles[m].Date is null) && members.Length <= options.FullLineageFamilySize
+            ? CheapestTree(order, Pair)
+            : null;
+        if (treeParents is not null)
+        {
+            order = BreadthFirst(order, treeParents);
+        }
+
         var edges = new List<LineageEdge>();
         for (var k = 1; k < order.Length; k++)
         {
             var child = order[k];
-            var parent = BestParent(Likeliest(order.AsSpan(0, k), child), child, Pair);
+            var parent = treeParents?[child] ?? BestParent(Likeliest(order.AsSpan(0, k), child), child, Pair, inserted);
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
@@ -149,16 +160,20 @@ internal sealed class LineageBuilder(
             pool = whole;
         }
 
-        // Content evidence: a copy adds its own insertions to its parent, so the original leaves least unexplained.
+        // Content evidence. A copy's changes (its insertions, swapped words, changed figures) are its own, while the
+        // original's text lives on in the other copies: the original is the member with least text that no other
+        // member has. Then, as a tie-break, the one the others leave least unexplained.
+        var small = members.Length <= options.FullLineageFamilySize;
         return pool
-            .OrderBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(o, m), 1e6)))
-            .ThenBy(m => articles[m].Id, StringComparer.Ordinal)
+            .OrderBy(m => small ? Math.Round(Dissent(m, members), 6) : 0)
+            .ThenBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), 1e6)))
+            .ThenBy(m => m)
             .First();
     }
 
     /// <summary>
-    /// The earlier members worth aligning with <paramref name="child"/>: those already paired with it, and the one that
-    /// leaves least of its trigrams unexplained. Aligning every earlier member would cost a family of n members n²/2
+    /// The earlier members worth aligning with <paramref name="child"/>: those already paired with it, and the unpaired
+    /// one that leaves least of its trigrams unexplained. Aligning every earlier member would cost a family of n members n²/2
     /// alignments; the trigram count ranks members nearly as aligned words do, and the pairs already known are free.
     /// </summary>
     private int[] Likeliest(ReadOnlySpan<int> earlier, int child)
@@ -168,17 +183,27 @@ internal sealed class LineageBuilder(
             return earlier.ToArray();
         }
 
-        var ranked = new List<(int Member, double Cost, int Order)>(earlier.Length);
-        for (var k = 0; k < earlier.Length; k++)
-        {
-            ranked.Add((earlier[k], EstimatedNovelty(earlier[k], child), k));
-        }
-
-        ranked.Sort((x, y) => x.Cost != y.Cost ? x.Cost.CompareTo(y.Cost) : x.Order.CompareTo(y.Order));
-        var chosen = ranked.Take(ParentsAligned).Select(r => r.Member).ToHashSet();
+        // Besides the members already paired with the child: the unpaired one with the best estimate (all of those
+        // tied with it, so identical versions all get their say).
+        var chosen = new HashSet<int>();
+        var bestEstimate = double.MaxValue;
+        var estimates = new List<(int Member, double Cost)>();
         foreach (var candidate in earlier)
         {
             if (pairs.ContainsKey((Math.Min(candidate, child), Math.Max(candidate, child))))
+            {
+                chosen.Add(candidate);
+                continue;
+            }
+
+            var estimate = EstimatedNovelty(candidate, child);
+            estimates.Add((candidate, estimate));
+            bestEstimate = Math.Min(bestEstimate, estimate);
+        }
+
+        foreach (var (candidate, estimate) in estimates)
+        {
+            if (estimate <= bestEstimate + 1e-9)
             {
                 chosen.Add(candidate);
             }
@@ -218,7 +243,121 @@ internal sealed class LineageBuilder(
         return childTrigrams.Count - shared + (0.1 * (parentTrigrams.Count - shared));
     }
 
-    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair)
+    /// <summary>
+    /// How much of <paramref name="member"/>'s text the rest of the family votes against, plus all its inserted lines.
+    /// Every other member votes on each word: for it when it has the word in the same place, against when it has
+    /// something else there (a swapped word, a reworded sentence) or nothing between two passages they share; a member
+    /// that simply does not reach that far (an excerpt) does not vote. Each copy's changes are its own and its descendants',
+    /// while the original's text lives on in most copies, so the original is the member with least outvoted text. Copiers
+    /// add read-more links and captions, and their copies inherit them, so even a shared inserted line marks a copy.
+    /// </summary>
+    private double Dissent(int member, int[] family)
+    {
+        var text = features[member];
+        var words = text.Words;
+        var support = new int[words.Count];
+        var against = new int[words.Count];
+        var matched = new bool[words.Count];
+        foreach (var other in family)
+        {
+            if (other == member)
+            {
+                continue;
+            }
+
+            var alignment = Align.PassageAligner.Default.Align(features[other].Words, words);
+            Array.Clear(matched);
+            PairResult.MarkMatched(text, alignment, sideB: true, matched);
+            for (var w = 0; w < matched.Length; w++)
+            {
+                support[w] += matched[w] ? 1 : 0;
+            }
+
+            foreach (var span in alignment.Spans)
+            {
+                foreach (var difference in span.Differences)
+                {
+                    VoteAgainst(words, difference.B, against);
+                }
+            }
+
+            // Text of the member between two shared passages: the other has something else there, or nothing (the
+            // member inserted it, or the other dropped it; the family's votes tell which). Before the first passage and
+            // after the last the other may simply end sooner, and does not vote.
+            var first = alignment.Spans.Count == 0 ? int.MaxValue : alignment.Spans.Min(x => x.B.Start);
+            var last = alignment.Spans.Count == 0 ? int.MinValue : alignment.Spans.Max(x => x.B.End);
+            foreach (var range in alignment.UnalignedB)
+            {
+                var interior = range.Start > first && range.End < last;
+                if (interior || alignment.CounterpartsInA(range, features[other].Words.Text.Length).Any())
+                {
+                    VoteAgainst(words, range, against);
+                }
+            }
+        }
+
+        var idfs = text.Weighted(statistics).Idfs;
+        double dissent = 0;
+        for (var w = 0; w < words.Count; w++)
+        {
+            if (against[w] > 0)
+            {
+                var k = Array.BinarySearch(text.TermHashes, words.HashAt(w));
+                var weight = k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
+                dissent += weight * against[w] / (support[w] + against[w]);
+            }
+        }
+
+        return dissent + inserted.Total(member);
+    }
+
+    private static void VoteAgainst(Align.TokenizedText words, Align.TextRange range, int[] against)
+    {
+        var w = Array.BinarySearch(words.Starts, range.Start);
+        for (w = w < 0 ? ~w : w; w < words.Count && words.StartOf(w) < range.End; w++)
+        {
+            against[w]++;
+        }
+    }
+
+    /// <summary>Each member's parent in the cheapest copy tree from <c>order[0]</c> (keys: members; the root maps to −1), or null.</summary>
+    private Dictionary<int, int>? CheapestTree(int[] order, Func<int, int, PairResult?> pair)
+    {
+        var cost = new double[order.Length, order.Length];
+        for (var p = 0; p < order.Length; p++)
+        {
+            for (var c = 0; c < order.Length; c++)
+            {
+                cost[p, c] = p != c && pair(order[p], order[c]) is { } result
+                    ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c], inserted)
+                    : double.PositiveInfinity;
+            }
+        }
+
+        var parents = MinimumArborescence.Parents(cost, 0);
+        return parents?.Select((parent, k) => (Member: order[k], Parent: parent < 0 ? -1 : order[parent])).ToDictionary(x => x.Member, x => x.Parent);
+    }
+
+    // A text-sharing relation beats any cost: a family member that only retells another is nobody's copy.
+    private const double NotCopyPenalty = 1e6;
+
+    /// <summary>The members from the root down, parents before children.</summary>
+    private static int[] BreadthFirst(int[] order, Dictionary<int, int> parents)
+    {
+        var result = new List<int> { order[0] };
+        for (var k = 0; k < result.Count; k++)
+        {
+            result.AddRange(order.Where(m => parents[m] == result[k]));
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>What deriving <paramref name="child"/> from <paramref name="parent"/> leaves unexplained: the child's own words and inserted lines, then (weakly) the parent's the child left out.</summary>
+    private static double EdgeCost(PairResult pair, int parent, int child, InsertedLines inserted) =>
+        pair.UnexplainedOf(child) + inserted.Unexplained(child, parent) + (0.1 * (pair.UnexplainedOf(parent) + inserted.Unexplained(parent, child)));
+
+    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair, InsertedLines inserted)
     {
         var best = -1;
         var bestCost = double.MaxValue;
@@ -230,8 +369,7 @@ internal sealed class LineageBuilder(
                 continue;
             }
 
-            // Words of the child the candidate does not explain, then (weakly) words of the candidate the child left out.
-            var cost = p.UnexplainedOf(child) + (0.1 * p.UnexplainedOf(candidate));
+            var cost = EdgeCost(p, candidate, child, inserted);
             var isCopy = Relations.IsCopyFamily(p.Relation);
             if ((isCopy && !bestIsCopy) || (isCopy == bestIsCopy && cost < bestCost - 1e-9))
             {

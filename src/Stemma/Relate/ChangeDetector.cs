@@ -91,39 +91,13 @@ public static class ChangeDetector
                 continue;
             }
 
-            AlignedSpan? before = null, after = null;
-            foreach (var span in alignment.Spans)
-            {
-                if (span.B.End <= inserted.Start && (before is null || span.B.End > before.B.End))
-                {
-                    before = span;
-                }
-
-                if (span.B.Start >= inserted.End && (after is null || span.B.Start < after.B.Start))
-                {
-                    after = span;
-                }
-            }
-
-            var from = before?.A.End ?? 0;
-            var to = after?.A.Start ?? a.Length;
-            TextRange? dropped = null;
-            var droppedCount = 0;
-            foreach (var range in alignment.UnalignedA)
-            {
-                if (range.Start >= from && range.End <= to)
-                {
-                    dropped = range;
-                    droppedCount++;
-                }
-            }
-
-            if (droppedCount != 1 || !HasDigit(a.AsSpan(dropped!.Value.Start, dropped.Value.Length)))
+            var counterparts = alignment.CounterpartsInA(inserted, a.Length).ToList();
+            if (counterparts.Count != 1 || !HasDigit(a.AsSpan(counterparts[0].Start, counterparts[0].Length)))
             {
                 continue;
             }
 
-            var figuresA = Figures(a, dropped.Value);
+            var figuresA = Figures(a, counterparts[0]);
             var figuresB = Figures(b, inserted);
             var onlyA = figuresA.Where(x => !figuresB.Any(y => y.Text == x.Text)).ToList();
             var onlyB = figuresB.Where(y => !figuresA.Any(x => x.Text == y.Text)).ToList();

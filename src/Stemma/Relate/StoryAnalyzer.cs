@@ -276,6 +276,14 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
         var words = features.Words;
         var matched = words.Count <= 4096 ? stackalloc bool[words.Count] : new bool[words.Count];
         matched.Clear();
+        MarkMatched(features, alignment, sideB, matched);
+        return WeightOfUnmatched(features, matched, statistics);
+    }
+
+    /// <summary>Marks the words of one side that an alignment matches exactly (inside passages, outside their differences).</summary>
+    internal static void MarkMatched(TextFeatures features, Align.Alignment alignment, bool sideB, Span<bool> matched)
+    {
+        var words = features.Words;
         foreach (var span in alignment.Spans)
         {
             var first = sideB ? span.FirstWordB : span.FirstWordA;
@@ -291,15 +299,18 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
                 }
             }
         }
+    }
 
-        // Weights are the document's cached term IDFs; words outside its terms are function words.
+    /// <summary>The unmarked words by weight: the document's cached term IDFs, function words by <see cref="TextFeatures.FunctionWordWeight"/>.</summary>
+    internal static double WeightOfUnmatched(TextFeatures features, ReadOnlySpan<bool> matched, TermStatistics statistics)
+    {
         var idfs = features.Weighted(statistics).Idfs;
         double unexplained = 0;
         for (var w = 0; w < matched.Length; w++)
         {
             if (!matched[w])
             {
-                var k = Array.BinarySearch(features.TermHashes, words.HashAt(w));
+                var k = Array.BinarySearch(features.TermHashes, features.Words.HashAt(w));
                 unexplained += k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
             }
         }

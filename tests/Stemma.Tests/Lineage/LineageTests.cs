@@ -52,6 +52,35 @@ public partial class LineageTests
         Assert.Equal("w-1", placed["w-2"].Parent);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_copy_repeating_another_copys_inserted_line_descends_from_that_copy(bool dated)
+    {
+        // Ingest takes "READ MORE" lines out of the body but keeps them as annotations: the bodies are the same, the
+        // inherited line is the only trace of who copied whom.
+        var original = new SyntheticCorpus(57).GenerateChain("r", CopyOperation.Verbatim)[0].ToArticle();
+        Annotation[] readMore = [new(AnnotationKind.ReadMore, "READ MORE: Lighthouse keepers return to Skerry Point", 3)];
+        Annotation[] stockCaption = [new(AnnotationKind.Caption, "(Photo: Wire Agency)", 1)];
+        var copies = new[]
+        {
+            original with { Id = "r-1", Annotations = [.. readMore, .. stockCaption], Date = original.Date!.Value.AddHours(1) },
+            original with { Id = "r-2", Annotations = [.. stockCaption], Date = original.Date!.Value.AddHours(2) },
+            original with { Id = "r-3", Annotations = readMore, Date = original.Date!.Value.AddHours(3) },
+        };
+        // The stock caption turns up in another story too: a copier's habit, not an inheritance.
+        var background = Background(57);
+        background[0] = background[0] with { Annotations = stockCaption };
+        IEnumerable<Article> family = [original, .. copies];
+        var articles = background.Concat(family.Select(a => dated ? a : a with { Date = null })).ToList();
+
+        var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
+        Assert.Null(placed[original.Id].Parent);
+        Assert.Equal(original.Id, placed["r-1"].Parent);
+        Assert.Equal(original.Id, placed["r-2"].Parent);
+        Assert.Equal("r-1", placed["r-3"].Parent);
+    }
+
     [Fact]
     public void A_credited_original_missing_from_the_corpus_becomes_an_outside_origin()
     {

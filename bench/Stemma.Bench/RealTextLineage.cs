@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+using Stemma.Ingest;
+using Stemma.Pipeline;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Bench;
+
+/// <summary>
+/// Families, stories' copy trees and parents on real news text: English article bodies from the shared development
+/// pages become originals; copies are made from the original or from an earlier copy (30%) by verbatim repost,
+/// wrapping (read-more line, photo credit, repeated title, comment footer), a 45-75% excerpt, editing (figures changed,
+/// a sentence replaced), spinning (WordNet synonyms for a quarter of the words) and paraphrasing (30-60% of the
+/// sentences reworded: clauses swapped, attributions moved, half the content words swapped); the other pages (all
+/// languages) stay unrelated. Everything is read as `stemma analyze` reads JSONL and scored against the known
+/// parents, with and without publication dates.
+/// Usage: real-lineage [DIR] [--wordnet DIR] (defaults ../shared/extraction-dev, /usr/share/wordnet)
+/// </summary>
+internal static partial class RealTextLineage
+{
+    private enum Operation
+    {
+        Original,
+        Verbatim,
+        Wrapped,
+        Excerpt,
+        Edited,
+        Spun,
+        Paraphrase,
+    }
+
+    private sealed record Document(string Id, string Title, List<string> Sentences, string Family, string? Parent, Operation Operation, DateTimeOffset Date);
+
+    public static int Run(string[] args)
+    {
+        var directory = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : Path.Combine("..", "shared", "extraction-dev");
+        var wordNetDirectory = args.SkipWhile(a => a != "--wordnet").Skip(1).FirstOrDefault() ?? WordNet.DefaultDirectory;
+        var pages = Path.Combine(directory, "pages");
+        if (!Directory.Exists(pages) || !WordNet.IsAvailable(wordNetDirectory))
+        {
+            Console.Error.WriteLine($"real-lineage: needs {pages} (the shared development set) and WordNet in {wordNetDirectory} (apt-get install wordnet-base)");
+            return 2;
+        }
+
+        var spinner = new Spinner(WordNet.Load(wordNetDirectory));
+        var english = new List<(string Title, List<string> Sentences)>();
+        var others = new List<(string Title, List<string> Sentences)>();
+        foreach (var file in Directory.EnumerateFiles(pages, "*.gz").Order(StringComparer.Ordinal))
+        {
+            using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
+            using var buffer = new MemoryStream();
+            gzip.CopyTo(buffer);
+            foreach (var outcome in ArticleReader.ReadBytes(buffer.ToArray(), Path.GetFileNameWithoutExtension(file)))
+            {
+                if (outcome.Article is { } article && article.Body.Split(' ').Length >= 150)
+                {
+                    var sentences = SentenceEnd().Split(article.Body.Replace("\n\n", " ", StringComparison.Ordinal)).Where(s => s.Length > 0).ToList();
+                    if (sentences.Count >= 6)
+                    {
+                        (article.Language == "en" || LooksEnglish(article.Body) ? english : others).Add((article.Title ?? "Untitled", sentences));
+                    }
+                }
+            }
+        }
+
+        var random = new Random(2027);
+        var documents = new List<Document>();
+        var epoch = new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < english.Count; i++)
+        {
+            var (title, sentences) = english[i];
+            var family = $"e{i:D4}";
+            var members = new List<Document> { new(family, title, sentences, family, null, Operation.Original, epoch.AddDays(i)) };
+            var copies = random.Next(2, 7);
+            for (var c = 0; c < copies; c++)
+            {
+                var parent = members.Count > 1 && random.NextDouble() < 0.3 ? members[random.Next(1, members.Count)] : members[0];
+                var operation = (Operation)random.Next(1, 7);
+                var other = english[random.Next(english.Count)];
+                var copy = Derive(parent, operation, other, spinner, random) with
+                {
+                    Id = $"{family}-{c + 1}-{operation.ToString().ToLowerInvariant()}",
+                    Family = family,
+                    Parent = parent.Id,
+                    Operation = operation,
+                    Date = parent.Date.AddHours(1 + random.Next(48)),
+                };
+                members.Add(copy);
+            }
+
+            documents.AddRange(members);
+        }
+
+        for (var i = 0; i < others.Count; i++)
+        {
+            documents.Add(new Document($"u{i:D4}", others[i].Title, others[i].Sentences, $"u{i:D4}", null, Operation.Original, epoch.AddDays(random.Next(60))));
+        }
+
+        Console.WriteLine($"{english.Count} English originals, {documents.Count(d => d.Parent is not null)} copies, {others.Count} unrelated articles");
+        // As generated (each original before its copies, readable ids), then shuffled with opaque ids: content alone.
+        foreach (var (withDates, shuffled) in new[] { (true, false), (false, false), (true, true), (false, true) })
+        {
+            Score(shuffled ? [.. documents.OrderBy(_ => random.Next())] : documents, withDates, shuffled);
+        }
+
+        return 0;
+    }
+
+    private static void Score(List<Document> documents, bool withDates, bool opaqueIds)
+    {
+        // Opaque ids, so that no tie-break on ids can favour the original (whose readable id sorts first).
+        var opaque = documents.ToDictionary(d => d.Id, d => opaqueIds ? "d" + System.IO.Hashing.XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(d.Id)).ToString("x8", CultureInfo.InvariantCulture) : d.Id);
+        var readable = opaque.ToDictionary(p => p.Value, p => p.Key);
+        var jsonl = new StringBuilder();
+        foreach (var d in documents)
+        {
+            var record = new Dictionary<string, object?> { ["id"] = opaque[d.Id], ["title"] = d.Title, ["text"] = Layout(d.Sentences) };
+            if (withDates)
+            {
+                record["date"] = d.Date;
+            }
+
+            jsonl.AppendLine(System.Text.Json.JsonSerializer.Serialize(record));
+        }
+
+        var articles = ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(jsonl.ToString()), "corpus.jsonl").Where(o => o.Article is not null).Select(o => o.Article!).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var analysis = CorpusAnalyzer.Analyze(articles);
+        var placed = analysis.Documents.ToDictionary(p => readable[p.Id], p => p with { Id = readable[p.Id], Family = readable[p.Family], Parent = p.Parent is null ? null : readable[p.Parent] });
+        var familyAri = ClusteringMetrics.AdjustedRandIndex(documents.ToDictionary(d => d.Id, d => d.Family), placed.ToDictionary(p => p.Key, p => p.Value.Family));
+        var copies = documents.Where(d => d.Parent is not null).ToList();
+        var right = copies.Count(d => placed[d.Id].Parent == d.Parent);
+        var originalsRight = documents.Count(d => d.Parent is null && placed[d.Id].Parent is null);
+        Console.WriteLine($"{(withDates ? "with dates" : "without dates")}{(opaqueIds ? ", shuffled, opaque ids" : "")}: family ARI {familyAri:F4}, parent right {right}/{copies.Count} = {100.0 * right / copies.Count:F1} %, originals without parent {originalsRight}/{documents.Count(d => d.Parent is null)} ({watch.Elapsed.TotalSeconds:F1} s)");
+        var wrongRoots = documents.Count(d => d.Parent is null && d.Id.StartsWith('e') && placed[d.Id].Parent is not null);
+        var mistakes = copies.Where(d => placed[d.Id].Parent != d.Parent).ToList();
+        Console.WriteLine($"  originals given a parent: {wrongRoots}; wrong parents: {mistakes.Count(d => placed[d.Id].Parent is null)} left without one, "
+            + $"{mistakes.Count(d => placed[d.Id].Parent == d.Family)} put under the original instead, "
+            + $"{mistakes.Count(d => placed[d.Id].Parent is { } p && documents.First(x => x.Id == p).Parent == d.Id)} swapped with their parent, {mistakes.Count(d => placed[d.Id].Parent is { } p && documents.First(x => x.Id == p).Family != d.Family)} outside the family");
+        if (Environment.GetEnvironmentVariable("STEMMA_EXPLAIN") is not null)
+        {
+            foreach (var d in documents.Where(d => d.Parent is null && d.Id.StartsWith('e') && placed[d.Id].Parent is not null).Take(15))
+            {
+                var roots = documents.Where(x => x.Family == d.Family && placed[x.Id].Parent is null).Select(x => x.Id);
+                Console.WriteLine($"    original {d.Id} got parent {placed[d.Id].Parent}; roots: {string.Join(", ", roots)}; family: {string.Join(", ", documents.Where(x => x.Family == d.Family).Select(x => x.Id + "<" + (x.Parent ?? "")))}");
+            }
+
+            foreach (var d in mistakes.Where(d => Environment.GetEnvironmentVariable("STEMMA_EXPLAIN") is not { Length: > 1 } op || d.Id.EndsWith(op, StringComparison.Ordinal)).Take(12))
+            {
+                Console.WriteLine($"    {d.Id}: truth {d.Parent}, got {placed[d.Id].Parent ?? "none"} ({placed[d.Id].Relation})");
+            }
+        }
+
+        foreach (var group in copies.GroupBy(d => d.Operation).OrderBy(g => g.Key))
+        {
+            var ok = group.Count(d => placed[d.Id].Parent == d.Parent);
+            var sameFamily = group.Count(d => placed[d.Id].Family == placed[d.Parent!].Family);
+            var labels = string.Join(", ", group.GroupBy(d => placed[d.Id].Relation ?? "none").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
+            Console.WriteLine($"  {group.Key,-10} parent {100.0 * ok / group.Count(),5:F1} %, in its family {100.0 * sameFamily / group.Count(),5:F1} % of {group.Count(),4}; labels: {labels}");
+        }
+    }
+
+    private static Document Derive(Document parent, Operation operation, (string Title, List<string> Sentences) other, Spinner spinner, Random random)
+    {
+        var sentences = new List<string>(parent.Sentences);
+        switch (operation)
+        {
+            case Operation.Wrapped:
+                sentences.Insert(random.Next(1, sentences.Count), "\n\nREAD MORE: " + other.Title + "\n\n");
+                sentences.Insert(random.Next(1, sentences.Count), "\n\n(Photo: Jan Novak/Agency via Wire)\n\n");
+                sentences.Insert(0, parent.Title + "\n\n");
+                sentences.Add("\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *");
+                break;
+            case Operation.Excerpt:
+                var keep = Math.Max(3, (int)(sentences.Count * (0.45 + (random.NextDouble() * 0.30))));
+                sentences = sentences.GetRange(random.Next(0, sentences.Count - keep + 1), keep);
+                break;
+            case Operation.Edited:
+                sentences = [.. sentences.Select(s => random.NextDouble() < 0.5 ? Digits().Replace(s, m => ((long.Parse(m.Value, CultureInfo.InvariantCulture) * 3) + 1).ToString(CultureInfo.InvariantCulture)) : s)];
+                sentences[random.Next(sentences.Count)] = other.Sentences[random.Next(other.Sentences.Count)];
+                break;
+            case Operation.Spun:
+                sentences = [.. sentences.Select(s => spinner.Spin(s, 0.25, random))];
+                break;
+            case Operation.Paraphrase:
+                var share = 0.3 + (random.NextDouble() * 0.3);
+                sentences = [.. sentences.Select(s => random.NextDouble() < share ? spinner.Paraphrase(s, random) : s)];
+                break;
+        }
+
+        return parent with { Sentences = sentences };
+    }
+
+    private static string Layout(List<string> sentences) => string.Join(" ", sentences).Replace(" \n\n", "\n\n", StringComparison.Ordinal);
+
+    private static bool LooksEnglish(string text)
+    {
+        var words = text.ToLowerInvariant().Split(' ', 400);
+        return words.Count(w => w is "the" or "and" or "of" or "to") > words.Length / 20;
+    }
+
+    /// <summary>Swaps words for WordNet synonyms, as article spinners do; and rewords sentences as a paraphrase would.</summary>
+    private sealed partial class Spinner(WordNet wordNet)
+    {
+        public string Spin(string sentence, double share, Random random) =>
+            WordPattern().Replace(sentence, m => random.NextDouble() < share * 1.6 && Synonym(m.Value, random) is { } swap ? swap : m.Value);
+
+        /// <summary>Clauses swapped or the attribution moved, then about half the content words swapped.</summary>
+        public string Paraphrase(string sentence, Random random)
+        {
+            var text = sentence.TrimEnd('.', ' ');
+            var comma = text.IndexOf(", ", StringComparison.Ordinal);
+            if (comma > 20 && text.Length - comma > 20)
+            {
+                var (first, second) = (text[..comma], text[(comma + 2)..]);
+                text = char.ToUpperInvariant(second[0]) + second[1..] + ", " + char.ToLowerInvariant(first[0]) + first[1..];
+            }
+            else if (text.StartsWith("The ", StringComparison.Ordinal))
+            {
+                text = "According to reports, the " + text[4..];
+            }
+
+            return Spin(text.Replace(" that ", " ", StringComparison.Ordinal), 0.5, random) + ".";
+        }
+
+        private string? Synonym(string word, Random random)
+        {
+            if (word.Length < 4 || char.IsUpper(word[0]) && word != word.ToUpperInvariant() && random.NextDouble() < 0.8)
+            {
+                return null;
+            }
+
+            var lower = word.ToLowerInvariant();
+            if (!wordNet.SynsetsOf.TryGetValue(lower, out var synsets))
+            {
+                return null;
+            }
+
+            var choices = synsets.SelectMany(s => wordNet.Synsets[s]).Where(l => l != lower).Distinct().ToList();
+            if (choices.Count == 0)
+            {
+                return null;
+            }
+
+            var choice = choices[random.Next(choices.Count)].Replace('_', ' ');
+            return char.IsUpper(word[0]) ? char.ToUpperInvariant(choice[0]) + choice[1..] : choice;
+        }
+
+        [GeneratedRegex(@"\p{L}+")]
+        private static partial Regex WordPattern();
+    }
+
+    [GeneratedRegex(@"(?<=[.!?])\s+(?=[\p{Lu}""„])")]
+    private static partial Regex SentenceEnd();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
+}
