@@ -31,6 +31,9 @@ internal static partial class RealTextLineage
         Paraphrase,
     }
 
+    // Share of words a spun copy swaps (STEMMA_SPIN overrides the quarter the acceptance describes).
+    private static readonly double SpinShare = double.TryParse(Environment.GetEnvironmentVariable("STEMMA_SPIN"), CultureInfo.InvariantCulture, out var share) ? share : 0.25;
+
     private sealed record Document(string Id, string Title, List<string> Sentences, string Family, string? Parent, Operation Operation, DateTimeOffset Date);
 
     public static int Run(string[] args)
@@ -182,7 +185,7 @@ internal static partial class RealTextLineage
                 sentences[random.Next(sentences.Count)] = other.Sentences[random.Next(other.Sentences.Count)];
                 break;
             case Operation.Spun:
-                sentences = [.. sentences.Select(s => spinner.Spin(s, 0.25, random))];
+                sentences = [.. sentences.Select(s => spinner.Spin(s, SpinShare, random))];
                 break;
             case Operation.Paraphrase:
                 var share = 0.3 + (random.NextDouble() * 0.3);

@@ -50,6 +50,9 @@ public class RelateCommandTests
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
         Assert.Equal("edited", json.RootElement.GetProperty("relation").GetString());
+        var evidence = json.RootElement.GetProperty("evidence");
+        Assert.InRange(evidence.GetProperty("coverageB").GetDouble(), 0.9, 1.0);
+        Assert.InRange(evidence.GetProperty("substitutionRate").GetDouble(), 0.0, 0.07);
         var figures = json.RootElement.GetProperty("changes").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "figure").ToList();
         foreach (var (from, to) in chain[1].ChangedFigures.Where(c => c.From != c.To))
         {

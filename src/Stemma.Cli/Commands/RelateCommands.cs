@@ -234,6 +234,19 @@ internal static class RelateCommands
         writer.WriteString("b", b.Id);
         writer.WriteString("relation", comparison.Relation);
         writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
+        var e = comparison.Evidence;
+        writer.WriteStartObject("evidence");
+        writer.WriteNumber("termCosine", Math.Round(e.TermCosine, 4));
+        writer.WriteNumber("entityOverlap", Math.Round(e.EntityOverlap, 4));
+        writer.WriteNumber("numberOverlap", Math.Round(e.NumberOverlap, 4));
+        writer.WriteNumber("dateOverlap", Math.Round(e.DateOverlap, 4));
+        writer.WriteNumber("factOrder", Math.Round(e.FactOrder, 4));
+        writer.WriteNumber("coverageA", Math.Round(e.CoverageA, 4));
+        writer.WriteNumber("coverageB", Math.Round(e.CoverageB, 4));
+        writer.WriteNumber("matchedFraction", Math.Round(e.MatchedFraction, 4));
+        writer.WriteNumber("substitutionRate", Math.Round(e.SubstitutionRate, 4));
+        writer.WriteNumber("synonymSwaps", e.SynonymSwaps);
+        writer.WriteEndObject();
         writer.WriteStartArray("aligned");
         foreach (var span in comparison.Alignment.Spans)
         {

@@ -71,8 +71,10 @@ public static class ChangeDetector
             return new Change(kind, inA.In(a), inB.In(b), inA, inB);
         }
 
+        // A word swapped for its synonym is wording, even capitalized; inside a quotation it is still a changed quote.
         var changeKind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date
             : quotesA.IsInside(inA.Start) || quotesB.IsInside(inB.Start) ? ChangeKind.Quote
+            : difference.WordsA == difference.WordsB && SynonymTable.WordNet.CountSynonymPairs(before, after) == difference.WordsA ? ChangeKind.Wording
             : HasName(a, inA) || HasName(b, inB) ? ChangeKind.Entity
             : ChangeKind.Wording;
         return new Change(changeKind, before, after, inA, inB);

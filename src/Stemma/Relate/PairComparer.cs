@@ -13,6 +13,7 @@ namespace Stemma.Relate;
 /// <param name="CoverageB">Fraction of B's words inside passages aligned with A.</param>
 /// <param name="MatchedFraction">Words equal in both, over the shorter text's words.</param>
 /// <param name="SubstitutionRate">Fraction of differing words inside aligned passages.</param>
+/// <param name="SynonymSwaps">Words inside passages swapped one for one with a WordNet synonym (the mark of a spinner).</param>
 public sealed record PairEvidence(
     double TermCosine,
     double EntityOverlap,
@@ -22,7 +23,8 @@ public sealed record PairEvidence(
     double CoverageA,
     double CoverageB,
     double MatchedFraction,
-    double SubstitutionRate);
+    double SubstitutionRate,
+    int SynonymSwaps = 0);
 
 /// <summary>How B relates to A: the label, a story-similarity score in [0, 1], the alignment and what changed from A to B.</summary>
 public sealed record Comparison(string Relation, double Similarity, Alignment Alignment, IReadOnlyList<Change> Changes, PairEvidence Evidence);
@@ -131,7 +133,26 @@ public static class PairComparer
         CoverageA: alignment.CoverageA,
         CoverageB: alignment.CoverageB,
         MatchedFraction: Math.Min(a.Words.Count, b.Words.Count) == 0 ? 0 : (double)alignment.MatchedWords / Math.Min(a.Words.Count, b.Words.Count),
-        SubstitutionRate: alignment.SubstitutionRate);
+        SubstitutionRate: alignment.SubstitutionRate,
+        SynonymSwaps: SynonymSwaps(a.Words.Text, b.Words.Text, alignment));
+
+    /// <summary>Words inside passages swapped for a synonym: differences of as many words on each side, paired in order.</summary>
+    internal static int SynonymSwaps(string a, string b, Alignment alignment)
+    {
+        var swaps = 0;
+        foreach (var span in alignment.Spans)
+        {
+            foreach (var difference in span.Differences)
+            {
+                if (difference.WordsA == difference.WordsB && difference.WordsA > 0)
+                {
+                    swaps += SynonymTable.WordNet.CountSynonymPairs(a.AsSpan(difference.A.Start, difference.A.Length), b.AsSpan(difference.B.Start, difference.B.Length));
+                }
+            }
+        }
+
+        return swaps;
+    }
 
     /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
     internal const double MinStoryCosine = 0.2;
@@ -151,7 +172,8 @@ public static class PairComparer
         // enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
         if (coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
         {
-            if (e.SubstitutionRate >= 0.07)
+            // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work.
+            if (e.SubstitutionRate >= 0.07 || (e.SubstitutionRate >= 0.02 && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
             {
                 return Relations.Spun;
             }
@@ -184,6 +206,9 @@ public static class PairComparer
 
         return Relations.Unrelated;
     }
+
+    private static int OneForOneSwaps(Alignment alignment) =>
+        alignment.Spans.Sum(span => span.Differences.Where(d => d.WordsA == d.WordsB).Sum(d => d.WordsA));
 
     /// <summary>Whether the longer text's aligned words form one block (an excerpt) rather than being spread through it.</summary>
     private static bool IsOneBlock(Alignment alignment, bool longIsB)

@@ -125,6 +125,30 @@ public sealed class SynonymTable
         return false;
     }
 
+    /// <summary>Of two runs of words (paired in order: the first with the first...), how many pairs are synonyms; 0 when the runs differ in length.</summary>
+    public int CountSynonymPairs(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var wordsA = WordTokenizer.Tokenize(a);
+        var wordsB = WordTokenizer.Tokenize(b);
+        var pairs = 0;
+        while (true)
+        {
+            var moreA = wordsA.MoveNext();
+            var moreB = wordsB.MoveNext();
+            if (moreA != moreB)
+            {
+                return 0;
+            }
+
+            if (!moreA)
+            {
+                return pairs;
+            }
+
+            pairs += AreSynonyms(wordsA.Current.In(a), wordsB.Current.In(b)) ? 1 : 0;
+        }
+    }
+
     /// <summary>Whether the word (as written or by a base form) is in any synset with another word.</summary>
     public bool HasSynonyms(ReadOnlySpan<char> word)
     {

@@ -34,3 +34,18 @@ public class SynonymTableTests
         Assert.False(table.HasSynonyms("harbour"));
     }
 }
+
+public class SynonymSwapTests
+{
+    [Fact]
+    public void Swapping_words_for_synonyms_is_counted_and_reported_as_wording()
+    {
+        const string original = "The council said on Tuesday that the big new bridge would be finished quickly, and the mayor agreed that the cost was large but fair for the city.";
+        const string spun = "The council said on Tuesday that the large new bridge would be completed rapidly, and the mayor agreed that the cost was big but fair for the city.";
+        var comparison = PairComparer.Compare(original, spun);
+        Assert.True(comparison.Evidence.SynonymSwaps >= 3, $"{comparison.Evidence.SynonymSwaps} synonym swaps");
+        Assert.DoesNotContain(comparison.Changes, c => c.Kind == ChangeKind.Entity);
+        Assert.Contains(comparison.Changes, c => c.Kind == ChangeKind.Wording && c.Before == "big" && c.After == "large");
+        Assert.Equal(Relations.Spun, comparison.Relation);
+    }
+}
