@@ -116,7 +116,7 @@ internal sealed class LineageBuilder(
         for (var k = 1; k < order.Length; k++)
         {
             var child = order[k];
-            var parent = treeParents?[child] ?? BestParent(Likeliest(order.AsSpan(0, k), child), child, Pair, inserted);
+            var parent = treeParents?[child] ?? BestParent(Likeliest(order.AsSpan(0, k), child), child, Pair);
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
@@ -329,7 +329,7 @@ internal sealed class LineageBuilder(
             for (var c = 0; c < order.Length; c++)
             {
                 cost[p, c] = p != c && pair(order[p], order[c]) is { } result
-                    ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c], inserted)
+                    ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c])
                     : double.PositiveInfinity;
             }
         }
@@ -353,11 +353,39 @@ internal sealed class LineageBuilder(
         return [.. result];
     }
 
-    /// <summary>What deriving <paramref name="child"/> from <paramref name="parent"/> leaves unexplained: the child's own words and inserted lines, then (weakly) the parent's the child left out.</summary>
-    private static double EdgeCost(PairResult pair, int parent, int child, InsertedLines inserted) =>
-        pair.UnexplainedOf(child) + inserted.Unexplained(child, parent) + (0.1 * (pair.UnexplainedOf(parent) + inserted.Unexplained(parent, child)));
+    /// <summary>
+    /// What deriving <paramref name="child"/> from <paramref name="parent"/> leaves unexplained: the child's words the
+    /// alignment did not match, its distinct terms the parent lacks, and its inserted lines; then (weakly) the same of
+    /// the parent's that the child left out. The terms carry the shared variants when a copy was reworded or
+    /// translated so far that its passages align only in pieces: it still has its parent's changed figure and the
+    /// words of its parent's inserted line.
+    /// </summary>
+    private double EdgeCost(PairResult pair, int parent, int child) =>
+        pair.UnexplainedOf(child) + TermsMissing(child, parent) + inserted.Unexplained(child, parent)
+        + (0.1 * (pair.UnexplainedOf(parent) + TermsMissing(parent, child) + inserted.Unexplained(parent, child)));
 
-    private static int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair, InsertedLines inserted)
+    /// <summary>The IDF of the distinct terms of <paramref name="document"/> that <paramref name="by"/> does not have.</summary>
+    private double TermsMissing(int document, int by)
+    {
+        var (terms, others) = (features[document].TermHashes, features[by].TermHashes);
+        var idfs = features[document].Weighted(statistics).Idfs;
+        double missing = 0;
+        int i = 0, j = 0;
+        while (i < terms.Length)
+        {
+            while (j < others.Length && others[j] < terms[i])
+            {
+                j++;
+            }
+
+            missing += j < others.Length && others[j] == terms[i] ? 0 : idfs[i];
+            i++;
+        }
+
+        return missing;
+    }
+
+    private int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair)
     {
         var best = -1;
         var bestCost = double.MaxValue;
@@ -369,7 +397,7 @@ internal sealed class LineageBuilder(
                 continue;
             }
 
-            var cost = EdgeCost(p, candidate, child, inserted);
+            var cost = EdgeCost(p, candidate, child);
             var isCopy = Relations.IsCopyFamily(p.Relation);
             if ((isCopy && !bestIsCopy) || (isCopy == bestIsCopy && cost < bestCost - 1e-9))
             {

@@ -30,6 +30,16 @@ public class FiveFormsTests
         "The authority will borrow the majority of the cash through green bonds, with the remainder coming from an increase in water bills of roughly 4 percent a year. Council chief Tomas Brennan welcomed the choice but cautioned that the roadworks would bring disruption in the city centre.\n\n" +
         "Work on the initial section, under Harbour Street, is scheduled to begin in September.";
 
+    // The syndicated copy machine-translated there and back, then spun: words reordered, articles and prepositions
+    // changed, synonyms swapped; the changed figure, the names and the inserted line survive.
+    private const string TranslatedBody =
+        "The Water Authority of Lakeside has approved on Tuesday a plan of $2.5 billion for replacing the old pipes under the city Marlow, said its president Helen Okafor.\n\n" +
+        "The programme shall last eight years and will replace 1,200 kilometres of the mains, some of them laid already in 1898. Okafor said to the journalists that the works would \"end the shortages of summer for always\".\n\n" +
+        "READ MORE: Council of Marlow supports new lanes for buses on the sea front\n\n" +
+        "The engineers estimate that 30 percent of the treated water gets lost by leaks before it arrives to the houses. The inhabitants of the districts in the north have had bans of hosepipes for three summers one after the other.\n\n" +
+        "The authority will borrow the most part of the money with green bonds, and the rest comes from an increase of the water bills of about 4 percent per year. The leader of the council Tomas Brennan has welcomed the decision but he warned that the road works would cause disturbances in the centre of the city.\n\n" +
+        "The works on the first section, under the Harbour Street, must begin in September.";
+
     private const string RewriteBody =
         "Marlow is set for a major overhaul of its water network after the Lakeside Water Authority signed off on a $2 billion investment on Tuesday, according to chair Helen Okafor.\n\n" +
         "Spread across eight years, the project covers 1,200 kilometres of pipework, parts of it dating back to 1898. Okafor said the upgrade would \"end the summer shortages for good\".\n\n" +
@@ -120,6 +130,19 @@ public class FiveFormsTests
         var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
         Assert.Equal(placed["original"].Family, placed["paraphrased"].Family);
         Assert.Contains(placed["paraphrased"].Relation, new[] { Relations.Edited, Relations.Spun });
+    }
+
+    [Fact]
+    public void A_machine_translated_spun_copy_of_the_syndicated_copy_joins_the_family_under_it()
+    {
+        var articles = Articles();
+        articles.RemoveAll(a => a.Id == "spun");
+        articles.Add(new Article { Id = "translated", Body = TranslatedBody, Site = "newsfeedhub.example", Date = At(6, 8) });
+        var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
+        Assert.Equal(placed["original"].Family, placed["translated"].Family);
+        Assert.Equal("syndicated", placed["translated"].Parent);
+        Assert.Equal(Relations.Spun, placed["translated"].Relation);
+        Assert.NotEqual(placed["original"].Family, placed["rewrite"].Family);
     }
 
     [Fact]
