@@ -20,7 +20,10 @@ internal sealed class LineageBuilder(
     private InsertedLines inserted = null!;
 
 
-    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees);
+    /// <param name="AlignedPairs">Member pairs the lineage aligned itself (not found by the earlier stages).</param>
+    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs);
+
+    private int alignedPairs;
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
@@ -44,7 +47,7 @@ internal sealed class LineageBuilder(
                 }
             });
 
-        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)]);
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs);
     }
 
     private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins)
@@ -67,6 +70,7 @@ internal sealed class LineageBuilder(
             {
                 var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics, allChanges: false);
                 local[key] = computed = PairResult.From(key.Item1, key.Item2, features[key.Item1], features[key.Item2], comparison, statistics, null);
+                Interlocked.Increment(ref alignedPairs);
             }
 
             return computed;
@@ -188,11 +192,13 @@ internal sealed class LineageBuilder(
         var chosen = new HashSet<int>();
         var bestEstimate = double.MaxValue;
         var estimates = new List<(int Member, double Cost)>();
+        var explained = false;
         foreach (var candidate in earlier)
         {
-            if (pairs.ContainsKey((Math.Min(candidate, child), Math.Max(candidate, child))))
+            if (pairs.TryGetValue((Math.Min(candidate, child), Math.Max(candidate, child)), out var known))
             {
                 chosen.Add(candidate);
+                explained |= Relations.IsCopyFamily(known.Relation) && EdgeCost(known, candidate, child) <= 1e-9;
                 continue;
             }
 
@@ -201,7 +207,8 @@ internal sealed class LineageBuilder(
             bestEstimate = Math.Min(bestEstimate, estimate);
         }
 
-        foreach (var (candidate, estimate) in estimates)
+        // A paired member that explains every word of the child cannot be beaten.
+        foreach (var (candidate, estimate) in explained ? [] : estimates)
         {
             if (estimate <= bestEstimate + 1e-9)
             {
@@ -360,29 +367,40 @@ internal sealed class LineageBuilder(
     /// translated so far that its passages align only in pieces: it still has its parent's changed figure and the
     /// words of its parent's inserted line.
     /// </summary>
-    private double EdgeCost(PairResult pair, int parent, int child) =>
-        pair.UnexplainedOf(child) + TermsMissing(child, parent) + inserted.Unexplained(child, parent)
-        + (0.1 * (pair.UnexplainedOf(parent) + TermsMissing(parent, child) + inserted.Unexplained(parent, child)));
-
-    /// <summary>The IDF of the distinct terms of <paramref name="document"/> that <paramref name="by"/> does not have.</summary>
-    private double TermsMissing(int document, int by)
+    private double EdgeCost(PairResult pair, int parent, int child)
     {
-        var (terms, others) = (features[document].TermHashes, features[by].TermHashes);
-        var idfs = features[document].Weighted(statistics).Idfs;
-        double missing = 0;
-        int i = 0, j = 0;
-        while (i < terms.Length)
-        {
-            while (j < others.Length && others[j] < terms[i])
-            {
-                j++;
-            }
+        var (childOnly, parentOnly) = TermsNotShared(child, parent);
+        return pair.UnexplainedOf(child) + childOnly + inserted.Unexplained(child, parent)
+            + (0.1 * (pair.UnexplainedOf(parent) + parentOnly + inserted.Unexplained(parent, child)));
+    }
 
-            missing += j < others.Length && others[j] == terms[i] ? 0 : idfs[i];
-            i++;
+    /// <summary>The IDF of the distinct terms each of two documents has and the other lacks, in one merge.</summary>
+    private (double OnlyInA, double OnlyInB) TermsNotShared(int a, int b)
+    {
+        var (termsA, termsB) = (features[a].TermHashes, features[b].TermHashes);
+        var (idfsA, idfsB) = (features[a].Weighted(statistics).Idfs, features[b].Weighted(statistics).Idfs);
+        double onlyA = 0, onlyB = 0;
+        int i = 0, j = 0;
+        while (i < termsA.Length && j < termsB.Length)
+        {
+            var (x, y) = (termsA[i], termsB[j]);
+            onlyA += x < y ? idfsA[i] : 0;
+            onlyB += y < x ? idfsB[j] : 0;
+            i += x <= y ? 1 : 0;
+            j += x >= y ? 1 : 0;
         }
 
-        return missing;
+        for (; i < termsA.Length; i++)
+        {
+            onlyA += idfsA[i];
+        }
+
+        for (; j < termsB.Length; j++)
+        {
+            onlyB += idfsB[j];
+        }
+
+        return (onlyA, onlyB);
     }
 
     private int BestParent(ReadOnlySpan<int> earlier, int child, Func<int, int, PairResult?> pair)

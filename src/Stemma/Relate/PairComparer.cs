@@ -95,7 +95,7 @@ public static class PairComparer
             : PassageAligner.Default.Align(a.Words, b.Words);
         IReadOnlyList<Change>? changes = identical ? [] : null;
         IReadOnlyList<Change> Changes() => changes ??= ChangeDetector.Detect(a, b, alignment);
-        var evidence = Measure(a, b, alignment, statistics, cosine);
+        var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate));
         var relation = Classify(a, b, alignment, Changes, evidence);
         if (allChanges || Relations.IsCopyFamily(relation))
         {
@@ -194,7 +194,7 @@ public static class PairComparer
         return count;
     }
 
-    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics, double? cosine = null) => new(
+    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics, double? cosine = null, bool countSynonyms = true) => new(
         TermCosine: cosine ?? Cosine(a, b, statistics),
         EntityOverlap: Dice(a.EntityHashes, b.EntityHashes, statistics),
         NumberOverlap: Dice(a.NumberHashes, b.NumberHashes),
@@ -204,7 +204,7 @@ public static class PairComparer
         CoverageB: alignment.CoverageB,
         MatchedFraction: Math.Min(a.Words.Count, b.Words.Count) == 0 ? 0 : (double)alignment.MatchedWords / Math.Min(a.Words.Count, b.Words.Count),
         SubstitutionRate: alignment.SubstitutionRate,
-        SynonymSwaps: SynonymSwaps(a.Words.Text, b.Words.Text, alignment),
+        SynonymSwaps: countSynonyms ? SynonymSwaps(a.Words.Text, b.Words.Text, alignment) : 0,
         LeadCosine: LeadCosine(a, b, statistics));
 
     /// <summary>Words inside passages swapped for a synonym: differences of as many words on each side, paired in order.</summary>
@@ -244,7 +244,7 @@ public static class PairComparer
         if (coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
         {
             // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work.
-            if (e.SubstitutionRate >= 0.07 || (e.SubstitutionRate >= 0.02 && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
+            if (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
             {
                 return Relations.Spun;
             }
@@ -277,6 +277,12 @@ public static class PairComparer
 
         return Relations.Unrelated;
     }
+
+    private const double SpunSubstitutionRate = 0.07;
+
+    // Between a light edit and plain spinning, whether the swapped words are synonyms decides; elsewhere (and in bulk
+    // analysis) they need not be looked up.
+    private static bool SynonymsCanDecide(double substitutionRate) => substitutionRate is >= 0.02 and < SpunSubstitutionRate;
 
     private static int OneForOneSwaps(Alignment alignment) =>
         alignment.Spans.Sum(span => span.Differences.Where(d => d.WordsA == d.WordsB).Sum(d => d.WordsA));

@@ -47,11 +47,12 @@ public sealed record RelatedPair(
 /// <param name="CandidatePairs">Distinct candidate pairs (near duplicates and term-index pairs).</param>
 /// <param name="ComparedPairs">Candidates that passed the cheap filter and were labeled.</param>
 /// <param name="AlignedPairs">Of those, the ones that could share text and were aligned.</param>
-public sealed record RelateTimings(StageTime Features, StageTime Statistics, StageTime Candidates, StageTime Labels, StageTime Groups, StageTime Lineage, int CandidatePairs, int ComparedPairs, int AlignedPairs)
+/// <param name="LineagePairs">Pairs of family members the lineage stage aligned itself.</param>
+public sealed record RelateTimings(StageTime Features, StageTime Statistics, StageTime Candidates, StageTime Labels, StageTime Groups, StageTime Lineage, int CandidatePairs, int ComparedPairs, int AlignedPairs, int LineagePairs)
 {
     public override string ToString() =>
         $"features {Features}, statistics {Statistics}, candidates {Candidates} ({CandidatePairs} pairs), labels {Labels} ({ComparedPairs} compared, {AlignedPairs} aligned), " +
-        $"groups {Groups}, lineage {Lineage}";
+        $"groups {Groups}, lineage {Lineage} ({LineagePairs} aligned)";
 }
 
 /// <summary>How long a stage took, and the garbage-collection pauses within it.</summary>

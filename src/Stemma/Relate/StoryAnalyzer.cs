@@ -189,7 +189,7 @@ public sealed class StoryAnalyzer
         // Results are in key order: by first document, then second.
         var pairs = results.Where(p => p is not null).Select(p => p!.ToRelatedPair(ids)).ToList();
         var lineageTime = clock.Lap();
-        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned));
+        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned, lineage.AlignedPairs));
     }
 
     /// <summary>

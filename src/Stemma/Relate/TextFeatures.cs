@@ -305,7 +305,7 @@ public sealed class TextFeatures
     /// <summary>Sorts in place and returns the distinct values.</summary>
     private static uint[] SortedDistinct(Span<uint> values)
     {
-        values.Sort();
+        Index.SortedSets.RadixSort(values);
         var distinct = 0;
         for (var k = 0; k < values.Length; k++)
         {
@@ -325,7 +325,7 @@ public sealed class TextFeatures
     /// <summary>Sorts in place and returns each distinct value with how often it occurs (at most 255).</summary>
     private static (uint[] Values, byte[] Counts) CountRuns(Span<uint> values)
     {
-        values.Sort();
+        Index.SortedSets.RadixSort(values);
         var distinct = 0;
         for (var k = 0; k < values.Length; k++)
         {

@@ -30,7 +30,7 @@ public sealed class ShingleSet
             values[i] = (uint)shingleHashes[i];
         }
 
-        RadixSort(values);
+        Index.SortedSets.RadixSort(values);
         var distinct = 1;
         for (var i = 1; i < values.Length; i++)
         {
@@ -43,56 +43,6 @@ public sealed class ShingleSet
         return new ShingleSet(distinct == values.Length ? values : values[..distinct]);
     }
 
-    /// <summary>LSD radix sort, four passes of eight bits: linear, and about three times faster than a comparison sort at article sizes.</summary>
-    internal static void RadixSort(uint[] values)
-    {
-        if (values.Length < 64)
-        {
-            Array.Sort(values);
-            return;
-        }
-
-        var scratch = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
-        try
-        {
-            Span<int> counts = stackalloc int[256];
-            var source = values.AsSpan();
-            var target = scratch.AsSpan(0, values.Length);
-            for (var shift = 0; shift < 32; shift += 8)
-            {
-                counts.Clear();
-                foreach (var value in source)
-                {
-                    counts[(int)((value >> shift) & 0xFF)]++;
-                }
-
-                var offset = 0;
-                for (var bucket = 0; bucket < 256; bucket++)
-                {
-                    var size = counts[bucket];
-                    counts[bucket] = offset;
-                    offset += size;
-                }
-
-                foreach (var value in source)
-                {
-                    target[counts[(int)((value >> shift) & 0xFF)]++] = value;
-                }
-
-                var swap = source;
-                source = target;
-                target = swap;
-            }
-
-            // Four passes end with the data back in the caller's array.
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<uint>.Shared.Return(scratch);
-        }
-    }
-
-    /// <summary>Builds the set from fingerprints that are already sorted and distinct (as read back from storage).</summary>
     public static ShingleSet FromSortedFingerprints(uint[] sortedDistinct)
     {
         ArgumentNullException.ThrowIfNull(sortedDistinct);

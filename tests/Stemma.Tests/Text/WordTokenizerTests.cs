@@ -102,12 +102,12 @@ public class RadixSortTests
         {
             var expected = (uint[])values.Clone();
             Array.Sort(expected);
-            Stemma.Sketch.ShingleSet.RadixSort(values);
+            Stemma.Index.SortedSets.RadixSort(values);
             return values.SequenceEqual(expected);
         }).QuickCheckThrowOnFailure();
         var large = Enumerable.Range(0, 5000).Select(i => (uint)(i * 2654435761u)).ToArray();
         var sorted = large.Order().ToArray();
-        Stemma.Sketch.ShingleSet.RadixSort(large);
+        Stemma.Index.SortedSets.RadixSort(large);
         Assert.Equal(sorted, large);
     }
 }
