@@ -369,7 +369,9 @@ internal sealed class LineageBuilder(
     /// </summary>
     private double EdgeCost(PairResult pair, int parent, int child)
     {
-        var (childOnly, parentOnly) = TermsNotShared(child, parent);
+        // Both directions come from one merge, kept with the pair: a family's lineage asks for each pair more than once.
+        var (onlyInA, onlyInB) = pair.TermsNotShared ??= TermsNotShared(pair.A, pair.B);
+        var (childOnly, parentOnly) = child == pair.A ? (onlyInA, onlyInB) : (onlyInB, onlyInA);
         return pair.UnexplainedOf(child) + childOnly + inserted.Unexplained(child, parent)
             + (0.1 * (pair.UnexplainedOf(parent) + parentOnly + inserted.Unexplained(parent, child)));
     }

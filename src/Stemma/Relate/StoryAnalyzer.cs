@@ -263,6 +263,9 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             Unexplained(featuresA, comparison.Alignment, sideB: false, statistics),
             Unexplained(featuresB, comparison.Alignment, sideB: true, statistics));
 
+    /// <summary>IDF of the distinct terms only A has and only B has; worked out by the lineage when it needs them.</summary>
+    internal (double OnlyInA, double OnlyInB)? TermsNotShared { get; set; }
+
     /// <summary>Words of y that x does not explain, by weight; boilerplate shared by many documents weighs little.</summary>
     public double UnexplainedOf(int document) => document == A ? UnexplainedA : UnexplainedB;
 
