@@ -189,16 +189,22 @@ internal sealed class LineageBuilder(
 
         // Besides the members already paired with the child: the unpaired one with the best estimate (all of those
         // tied with it, so identical versions all get their say).
+        // A paired member that explains every word of the child can only be tied, and ties go to the earlier member:
+        // unpaired members after it need no alignment.
         var chosen = new HashSet<int>();
         var bestEstimate = double.MaxValue;
         var estimates = new List<(int Member, double Cost)>();
-        var explained = false;
-        foreach (var candidate in earlier)
+        for (var k = 0; k < earlier.Length; k++)
         {
+            var candidate = earlier[k];
             if (pairs.TryGetValue((Math.Min(candidate, child), Math.Max(candidate, child)), out var known))
             {
                 chosen.Add(candidate);
-                explained |= Relations.IsCopyFamily(known.Relation) && EdgeCost(known, candidate, child) <= 1e-9;
+                if (Relations.IsCopyFamily(known.Relation) && EdgeCost(known, candidate, child) <= 1e-9)
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -207,8 +213,7 @@ internal sealed class LineageBuilder(
             bestEstimate = Math.Min(bestEstimate, estimate);
         }
 
-        // A paired member that explains every word of the child cannot be beaten.
-        foreach (var (candidate, estimate) in explained ? [] : estimates)
+        foreach (var (candidate, estimate) in estimates)
         {
             if (estimate <= bestEstimate + 1e-9)
             {

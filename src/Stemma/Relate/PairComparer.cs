@@ -8,7 +8,7 @@ namespace Stemma.Relate;
 /// <param name="EntityOverlap">Dice overlap of names.</param>
 /// <param name="NumberOverlap">Dice overlap of figures.</param>
 /// <param name="DateOverlap">Dice overlap of dates.</param>
-/// <param name="FactOrder">Longest common subsequence of names and figures in reading order, over the shorter sequence.</param>
+/// <param name="FactOrder">Longest common subsequence of names and figures in reading order, over the shorter sequence (bulk analysis measures it only for pairs that share no passages, where it tells a rewrite; 0 otherwise).</param>
 /// <param name="CoverageA">Fraction of A's words inside passages aligned with B.</param>
 /// <param name="CoverageB">Fraction of B's words inside passages aligned with A.</param>
 /// <param name="MatchedFraction">Words equal in both, over the shorter text's words.</param>
@@ -95,7 +95,7 @@ public static class PairComparer
             : PassageAligner.Default.Align(a.Words, b.Words);
         IReadOnlyList<Change>? changes = identical ? [] : null;
         IReadOnlyList<Change> Changes() => changes ??= ChangeDetector.Detect(a, b, alignment);
-        var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate));
+        var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate), factOrder: allChanges || !IsTextReuse(alignment));
         var relation = Classify(a, b, alignment, Changes, evidence);
         if (allChanges || Relations.IsCopyFamily(relation))
         {
@@ -194,12 +194,12 @@ public static class PairComparer
         return count;
     }
 
-    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics, double? cosine = null, bool countSynonyms = true) => new(
+    internal static PairEvidence Measure(TextFeatures a, TextFeatures b, Alignment alignment, TermStatistics? statistics, double? cosine = null, bool countSynonyms = true, bool factOrder = true) => new(
         TermCosine: cosine ?? Cosine(a, b, statistics),
         EntityOverlap: Dice(a.EntityHashes, b.EntityHashes, statistics),
         NumberOverlap: Dice(a.NumberHashes, b.NumberHashes),
         DateOverlap: Dice(a.DateHashes, b.DateHashes),
-        FactOrder: FactOrder(a.FactHashes, b.FactHashes),
+        FactOrder: factOrder ? FactOrder(a.FactHashes, b.FactHashes) : 0,
         CoverageA: alignment.CoverageA,
         CoverageB: alignment.CoverageB,
         MatchedFraction: Math.Min(a.Words.Count, b.Words.Count) == 0 ? 0 : (double)alignment.MatchedWords / Math.Min(a.Words.Count, b.Words.Count),
@@ -225,6 +225,16 @@ public static class PairComparer
         return swaps;
     }
 
+    /// <summary>
+    /// Text reuse: a good part of the shorter text sits in passages aligned with the other (a paraphrased copy keeps
+    /// enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
+    /// </summary>
+    internal static bool IsTextReuse(Alignment alignment)
+    {
+        var coverShort = alignment.WordsA <= alignment.WordsB ? alignment.CoverageA : alignment.CoverageB;
+        return coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, Math.Min(alignment.WordsA, alignment.WordsB) * 0.8);
+    }
+
     /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
     internal const double MinStoryCosine = 0.2;
 
@@ -239,9 +249,7 @@ public static class PairComparer
         var (coverShort, coverLong) = aIsShorter ? (e.CoverageA, e.CoverageB) : (e.CoverageB, e.CoverageA);
         var wordsShort = Math.Min(a.Words.Count, b.Words.Count);
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
-        // Text reuse: a good part of the shorter text sits in passages aligned with the other (a paraphrased copy keeps
-        // enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
-        if (coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, wordsShort * 0.8))
+        if (IsTextReuse(alignment))
         {
             // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work.
             if (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
