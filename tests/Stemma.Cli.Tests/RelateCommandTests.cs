@@ -62,6 +62,7 @@ public class RelateCommandTests
 
         var text = await CliRunner.RunAsync("compare", a, b);
         Assert.Contains("edited", text.Out, StringComparison.Ordinal);
+        Assert.Contains("evidence: term cosine", text.Out, StringComparison.Ordinal);
     }
 
     [Fact]

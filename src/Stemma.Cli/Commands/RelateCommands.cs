@@ -246,6 +246,7 @@ internal static class RelateCommands
         writer.WriteNumber("matchedFraction", Math.Round(e.MatchedFraction, 4));
         writer.WriteNumber("substitutionRate", Math.Round(e.SubstitutionRate, 4));
         writer.WriteNumber("synonymSwaps", e.SynonymSwaps);
+        writer.WriteNumber("leadCosine", Math.Round(e.LeadCosine, 4));
         writer.WriteEndObject();
         writer.WriteStartArray("aligned");
         foreach (var span in comparison.Alignment.Spans)
@@ -299,6 +300,11 @@ internal static class RelateCommands
     private static void WriteSideBySide(CliContext context, Article a, Article b, Comparison comparison)
     {
         context.Console.MarkupLine($"[bold]{Markup.Escape(a.Id)}[/] vs [bold]{Markup.Escape(b.Id)}[/]: [yellow]{Markup.Escape(comparison.Relation)}[/], similarity {comparison.Similarity:F3}");
+        var e = comparison.Evidence;
+        context.Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"evidence: term cosine {e.TermCosine:F2}, lead cosine {e.LeadCosine:F2}, names {e.EntityOverlap:F2}, figures {e.NumberOverlap:F2}, dates {e.DateOverlap:F2}, "
+            + $"in shared passages {e.CoverageA:P0} of A and {e.CoverageB:P0} of B, {e.SubstitutionRate:P0} of their words swapped ({e.SynonymSwaps} for synonyms)"));
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(Markup.Escape(a.Id));
         table.AddColumn(Markup.Escape(b.Id));
