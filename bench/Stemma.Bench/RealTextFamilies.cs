@@ -28,24 +28,7 @@ internal static partial class RealTextFamilies
             return 2;
         }
 
-        var bodies = new List<(string Title, List<string> Sentences)>();
-        foreach (var file in Directory.EnumerateFiles(pages, "*.gz").Order(StringComparer.Ordinal))
-        {
-            using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
-            foreach (var outcome in ArticleReader.ReadBytes(buffer.ToArray(), Path.GetFileNameWithoutExtension(file)))
-            {
-                if (outcome.Article is { } article && article.Body.Split(' ').Length >= 150)
-                {
-                    var sentences = SentenceEnd().Split(article.Body.Replace("\n\n", " ", StringComparison.Ordinal)).Where(s => s.Length > 0).ToList();
-                    if (sentences.Count >= 6)
-                    {
-                        bodies.Add((article.Title ?? "Untitled", sentences));
-                    }
-                }
-            }
-        }
+        var bodies = ReadBodies(pages).Select(b => (Title: b.Article.Title ?? "Untitled", b.Sentences)).ToList();
 
         var random = new Random(2026);
         var documents = new List<(string Id, string Text, string Family)>();
@@ -111,11 +94,37 @@ internal static partial class RealTextFamilies
         return 0;
     }
 
-    private static string Paragraphs(List<string> sentences) => string.Join(" ", sentences).Replace(" \n\n", "\n\n", StringComparison.Ordinal);
+    /// <summary>The article bodies of the development pages with at least 150 words and 6 sentences, split into sentences.</summary>
+    internal static List<(Article Article, List<string> Sentences)> ReadBodies(string pages)
+    {
+        var bodies = new List<(Article, List<string>)>();
+        foreach (var file in Directory.EnumerateFiles(pages, "*.gz").Order(StringComparer.Ordinal))
+        {
+            using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
+            using var buffer = new MemoryStream();
+            gzip.CopyTo(buffer);
+            foreach (var outcome in ArticleReader.ReadBytes(buffer.ToArray(), Path.GetFileNameWithoutExtension(file)))
+            {
+                if (outcome.Article is { } article && article.Body.Split(' ').Length >= 150)
+                {
+                    var sentences = SentenceEnd().Split(article.Body.Replace("\n\n", " ", StringComparison.Ordinal)).Where(s => s.Length > 0).ToList();
+                    if (sentences.Count >= 6)
+                    {
+                        bodies.Add((article, sentences));
+                    }
+                }
+            }
+        }
+
+        return bodies;
+    }
+
+    /// <summary>Sentences joined into a body; inserted lines (which carry their own blank lines) keep them.</summary>
+    internal static string Paragraphs(List<string> sentences) => string.Join(" ", sentences).Replace(" \n\n", "\n\n", StringComparison.Ordinal);
 
     [GeneratedRegex(@"(?<=[.!?])\s+(?=[\p{Lu}""„])")]
     private static partial Regex SentenceEnd();
 
     [GeneratedRegex(@"\d+")]
-    private static partial Regex Digits();
+    internal static partial Regex Digits();
 }

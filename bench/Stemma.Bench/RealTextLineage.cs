@@ -50,22 +50,9 @@ internal static partial class RealTextLineage
         var spinner = new Spinner(WordNet.Load(wordNetDirectory));
         var english = new List<(string Title, List<string> Sentences)>();
         var others = new List<(string Title, List<string> Sentences)>();
-        foreach (var file in Directory.EnumerateFiles(pages, "*.gz").Order(StringComparer.Ordinal))
+        foreach (var (article, sentences) in RealTextFamilies.ReadBodies(pages))
         {
-            using var gzip = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
-            foreach (var outcome in ArticleReader.ReadBytes(buffer.ToArray(), Path.GetFileNameWithoutExtension(file)))
-            {
-                if (outcome.Article is { } article && article.Body.Split(' ').Length >= 150)
-                {
-                    var sentences = SentenceEnd().Split(article.Body.Replace("\n\n", " ", StringComparison.Ordinal)).Where(s => s.Length > 0).ToList();
-                    if (sentences.Count >= 6)
-                    {
-                        (article.Language == "en" || LooksEnglish(article.Body) ? english : others).Add((article.Title ?? "Untitled", sentences));
-                    }
-                }
-            }
+            (article.Language == "en" || LooksEnglish(article.Body) ? english : others).Add((article.Title ?? "Untitled", sentences));
         }
 
         var random = new Random(2027);
@@ -119,7 +106,7 @@ internal static partial class RealTextLineage
         var jsonl = new StringBuilder();
         foreach (var d in documents)
         {
-            var record = new Dictionary<string, object?> { ["id"] = opaque[d.Id], ["title"] = d.Title, ["text"] = Layout(d.Sentences) };
+            var record = new Dictionary<string, object?> { ["id"] = opaque[d.Id], ["title"] = d.Title, ["text"] = RealTextFamilies.Paragraphs(d.Sentences) };
             if (withDates)
             {
                 record["date"] = d.Date;
@@ -181,7 +168,7 @@ internal static partial class RealTextLineage
                 sentences = sentences.GetRange(random.Next(0, sentences.Count - keep + 1), keep);
                 break;
             case Operation.Edited:
-                sentences = [.. sentences.Select(s => random.NextDouble() < 0.5 ? Digits().Replace(s, m => ((long.Parse(m.Value, CultureInfo.InvariantCulture) * 3) + 1).ToString(CultureInfo.InvariantCulture)) : s)];
+                sentences = [.. sentences.Select(s => random.NextDouble() < 0.5 ? RealTextFamilies.Digits().Replace(s, m => ((long.Parse(m.Value, CultureInfo.InvariantCulture) * 3) + 1).ToString(CultureInfo.InvariantCulture)) : s)];
                 sentences[random.Next(sentences.Count)] = other.Sentences[random.Next(other.Sentences.Count)];
                 break;
             case Operation.Spun:
@@ -195,8 +182,6 @@ internal static partial class RealTextLineage
 
         return parent with { Sentences = sentences };
     }
-
-    private static string Layout(List<string> sentences) => string.Join(" ", sentences).Replace(" \n\n", "\n\n", StringComparison.Ordinal);
 
     private static bool LooksEnglish(string text)
     {
@@ -254,10 +239,4 @@ internal static partial class RealTextLineage
         [GeneratedRegex(@"\p{L}+")]
         private static partial Regex WordPattern();
     }
-
-    [GeneratedRegex(@"(?<=[.!?])\s+(?=[\p{Lu}""„])")]
-    private static partial Regex SentenceEnd();
-
-    [GeneratedRegex(@"\d+")]
-    private static partial Regex Digits();
 }
