@@ -9,13 +9,13 @@ public sealed record StoryAnalyzerOptions
     /// <summary>Terms per document kept in the "more like this" index (the highest weighted).</summary>
     public int IndexTermsPerDocument { get; init; } = 32;
 
-    /// <summary>Candidates kept per document from the term index.</summary>
+    /// <summary>Candidates kept per indexed document from the term index (one document per near-duplicate group is indexed, so copies do not take these places).</summary>
     public int CandidatesPerDocument { get; init; } = 6;
 
     /// <summary>Least cosine over indexed terms for a term-index candidate.</summary>
     public double MinCandidateScore { get; init; } = 0.12;
 
-    /// <summary>Postings read per query at most (rarest terms first), bounding the work per document.</summary>
+    /// <summary>Postings read per query at most (strongest terms first), bounding the work per document.</summary>
     public int PostingsBudget { get; init; } = 2000;
 
     /// <summary>Terms in more than this share of documents are indexed only for documents without enough rarer terms...</summary>
