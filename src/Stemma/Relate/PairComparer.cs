@@ -39,7 +39,27 @@ public static class PairComparer
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return Compare(a.Body, b.Body, statistics);
+        var comparison = Compare(a.Body, b.Body, statistics);
+        return comparison with { Relation = WithWrapping(comparison.Relation, a, b) };
+    }
+
+    /// <summary>
+    /// Identical bodies in different wrapping are a copy: ingest takes read-more lines, captions, credits and "appeared
+    /// first on" lines out of the body, so a repost's body can equal its source's while the pages differ.
+    /// </summary>
+    internal static string WithWrapping(string relation, Article a, Article b) =>
+        relation == Relations.Identical && !SameWrapping(a, b) ? Relations.Copy : relation;
+
+    private static bool SameWrapping(Article a, Article b)
+    {
+        if (!string.Equals(a.Attribution?.Trim(), b.Attribution?.Trim(), StringComparison.OrdinalIgnoreCase) || a.Annotations.Count != b.Annotations.Count)
+        {
+            return false;
+        }
+
+        static IEnumerable<(AnnotationKind, string)> Lines(Article article) =>
+            article.Annotations.Select(n => (n.Kind, Text.TextNormalizer.Normalize(n.Text))).Order();
+        return Lines(a).SequenceEqual(Lines(b));
     }
 
     /// <summary>
@@ -71,7 +91,8 @@ public static class PairComparer
     public static IReadOnlyList<Comparison> CompareAll(IReadOnlyList<(Article A, Article B)> pairs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        return CompareAll([.. pairs.Select(p => (p.A.Body, p.B.Body))], cancellationToken);
+        var comparisons = CompareAll([.. pairs.Select(p => (p.A.Body, p.B.Body))], cancellationToken);
+        return [.. comparisons.Select((c, i) => c with { Relation = WithWrapping(c.Relation, pairs[i].A, pairs[i].B) })];
     }
 
     public static Comparison Compare(string a, string b, TermStatistics? statistics = null) =>

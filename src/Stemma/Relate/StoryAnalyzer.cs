@@ -137,6 +137,7 @@ public sealed class StoryAnalyzer
             }
 
             var comparison = PairComparer.Compare(features[a], features[b], statistics, allChanges: false, mayShareText, cosine);
+            comparison = comparison with { Relation = PairComparer.WithWrapping(comparison.Relation, articles[a], articles[b]) };
             if (comparison.Relation != Relations.Unrelated)
             {
                 results[k] = PairResult.From(a, b, features[a], features[b], comparison, statistics, nearDuplicate);

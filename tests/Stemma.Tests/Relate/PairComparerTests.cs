@@ -190,3 +190,23 @@ public class TextFeaturesTests
         Assert.Equal([Hash("harbour"), Hash("board"), Hash("2.5"), Hash("mayor"), Hash("ana"), Hash("lopez"), Hash("12")], features.FactSequence);
     }
 }
+
+public class WrappingTests
+{
+    [Fact]
+    public void The_same_body_in_different_wrapping_is_a_copy_and_in_the_same_wrapping_identical()
+    {
+        var original = new SyntheticCorpus(81).GenerateChain("w", CopyOperation.Verbatim)[0].ToArticle();
+        var repost = original with { Id = "repost", Attribution = "Harbour View News" };
+        var syndicated = original with { Id = "syndicated", Annotations = [new Annotation(AnnotationKind.ReadMore, "READ MORE: Ferry timetable changes", 2)] };
+        var twin = original with { Id = "twin" };
+
+        Assert.Equal(Relations.Copy, PairComparer.Compare(original, repost).Relation);
+        Assert.Equal(Relations.Copy, PairComparer.Compare(original, syndicated).Relation);
+        Assert.Equal(Relations.Identical, PairComparer.Compare(original, twin).Relation);
+
+        var placed = new StoryAnalyzer().Analyze([original, repost, syndicated, twin], []).Documents.ToDictionary(p => p.Id);
+        Assert.Equal(Relations.Copy, placed["repost"].Relation);
+        Assert.Equal(Relations.Identical, placed["twin"].Relation);
+    }
+}
