@@ -125,7 +125,8 @@ internal sealed class LineageBuilder(
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
-            edges.Add(new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, pair?.ChangesFrom(parent) ?? []));
+            IReadOnlyList<Change> changes = [.. pair?.ChangesFrom(parent) ?? [], .. WrappingChanges(articles[parent], articles[child])];
+            edges.Add(new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, changes));
         }
 
         var nodes = new List<LineageNode>();
@@ -139,6 +140,27 @@ internal sealed class LineageBuilder(
 
         nodes.AddRange(order.Select(m => new LineageNode(articles[m].Id, false, articles[m].Site, articles[m].Date, articles[m].Title)));
         return new LineageTree(familyId, storyId, rootId, nodes, edges);
+    }
+
+    /// <summary>
+    /// The lines the child's wrapping adds (read-more links, captions, credits, comment footers, a repeated title) and
+    /// those of the parent it left out: ingest keeps them out of the body, so the body's changes do not show them.
+    /// Site boilerplate is left out; the lines have no place in the body, so the changes carry no ranges.
+    /// </summary>
+    private static IEnumerable<Change> WrappingChanges(Article parent, Article child)
+    {
+        static HashSet<string> Lines(Article article) =>
+            [.. article.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate).Select(a => Text.TextNormalizer.Normalize(a.Text))];
+        if (parent.Annotations.Count == 0 && child.Annotations.Count == 0)
+        {
+            return [];
+        }
+
+        var (inParent, inChild) = (Lines(parent), Lines(child));
+        return child.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate && !inParent.Contains(Text.TextNormalizer.Normalize(a.Text)))
+            .Select(a => new Change(ChangeKind.Inserted, null, a.Text, null, null))
+            .Concat(parent.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate && !inChild.Contains(Text.TextNormalizer.Normalize(a.Text)))
+                .Select(a => new Change(ChangeKind.Dropped, a.Text, null, null, null)));
     }
 
     /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>

@@ -74,11 +74,18 @@ public partial class LineageTests
         IEnumerable<Article> family = [original, .. copies];
         var articles = background.Concat(family.Select(a => dated ? a : a with { Date = null })).ToList();
 
-        var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
+        var analysis = new StoryAnalyzer().Analyze(articles, []);
+        var placed = analysis.Documents.ToDictionary(p => p.Id);
         Assert.Null(placed[original.Id].Parent);
         Assert.Equal(original.Id, placed["r-1"].Parent);
         Assert.Equal(original.Id, placed["r-2"].Parent);
         Assert.Equal("r-1", placed["r-3"].Parent);
+
+        // What the copies' wrapping changed is listed on their edges, though the bodies are the same.
+        var tree = analysis.Trees.Single(t => t.Family == placed[original.Id].Family);
+        Assert.Contains(tree.ParentEdgeOf("r-1")!.Changes, c => c.Kind == ChangeKind.Inserted && c.After == readMore[0].Text);
+        Assert.Contains(tree.ParentEdgeOf("r-3")!.Changes, c => c.Kind == ChangeKind.Dropped && c.Before == stockCaption[0].Text);
+        Assert.DoesNotContain(tree.ParentEdgeOf("r-3")!.Changes, c => c.Kind == ChangeKind.Inserted);
     }
 
     [Fact]
