@@ -49,8 +49,6 @@ internal sealed class InsertedLines
         return new InsertedLines(weighted);
     }
 
-    public bool Any(int document) => lines[document].Length > 0;
-
     /// <summary>The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks.</summary>
     public double Unexplained(int document, int by)
     {

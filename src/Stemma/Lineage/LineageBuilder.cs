@@ -68,8 +68,7 @@ internal sealed class LineageBuilder(
 
             if (!local.TryGetValue(key, out var computed))
             {
-                var comparison = PairComparer.Compare(features[key.Item1], features[key.Item2], statistics, allChanges: false);
-                comparison = comparison with { Relation = PairComparer.WithWrapping(comparison.Relation, articles[key.Item1], articles[key.Item2]) };
+                var comparison = PairComparer.Compare(articles[key.Item1], features[key.Item1], articles[key.Item2], features[key.Item2], statistics, allChanges: false);
                 local[key] = computed = PairResult.From(key.Item1, key.Item2, features[key.Item1], features[key.Item2], comparison, statistics, null);
                 Interlocked.Increment(ref alignedPairs);
             }

@@ -39,7 +39,13 @@ public static class PairComparer
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var comparison = Compare(a.Body, b.Body, statistics);
+        return Compare(a, TextFeatures.Create(a.Body), b, TextFeatures.Create(b.Body), statistics, allChanges: true);
+    }
+
+    /// <summary>Two articles whose features are known: their bodies compared, the label then told by their wrapping too (<see cref="WithWrapping"/>).</summary>
+    internal static Comparison Compare(Article a, TextFeatures featuresA, Article b, TextFeatures featuresB, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null)
+    {
+        var comparison = Compare(featuresA, featuresB, statistics, allChanges, mayShareText, cosine);
         return comparison with { Relation = WithWrapping(comparison.Relation, a, b) };
     }
 
@@ -47,7 +53,7 @@ public static class PairComparer
     /// Identical bodies in different wrapping are a copy: ingest takes read-more lines, captions, credits and "appeared
     /// first on" lines out of the body, so a repost's body can equal its source's while the pages differ.
     /// </summary>
-    internal static string WithWrapping(string relation, Article a, Article b) =>
+    private static string WithWrapping(string relation, Article a, Article b) =>
         relation == Relations.Identical && !SameWrapping(a, b) ? Relations.Copy : relation;
 
     private static bool SameWrapping(Article a, Article b)

@@ -136,8 +136,7 @@ public sealed class StoryAnalyzer
                 Interlocked.Increment(ref aligned);
             }
 
-            var comparison = PairComparer.Compare(features[a], features[b], statistics, allChanges: false, mayShareText, cosine);
-            comparison = comparison with { Relation = PairComparer.WithWrapping(comparison.Relation, articles[a], articles[b]) };
+            var comparison = PairComparer.Compare(articles[a], features[a], articles[b], features[b], statistics, allChanges: false, mayShareText, cosine);
             if (comparison.Relation != Relations.Unrelated)
             {
                 results[k] = PairResult.From(a, b, features[a], features[b], comparison, statistics, nearDuplicate);

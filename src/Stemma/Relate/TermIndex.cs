@@ -43,7 +43,7 @@ internal sealed class TermIndex
             0,
             n,
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-            () => new TopTerms(keep),
+            () => new Best<IndexTerm>(keep),
             (d, _, top) =>
             {
                 // Terms within the frequency cap come first; a document made only of common words still gets its rarest
@@ -62,11 +62,16 @@ internal sealed class TermIndex
                     // Frequency thresholds read off the cached IDF (lower IDF, more documents).
                     if (idfs[k] < idfOfTwo)
                     {
-                        top.Offer(document.TermHashes[k], document.WeightAt(k, idfs[k]), common: idfs[k] < idfOfCap);
+                        top.Offer(new IndexTerm(document.TermHashes[k], document.WeightAt(k, idfs[k]), Common: idfs[k] < idfOfCap));
                     }
                 }
 
-                (chosenHashes[d], chosenWeights[d]) = top.ToArrays();
+                (chosenHashes[d], chosenWeights[d]) = (new uint[top.Count], new float[top.Count]);
+                for (var k = 0; k < top.Count; k++)
+                {
+                    (chosenHashes[d][k], chosenWeights[d][k]) = (top[k].Term, top[k].Weight);
+                }
+
                 var norm = 0f;
                 foreach (var w in chosenWeights[d])
                 {
@@ -212,7 +217,7 @@ internal sealed class TermIndex
             scores[other] = 0;
             if (cosine >= options.MinCandidateScore)
             {
-                best.Offer(other, cosine);
+                best.Offer(new ScoredDocument(cosine, other));
             }
         }
 
@@ -220,7 +225,7 @@ internal sealed class TermIndex
         var result = new long[best.Count];
         for (var k = 0; k < result.Length; k++)
         {
-            result[k] = PairKey(d, best.DocumentAt(k));
+            result[k] = PairKey(d, best[k].Document);
         }
 
         return result;
@@ -232,78 +237,49 @@ internal sealed class TermIndex
 
         public List<int> Touched { get; } = [];
 
-        public BestDocuments Best { get; } = new(candidates);
+        public Best<ScoredDocument> Best { get; } = new(candidates);
     }
 
-    /// <summary>The best few documents by score (ties to the smaller index), kept in a small sorted array.</summary>
-    private sealed class BestDocuments(int capacity)
+    /// <summary>A candidate document: higher scores first, ties to the smaller index.</summary>
+    private readonly record struct ScoredDocument(float Score, int Document) : IComparable<ScoredDocument>
     {
-        private readonly int[] documents = new int[capacity];
-        private readonly float[] scores = new float[capacity];
+        public int CompareTo(ScoredDocument other) => Score != other.Score ? Score.CompareTo(other.Score) : other.Document.CompareTo(Document);
+    }
+
+    /// <summary>A term to index: rarer-than-cap terms before common ones, then by weight, then by hash.</summary>
+    private readonly record struct IndexTerm(uint Term, float Weight, bool Common) : IComparable<IndexTerm>
+    {
+        public int CompareTo(IndexTerm other) =>
+            Common != other.Common ? other.Common.CompareTo(Common) : Weight != other.Weight ? Weight.CompareTo(other.Weight) : other.Term.CompareTo(Term);
+    }
+
+    /// <summary>The best few items offered (those comparing greatest), best first, kept in a small sorted array.</summary>
+    private sealed class Best<T>(int capacity)
+        where T : struct, IComparable<T>
+    {
+        private readonly T[] items = new T[capacity];
 
         public int Count { get; private set; }
 
-        public int DocumentAt(int k) => documents[k];
+        public T this[int k] => items[k];
 
         public void Clear() => Count = 0;
 
-        public void Offer(int document, float score)
+        public void Offer(T item)
         {
-            if (capacity == 0 || (Count == capacity && !Better(score, document, scores[Count - 1], documents[Count - 1])))
+            if (capacity == 0 || (Count == capacity && item.CompareTo(items[Count - 1]) <= 0))
             {
                 return;
             }
 
             var at = Count == capacity ? Count - 1 : Count++;
-            while (at > 0 && Better(score, document, scores[at - 1], documents[at - 1]))
+            while (at > 0 && item.CompareTo(items[at - 1]) > 0)
             {
-                scores[at] = scores[at - 1];
-                documents[at] = documents[at - 1];
+                items[at] = items[at - 1];
                 at--;
             }
 
-            scores[at] = score;
-            documents[at] = document;
+            items[at] = item;
         }
-
-        private static bool Better(float score, int document, float otherScore, int otherDocument) =>
-            score > otherScore || (score == otherScore && document < otherDocument);
-    }
-
-    /// <summary>A document's best terms: rarer-than-cap terms before common ones, then by weight, then by hash.</summary>
-    private sealed class TopTerms(int capacity)
-    {
-        private readonly uint[] terms = new uint[capacity];
-        private readonly float[] weights = new float[capacity];
-        private readonly bool[] common = new bool[capacity];
-        private int count;
-
-        public void Clear() => count = 0;
-
-        public void Offer(uint term, float weight, bool common)
-        {
-            if (capacity == 0 || (count == capacity && !Better(term, weight, common, count - 1)))
-            {
-                return;
-            }
-
-            var at = count == capacity ? count - 1 : count++;
-            while (at > 0 && Better(term, weight, common, at - 1))
-            {
-                terms[at] = terms[at - 1];
-                weights[at] = weights[at - 1];
-                this.common[at] = this.common[at - 1];
-                at--;
-            }
-
-            terms[at] = term;
-            weights[at] = weight;
-            this.common[at] = common;
-        }
-
-        public (uint[] Terms, float[] Weights) ToArrays() => (terms.AsSpan(0, count).ToArray(), weights.AsSpan(0, count).ToArray());
-
-        private bool Better(uint term, float weight, bool isCommon, int than) =>
-            isCommon != common[than] ? !isCommon : weight != weights[than] ? weight > weights[than] : term < terms[than];
     }
 }
