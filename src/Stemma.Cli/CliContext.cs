@@ -57,4 +57,7 @@ internal static class ExitCodes
     public const int Ok = 0;
     public const int InputsRejected = 1;
     public const int Usage = 2;
+
+    /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 }

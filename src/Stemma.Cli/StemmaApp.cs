@@ -40,7 +40,7 @@ public static class StemmaApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
         catch (UsageException ex)
         {
@@ -50,7 +50,7 @@ public static class StemmaApp
         catch (OperationCanceledException)
         {
             context.ReportError("cancelled");
-            return ExitCodes.InputsRejected;
+            return ExitCodes.Cancelled;
         }
         catch (Exception ex) when (!context.Verbose)
         {

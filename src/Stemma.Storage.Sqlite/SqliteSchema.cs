@@ -91,6 +91,50 @@ internal static class SqliteSchema
         CREATE INDEX groups_family ON groups (family_id);
         CREATE INDEX groups_story ON groups (story_id);
         """,
+
+        // 1 -> 2: the whole relate stage is stored (pair evidence, placements, lineage trees, term statistics and
+        // postings), and ingest is a resumable job (pending documents, a version readers watch).
+        """
+        ALTER TABLE pairs ADD COLUMN details TEXT;          -- RelatedPair as JSON
+        ALTER TABLE groups ADD COLUMN parent TEXT;
+        ALTER TABLE groups ADD COLUMN relation TEXT;
+        ALTER TABLE groups ADD COLUMN origin TEXT;
+        ALTER TABLE groups ADD COLUMN labeled_at INTEGER NOT NULL DEFAULT 0;   -- documents stored when placed
+        CREATE INDEX groups_labeled_at ON groups (labeled_at);
+
+        -- Added or updated, not yet related. Documents stored before this version are related by the next ingest.
+        CREATE TABLE pending (doc INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE);
+        INSERT INTO pending (doc) SELECT seq FROM documents;
+
+        -- terms: distinct term hashes (uint[]) counted in term_frequencies; posted: the (term, weight) pairs in term_postings.
+        CREATE TABLE document_terms (
+            doc INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+            terms BLOB NOT NULL,
+            posted BLOB
+        );
+        CREATE TABLE term_frequencies (
+            term INTEGER PRIMARY KEY,
+            df INTEGER NOT NULL,
+            first_doc INTEGER NOT NULL
+        );
+        -- No foreign key, as for lsh_buckets: rows are removed explicitly from the document's posted blob.
+        CREATE TABLE term_postings (
+            term INTEGER NOT NULL,
+            doc INTEGER NOT NULL,
+            weight REAL NOT NULL,
+            PRIMARY KEY (term, doc)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE lineage_trees (
+            family_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            tree TEXT NOT NULL                               -- LineageTree as JSON
+        );
+        CREATE INDEX lineage_trees_story ON lineage_trees (story_id);
+
+        CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO store_state (key, value) VALUES ('version', 0);
+        """,
     ];
 
     /// <summary>The schema version this build writes and understands.</summary>

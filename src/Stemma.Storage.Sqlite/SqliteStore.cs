@@ -13,7 +13,7 @@ namespace Stemma.Storage.Sqlite;
 /// writes are serialized on one writer connection inside this process, and across processes SQLite's lock plus a
 /// busy timeout make a second writer wait instead of failing. Every batch is one transaction.
 /// </summary>
-public sealed class SqliteStore : IStore
+public sealed partial class SqliteStore : IStore
 {
     public const string DefaultPath = "stemma.db";
 
@@ -135,13 +135,15 @@ public sealed class SqliteStore : IStore
                 var outcomes = new List<AddOutcome>(documents.Count);
                 var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
                 var bucketsToInsert = new Dictionary<long, ulong[]>();
+                var termCounts = new Dictionary<uint, (int Delta, long First)>();
                 foreach (var document in documents)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert));
+                    outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts));
                 }
 
                 InsertBucketsSorted(session, transaction, bucketsToInsert);
+                UpdateTermFrequencies(session, transaction, termCounts);
                 return outcomes;
             },
             cancellationToken).ConfigureAwait(false);
@@ -255,17 +257,20 @@ public sealed class SqliteStore : IStore
             (session, transaction) =>
             {
                 var removed = 0;
+                var termCounts = new Dictionary<uint, (int Delta, long First)>();
                 foreach (var id in ids)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (id is not null && FindExisting(session, transaction, id) is { } existing)
                     {
                         DeleteBuckets(session, transaction, existing.Sequence, existing.BandKeys);
+                        ReplaceTerms(session, transaction, existing.Sequence, null, termCounts);
                         session.Command("DELETE FROM documents WHERE seq = $seq", transaction).With("$seq", existing.Sequence).ExecuteNonQuery();
                         removed++;
                     }
                 }
 
+                UpdateTermFrequencies(session, transaction, termCounts);
                 return removed;
             },
             cancellationToken);
@@ -276,7 +281,7 @@ public sealed class SqliteStore : IStore
             (session, transaction) =>
             {
                 // Children first: cheaper than letting every document delete cascade.
-                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "document_bodies", "lsh_buckets", "documents" })
+                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "document_bodies", "lsh_buckets", "pending", "document_terms", "term_frequencies", "term_postings", "lineage_trees", "documents" })
                 {
                     session.Command($"DELETE FROM {table}", transaction).ExecuteNonQuery();
                 }
@@ -291,38 +296,44 @@ public sealed class SqliteStore : IStore
         return WriteAsync(
             (session, transaction) =>
             {
-                var stored = 0;
-                var command = session.Command(
-                    """
-                    INSERT INTO pairs (a, b, jaccard, containment, relation, similarity)
-                    SELECT x.seq, y.seq, $jaccard, $containment, $relation, $similarity
-                    FROM documents x, documents y WHERE x.id = $a AND y.id = $b
-                    ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
-                        relation = excluded.relation, similarity = excluded.similarity
-                    """,
-                    transaction);
-                foreach (var pair in pairs)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B)
-                    {
-                        continue;
-                    }
-
-                    var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
-                    stored += command
-                        .With("$a", canonical.A)
-                        .With("$b", canonical.B)
-                        .With("$jaccard", canonical.Jaccard)
-                        .With("$containment", canonical.Containment)
-                        .With("$relation", canonical.Relation)
-                        .With("$similarity", canonical.Similarity)
-                        .ExecuteNonQuery();
-                }
-
-                return stored;
+                return InsertPairs(session, transaction, pairs, cancellationToken);
             },
             cancellationToken);
+    }
+
+    private static int InsertPairs(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken)
+    {
+        var stored = 0;
+        var command = session.Command(
+            """
+            INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details)
+            SELECT x.seq, y.seq, $jaccard, $containment, $relation, $similarity, $details
+            FROM documents x, documents y WHERE x.id = $a AND y.id = $b
+            ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
+                relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
+            """,
+            transaction);
+        foreach (var pair in pairs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B)
+            {
+                continue;
+            }
+
+            var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
+            stored += command
+                .With("$a", canonical.A)
+                .With("$b", canonical.B)
+                .With("$jaccard", canonical.Jaccard)
+                .With("$containment", canonical.Containment)
+                .With("$relation", canonical.Relation)
+                .With("$similarity", canonical.Similarity)
+                .With("$details", canonical.Details is null ? null : StoredJson.Write(canonical.Details))
+                .ExecuteNonQuery();
+        }
+
+        return stored;
     }
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
@@ -509,7 +520,7 @@ public sealed class SqliteStore : IStore
 
     private const string SelectPairSql =
         """
-        SELECT da.id, db.id, p.jaccard, p.containment, p.relation, p.similarity, coalesce(p.similarity, p.jaccard) AS ranking
+        SELECT da.id, db.id, p.jaccard, p.containment, p.relation, p.similarity, coalesce(p.similarity, p.jaccard) AS ranking, p.details
         FROM pairs p JOIN documents da ON da.seq = p.a JOIN documents db ON db.seq = p.b
         """;
 
@@ -587,7 +598,13 @@ public sealed class SqliteStore : IStore
     }
 
     /// <param name="bucketsToInsert">Band keys by document sequence, inserted sorted once the whole batch is written.</param>
-    private AddOutcome AddOne(SqliteSession session, SqliteTransaction transaction, StoredDocument document, long ingestedAt, Dictionary<long, ulong[]> bucketsToInsert)
+    private static AddOutcome AddOne(
+        SqliteSession session,
+        SqliteTransaction transaction,
+        StoredDocument document,
+        long ingestedAt,
+        Dictionary<long, ulong[]> bucketsToInsert,
+        Dictionary<uint, (int Delta, long First)> termCounts)
     {
         var error = StoreRules.Validate(document);
         if (error is not null)
@@ -607,6 +624,12 @@ public sealed class SqliteStore : IStore
             {
                 if (existing.ContentHash == document.ContentHash)
                 {
+                    // Stored by a version that kept no terms: count them now (the migration left the document pending).
+                    if (document.Terms is not null && !HasTerms(session, transaction, existing.Sequence))
+                    {
+                        ReplaceTerms(session, transaction, existing.Sequence, document.Terms, termCounts);
+                    }
+
                     session.Command("RELEASE document", transaction).ExecuteNonQuery();
                     return new AddOutcome(article.Id, AddStatus.Unchanged);
                 }
@@ -654,6 +677,8 @@ public sealed class SqliteStore : IStore
                 .With("$body", article.Body)
                 .ExecuteNonQuery();
             InsertAnnotations(session, transaction, sequence, article.Annotations);
+            ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts);
+            session.Command("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)", transaction).With("$seq", sequence).ExecuteNonQuery();
             session.Command("RELEASE document", transaction).ExecuteNonQuery();
 
             // Replaces keys queued earlier in this batch for the same document (added, then updated).
@@ -855,6 +880,7 @@ public sealed class SqliteStore : IStore
             Annotations = annotations,
         },
         ContentHash = SqliteEncoding.FromStored(reader.GetInt64(5)),
+        Position = reader.GetInt64(0),
         IngestedAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero),
         Signature = SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(15)),
         BandKeys = SqliteEncoding.ToUInt64Array(reader.GetFieldValue<byte[]>(16)),
@@ -886,7 +912,8 @@ public sealed class SqliteStore : IStore
                 reader.GetDouble(2),
                 reader.GetDouble(3),
                 NullableString(reader, 4),
-                reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+                reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                reader.IsDBNull(7) ? null : StoredJson.ReadPair(reader.GetString(7))));
         }
 
         return pairs;
@@ -987,6 +1014,7 @@ public sealed class SqliteStore : IStore
             // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer waits (busy timeout) instead of deadlocking.
             using var transaction = session.Connection.BeginTransaction(deferred: false);
             var result = write(session, transaction);
+            session.Command("UPDATE store_state SET value = value + 1 WHERE key = 'version'", transaction).ExecuteNonQuery();
             transaction.Commit();
             return result;
         }

@@ -349,49 +349,18 @@ internal static class RelateCommands
                 return (CorpusAnalyzer.Analyze(input.Articles, cancellationToken: cancellationToken), input.Rejected);
             }
 
+            // The stored results, exactly as ingest made them: the same truth the web pages and the API show.
             var database = parse.GetValue(Database)!;
-            if (!File.Exists(database))
-            {
-                throw new UsageException($"{database}: no such database (use --from PATH, or run 'stemma ingest PATH --db {database}' first)");
-            }
-
-            await using IStore store = await SqliteStore.OpenAsync(database, cancellationToken);
-            IReadOnlyList<string> ids;
+            await using var store = await StoreCommands.OpenExistingAsync(database, cancellationToken);
+            var reader = new StoryReader(store);
             if (around is null)
             {
-                ids = [];
-            }
-            else
-            {
-                // The stored story (or family) of the document or group named, with what the store grouped around it.
-                var group = await store.GetGroupAsync(around, cancellationToken);
-                var storyId = group?.StoryId ?? around;
-                ids = await store.GetStoryMembersAsync(storyId, cancellationToken);
-                if (ids.Count == 0)
-                {
-                    ids = await store.GetFamilyMembersAsync(group?.FamilyId ?? around, cancellationToken);
-                }
-
-                if (ids.Count == 0)
-                {
-                    throw new UsageException($"{database}: no story, family or document '{around}'");
-                }
+                return (await reader.ReadAllAsync(cancellationToken), 0);
             }
 
-            var articles = new List<Article>();
-            if (around is null)
-            {
-                await foreach (var document in store.ListDocumentsAsync(cancellationToken))
-                {
-                    articles.Add(document.Article);
-                }
-            }
-            else
-            {
-                articles.AddRange((await store.GetDocumentsAsync(ids, cancellationToken)).Select(d => d.Article));
-            }
-
-            return (CorpusAnalyzer.Analyze(articles, cancellationToken: cancellationToken), 0);
+            var story = await reader.ReadStoryAsync(around, int.MaxValue, cancellationToken)
+                ?? throw new UsageException($"{database}: no story or document '{around}'");
+            return (story.ToCorpusAnalysis(), 0);
         }
     }
 }

@@ -20,7 +20,7 @@ internal static class StoreCommands
         {
             await using var store = await OpenAsync(parse.GetValue(database)!, cancellationToken);
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
-            var ingestor = new StoreIngestor(store);
+            var ingestor = new StoreIngestor(store) { Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish") };
             IngestReport report;
             if (context.ShowProgress)
             {
@@ -40,10 +40,17 @@ internal static class StoreCommands
                 context.ReportError($"{rejected.Id}: {rejected.Error}");
             }
 
+            var rejectedCount = input.Rejected + report.Rejected.Count;
             context.Out.WriteLine(
-                $"{report.Added} added, {report.Updated} updated, {report.Unchanged} unchanged, {input.Rejected + report.Rejected.Count} rejected; " +
-                $"{report.PairsStored} copy pairs, {report.FamiliesTouched} families updated");
-            return input.Rejected + report.Rejected.Count > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+                $"{report.Added} added, {report.Updated} updated, {report.Unchanged} unchanged, {rejectedCount} rejected; " +
+                $"{report.Related} related, {Plural(report.PairsStored, "related pair")}, {Plural(report.FamiliesTouched, "story", "stories")} updated");
+            if (report.Cancelled)
+            {
+                context.ReportError($"cancelled: what was stored is kept; {Plural(report.Pending, "document")} not yet related (run ingest again to finish)");
+                return ExitCodes.Cancelled;
+            }
+
+            return rejectedCount > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
         });
         return command;
     }
@@ -51,25 +58,25 @@ internal static class StoreCommands
     public static Command Stories(CliContext context)
     {
         var database = CommonOptions.Database();
-        var minSize = new Option<int>("--min-size") { Description = "Only families with at least this many members", DefaultValueFactory = _ => 2 };
+        var minSize = new Option<int>("--min-size") { Description = "Only stories with at least this many documents", DefaultValueFactory = _ => 2 };
         var format = CommonOptions.Format("table", "table", "json", "jsonl");
-        var command = new Command("stories", "List the copy families in the database") { database, minSize, format };
+        var command = new Command("stories", "List the stories in the database: copy families joined by rewrites and reports of the same event") { database, minSize, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var store = await OpenExistingAsync(parse.GetValue(database)!, cancellationToken);
-            var families = await store.ListFamiliesAsync(parse.GetValue(minSize), cancellationToken);
+            var stories = (await store.ListStoriesAsync(new StoryQuery { MinSize = parse.GetValue(minSize), Limit = 0 }, cancellationToken)).Stories;
             var members = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            foreach (var family in families)
+            foreach (var story in stories)
             {
-                members[family.FamilyId] = await store.GetFamilyMembersAsync(family.FamilyId, cancellationToken);
+                members[story.StoryId] = await store.GetStoryMembersAsync(story.StoryId, cancellationToken);
             }
 
             switch (parse.GetValue(format))
             {
                 case "jsonl":
-                    foreach (var family in families)
+                    foreach (var story in stories)
                     {
-                        context.Out.WriteLine(JsonOutput.Line(writer => WriteFamily(writer, family, members[family.FamilyId])));
+                        context.Out.WriteLine(JsonOutput.Line(writer => WriteStory(writer, story, members[story.StoryId])));
                     }
 
                     break;
@@ -77,29 +84,30 @@ internal static class StoreCommands
                     context.Out.WriteLine(JsonOutput.Document(writer =>
                     {
                         writer.WriteStartArray();
-                        foreach (var family in families)
+                        foreach (var story in stories)
                         {
-                            WriteFamily(writer, family, members[family.FamilyId]);
+                            WriteStory(writer, story, members[story.StoryId]);
                         }
 
                         writer.WriteEndArray();
                     }));
                     break;
                 default:
-                    var table = new Table().Border(TableBorder.Rounded).Title("Copy families");
-                    table.AddColumns("Family", "Size", "First", "Title", "Members");
-                    foreach (var family in families)
+                    var table = new Table().Border(TableBorder.Rounded).Title("Stories");
+                    table.AddColumns("Story", "Size", "Families", "First", "Title", "Members");
+                    foreach (var story in stories)
                     {
                         table.AddRow(
-                            Markup.Escape(family.FamilyId),
-                            family.Size.ToString(CultureInfo.InvariantCulture),
-                            Markup.Escape(family.FirstDocumentId),
-                            Markup.Escape(family.FirstTitle ?? string.Empty),
-                            Markup.Escape(string.Join("\n", members[family.FamilyId])));
+                            Markup.Escape(story.StoryId),
+                            story.Size.ToString(CultureInfo.InvariantCulture),
+                            story.FamilyCount.ToString(CultureInfo.InvariantCulture),
+                            Markup.Escape(story.FirstDocumentId),
+                            Markup.Escape(story.FirstTitle ?? string.Empty),
+                            Markup.Escape(string.Join("\n", members[story.StoryId])));
                     }
 
                     context.Console.Write(table);
-                    context.Console.WriteLine($"{families.Count} families with at least {parse.GetValue(minSize)} members");
+                    context.Console.WriteLine($"{Plural(stories.Count, "story", "stories")} with at least {Plural(parse.GetValue(minSize), "document")}");
                     break;
             }
 
@@ -183,14 +191,14 @@ internal static class StoreCommands
         return command;
     }
 
-    private static void WriteFamily(System.Text.Json.Utf8JsonWriter writer, FamilySummary family, IReadOnlyList<string> members)
+    private static void WriteStory(System.Text.Json.Utf8JsonWriter writer, StorySummary story, IReadOnlyList<string> members)
     {
         writer.WriteStartObject();
-        writer.WriteString("family", family.FamilyId);
-        writer.WriteString("story", family.StoryId);
-        writer.WriteNumber("size", family.Size);
-        writer.WriteString("first", family.FirstDocumentId);
-        writer.WriteString("title", family.FirstTitle);
+        writer.WriteString("story", story.StoryId);
+        writer.WriteNumber("size", story.Size);
+        writer.WriteNumber("families", story.FamilyCount);
+        writer.WriteString("first", story.FirstDocumentId);
+        writer.WriteString("title", story.FirstTitle);
         writer.WriteStartArray("members");
         foreach (var member in members)
         {
@@ -201,11 +209,14 @@ internal static class StoreCommands
         writer.WriteEndObject();
     }
 
+    private static string Plural(int count, string one, string? many = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many ?? one + "s")}");
+
     private static async Task<IStore> OpenAsync(string path, CancellationToken cancellationToken) =>
         await SqliteStore.OpenAsync(path, cancellationToken);
 
     /// <summary>Reading commands do not create a database by accident: a missing file is a usage error.</summary>
-    private static async Task<IStore> OpenExistingAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<IStore> OpenExistingAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {

@@ -29,7 +29,7 @@ public sealed class SimilarFinder
         ArgumentNullException.ThrowIfNull(article);
         var sketch = sketcher.Sketch(article.Body);
         var cache = new Dictionary<string, DocumentSketch>(StringComparer.Ordinal);
-        var matches = await StoreIngestor.VerifiedMatchesAsync(
+        var matches = await VerifiedMatchesAsync(
             store, sketcher, options.NearDuplicates, article.Id, sketch, LshIndex.BandKeys(sketch.Signature, lsh), cache, cancellationToken).ConfigureAwait(false);
         var best = matches.OrderByDescending(m => m.Jaccard).ThenByDescending(m => m.Containment).ThenBy(m => m.A, StringComparer.Ordinal).Take(top).ToList();
         var documents = await store.GetDocumentsAsync(best.Select(m => m.A).ToList(), cancellationToken).ConfigureAwait(false);
@@ -42,5 +42,54 @@ public sealed class SimilarFinder
     {
         var document = await store.GetDocumentAsync(id, cancellationToken).ConfigureAwait(false);
         return document is null ? null : await FindAsync(document.Article, top, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The stored documents that <paramref name="sketch"/> copies or is copied by: exact duplicates by content hash and
+    /// LSH candidates, verified with exact Jaccard and containment. <see cref="PairScore.A"/> names the stored document.
+    /// </summary>
+    private static async Task<List<PairScore>> VerifiedMatchesAsync(
+        IStore store,
+        Sketcher sketcher,
+        NearDuplicateOptions nearDuplicates,
+        string? selfId,
+        DocumentSketch sketch,
+        IReadOnlyList<ulong> bandKeys,
+        Dictionary<string, DocumentSketch> cache,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<PairScore>();
+        if (sketch.IsEmpty)
+        {
+            return results;
+        }
+
+        var exact = await store.FindByContentHashAsync(sketch.ContentHash, cancellationToken).ConfigureAwait(false);
+        var candidates = await store.FindBandCandidatesAsync(bandKeys, cancellationToken).ConfigureAwait(false);
+        var ids = exact.Concat(candidates).Where(id => id != selfId).Distinct(StringComparer.Ordinal).ToList();
+        var missing = ids.Where(id => !cache.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var document in await store.GetDocumentsAsync(missing, cancellationToken).ConfigureAwait(false))
+            {
+                cache[document.Article.Id] = sketcher.Sketch(document.Article.Body);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            if (!cache.TryGetValue(id, out var other))
+            {
+                continue;
+            }
+
+            var (jaccard, containment, shared) = sketch.ContentHash == other.ContentHash ? (1.0, 1.0, int.MaxValue) : sketch.Shingles.Compare(other.Shingles);
+            if (nearDuplicates.Accepts(jaccard, containment, shared))
+            {
+                results.Add(new PairScore(id, selfId ?? string.Empty, jaccard, containment));
+            }
+        }
+
+        return results;
     }
 }

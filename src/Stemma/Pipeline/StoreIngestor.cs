@@ -1,34 +1,51 @@
 using Stemma.Index;
+using Stemma.Relate;
 using Stemma.Sketch;
 using Stemma.Storage;
-using Stemma.Stories;
 
 namespace Stemma.Pipeline;
 
 /// <summary>What one ingest run did.</summary>
-public sealed record IngestReport(int Added, int Unchanged, int Updated, IReadOnlyList<AddOutcome> Rejected, int PairsStored, int FamiliesTouched);
+/// <param name="PairsStored">Related pairs written by this run's relate step.</param>
+/// <param name="FamiliesTouched">Stories whose members this run related (re)placed.</param>
+public sealed record IngestReport(int Added, int Unchanged, int Updated, IReadOnlyList<AddOutcome> Rejected, int PairsStored, int FamiliesTouched)
+{
+    /// <summary>Pending documents related by this run (its own and any an interrupted run left).</summary>
+    public int Related { get; init; }
+
+    /// <summary>Documents still pending: the run was stopped before relating them; the next ingest finishes them.</summary>
+    public int Pending { get; init; }
+
+    /// <summary>The run was stopped (Ctrl+C) at a batch boundary; everything committed so far is kept.</summary>
+    public bool Cancelled { get; init; }
+}
 
 /// <summary>
-/// Persists articles with their sketches, finds the stored documents each new one copies or is copied by, and keeps
-/// family assignments up to date. Re-ingesting the same articles adds nothing.
-/// Into an empty store the whole run is matched in memory (all pairs at once); into a populated one each new
-/// document is matched through the store's LSH buckets, so earlier runs need not be loaded.
+/// The stored pipeline: reads articles into the store in batches (each one transaction; every added or updated document
+/// is pending until related), then relates the pending documents against everything stored (<see cref="StoreRelater"/>):
+/// near duplicates, term-index candidates, labels, families, stories and lineage, all written to the store. An ingest
+/// holds the store's writer lock, so concurrent ingests run one after the other and never miss each other's documents;
+/// an interrupted ingest leaves documents pending, and the next ingest (even of nothing new) relates them.
 /// </summary>
 public sealed class StoreIngestor
 {
-    private const int BatchSize = 5000;
     private readonly IStore store;
     private readonly AnalyzeOptions options;
+    private readonly StorePipelineOptions pipeline;
     private readonly Sketcher sketcher;
     private readonly LshParameters lsh;
 
-    public StoreIngestor(IStore store, AnalyzeOptions? options = null)
+    public StoreIngestor(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.options = options ?? new AnalyzeOptions();
+        this.pipeline = pipeline ?? StorePipelineOptions.Default;
         sketcher = new Sketcher(this.options.Sketch);
         lsh = LshParametersFor(this.options);
     }
+
+    /// <summary>Called once when the ingest has to wait for another writer of the same store.</summary>
+    public Action? Waiting { get; init; }
 
     /// <summary>The banding used for stored band keys: fixed by the sketch size and the LSH threshold.</summary>
     public static LshParameters LshParametersFor(AnalyzeOptions options)
@@ -37,48 +54,57 @@ public sealed class StoreIngestor
         return LshParameters.Optimal(options.NearDuplicates.LshThreshold, options.Sketch.SignatureSize);
     }
 
-    public async Task<IngestReport> IngestAsync(IEnumerable<Article> articles, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="articles">What to add; read lazily, one batch at a time.</param>
+    /// <param name="progress">Articles read so far.</param>
+    /// <param name="stop">Stops the run at the next batch boundary (what was committed stays; pending documents are
+    /// related by the next run). It does not abort a batch half-way.</param>
+    public async Task<IngestReport> IngestAsync(IEnumerable<Article> articles, IProgress<int>? progress = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(articles);
-        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var storeWasEmpty = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false) == 0;
+        var none = CancellationToken.None;
+        await store.InitializeAsync(none).ConfigureAwait(false);
+        await using var writer = await store.AcquireWriterLockAsync(Waiting, stop).ConfigureAwait(false);
 
-        var changed = new List<(Article Article, DocumentSketch Sketch, ulong[] BandKeys)>();
         var rejected = new List<AddOutcome>();
         int added = 0, unchanged = 0, updated = 0, done = 0;
-        foreach (var batch in articles.Chunk(BatchSize))
+        var cancelled = false;
+        foreach (var batch in articles.Chunk(pipeline.AddBatchSize))
         {
-            var sketches = CorpusAnalyzer.SketchAll(batch, sketcher, cancellationToken);
-            var documents = new StoredDocument[batch.Length];
-            for (var i = 0; i < batch.Length; i++)
+            if (stop.IsCancellationRequested)
             {
+                cancelled = true;
+                break;
+            }
+
+            var documents = new StoredDocument[batch.Length];
+            Parallel.For(0, batch.Length, i =>
+            {
+                var sketch = sketcher.Sketch(batch[i].Body);
                 documents[i] = new StoredDocument
                 {
                     Article = batch[i],
-                    ContentHash = sketches[i].ContentHash,
-                    Signature = sketches[i].Signature,
-                    BandKeys = LshIndex.BandKeys(sketches[i].Signature, lsh),
+                    ContentHash = sketch.ContentHash,
+                    Signature = sketch.Signature,
+                    BandKeys = LshIndex.BandKeys(sketch.Signature, lsh),
+                    Terms = StoryAnalyzer.Features(batch[i]).TermHashes,
                 };
-            }
+            });
 
-            var outcomes = await store.AddDocumentsAsync(documents, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < outcomes.Count; i++)
+            foreach (var outcome in await store.AddDocumentsAsync(documents, none).ConfigureAwait(false))
             {
-                switch (outcomes[i].Status)
+                switch (outcome.Status)
                 {
                     case AddStatus.Added:
                         added++;
-                        changed.Add((batch[i], sketches[i], documents[i].BandKeys));
                         break;
                     case AddStatus.Updated:
                         updated++;
-                        changed.Add((batch[i], sketches[i], documents[i].BandKeys));
                         break;
                     case AddStatus.Unchanged:
                         unchanged++;
                         break;
                     default:
-                        rejected.Add(outcomes[i]);
+                        rejected.Add(outcome);
                         break;
                 }
             }
@@ -87,157 +113,15 @@ public sealed class StoreIngestor
             progress?.Report(done);
         }
 
-        var pairs = storeWasEmpty
-            ? MatchInMemory(changed, cancellationToken)
-            : await MatchThroughStoreAsync(changed, cancellationToken).ConfigureAwait(false);
-        var stored = pairs.Count == 0 ? 0 : await store.AddPairsAsync(pairs, cancellationToken).ConfigureAwait(false);
-        var families = await RegroupAsync(changed.Select(c => c.Article.Id).ToList(), pairs, cancellationToken).ConfigureAwait(false);
-        return new IngestReport(added, unchanged, updated, rejected, stored, families);
-    }
-
-    private List<PairScore> MatchInMemory(List<(Article Article, DocumentSketch Sketch, ulong[] BandKeys)> changed, CancellationToken cancellationToken)
-    {
-        var found = NearDuplicateFinder.FindPairs(changed.Select(c => c.Sketch).ToList(), options.NearDuplicates, cancellationToken);
-        return [.. found.Select(p => new PairScore(changed[p.A].Article.Id, changed[p.B].Article.Id, p.Jaccard, p.Containment))];
-    }
-
-    private async Task<List<PairScore>> MatchThroughStoreAsync(List<(Article Article, DocumentSketch Sketch, ulong[] BandKeys)> changed, CancellationToken cancellationToken)
-    {
-        var pairs = new List<PairScore>();
-        var seen = new HashSet<(string, string)>();
-        var cache = new Dictionary<string, DocumentSketch>(StringComparer.Ordinal);
-        foreach (var (article, sketch, _) in changed)
+        var relate = cancelled
+            ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
+            : await new StoreRelater(store, options, pipeline).RelateAsync(stop).ConfigureAwait(false);
+        var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
+        return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {
-            cache[article.Id] = sketch;
-        }
-
-        foreach (var (article, sketch, bandKeys) in changed)
-        {
-            var matches = await VerifiedMatchesAsync(store, sketcher, options.NearDuplicates, article.Id, sketch, bandKeys, cache, cancellationToken).ConfigureAwait(false);
-            foreach (var match in matches)
-            {
-                var key = string.CompareOrdinal(article.Id, match.A) < 0 ? (article.Id, match.A) : (match.A, article.Id);
-                if (seen.Add(key))
-                {
-                    pairs.Add(new PairScore(key.Item1, key.Item2, match.Jaccard, match.Containment));
-                }
-            }
-        }
-
-        return pairs;
-    }
-
-    /// <summary>
-    /// The stored documents that <paramref name="sketch"/> copies or is copied by: exact duplicates by content hash and
-    /// LSH candidates, verified with exact Jaccard and containment. <see cref="PairScore.A"/> names the stored document.
-    /// </summary>
-    internal static async Task<List<PairScore>> VerifiedMatchesAsync(
-        IStore store,
-        Sketcher sketcher,
-        NearDuplicateOptions nearDuplicates,
-        string? selfId,
-        DocumentSketch sketch,
-        IReadOnlyList<ulong> bandKeys,
-        Dictionary<string, DocumentSketch> cache,
-        CancellationToken cancellationToken)
-    {
-        var results = new List<PairScore>();
-        if (sketch.IsEmpty)
-        {
-            return results;
-        }
-
-        var exact = await store.FindByContentHashAsync(sketch.ContentHash, cancellationToken).ConfigureAwait(false);
-        var candidates = await store.FindBandCandidatesAsync(bandKeys, cancellationToken).ConfigureAwait(false);
-        var ids = exact.Concat(candidates).Where(id => id != selfId).Distinct(StringComparer.Ordinal).ToList();
-        var missing = ids.Where(id => !cache.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var document in await store.GetDocumentsAsync(missing, cancellationToken).ConfigureAwait(false))
-            {
-                cache[document.Article.Id] = sketcher.Sketch(document.Article.Body);
-            }
-        }
-
-        foreach (var id in ids)
-        {
-            if (!cache.TryGetValue(id, out var other))
-            {
-                continue;
-            }
-
-            var (jaccard, containment, shared) = sketch.ContentHash == other.ContentHash ? (1.0, 1.0, int.MaxValue) : sketch.Shingles.Compare(other.Shingles);
-            if (nearDuplicates.Accepts(jaccard, containment, shared))
-            {
-                results.Add(new PairScore(id, selfId ?? string.Empty, jaccard, containment));
-            }
-        }
-
-        return results;
-    }
-
-    /// <summary>
-    /// Recomputes the families the new pairs touch: the changed documents, plus every member of a stored family one of
-    /// them joined. Members of one stored family stay together; family ids are the smallest member id.
-    /// </summary>
-    private async Task<int> RegroupAsync(List<string> changedIds, List<PairScore> pairs, CancellationToken cancellationToken)
-    {
-        var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var names = new List<string>();
-        int Node(string id)
-        {
-            if (!nodes.TryGetValue(id, out var node))
-            {
-                node = names.Count;
-                nodes.Add(id, node);
-                names.Add(id);
-            }
-
-            return node;
-        }
-
-        foreach (var id in changedIds)
-        {
-            Node(id);
-        }
-
-        var edges = new List<(int, int)>();
-        foreach (var pair in pairs)
-        {
-            edges.Add((Node(pair.A), Node(pair.B)));
-        }
-
-        // Pull in the stored families of every document touched, so they merge whole.
-        var expanded = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in names.ToList())
-        {
-            var group = await store.GetGroupAsync(id, cancellationToken).ConfigureAwait(false);
-            if (group is null || !expanded.Add(group.FamilyId))
-            {
-                continue;
-            }
-
-            var members = await store.GetFamilyMembersAsync(group.FamilyId, cancellationToken).ConfigureAwait(false);
-            for (var m = 1; m < members.Count; m++)
-            {
-                edges.Add((Node(members[0]), Node(members[m])));
-            }
-
-            if (members.Count > 0)
-            {
-                edges.Add((Node(members[0]), Node(id)));
-            }
-        }
-
-        var sets = new UnionFind(names.Count);
-        foreach (var (a, b) in edges)
-        {
-            sets.Union(a, b);
-        }
-
-        var familyIds = sets.GroupIds(names);
-        var assignments = names.Select((id, i) => new GroupAssignment(id, familyIds[i], familyIds[i])).ToList();
-        await store.SetGroupsAsync(assignments, cancellationToken).ConfigureAwait(false);
-        return familyIds.Distinct(StringComparer.Ordinal).Count();
+            Related = relate.Related,
+            Pending = pending,
+            Cancelled = cancelled || relate.Cancelled,
+        };
     }
 }

@@ -29,7 +29,23 @@ public sealed class StoryAnalyzer
     /// <param name="sketches">The articles' sketches when the caller has them (same order): their shingle sets tell which
     /// pairs cannot share a passage, so the analysis need not build its own.</param>
     /// <param name="cancellationToken">Stops the work between documents.</param>
-    public StoryAnalysis Analyze(IReadOnlyList<Article> articles, IReadOnlyList<CandidatePair> nearDuplicates, IReadOnlyList<Sketch.DocumentSketch>? sketches, CancellationToken cancellationToken = default)
+    public StoryAnalysis Analyze(IReadOnlyList<Article> articles, IReadOnlyList<CandidatePair> nearDuplicates, IReadOnlyList<Sketch.DocumentSketch>? sketches, CancellationToken cancellationToken = default) =>
+        Analyze(articles, nearDuplicates, sketches, null, null, cancellationToken);
+
+    /// <param name="articles">Everything analysed.</param>
+    /// <param name="nearDuplicates">Verified near-duplicate pairs (indexes into <paramref name="articles"/>).</param>
+    /// <param name="sketches">The articles' sketches when the caller has them (same order).</param>
+    /// <param name="features">The articles' features (<see cref="Features"/>) when the caller has them (same order).</param>
+    /// <param name="statistics">Term statistics of a larger collection the articles belong to (a store relating one
+    /// region of its documents); null counts the articles themselves.</param>
+    /// <param name="cancellationToken">Stops the work between documents.</param>
+    public StoryAnalysis Analyze(
+        IReadOnlyList<Article> articles,
+        IReadOnlyList<CandidatePair> nearDuplicates,
+        IReadOnlyList<Sketch.DocumentSketch>? sketches,
+        IReadOnlyList<TextFeatures>? features,
+        TermStatistics? statistics,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(articles);
         ArgumentNullException.ThrowIfNull(nearDuplicates);
@@ -41,11 +57,17 @@ public sealed class StoryAnalyzer
 
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var clock = new StageClock();
-        var features = new TextFeatures[n];
-        Parallel.For(0, n, parallel, i => features[i] = TextFeatures.Create(Align.TokenizedText.Create(articles[i].Body, RepeatedTitleLines(articles[i]))));
+        if (features is not null && features.Count != n)
+        {
+            throw new ArgumentException("One feature set per article is needed.", nameof(features));
+        }
+
+        var given = features;
+        var allFeatures = new TextFeatures[n];
+        Parallel.For(0, n, parallel, i => allFeatures[i] = given?[i] ?? Features(articles[i]));
         var featureTime = clock.Lap();
-        var statistics = TermStatistics.Build(features);
-        Parallel.For(0, n, parallel, i => features[i].Weighted(statistics));
+        statistics ??= TermStatistics.Build(allFeatures);
+        Parallel.For(0, n, parallel, i => allFeatures[i].Weighted(statistics));
         var statisticsTime = clock.Lap();
 
         // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index, as sorted distinct keys.
@@ -77,7 +99,7 @@ public sealed class StoryAnalyzer
         for (var i = 0; i < n; i++)
         {
             var group = nearGroups.Find(i);
-            if (!representativeOf.TryGetValue(group, out var current) || features[i].Words.Count > features[current].Words.Count)
+            if (!representativeOf.TryGetValue(group, out var current) || allFeatures[i].Words.Count > allFeatures[current].Words.Count)
             {
                 representativeOf[group] = i;
             }
@@ -89,7 +111,7 @@ public sealed class StoryAnalyzer
             indexed[representative] = true;
         }
 
-        var indexKeys = TermIndex.Build(features, statistics, options, indexed).Candidates(options, cancellationToken);
+        var indexKeys = TermIndex.Build(allFeatures, statistics, options, indexed).Candidates(options, cancellationToken);
         var keys = new long[nearKeys.Count + indexKeys.Length];
         nearKeys.CopyTo(keys);
         indexKeys.CopyTo(keys, nearKeys.Count);
@@ -117,13 +139,13 @@ public sealed class StoryAnalyzer
             {
                 // A term-index pair must share weighted words or names to be worth a look; without shared text it
                 // can only be a rewrite or an independent report, which need a topical cosine.
-                cosine = PairComparer.Cosine(features[a], features[b], statistics);
-                if (!WorthComparing(features[a], features[b], cosine.Value))
+                cosine = PairComparer.Cosine(allFeatures[a], allFeatures[b], statistics);
+                if (!WorthComparing(allFeatures[a], allFeatures[b], cosine.Value))
                 {
                     return;
                 }
 
-                mayShareText = PairComparer.MayShareText(sketches?[a].Shingles ?? features[a].Trigrams, sketches?[b].Shingles ?? features[b].Trigrams);
+                mayShareText = PairComparer.MayShareText(sketches?[a].Shingles ?? allFeatures[a].Trigrams, sketches?[b].Shingles ?? allFeatures[b].Trigrams);
                 if (!mayShareText && cosine < PairComparer.MinStoryCosine)
                 {
                     return;
@@ -136,10 +158,10 @@ public sealed class StoryAnalyzer
                 Interlocked.Increment(ref aligned);
             }
 
-            var comparison = PairComparer.Compare(articles[a], features[a], articles[b], features[b], statistics, allChanges: false, mayShareText, cosine);
+            var comparison = PairComparer.Compare(articles[a], allFeatures[a], articles[b], allFeatures[b], statistics, allChanges: false, mayShareText, cosine);
             if (comparison.Relation != Relations.Unrelated)
             {
-                results[k] = PairResult.From(a, b, features[a], features[b], comparison, statistics, nearDuplicate);
+                results[k] = PairResult.From(a, b, allFeatures[a], allFeatures[b], comparison, statistics, nearDuplicate);
             }
         });
 
@@ -177,7 +199,7 @@ public sealed class StoryAnalyzer
         var familyIds = families.GroupIds(ids);
         var storyIds = stories.GroupIds(ids);
         var groupTime = clock.Lap();
-        var lineage = new LineageBuilder(articles, features, statistics, related, options, i => sketches?[i].Shingles ?? features[i].Trigrams).Build(familyIds, storyIds, cancellationToken);
+        var lineage = new LineageBuilder(articles, allFeatures, statistics, related, options, i => sketches?[i].Shingles ?? allFeatures[i].Trigrams).Build(familyIds, storyIds, cancellationToken);
 
         var placements = new DocumentPlacement[n];
         for (var i = 0; i < n; i++)
@@ -191,6 +213,9 @@ public sealed class StoryAnalyzer
         var lineageTime = clock.Lap();
         return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned, lineage.AlignedPairs));
     }
+
+    /// <summary>The features the relate stage reads from an article (its body, less lines repeating its title).</summary>
+    public static TextFeatures Features(Article article) => TextFeatures.Create(Align.TokenizedText.Create(article.Body, RepeatedTitleLines(article)));
 
     /// <summary>
     /// The lines of the body that repeat the article's own title: copiers paste the title above the text, and siblings

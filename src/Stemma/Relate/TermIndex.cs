@@ -32,10 +32,6 @@ internal sealed class TermIndex
     public static TermIndex Build(IReadOnlyList<TextFeatures> documents, TermStatistics statistics, StoryAnalyzerOptions options, bool[]? indexed = null)
     {
         var n = documents.Count;
-        var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(n * options.MaxDocumentFrequencyShare));
-        var keep = options.IndexTermsPerDocument;
-        var idfOfTwo = statistics.IdfAtFrequency(2) + 1e-6f;
-        var idfOfCap = statistics.IdfAtFrequency(maxDf) - 1e-6f;
         var chosenHashes = new uint[n][];
         var chosenWeights = new float[n][];
         var norms = new float[n];
@@ -43,42 +39,16 @@ internal sealed class TermIndex
             0,
             n,
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-            () => new Best<IndexTerm>(keep),
+            () => new Best<IndexTerm>(options.IndexTermsPerDocument),
             (d, _, top) =>
             {
-                // Terms within the frequency cap come first; a document made only of common words still gets its rarest
-                // ones (postings hold only the documents that chose a term, so such lists stay short).
-                top.Clear();
                 if (indexed is not null && !indexed[d])
                 {
                     (chosenHashes[d], chosenWeights[d]) = ([], []);
                     return top;
                 }
 
-                var document = documents[d];
-                var idfs = document.Weighted(statistics).Idfs;
-                for (var k = 0; k < idfs.Length; k++)
-                {
-                    // Frequency thresholds read off the cached IDF (lower IDF, more documents).
-                    if (idfs[k] < idfOfTwo)
-                    {
-                        top.Offer(new IndexTerm(document.TermHashes[k], document.WeightAt(k, idfs[k]), Common: idfs[k] < idfOfCap));
-                    }
-                }
-
-                (chosenHashes[d], chosenWeights[d]) = (new uint[top.Count], new float[top.Count]);
-                for (var k = 0; k < top.Count; k++)
-                {
-                    (chosenHashes[d][k], chosenWeights[d][k]) = (top[k].Term, top[k].Weight);
-                }
-
-                var norm = 0f;
-                foreach (var w in chosenWeights[d])
-                {
-                    norm += w * w;
-                }
-
-                norms[d] = MathF.Sqrt(norm);
+                (chosenHashes[d], chosenWeights[d], norms[d]) = ChooseTerms(documents[d], statistics, options, top);
                 return top;
             },
             _ => { });
@@ -128,6 +98,43 @@ internal sealed class TermIndex
         }
 
         return new TermIndex(chosenTerms, chosenWeights, norms, offsets, postingDocuments, postingWeights);
+    }
+
+    /// <summary>
+    /// The few highest-weighted terms a document is indexed and queried by, with their weights and the weights' norm.
+    /// Terms within the frequency cap come first; a document made only of common words still gets its rarest ones
+    /// (postings hold only the documents that chose a term, so such lists stay short). The cap scales with the
+    /// collection the statistics describe, so a store and a whole-corpus run choose alike.
+    /// </summary>
+    public static (uint[] Terms, float[] Weights, float Norm) ChooseTerms(TextFeatures document, TermStatistics statistics, StoryAnalyzerOptions options) =>
+        ChooseTerms(document, statistics, options, new Best<IndexTerm>(options.IndexTermsPerDocument));
+
+    private static (uint[] Terms, float[] Weights, float Norm) ChooseTerms(TextFeatures document, TermStatistics statistics, StoryAnalyzerOptions options, Best<IndexTerm> top)
+    {
+        var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(statistics.Documents * options.MaxDocumentFrequencyShare));
+        var idfOfTwo = statistics.IdfAtFrequency(2) + 1e-6f;
+        var idfOfCap = statistics.IdfAtFrequency(maxDf) - 1e-6f;
+        top.Clear();
+        var idfs = document.Weighted(statistics).Idfs;
+        for (var k = 0; k < idfs.Length; k++)
+        {
+            // Frequency thresholds read off the cached IDF (lower IDF, more documents).
+            if (idfs[k] < idfOfTwo)
+            {
+                top.Offer(new IndexTerm(document.TermHashes[k], document.WeightAt(k, idfs[k]), Common: idfs[k] < idfOfCap));
+            }
+        }
+
+        var terms = new uint[top.Count];
+        var weights = new float[top.Count];
+        var norm = 0f;
+        for (var k = 0; k < top.Count; k++)
+        {
+            (terms[k], weights[k]) = (top[k].Term, top[k].Weight);
+            norm += weights[k] * weights[k];
+        }
+
+        return (terms, weights, MathF.Sqrt(norm));
     }
 
     /// <summary>

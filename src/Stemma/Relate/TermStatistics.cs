@@ -94,6 +94,22 @@ public sealed class TermStatistics
         return new TermStatistics(merged, all.Count);
     }
 
+    /// <summary>
+    /// Statistics kept elsewhere (a store's document frequencies): the frequencies of the terms at hand over
+    /// <paramref name="documents"/> documents. Terms left out count as in no document.
+    /// </summary>
+    public static TermStatistics FromFrequencies(IEnumerable<(uint Term, int DocumentFrequency)> frequencies, int documents)
+    {
+        ArgumentNullException.ThrowIfNull(frequencies);
+        var table = new Index.HashTable(1024);
+        foreach (var (term, frequency) in frequencies)
+        {
+            table.GetValueRefOrAdd(term) = Math.Max(0, frequency);
+        }
+
+        return new TermStatistics(table, Math.Max(0, documents));
+    }
+
     /// <summary>Statistics over plain texts, e.g. all texts of a `compare --pairs` file.</summary>
     public static TermStatistics Build(IEnumerable<string> texts) => Build((texts ?? throw new ArgumentNullException(nameof(texts))).Select(TextFeatures.Create));
 }

@@ -1,24 +1,33 @@
 namespace Stemma.Storage;
 
 /// <summary>
-/// The persistence contract every Stemma backend implements (SQLite by default, PostgreSQL later).
-/// One shared contract test suite (Stemma.Testing StoreContractTests) runs against each implementation;
-/// behaviour must not differ between them. Batches report outcomes per document instead of throwing for one bad item.
-/// Implementations are safe for concurrent readers and writers; every method honours its cancellation token.
+/// The whole persistence contract every Stemma backend implements (SQLite by default, PostgreSQL later): the three parts
+/// that scale differently, behind one object. One shared contract test suite (Stemma.Testing) runs against each
+/// implementation; behaviour must not differ between them. Batches report outcomes per item instead of throwing for one
+/// bad item. Implementations are safe for concurrent readers and writers; every method honours its cancellation token.
 /// Methods other than <see cref="InitializeAsync"/> initialize the store on first use if needed.
 /// </summary>
-public interface IStore : IAsyncDisposable
+public interface IStore : IDocumentStore, ICandidateIndex, IRelationStore, IAsyncDisposable
 {
     /// <summary>Creates or migrates the schema. Safe to call on every start.</summary>
     /// <exception cref="StoreException">The storage exists but cannot be used (not a database, newer schema...).</exception>
     Task InitializeAsync(CancellationToken cancellationToken = default);
+}
 
+/// <summary>
+/// Documents and their features: the part that grows with the corpus and is sharded by document id.
+/// </summary>
+public interface IDocumentStore
+{
     /// <summary>
     /// Adds documents in one transaction. Idempotent: a document whose id is already stored with the same
     /// content hash is reported <see cref="AddStatus.Unchanged"/> and nothing is written for it; a changed
     /// content hash under a known id replaces the old version (<see cref="AddStatus.Updated"/>): fields,
-    /// annotations, signature and band keys are replaced, the pair scores involving it are dropped (they are
+    /// annotations, signature, band keys and terms are replaced, the pair scores involving it are dropped (they are
     /// stale), its group assignment, insertion position and <see cref="StoredDocument.IngestedAt"/> are kept.
+    /// Added and updated documents are <em>pending</em> (see <see cref="IRelationStore.GetPendingAsync"/>) until a
+    /// relate commit names them: a crash between the two leaves them pending, never lost.
+    /// The document frequencies of <see cref="StoredDocument.Terms"/> are counted in the same transaction.
     /// An invalid document (empty id, missing signature...) is <see cref="AddStatus.Rejected"/> with a reason and
     /// does not stop the others. Outcomes are in input order; a repeated id within one batch is handled in order.
     /// </summary>
@@ -29,6 +38,27 @@ public interface IStore : IAsyncDisposable
     /// <summary>The stored documents among <paramref name="ids"/>, in the order asked; unknown ids are skipped.</summary>
     Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
 
+    Task<long> CountDocumentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>All stored documents in insertion order, for rebuilding in-memory indexes. Streams; does not load all at once.</summary>
+    IAsyncEnumerable<StoredDocument> ListDocumentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes documents with their annotations, signatures, band keys, terms (their document frequencies fall), postings,
+    /// pair scores, placements and pending marks. Unknown ids are ignored. Returns how many documents were removed.
+    /// </summary>
+    Task<int> DeleteDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes everything: documents, terms, postings, pairs, groups, trees. The schema stays.</summary>
+    Task ClearAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The candidate index: content hashes, LSH band buckets, term postings and term statistics; sharded by key (hash,
+/// band key, term) when the store scales out. Lookups take many keys at once so a batch costs one round trip per kind.
+/// </summary>
+public interface ICandidateIndex
+{
     /// <summary>Ids of stored documents whose normalized content hash equals <paramref name="contentHash"/>, in insertion order.</summary>
     Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default);
 
@@ -38,20 +68,26 @@ public interface IStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<string>> FindBandCandidatesAsync(IReadOnlyList<ulong> bandKeys, CancellationToken cancellationToken = default);
 
-    Task<long> CountDocumentsAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>All stored documents in insertion order, for rebuilding in-memory indexes. Streams; does not load all at once.</summary>
-    IAsyncEnumerable<StoredDocument> ListDocumentsAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Document frequencies of the given terms over the stored documents (as counted from <see cref="StoredDocument.Terms"/>),
+    /// with the first document that brought each term. Terms no stored document has are left out.
+    /// </summary>
+    Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes documents with their annotations, signatures, band keys, pair scores and group assignments.
-    /// Unknown ids are ignored. Returns how many documents were removed.
+    /// The postings of the given terms (see <see cref="IRelationStore.CommitRelateAsync"/>, which writes them): for each
+    /// term at most <paramref name="maxPerTerm"/> documents, strongest weight first.
     /// </summary>
-    Task<int> DeleteDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Posting>> GetPostingsAsync(IReadOnlyList<uint> terms, int maxPerTerm, CancellationToken cancellationToken = default);
+}
 
-    /// <summary>Removes everything: documents, pairs, groups. The schema stays.</summary>
-    Task ClearAsync(CancellationToken cancellationToken = default);
-
+/// <summary>
+/// Relations, stories and lineage: what the relate stage decided, kept per region of the corpus and replaced whole when
+/// a region is related again. Also the ingest job's state: pending documents, a version that every commit raises, and
+/// the writer lock that serialises ingests across processes.
+/// </summary>
+public interface IRelationStore
+{
     /// <summary>
     /// Stores verified pair scores, one per unordered pair, kept in canonical order (<see cref="PairScore.A"/> ordinally
     /// before <see cref="PairScore.B"/>; scores are taken as symmetric). A pair (in either order) already stored is
@@ -92,6 +128,41 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Ids of the members of one story, in insertion order.</summary>
     Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Placements (family, story, parent, relation, origin) of the given documents; documents without one are skipped.</summary>
+    Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The lineage trees of one story (one per copy family that has a tree), by family id.</summary>
+    Task<IReadOnlyList<Lineage.LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> ids of pending documents (added or updated, not yet related), in insertion order.</summary>
+    Task<IReadOnlyList<string>> GetPendingAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ids of documents whose placement was made when the store held fewer than <paramref name="documentCount"/>
+    /// documents (statistics have moved since), at most <paramref name="limit"/>, in insertion order.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores what relating one region decided, in one transaction: pairs with both documents in
+    /// <see cref="RelateCommit.Region"/> are replaced by <see cref="RelateCommit.Pairs"/>; the region's placements are
+    /// set; lineage trees of every story a region document belonged to, or now belongs to, are replaced by
+    /// <see cref="RelateCommit.Trees"/>; the postings of the documents in <see cref="RelateCommit.Postings"/> are replaced;
+    /// <see cref="RelateCommit.Processed"/> documents stop being pending; the version rises by one.
+    /// Names of unknown documents are skipped. Returns the new version.
+    /// </summary>
+    Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>A number that rises with every change of documents or relations, so readers can drop cached views.</summary>
+    Task<long> GetVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the store's writer lock, waiting while another ingest (in this process or another one) holds it;
+    /// <paramref name="waiting"/> is called once when the wait begins. Disposing the result releases the lock; a process
+    /// that dies releases it too.
+    /// </summary>
+    Task<IAsyncDisposable> AcquireWriterLockAsync(Action? waiting = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A document as stored: the article, its normalized content hash, MinHash signature and LSH band keys.</summary>
@@ -110,7 +181,41 @@ public sealed record StoredDocument
 
     /// <summary>When the store first saw the document (UTC); set by the store, ignored on add.</summary>
     public DateTimeOffset? IngestedAt { get; init; }
+
+    /// <summary>Insertion position in the store (set by the store, ignored on add): the corpus order ties are broken by.</summary>
+    public long Position { get; init; }
+
+    /// <summary>Distinct term hashes of the body, counted into the store's document frequencies; null counts nothing.</summary>
+    public uint[]? Terms { get; init; }
 }
+
+/// <summary>How many stored documents hold a term, and the first document that brought it.</summary>
+public sealed record TermFrequency(uint Term, int DocumentFrequency, string? FirstDocument);
+
+/// <summary>One term a document is indexed by, with its normalized weight (a document's weights have unit length).</summary>
+public readonly record struct PostedTerm(uint Term, float Weight);
+
+/// <summary>A stored document found under a term, with the weight the term has in it.</summary>
+public sealed record Posting(uint Term, string DocumentId, float Weight);
+
+/// <summary>Where the relate stage placed one document.</summary>
+/// <param name="LabeledAt">How many documents the store held when this placement was made (the statistics it used).</param>
+public sealed record StoredPlacement(string DocumentId, string FamilyId, string StoryId, string? Parent, string? Relation, string? Origin, long LabeledAt);
+
+/// <summary>What relating one region decided; see <see cref="IRelationStore.CommitRelateAsync"/>.</summary>
+/// <param name="Region">Every document that was related together (whole stories).</param>
+/// <param name="Placements">One per region document.</param>
+/// <param name="Pairs">Related pairs among the region, with their relation, similarity and evidence.</param>
+/// <param name="Trees">The lineage trees of the region's families.</param>
+/// <param name="Postings">Index terms of region documents, replacing what each had.</param>
+/// <param name="Processed">Pending documents this commit relates.</param>
+public sealed record RelateCommit(
+    IReadOnlyList<string> Region,
+    IReadOnlyList<StoredPlacement> Placements,
+    IReadOnlyList<PairScore> Pairs,
+    IReadOnlyList<Lineage.LineageTree> Trees,
+    IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> Postings,
+    IReadOnlyList<string> Processed);
 
 public enum AddStatus
 {
@@ -125,7 +230,8 @@ public enum AddStatus
 public sealed record AddOutcome(string Id, AddStatus Status, string? Error = null);
 
 /// <summary>Verified similarity of two documents. <see cref="Relation"/> is null until pairs are classified.</summary>
-public sealed record PairScore(string A, string B, double Jaccard, double Containment, string? Relation = null, double? Similarity = null);
+/// <param name="Details">The labeled pair with its evidence and changes (from A to B as stored), when the relate stage made it.</param>
+public sealed record PairScore(string A, string B, double Jaccard, double Containment, string? Relation = null, double? Similarity = null, Relate.RelatedPair? Details = null);
 
 public sealed record GroupAssignment(string DocumentId, string FamilyId, string StoryId);
 

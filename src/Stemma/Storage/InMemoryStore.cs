@@ -18,6 +18,14 @@ public sealed class InMemoryStore : IStore
     private readonly Dictionary<(string A, string B), PairScore> _pairs = [];
     private readonly Dictionary<string, HashSet<(string A, string B)>> _pairKeysByDocument = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupAssignment> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredPlacement> _placements = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, (int Count, string First)> _termFrequencies = [];
+    private readonly Dictionary<uint, Dictionary<string, float>> _postings = [];
+    private readonly Dictionary<string, PostedTerm[]> _postedTermsByDocument = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lineage.LineageTree> _treesByFamily = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writerLock = new(1, 1);
+    private long _version;
     private long _nextSequence;
     private bool _disposed;
 
@@ -40,6 +48,8 @@ public sealed class InMemoryStore : IStore
             {
                 outcomes.Add(AddOne(document));
             }
+
+            _version++;
         }
 
         return Task.FromResult<IReadOnlyList<AddOutcome>>(outcomes);
@@ -155,12 +165,16 @@ public sealed class InMemoryStore : IStore
                 {
                     Unindex(entry);
                     RemovePairsOf(id);
+                    RemovePostingsOf(id);
                     _groups.Remove(id);
+                    _placements.Remove(id);
+                    _pending.Remove(id);
                     _documents.Remove(id);
                     removed++;
                 }
             }
 
+            _version += removed > 0 ? 1 : 0;
             return Task.FromResult(removed);
         }
     }
@@ -177,6 +191,13 @@ public sealed class InMemoryStore : IStore
             _pairs.Clear();
             _pairKeysByDocument.Clear();
             _groups.Clear();
+            _placements.Clear();
+            _termFrequencies.Clear();
+            _postings.Clear();
+            _postedTermsByDocument.Clear();
+            _treesByFamily.Clear();
+            _pending.Clear();
+            _version++;
         }
 
         return Task.CompletedTask;
@@ -189,25 +210,32 @@ public sealed class InMemoryStore : IStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var stored = 0;
-            foreach (var pair in pairs)
-            {
-                if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B
-                    || !_documents.ContainsKey(pair.A) || !_documents.ContainsKey(pair.B))
-                {
-                    continue;
-                }
-
-                var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
-                var key = (canonical.A, canonical.B);
-                _pairs[key] = canonical;
-                PairKeysOf(canonical.A).Add(key);
-                PairKeysOf(canonical.B).Add(key);
-                stored++;
-            }
-
+            var stored = AddPairsLocked(pairs);
+            _version++;
             return Task.FromResult(stored);
         }
+    }
+
+    private int AddPairsLocked(IReadOnlyList<PairScore> pairs)
+    {
+        var stored = 0;
+        foreach (var pair in pairs)
+        {
+            if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B
+                || !_documents.ContainsKey(pair.A) || !_documents.ContainsKey(pair.B))
+            {
+                continue;
+            }
+
+            var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
+            var key = (canonical.A, canonical.B);
+            _pairs[key] = canonical;
+            PairKeysOf(canonical.A).Add(key);
+            PairKeysOf(canonical.B).Add(key);
+            stored++;
+        }
+
+        return stored;
     }
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default)
@@ -276,6 +304,7 @@ public sealed class InMemoryStore : IStore
                 stored++;
             }
 
+            _version++;
             return Task.FromResult(stored);
         }
     }
@@ -362,6 +391,228 @@ public sealed class InMemoryStore : IStore
         }
     }
 
+    public Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = new List<TermFrequency>();
+            foreach (var term in terms.Distinct())
+            {
+                if (_termFrequencies.TryGetValue(term, out var known))
+                {
+                    found.Add(new TermFrequency(term, known.Count, _documents.ContainsKey(known.First) ? known.First : null));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<TermFrequency>>(found);
+        }
+    }
+
+    public Task<IReadOnlyList<Posting>> GetPostingsAsync(IReadOnlyList<uint> terms, int maxPerTerm, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = new List<Posting>();
+            foreach (var term in terms.Distinct())
+            {
+                if (_postings.TryGetValue(term, out var documents))
+                {
+                    found.AddRange(documents
+                        .OrderByDescending(posting => posting.Value)
+                        .ThenBy(posting => _documents[posting.Key].Sequence)
+                        .Take(Math.Max(0, maxPerTerm))
+                        .Select(posting => new Posting(term, posting.Key, posting.Value)));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<Posting>>(found);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = new List<StoredPlacement>(documentIds.Count);
+            foreach (var id in documentIds)
+            {
+                if (id is not null && _placements.TryGetValue(id, out var placement))
+                {
+                    found.Add(placement);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredPlacement>>(found);
+        }
+    }
+
+    public Task<IReadOnlyList<Lineage.LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromResult<IReadOnlyList<Lineage.LineageTree>>(
+                [.. _treesByFamily.Values.Where(tree => tree.Story == storyId).OrderBy(tree => tree.Family, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetPendingAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromResult<IReadOnlyList<string>>([.. InInsertionOrder(_pending).Take(Math.Max(0, limit))]);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromResult<IReadOnlyList<string>>(
+                [.. InInsertionOrder(_placements.Values.Where(p => p.LabeledAt < documentCount).Select(p => p.DocumentId)).Take(Math.Max(0, limit))]);
+        }
+    }
+
+    public Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var region = new HashSet<string>(commit.Region.Where(_documents.ContainsKey), StringComparer.Ordinal);
+            var stories = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in region)
+            {
+                if (_groups.TryGetValue(id, out var group))
+                {
+                    stories.Add(group.StoryId);
+                }
+
+                if (_pairKeysByDocument.TryGetValue(id, out var keys))
+                {
+                    foreach (var key in keys.Where(key => region.Contains(key.A) && region.Contains(key.B)).ToList())
+                    {
+                        _pairs.Remove(key);
+                        _pairKeysByDocument[key.A].Remove(key);
+                        _pairKeysByDocument[key.B].Remove(key);
+                    }
+                }
+            }
+
+            foreach (var placement in commit.Placements)
+            {
+                if (placement?.DocumentId is null || !_documents.ContainsKey(placement.DocumentId))
+                {
+                    continue;
+                }
+
+                _placements[placement.DocumentId] = placement;
+                _groups[placement.DocumentId] = new GroupAssignment(placement.DocumentId, placement.FamilyId, placement.StoryId);
+                stories.Add(placement.StoryId);
+            }
+
+            foreach (var family in _treesByFamily.Values.Where(tree => stories.Contains(tree.Story)).Select(tree => tree.Family).ToList())
+            {
+                _treesByFamily.Remove(family);
+            }
+
+            foreach (var tree in commit.Trees)
+            {
+                _treesByFamily[tree.Family] = tree;
+            }
+
+            foreach (var (documentId, terms) in commit.Postings)
+            {
+                if (documentId is null || !_documents.ContainsKey(documentId))
+                {
+                    continue;
+                }
+
+                RemovePostingsOf(documentId);
+                _postedTermsByDocument[documentId] = [.. terms];
+                foreach (var term in terms)
+                {
+                    if (!_postings.TryGetValue(term.Term, out var documents))
+                    {
+                        _postings[term.Term] = documents = new Dictionary<string, float>(StringComparer.Ordinal);
+                    }
+
+                    documents[documentId] = term.Weight;
+                }
+            }
+
+            AddPairsLocked(commit.Pairs);
+            _pending.ExceptWith(commit.Processed);
+            return Task.FromResult(++_version);
+        }
+    }
+
+    public Task<long> GetVersionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_version);
+        }
+    }
+
+    public async Task<IAsyncDisposable> AcquireWriterLockAsync(Action? waiting = null, CancellationToken cancellationToken = default)
+    {
+        if (!await _writerLock.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            waiting?.Invoke();
+            await _writerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Releaser(_writerLock);
+    }
+
+    private void RemovePostingsOf(string id)
+    {
+        if (!_postedTermsByDocument.Remove(id, out var terms))
+        {
+            return;
+        }
+
+        foreach (var term in terms)
+        {
+            if (_postings.TryGetValue(term.Term, out var documents) && documents.Remove(id) && documents.Count == 0)
+            {
+                _postings.Remove(term.Term);
+            }
+        }
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -391,15 +642,18 @@ public sealed class InMemoryStore : IStore
 
             Unindex(existing);
             RemovePairsOf(id);
+            RemovePostingsOf(id);
             var updated = new Entry(existing.Sequence, copy with { IngestedAt = existing.Document.IngestedAt });
             _documents[id] = updated;
             Index(updated);
+            _pending.Add(id);
             return new AddOutcome(id, AddStatus.Updated);
         }
 
         var added = new Entry(_nextSequence++, copy with { IngestedAt = DateTimeOffset.UtcNow });
         _documents[id] = added;
         Index(added);
+        _pending.Add(id);
         return new AddOutcome(id, AddStatus.Added);
     }
 
@@ -412,6 +666,11 @@ public sealed class InMemoryStore : IStore
         }
 
         sameContent.Add(id);
+        foreach (var term in entry.Document.Terms ?? [])
+        {
+            _termFrequencies[term] = _termFrequencies.TryGetValue(term, out var known) ? (known.Count + 1, known.First) : (1, id);
+        }
+
         var bandKeys = entry.Document.BandKeys;
         for (var band = 0; band < bandKeys.Length; band++)
         {
@@ -440,6 +699,21 @@ public sealed class InMemoryStore : IStore
         if (_idsByContentHash.TryGetValue(entry.Document.ContentHash, out var sameContent) && sameContent.Remove(id) && sameContent.Count == 0)
         {
             _idsByContentHash.Remove(entry.Document.ContentHash);
+        }
+
+        foreach (var term in entry.Document.Terms ?? [])
+        {
+            if (_termFrequencies.TryGetValue(term, out var known))
+            {
+                if (known.Count <= 1)
+                {
+                    _termFrequencies.Remove(term);
+                }
+                else
+                {
+                    _termFrequencies[term] = (known.Count - 1, known.First);
+                }
+            }
         }
 
         var bandKeys = entry.Document.BandKeys;
@@ -556,9 +830,10 @@ public sealed class InMemoryStore : IStore
             Article = document.Article with { Annotations = [.. document.Article.Annotations] },
             Signature = [.. document.Signature],
             BandKeys = [.. document.BandKeys],
+            Terms = document.Terms is null ? null : [.. document.Terms],
         };
 
         /// <summary>A copy for the caller, so their changes to arrays cannot reach the store.</summary>
-        public StoredDocument Snapshot() => CopyOf(Document);
+        public StoredDocument Snapshot() => CopyOf(Document) with { Position = Sequence };
     }
 }

@@ -1,0 +1,270 @@
+using Stemma.Index;
+using Stemma.Relate;
+using Stemma.Sketch;
+using Stemma.Storage;
+
+namespace Stemma.Pipeline;
+
+/// <summary>Settings of the stored pipeline beyond the analysis itself.</summary>
+public sealed record StorePipelineOptions
+{
+    /// <summary>Documents written per transaction while adding.</summary>
+    public int AddBatchSize { get; init; } = 5000;
+
+    /// <summary>Pending documents related per region; bounds the memory of one relate step.</summary>
+    public int RelateBatchSize { get; init; } = 20000;
+
+    /// <summary>
+    /// A placement is made again when the store has grown by this factor since it was made: document frequencies move
+    /// with the corpus, and this bounds how far the statistics behind any stored relation lag the current ones
+    /// (see docs/storage.md). 0 turns re-labelling off.
+    /// </summary>
+    public double RelabelGrowth { get; init; } = 2.0;
+
+    /// <summary>Stored documents taken from the term postings per probe (more than the in-memory index keeps: the
+    /// region analysis decides among them).</summary>
+    public int TermCandidatesPerDocument { get; init; } = 12;
+
+    public static StorePipelineOptions Default { get; } = new();
+}
+
+/// <summary>What one relate pass did.</summary>
+public sealed record RelateReport(int Related, int Regions, int RegionDocuments, int Pairs, int Stories, bool Cancelled);
+
+/// <summary>
+/// Runs the relate stage over a store, incrementally: pending documents (added or updated, not yet related) are related in
+/// regions made of them, the stored documents they may relate to (content hash, LSH bands, term postings) and the whole
+/// stories of those; each region is analysed exactly as <see cref="CorpusAnalyzer"/> analyses a corpus, with the store's
+/// document frequencies, and its results replace what the store held for it in one commit.
+/// </summary>
+public sealed class StoreRelater
+{
+    private readonly IStore store;
+    private readonly AnalyzeOptions options;
+    private readonly StoryAnalyzerOptions relateOptions;
+    private readonly StorePipelineOptions pipeline;
+    private readonly Sketcher sketcher;
+    private readonly LshParameters lsh;
+
+    public StoreRelater(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
+    {
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.options = options ?? new AnalyzeOptions();
+        relateOptions = this.options.Relate ?? new StoryAnalyzerOptions();
+        this.pipeline = pipeline ?? StorePipelineOptions.Default;
+        sketcher = new Sketcher(this.options.Sketch);
+        lsh = StoreIngestor.LshParametersFor(this.options);
+    }
+
+    /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
+    public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
+    {
+        int related = 0, regions = 0, regionDocuments = 0, pairs = 0, stories = 0;
+        var relabelChecked = false;
+        while (true)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
+            }
+
+            var batch = await store.GetPendingAsync(pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
+            IReadOnlyList<string> stale = [];
+            if (!relabelChecked)
+            {
+                // Placements made when the corpus was much smaller: related again with today's statistics.
+                relabelChecked = true;
+                if (pipeline.RelabelGrowth > 1)
+                {
+                    var count = await store.CountDocumentsAsync(CancellationToken.None).ConfigureAwait(false);
+                    stale = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            if (batch.Count == 0 && stale.Count == 0)
+            {
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
+            }
+
+            var step = await RelateRegionAsync(batch, stale).ConfigureAwait(false);
+            related += batch.Count;
+            regions++;
+            regionDocuments += step.RegionDocuments;
+            pairs += step.Pairs;
+            stories += step.Stories;
+        }
+    }
+
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale)
+    {
+        var cancellationToken = CancellationToken.None;
+        var count = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        var allPending = new HashSet<string>(await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        var probes = await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
+        var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
+        regionIds.UnionWith(stale);
+
+        // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
+        if (count > allPending.Count)
+        {
+            var probeFeatures = new TextFeatures[probes.Count];
+            var probeSketches = new DocumentSketch[probes.Count];
+            Parallel.For(0, probes.Count, i =>
+            {
+                probeFeatures[i] = StoryAnalyzer.Features(probes[i].Article);
+                probeSketches[i] = sketcher.Sketch(probes[i].Article.Body);
+            });
+            var candidates = await FindCandidatesAsync(probeFeatures, probeSketches, count, cancellationToken).ConfigureAwait(false);
+            foreach (var found in candidates)
+            {
+                regionIds.UnionWith(found.Where(id => !allPending.Contains(id)));
+            }
+
+            // Whole stories: a region replaces what the store held for every story it touches.
+            var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
+            foreach (var story in placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal))
+            {
+                regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var documents = (await store.GetDocumentsAsync([.. regionIds], cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Position).ToList();
+        var articles = documents.Select(d => d.Article).ToList();
+        var sketches = CorpusAnalyzer.SketchAll(articles, sketcher, cancellationToken);
+        var features = new TextFeatures[articles.Count];
+        Parallel.For(0, articles.Count, i => features[i] = StoryAnalyzer.Features(articles[i]));
+        var statistics = await StatisticsAsync(features, count, cancellationToken).ConfigureAwait(false);
+        var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        var analysis = new StoryAnalyzer(relateOptions).Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
+
+        var postings = new (string DocumentId, PostedTerm[] Terms)[articles.Count];
+        Parallel.For(0, articles.Count, i => postings[i] = (articles[i].Id, Posted(features[i], statistics)));
+        var commit = new RelateCommit(
+            [.. regionIds],
+            [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+            [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
+            analysis.Trees,
+            postings,
+            pendingBatch);
+        await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false);
+        return (articles.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>
+    /// The store's document frequencies of every term the given documents hold, over <paramref name="documents"/> stored
+    /// documents; <paramref name="unstored"/> documents (a checked article) count as if they were stored too.
+    /// </summary>
+    public async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored = false)
+    {
+        var terms = new HashSet<uint>();
+        foreach (var feature in features)
+        {
+            terms.UnionWith(feature.TermHashes);
+        }
+
+        var frequencies = (await store.GetTermFrequenciesAsync([.. terms], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(f => f.Term, f => f.DocumentFrequency);
+        if (unstored)
+        {
+            foreach (var feature in features)
+            {
+                foreach (var term in feature.TermHashes)
+                {
+                    frequencies[term] = frequencies.GetValueOrDefault(term) + 1;
+                }
+            }
+
+            documents += features.Count;
+        }
+
+        return TermStatistics.FromFrequencies(frequencies.Select(f => (f.Key, f.Value)), (int)Math.Min(int.MaxValue, documents));
+    }
+
+    /// <summary>
+    /// For each probe, the stored documents it may relate to: the same content, shared LSH bands, the strongest overlaps of
+    /// its index terms with the stored postings, and the first holder of each rare term it shares (a term that was unique
+    /// when that document was related was not posted for it).
+    /// </summary>
+    /// <param name="probeFeatures">The probes' features.</param>
+    /// <param name="probeSketches">The probes' sketches (same order).</param>
+    /// <param name="storedDocuments">How many documents the store holds.</param>
+    /// <param name="cancellationToken">Stops the look-ups.</param>
+    /// <param name="unstored">The probes are not stored (a checked article): their terms are counted on top of the store's.</param>
+    public async Task<List<HashSet<string>>> FindCandidatesAsync(
+        IReadOnlyList<TextFeatures> probeFeatures,
+        IReadOnlyList<DocumentSketch> probeSketches,
+        long storedDocuments,
+        CancellationToken cancellationToken,
+        bool unstored = false)
+    {
+        var n = probeFeatures.Count;
+        var found = new List<HashSet<string>>(n);
+        var statistics = await StatisticsAsync(probeFeatures, storedDocuments, cancellationToken, unstored).ConfigureAwait(false);
+        var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
+        Parallel.For(0, n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
+        var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
+        var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
+        var postings = (await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
+            .GroupBy(p => p.Term)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var firstHolders = (await store.GetTermFrequenciesAsync(queryTerms, cancellationToken).ConfigureAwait(false))
+            .Where(f => f.DocumentFrequency <= (unstored ? 1 : 2) && f.FirstDocument is not null)
+            .ToDictionary(f => f.Term, f => f.FirstDocument!);
+
+        for (var i = 0; i < n; i++)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var sketch = probeSketches[i];
+            if (!sketch.IsEmpty)
+            {
+                ids.UnionWith(await store.FindByContentHashAsync(sketch.ContentHash, cancellationToken).ConfigureAwait(false));
+                ids.UnionWith(await store.FindBandCandidatesAsync(LshIndex.BandKeys(sketch.Signature, lsh), cancellationToken).ConfigureAwait(false));
+            }
+
+            var (terms, weights, norm) = chosen[i];
+            if (norm > 0)
+            {
+                var scores = new Dictionary<string, float>(StringComparer.Ordinal);
+                for (var k = 0; k < terms.Length; k++)
+                {
+                    if (postings.TryGetValue(terms[k], out var list))
+                    {
+                        foreach (var posting in list)
+                        {
+                            scores[posting.DocumentId] = scores.GetValueOrDefault(posting.DocumentId) + (weights[k] / norm * posting.Weight);
+                        }
+                    }
+
+                    if (firstHolders.TryGetValue(terms[k], out var holder))
+                    {
+                        ids.Add(holder);
+                    }
+                }
+
+                ids.UnionWith(scores
+                    .Where(s => s.Value >= relateOptions.MinCandidateScore / 2)
+                    .OrderByDescending(s => s.Value)
+                    .ThenBy(s => s.Key, StringComparer.Ordinal)
+                    .Take(pipeline.TermCandidatesPerDocument)
+                    .Select(s => s.Key));
+            }
+
+            found.Add(ids);
+        }
+
+        return found;
+    }
+
+    /// <summary>A document's index terms with weights of unit length, as postings store them.</summary>
+    private PostedTerm[] Posted(TextFeatures features, TermStatistics statistics)
+    {
+        var (terms, weights, norm) = TermIndex.ChooseTerms(features, statistics, relateOptions);
+        var posted = new PostedTerm[terms.Length];
+        for (var k = 0; k < terms.Length; k++)
+        {
+            posted[k] = new PostedTerm(terms[k], norm > 0 ? weights[k] / norm : 0);
+        }
+
+        return posted;
+    }
+}
