@@ -1,0 +1,103 @@
+using Stemma.Pipeline;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Storage.Sqlite.Tests;
+
+/// <summary>
+/// The stored pipeline is the whole pipeline: a corpus ingested in random batches, in a random order, holds the same
+/// families, stories, relations and parents as one in-memory analysis of the same articles in the same order.
+/// </summary>
+public class IngestEqualsAnalyzeTests
+{
+    private static readonly CorpusOptions EveryOperation = new()
+    {
+        Stories = 10,
+        MinCopies = 2,
+        MaxCopies = 4,
+        UnrelatedArticles = 8,
+        MinSentences = 10,
+        MaxSentences = 20,
+        CopyOfCopyRate = 0.4,
+        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
+        RewritesPerStory = 1,
+        SameEventReportsPerStory = 1,
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Ingest_in_random_batches_equals_analyze_of_the_whole_corpus(int seed)
+    {
+        var random = new Random(seed);
+        var articles = new SyntheticCorpus(seed, EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
+        var batches = RandomSplit(articles, random, parts: 1 + random.Next(2, 5));
+
+        using var folder = new TemporaryFolder();
+        await using (var store = await SqliteStore.OpenAsync(Path.Combine(folder.Path, "stemma.db")))
+        {
+            foreach (var batch in batches)
+            {
+                await new StoreIngestor(store).IngestAsync(batch);
+            }
+
+            await AssertStoreEqualsAnalysis(store, articles);
+        }
+    }
+
+    [Fact]
+    public async Task Ingest_one_article_at_a_time_equals_analyze()
+    {
+        var articles = new SyntheticCorpus(7, EveryOperation with { Stories = 5, UnrelatedArticles = 4 }).Generate().Select(d => d.ToArticle()).ToList();
+        await using var store = new InMemoryStore();
+        foreach (var article in articles)
+        {
+            await new StoreIngestor(store).IngestAsync([article]);
+        }
+
+        await AssertStoreEqualsAnalysis(store, articles);
+    }
+
+    private static async Task AssertStoreEqualsAnalysis(IStore store, IReadOnlyList<Article> articlesInIngestOrder)
+    {
+        var expected = CorpusAnalyzer.Analyze(articlesInIngestOrder);
+        var placements = (await store.GetPlacementsAsync([.. articlesInIngestOrder.Select(a => a.Id)])).ToDictionary(p => p.DocumentId, StringComparer.Ordinal);
+        Assert.Equal(articlesInIngestOrder.Count, placements.Count);
+        Assert.Empty(await store.GetPendingAsync(int.MaxValue));
+        foreach (var document in expected.Documents)
+        {
+            var stored = placements[document.Id];
+            Assert.Equal((document.Id, document.Family, document.Story), (document.Id, stored.FamilyId, stored.StoryId));
+            Assert.Equal((document.Id, document.Parent, document.Relation), (document.Id, stored.Parent, stored.Relation));
+        }
+
+        var expectedPairs = expected.Stories!.Pairs.Select(p => Canonical(p.A, p.B, p.Relation)).Order().ToList();
+        var storedPairs = new HashSet<(string, string, string)>();
+        foreach (var id in articlesInIngestOrder.Select(a => a.Id))
+        {
+            foreach (var pair in await store.GetPairsAsync(id))
+            {
+                storedPairs.Add(Canonical(pair.A, pair.B, pair.Relation!));
+            }
+        }
+
+        Assert.Equal(expectedPairs, storedPairs.Order().ToList());
+    }
+
+    private static (string, string, string) Canonical(string a, string b, string relation) =>
+        string.CompareOrdinal(a, b) < 0 ? (a, b, relation) : (b, a, relation);
+
+    private static List<List<Article>> RandomSplit(List<Article> articles, Random random, int parts)
+    {
+        var cuts = Enumerable.Range(0, parts - 1).Select(_ => random.Next(1, articles.Count)).Distinct().Order().ToList();
+        var batches = new List<List<Article>>();
+        var start = 0;
+        foreach (var cut in cuts.Append(articles.Count))
+        {
+            batches.Add(articles.GetRange(start, cut - start));
+            start = cut;
+        }
+
+        return batches;
+    }
+}
