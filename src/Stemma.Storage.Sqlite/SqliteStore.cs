@@ -959,9 +959,17 @@ public sealed partial class SqliteStore : IStore
 
         for (; version < SqliteSchema.CurrentVersion; version++)
         {
-            using var transaction = session.Connection.BeginTransaction();
+            // BEGIN IMMEDIATE, then read the version again: another process opening the same new file may have
+            // migrated it while this one waited for the lock.
+            using var transaction = session.Connection.BeginTransaction(deferred: false);
             using var step = session.Connection.CreateCommand();
             step.Transaction = transaction;
+            step.CommandText = "PRAGMA user_version";
+            if (Convert.ToInt32(step.ExecuteScalar(), CultureInfo.InvariantCulture) > version)
+            {
+                continue;
+            }
+
             step.CommandText = SqliteSchema.Migrations[version];
             step.ExecuteNonQuery();
             step.CommandText = string.Create(

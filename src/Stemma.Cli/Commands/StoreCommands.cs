@@ -15,12 +15,28 @@ internal static class StoreCommands
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories to ingest (directories are read recursively)", Arity = ArgumentArity.OneOrMore };
         var database = CommonOptions.Database();
-        var command = new Command("ingest", "Add articles to the database, find their copies and update the families") { paths, database };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Documents written per transaction (pending documents are related in regions of four batches); Ctrl+C stops at a batch boundary",
+            DefaultValueFactory = _ => StorePipelineOptions.Default.AddBatchSize,
+        };
+        var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var store = await OpenAsync(parse.GetValue(database)!, cancellationToken);
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
-            var ingestor = new StoreIngestor(store) { Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish") };
+            var size = parse.GetValue(batchSize);
+            if (size < 1)
+            {
+                throw new UsageException($"--batch-size must be at least 1 (got {size})");
+            }
+
+            var pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 4 * size };
+            var ingestor = new StoreIngestor(store, pipeline: pipeline)
+            {
+                Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish"),
+                Committed = FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable)),
+            };
             IngestReport report;
             if (context.ShowProgress)
             {

@@ -47,6 +47,12 @@ public sealed class StoreIngestor
     /// <summary>Called once when the ingest has to wait for another writer of the same store.</summary>
     public Action? Waiting { get; init; }
 
+    /// <summary>
+    /// Called after each commit with where the run stands: <c>added:N</c> after the N-th batch of documents,
+    /// <c>related:N</c> after the N-th related region (for progress logs and fault-injection tests).
+    /// </summary>
+    public Action<string>? Committed { get; init; }
+
     /// <summary>The banding used for stored band keys: fixed by the sketch size and the LSH threshold.</summary>
     public static LshParameters LshParametersFor(AnalyzeOptions options)
     {
@@ -66,7 +72,7 @@ public sealed class StoreIngestor
         await using var writer = await store.AcquireWriterLockAsync(Waiting, stop).ConfigureAwait(false);
 
         var rejected = new List<AddOutcome>();
-        int added = 0, unchanged = 0, updated = 0, done = 0;
+        int added = 0, unchanged = 0, updated = 0, done = 0, batches = 0;
         var cancelled = false;
         foreach (var batch in articles.Chunk(pipeline.AddBatchSize))
         {
@@ -111,11 +117,12 @@ public sealed class StoreIngestor
 
             done += batch.Length;
             progress?.Report(done);
+            Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"added:{++batches}"));
         }
 
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
-            : await new StoreRelater(store, options, pipeline).RelateAsync(stop).ConfigureAwait(false);
+            : await new StoreRelater(store, options, pipeline) { Committed = Committed }.RelateAsync(stop).ConfigureAwait(false);
         var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
         return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {

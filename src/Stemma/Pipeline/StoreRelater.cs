@@ -56,6 +56,9 @@ public sealed class StoreRelater
         lsh = StoreIngestor.LshParametersFor(this.options);
     }
 
+    /// <summary>Called with <c>related:N</c> after the N-th region is committed.</summary>
+    public Action<string>? Committed { get; init; }
+
     /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
@@ -92,6 +95,7 @@ public sealed class StoreRelater
             regionDocuments += step.RegionDocuments;
             pairs += step.Pairs;
             stories += step.Stories;
+            Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"related:{regions}"));
         }
     }
 

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Stemma.Storage;
+using Stemma.Storage.Sqlite;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Cli.Tests;
+
+/// <summary>
+/// Ingest as a recoverable job, tried with real processes: killed (SIGKILL) or interrupted (SIGINT) at several points and
+/// run again, or run twice at once into one database, it ends with the same families, stories, pairs and parents as one
+/// uninterrupted run.
+/// </summary>
+public class IngestCrashTests
+{
+    private const string BatchSize = "15";
+
+    [Theory]
+    [InlineData("KILL@added:1")]
+    [InlineData("KILL@added:3")]
+    [InlineData("KILL@related:1")]
+    [InlineData("INT@added:2")]
+    [InlineData("INT@related:1")]
+    public async Task An_interrupted_ingest_run_again_equals_an_uninterrupted_one(string fault)
+    {
+        using var folder = new TempDirectory();
+        var corpus = WriteCorpus(folder, "corpus", seed: 5);
+        var reference = Path.Combine(folder.Path, "reference.db");
+        var interrupted = Path.Combine(folder.Path, "interrupted.db");
+        Assert.Equal(0, (await RunStemmaAsync(null, "ingest", corpus, "--db", reference, "--batch-size", BatchSize)).ExitCode);
+
+        var first = await RunStemmaAsync(fault, "ingest", corpus, "--db", interrupted, "--batch-size", BatchSize);
+        if (fault.StartsWith("KILL", StringComparison.Ordinal))
+        {
+            Assert.Equal(137, first.ExitCode);
+        }
+        else
+        {
+            Assert.Equal(130, first.ExitCode);
+            Assert.Contains("cancelled", first.Error, StringComparison.Ordinal);
+        }
+
+        var again = await RunStemmaAsync(null, "ingest", corpus, "--db", interrupted, "--batch-size", BatchSize);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(await SnapshotAsync(reference), await SnapshotAsync(interrupted));
+    }
+
+    [Fact]
+    public async Task Two_ingests_at_once_of_disjoint_halves_find_every_pair_a_serial_ingest_finds()
+    {
+        using var folder = new TempDirectory();
+        var documents = new SyntheticCorpus(9, new CorpusOptions { Stories = 12, UnrelatedArticles = 6, MinSentences = 10, MaxSentences = 18 }).Generate();
+        var half = documents.Count / 2;
+        var first = WriteDocuments(folder, "a", documents.Take(half));
+        var second = WriteDocuments(folder, "b", documents.Skip(half));
+        var serial = Path.Combine(folder.Path, "serial.db");
+        var concurrent = Path.Combine(folder.Path, "concurrent.db");
+        Assert.Equal(0, (await RunStemmaAsync(null, "ingest", first, "--db", serial)).ExitCode);
+        Assert.Equal(0, (await RunStemmaAsync(null, "ingest", second, "--db", serial)).ExitCode);
+
+        var runs = await Task.WhenAll(
+            RunStemmaAsync(null, "ingest", first, "--db", concurrent),
+            RunStemmaAsync(null, "ingest", second, "--db", concurrent));
+        Assert.All(runs, run => Assert.Equal(0, run.ExitCode));
+
+        // Which ingest ran first decides insertion order and so tie-breaks between identical texts; the groups and the
+        // labeled pairs do not depend on it.
+        var expected = await SnapshotAsync(serial, parents: false);
+        var actual = await SnapshotAsync(concurrent, parents: false);
+        Assert.Equal(expected, actual);
+        Assert.Contains("related pair", runs[0].Out + runs[1].Out, StringComparison.Ordinal);
+    }
+
+    private static string WriteCorpus(TempDirectory folder, string name, int seed) =>
+        WriteDocuments(folder, name, new SyntheticCorpus(seed, new CorpusOptions
+        {
+            Stories = 12,
+            UnrelatedArticles = 8,
+            MinSentences = 10,
+            MaxSentences = 18,
+            Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.Spun],
+            RewritesPerStory = 1,
+        }).Generate());
+
+    private static string WriteDocuments(TempDirectory folder, string name, IEnumerable<GeneratedDocument> documents)
+    {
+        foreach (var document in documents)
+        {
+            folder.Write(Path.Combine(name, document.Id + ".txt"), document.ToTextFile());
+        }
+
+        return Path.Combine(folder.Path, name);
+    }
+
+    /// <summary>Everything the relate stage stored, as sorted text lines: one per document and one per pair.</summary>
+    private static async Task<string> SnapshotAsync(string database, bool parents = true)
+    {
+        await using var store = await SqliteStore.OpenAsync(database);
+        var ids = new List<string>();
+        await foreach (var document in store.ListDocumentsAsync())
+        {
+            ids.Add(document.Article.Id);
+        }
+
+        var lines = new List<string> { $"pending {(await store.GetPendingAsync(int.MaxValue)).Count}" };
+        foreach (var placement in await store.GetPlacementsAsync(ids))
+        {
+            lines.Add(parents
+                ? $"{placement.DocumentId} {placement.FamilyId} {placement.StoryId} {placement.Parent} {placement.Relation}"
+                : $"{placement.DocumentId} {placement.FamilyId} {placement.StoryId}");
+        }
+
+        foreach (var id in ids)
+        {
+            foreach (var pair in await store.GetPairsAsync(id))
+            {
+                lines.Add($"pair {pair.A} {pair.B} {pair.Relation}");
+            }
+        }
+
+        lines.Add($"documents {ids.Count}");
+        return string.Join('\n', lines.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<CliRunner.Result> RunStemmaAsync(string? fault, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stemma.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (fault is not null)
+        {
+            start.Environment["STEMMA_FAULT"] = fault;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliRunner.Result(process.ExitCode, await output, await error);
+    }
+}
