@@ -53,13 +53,13 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     private static readonly TimeSpan StaleAfter = TimeSpan.FromMilliseconds(60);
     private readonly ConcurrentDictionary<string, StoryEntry> storyCache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoryView> lastCompleted = new(StringComparer.Ordinal);
-    private readonly StoryAnalyzer analyzer = new();
     private readonly Channel<string> prewarmQueue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> prewarmPending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationToken stoppingToken;
     private readonly Task prewarmer;
     private int prewarmBusy;
+    private long storeVersion = -1;
 
     public StemmaCatalog(IStore store)
     {
@@ -119,27 +119,17 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     /// <summary>Which stored documents the article copies or is copied by, how each relates and what changed; stores nothing.</summary>
     public async Task<CheckResult> CheckAsync(Article article, int top, CancellationToken cancellationToken)
     {
-        // A checked article is an outsider: a stored document with the same id must still be found.
+        // The candidates ingest would take (copies by shingles, spun copies, rewrites and same-event reports by terms),
+        // each labeled with the store's statistics; shingle overlap added where the near-duplicate engine finds one.
+        var related = await new StoryReader(Store).CheckAsync(article, top, cancellationToken).ConfigureAwait(false);
         var probe = article with { Id = "\0check:" + article.Id };
-        var similar = await new SimilarFinder(Store).FindAsync(probe, top, cancellationToken).ConfigureAwait(false);
-        var stored = await Store.GetDocumentsAsync([.. similar.Select(s => s.Id)], cancellationToken).ConfigureAwait(false);
-        var byId = stored.ToDictionary(d => d.Article.Id, d => d.Article, StringComparer.Ordinal);
-        var matches = new List<CheckMatch>(similar.Count);
-        TextFeatures? checkedFeatures = null;
-        foreach (var match in similar)
+        var shingles = (await new SimilarFinder(Store).FindAsync(probe, Math.Max(top, related.Count), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var matches = related.Select(m =>
         {
-            if (!byId.TryGetValue(match.Id, out var other))
-            {
-                continue;
-            }
-
-            // The checked article's features are the same for every comparison: computed once.
-            checkedFeatures ??= TextFeatures.Create(article.Body);
-            var comparison = PairComparer.Compare(TextFeatures.Create(other.Body), checkedFeatures);
-            var group = await Store.GetGroupAsync(match.Id, cancellationToken).ConfigureAwait(false);
-            matches.Add(new CheckMatch(other, group?.StoryId, match.Jaccard, match.Containment, comparison.Relation, comparison.Similarity, [.. comparison.Changes.Where(c => c.Matters)]));
-        }
-
+            shingles.TryGetValue(m.Stored.Id, out var overlap);
+            return new CheckMatch(m.Stored, m.Placement?.StoryId, overlap?.Jaccard ?? 0, overlap?.Containment ?? 0, m.Comparison.Relation, m.Comparison.Similarity, [.. m.Comparison.Changes.Where(c => c.Matters)]);
+        }).ToList();
         return new CheckResult(article, matches);
     }
 
@@ -160,6 +150,14 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting; the analysis itself carries on for other callers.</param>
     public async Task<StoryView?> GetStoryAsync(string storyId, bool allowStale, CancellationToken cancellationToken)
     {
+        // Another process (a CLI ingest) may have changed the store: every commit raises its version.
+        var version = await Store.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref storeVersion, version) != version)
+        {
+            storyCache.Clear();
+            lastCompleted.Clear();
+        }
+
         var (resolvedId, memberIds) = await ResolveStoryAsync(storyId, cancellationToken).ConfigureAwait(false);
         if (memberIds.Count == 0)
         {
@@ -322,27 +320,15 @@ internal sealed class StemmaCatalog : IAsyncDisposable
 
     private async Task<StoryView?> AnalyzeStoryUncachedAsync(string storyId, IReadOnlyList<string> memberIds, CancellationToken cancellationToken)
     {
-        var truncated = memberIds.Count > MaxAnalyzedMembers;
-        var ids = truncated ? [.. memberIds.Take(MaxAnalyzedMembers)] : memberIds;
-        var documents = await Store.GetDocumentsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var articles = documents.Select(d => d.Article).ToList();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < articles.Count; i++)
+        // What the stored pipeline decided, read the same way the CLI reads it: no host re-derives relations.
+        var story = await new StoryReader(Store).ReadStoryAsync(storyId, MaxAnalyzedMembers, cancellationToken).ConfigureAwait(false);
+        if (story is null)
         {
-            index[articles[i].Id] = i;
+            return null;
         }
 
-        var stored = await Store.GetPairsAmongAsync(ids, cancellationToken).ConfigureAwait(false);
-        var nearDuplicates = new List<CandidatePair>(stored.Count);
-        foreach (var pair in stored)
-        {
-            if (index.TryGetValue(pair.A, out var a) && index.TryGetValue(pair.B, out var b) && a != b)
-            {
-                nearDuplicates.Add(new CandidatePair(Math.Min(a, b), Math.Max(a, b), pair.Jaccard, pair.Containment));
-            }
-        }
-
-        var analysis = await Task.Run(() => analyzer.Analyze(articles, nearDuplicates, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var articles = story.Articles;
+        var analysis = story.Analysis;
         var edges = analysis.Trees.SelectMany(t => t.Edges).GroupBy(e => e.Child, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var members = new List<StoryMember>(articles.Count);
         for (var i = 0; i < articles.Count; i++)
@@ -362,7 +348,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             .SelectMany(e => e.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Quote or ChangeKind.Date or ChangeKind.Entity).Select(c => new StoryChange(e.Parent, e.Child, c)))
             .ToList();
         var trees = analysis.Trees.OrderByDescending(t => t.Nodes.Count).ThenBy(t => t.Root, StringComparer.Ordinal).ToList();
-        return new StoryView(storyId, members, trees, changes, truncated);
+        return new StoryView(story.StoryId, members, trees, changes, story.Truncated) { PendingMembers = story.PendingMembers };
     }
 
     public async ValueTask DisposeAsync()
