@@ -22,14 +22,17 @@ public sealed partial class SqliteStore
             {
                 var found = new List<TermFrequency>(terms.Count);
                 var command = session.Command(
-                    "SELECT f.df, d.id FROM term_frequencies f LEFT JOIN documents d ON d.seq = f.first_doc WHERE f.term = $term");
-                foreach (var term in terms.Distinct())
+                    """
+                    SELECT f.term, f.df, d.id FROM json_each($terms) j JOIN term_frequencies f ON f.term = j.value
+                    LEFT JOIN documents d ON d.seq = f.first_doc
+                    """);
+                foreach (var chunk in DistinctChunks(terms))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$term", (long)term).ExecuteReader();
-                    if (reader.Read())
+                    using var reader = command.With("$terms", chunk).ExecuteReader();
+                    while (reader.Read())
                     {
-                        found.Add(new TermFrequency(term, reader.GetInt32(0), NullableString(reader, 1)));
+                        found.Add(new TermFrequency((uint)reader.GetInt64(0), reader.GetInt32(1), NullableString(reader, 2)));
                     }
                 }
 
@@ -47,22 +50,35 @@ public sealed partial class SqliteStore
                 var found = new List<Posting>();
                 var command = session.Command(
                     """
-                    SELECT d.id, p.weight FROM term_postings p JOIN documents d ON d.seq = p.doc
-                    WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
+                    SELECT r.term, d.id, r.weight FROM (
+                        SELECT p.term, p.doc, p.weight, ROW_NUMBER() OVER (PARTITION BY p.term ORDER BY p.weight DESC, p.doc) AS rank
+                        FROM json_each($terms) j JOIN term_postings p ON p.term = j.value) r
+                    JOIN documents d ON d.seq = r.doc
+                    WHERE r.rank <= $limit
                     """);
-                foreach (var term in terms.Distinct())
+                foreach (var chunk in DistinctChunks(terms))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$term", (long)term).With("$limit", Math.Max(0, maxPerTerm)).ExecuteReader();
+                    using var reader = command.With("$terms", chunk).With("$limit", Math.Max(0, maxPerTerm)).ExecuteReader();
                     while (reader.Read())
                     {
-                        found.Add(new Posting(term, reader.GetString(0), reader.GetFloat(1)));
+                        found.Add(new Posting((uint)reader.GetInt64(0), reader.GetString(1), reader.GetFloat(2)));
                     }
                 }
 
                 return found;
             },
             cancellationToken);
+    }
+
+    /// <summary>Distinct terms as JSON arrays of at most <see cref="RowsPerBulkStatement"/>, one statement each.</summary>
+    private static IEnumerable<string> DistinctChunks(IReadOnlyList<uint> terms)
+    {
+        var distinct = terms.Distinct().ToList();
+        for (var first = 0; first < distinct.Count; first += RowsPerBulkStatement)
+        {
+            yield return "[" + string.Join(',', distinct.Skip(first).Take(RowsPerBulkStatement).Select(t => t.ToString(CultureInfo.InvariantCulture))) + "]";
+        }
     }
 
     public Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)

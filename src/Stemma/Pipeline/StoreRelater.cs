@@ -158,7 +158,11 @@ public sealed class StoreRelater
     /// The store's document frequencies of every term the given documents hold, over <paramref name="documents"/> stored
     /// documents; <paramref name="unstored"/> documents (a checked article) count as if they were stored too.
     /// </summary>
-    public async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored = false)
+    public async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored = false) =>
+        (await StatisticsAndFrequenciesAsync(features, documents, cancellationToken, unstored).ConfigureAwait(false)).Statistics;
+
+    private async Task<(TermStatistics Statistics, Dictionary<uint, TermFrequency> Stored)> StatisticsAndFrequenciesAsync(
+        IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored)
     {
         var terms = new HashSet<uint>();
         foreach (var feature in features)
@@ -166,8 +170,8 @@ public sealed class StoreRelater
             terms.UnionWith(feature.TermHashes);
         }
 
-        var frequencies = (await store.GetTermFrequenciesAsync([.. terms], cancellationToken).ConfigureAwait(false))
-            .ToDictionary(f => f.Term, f => f.DocumentFrequency);
+        var stored = (await store.GetTermFrequenciesAsync([.. terms], cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.Term);
+        var frequencies = stored.ToDictionary(f => f.Key, f => f.Value.DocumentFrequency);
         if (unstored)
         {
             foreach (var feature in features)
@@ -181,7 +185,7 @@ public sealed class StoreRelater
             documents += features.Count;
         }
 
-        return TermStatistics.FromFrequencies(frequencies.Select(f => (f.Key, f.Value)), (int)Math.Min(int.MaxValue, documents));
+        return (TermStatistics.FromFrequencies(frequencies.Select(f => (f.Key, f.Value)), (int)Math.Min(int.MaxValue, documents)), stored);
     }
 
     /// <summary>
@@ -203,7 +207,7 @@ public sealed class StoreRelater
     {
         var n = probeFeatures.Count;
         var found = new List<HashSet<string>>(n);
-        var statistics = await StatisticsAsync(probeFeatures, storedDocuments, cancellationToken, unstored).ConfigureAwait(false);
+        var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored).ConfigureAwait(false);
         var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
         Parallel.For(0, n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
         var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
@@ -211,9 +215,10 @@ public sealed class StoreRelater
         var postings = (await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
             .GroupBy(p => p.Term)
             .ToDictionary(g => g.Key, g => g.ToList());
-        var firstHolders = (await store.GetTermFrequenciesAsync(queryTerms, cancellationToken).ConfigureAwait(false))
-            .Where(f => f.DocumentFrequency <= (unstored ? 1 : 2) && f.FirstDocument is not null)
-            .ToDictionary(f => f.Term, f => f.FirstDocument!);
+        var firstHolders = queryTerms
+            .Select(term => stored.GetValueOrDefault(term))
+            .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : 2) && f.FirstDocument is not null)
+            .ToDictionary(f => f!.Term, f => f!.FirstDocument!);
 
         for (var i = 0; i < n; i++)
         {

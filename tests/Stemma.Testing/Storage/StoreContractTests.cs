@@ -6,7 +6,7 @@ namespace Stemma.Testing.Storage;
 /// The behaviour every <see cref="IStore"/> backend must show. Derive once per backend; xunit runs every fact
 /// below for each derived class, each test on a fresh, empty store.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     protected IStore Store { get; private set; } = null!;
 

@@ -1,0 +1,135 @@
+using Stemma.Lineage;
+using Stemma.Relate;
+using Stemma.Storage;
+
+namespace Stemma.Testing.Storage;
+
+/// <summary>The candidate index (terms, postings) and the relation store (commits, placements, trees, pending, version, lock).</summary>
+public abstract partial class StoreContractTests
+{
+    private static StoredDocument WithTerms(string id, ulong contentHash, params uint[] terms) => Document(id, contentHash) with { Terms = terms };
+
+    private static LineageTree Tree(string family, string story, string root, string child) =>
+        new(family, story, root, [new LineageNode(root, false, null, null, "Root"), new LineageNode(child, false, "site.example", null, null)],
+            [new LineageEdge(root, child, Relations.Edited, 0.9, [new Change(ChangeKind.Figure, "38 percent", "45 percent", new Align.TextRange(3, 13), new Align.TextRange(3, 13))])]);
+
+    private static RelateCommit Commit(IReadOnlyList<string> region, IReadOnlyList<StoredPlacement> placements, IReadOnlyList<PairScore>? pairs = null, IReadOnlyList<LineageTree>? trees = null, IReadOnlyList<(string, PostedTerm[])>? postings = null, IReadOnlyList<string>? processed = null) =>
+        new(region, placements, pairs ?? [], trees ?? [], postings ?? [], processed ?? region);
+
+    private static StoredPlacement Placed(string id, string family, string story, string? parent = null, long labeledAt = 1) =>
+        new(id, family, story, parent, parent is null ? null : Relations.Copy, null, labeledAt);
+
+    [Fact]
+    public async Task Term_frequencies_follow_adds_updates_and_deletes()
+    {
+        await AddAsync(WithTerms("a", 1, 10, 20), WithTerms("b", 2, 20, 30));
+        var counted = (await Store.GetTermFrequenciesAsync([10, 20, 30, 40])).OrderBy(f => f.Term).ToList();
+        Assert.Equal([new TermFrequency(10, 1, "a"), new TermFrequency(20, 2, "a"), new TermFrequency(30, 1, "b")], counted);
+
+        Assert.Equal(AddStatus.Updated, (await Store.AddDocumentsAsync([WithTerms("a", 3, 30)]))[0].Status);
+        counted = (await Store.GetTermFrequenciesAsync([10, 20, 30])).OrderBy(f => f.Term).ToList();
+        Assert.Equal([20u, 30u], counted.Select(f => f.Term));
+        Assert.Equal([1, 2], counted.Select(f => f.DocumentFrequency));
+
+        await Store.DeleteDocumentsAsync(["b"]);
+        counted = (await Store.GetTermFrequenciesAsync([20, 30])).ToList();
+        Assert.Equal(new TermFrequency(30, 1, null), Assert.Single(counted) with { FirstDocument = null });
+    }
+
+    [Fact]
+    public async Task Added_and_updated_documents_are_pending_until_a_commit_relates_them()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2));
+        Assert.Equal(["a", "b"], await Store.GetPendingAsync(10));
+        Assert.Equal(["a"], await Store.GetPendingAsync(1));
+
+        await Store.CommitRelateAsync(Commit(["a", "b"], [Placed("a", "a", "a"), Placed("b", "a", "a", parent: "a")]));
+        Assert.Empty(await Store.GetPendingAsync(10));
+
+        await Store.AddDocumentsAsync([Document("a", 1)]);
+        Assert.Empty(await Store.GetPendingAsync(10));
+        await Store.AddDocumentsAsync([Document("a", 9)]);
+        Assert.Equal(["a"], await Store.GetPendingAsync(10));
+    }
+
+    [Fact]
+    public async Task A_commit_replaces_the_regions_pairs_placements_trees_and_postings()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2), Document("c", 3), Document("d", 4));
+        var details = new RelatedPair("a", "b", Relations.Edited, 0.9, 0.6, 0.7, 0.95, 0.8, 1, 0.01, [new Change(ChangeKind.Figure, "2", "3", null, null)]);
+        await Store.CommitRelateAsync(Commit(
+            ["a", "b", "c", "d"],
+            [Placed("a", "a", "a"), Placed("b", "a", "a", "a"), Placed("c", "c", "a"), Placed("d", "d", "d")],
+            [new PairScore("a", "b", 0.6, 0.7, Relations.Edited, 0.9, details), new PairScore("c", "a", 0, 0, Relations.Rewrite, 0.5), new PairScore("c", "d", 0, 0, Relations.SameEvent, 0.3)],
+            [Tree("a", "a", "a", "b")],
+            [("a", [new PostedTerm(7, 0.8f), new PostedTerm(8, 0.6f)]), ("b", [new PostedTerm(7, 0.9f)])]));
+
+        Assert.Equal(StoredJson.Write(details), StoredJson.Write((await Store.GetPairsAsync("b")).Single().Details!));
+        Assert.Equal(Placed("b", "a", "a", "a"), Assert.Single(await Store.GetPlacementsAsync(["b", "unknown"])));
+        Assert.Equal(new GroupAssignment("c", "c", "a"), await Store.GetGroupAsync("c"));
+        Assert.Equal(Tree("a", "a", "a", "b"), Assert.Single(await Store.GetTreesAsync("a")), new TreeComparer());
+        Assert.Equal([("b", 0.9f), ("a", 0.8f)], (await Store.GetPostingsAsync([7], 10)).Select(p => (p.DocumentId, p.Weight)));
+        Assert.Equal([("b", 0.9f)], (await Store.GetPostingsAsync([7], 1)).Select(p => (p.DocumentId, p.Weight)));
+
+        // Relating a, b and c again: their pairs and the story's tree are replaced; the pair reaching d (outside) stays.
+        var version = await Store.GetVersionAsync();
+        var next = await Store.CommitRelateAsync(Commit(
+            ["a", "b", "c"],
+            [Placed("a", "a", "b2"), Placed("b", "a", "b2", "a"), Placed("c", "c", "c")],
+            [new PairScore("a", "b", 0.6, 0.7, Relations.Copy, 0.95)],
+            [],
+            [("a", [new PostedTerm(9, 1f)])],
+            []));
+        Assert.True(next > version);
+        Assert.Equal(next, await Store.GetVersionAsync());
+        Assert.Equal([Relations.Copy], (await Store.GetPairsAsync("a")).Select(p => p.Relation));
+        Assert.Equal([Relations.SameEvent], (await Store.GetPairsAsync("d")).Select(p => p.Relation));
+        Assert.Empty(await Store.GetTreesAsync("a"));
+        Assert.Equal(["a", "b"], await Store.GetStoryMembersAsync("b2"));
+        Assert.Equal([("b", 0.9f)], (await Store.GetPostingsAsync([7], 10)).Select(p => (p.DocumentId, p.Weight)));
+        Assert.Equal(["a"], (await Store.GetPostingsAsync([9], 10)).Select(p => p.DocumentId));
+    }
+
+    [Fact]
+    public async Task Placements_made_on_a_smaller_store_are_listed_for_relabelling()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2), Document("c", 3));
+        await Store.CommitRelateAsync(Commit(["a", "b", "c"], [Placed("a", "a", "a", labeledAt: 10), Placed("b", "b", "b", labeledAt: 40), Placed("c", "c", "c", labeledAt: 5)]));
+        Assert.Equal(["a", "c"], await Store.GetLabeledBeforeAsync(20, 10));
+        Assert.Equal(["a"], await Store.GetLabeledBeforeAsync(20, 1));
+        Assert.Empty(await Store.GetLabeledBeforeAsync(5, 10));
+    }
+
+    [Fact]
+    public async Task Deleting_a_document_removes_its_placement_postings_and_pending_mark()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2));
+        await Store.CommitRelateAsync(Commit(["a"], [Placed("a", "a", "a")], postings: [("a", [new PostedTerm(5, 1f)])], processed: ["a"]));
+        await Store.DeleteDocumentsAsync(["a", "b"]);
+        Assert.Empty(await Store.GetPlacementsAsync(["a"]));
+        Assert.Empty(await Store.GetPostingsAsync([5], 10));
+        Assert.Empty(await Store.GetPendingAsync(10));
+    }
+
+    [Fact]
+    public async Task The_writer_lock_makes_a_second_writer_wait_and_says_so()
+    {
+        var first = await Store.AcquireWriterLockAsync();
+        var waited = 0;
+        var second = Store.AcquireWriterLockAsync(() => Interlocked.Increment(ref waited));
+        await Task.Delay(300);
+        Assert.False(second.IsCompleted);
+        Assert.Equal(1, waited);
+        await first.DisposeAsync();
+        await (await second.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
+        await (await Store.AcquireWriterLockAsync().WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
+    }
+
+    /// <summary>Records with lists compare by reference; trees are equal when their JSON is.</summary>
+    private sealed class TreeComparer : IEqualityComparer<LineageTree>
+    {
+        public bool Equals(LineageTree? x, LineageTree? y) => x is not null && y is not null && StoredJson.Write(x) == StoredJson.Write(y);
+
+        public int GetHashCode(LineageTree obj) => StoredJson.Write(obj).GetHashCode(StringComparison.Ordinal);
+    }
+}
