@@ -78,7 +78,17 @@ internal static class FeedFormat
             }
 
             itemNumber++;
-            yield return ReadItem(element, channel, source, itemNumber, warning);
+            ReadOutcome outcome;
+            try
+            {
+                outcome = ReadItem(element, channel, source, itemNumber, warning);
+            }
+            catch (IngestLimitException ex)
+            {
+                outcome = source.Error(ex.Message, itemNumber);
+            }
+
+            yield return outcome;
         }
 
         if (!sawRoot)
@@ -165,7 +175,7 @@ internal static class FeedFormat
         var dateText = Child(item, "pubDate")?.Value ?? Child(item, "published")?.Value ?? Child(item, "date")?.Value ?? Child(item, "updated")?.Value;
         var author = Child(item, "creator")?.Value ?? Child(Child(item, "author"), "name")?.Value ?? Child(item, "author")?.Value;
         var sourceElement = Child(item, "source");
-        var blocks = HtmlText.ToBlocks(bodyHtml);
+        var blocks = HtmlText.ToBlocks(bodyHtml, source.Options.Limits);
         if (blocks.Count == 0)
         {
             return source.Error("feed item has no content or description", itemNumber);
