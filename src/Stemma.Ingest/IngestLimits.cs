@@ -24,10 +24,10 @@ public sealed record IngestLimits
     public int MaxRecordsPerFile { get; init; } = 100_000;
 
     /// <summary>Deepest element nesting of an HTML page or an HTML fragment (WordPress or feed content); deeper pages are refused before parsing.</summary>
-    public int MaxHtmlDepth { get; init; } = 512;
+    public int MaxHtmlDepth { get; init; } = 256;
 
     /// <summary>Most elements of an HTML page or fragment; larger pages are refused before parsing.</summary>
-    public int MaxHtmlElements { get; init; } = 200_000;
+    public int MaxHtmlElements { get; init; } = 100_000;
 
     /// <summary>Largest request body the web server accepts (413 past it).</summary>
     public long MaxRequestBytes { get; init; } = 20L * 1024 * 1024;

@@ -37,6 +37,9 @@ internal static class HtmlNestingCheck
         "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "svg", "math",
     };
 
+    /// <summary>Table end tags look past cells and rows, only not out of the table.</summary>
+    private static readonly HashSet<string> TableScope = new(StringComparer.Ordinal) { "html", "table", "template" };
+
     /// <summary>The parser's "special" elements: an unmatched end tag of another element stops at them.</summary>
     private static readonly HashSet<string> Special = new(StringComparer.Ordinal)
     {
@@ -62,7 +65,7 @@ internal static class HtmlNestingCheck
     {
         var maxDepth = limits.MaxHtmlDepth;
         var maxElements = limits.MaxHtmlElements;
-        var stack = new List<string>(64);
+        var stack = new OpenElements();
         var foreign = 0;
         var elements = 0;
         var i = 0;
@@ -137,9 +140,9 @@ internal static class HtmlNestingCheck
     }
 
     /// <summary>What a start tag closes before it opens: paragraphs, list items, cells, options, headings.</summary>
-    private static void Open(List<string> stack, string name)
+    private static void Open(OpenElements stack, string name)
     {
-        if (ClosesParagraph.Contains(name))
+        if (ClosesParagraph.Contains(name) && stack.IsOpen("p"))
         {
             // "A p element in button scope": look down to the nearest scope boundary.
             for (var k = stack.Count - 1; k >= 0 && !ScopeBoundaries.Contains(stack[k]) && stack[k] != "button"; k--)
@@ -154,10 +157,10 @@ internal static class HtmlNestingCheck
 
         switch (name)
         {
-            case "li":
+            case "li" when stack.IsOpen("li"):
                 CloseSibling(stack, static n => n == "li");
                 break;
-            case "dt" or "dd":
+            case "dt" or "dd" when stack.IsOpen("dt") || stack.IsOpen("dd"):
                 CloseSibling(stack, static n => n is "dt" or "dd");
                 break;
             case "option" or "optgroup":
@@ -178,7 +181,7 @@ internal static class HtmlNestingCheck
     }
 
     /// <summary>A new list item closes the open one, looking past inline elements but not into an enclosing block.</summary>
-    private static void CloseSibling(List<string> stack, Func<string, bool> matches)
+    private static void CloseSibling(OpenElements stack, Func<string, bool> matches)
     {
         for (var k = stack.Count - 1; k >= 0; k--)
         {
@@ -195,16 +198,23 @@ internal static class HtmlNestingCheck
         }
     }
 
-    private static void PopWhile(List<string> stack, Func<string, bool> matches)
+    private static void PopWhile(OpenElements stack, Func<string, bool> matches)
     {
-        while (stack.Count > 0 && matches(stack[^1]))
+        while (stack.Count > 0 && matches(stack[stack.Count - 1]))
         {
             stack.RemoveAt(stack.Count - 1);
         }
     }
 
-    private static void Close(List<string> stack, string name, ref int foreign)
+    private static void Close(OpenElements stack, string name, ref int foreign)
     {
+        if (!stack.IsOpen(name))
+        {
+            // The parser ignores an end tag with nothing to close.
+            return;
+        }
+
+        var boundaries = name is "table" or "tbody" or "thead" or "tfoot" or "tr" or "td" or "th" or "caption" ? TableScope : ScopeBoundaries;
         for (var k = stack.Count - 1; k >= 0; k--)
         {
             var open = stack[k];
@@ -232,14 +242,14 @@ internal static class HtmlNestingCheck
             }
 
             // An end tag does not reach past a scope boundary, and one of a non-special element stops at a special one.
-            if (ScopeBoundaries.Contains(open) || (!Special.Contains(name) && !Formatting.Contains(name) && Special.Contains(open)))
+            if (boundaries.Contains(open) || (!Special.Contains(name) && !Formatting.Contains(name) && Special.Contains(open)))
             {
                 return;
             }
         }
     }
 
-    private static bool HasSpecialAbove(List<string> stack, int index)
+    private static bool HasSpecialAbove(OpenElements stack, int index)
     {
         for (var k = index + 1; k < stack.Count; k++)
         {
@@ -295,5 +305,40 @@ internal static class HtmlNestingCheck
     {
         var at = from <= html.Length ? html.IndexOf(terminator, from, StringComparison.Ordinal) : -1;
         return at < 0 ? html.Length : at + terminator.Length;
+    }
+
+    /// <summary>The stack of open elements with a count per name, so "is a p open?" costs nothing when none is.</summary>
+    private sealed class OpenElements
+    {
+        private readonly List<string> items = new(64);
+        private readonly Dictionary<string, int> counts = new(StringComparer.Ordinal);
+
+        public int Count => items.Count;
+
+        public string this[int index] => items[index];
+
+        public bool IsOpen(string name) => counts.GetValueOrDefault(name) > 0;
+
+        public void Add(string name)
+        {
+            items.Add(name);
+            counts[name] = counts.GetValueOrDefault(name) + 1;
+        }
+
+        public void RemoveAt(int index)
+        {
+            counts[items[index]]--;
+            items.RemoveAt(index);
+        }
+
+        public void RemoveRange(int index, int count)
+        {
+            for (var k = index; k < index + count; k++)
+            {
+                counts[items[k]]--;
+            }
+
+            items.RemoveRange(index, count);
+        }
     }
 }

@@ -32,7 +32,7 @@ internal static class UploadReader
         ArgumentNullException.ThrowIfNull(limits);
         var options = new ReaderOptions
         {
-            Limits = limits with { MaxDecompressedBytesPerFile = Math.Min(limits.MaxDecompressedBytesPerFile, limits.MaxRequestDecompressedBytes) },
+            Limits = limits,
             SharedDecompressionBudget = new DecompressionBudget(limits.MaxRequestDecompressedBytes, nameof(IngestLimits.MaxRequestDecompressedBytes)),
         };
         var articles = new List<Article>();

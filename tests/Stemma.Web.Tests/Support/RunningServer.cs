@@ -29,11 +29,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(folder, "stemma.db");
 
-    public static async Task<RunningServer> StartAsync(string? token = null, long? maxBodyBytes = null)
+    public static async Task<RunningServer> StartAsync(string? token = null, long? maxBodyBytes = null, Stemma.Ingest.IngestLimits? limits = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "stemma-web-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var options = new ServeOptions { DbPath = Path.Combine(folder, "stemma.db"), Urls = "http://127.0.0.1:0", Token = token };
+        var options = new ServeOptions { DbPath = Path.Combine(folder, "stemma.db"), Urls = "http://127.0.0.1:0", Token = token, Limits = limits ?? Stemma.Ingest.IngestLimits.Default };
         if (maxBodyBytes is long max)
         {
             options = options with { MaxBodyBytes = max };
