@@ -12,8 +12,9 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly string folder;
 
-    private RunningServer(WebApplication app, string folder, Uri address)
+    private RunningServer(WebApplication app, string folder, Uri address, string? token)
     {
+        Token = token;
         this.app = app;
         this.folder = folder;
         Address = address;
@@ -21,6 +22,9 @@ public sealed class RunningServer : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The token the server was started with, if any.</summary>
+    public string? Token { get; }
 
     public IServiceProvider Services => app.Services;
 
@@ -42,7 +46,7 @@ public sealed class RunningServer : IAsyncDisposable
         var app = StemmaServer.Build(options);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningServer(app, folder, new Uri(address));
+        return new RunningServer(app, folder, new Uri(address), token);
     }
 
     public HttpClient NewClient(string? token = null)
