@@ -11,6 +11,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error)
 
     public bool Verbose { get; set; }
 
+    /// <summary>How inputs are read: the limits (<c>--limit</c>) and the id root (<c>--id-root</c>).</summary>
+    public Stemma.Ingest.ReaderOptions ReaderOptions { get; set; } = Stemma.Ingest.ReaderOptions.Default;
+
     /// <summary>Progress bars only when a person watches stderr; logs are plain lines otherwise.</summary>
     public bool ShowProgress => ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected && !Verbose;
 

@@ -6,6 +6,8 @@ namespace Stemma.Cli;
 /// <summary>Reads PATH arguments into articles, reporting every rejected input on stderr and carrying on.</summary>
 internal static class InputCollector
 {
+    private const int MaxDuplicateReportsPerFile = 10;
+
     public sealed record Collected(List<Article> Articles, int Rejected);
 
     public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken)
@@ -13,7 +15,8 @@ internal static class InputCollector
         var articles = new List<Article>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var rejected = 0;
-        foreach (var outcome in ArticleReader.Read(paths))
+        var duplicatesBySource = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var outcome in ArticleReader.Read(paths, context.ReaderOptions))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (outcome.Article is not { } article)
@@ -25,12 +28,23 @@ internal static class InputCollector
 
             if (!seen.Add(article.Id))
             {
-                context.ReportError($"{outcome.Source}: duplicate id '{article.Id}' (already read from another input); skipped");
+                // A file of one record repeated a million times gets a few lines, not a million.
+                var count = duplicatesBySource[outcome.Source] = duplicatesBySource.GetValueOrDefault(outcome.Source) + 1;
+                if (count <= MaxDuplicateReportsPerFile)
+                {
+                    context.ReportError($"{outcome.Source}: duplicate id '{article.Id}' (already read from another input); skipped");
+                }
+
                 rejected++;
                 continue;
             }
 
             articles.Add(article);
+        }
+
+        foreach (var (source, count) in duplicatesBySource.Where(entry => entry.Value > MaxDuplicateReportsPerFile))
+        {
+            context.ReportError($"{source}: {count - MaxDuplicateReportsPerFile} more duplicate ids skipped ({count} in all)");
         }
 
         context.Log($"read {articles.Count} articles, {rejected} rejected");

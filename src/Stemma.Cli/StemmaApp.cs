@@ -11,9 +11,22 @@ public static class StemmaApp
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(output, error);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress and show full error details", Recursive = true };
+        var limits = new Option<string[]>("--limit")
+        {
+            Description = $"Change a reading limit, NAME=VALUE (repeatable; see docs/security.md): {string.Join(", ", Stemma.Ingest.IngestLimits.Names)}",
+            Recursive = true,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var idRoot = new Option<string?>("--id-root")
+        {
+            Description = "Document ids are paths relative to this directory (stable whichever path is given); by default relative to each directory argument",
+            Recursive = true,
+        };
         var root = new RootCommand("Stemma: how news travels — copies, excerpts, edits and who copied whom")
         {
             verbose,
+            limits,
+            idRoot,
         };
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(StoreCommands.Ingest(context));
@@ -40,6 +53,16 @@ public static class StemmaApp
 
         try
         {
+            context.ReaderOptions = ReaderOptionsFrom(parse.GetValue(limits), parse.GetValue(idRoot));
+        }
+        catch (UsageException ex)
+        {
+            context.ReportError(ex.Message);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
         }
         catch (UsageException ex)
@@ -58,5 +81,28 @@ public static class StemmaApp
             context.ReportError(ex.Message);
             return ExitCodes.InputsRejected;
         }
+    }
+
+    private static Stemma.Ingest.ReaderOptions ReaderOptionsFrom(string[]? assignments, string? idRoot)
+    {
+        var limits = Stemma.Ingest.IngestLimits.Default;
+        foreach (var assignment in assignments ?? [])
+        {
+            try
+            {
+                limits = limits.With(assignment);
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"--limit: {ex.Message}");
+            }
+        }
+
+        if (idRoot is not null && !Directory.Exists(idRoot))
+        {
+            throw new UsageException($"--id-root {idRoot}: no such directory");
+        }
+
+        return new Stemma.Ingest.ReaderOptions { Limits = limits, IdRoot = idRoot };
     }
 }

@@ -14,16 +14,37 @@ public sealed record ReadOutcome(string Source, Article? Article, string? Error 
     public override string ToString() => Error is null ? Source : Line is int line ? $"{Source}:{line}: {Error}" : $"{Source}: {Error}";
 }
 
-/// <summary>Limits that keep memory bounded whatever the input.</summary>
+/// <summary>How files are read: the limits that keep memory and time bounded whatever the input, and where ids start.</summary>
 public sealed record ReaderOptions
 {
     public static ReaderOptions Default { get; } = new();
 
+    /// <summary>All caps (<see cref="IngestLimits"/>); the properties below are shortcuts into it.</summary>
+    public IngestLimits Limits { get; init; } = IngestLimits.Default;
+
     /// <summary>Largest single document (page, post, feed, text file, JSONL line) read into memory, after decompression.</summary>
-    public long MaxDocumentBytes { get; init; } = 32L * 1024 * 1024;
+    public long MaxDocumentBytes
+    {
+        get => Limits.MaxDocumentBytes;
+        init => Limits = Limits with { MaxDocumentBytes = value };
+    }
 
     /// <summary>Largest WARC record block read into memory; larger records are skipped and reported.</summary>
-    public long MaxRecordBytes { get; init; } = 32L * 1024 * 1024;
+    public long MaxRecordBytes
+    {
+        get => Limits.MaxRecordBytes;
+        init => Limits = Limits with { MaxRecordBytes = value };
+    }
+
+    /// <summary>
+    /// When set, a file's id is its path relative to this directory (so ids do not depend on which path was given on the
+    /// command line); files outside it are refused. When null, ids are relative to each directory argument, and a file
+    /// argument's id is its file name.
+    /// </summary>
+    public string? IdRoot { get; init; }
+
+    /// <summary>Bytes all gzip files read with these options may decompress to together (one web request); null for no shared budget.</summary>
+    public DecompressionBudget? SharedDecompressionBudget { get; init; }
 }
 
 /// <summary>
@@ -60,7 +81,7 @@ public static class ArticleReader
 
                 foreach (var (file, id) in files.OrderBy(entry => entry.Id, StringComparer.Ordinal))
                 {
-                    foreach (var outcome in ReadFile(file, id, options))
+                    foreach (var outcome in ReadFileUnderRoot(file, id, options))
                     {
                         yield return outcome;
                     }
@@ -68,7 +89,7 @@ public static class ArticleReader
             }
             else if (File.Exists(path))
             {
-                foreach (var outcome in ReadFile(path, Path.GetFileName(path), options))
+                foreach (var outcome in ReadFileUnderRoot(path, Path.GetFileName(path), options))
                 {
                     yield return outcome;
                 }
@@ -78,6 +99,23 @@ public static class ArticleReader
                 yield return new ReadOutcome(path, null, "no such file or directory");
             }
         }
+    }
+
+    /// <summary>With <see cref="ReaderOptions.IdRoot"/>, the id is the path below that root (files outside it are refused).</summary>
+    private static IEnumerable<ReadOutcome> ReadFileUnderRoot(string file, string id, ReaderOptions options)
+    {
+        if (options.IdRoot is { } root)
+        {
+            var relative = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(file)).Replace('\\', '/');
+            if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            {
+                return [new ReadOutcome(file, null, $"outside the id root '{root}' (--id-root); ids are paths below it")];
+            }
+
+            id = relative;
+        }
+
+        return ReadFile(file, id, options);
     }
 
     /// <summary>
@@ -213,25 +251,34 @@ public static class ArticleReader
                 break;
         }
 
-        using var stream = OpenContent(open, gzipped);
+        using var stream = OpenContent(open, gzipped, source.Options);
         IEnumerable<ReadOutcome> outcomes = format switch
         {
             InputFormat.Warc => WarcFormat.Read(stream, source),
             InputFormat.Jsonl => JsonlFormat.Read(stream, source),
             InputFormat.WordPress => WordPressFormat.Read(stream, source),
-            InputFormat.Feed => FeedFormat.Read(stream, source, () => OpenContent(open, gzipped)),
+            InputFormat.Feed => FeedFormat.Read(stream, source, () => OpenContent(open, gzipped, source.Options)),
             InputFormat.Html => HtmlPageFormat.Read(stream, source),
             _ => PlainTextFormat.Read(stream, source),
         };
+        var maxRecords = source.Options.Limits.MaxRecordsPerFile;
+        var records = 0;
         foreach (var outcome in outcomes)
         {
+            if (++records > maxRecords)
+            {
+                // One line for the rest of the file, not one per record: a file of a million copies must not flood the log.
+                yield return source.Error(new IngestLimitException($"more than {maxRecords:N0} records in one file; the rest of the file", nameof(IngestLimits.MaxRecordsPerFile), maxRecords).Message, outcome.Line);
+                yield break;
+            }
+
             yield return outcome;
         }
     }
 
     private static byte[] ReadHead(Func<Stream> open, bool gzipped)
     {
-        using var stream = OpenContent(open, gzipped, verify: false);
+        using var stream = OpenContent(open, gzipped, options: null, verify: false);
         var head = new byte[FormatDetector.HeadBytes];
         var filled = 0;
         while (filled < head.Length)
@@ -248,10 +295,16 @@ public static class ArticleReader
         return filled == head.Length ? head : head[..filled];
     }
 
-    private static Stream OpenContent(Func<Stream> open, bool gzipped, bool verify = true)
+    private static Stream OpenContent(Func<Stream> open, bool gzipped, ReaderOptions? options, bool verify = true)
     {
         var raw = open();
-        return gzipped ? new VerifiedGZipStream(raw, verify) : raw;
+        if (!gzipped)
+        {
+            return raw;
+        }
+
+        Stream gzip = new VerifiedGZipStream(raw, verify);
+        return options is null ? gzip : new DecompressionLimitStream(gzip, options.Limits.MaxDecompressedBytesPerFile, options.SharedDecompressionBudget);
     }
 
     private static void CollectFiles(string root, string directory, List<(string File, string Id)> files, List<ReadOutcome> errors, HashSet<string>? visited = null)
@@ -297,7 +350,7 @@ public static class ArticleReader
 
     private static string Describe(Exception ex) => ex switch
     {
-        InputTooLargeException tooLarge => tooLarge.Message,
+        InputTooLargeException or IngestLimitException or Html.HtmlTooLargeException => ex.Message,
         UnauthorizedAccessException => "permission denied",
         FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
         InvalidDataException => $"corrupt or truncated gzip data: {ex.Message}",

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,11 @@ public static class StemmaServer
     public static WebApplication Build(ServeOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (ServeOptions.ValidateUrls(options.Urls) is { } badUrls)
+        {
+            throw new ArgumentException(badUrls, nameof(options));
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -38,6 +44,12 @@ public static class StemmaServer
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxBodyBytes);
         // Binding failures (page=abc) throw so they become problem details that say which parameter was wrong.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        // A request that runs past the limit is cancelled (its token fires) and answered 503.
+        services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = options.Limits.RequestTimeout,
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+        });
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddRazorComponents();
@@ -48,6 +60,7 @@ public static class StemmaServer
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<RejectedRequestMiddleware>();
+        app.UseRequestTimeouts();
         app.UseAntiforgery();
 
         app.MapOpenApi();

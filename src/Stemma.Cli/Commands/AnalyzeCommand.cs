@@ -20,6 +20,12 @@ internal static class AnalyzeCommand
         };
         threshold.Validators.Add(result =>
         {
+            // A value that is not a number is already a parse error; reading it here would throw.
+            if (result.Tokens.Count > 0 && !double.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return;
+            }
+
             var value = result.GetValueOrDefault<double>();
             if (value is <= 0 or > 1)
             {

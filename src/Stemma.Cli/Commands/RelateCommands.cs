@@ -193,12 +193,13 @@ internal static class RelateCommands
             {
                 using var json = JsonDocument.Parse(line);
                 var root = json.RootElement;
-                var a = root.GetProperty("a").GetString();
-                var b = root.GetProperty("b").GetString();
-                if (a is null || b is null)
+                if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new KeyNotFoundException("\"a\" and \"b\" must be strings");
+                    throw new KeyNotFoundException($"a pair must be a JSON object with \"a\" and \"b\", not a {root.ValueKind.ToString().ToLowerInvariant()}");
                 }
+
+                var a = PairText(root, "a");
+                var b = PairText(root, "b");
 
                 ids.Add(root.TryGetProperty("id", out var id) ? id.ToString() : lineNumber.ToString(CultureInfo.InvariantCulture));
                 texts.Add((a, b));
@@ -225,6 +226,19 @@ internal static class RelateCommands
         }
 
         return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+    }
+
+    /// <summary>A pair's text field; a missing or non-string field is named in the error.</summary>
+    private static string PairText(JsonElement pair, string field)
+    {
+        if (!pair.TryGetProperty(field, out var value))
+        {
+            throw new KeyNotFoundException($"missing field \"{field}\" (each line needs \"a\" and \"b\" texts)");
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new KeyNotFoundException($"field \"{field}\" must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
     }
 
     private static void WriteComparison(Utf8JsonWriter writer, Article a, Article b, Comparison comparison)

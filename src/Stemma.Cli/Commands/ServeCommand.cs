@@ -14,11 +14,16 @@ internal static class ServeCommand
             Description = "Addresses to listen on, separated by ';' (loopback by default)",
             DefaultValueFactory = _ => new ServeOptions().Urls,
         };
-        var token = new Option<string?>("--token") { Description = "Require 'Authorization: Bearer TOKEN' for API writes" };
+        var token = new Option<string?>("--token") { Description = "Require 'Authorization: Bearer TOKEN' for API writes and /api/check" };
         var command = new Command("serve", "Serve the JSON API and the web pages (stories, copy trees, side-by-side compare)") { database, urls, token };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ServeOptions { DbPath = parse.GetValue(database)!, Urls = parse.GetValue(urls)!, Token = parse.GetValue(token) };
+            var options = new ServeOptions { DbPath = parse.GetValue(database)!, Urls = parse.GetValue(urls)!, Token = parse.GetValue(token), Limits = context.ReaderOptions.Limits };
+            if (ServeOptions.ValidateUrls(options.Urls) is { } badUrls)
+            {
+                throw new UsageException($"--urls: {badUrls}");
+            }
+
             context.Out.WriteLine($"serving {options.DbPath} on {options.Urls}{(options.Token is null ? string.Empty : " (writes need the token)")}; Ctrl+C stops");
             await StemmaServer.RunAsync(options, cancellationToken);
             return ExitCodes.Ok;

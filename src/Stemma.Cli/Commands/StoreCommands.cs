@@ -148,7 +148,7 @@ internal static class StoreCommands
             var rejected = 0;
             if (File.Exists(name))
             {
-                var outcomes = ArticleReader.Read([name]).ToList();
+                var outcomes = ArticleReader.Read([name], context.ReaderOptions).ToList();
                 foreach (var error in outcomes.Where(o => o.IsError))
                 {
                     context.ReportError(error.ToString());

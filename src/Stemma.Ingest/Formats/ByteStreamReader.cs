@@ -17,7 +17,7 @@ internal sealed class ByteStreamReader(Stream stream)
     public byte[]? ReadLine(int maxBytes, out bool tooLong)
     {
         tooLong = false;
-        var collected = new List<byte[]>();
+        var collected = new List<byte[]>(0);
         var length = 0;
         while (true)
         {
@@ -29,6 +29,14 @@ internal sealed class ByteStreamReader(Stream stream)
             var span = buffer.AsSpan(start, end - start);
             var newline = span.IndexOf((byte)'\n');
             var take = newline < 0 ? span.Length : newline;
+            if (newline >= 0 && collected.Count == 0 && !tooLong && take <= maxBytes)
+            {
+                // The whole line is in the buffer (the common case): no list of parts to join.
+                var whole = span[..take].ToArray();
+                Advance(take + 1);
+                return take > 0 && whole[^1] == '\r' ? whole[..^1] : whole;
+            }
+
             if (!tooLong)
             {
                 if (length + take > maxBytes)

@@ -63,13 +63,21 @@ internal static class FeedFormat
         var channel = new ChannelInfo();
         var itemNumber = 0;
         var sawRoot = false;
+        var maxDepth = source.Options.Limits.MaxHtmlDepth;
         while (true)
         {
-            var (element, error) = NextElement(xml, channel, ref sawRoot);
+            var (element, error, refused) = NextElement(xml, channel, maxDepth, ref sawRoot);
             if (error is not null)
             {
                 yield return source.Error(error, itemNumber + 1);
                 yield break;
+            }
+
+            if (refused is not null)
+            {
+                itemNumber++;
+                yield return source.Error(refused, itemNumber);
+                continue;
             }
 
             if (element is null)
@@ -78,7 +86,17 @@ internal static class FeedFormat
             }
 
             itemNumber++;
-            yield return ReadItem(element, channel, source, itemNumber, warning);
+            ReadOutcome outcome;
+            try
+            {
+                outcome = ReadItem(element, channel, source, itemNumber, warning);
+            }
+            catch (IngestLimitException ex)
+            {
+                outcome = source.Error(ex.Message, itemNumber);
+            }
+
+            yield return outcome;
         }
 
         if (!sawRoot)
@@ -92,7 +110,7 @@ internal static class FeedFormat
     }
 
     /// <summary>Advances to the next item or entry, collecting channel-level title, link and language on the way.</summary>
-    private static (XElement? Element, string? Error) NextElement(XmlReader xml, ChannelInfo channel, ref bool sawRoot)
+    private static (XElement? Element, string? Error, string? Refused) NextElement(XmlReader xml, ChannelInfo channel, int maxDepth, ref bool sawRoot)
     {
         try
         {
@@ -109,7 +127,7 @@ internal static class FeedFormat
                 {
                     if (name is not ("rss" or "feed" or "RDF"))
                     {
-                        return (null, null);
+                        return (null, null, null);
                     }
 
                     sawRoot = true;
@@ -120,7 +138,10 @@ internal static class FeedFormat
 
                 if (name is "item" or "entry")
                 {
-                    return (XNode.ReadFrom(xml) as XElement, null);
+                    var item = ReadBounded(xml, maxDepth);
+                    return item is null
+                        ? (null, null, new IngestLimitException($"item nests elements more than {maxDepth:N0} deep", nameof(IngestLimits.MaxHtmlDepth), maxDepth).Message)
+                        : (item, null, null);
                 }
 
                 if (name == "channel")
@@ -130,29 +151,110 @@ internal static class FeedFormat
                 }
 
                 // Channel/feed metadata sits just below the channel (RSS) or the root (Atom).
-                var element = (XElement)XNode.ReadFrom(xml);
-                switch (name)
+                var element = ReadBounded(xml, maxDepth);
+                switch (element is null ? null : name)
                 {
                     case "title":
-                        channel.Title ??= element.Value.Trim();
+                        channel.Title ??= element!.Value.Trim();
                         break;
                     case "link":
                         channel.Link ??= LinkOf(element);
                         break;
                     case "language":
-                        channel.Language ??= element.Value.Trim();
+                        channel.Language ??= element!.Value.Trim();
                         break;
                     default:
                         break;
                 }
             }
 
-            return (null, null);
+            return (null, null, null);
         }
         catch (XmlException ex)
         {
-            return (null, $"invalid XML at line {ex.LineNumber}, column {ex.LinePosition}: {ex.Message}");
+            return (null, $"invalid XML at line {ex.LineNumber}, column {ex.LinePosition}: {ex.Message}", null);
         }
+    }
+
+    /// <summary>
+    /// Reads the element at the reader into an XElement without recursion, as XNode.ReadFrom would, but gives up on
+    /// elements nested more than maxDepth below it: it then skips to the element's end (streaming) and returns null.
+    /// </summary>
+    private static XElement? ReadBounded(XmlReader xml, int maxDepth)
+    {
+        var baseDepth = xml.Depth;
+        var root = NewElement(xml);
+        if (xml.IsEmptyElement)
+        {
+            xml.Read();
+            return root;
+        }
+
+        var current = root;
+        while (xml.Read())
+        {
+            switch (xml.NodeType)
+            {
+                case XmlNodeType.Element:
+                    if (xml.Depth - baseDepth > maxDepth)
+                    {
+                        while (xml.Read() && xml.Depth > baseDepth)
+                        {
+                        }
+
+                        // Now on the element's end tag: step past it.
+                        xml.Read();
+                        return null;
+                    }
+
+                    var child = NewElement(xml);
+                    current.Add(child);
+                    if (!xml.IsEmptyElement)
+                    {
+                        current = child;
+                    }
+
+                    break;
+                case XmlNodeType.Text or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    current.Add(new XText(xml.Value));
+                    break;
+                case XmlNodeType.CDATA:
+                    current.Add(new XCData(xml.Value));
+                    break;
+                case XmlNodeType.EndElement:
+                    if (ReferenceEquals(current, root))
+                    {
+                        xml.Read();
+                        return root;
+                    }
+
+                    current = current.Parent!;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        throw new XmlException("unexpected end of the feed inside an element");
+    }
+
+    private static XElement NewElement(XmlReader xml)
+    {
+        var element = new XElement(XName.Get(xml.LocalName, xml.NamespaceURI));
+        if (xml.MoveToFirstAttribute())
+        {
+            do
+            {
+                var name = xml.Prefix.Length == 0 && xml.LocalName == "xmlns"
+                    ? XNamespace.None + "xmlns"
+                    : XName.Get(xml.LocalName, xml.NamespaceURI);
+                element.Add(new XAttribute(name, xml.Value));
+            }
+            while (xml.MoveToNextAttribute());
+            xml.MoveToElement();
+        }
+
+        return element;
     }
 
     private static ReadOutcome ReadItem(XElement item, ChannelInfo channel, SourceContext source, int itemNumber, string? warning)
@@ -165,7 +267,7 @@ internal static class FeedFormat
         var dateText = Child(item, "pubDate")?.Value ?? Child(item, "published")?.Value ?? Child(item, "date")?.Value ?? Child(item, "updated")?.Value;
         var author = Child(item, "creator")?.Value ?? Child(Child(item, "author"), "name")?.Value ?? Child(item, "author")?.Value;
         var sourceElement = Child(item, "source");
-        var blocks = HtmlText.ToBlocks(bodyHtml);
+        var blocks = HtmlText.ToBlocks(bodyHtml, source.Options.Limits);
         if (blocks.Count == 0)
         {
             return source.Error("feed item has no content or description", itemNumber);

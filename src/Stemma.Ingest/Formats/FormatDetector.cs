@@ -40,7 +40,8 @@ public static class FormatDetector
         }
 
         var hasBom = TextDecoding.TryDetectBom(head, out var bomEncoding, out var bomLength);
-        if (!hasBom && LooksBinary(head))
+        // A UTF-8 byte order mark does not make what follows text: random bytes behind one are still binary.
+        if ((!hasBom || bomEncoding.CodePage == Encoding.UTF8.CodePage) && LooksBinary(head[bomLength..]))
         {
             return InputFormat.Binary;
         }

@@ -16,7 +16,16 @@ internal static partial class HtmlPageFormat
     /// <summary>Builds the outcome for one page (also used for WARC responses, where id and url are the target URI).</summary>
     public static ReadOutcome FromHtml(string html, SourceContext source, string id, string? url, string format, string? warning, int? record, string? languageHint = null)
     {
-        var extraction = HtmlArticleExtractor.Extract(html, url);
+        HtmlExtraction extraction;
+        try
+        {
+            extraction = HtmlArticleExtractor.Extract(html, url, source.Options.Limits);
+        }
+        catch (IngestLimitException ex)
+        {
+            return source.Error(ex.Message, record);
+        }
+
         var metadata = extraction.Metadata;
         if (extraction.Paragraphs.Count == 0)
         {

@@ -33,8 +33,12 @@ public static partial class HtmlText
     };
 
     /// <summary>Paragraphs of an HTML fragment. Text without any tag is split on line breaks and entity-decoded.</summary>
-    public static IReadOnlyList<TextBlock> ToBlocks(string? html)
+    public static IReadOnlyList<TextBlock> ToBlocks(string? html) => ToBlocks(html, IngestLimits.Default);
+
+    /// <summary>As <see cref="ToBlocks(string?)"/>; markup nested deeper or larger than the limits allow throws <see cref="IngestLimitException"/> before parsing.</summary>
+    public static IReadOnlyList<TextBlock> ToBlocks(string? html, IngestLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(html))
         {
             return [];
@@ -44,6 +48,8 @@ public static partial class HtmlText
         {
             return [.. PlainTextBlocks(WebUtility.HtmlDecode(html))];
         }
+
+        Html.HtmlNestingCheck.Check(html, limits, "content");
 
         var parser = new HtmlParser();
         using var document = parser.ParseDocument("<!DOCTYPE html><html><body>" + html + "</body></html>");

@@ -35,6 +35,9 @@ internal sealed class JsonValueStream(Stream stream, long maxValueBytes)
     /// <summary>True when all input has been read (an error then usually means the file was cut short).</summary>
     public bool AtEndOfInput => final;
 
+    /// <summary>True when something other than whitespace followed the top-level value.</summary>
+    public bool FoundTrailingContent { get; private set; }
+
     /// <summary>True once the top-level value turned out to be an array.</summary>
     public bool IsArray { get; private set; }
 
@@ -89,6 +92,7 @@ internal sealed class JsonValueStream(Stream stream, long maxValueBytes)
             case Mode.Array when reader.TokenType == JsonTokenType.EndArray:
                 mode = Mode.Done;
                 Commit(ref reader);
+                EnsureNothingFollows();
                 return Step.End;
             default:
                 if (!JsonDocument.TryParseValue(ref reader, out document))
@@ -110,7 +114,55 @@ internal sealed class JsonValueStream(Stream stream, long maxValueBytes)
                 }
 
                 Commit(ref reader);
+                if (mode == Mode.Done)
+                {
+                    // A single post must be the whole document: "{...}}}garbage" is not a post.
+                    try
+                    {
+                        EnsureNothingFollows();
+                    }
+                    catch (JsonException)
+                    {
+                        document.Dispose();
+                        document = null;
+                        throw;
+                    }
+                }
+
                 return Step.Value;
+        }
+    }
+
+    /// <summary>Only whitespace may follow the top-level value; reads the rest of the input (chunk by chunk) to make sure.</summary>
+    private void EnsureNothingFollows()
+    {
+        var offset = 0L;
+        while (true)
+        {
+            var rest = buffer.AsSpan(start, end - start);
+            var junk = rest.IndexOfAnyExcept(" \t\r\n"u8);
+            if (junk >= 0)
+            {
+                FoundTrailingContent = true;
+                var shown = System.Text.Encoding.UTF8.GetString(rest.Slice(junk, Math.Min(20, rest.Length - junk)));
+                throw new JsonException($"unexpected content after the end of the JSON value ({offset + junk} bytes after it): '{shown}'");
+            }
+
+            offset += rest.Length;
+            start = end = 0;
+            if (final)
+            {
+                return;
+            }
+
+            var read = stream.Read(buffer, 0, buffer.Length);
+            if (read == 0)
+            {
+                final = true;
+                return;
+            }
+
+            end = read;
         }
     }
 

@@ -64,7 +64,7 @@ internal static class JsonlFormat
                 Id = JsonFields.String(root, "id") ?? $"{source.Id}#{lineNumber}",
                 Title = title,
                 // Some dumps keep the page markup in "text": split it on its block elements then.
-                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(text) : ArticleAssembler.PlainTextParagraphs(text, title),
+                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(text, source.Options.Limits) : ArticleAssembler.PlainTextParagraphs(text, title),
                 SourcePath = source.Path,
                 Url = url,
                 Date = DateParsing.Parse(JsonFields.String(root, "date")),
@@ -78,6 +78,10 @@ internal static class JsonlFormat
         catch (JsonException ex)
         {
             return source.Error($"invalid JSON: {ex.Message}", lineNumber);
+        }
+        catch (IngestLimitException ex)
+        {
+            return source.Error(ex.Message, lineNumber);
         }
     }
 }

@@ -44,3 +44,58 @@ internal static class StreamLimits
     public static string? DecodingWarning(DecodedText decoded) =>
         decoded.Source == EncodingSource.Windows1252Fallback ? "not valid UTF-8; decoded as Windows-1252" : null;
 }
+
+/// <summary>Decompressed content that stops with <see cref="IngestLimitException"/> past the per-file cap or a shared (per-request) budget.</summary>
+internal sealed class DecompressionLimitStream(Stream inner, long maxBytes, DecompressionBudget? budget) : Stream
+{
+    private long total;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => total;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        total += read;
+        if (total > maxBytes)
+        {
+            throw new IngestLimitException("decompresses to more than one file may hold (gzip bomb?)", nameof(IngestLimits.MaxDecompressedBytesPerFile), maxBytes);
+        }
+
+        budget?.Take(read);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

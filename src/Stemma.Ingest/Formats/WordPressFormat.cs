@@ -25,7 +25,7 @@ internal static class WordPressFormat
             catch (JsonException ex)
             {
                 document = null;
-                error = values.AtEndOfInput && !ex.Message.Contains("UTF-8", StringComparison.Ordinal)
+                error = values.AtEndOfInput && !values.FoundTrailingContent && !ex.Message.Contains("UTF-8", StringComparison.Ordinal)
                     ? $"invalid JSON: ends in the middle of a value (truncated file?): {ex.Message}"
                     : $"invalid JSON: {ex.Message}";
             }
@@ -49,7 +49,17 @@ internal static class WordPressFormat
             using (document)
             {
                 index++;
-                yield return ReadPost(document.RootElement, source, values.IsArray ? index : null);
+                ReadOutcome outcome;
+                try
+                {
+                    outcome = ReadPost(document.RootElement, source, values.IsArray ? index : null);
+                }
+                catch (IngestLimitException ex)
+                {
+                    outcome = source.Error(ex.Message, values.IsArray ? index : null);
+                }
+
+                yield return outcome;
             }
         }
 
@@ -76,7 +86,7 @@ internal static class WordPressFormat
         var link = JsonFields.String(post, "link");
         var postId = JsonFields.String(post, "id");
         var title = HtmlText.ToInlineText(RenderedOrString(post, "title"));
-        var blocks = HtmlText.ToBlocks(string.IsNullOrWhiteSpace(contentHtml) ? excerptHtml : contentHtml);
+        var blocks = HtmlText.ToBlocks(string.IsNullOrWhiteSpace(contentHtml) ? excerptHtml : contentHtml, source.Options.Limits);
         var fallbackId = index is null && postId is null ? source.Id : $"{source.Id}#{postId ?? index?.ToString(CultureInfo.InvariantCulture)}";
         var article = ArticleAssembler.Build(new ArticleDraft
         {

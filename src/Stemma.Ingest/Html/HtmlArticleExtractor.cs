@@ -32,13 +32,21 @@ public static class HtmlArticleExtractor
     /// <param name="html">The page as text (see <see cref="HtmlDecoding.Decode"/> for bytes).</param>
     /// <param name="url">Where the page came from, used when the page names no canonical URL, and to resolve relative ones.</param>
     /// <exception cref="HtmlTooLargeException">The page is longer than <see cref="MaxHtmlChars"/>.</exception>
-    public static HtmlExtraction Extract(string html, string? url = null)
+    public static HtmlExtraction Extract(string html, string? url = null) => Extract(html, url, IngestLimits.Default);
+
+    /// <summary>As <see cref="Extract(string, string?)"/>, under the given nesting and element caps.</summary>
+    /// <exception cref="IngestLimitException">The page nests deeper than <see cref="IngestLimits.MaxHtmlDepth"/> or holds more than <see cref="IngestLimits.MaxHtmlElements"/> elements.</exception>
+    public static HtmlExtraction Extract(string html, string? url, IngestLimits limits)
     {
         ArgumentNullException.ThrowIfNull(html);
+        ArgumentNullException.ThrowIfNull(limits);
         if (html.Length > MaxHtmlChars)
         {
             throw new HtmlTooLargeException(html.Length, MaxHtmlChars);
         }
+
+        // Parsing costs elements times depth: refuse pathological nesting in a linear pass first.
+        HtmlNestingCheck.Check(html, limits, "page");
 
         var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
         using var document = parser.ParseDocument(html);

@@ -15,6 +15,9 @@ internal static class ApiEndpoints
     public const int StoriesPageSize = 20;
     private const int CheckTop = 10;
 
+    /// <summary>Records read from a check request: check takes one article; a few more tell that there are too many (and let a few bad records pass before it).</summary>
+    internal const int CheckMaxRecords = 16;
+
     private static readonly string[] UploadTypes =
         ["text/plain", "text/html", "application/json", "application/x-ndjson", "application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
          "application/warc", "application/gzip", "application/octet-stream", "multipart/form-data", "application/x-www-form-urlencoded"];
@@ -33,10 +36,12 @@ internal static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapPost("/check", CheckAsync)
+            .AddEndpointFilter(new BearerTokenFilter(options.Token))
             .Accepts<string>(UploadTypes[0], UploadTypes[1..])
             .WithName("CheckArticle")
             .WithSummary("Is this article a copy of something stored? Matches, relations and changes; stores nothing.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/stories", ListStoriesAsync)
@@ -63,7 +68,15 @@ internal static class ApiEndpoints
 
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(HttpRequest request, StemmaCatalog catalog, ServeOptions options, CancellationToken cancellationToken)
     {
-        var content = await ReadArticlesAsync(request, options, cancellationToken).ConfigureAwait(false);
+        var content = await ReadArticlesAsync(request, options, options.Limits.MaxRequestRecords, cancellationToken).ConfigureAwait(false);
+        if (content.TooManyRecords)
+        {
+            return TypedResults.Problem(
+                detail: $"The request holds more than {options.Limits.MaxRequestRecords:N0} articles (limit MaxRequestRecords); split the batch.",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Too many articles");
+        }
+
         if (content.Articles.Count == 0)
         {
             return NoArticle(content);
@@ -82,15 +95,16 @@ internal static class ApiEndpoints
 
     private static async Task<Results<Ok<CheckResponse>, ProblemHttpResult>> CheckAsync(HttpRequest request, StemmaCatalog catalog, ServeOptions options, CancellationToken cancellationToken)
     {
-        var content = await ReadArticlesAsync(request, options, cancellationToken).ConfigureAwait(false);
+        // Reading stops at the second article: check takes one, so a body of a million records costs no more than two.
+        var content = await ReadArticlesAsync(request, options, CheckMaxRecords, cancellationToken).ConfigureAwait(false);
+        if (content.Articles.Count > 1 || (content.TooManyRecords && content.Articles.Count > 0))
+        {
+            return TypedResults.Problem(detail: "check takes one article; the body holds more than one.", statusCode: StatusCodes.Status400BadRequest, title: "More than one article");
+        }
+
         if (content.Articles.Count == 0)
         {
             return NoArticle(content);
-        }
-
-        if (content.Articles.Count > 1)
-        {
-            return TypedResults.Problem(detail: $"check takes one article; the body holds {content.Articles.Count}.", statusCode: StatusCodes.Status400BadRequest, title: "More than one article");
         }
 
         var article = content.Articles[0];
@@ -181,10 +195,10 @@ internal static class ApiEndpoints
         Limit = StoriesPageSize,
     };
 
-    private static async Task<UploadContent> ReadArticlesAsync(HttpRequest request, ServeOptions options, CancellationToken cancellationToken)
+    private static async Task<UploadContent> ReadArticlesAsync(HttpRequest request, ServeOptions options, int maxRecords, CancellationToken cancellationToken)
     {
         var uploads = await RequestUploads.ReadAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        return UploadReader.Read(uploads);
+        return UploadReader.Read(uploads, options.Limits, maxRecords, cancellationToken);
     }
 
     private static ProblemHttpResult NoArticle(UploadContent content) => TypedResults.Problem(

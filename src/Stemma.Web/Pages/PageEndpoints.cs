@@ -59,7 +59,7 @@ internal static class PageEndpoints
             Page<CheckPage>(new CheckModel(antiforgery.GetAndStoreTokens(context), null, null, [])));
 
         // Binding the form makes the endpoint require a valid antiforgery token (checked by UseAntiforgery).
-        pages.MapPost("/check", async (HttpContext context, IFormCollection form, IAntiforgery antiforgery, StemmaCatalog catalog, CancellationToken cancellationToken) =>
+        pages.MapPost("/check", async (HttpContext context, IFormCollection form, IAntiforgery antiforgery, StemmaCatalog catalog, ServeOptions options, CancellationToken cancellationToken) =>
         {
             var text = form["text"].ToString();
             var uploads = new List<(byte[] Content, string? Name, string? ContentType)>();
@@ -81,7 +81,7 @@ internal static class PageEndpoints
                 return Page<CheckPage>(new CheckModel(tokens, text, null, [new UploadError("form", "paste an article or choose a file")]), StatusCodes.Status400BadRequest);
             }
 
-            var content = UploadReader.Read(uploads);
+            var content = UploadReader.Read(uploads, options.Limits, Api.ApiEndpoints.CheckMaxRecords, cancellationToken);
             if (content.Articles.Count == 0)
             {
                 return Page<CheckPage>(new CheckModel(tokens, text, null, content.Errors), StatusCodes.Status400BadRequest);

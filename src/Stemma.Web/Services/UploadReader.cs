@@ -5,7 +5,11 @@ using Stemma.Ingest;
 namespace Stemma.Web.Services;
 
 /// <summary>What reading one upload gave: the articles and, for each input that could not be read, why.</summary>
-public sealed record UploadContent(IReadOnlyList<Article> Articles, IReadOnlyList<UploadError> Errors);
+public sealed record UploadContent(IReadOnlyList<Article> Articles, IReadOnlyList<UploadError> Errors)
+{
+    /// <summary>True when reading stopped at the record cap: the request held more than it may.</summary>
+    public bool TooManyRecords { get; init; }
+}
 
 /// <param name="Source">The upload (file name) or record the error is about.</param>
 /// <param name="Error">What was wrong, in words a caller can act on.</param>
@@ -15,22 +19,56 @@ public sealed record UploadError(string Source, string Error);
 internal static class UploadReader
 {
     /// <summary>Reads one upload. <paramref name="name"/> becomes the article id; without one, an id derived from the content keeps re-uploads idempotent.</summary>
-    public static UploadContent Read(IEnumerable<(byte[] Content, string? Name, string? ContentType)> uploads)
+    public static UploadContent Read(IEnumerable<(byte[] Content, string? Name, string? ContentType)> uploads) =>
+        Read(uploads, IngestLimits.Default, IngestLimits.Default.MaxRequestRecords, CancellationToken.None);
+
+    /// <summary>
+    /// Reads the uploads of one request under the limits: what all gzip uploads decompress to together is capped by
+    /// <see cref="IngestLimits.MaxRequestDecompressedBytes"/>, and reading stops after <paramref name="maxRecords"/>
+    /// articles and errors (<see cref="UploadContent.TooManyRecords"/>). Checks the token between records.
+    /// </summary>
+    public static UploadContent Read(IEnumerable<(byte[] Content, string? Name, string? ContentType)> uploads, IngestLimits limits, int maxRecords, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(limits);
+        var options = new ReaderOptions
+        {
+            Limits = limits,
+            SharedDecompressionBudget = new DecompressionBudget(limits.MaxRequestDecompressedBytes, nameof(IngestLimits.MaxRequestDecompressedBytes)),
+        };
         var articles = new List<Article>();
         var errors = new List<UploadError>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (content, name, contentType) in uploads)
         {
-            var fileName = string.IsNullOrWhiteSpace(name) ? DefaultName(content, contentType) : SafeName(name);
+            string fileName;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                fileName = DefaultName(content, contentType);
+            }
+            else if (UnsafeNameProblem(name) is { } problem)
+            {
+                errors.Add(new UploadError(name, problem));
+                continue;
+            }
+            else
+            {
+                fileName = SafeName(name);
+            }
+
             if (content.Length == 0)
             {
                 errors.Add(new UploadError(fileName, "empty body: send the article text, HTML, JSON or a feed"));
                 continue;
             }
 
-            foreach (var outcome in ArticleReader.ReadBytes(content, fileName))
+            foreach (var outcome in ArticleReader.ReadBytes(content, fileName, options))
             {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (articles.Count + errors.Count >= maxRecords)
+                {
+                    return new UploadContent(articles, errors) { TooManyRecords = true };
+                }
+
                 if (outcome.Article is not { } article)
                 {
                     errors.Add(new UploadError(outcome.Line is int line ? $"{outcome.Source}:{line}" : outcome.Source, outcome.Error ?? "unreadable"));
@@ -47,6 +85,23 @@ internal static class UploadReader
         }
 
         return new UploadContent(articles, errors);
+    }
+
+    /// <summary>
+    /// Names that would lose information when made relative ("../../etc/passwd", "/etc/passwd", "C:\\x") are refused rather
+    /// than trimmed: trimmed, two different names became one id and the second upload replaced the first.
+    /// </summary>
+    private static string? UnsafeNameProblem(string name)
+    {
+        var normalized = name.Trim().Trim('"').Replace('\\', '/');
+        if (normalized.StartsWith('/') || (normalized.Length >= 2 && normalized[1] == ':'))
+        {
+            return "the name is an absolute path; send a relative name such as 'site/article.html'";
+        }
+
+        return normalized.Split('/').Any(part => part.Trim() == "..")
+            ? "the name contains '..'; send a relative name such as 'site/article.html'"
+            : null;
     }
 
     /// <summary>

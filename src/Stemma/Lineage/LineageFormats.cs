@@ -134,9 +134,10 @@ public static class LineageFormats
     public static string ToGraphMl(IEnumerable<LineageTree> trees)
     {
         ArgumentNullException.ThrowIfNull(trees);
-        var builder = new StringBuilder();
+        // Written as UTF-8 bytes: an XmlWriter over a StringBuilder declares encoding="utf-16", which parsers then reject.
+        using var buffer = new MemoryStream();
         var settings = new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = new UTF8Encoding(false) };
-        using (var xml = XmlWriter.Create(builder, settings))
+        using (var xml = XmlWriter.Create(buffer, settings))
         {
             const string ns = "http://graphml.graphdrawing.org/xmlns";
             xml.WriteStartDocument();
@@ -183,7 +184,7 @@ public static class LineageFormats
             xml.WriteEndDocument();
         }
 
-        return builder.ToString();
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public static string ToGraphMl(LineageTree tree) => ToGraphMl([tree]);

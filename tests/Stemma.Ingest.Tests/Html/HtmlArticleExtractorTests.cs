@@ -189,7 +189,7 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
-    public void Very_deep_nesting_does_not_overflow_the_stack()
+    public void Very_deep_nesting_is_refused_before_parsing_instead_of_overflowing_or_crawling()
     {
         var html = new StringBuilder("<html><body>");
         for (var i = 0; i < 20_000; i++)
@@ -198,9 +198,11 @@ public class HtmlArticleExtractorTests
         }
         html.Append(Prose("<p>The text sits at the very bottom of a deep tree of unclosed division elements here.</p>"));
 
-        var result = HtmlArticleExtractor.Extract(html.ToString());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<IngestLimitException>(() => HtmlArticleExtractor.Extract(html.ToString()));
 
-        Assert.NotNull(result.Paragraphs);
+        Assert.Equal(nameof(IngestLimits.MaxHtmlDepth), error.LimitName);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed partial class LimitsAndAuthTests
     }
 
     [Fact]
-    public async Task With_a_token_writes_need_the_bearer_token_and_reads_do_not()
+    public async Task With_a_token_writes_and_checks_need_the_bearer_token_and_reads_do_not()
     {
         await using var server = await RunningServer.StartAsync(token: "s3cret-token");
         using var anonymous = await Samples.PostTextAsync(server.Client, "/api/documents", Article, "ferry.txt");
@@ -76,7 +76,10 @@ public sealed partial class LimitsAndAuthTests
 
         using var read = await server.Client.GetAsync("/api/documents/ferry.txt");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        using var check = await Samples.PostTextAsync(server.Client, "/api/check", Article);
+        // Check reads and analyses what it is sent, so it is bounded like a write and needs the token too.
+        using var anonymousCheck = await Samples.PostTextAsync(server.Client, "/api/check", Article);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousCheck.StatusCode);
+        using var check = await Samples.PostTextAsync(authorized, "/api/check", Article);
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
     }
 

@@ -12,8 +12,9 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly string folder;
 
-    private RunningServer(WebApplication app, string folder, Uri address)
+    private RunningServer(WebApplication app, string folder, Uri address, string? token)
     {
+        Token = token;
         this.app = app;
         this.folder = folder;
         Address = address;
@@ -22,6 +23,9 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The token the server was started with, if any.</summary>
+    public string? Token { get; }
+
     public IServiceProvider Services => app.Services;
 
     /// <summary>A client for this server; tests needing independent connections make their own with <see cref="NewClient"/>.</summary>
@@ -29,11 +33,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(folder, "stemma.db");
 
-    public static async Task<RunningServer> StartAsync(string? token = null, long? maxBodyBytes = null)
+    public static async Task<RunningServer> StartAsync(string? token = null, long? maxBodyBytes = null, Stemma.Ingest.IngestLimits? limits = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "stemma-web-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var options = new ServeOptions { DbPath = Path.Combine(folder, "stemma.db"), Urls = "http://127.0.0.1:0", Token = token };
+        var options = new ServeOptions { DbPath = Path.Combine(folder, "stemma.db"), Urls = "http://127.0.0.1:0", Token = token, Limits = limits ?? Stemma.Ingest.IngestLimits.Default };
         if (maxBodyBytes is long max)
         {
             options = options with { MaxBodyBytes = max };
@@ -42,7 +46,7 @@ public sealed class RunningServer : IAsyncDisposable
         var app = StemmaServer.Build(options);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningServer(app, folder, new Uri(address));
+        return new RunningServer(app, folder, new Uri(address), token);
     }
 
     public HttpClient NewClient(string? token = null)
