@@ -262,6 +262,9 @@ public static class PairComparer
         return coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, Math.Min(alignment.WordsA, alignment.WordsB) * 0.8);
     }
 
+    /// <summary>Whether two texts that share some passages also tell one event in the rest: the same names and the same lead.</summary>
+    internal static bool TellsOneEvent(PairEvidence e) => e.EntityOverlap >= 0.3 && e.LeadCosine >= 0.3;
+
     /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
     internal const double MinStoryCosine = 0.2;
 
@@ -278,8 +281,15 @@ public static class PairComparer
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
         if (IsTextReuse(alignment))
         {
-            // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work.
-            if (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
+            // Some passages shared, but a good part of the shorter text and most of the longer are each one's own:
+            // two articles reusing background paragraphs or a quote block, not one copied from the other.
+            if (coverShort < SharedPassagesShortCoverage && coverLong < SharedPassagesLongCoverage)
+            {
+                return Relations.SharesPassages;
+            }
+
+            // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work, over the bulk of both texts.
+            if (coverLong >= SpunLongCoverage && (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment))))
             {
                 return Relations.Spun;
             }
@@ -314,6 +324,13 @@ public static class PairComparer
     }
 
     private const double SpunSubstitutionRate = 0.07;
+
+    // Spun: the bulk of both texts aligned (with substitutions), the longer at least half.
+    private const double SpunLongCoverage = 0.5;
+
+    // Shared passages: under three quarters of the shorter text and under 35 % of the longer in passages.
+    private const double SharedPassagesShortCoverage = 0.75;
+    private const double SharedPassagesLongCoverage = 0.35;
 
     // Between a light edit and plain spinning, whether the swapped words are synonyms decides; elsewhere (and in bulk
     // analysis) they need not be looked up.
