@@ -533,7 +533,8 @@ internal sealed class LineageBuilder(
         var direction = LineageTree.DirectionKnown;
         double directionConfidence;
         var parentSite = SiteOf(p);
-        if (parentSite is not null && NormalizeSource(c.Attribution) == parentSite)
+        var credits = parentSite is not null && NormalizeSource(c.Attribution) == parentSite;
+        if (credits)
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.Credit, $"the child credits {parentSite}"));
             directionConfidence = 0.97;
@@ -575,7 +576,9 @@ internal sealed class LineageBuilder(
             var own = RankCost(chosen, parent, child);
             var others = candidates.Where(x => x != parent).Select(x => (Member: x, Pair: pair(x, child))).Where(x => x.Pair is not null)
                 .Select(x => (x.Member, Cost: RankCost(x.Pair!, x.Member, child))).ToList();
-            var tied = others.Where(o => Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own)).Select(o => o.Member).ToList();
+            // A credit to the parent's site settles a tie with members of other sites.
+            var tied = others.Where(o => Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own) && !(credits && SiteOf(articles[o.Member]) != parentSite)).Select(o => o.Member).ToList();
+            others = [.. others.Where(o => !(credits && SiteOf(articles[o.Member]) != parentSite && Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own)))];
             if (tied.Count > 0)
             {
                 choice = 1.0 / (tied.Count + 1);
@@ -596,7 +599,7 @@ internal sealed class LineageBuilder(
 
                 if (figures.Count > 0)
                 {
-                    evidence.Add(new EdgeEvidence(EdgeEvidence.InheritedFigures, $"has the parent's changed figures ({string.Join(", ", figures.Take(3).Select(f => $"{f.Before} -> {f.After}"))}), unlike {articles[runner.Member].Id}"));
+                    evidence.Add(new EdgeEvidence(EdgeEvidence.InheritedFigures, $"has the parent's {string.Join(", ", figures.Take(3).Select(f => f.After))} where {articles[runner.Member].Id} has {string.Join(", ", figures.Take(3).Select(f => f.Before))}"));
                 }
 
                 if (lines > 0 || figures.Count > 0)
