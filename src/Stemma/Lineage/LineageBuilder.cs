@@ -231,7 +231,9 @@ internal sealed class LineageBuilder(
         return pool
             .OrderBy(m => dissent is null ? 0 : Math.Round(dissent(m), 6))
             .ThenBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), 1e6)))
-            .ThenBy(m => articles[m].Date is null ? 1 : 0)
+            // A tie-break, not evidence: a text file without a date beside dated web copies of the same words is more
+            // often the source the copies were posted from than a copy of them.
+            .ThenBy(m => articles[m].Date is null ? 0 : 1)
             .ThenBy(m => m)
             .First();
     }

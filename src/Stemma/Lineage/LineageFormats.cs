@@ -77,8 +77,17 @@ public static class LineageFormats
             {
                 json.WriteStartObject();
                 json.WriteString("kind", change.Kind.ToName());
-                WriteOptional(json, "before", change.Before);
+                WriteOptional(json, "before", change.Summary is null ? change.Before : null);
                 WriteOptional(json, "after", change.After);
+                if (change.Restatement is not null)
+                {
+                    json.WriteString("restatement", change.Restatement);
+                }
+
+                if (change.Summary is not null)
+                {
+                    json.WriteString("summary", change.Summary);
+                }
                 json.WriteEndObject();
             }
 
@@ -124,7 +133,7 @@ public static class LineageFormats
             foreach (var edge in tree.Edges)
             {
                 // DOT reads "\n" inside a quoted label as a line break: the relation, then each changed figure.
-                var lines = edge.Changes.Where(c => c.Kind == ChangeKind.Figure).Select(c => EscapeDot($"{c.Before} -> {c.After}"))
+                var lines = edge.Changes.Where(c => c.Kind == ChangeKind.Figure).Select(c => EscapeDot(ChangeText(c)))
                     .Prepend(EscapeDot(EdgeSummary(edge))).Prepend(EscapeDot(edge.Relation));
                 var style = edge.IsDirectionUnknown ? ", dir=none, style=dashed" : edge.IsTieBreak ? ", style=dashed" : string.Empty;
                 dot.Append(CultureInfo.InvariantCulture, $"    {DotString(NodeKey(tree, edge.Parent))} -> {DotString(NodeKey(tree, edge.Child))} [label=\"{string.Join("\\n", lines)}\"{style}];\n");
@@ -194,7 +203,7 @@ public static class LineageFormats
                     xml.WriteAttributeString("target", NodeKey(tree, edge.Child));
                     Data(xml, "relation", edge.Relation);
                     Data(xml, "similarity", edge.Similarity.ToString("0.####", CultureInfo.InvariantCulture));
-                    Data(xml, "changes", edge.Changes.Count == 0 ? null : string.Join("; ", edge.Changes.Where(c => c.Kind is not (ChangeKind.Inserted or ChangeKind.Dropped)).Select(c => $"{c.Kind.ToName()}: {c.Before} -> {c.After}")));
+                    Data(xml, "changes", edge.Changes.Count == 0 ? null : string.Join("; ", edge.Changes.Where(c => c.Kind is not (ChangeKind.Inserted or ChangeKind.Dropped)).Select(c => $"{c.Kind.ToName()}: {ChangeText(c)}")));
                     Data(xml, "direction", edge.Direction);
                     Data(xml, "confidence", edge.Confidence.ToString("0.###", CultureInfo.InvariantCulture));
                     Data(xml, "evidence", edge.Evidence.Count == 0 ? null : string.Join("; ", edge.Evidence.Select(e => $"{e.Kind}: {e.Detail}")));
@@ -268,6 +277,10 @@ public static class LineageFormats
         }
     }
 
+    /// <summary>"$2 billion -> A$2.5b ($US2 billion) (restated: currency conversion)": a restatement is not shown as a changed fact.</summary>
+    private static string ChangeText(Change change) =>
+        change.Summary ?? (change.Restatement is null ? $"{change.Before} -> {change.After}" : $"{change.Before} -> {change.After} (restated: {change.Restatement})");
+
     /// <summary>"direction unknown, tie-break, confidence 0.25" or "date-order, text, confidence 0.93": never a guess shown as fact.</summary>
     public static string EdgeSummary(LineageEdge edge)
     {
@@ -316,7 +329,7 @@ public static class LineageFormats
 
             foreach (var change in edge.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote).Take(5))
             {
-                line.Append("  ").Append(change.Before).Append(" -> ").Append(change.After);
+                line.Append("  ").Append(ChangeText(change));
             }
         }
 

@@ -60,10 +60,11 @@ public class RelationEvidenceTests
     public void A_rewrite_and_an_independent_report_of_one_event_are_labelled_apart()
     {
         var comparisons = PairComparer.CompareAll([(FerryOriginal, FerryRewrite), (FerryOriginal, FerryIndependent), (SeawallOriginal, SeawallRewrite), (MarketOriginal, MarketRewrite)]);
-        Assert.Equal(Relations.Rewrite, comparisons[0].Relation);
-        Assert.Equal(Relations.SameEvent, comparisons[1].Relation);
-        Assert.Equal(Relations.Rewrite, comparisons[2].Relation);
-        Assert.Equal(Relations.Rewrite, comparisons[3].Relation);
+        string[] expected = [Relations.Rewrite, Relations.SameEvent, Relations.Rewrite, Relations.Rewrite];
+        for (var k = 0; k < expected.Length; k++)
+        {
+            Assert.True(expected[k] == comparisons[k].Relation, $"pair {k}: {comparisons[k].Relation}, evidence {comparisons[k].Evidence}");
+        }
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public class RelationEvidenceTests
         var kept = string.Join("\n\n", paragraphs.Take(2));
         var dropped = paragraphs.Skip(2).ToArray();
         var change = Assert.Single(ChangeDetector.Detect(original, kept), c => c.Kind == ChangeKind.Dropped);
-        var words = dropped.Sum(p => Text.WordTokenizer.Count(p));
+        var words = dropped.Sum(p => Stemma.Text.WordTokenizer.Count(p));
         Assert.Equal($"dropped the last {dropped.Length} paragraphs, {words} words", change.Summary);
 
         // A short drop in the middle is shown as it is.
@@ -106,16 +107,15 @@ public class RelationEvidenceTests
     [Fact]
     public void Two_different_articles_reusing_background_passages_share_passages_and_stay_separate_families()
     {
-        var corpus = new SyntheticCorpus(82, new CorpusOptions { MinSentences = 16, MaxSentences = 16 });
-        var first = corpus.GenerateChain("p", CopyOperation.Verbatim)[0].ToArticle();
-        var second = corpus.GenerateChain("q", CopyOperation.Verbatim)[0].ToArticle();
+        var first = new SyntheticCorpus(82, new CorpusOptions { MinSentences = 40, MaxSentences = 40 }).GenerateChain("p", CopyOperation.Verbatim)[0].ToArticle();
+        var second = new SyntheticCorpus(182, new CorpusOptions { MinSentences = 16, MaxSentences = 16 }).GenerateChain("q", CopyOperation.Verbatim)[0].ToArticle();
         var background = first.Body.Split("\n\n");
         var own = second.Body.Split("\n\n");
-        // The second story keeps its own lead and adds two of the first's background paragraphs.
-        var reusing = second with { Body = string.Join("\n\n", own.Take(Math.Max(2, own.Length / 3)).Concat(background.Skip(background.Length / 2).Take(2))) };
+        // The second story keeps its own lead and adds two of the first's background paragraphs (the first article is long).
+        var reusing = second with { Body = string.Join("\n\n", own.Take(2).Concat(background.Skip(background.Length / 2).Take(2))) };
 
         var comparison = PairComparer.Compare(first, reusing);
-        Assert.Equal(Relations.SharesPassages, comparison.Relation);
+        Assert.True(comparison.Relation == Relations.SharesPassages, $"{comparison.Relation}: {comparison.Evidence}");
         Assert.False(Relations.IsCopyFamily(comparison.Relation));
         Assert.False(Relations.IsSameStory(comparison.Relation));
 
