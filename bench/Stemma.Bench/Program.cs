@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "relate-quality" => RelateQuality.Run(args[1..]),
     "real-lineage" => RealTextLineage.Run(args[1..]),
     "semeval-fit" => SemEvalFit.Run(args[1..]),
+    "real-stories" => RealStories.Run(args[1..]),
     "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
     _ => RunBenchmarks(args),
