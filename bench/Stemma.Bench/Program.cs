@@ -9,6 +9,8 @@ return args.FirstOrDefault() switch
     "real-families" => RealTextFamilies.Run(args[1..]),
     "relate-quality" => RelateQuality.Run(args[1..]),
     "real-lineage" => RealTextLineage.Run(args[1..]),
+    "semeval-fit" => SemEvalFit.Run(args[1..]),
+    "real-stories" => RealStories.Run(args[1..]),
     "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
     _ => RunBenchmarks(args),

@@ -16,7 +16,11 @@ namespace Stemma.Bench;
 /// sentences reworded: clauses swapped, attributions moved, half the content words swapped); the other pages (all
 /// languages) stay unrelated. Everything is read as `stemma analyze` reads JSONL and scored against the known
 /// parents, with and without publication dates.
-/// Usage: real-lineage [DIR] [--wordnet DIR] (defaults ../shared/extraction-dev, /usr/share/wordnet)
+/// Usage: real-lineage [DIR] [--wordnet DIR] [--mixed] (defaults ../shared/extraction-dev, /usr/share/wordnet).
+/// --mixed: originals as undated plain-text files (title line, then paragraphs), a quarter of the copies undated
+/// plain text too, the rest dated JSONL records; parent accuracy by operation and by copy of a copy against the
+/// ceiling (a copy whose true parent has the same text as k earlier members counts 1/k; an undated copy identical to
+/// its undated parent counts another half, as nothing tells which came first), and accuracy by edge confidence.
 /// </summary>
 internal static partial class RealTextLineage
 {
@@ -34,7 +38,11 @@ internal static partial class RealTextLineage
     // Share of words a spun copy swaps (STEMMA_SPIN overrides the quarter the acceptance describes).
     private static readonly double SpinShare = double.TryParse(Environment.GetEnvironmentVariable("STEMMA_SPIN"), CultureInfo.InvariantCulture, out var share) ? share : 0.25;
 
-    private sealed record Document(string Id, string Title, List<string> Sentences, string Family, string? Parent, Operation Operation, DateTimeOffset Date);
+    private sealed record Document(string Id, string Title, List<string> Sentences, string Family, string? Parent, Operation Operation, DateTimeOffset Date)
+    {
+        /// <summary>Published without a date (mixed mode): read as a plain-text file.</summary>
+        public bool Undated { get; init; }
+    }
 
     public static int Run(string[] args)
     {
@@ -89,6 +97,15 @@ internal static partial class RealTextLineage
         }
 
         Console.WriteLine($"{english.Count} English originals, {documents.Count(d => d.Parent is not null)} copies, {others.Count} unrelated articles");
+        if (args.Contains("--mixed"))
+        {
+            // Originals (and the unrelated pages) as undated plain text, a quarter of the copies too; the rest dated.
+            var mixed = documents.Select(d => d with { Undated = d.Parent is null || random.NextDouble() < 0.25 }).ToList();
+            ScoreMixed(mixed, shuffled: false, random);
+            ScoreMixed([.. mixed.OrderBy(_ => random.Next())], shuffled: true, random);
+            return 0;
+        }
+
         // As generated (each original before its copies, readable ids), then shuffled with opaque ids: content alone.
         foreach (var (withDates, shuffled) in new[] { (true, false), (false, false), (true, true), (false, true) })
         {
@@ -150,6 +167,116 @@ internal static partial class RealTextLineage
             var labels = string.Join(", ", group.GroupBy(d => placed[d.Id].Relation ?? "none").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
             Console.WriteLine($"  {group.Key,-10} parent {100.0 * ok / group.Count(),5:F1} %, in its family {100.0 * sameFamily / group.Count(),5:F1} % of {group.Count(),4}; labels: {labels}");
         }
+    }
+
+    private static void ScoreMixed(List<Document> documents, bool shuffled, Random random)
+    {
+        _ = random;
+        var opaque = documents.ToDictionary(d => d.Id, d => shuffled ? "d" + System.IO.Hashing.XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(d.Id)).ToString("x8", CultureInfo.InvariantCulture) : d.Id);
+        var readable = opaque.ToDictionary(p => p.Value, p => p.Key);
+        var jsonl = new StringBuilder();
+        var articles = new List<Stemma.Article>();
+        foreach (var d in documents)
+        {
+            if (d.Undated)
+            {
+                var text = d.Title + "\n\n" + RealTextFamilies.Paragraphs(d.Sentences);
+                articles.AddRange(ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(text), opaque[d.Id] + ".txt").Where(o => o.Article is not null).Select(o => o.Article! with { Id = opaque[d.Id] }));
+            }
+            else
+            {
+                jsonl.AppendLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["id"] = opaque[d.Id], ["title"] = d.Title, ["text"] = RealTextFamilies.Paragraphs(d.Sentences), ["date"] = d.Date }));
+            }
+        }
+
+        articles.AddRange(ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(jsonl.ToString()), "corpus.jsonl").Where(o => o.Article is not null).Select(o => o.Article!));
+        if (shuffled)
+        {
+            var order = documents.Select((d, k) => (opaque[d.Id], k)).ToDictionary(x => x.Item1, x => x.k);
+            articles = [.. articles.OrderBy(a => order[a.Id])];
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var analysis = CorpusAnalyzer.Analyze(Stemma.Ingest.Annotations.CorpusAnnotator.Apply(articles));
+        var placed = analysis.Documents.ToDictionary(p => readable[p.Id], p => p with { Id = readable[p.Id], Family = readable[p.Family], Parent = p.Parent is null ? null : readable[p.Parent] });
+        var byId = documents.ToDictionary(d => d.Id);
+        var familyAri = ClusteringMetrics.AdjustedRandIndex(documents.ToDictionary(d => d.Id, d => d.Family), placed.ToDictionary(p => p.Key, p => p.Value.Family));
+        var copies = documents.Where(d => d.Parent is not null).ToList();
+
+        // The ceiling: members made before the copy with the same text as its true parent cannot be told from it.
+        var made = documents.Where(d => d.Id.StartsWith('e')).GroupBy(d => d.Family).ToDictionary(g => g.Key, g => g.OrderBy(d => d.Parent is null ? 0 : 1).ThenBy(d => CopyNumber(d.Id)).ToList());
+        double Credit(Document d)
+        {
+            var parent = byId[d.Parent!];
+            var members = made[d.Family];
+            var before = members.TakeWhile(m => m.Id != d.Id).ToList();
+            var k = before.Count(m => m.Sentences.SequenceEqual(parent.Sentences));
+            var credit = 1.0 / Math.Max(1, k);
+            return d.Undated && parent.Undated && d.Sentences.SequenceEqual(parent.Sentences) ? credit / 2 : credit;
+        }
+
+        bool Right(Document d) => placed[d.Id].Parent == d.Parent;
+        var right = copies.Count(Right);
+        var ceiling = copies.Sum(Credit);
+        Console.WriteLine($"mixed dated/undated{(shuffled ? ", shuffled, opaque ids" : ", originals listed first")}: {documents.Count(d => d.Undated && d.Parent is not null)} undated copies; family ARI {familyAri:F4}; "
+            + $"parent right {right}/{copies.Count} = {100.0 * right / copies.Count:F1} %, ceiling {100.0 * ceiling / copies.Count:F1} %, {100.0 * right / ceiling:F1} % of the ceiling ({watch.Elapsed.TotalSeconds:F1} s)");
+        var mistakes = copies.Where(d => !Right(d)).ToList();
+        Console.WriteLine($"  wrong parents: {mistakes.Count(d => placed[d.Id].Parent is null)} left without one, {mistakes.Count(d => placed[d.Id].Parent == d.Family && d.Parent != d.Family)} put under the original instead of the intermediate, "
+            + $"{mistakes.Count(d => placed[d.Id].Parent is { } p && byId[p].Parent == d.Id)} swapped with their parent, {mistakes.Count(d => placed[d.Id].Parent is { } p && byId[p].Family != d.Family)} outside the family; "
+            + $"originals given a parent: {documents.Count(d => d.Parent is null && d.Id.StartsWith('e') && placed[d.Id].Parent is not null)}");
+        void Line(string name, IReadOnlyCollection<Document> group)
+        {
+            if (group.Count == 0)
+            {
+                return;
+            }
+
+            var ok = group.Count(Right);
+            var cap = group.Sum(Credit);
+            Console.WriteLine($"  {name,-22} parent {100.0 * ok / group.Count,5:F1} %, ceiling {100.0 * cap / group.Count,5:F1} %, {100.0 * ok / cap,5:F1} % of it, of {group.Count,4}");
+        }
+
+        foreach (var group in copies.GroupBy(d => d.Operation).OrderBy(g => g.Key))
+        {
+            Line(group.Key.ToString(), [.. group]);
+        }
+
+        Line("copy of the original", [.. copies.Where(d => d.Parent == d.Family)]);
+        Line("copy of a copy", [.. copies.Where(d => d.Parent != d.Family)]);
+        Line("undated copy", [.. copies.Where(d => d.Undated)]);
+        Line("dated copy", [.. copies.Where(d => !d.Undated)]);
+        if (analysis.Stories?.Documents.ToDictionary(p => readable[p.Id]) is { } stories)
+        {
+            ReportConfidence(copies, d => stories[d.Id], Right);
+        }
+
+        if (Environment.GetEnvironmentVariable("STEMMA_EXPLAIN") is { } explain)
+        {
+            foreach (var d in mistakes.Where(d => explain.Length <= 1 || d.Id.EndsWith(explain, StringComparison.Ordinal)).Take(15))
+            {
+                Console.WriteLine($"    {d.Id}{(d.Undated ? " (undated)" : "")}: truth {d.Parent}{(byId[d.Parent!].Undated ? " (undated)" : "")}, got {placed[d.Id].Parent ?? "none"} ({placed[d.Id].Relation}); family {string.Join(", ", made[d.Family].Select(x => x.Id + (x.Undated ? "*" : "") + "<" + (placed[x.Id].Parent ?? "")))}");
+            }
+        }
+    }
+
+    private static int CopyNumber(string id) => id.Split('-') is { Length: > 1 } parts && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    /// <summary>Parent accuracy by the edge's stated confidence: a confidence means something only if it tracks accuracy.</summary>
+    private static void ReportConfidence(List<Document> copies, Func<Document, Stemma.Relate.DocumentPlacement> placed, Func<Document, bool> right)
+    {
+        var withParent = copies.Where(d => placed(d).ParentConfidence is not null).ToList();
+        foreach (var (low, high) in new[] { (0.0, 0.5), (0.5, 0.8), (0.8, 1.01) })
+        {
+            var bucket = withParent.Where(d => placed(d).ParentConfidence >= low && placed(d).ParentConfidence < high).ToList();
+            if (bucket.Count > 0)
+            {
+                Console.WriteLine($"  confidence {low:0.0}-{Math.Min(high, 1):0.0}: {bucket.Count,4} edges, mean stated {bucket.Average(d => placed(d).ParentConfidence!.Value):F2}, right {100.0 * bucket.Count(right) / bucket.Count:F1} %");
+            }
+        }
+
+        var unknown = withParent.Count(d => placed(d).ParentDirection == Stemma.Lineage.LineageTree.DirectionUnknown);
+        var ties = withParent.Count(d => placed(d).ParentEvidence.Any(e => e.Kind == Stemma.Lineage.EdgeEvidence.TieBreak));
+        Console.WriteLine($"  edges marked direction unknown: {unknown}; with a tie-break: {ties}");
     }
 
     private static Document Derive(Document parent, Operation operation, (string Title, List<string> Sentences) other, Spinner spinner, Random random)

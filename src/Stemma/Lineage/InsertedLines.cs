@@ -73,6 +73,30 @@ internal sealed class InsertedLines
         return total;
     }
 
+    /// <summary>How many inserted lines of <paramref name="child"/> it shares with <paramref name="parent"/> but not with <paramref name="other"/>.</summary>
+    public int SharedWithout(int child, int parent, int other)
+    {
+        var count = 0;
+        foreach (var (key, _) in lines[child])
+        {
+            count += Has(parent, key) && !Has(other, key) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>How many inserted lines <paramref name="document"/> has that <paramref name="by"/> lacks.</summary>
+    public int CountUnexplained(int document, int by)
+    {
+        var count = 0;
+        foreach (var (key, _) in lines[document])
+        {
+            count += Has(by, key) ? 0 : 1;
+        }
+
+        return count;
+    }
+
     private bool Has(int document, ulong key)
     {
         foreach (var (other, _) in lines[document])

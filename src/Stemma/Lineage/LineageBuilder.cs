@@ -21,7 +21,8 @@ internal sealed class LineageBuilder(
 
 
     /// <param name="AlignedPairs">Member pairs the lineage aligned itself (not found by the earlier stages).</param>
-    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs);
+    /// <param name="Edges">Each member's edge from its parent (null for a root), with its evidence and confidence.</param>
+    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs, LineageEdge?[] Edges);
 
     private int alignedPairs;
 
@@ -33,6 +34,7 @@ internal sealed class LineageBuilder(
         Array.Fill(parents, -1);
         var relations = new string?[n];
         var origins = new string?[n];
+        var edgeOf = new LineageEdge?[n];
         var trees = new ConcurrentBag<LineageTree>();
         var families = Enumerable.Range(0, n).GroupBy(i => familyIds[i], StringComparer.Ordinal).ToList();
         Parallel.ForEach(
@@ -40,17 +42,17 @@ internal sealed class LineageBuilder(
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
             family =>
             {
-                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], parents, relations, origins);
+                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], parents, relations, origins, edgeOf);
                 if (tree is not null)
                 {
                     trees.Add(tree);
                 }
             });
 
-        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs);
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf);
     }
 
-    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins)
+    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
     {
         var local = new Dictionary<(int, int), PairResult?>();
         PairResult? Pair(int x, int y)
@@ -85,7 +87,19 @@ internal sealed class LineageBuilder(
         bool IsExcerptOf(int part, int whole) =>
             Pair(part, whole) is { } p && Relations.IsCopyFamily(p.Relation) && articles[whole].Body.Length > articles[part].Body.Length * 1.3;
 
-        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf);
+        var small = members.Length <= options.FullLineageFamilySize;
+        var dissents = new Dictionary<int, double>();
+        double DissentOf(int m)
+        {
+            if (!dissents.TryGetValue(m, out var d))
+            {
+                dissents[m] = d = Dissent(m, members);
+            }
+
+            return d;
+        }
+
+        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf, small ? DissentOf : null);
         var outside = NormalizeSource(articles[root].Attribution) is { } rootCredit && !sites.Contains(rootCredit)
             ? articles[root].Attribution!.Trim()
             : credited.Where(c => !sites.Contains(c)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).FirstOrDefault();
@@ -108,7 +122,7 @@ internal sealed class LineageBuilder(
         // Ties (identical versions, which no content can tell apart) go to the member listed first in the input.
         // Dated members each pick the best earlier member; without dates there is no order to follow, and the tree is
         // the cheapest one explaining every member from the root.
-        var treeParents = members.Any(m => articles[m].Date is null) && members.Length <= options.FullLineageFamilySize
+        var treeParents = members.Any(m => articles[m].Date is null) && small
             ? CheapestTree(order, Pair)
             : null;
         if (treeParents is not null)
@@ -120,12 +134,32 @@ internal sealed class LineageBuilder(
         for (var k = 1; k < order.Length; k++)
         {
             var child = order[k];
-            var parent = treeParents?[child] ?? BestParent(Likeliest(order.AsSpan(0, k), child), child, Pair);
+            int parent;
+            IReadOnlyList<int> candidates;
+            if (treeParents is not null)
+            {
+                parent = treeParents[child];
+                candidates = [.. members.Where(m => m != child && !IsDescendant(m, child, treeParents) && DatesAllow(m, child))];
+            }
+            else
+            {
+                candidates = Likeliest(order.AsSpan(0, k), child);
+                parent = BestParent([.. candidates], child, Pair);
+            }
+
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
             IReadOnlyList<Change> changes = [.. pair?.ChangesFrom(parent) ?? [], .. WrappingChanges(articles[parent], articles[child])];
-            edges.Add(new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, changes));
+            var (evidence, confidence, direction) = Explain(parent, child, candidates, Pair, small ? DissentOf : null, IsExcerptOf);
+            var edge = new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, changes)
+            {
+                Evidence = evidence,
+                Confidence = confidence,
+                Direction = direction,
+            };
+            edgeOf[child] = edge;
+            edges.Add(edge);
         }
 
         var nodes = new List<LineageNode>();
@@ -133,7 +167,11 @@ internal sealed class LineageBuilder(
         if (outside is not null)
         {
             nodes.Add(new LineageNode(outside, true, outside, null, null));
-            edges.Insert(0, new LineageEdge(outside, rootId, LineageTree.CreditedRelation, 0, []));
+            var creditors = members.Count(m => NormalizeSource(articles[m].Attribution) == NormalizeSource(outside));
+            edges.Insert(0, new LineageEdge(outside, rootId, LineageTree.CreditedRelation, 0, [])
+            {
+                Evidence = [new EdgeEvidence(EdgeEvidence.Credit, creditors == 1 ? "one member credits this source" : $"{creditors} members credit this source")],
+            });
             rootId = outside;
         }
 
@@ -163,15 +201,16 @@ internal sealed class LineageBuilder(
     }
 
     /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>
-    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf)
+    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf, Func<int, double>? dissent)
     {
         var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && credited.Contains(site, StringComparer.Ordinal)).ToArray();
         var pool = creditedMembers.Length > 0 ? creditedMembers : members;
         var dated = pool.Where(m => articles[m].Date is not null).ToArray();
         if (dated.Length > 0)
         {
+            // A date alone does not put a copy above an undated member: undated members compete on their text.
             var earliest = dated.Min(m => articles[m].Date!.Value);
-            pool = [.. dated.Where(m => articles[m].Date == earliest)];
+            pool = [.. dated.Where(m => articles[m].Date == earliest), .. pool.Where(m => articles[m].Date is null)];
         }
 
         if (pool.Length == 1)
@@ -189,10 +228,12 @@ internal sealed class LineageBuilder(
         // Content evidence. A copy's changes (its insertions, swapped words, changed figures) are its own, while the
         // original's text lives on in the other copies: the original is the member with least text that no other
         // member has. Then, as a tie-break, the one the others leave least unexplained.
-        var small = members.Length <= options.FullLineageFamilySize;
         return pool
-            .OrderBy(m => small ? Math.Round(Dissent(m, members), 6) : 0)
+            .OrderBy(m => dissent is null ? 0 : Math.Round(dissent(m), 6))
             .ThenBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), 1e6)))
+            // A tie-break, not evidence: a text file without a date beside dated web copies of the same words is more
+            // often the source the copies were posted from than a copy of them.
+            .ThenBy(m => articles[m].Date is null ? 0 : 1)
             .ThenBy(m => m)
             .First();
     }
@@ -362,7 +403,7 @@ internal sealed class LineageBuilder(
         {
             for (var c = 0; c < order.Length; c++)
             {
-                cost[p, c] = p != c && pair(order[p], order[c]) is { } result
+                cost[p, c] = p != c && DatesAllow(order[p], order[c]) && pair(order[p], order[c]) is { } result
                     ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c])
                     : double.PositiveInfinity;
             }
@@ -456,6 +497,155 @@ internal sealed class LineageBuilder(
 
         return best >= 0 ? best : earlier[0];
     }
+
+    /// <summary>Whether <paramref name="member"/> lies below <paramref name="ancestor"/> in the tree.</summary>
+    private static bool IsDescendant(int member, int ancestor, Dictionary<int, int> parents)
+    {
+        for (var m = member; parents.TryGetValue(m, out var up) && up >= 0; m = up)
+        {
+            if (up == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A dated member cannot descend from one published later; undated members may sit anywhere.</summary>
+    private bool DatesAllow(int parent, int child) =>
+        articles[parent].Date is not { } p || articles[child].Date is not { } c || p <= c;
+
+    /// <summary>The cost by which candidates compete for a child: copy-family relatives first, then <see cref="EdgeCost"/>.</summary>
+    private double RankCost(PairResult pair, int parent, int child) =>
+        (Relations.IsCopyFamily(pair.Relation) ? 0 : NotCopyPenalty) + EdgeCost(pair, parent, child);
+
+    /// <summary>
+    /// What decided the edge <paramref name="parent"/> → <paramref name="child"/>, how sure it is, and whether anything
+    /// tells its direction. The choice among <paramref name="candidates"/>: 1/k for k candidates that explain the child
+    /// equally (a tie-break), else growing with the margin over the runner-up (inherited lines or figures: at least
+    /// 0.9). The direction: credit line 0.97, date order 0.95, the child a part of the parent 0.85, the child adds
+    /// inserted lines 0.8, the family keeps the parent's version 0.75, nothing: one half and <c>direction: unknown</c>.
+    /// </summary>
+    private (IReadOnlyList<EdgeEvidence> Evidence, double Confidence, string Direction) Explain(
+        int parent, int child, IReadOnlyList<int> candidates, Func<int, int, PairResult?> pair, Func<int, double>? dissent, Func<int, int, bool> isExcerptOf)
+    {
+        var evidence = new List<EdgeEvidence>();
+        var (p, c) = (articles[parent], articles[child]);
+        var direction = LineageTree.DirectionKnown;
+        double directionConfidence;
+        var parentSite = SiteOf(p);
+        var credits = parentSite is not null && NormalizeSource(c.Attribution) == parentSite;
+        if (credits)
+        {
+            evidence.Add(new EdgeEvidence(EdgeEvidence.Credit, $"the child credits {parentSite}"));
+            directionConfidence = 0.97;
+        }
+        else if (p.Date is { } parentDate && c.Date is { } childDate && parentDate < childDate)
+        {
+            evidence.Add(new EdgeEvidence(EdgeEvidence.DateOrder, $"published {Span(childDate - parentDate)} after the parent"));
+            directionConfidence = 0.95;
+        }
+        else if (isExcerptOf(child, parent))
+        {
+            evidence.Add(new EdgeEvidence(EdgeEvidence.Excerpt, $"the child is a part of the parent ({features[child].Words.Count} of {features[parent].Words.Count} words)"));
+            directionConfidence = 0.85;
+        }
+        else if (inserted.CountUnexplained(child, parent) is > 0 and var added && inserted.CountUnexplained(parent, child) == 0)
+        {
+            evidence.Add(new EdgeEvidence(EdgeEvidence.Text, added == 1 ? "the child adds an inserted line the parent lacks" : $"the child adds {added} inserted lines the parent lacks"));
+            directionConfidence = 0.8;
+        }
+        else if (dissent is not null && dissent(child) > dissent(parent) + 1e-6)
+        {
+            evidence.Add(new EdgeEvidence(EdgeEvidence.FamilyMajority, "where the two differ, the rest of the family keeps the parent's text"));
+            directionConfidence = 0.75;
+        }
+        else
+        {
+            direction = LineageTree.DirectionUnknown;
+            directionConfidence = 0.5;
+            var same = features[parent].Words.Hashes.AsSpan().SequenceEqual(features[child].Words.Hashes);
+            evidence.Add(new EdgeEvidence(EdgeEvidence.TieBreak, same
+                ? "direction unknown: the same text, and no date, credit or inserted line tells which came first"
+                : "direction unknown: no date or credit, and neither text shows the other's changes as its own"));
+        }
+
+        // The choice among the candidates.
+        double choice = 1;
+        if (pair(parent, child) is { } chosen)
+        {
+            var own = RankCost(chosen, parent, child);
+            var others = candidates.Where(x => x != parent).Select(x => (Member: x, Pair: pair(x, child))).Where(x => x.Pair is not null)
+                .Select(x => (x.Member, Cost: RankCost(x.Pair!, x.Member, child))).ToList();
+            // A credit to the parent's site settles a tie with members of other sites.
+            var tied = others.Where(o => Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own) && !(credits && SiteOf(articles[o.Member]) != parentSite)).Select(o => o.Member).ToList();
+            others = [.. others.Where(o => !(credits && SiteOf(articles[o.Member]) != parentSite && Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own)))];
+            if (tied.Count > 0)
+            {
+                choice = 1.0 / (tied.Count + 1);
+                var names = string.Join(", ", tied.Take(3).Select(t => articles[t].Id)) + (tied.Count > 3 ? ", ..." : string.Empty);
+                evidence.Add(new EdgeEvidence(EdgeEvidence.TieBreak, $"parent is a tie-break: {names} explain{(tied.Count == 1 ? "s" : string.Empty)} the child equally well; the earliest or first listed is taken"));
+            }
+            else if (others.Count > 0)
+            {
+                var runner = others.MinBy(o => o.Cost);
+                var margin = runner.Cost - own;
+                choice = margin <= 0 ? 0.5 : 1 - (0.5 * Math.Exp(-margin / 2));
+                var lines = inserted.SharedWithout(child, parent, runner.Member);
+                var figures = InheritedFigures(child, parent, runner.Member, pair);
+                if (lines > 0)
+                {
+                    evidence.Add(new EdgeEvidence(EdgeEvidence.InheritedLines, lines == 1 ? $"carries an inserted line of the parent's that {articles[runner.Member].Id} lacks" : $"carries {lines} inserted lines of the parent's that {articles[runner.Member].Id} lacks"));
+                }
+
+                if (figures.Count > 0)
+                {
+                    evidence.Add(new EdgeEvidence(EdgeEvidence.InheritedFigures, $"has the parent's {string.Join(", ", figures.Take(3).Select(f => f.After))} where {articles[runner.Member].Id} has {string.Join(", ", figures.Take(3).Select(f => f.Before))}"));
+                }
+
+                if (lines > 0 || figures.Count > 0)
+                {
+                    choice = Math.Max(choice, 0.9);
+                }
+                else
+                {
+                    evidence.Add(new EdgeEvidence(EdgeEvidence.Text, runner.Cost >= NotCopyPenalty
+                        ? $"the only copy-family relative among {others.Count + 1} candidates"
+                        : $"explains the child's words best: {own:0.#} left unexplained, {runner.Cost:0.#} by {articles[runner.Member].Id}"));
+                }
+            }
+        }
+
+        return (evidence, Math.Round(choice * directionConfidence, 3), direction);
+    }
+
+    /// <summary>Figures <paramref name="parent"/> has changed from <paramref name="other"/> that <paramref name="child"/> repeats (and lacks the other's version).</summary>
+    private List<(string Before, string After)> InheritedFigures(int child, int parent, int other, Func<int, int, PairResult?> pair)
+    {
+        var found = new List<(string, string)>();
+        if (pair(other, parent) is not { } between || !Relations.IsCopyFamily(between.Relation))
+        {
+            return found;
+        }
+
+        var body = articles[child].Body;
+        foreach (var change in between.ChangesFrom(other))
+        {
+            if (change is { Kind: ChangeKind.Figure, Before: { } before, After: { } after }
+                && body.Contains(after, StringComparison.Ordinal) && !body.Contains(before, StringComparison.Ordinal))
+            {
+                found.Add((before, after));
+            }
+        }
+
+        return found;
+    }
+
+    private static string Span(TimeSpan span) =>
+        span.TotalDays >= 2 ? $"{span.TotalDays:0} days"
+        : span.TotalHours >= 1 ? $"{span.TotalHours:0} h"
+        : $"{Math.Max(1, span.TotalMinutes):0} min";
 
     internal static string? SiteOf(Article article) => NormalizeSource(article.Site) ?? SiteNames.FromUrl(article.Url);
 

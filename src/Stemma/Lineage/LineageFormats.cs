@@ -59,13 +59,35 @@ public static class LineageFormats
             json.WriteString("child", edge.Child);
             json.WriteString("relation", edge.Relation);
             json.WriteNumber("similarity", Math.Round(edge.Similarity, 4));
+            json.WriteString("direction", edge.Direction);
+            json.WriteNumber("confidence", Math.Round(edge.Confidence, 3));
+            json.WriteBoolean("tieBreak", edge.IsTieBreak);
+            json.WriteStartArray("evidence");
+            foreach (var evidence in edge.Evidence)
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", evidence.Kind);
+                json.WriteString("detail", evidence.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteStartArray("changes");
             foreach (var change in edge.Changes)
             {
                 json.WriteStartObject();
                 json.WriteString("kind", change.Kind.ToName());
-                WriteOptional(json, "before", change.Before);
+                WriteOptional(json, "before", change.Summary is null ? change.Before : null);
                 WriteOptional(json, "after", change.After);
+                if (change.Restatement is not null)
+                {
+                    json.WriteString("restatement", change.Restatement);
+                }
+
+                if (change.Summary is not null)
+                {
+                    json.WriteString("summary", change.Summary);
+                }
                 json.WriteEndObject();
             }
 
@@ -89,7 +111,10 @@ public static class LineageFormats
         }
     }
 
-    /// <summary>A Graphviz digraph with one cluster per tree; outside origins drawn as dashed boxes.</summary>
+    /// <summary>
+    /// A Graphviz digraph with one cluster per tree; outside origins drawn as dashed boxes. Edges whose direction is
+    /// unknown are drawn without arrowheads and dashed; tie-breaks and confidence are in the edge label.
+    /// </summary>
     public static string ToDot(IEnumerable<LineageTree> trees)
     {
         ArgumentNullException.ThrowIfNull(trees);
@@ -108,8 +133,10 @@ public static class LineageFormats
             foreach (var edge in tree.Edges)
             {
                 // DOT reads "\n" inside a quoted label as a line break: the relation, then each changed figure.
-                var lines = edge.Changes.Where(c => c.Kind == ChangeKind.Figure).Select(c => EscapeDot($"{c.Before} -> {c.After}")).Prepend(EscapeDot(edge.Relation));
-                dot.Append(CultureInfo.InvariantCulture, $"    {DotString(NodeKey(tree, edge.Parent))} -> {DotString(NodeKey(tree, edge.Child))} [label=\"{string.Join("\\n", lines)}\"];\n");
+                var lines = edge.Changes.Where(c => c.Kind == ChangeKind.Figure).Select(c => EscapeDot(ChangeText(c)))
+                    .Prepend(EscapeDot(EdgeSummary(edge))).Prepend(EscapeDot(edge.Relation));
+                var style = edge.IsDirectionUnknown ? ", dir=none, style=dashed" : edge.IsTieBreak ? ", style=dashed" : string.Empty;
+                dot.Append(CultureInfo.InvariantCulture, $"    {DotString(NodeKey(tree, edge.Parent))} -> {DotString(NodeKey(tree, edge.Child))} [label=\"{string.Join("\\n", lines)}\"{style}];\n");
             }
 
             dot.Append("  }\n");
@@ -149,6 +176,9 @@ public static class LineageFormats
             Key(xml, "relation", "edge", "string");
             Key(xml, "similarity", "edge", "double");
             Key(xml, "changes", "edge", "string");
+            Key(xml, "direction", "edge", "string");
+            Key(xml, "confidence", "edge", "double");
+            Key(xml, "evidence", "edge", "string");
             xml.WriteStartElement("graph", ns);
             xml.WriteAttributeString("id", "lineage");
             xml.WriteAttributeString("edgedefault", "directed");
@@ -174,7 +204,10 @@ public static class LineageFormats
                     xml.WriteAttributeString("target", NodeKey(tree, edge.Child));
                     Data(xml, "relation", edge.Relation);
                     Data(xml, "similarity", edge.Similarity.ToString("0.####", CultureInfo.InvariantCulture));
-                    Data(xml, "changes", edge.Changes.Count == 0 ? null : string.Join("; ", edge.Changes.Where(c => c.Kind is not (ChangeKind.Inserted or ChangeKind.Dropped)).Select(c => $"{c.Kind.ToName()}: {c.Before} -> {c.After}")));
+                    Data(xml, "changes", edge.Changes.Count == 0 ? null : string.Join("; ", edge.Changes.Where(c => c.Kind is not (ChangeKind.Inserted or ChangeKind.Dropped)).Select(c => $"{c.Kind.ToName()}: {ChangeText(c)}")));
+                    Data(xml, "direction", edge.Direction);
+                    Data(xml, "confidence", edge.Confidence.ToString("0.###", CultureInfo.InvariantCulture));
+                    Data(xml, "evidence", edge.Evidence.Count == 0 ? null : string.Join("; ", edge.Evidence.Select(e => $"{e.Kind}: {e.Detail}")));
                     xml.WriteEndElement();
                 }
             }
@@ -245,6 +278,25 @@ public static class LineageFormats
         }
     }
 
+    /// <summary>"$2 billion -> A$2.5b ($US2 billion) (restated: currency conversion)": a restatement is not shown as a changed fact.</summary>
+    private static string ChangeText(Change change) =>
+        change.Summary ?? (change.Restatement is null ? $"{change.Before} -> {change.After}" : $"{change.Before} -> {change.After} (restated: {change.Restatement})");
+
+    /// <summary>"direction unknown, tie-break, confidence 0.25" or "date-order, text, confidence 0.93": never a guess shown as fact.</summary>
+    public static string EdgeSummary(LineageEdge edge)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        var parts = new List<string>();
+        if (edge.IsDirectionUnknown)
+        {
+            parts.Add("direction unknown");
+        }
+
+        parts.AddRange(edge.Evidence.Select(e => e.Kind).Distinct(StringComparer.Ordinal));
+        parts.Add("confidence " + edge.Confidence.ToString("0.00", CultureInfo.InvariantCulture));
+        return string.Join(", ", parts);
+    }
+
     private static string Describe(string id, Dictionary<string, LineageNode> nodes, LineageEdge? edge)
     {
         var line = new StringBuilder(id);
@@ -271,9 +323,14 @@ public static class LineageFormats
         if (edge is not null)
         {
             line.Append("  [").Append(edge.Relation).Append(']');
+            if (edge.Relation != LineageTree.CreditedRelation)
+            {
+                line.Append("  ").Append(EdgeSummary(edge));
+            }
+
             foreach (var change in edge.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote).Take(5))
             {
-                line.Append("  ").Append(change.Before).Append(" -> ").Append(change.After);
+                line.Append("  ").Append(ChangeText(change));
             }
         }
 

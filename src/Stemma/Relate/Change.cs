@@ -28,6 +28,15 @@ public enum ChangeKind
 /// <param name="InB">Where in B (null for a drop).</param>
 public sealed record Change(ChangeKind Kind, string? Before, string? After, TextRange? InA, TextRange? InB)
 {
+    /// <summary>For a figure that states the same amount in another form, why ("currency conversion", "rounding", "number in words"); null for a changed fact.</summary>
+    public string? Restatement { get; init; }
+
+    /// <summary>A short account of a long passage instead of its text ("dropped the last 11 paragraphs, 612 words").</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>Whether this changes a fact: a figure, date, quotation or name, unless it only restates the same amount.</summary>
+    public bool ChangesFact => Kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote && Restatement is null;
+
     /// <summary>Changes a reader cares about: everything except swapped ordinary words.</summary>
     public bool Matters => Kind != ChangeKind.Wording;
 }

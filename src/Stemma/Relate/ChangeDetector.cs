@@ -50,7 +50,7 @@ public static class ChangeDetector
         changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
         foreach (var range in alignment.UnalignedA)
         {
-            changes.Add(new Change(ChangeKind.Dropped, range.In(a), null, range, null));
+            changes.Add(new Change(ChangeKind.Dropped, range.In(a), null, range, null) { Summary = TailSummary(a, range) });
         }
 
         return changes;
@@ -68,7 +68,8 @@ public static class ChangeDetector
             inA = WidenFigure(a, inA);
             inB = WidenFigure(b, inB);
             var kind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date : ChangeKind.Figure;
-            return new Change(kind, inA.In(a), inB.In(b), inA, inB);
+            var (wasFigure, isFigure) = (inA.In(a), inB.In(b));
+            return new Change(kind, wasFigure, isFigure, inA, inB) { Restatement = kind == ChangeKind.Figure ? FigureValues.Restatement(wasFigure, isFigure) : null };
         }
 
         // A word swapped for its synonym is wording, even capitalized; inside a quotation it is still a changed quote.
@@ -107,7 +108,7 @@ public static class ChangeDetector
             {
                 var rangeA = WidenFigure(a, onlyA[k].Range);
                 var rangeB = WidenFigure(b, onlyB[k].Range);
-                changes.Add(new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB));
+                changes.Add(new Change(ChangeKind.Figure, rangeA.In(a), rangeB.In(b), rangeA, rangeB) { Restatement = FigureValues.Restatement(rangeA.In(a), rangeB.In(b)) });
             }
         }
     }
@@ -127,6 +128,36 @@ public static class ChangeDetector
         return figures;
     }
 
+    /// <summary>
+    /// "dropped the last 11 paragraphs, 612 words" for a long drop that runs to the end of the text (at least
+    /// <see cref="LongTailWords"/> words or three paragraphs); null otherwise, and the passage is shown as it is.
+    /// </summary>
+    internal static string? TailSummary(string text, TextRange range)
+    {
+        if (!text.AsSpan(range.End).Trim(" \t\r\n.!?\"'\u201D").IsEmpty)
+        {
+            return null;
+        }
+
+        var slice = text.AsSpan(range.Start, range.Length);
+        var words = Text.WordTokenizer.Count(slice.ToString());
+        var paragraphs = 0;
+        foreach (var paragraph in slice.ToString().Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            paragraphs += paragraph.Length > 0 ? 1 : 0;
+        }
+
+        if (words < LongTailWords && paragraphs < 3)
+        {
+            return null;
+        }
+
+        return paragraphs <= 1 ? $"dropped the last {words} words" : $"dropped the last {paragraphs} paragraphs, {words} words";
+    }
+
+    /// <summary>A dropped tail this long is summarised rather than shown.</summary>
+    internal const int LongTailWords = 80;
+
     private static bool HasDigit(ReadOnlySpan<char> s) => s.IndexOfAnyInRange('0', '9') >= 0;
 
     private static TextRange WidenFigure(string text, TextRange range)
@@ -135,6 +166,21 @@ public static class ChangeDetector
         while (start > 0 && text[start - 1] is '$' or '\u20AC' or '\u00A3' or '\u00A5')
         {
             start--;
+        }
+
+        // A currency's country letters before the sign ("US$", "A$").
+        if (start > 0 && start < text.Length && text[start] == '$')
+        {
+            var letters = start;
+            while (letters > 0 && start - letters < 2 && char.IsAsciiLetterUpper(text[letters - 1]))
+            {
+                letters--;
+            }
+
+            if (letters == 0 || !char.IsLetter(text[letters - 1]))
+            {
+                start = letters;
+            }
         }
 
         var end = range.End;
@@ -159,6 +205,26 @@ public static class ChangeDetector
         if (wordEnd > next && next > end && Lexicon.IsUnit(TokenizedText.HashFolded(text.AsSpan(next, wordEnd - next))))
         {
             end = wordEnd;
+        }
+
+        // A bracket opened inside the figure closes with it: "$2.5b ($US2 billion)", not "$2.5b ($US2 billion".
+        var open = text.AsSpan(start, end - start).Count('(') - text.AsSpan(start, end - start).Count(')');
+        if (open > 0)
+        {
+            var close = text.IndexOf(')', end, Math.Min(40, text.Length - end));
+            var stop = text.IndexOf('\n', end, Math.Min(40, text.Length - end));
+            if (close >= 0 && (stop < 0 || close < stop))
+            {
+                end = close + 1;
+            }
+        }
+        else if (open < 0)
+        {
+            var opening = text.LastIndexOf('(', start, Math.Min(40, start + 1));
+            if (opening >= 0 && text.IndexOf('\n', opening, start - opening) < 0)
+            {
+                start = opening;
+            }
         }
 
         return new TextRange(start, end);

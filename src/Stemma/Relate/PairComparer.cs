@@ -29,7 +29,11 @@ public sealed record PairEvidence(
     double LeadCosine = 0);
 
 /// <summary>How B relates to A: the label, a story-similarity score in [0, 1], the alignment and what changed from A to B.</summary>
-public sealed record Comparison(string Relation, double Similarity, Alignment Alignment, IReadOnlyList<Change> Changes, PairEvidence Evidence);
+public sealed record Comparison(string Relation, double Similarity, Alignment Alignment, IReadOnlyList<Change> Changes, PairEvidence Evidence)
+{
+    /// <summary>Same place, same people, same time, same narrative: the dimensions people judge news similarity by, scored with the fitted <see cref="SimilarityWeights.Default"/>.</summary>
+    public StoryDimensions Dimensions => StoryDimensions.Of(Evidence);
+}
 
 /// <summary>Compares two documents: aligns them, measures shared facts and words, labels the relation.</summary>
 public static class PairComparer
@@ -149,13 +153,16 @@ public static class PairComparer
     /// share a third of their weighted words, while different stories on one topic stay near a tenth, so the scale is
     /// spread where the difference between "same story" and "same topic" lies rather than among near copies.
     /// </summary>
-    public static double Similarity(PairEvidence evidence)
+    public static double Similarity(PairEvidence evidence) => Similarity(evidence, SimilarityWeights.Default);
+
+    /// <summary>The story similarity under the given weights (<see cref="SimilarityWeights"/>).</summary>
+    public static double Similarity(PairEvidence evidence, SimilarityWeights weights)
     {
         ArgumentNullException.ThrowIfNull(evidence);
-        var facts = (0.6 * evidence.NumberOverlap) + (0.4 * evidence.DateOverlap);
-        var topical = (0.45 * Math.Sqrt(evidence.TermCosine)) + (0.25 * Math.Sqrt(evidence.LeadCosine)) + (0.2 * evidence.EntityOverlap) + (0.1 * facts);
+        ArgumentNullException.ThrowIfNull(weights);
+        var topical = weights.Overall.Score(evidence);
         var reuse = Math.Max(evidence.CoverageA, evidence.CoverageB);
-        return Math.Clamp(topical + ((1 - topical) * reuse * reuse * 0.9), 0, 1);
+        return Math.Clamp(topical + ((1 - topical) * reuse * reuse * weights.ReuseBoost), 0, 1);
     }
 
     /// <summary>Words of a text's lead: the headline and first sentences, where a news story says what happened.</summary>
@@ -262,6 +269,9 @@ public static class PairComparer
         return coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, Math.Min(alignment.WordsA, alignment.WordsB) * 0.8);
     }
 
+    /// <summary>Whether two texts that share some passages also tell one event in the rest: the same names and the same lead.</summary>
+    internal static bool TellsOneEvent(PairEvidence e) => e.EntityOverlap >= 0.3 && e.LeadCosine >= 0.3;
+
     /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
     internal const double MinStoryCosine = 0.2;
 
@@ -278,15 +288,22 @@ public static class PairComparer
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
         if (IsTextReuse(alignment))
         {
-            // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work.
-            if (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment)))
+            // Some passages shared, but a good part of the shorter text and most of the longer are each one's own:
+            // two articles reusing background paragraphs or a quote block, not one copied from the other.
+            if (coverShort < SharedPassagesShortCoverage && coverLong < SharedPassagesLongCoverage)
+            {
+                return Relations.SharesPassages;
+            }
+
+            // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work, over the bulk of both texts.
+            if (coverLong >= SpunLongCoverage && (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment))))
             {
                 return Relations.Spun;
             }
 
             var shortUnaligned = (1 - coverShort) * wordsShort;
             var contained = shortUnaligned <= Math.Max(2, wordsShort * 0.02);
-            var changedFacts = changes().Any(c => c.Kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote);
+            var changedFacts = changes().Any(c => c.ChangesFact);
             if (contained && wordsShort <= 0.8 * wordsLong && coverLong <= 0.8 && IsOneBlock(alignment, aIsShorter))
             {
                 return Relations.Excerpt;
@@ -304,16 +321,46 @@ public static class PairComparer
             return Relations.Rewrite;
         }
 
+        // An AI rewrite keeps the source's facts in its order but may spell some figures out or leave a few out: the
+        // retelling's figures and names come from the source (containment, not overlap), in the source's order, and it
+        // brings hardly any of its own. An independent report brings its own witnesses, places and figures.
+        if (e.TermCosine >= MinStoryCosine && e.FactOrder >= RewriteFactOrder
+            && Index.SortedSets.IntersectionCount(a.NumberHashes, b.NumberHashes) is var sharedFigures and >= 3
+            && sharedFigures >= 0.75 * Math.Min(a.NumberHashes.Length, b.NumberHashes.Length)
+            && Index.SortedSets.IntersectionCount(a.EntityHashes, b.EntityHashes) >= 0.6 * Math.Min(a.EntityHashes.Length, b.EntityHashes.Length))
+        {
+            return Relations.Rewrite;
+        }
+
         // An independent report of the same event names the same people and places and shares topic words.
         if ((e.EntityOverlap >= 0.3 && e.TermCosine >= MinStoryCosine) || (e.TermCosine >= 0.4 && factual >= 0.1))
         {
             return Relations.SameEvent;
         }
 
+        // Different stories that reuse a passage (a wire background paragraph, a quote block).
+        if (alignment.MatchedWords >= SharedPassageWords && Math.Max(e.CoverageA, e.CoverageB) >= 0.1)
+        {
+            return Relations.SharesPassages;
+        }
+
         return Relations.Unrelated;
     }
 
     private const double SpunSubstitutionRate = 0.07;
+
+    // A rewrite's names and figures follow its source's order at least this far (longest common subsequence).
+    private const double RewriteFactOrder = 0.6;
+
+    // Words in shared passages that make two otherwise different stories "shares-passages" rather than unrelated.
+    private const int SharedPassageWords = 30;
+
+    // Spun: the bulk of both texts aligned (with substitutions), the longer at least half.
+    private const double SpunLongCoverage = 0.5;
+
+    // Shared passages: under three quarters of the shorter text and under 35 % of the longer in passages.
+    private const double SharedPassagesShortCoverage = 0.75;
+    private const double SharedPassagesLongCoverage = 0.35;
 
     // Between a light edit and plain spinning, whether the swapped words are synonyms decides; elsewhere (and in bulk
     // analysis) they need not be looked up.

@@ -7,7 +7,18 @@ namespace Stemma.Relate;
 /// <param name="Pairs">Related pairs (every label but unrelated).</param>
 /// <param name="Trees">One lineage tree per copy family with two or more members or a credited outside origin.</param>
 /// <param name="Timings">Wall time of each stage, for benchmarks and `--verbose`.</param>
-public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, IReadOnlyList<RelatedPair> Pairs, IReadOnlyList<LineageTree> Trees, RelateTimings? Timings = null);
+public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, IReadOnlyList<RelatedPair> Pairs, IReadOnlyList<LineageTree> Trees, RelateTimings? Timings = null)
+{
+    /// <summary>Every story with its size and cohesion, by id.</summary>
+    public IReadOnlyList<StorySummary> Stories { get; init; } = [];
+}
+
+/// <summary>One story: how many documents and copy families it holds and how well they hang together.</summary>
+/// <param name="Id">The story id (smallest member id).</param>
+/// <param name="Documents">Documents in the story.</param>
+/// <param name="Families">Copy families in the story.</param>
+/// <param name="Cohesion">Mean weighted term cosine between its families' texts (1 for a single family); random pairs of a news collection sit near 0.04.</param>
+public sealed record StorySummary(string Id, int Documents, int Families, double Cohesion);
 
 /// <summary>Where one document sits: its copy family, its story, what it most likely copied and the outside source it credits.</summary>
 /// <param name="Id">The article id.</param>
@@ -16,7 +27,17 @@ public sealed record StoryAnalysis(IReadOnlyList<DocumentPlacement> Documents, I
 /// <param name="Parent">The document this one most likely copied from, or null for an original.</param>
 /// <param name="Relation">Relation to <paramref name="Parent"/>.</param>
 /// <param name="Origin">Credited outside source (attribution of the document or of its family's original).</param>
-public sealed record DocumentPlacement(string Id, string Family, string Story, string? Parent, string? Relation, string? Origin);
+public sealed record DocumentPlacement(string Id, string Family, string Story, string? Parent, string? Relation, string? Origin)
+{
+    /// <summary>Confidence of the edge to <see cref="Parent"/> (see <see cref="LineageEdge.Confidence"/>); null without a parent.</summary>
+    public double? ParentConfidence { get; init; }
+
+    /// <summary>Direction of the edge to <see cref="Parent"/>: "known", or "unknown" when nothing tells which came first; null without a parent.</summary>
+    public string? ParentDirection { get; init; }
+
+    /// <summary>What decided the parent (see <see cref="LineageEdge.Evidence"/>).</summary>
+    public IReadOnlyList<EdgeEvidence> ParentEvidence { get; init; } = [];
+}
 
 /// <summary>A labeled pair with its evidence; <see cref="Changes"/> go from A to B and leave out mere word swaps.</summary>
 /// <param name="A">Id of the first article.</param>

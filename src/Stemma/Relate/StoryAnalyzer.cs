@@ -182,22 +182,18 @@ public sealed class StoryAnalyzer
             families.Union(pair.A, pair.B);
         }
 
-        var stories = new UnionFind(n);
-        for (var i = 0; i < n; i++)
-        {
-            stories.Union(i, families.Find(i));
-        }
-
-        foreach (var pair in related.Values.Where(p => Relations.IsSameStory(p.Relation)))
-        {
-            if (WithinWindow(articles[pair.A].Date, articles[pair.B].Date))
-            {
-                stories.Union(pair.A, pair.B);
-            }
-        }
-
+        // Stories: families joined by rewrite and same-event pairs (and by shared passages when the rest of the two
+        // texts tells one event too), within the date window, by average linkage (no chains through single links).
+        var links = related.Values.Where(p =>
+            (Relations.IsSameStory(p.Relation) || (p.Relation == Relations.SharesPassages && PairComparer.TellsOneEvent(p.Evidence)))
+            && WithinWindow(articles[p.A].Date, articles[p.B].Date));
+        var (stories, cohesion) = StoryLinkage.Group(n, families, links, features, statistics, options.MinStoryCohesion);
         var familyIds = families.GroupIds(ids);
         var storyIds = stories.GroupIds(ids);
+        var storySummaries = Enumerable.Range(0, n).GroupBy(i => stories.Find(i))
+            .Select(g => new StorySummary(storyIds[g.Key], g.Count(), g.Select(i => familyIds[i]).Distinct(StringComparer.Ordinal).Count(), cohesion.GetValueOrDefault(g.Key, 1)))
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .ToList();
         var groupTime = clock.Lap();
         var lineage = new LineageBuilder(articles, allFeatures, statistics, related, options, i => sketches?[i].Shingles ?? allFeatures[i].Trigrams).Build(familyIds, storyIds, cancellationToken);
 
@@ -205,13 +201,22 @@ public sealed class StoryAnalyzer
         for (var i = 0; i < n; i++)
         {
             var parent = lineage.Parents[i];
-            placements[i] = new DocumentPlacement(ids[i], familyIds[i], storyIds[i], parent < 0 ? null : ids[parent], lineage.Relations[i], lineage.Origins[i]);
+            var edge = lineage.Edges[i];
+            placements[i] = new DocumentPlacement(ids[i], familyIds[i], storyIds[i], parent < 0 ? null : ids[parent], lineage.Relations[i], lineage.Origins[i])
+            {
+                ParentConfidence = edge?.Confidence,
+                ParentDirection = edge?.Direction,
+                ParentEvidence = edge?.Evidence ?? [],
+            };
         }
 
         // Results are in key order: by first document, then second.
         var pairs = results.Where(p => p is not null).Select(p => p!.ToRelatedPair(ids)).ToList();
         var lineageTime = clock.Lap();
-        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned, lineage.AlignedPairs));
+        return new StoryAnalysis(placements, pairs, lineage.Trees, new RelateTimings(featureTime, statisticsTime, candidateTime, labelTime, groupTime, lineageTime, distinct, compared, aligned, lineage.AlignedPairs))
+        {
+            Stories = storySummaries,
+        };
     }
 
     /// <summary>The features the relate stage reads from an article (its body, less lines repeating its title).</summary>

@@ -6,6 +6,12 @@ public sealed record StoryAnalyzerOptions
     /// <summary>Rewrites and independent reports join a story only when published within this time of each other (either date unknown: joined).</summary>
     public TimeSpan StoryWindow { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Two groups of families join one story only when their texts are on average at least this alike (mean weighted
+    /// term cosine over all cross pairs of families): one link alone cannot chain different events of a topic.
+    /// </summary>
+    public double MinStoryCohesion { get; init; } = 0.1;
+
     /// <summary>Terms per document kept in the "more like this" index (the highest weighted).</summary>
     public int IndexTermsPerDocument { get; init; } = 32;
 
