@@ -11,7 +11,7 @@ internal static class InputCollector
     public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken)
     {
         var articles = new List<Article>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var versions = new DocumentVersions();
         var rejected = 0;
         foreach (var outcome in ArticleReader.Read(paths))
         {
@@ -23,14 +23,16 @@ internal static class InputCollector
                 continue;
             }
 
-            if (!seen.Add(article.Id))
+            // Two different texts under one id (a URL crawled twice) are two versions of the page; the same text twice is one.
+            var decision = versions.Add(article);
+            if (decision.Article is null)
             {
-                context.ReportError($"{outcome.Source}: duplicate id '{article.Id}' (already read from another input); skipped");
+                context.ReportError($"{outcome.Source}: duplicate of '{decision.DuplicateOf}' (same id, same text, already read from another input); skipped");
                 rejected++;
                 continue;
             }
 
-            articles.Add(article);
+            articles.Add(decision.Article);
         }
 
         context.Log($"read {articles.Count} articles, {rejected} rejected");

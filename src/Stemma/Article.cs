@@ -94,6 +94,8 @@ public enum AnnotationKind
     EditorNote,
     /// <summary>A line that recurs across unrelated articles of one site.</summary>
     Boilerplate,
+    /// <summary>A sentence put into a copy that no other member of its family carries and that fits none of its neighbours' topic (click-bait).</summary>
+    Injected,
 }
 
 public static class AnnotationKindNames
@@ -110,6 +112,7 @@ public static class AnnotationKindNames
         AnnotationKind.Promo => "promo",
         AnnotationKind.EditorNote => "editor-note",
         AnnotationKind.Boilerplate => "boilerplate",
+        AnnotationKind.Injected => "injected",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
