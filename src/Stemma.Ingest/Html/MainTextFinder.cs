@@ -121,6 +121,18 @@ internal sealed partial class MainTextFinder
         {
             return true;
         }
+        // Classes that hide an element whatever the style sheet says ("hidden", "d-none", "is-hidden", "alert--hidden").
+        var classes = element.GetAttribute("class");
+        if (classes is not null && classes.Contains("hid", StringComparison.OrdinalIgnoreCase) || classes is not null && classes.Contains("none", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var word in classes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (word is "hidden" or "d-none" or "is-hidden" or "none" or "hide" or "js-hidden" || word.EndsWith("--hidden", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
         var style = element.GetAttribute("style");
         return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
     }
@@ -178,9 +190,11 @@ internal sealed partial class MainTextFinder
         ScoreAll(root, ref best, ref bestScore);
         if (bestScore < MinimumArticleScore)
         {
-            return [];
+            // No element reads as an article, but a page with paragraphs of running text still has them: never give nothing.
+            return ArticleLikeParagraphs();
         }
 
+        (best, bestScore) = Grow(best, bestScore);
         article = best.Element;
         MarkArticle(best, bestScore);
         var kept = new List<TextBlock>();
@@ -226,6 +240,50 @@ internal sealed partial class MainTextFinder
             }
         }
     }
+
+    /// <summary>
+    /// A chosen element that is a small part of a larger coherent text grows to it: an ancestor (up to
+    /// <see cref="MaxGrowLevels"/> levels) whose article-like text is at least <see cref="GrowFactor"/> times the element's
+    /// and which still scores at least <see cref="GrowMinScoreShare"/> of the element's score (what it adds is text, not links and menus)
+    /// becomes the article. Pages that split one article over several wrappers ("insert", "widget") are read whole.
+    /// </summary>
+    private static (ElementNode Best, double Score) Grow(ElementNode best, double bestScore)
+    {
+        var node = best;
+        for (var level = 0; level < MaxGrowLevels && node.Parent is { } parent && !parent.IsExcluded; level++, node = parent)
+        {
+            if (parent.Good >= GrowFactor * best.Good && parent.Score >= GrowMinScoreShare * bestScore
+                && parent.LinkChars < 0.25 * parent.Chars)
+            {
+                (best, bestScore) = (parent, parent.Score);
+            }
+        }
+
+        return (best, bestScore);
+    }
+
+    private const int MaxGrowLevels = 3;
+
+    private const double GrowFactor = 1.5;
+
+    private const double GrowMinScoreShare = 0.6;
+
+    /// <summary>Paragraph-like blocks of running text outside comment and boilerplate sections, in order (the fallback when no element scores as an article).</summary>
+    private List<string> ArticleLikeParagraphs()
+    {
+        var paragraphs = new List<string>();
+        foreach (var block in _blocks)
+        {
+            if (block.Text.Length >= MinFallbackParagraphChars && IsProseBlock(block) && block.LinkChars < 0.2 * block.Text.Length && !IsInsideExcluded(block.Owner))
+            {
+                paragraphs.Add(block.Text);
+            }
+        }
+
+        return paragraphs;
+    }
+
+    private const int MinFallbackParagraphChars = 80;
 
     /// <summary>A sibling of the article element joins it when it scores at least this share of the article's score.</summary>
     private const double SiblingShare = 0.1;
