@@ -217,8 +217,48 @@ internal sealed partial class MainTextFinder
                 paragraphs.Add(kept[i].Text);
             }
         }
+        return CutTrailingSection(paragraphs);
+    }
+
+    /// <summary>
+    /// A label for comments or other stories ("Related articles", "Mehr zum Thema", "12 comments", "You may also like") after
+    /// most of the article's text starts a trailing section of teasers or comments: it and everything after it are cut.
+    /// </summary>
+    private static List<string> CutTrailingSection(List<string> paragraphs)
+    {
+        var total = 0;
+        foreach (var paragraph in paragraphs)
+        {
+            total += paragraph.Length;
+        }
+        var before = 0;
+        for (var i = 0; i < paragraphs.Count; i++)
+        {
+            var text = paragraphs[i];
+            if (i > 0 && before >= TrailingSectionShare * total && text.Length <= 60 && IsTrailingSectionLabel(text))
+            {
+                return paragraphs[..i];
+            }
+            before += text.Length;
+        }
         return paragraphs;
     }
+
+    /// <summary>The article text that must come before a trailing section label for it to be cut.</summary>
+    private const double TrailingSectionShare = 0.6;
+
+    private static bool IsTrailingSectionLabel(string text)
+    {
+        if (TrailingLabel().IsMatch(text))
+        {
+            return true;
+        }
+        // A bare label only ("Related:", "Read more"): a read-more line that names a story is evidence and stays.
+        return Annotations.LineClassifier.Classify(text) is { Kind: AnnotationKind.Related or AnnotationKind.CommentForm } && Annotations.LineClassifier.CountWords(text) <= 5;
+    }
+
+    [GeneratedRegex(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingLabel();
 
     /// <summary>
     /// Marks the best element as the article, with those of its siblings that read as more of the same text:
@@ -264,9 +304,9 @@ internal sealed partial class MainTextFinder
 
     private const int MaxGrowLevels = 3;
 
-    private const double GrowFactor = 1.5;
+    private const double GrowFactor = 2.5;
 
-    private const double GrowMinScoreShare = 0.6;
+    private const double GrowMinScoreShare = 0.7;
 
     /// <summary>Paragraph-like blocks of running text outside comment and boilerplate sections, in order (the fallback when no element scores as an article).</summary>
     private List<string> ArticleLikeParagraphs()
