@@ -212,6 +212,8 @@ internal sealed partial class MainTextFinder
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
             var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            // List and table entries of the article outside the prose span are its content too (ingredients, facts, results), unless links.
+            besideSpan |= first >= 0 && i < first && IsListOrTableEntry(kept[i]);
             if (inSpan || besideSpan)
             {
                 paragraphs.Add(kept[i].Text);
@@ -358,6 +360,9 @@ internal sealed partial class MainTextFinder
         }
         return (first, last);
     }
+
+    private static bool IsListOrTableEntry(TextBlock block)
+        => block.LinkChars == 0 && block.Owner.Element.LocalName is "li" or "td" or "th" or "dd" or "dt";
 
     private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
         => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);
