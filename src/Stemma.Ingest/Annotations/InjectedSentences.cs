@@ -94,6 +94,16 @@ public static partial class InjectedSentences
             return found;
         }
 
+        // Cheap test first: a candidate shares at most a third of its content words with the family's text.
+        var familyWords = new HashSet<string>(members.SelectMany(member => member.SentencesByWord.Keys), StringComparer.Ordinal);
+        var candidates = Enumerable.Range(1, sentences.Count - 2)
+            .Where(i => sentences[i].Words.Count >= MinSentenceWords && sentences[i].Words.Count(familyWords.Contains) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Count)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return found;
+        }
+
         // Where each sentence of the article is in each member (-1 when absent).
         var matches = members.Select(member => sentences.Select(sentence => BestMatch(sentence.Words, member, options)).ToArray()).ToArray();
         var countable = sentences.Count(sentence => sentence.Words.Count >= MinSentenceWords);
@@ -103,18 +113,16 @@ public static partial class InjectedSentences
             return found;
         }
 
-        var familyWords = new HashSet<string>(members.SelectMany(member => member.Sentences.SelectMany(sentence => sentence.Words)), StringComparer.Ordinal);
-        for (var i = 1; i < sentences.Count - 1; i++)
+        foreach (var i in candidates)
         {
             var words = sentences[i].Words;
-            if (words.Count < MinSentenceWords || matches.Any(m => m[i] >= 0))
+            if (matches.Any(m => m[i] >= 0))
             {
                 continue;
             }
 
             var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet(StringComparer.Ordinal);
-            if (words.Count(neighbours.Contains) > options.MaxNeighbourSharedWords
-                || words.Count(familyWords.Contains) > options.MaxFamilyVocabularyShare * words.Count)
+            if (words.Count(neighbours.Contains) > options.MaxNeighbourSharedWords)
             {
                 continue;
             }
@@ -195,7 +203,7 @@ public static partial class InjectedSentences
         }
 
         var counts = new Dictionary<int, int>();
-        foreach (var word in words.Distinct(StringComparer.Ordinal))
+        foreach (var word in words)
         {
             if (member.SentencesByWord.TryGetValue(word, out var holders))
             {
@@ -208,10 +216,9 @@ public static partial class InjectedSentences
 
         var best = -1;
         var bestScore = 0.0;
-        var distinct = words.Distinct(StringComparer.Ordinal).Count();
         foreach (var (holder, count) in counts)
         {
-            var score = count / (double)Math.Max(1, Math.Min(distinct, member.Sentences[holder].Words.Distinct(StringComparer.Ordinal).Count()));
+            var score = count / (double)Math.Max(1, Math.Min(words.Count, member.Sentences[holder].Words.Count));
             if (score > bestScore || (score == bestScore && holder < best))
             {
                 (best, bestScore) = (holder, score);
@@ -286,31 +293,95 @@ public static partial class InjectedSentences
     }
 
     /// <summary>Sentences of a paragraph: split after . ! ? (and a closing quote) before a capital letter, a digit or an opening quote.</summary>
-    internal static List<string> SplitSentences(string paragraph) =>
-        [.. SentenceBreak().Split(paragraph.Replace('\n', ' ')).Select(sentence => sentence.Trim()).Where(sentence => sentence.Length > 0)];
+    internal static List<string> SplitSentences(string paragraph)
+    {
+        var sentences = new List<string>();
+        var start = 0;
+        for (var i = 1; i < paragraph.Length; i++)
+        {
+            if (!char.IsWhiteSpace(paragraph[i]))
+            {
+                continue;
+            }
+
+            var end = i - 1;
+            var last = paragraph[end] is '"' or '”' or '’' or ')' && end > 0 ? paragraph[end - 1] : paragraph[end];
+            var next = i;
+            while (next < paragraph.Length && char.IsWhiteSpace(paragraph[next]))
+            {
+                next++;
+            }
+
+            var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
+            if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
+            {
+                AddSentence(paragraph[start..i]);
+                start = next;
+            }
+
+            i = next - 1;
+        }
+
+        AddSentence(paragraph[start..]);
+        return sentences;
+
+        void AddSentence(string text)
+        {
+            var trimmed = text.Replace('\n', ' ').Trim();
+            if (trimmed.Length > 0)
+            {
+                sentences.Add(trimmed);
+            }
+        }
+    }
 
     /// <summary>Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a crude stem).</summary>
     internal static List<string> ContentWords(string text)
     {
         var words = new List<string>();
-        foreach (var raw in LineClassifier.WordKey(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        Span<char> buffer = stackalloc char[6];
+        var length = 0;
+        var full = 0;
+        for (var i = 0; i <= text.Length; i++)
         {
-            if (raw.Length >= 3 && !StopWords.Contains(raw))
+            var c = i < text.Length ? text[i] : ' ';
+            if (char.IsLetterOrDigit(c))
             {
-                words.Add(raw.Length > 6 ? raw[..6] : raw);
+                if (length < buffer.Length)
+                {
+                    buffer[length++] = char.ToLowerInvariant(c);
+                }
+
+                full++;
+                continue;
             }
+
+            if (c is '\'' or '’' && full > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+            {
+                // "council's": the possessive stays part of the word, as WordKey keeps it.
+                continue;
+            }
+
+            if (full >= 3)
+            {
+                var word = new string(buffer[..length]);
+                if (full > 6 || !StopWords.Contains(word))
+                {
+                    words.Add(word);
+                }
+            }
+
+            (length, full) = (0, 0);
         }
 
         return words;
     }
 
-    [GeneratedRegex(@"(?<=[.!?][""”’)]?)\s+(?=[""“‘(]?[\p{Lu}\p{N}])", RegexOptions.CultureInvariant)]
-    private static partial Regex SentenceBreak();
-
     /// <summary>Sensational wording that click-bait lines carry.</summary>
     [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClickBaitPattern();
 
+    /// <param name="Words">The sentence's distinct content words.</param>
     internal sealed record Sentence(string Text, int Paragraph, int Index, List<string> Words);
 
     /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
@@ -320,12 +391,15 @@ public static partial class InjectedSentences
         {
             Article = article;
             Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var running = new List<string>();
             for (var p = 0; p < Paragraphs.Count; p++)
             {
                 var parts = SplitSentences(Paragraphs[p]);
                 for (var s = 0; s < parts.Count; s++)
                 {
-                    Sentences.Add(new Sentence(parts[s], p, s, ContentWords(parts[s])));
+                    var words = ContentWords(parts[s]);
+                    running.AddRange(words);
+                    Sentences.Add(new Sentence(parts[s], p, s, [.. words.Distinct(StringComparer.Ordinal)]));
                 }
             }
 
@@ -338,15 +412,12 @@ public static partial class InjectedSentences
                         SentencesByWord[word] = list = [];
                     }
 
-                    if (list.Count == 0 || list[^1] != s)
-                    {
-                        list.Add(s);
-                    }
+                    list.Add(s);
                 }
             }
 
             // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
-            var all = Sentences.SelectMany(sentence => sentence.Words).ToList();
+            var all = running;
             for (var w = 0; w + 1 < all.Count; w++)
             {
                 var key = Hash(all[w], all[w + 1]);
