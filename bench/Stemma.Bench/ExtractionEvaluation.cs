@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Stemma.Ingest.Annotations;
+using Stemma.Ingest.Formats;
 using Stemma.Ingest.Html;
 
 namespace Stemma.Bench;
@@ -50,11 +52,13 @@ internal static class ExtractionEvaluation
         Console.WriteLine($"extract-eval: {cases.Count} pages with snippets from {Path.GetFullPath(directory)}");
 
         var ours = new Score("stemma");
+        var body = new Score("stemma body");
         var baseline = new Score("smartreader");
         var failures = new List<(string File, int Missed, int Leaked, List<string> Details)>();
         long htmlBytes = 0;
         var extractTime = TimeSpan.Zero;
         var errors = 0;
+        var (emptyPages, allMissedPages, allLeakedPages) = (0, 0, 0);
 
         foreach (var page in cases)
         {
@@ -62,10 +66,12 @@ internal static class ExtractionEvaluation
             htmlBytes += page.Bytes.Length;
 
             string text;
+            HtmlExtraction? extraction = null;
             var started = Stopwatch.GetTimestamp();
             try
             {
-                text = string.Join('\n', HtmlArticleExtractor.Extract(html, page.Url).Paragraphs);
+                extraction = HtmlArticleExtractor.Extract(html, page.Url);
+                text = string.Join('\n', extraction.Paragraphs);
             }
             catch (HtmlTooLargeException)
             {
@@ -73,7 +79,20 @@ internal static class ExtractionEvaluation
                 errors++;
             }
             extractTime += Stopwatch.GetElapsedTime(started);
+
+            // The body Stemma matches on: the paragraphs less the lines the classifier sets apart (read-more, captions, credits...).
+            var articleBody = extraction is null ? string.Empty : ArticleAssembler.Build(new ArticleDraft
+            {
+                Id = page.File,
+                Title = extraction.Metadata.Title,
+                Paragraphs = [.. extraction.Paragraphs.Select(paragraph => new TextBlock(paragraph))],
+                Format = "html",
+            }).Body;
+            body.Add(Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(articleBody), page);
             var (missed, leaked, details) = ours.Add(Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(text), page);
+            emptyPages += text.Length == 0 ? 1 : 0;
+            allMissedPages += page.With.Count > 0 && missed == page.With.Count ? 1 : 0;
+            allLeakedPages += page.Without.Count > 0 && leaked == page.Without.Count ? 1 : 0;
             if (missed + leaked > 0)
             {
                 if (failuresToShow > 0)
@@ -96,6 +115,7 @@ internal static class ExtractionEvaluation
         Console.WriteLine();
         Console.WriteLine("extractor      precision  recall     F1  accuracy   (TP/FN/FP/TN)");
         ours.Print();
+        body.Print();
         if (runBaseline)
         {
             baseline.Print();
@@ -104,6 +124,7 @@ internal static class ExtractionEvaluation
         Console.WriteLine();
         Console.WriteLine($"stemma speed (one thread, extraction only): {cases.Count / seconds:F1} pages/s, {htmlBytes / 1e6 / seconds:F2} MB/s " +
             $"({cases.Count} pages, {htmlBytes / 1e6:F1} MB in {seconds:F2} s); refused pages: {errors}");
+        Console.WriteLine($"stemma pages with no text: {emptyPages}; every 'with' snippet missed: {allMissedPages}; every 'without' snippet leaked: {allLeakedPages}");
 
         if (failuresToShow > 0)
         {

@@ -13,7 +13,7 @@ internal static class InputCollector
     public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken)
     {
         var articles = new List<Article>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var versions = new DocumentVersions();
         var rejected = 0;
         var duplicatesBySource = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var outcome in ArticleReader.Read(paths, context.ReaderOptions))
@@ -26,20 +26,22 @@ internal static class InputCollector
                 continue;
             }
 
-            if (!seen.Add(article.Id))
+            // Two different texts under one id (a URL crawled twice) are two versions of the page; the same text twice is one.
+            var decision = versions.Add(article);
+            if (decision.Article is null)
             {
                 // A file of one record repeated a million times gets a few lines, not a million.
                 var count = duplicatesBySource[outcome.Source] = duplicatesBySource.GetValueOrDefault(outcome.Source) + 1;
                 if (count <= MaxDuplicateReportsPerFile)
                 {
-                    context.ReportError($"{outcome.Source}: duplicate id '{article.Id}' (already read from another input); skipped");
+                    context.ReportError($"{outcome.Source}: duplicate of '{decision.DuplicateOf}' (same id, same text, already read from another input); skipped");
                 }
 
                 rejected++;
                 continue;
             }
 
-            articles.Add(article);
+            articles.Add(decision.Article);
         }
 
         foreach (var (source, count) in duplicatesBySource.Where(entry => entry.Value > MaxDuplicateReportsPerFile))

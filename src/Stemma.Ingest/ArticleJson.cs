@@ -67,7 +67,7 @@ public static class ArticleJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(article);
         writer.WriteLine($"== {article.Id}");
-        WriteField(writer, "title", article.Title);
+        WriteField(writer, "title", article.Title ?? $"(none; shown as \"{article.DisplayTitle}\")");
         WriteField(writer, "date", article.Date is { } date ? FormatDate(date) : null);
         WriteField(writer, "site", article.Site);
         WriteField(writer, "url", article.Url);

@@ -120,17 +120,27 @@ public static class ArticleReader
 
     /// <summary>
     /// Reads everything, then applies the corpus-level boilerplate pass (<see cref="Annotations.CorpusAnnotator"/>),
-    /// which needs all articles of a site at once. Returns the articles and the error outcomes separately.
+    /// which needs all articles of a site at once. Two texts under one id are two versions (<see cref="DocumentVersions"/>).
+    /// Returns the articles and the error outcomes separately.
     /// </summary>
     public static (IReadOnlyList<Article> Articles, IReadOnlyList<ReadOutcome> Errors) ReadCorpus(IEnumerable<string> paths, ReaderOptions? options = null)
     {
         var articles = new List<Article>();
         var errors = new List<ReadOutcome>();
+        var versions = new DocumentVersions();
         foreach (var outcome in Read(paths, options ?? ReaderOptions.Default))
         {
             if (outcome.Article is { } article)
             {
-                articles.Add(article);
+                var decision = versions.Add(article);
+                if (decision.Article is { } kept)
+                {
+                    articles.Add(kept);
+                }
+                else
+                {
+                    errors.Add(outcome with { Article = null, Error = $"duplicate of '{decision.DuplicateOf}' (same id, same text); skipped" });
+                }
             }
             else
             {

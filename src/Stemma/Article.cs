@@ -37,6 +37,41 @@ public sealed record Article
 
     /// <summary>The input format the article came in: txt, jsonl, html, wordpress, feed, warc.</summary>
     public string? Format { get; init; }
+
+    /// <summary>
+    /// What to show as the article's title: <see cref="Title"/>, or for an untitled article its first words
+    /// ("Rain closed the harbour road on Tuesday as…"), or its id when it has no body either. Never used for matching.
+    /// </summary>
+    public string DisplayTitle => ArticleTitles.Display(Title, Body, Id);
+}
+
+/// <summary>Titles for display.</summary>
+public static class ArticleTitles
+{
+    /// <summary>How many words of the body make the title of an untitled article.</summary>
+    public const int FirstWords = 12;
+
+    /// <summary>The title, else the first words of the body (ending in "…" when cut), else the id.</summary>
+    public static string Display(string? title, string? body, string id)
+    {
+        if (!string.IsNullOrWhiteSpace(title))
+        {
+            return title.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return id;
+        }
+
+        var words = body.Split((char[])[' ', '\n', '\t', '\r'], FirstWords + 1, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length <= FirstWords)
+        {
+            return string.Join(' ', words);
+        }
+
+        return string.Join(' ', words.Take(FirstWords)).TrimEnd(',', ';', ':', '-', '–', '—') + "…";
+    }
 }
 
 /// <summary>A line or paragraph of the extracted text that is not article body.</summary>
@@ -59,6 +94,8 @@ public enum AnnotationKind
     EditorNote,
     /// <summary>A line that recurs across unrelated articles of one site.</summary>
     Boilerplate,
+    /// <summary>A sentence put into a copy that no other member of its family carries and that fits none of its neighbours' topic (click-bait).</summary>
+    Injected,
 }
 
 public static class AnnotationKindNames
@@ -75,6 +112,7 @@ public static class AnnotationKindNames
         AnnotationKind.Promo => "promo",
         AnnotationKind.EditorNote => "editor-note",
         AnnotationKind.Boilerplate => "boilerplate",
+        AnnotationKind.Injected => "injected",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -112,7 +112,7 @@ internal static class AnalyzeCommand
                 Markup.Escape(first.Document.Story),
                 family.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(string.Join("\n", family.Select(m => Describe(m.Document)))),
-                Markup.Escape(first.Article.Title ?? string.Empty));
+                Markup.Escape(first.Article.DisplayTitle));
         }
 
         context.Console.Write(table);

@@ -120,7 +120,7 @@ internal static class RelateCommands
                     Markup.Escape(document.Relation ?? "original"),
                     Markup.Escape(article.Site ?? string.Empty),
                     article.Date?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? string.Empty,
-                    Markup.Escape(article.Title ?? string.Empty));
+                    Markup.Escape(article.DisplayTitle));
             }
 
             context.Console.Write(table);

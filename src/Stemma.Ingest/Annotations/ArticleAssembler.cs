@@ -37,10 +37,8 @@ public static class ArticleAssembler
     public static Article Build(ArticleDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var body = new List<string>();
-        var annotations = new List<Annotation>();
-        string? attribution = null;
-        var position = 0;
+        var paragraphs = new List<string>();
+        var kinds = new List<LineClass?>();
         foreach (var block in draft.Paragraphs)
         {
             // A paragraph never holds a blank line: Body splits back into paragraphs on "\n\n".
@@ -55,11 +53,35 @@ public static class ArticleAssembler
                 continue;
             }
 
+            // A photo credit inside a body paragraph ("... on Tuesday. (Photo: Jane Doe/Island Post)") is set apart on its own.
+            string? credit = null;
+            if (InsertedBlocks.SplitInlineCredit(text) is { } split)
+            {
+                (text, credit) = split;
+            }
+
             // The markup's own word (a figcaption, a share box) counts when no text pattern says otherwise,
             // but not for long text: a real paragraph wrapped in such markup by mistake stays body.
-            var kind = LineClassifier.Classify(text, draft.Title, block.Link)
-                ?? (block.Hint is { } hint && LineClassifier.CountWords(text) <= MaxHintedWords ? new LineClass(hint) : null);
-            if (kind is null)
+            paragraphs.Add(text);
+            kinds.Add(LineClassifier.Classify(text, draft.Title, block.Link)
+                ?? (block.Hint is { } hint && LineClassifier.CountWords(text) <= MaxHintedWords ? new LineClass(hint) : null));
+            if (credit is not null)
+            {
+                paragraphs.Add(credit);
+                kinds.Add(new LineClass(AnnotationKind.Caption));
+            }
+        }
+
+        // Rules over neighbouring paragraphs: what an editor's label governs, the headline after a related marker, a caption twice.
+        InsertedBlocks.Apply(paragraphs, kinds);
+
+        var body = new List<string>();
+        var annotations = new List<Annotation>();
+        string? attribution = null;
+        for (var position = 0; position < paragraphs.Count; position++)
+        {
+            var text = paragraphs[position];
+            if (kinds[position] is not { } kind)
             {
                 body.Add(text);
             }
@@ -71,8 +93,6 @@ public static class ArticleAssembler
                     attribution = kind.Source;
                 }
             }
-
-            position++;
         }
 
         var site = draft.Site ?? SiteNames.FromUrl(draft.Url);

@@ -27,7 +27,7 @@ public sealed record BoilerplateOptions
 /// Corpus-level evidence for boilerplate: a body paragraph that recurs verbatim (modulo case and spacing)
 /// across articles of the same site whose bodies otherwise differ is the site's boilerplate, not article text.
 /// Copies of one story share paragraphs legitimately, so recurrence only counts across unrelated articles.
-/// Articles without a site are left as they are.
+/// Articles without a site are left as they are. Then <see cref="InjectedSentences"/> sets apart sentences injected into a copy.
 /// </summary>
 public static class CorpusAnnotator
 {
@@ -40,7 +40,7 @@ public static class CorpusAnnotator
         var boilerplate = FindBoilerplate(articles, options);
         if (boilerplate.Count == 0)
         {
-            return articles;
+            return InjectedSentences.Apply(articles);
         }
 
         var result = new Article[articles.Count];
@@ -50,7 +50,8 @@ public static class CorpusAnnotator
             result[index] = article.Site is { } site && boilerplate.TryGetValue(site, out var lines) ? MoveToAnnotations(article, lines) : article;
         }
 
-        return result;
+        // Then the family evidence: sentences a copy carries that no other member has and that fit no neighbour's topic.
+        return InjectedSentences.Apply(result);
     }
 
     /// <summary>The boilerplate lines found per site (as normalized keys), for inspection and tests.</summary>

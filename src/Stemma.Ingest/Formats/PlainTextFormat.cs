@@ -2,16 +2,31 @@ using Stemma.Ingest.Annotations;
 
 namespace Stemma.Ingest.Formats;
 
-/// <summary>Plain text: the first non-empty line is the title, the rest the body.</summary>
+/// <summary>
+/// Plain text as people save it: leading blank lines and a byte order mark skipped; CRLF, CR-only and LF line ends;
+/// UTF-8, UTF-16 with a BOM, or Windows-1252/Latin-1. The first line is the title only when it looks like one
+/// (<see cref="PlainTextTitle.IsTitleLine"/>); otherwise the article has no title. A file with words in it is always
+/// an article: only files without text (or bytes that are not text in any encoding we read) are rejected.
+/// </summary>
 internal static class PlainTextFormat
 {
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {
         var decoded = TextDecoding.Decode(StreamLimits.ReadBounded(stream, source.Options.MaxDocumentBytes));
-        var text = decoded.Text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart();
-        var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        var title = (newline < 0 ? text : text[..newline]).Trim();
-        var rest = newline < 0 ? string.Empty : text[(newline + 1)..];
+        if (decoded.Source == EncodingSource.Windows1252Fallback && PlainTextTitle.UnreadableShare(decoded.Text) is { } share)
+        {
+            yield return source.Error($"not text: invalid UTF-8 that does not read as Windows-1252 either ({share:P0} of the characters are control or undefined bytes)");
+            yield break;
+        }
+
+        var text = PlainTextTitle.NormalizeLineEnds(decoded.Text).TrimStart('\uFEFF', ' ', '\t', '\n', '\f', '\v', '\u00A0');
+        if (!text.Any(char.IsLetter))
+        {
+            yield return source.Error(text.Trim().Length == 0 ? "empty file" : "no text: the file holds no words");
+            yield break;
+        }
+
+        var (title, rest) = PlainTextTitle.Split(text);
         var article = ArticleAssembler.Build(new ArticleDraft
         {
             Id = source.Id,
@@ -20,8 +35,124 @@ internal static class PlainTextFormat
             SourcePath = source.Path,
             Format = "txt",
         });
-        yield return article.Body.Length == 0
-            ? source.Error(text.Length == 0 ? "empty file" : "empty article: no body after the title line")
-            : source.Success(article, StreamLimits.DecodingWarning(decoded));
+        if (article.Body.Length == 0)
+        {
+            // Every paragraph was taken for an inserted line: the words are still the file's text, so keep them as the body
+            // rather than lose the article (the annotations stay as evidence of what each line looks like).
+            article = article with { Body = string.Join("\n\n", article.Annotations.Select(annotation => annotation.Text)), Annotations = [] };
+        }
+
+        yield return source.Success(article, StreamLimits.DecodingWarning(decoded));
+    }
+}
+
+/// <summary>Decides whether the first line of a plain-text article is its title.</summary>
+public static class PlainTextTitle
+{
+    /// <summary>A title is at most this many words (headlines run 5–15; 20 leaves room for long ones).</summary>
+    public const int MaxTitleWords = 20;
+
+    public const int MaxTitleChars = 160;
+
+    /// <summary>CRLF and lone CR (old Mac files) become LF.</summary>
+    public static string NormalizeLineEnds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains('\r', StringComparison.Ordinal)
+            ? text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n')
+            : text;
+    }
+
+    /// <summary>Splits text (line ends normalized, leading blank lines removed) into the title, or null, and the rest.</summary>
+    public static (string? Title, string Body) Split(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.TrimStart();
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        if (newline < 0)
+        {
+            return (null, text);
+        }
+
+        var first = text[..newline].Trim();
+        var rest = text[(newline + 1)..];
+        return IsTitleLine(first, rest) ? (first, rest) : (null, text);
+    }
+
+    /// <summary>
+    /// The first line is a title when it is short, ends without sentence punctuation (a '?' or '!' only before a blank
+    /// line), does not start in lower case, is no inserted line (editor's note, credit...), is followed by more text that
+    /// does not continue its sentence (a wrapped line), and is not the start of the first body paragraph.
+    /// </summary>
+    public static bool IsTitleLine(string line, string rest)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(rest);
+        var words = LineClassifier.CountWords(line);
+        if (words == 0 || words > MaxTitleWords || line.Length > MaxTitleChars || !line.Any(char.IsLetter) || char.IsLower(line[0]))
+        {
+            return false;
+        }
+
+        var next = rest.TrimStart(' ', '\t');
+        var blankLineFollows = next.StartsWith('\n');
+        var body = rest.Trim();
+        if (body.Length == 0 || !body.Any(char.IsLetter))
+        {
+            return false;
+        }
+
+        var last = line.TrimEnd('"', '\'', '”', '’', '»', ')', ']', '*').LastOrDefault();
+        if (last is '.' or ',' or ';' or ':' or '-' or '–' or '—' or '…' || (last is '?' or '!' && !blankLineFollows))
+        {
+            return false;
+        }
+
+        if (!blankLineFollows && char.IsLower(body[0]))
+        {
+            return false;
+        }
+
+        if (LineClassifier.Classify(line) is not null)
+        {
+            return false;
+        }
+
+        // "Rain closed the harbour road" followed by "Rain closed the harbour road on Tuesday after ...": the lead, cut.
+        var firstParagraph = body.Split("\n\n", 2)[0];
+        var lineKey = LineClassifier.WordKey(line);
+        var paragraphKey = LineClassifier.WordKey(firstParagraph);
+        return !(paragraphKey.Length > lineKey.Length && paragraphKey.StartsWith(lineKey + " ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// For text decoded as Windows-1252 after failing UTF-8: the share of characters that no text has (C0 controls other
+    /// than line ends and tabs, the five bytes Windows-1252 leaves undefined), or null when the text reads as text.
+    /// </summary>
+    public static double? UnreadableShare(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var bad = 0;
+        var nonAscii = 0;
+        foreach (var c in text)
+        {
+            if ((c < 0x20 && c is not '\n' and not '\r' and not '\t' and not '\f') || c is >= '\u0080' and <= '\u009F' || c == '\u007F')
+            {
+                bad++;
+            }
+            else if (c > 0x7F && !char.IsLetter(c))
+            {
+                nonAscii++;
+            }
+        }
+
+        // Real Windows-1252 text is mostly ASCII with accented letters and typographic quotes; random bytes are not.
+        var share = (bad + (nonAscii / 2.0)) / text.Length;
+        return bad * 100 > text.Length || share > 0.05 ? share : null;
     }
 }

@@ -22,6 +22,7 @@ internal static class WarcFormat
         var recordNumber = 0;
         var articles = 0;
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var versions = new DocumentVersions();
         byte[]? pendingHeaderLine = null;
         while (true)
         {
@@ -103,14 +104,16 @@ internal static class WarcFormat
             articles++;
             if (outcome.Article is { } article)
             {
-                // A re-crawl of the same URI would give two articles with one id: keep the first.
-                if (seen.TryGetValue(article.Id, out var firstRecord))
+                // A re-crawl of the same URI with the same text is a repeat; with another text it is a version of the page.
+                var decision = versions.Add(article);
+                if (decision.Article is null)
                 {
-                    yield return source.Error($"another 200 response for {article.Id} (first read from record {firstRecord}); skipped", recordNumber);
+                    yield return source.Error($"another 200 response for {article.Id} with the same text (first read from record {seen[decision.DuplicateOf!]}); skipped", recordNumber);
                     continue;
                 }
 
-                seen[article.Id] = recordNumber;
+                seen[decision.Article.Id] = recordNumber;
+                outcome = outcome with { Article = decision.Article };
             }
 
             yield return outcome;

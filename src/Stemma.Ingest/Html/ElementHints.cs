@@ -27,14 +27,14 @@ internal static class ElementHints
     // Layout words that also name wrappers of the whole page ("off-canvas-wrap", "page-with-sidebar", "menu-open").
     private static readonly string[] BoilerplateFragments =
     [
-        "sidebar", "footer", "navigation", "navbar", "modal", "banner", "masthead", "menu", "toolbar", "overlay",
+        "sidebar", "footer", "navigation", "navbar", "banner", "masthead", "menu", "toolbar", "overlay",
         "offcanvas", "off-canvas", "dropdown", "print-only", "hidden-print-none",
     ];
 
     // Words that name a thing laid over or beside the article, never a wrapper of it.
     private static readonly string[] IntrusiveFragments =
     [
-        "cookie", "consent", "gdpr", "cmplz", "breadcrumb", "newsletter", "advert", "social", "sharing", "shariff",
+        "cookie", "consent", "gdpr", "cmplz", "modal", "breadcrumb", "newsletter", "advert", "social", "sharing", "shariff",
         "share", "related", "recommend", "promo", "sponsor", "popup", "pagination", "pager", "subscribe", "signup",
         "login", "tagcloud", "skiplink", "skip-link", "author-box", "authorbox", "outbrain", "taboola", "plista",
         "teaser-list", "most-read", "mostread", "trending", "werbung", "anzeige", "reklama", "polecane",
@@ -70,7 +70,10 @@ internal static class ElementHints
         var tag = element.LocalName;
         switch (tag)
         {
-            case "nav" or "aside" or "footer" or "menu" or "dialog":
+            case "dialog":
+                // A dialog is laid over the page (cookie settings, sign-up): never the wrapper of the article, however long.
+                return ElementHint.Intrusive;
+            case "nav" or "aside" or "footer" or "menu":
                 return ElementHint.Boilerplate;
             case "article" or "main":
                 return ElementHint.Semantic;
@@ -88,13 +91,16 @@ internal static class ElementHints
                 || role.Equals("contentinfo", StringComparison.OrdinalIgnoreCase)
                 || role.Equals("menu", StringComparison.OrdinalIgnoreCase)
                 || role.Equals("menubar", StringComparison.OrdinalIgnoreCase)
-                || role.Equals("dialog", StringComparison.OrdinalIgnoreCase)
-                || role.Equals("alertdialog", StringComparison.OrdinalIgnoreCase)
                 || role.Equals("banner", StringComparison.OrdinalIgnoreCase)
                 || role.Equals("search", StringComparison.OrdinalIgnoreCase))
             {
                 return ElementHint.Boilerplate;
             }
+            if (role.Equals("dialog", StringComparison.OrdinalIgnoreCase) || role.Equals("alertdialog", StringComparison.OrdinalIgnoreCase))
+            {
+                return ElementHint.Intrusive;
+            }
+
             if (role.Equals("main", StringComparison.OrdinalIgnoreCase) || role.Equals("article", StringComparison.OrdinalIgnoreCase))
             {
                 return ElementHint.Semantic;

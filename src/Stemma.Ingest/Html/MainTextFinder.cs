@@ -121,6 +121,18 @@ internal sealed partial class MainTextFinder
         {
             return true;
         }
+        // Classes that hide an element whatever the style sheet says ("hidden", "d-none", "is-hidden", "alert--hidden").
+        var classes = element.GetAttribute("class");
+        if (classes is not null && classes.Contains("hid", StringComparison.OrdinalIgnoreCase) || classes is not null && classes.Contains("none", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var word in classes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (word is "hidden" or "d-none" or "is-hidden" or "none" or "hide" or "js-hidden" || word.EndsWith("--hidden", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
         var style = element.GetAttribute("style");
         return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
     }
@@ -178,9 +190,11 @@ internal sealed partial class MainTextFinder
         ScoreAll(root, ref best, ref bestScore);
         if (bestScore < MinimumArticleScore)
         {
-            return [];
+            // No element reads as an article, but a page with paragraphs of running text still has them: never give nothing.
+            return ArticleLikeParagraphs();
         }
 
+        (best, bestScore) = Grow(best, bestScore);
         article = best.Element;
         MarkArticle(best, bestScore);
         var kept = new List<TextBlock>();
@@ -198,13 +212,55 @@ internal sealed partial class MainTextFinder
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
             var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            // List and table entries of the article outside the prose span are its content too (ingredients, facts, results), unless links.
+            besideSpan |= first >= 0 && i < first && IsListOrTableEntry(kept[i]);
             if (inSpan || besideSpan)
             {
                 paragraphs.Add(kept[i].Text);
             }
         }
+        return CutTrailingSection(paragraphs);
+    }
+
+    /// <summary>
+    /// A label for comments or other stories ("Related articles", "Mehr zum Thema", "12 comments", "You may also like") after
+    /// most of the article's text starts a trailing section of teasers or comments: it and everything after it are cut.
+    /// </summary>
+    private static List<string> CutTrailingSection(List<string> paragraphs)
+    {
+        var total = 0;
+        foreach (var paragraph in paragraphs)
+        {
+            total += paragraph.Length;
+        }
+        var before = 0;
+        for (var i = 0; i < paragraphs.Count; i++)
+        {
+            var text = paragraphs[i];
+            if (i > 0 && before >= TrailingSectionShare * total && text.Length <= 60 && IsTrailingSectionLabel(text))
+            {
+                return paragraphs[..i];
+            }
+            before += text.Length;
+        }
         return paragraphs;
     }
+
+    /// <summary>The article text that must come before a trailing section label for it to be cut.</summary>
+    private const double TrailingSectionShare = 0.6;
+
+    private static bool IsTrailingSectionLabel(string text)
+    {
+        if (TrailingLabel().IsMatch(text))
+        {
+            return true;
+        }
+        // A bare label only ("Related:", "Read more"): a read-more line that names a story is evidence and stays.
+        return Annotations.LineClassifier.Classify(text) is { Kind: AnnotationKind.Related or AnnotationKind.CommentForm } && Annotations.LineClassifier.CountWords(text) <= 5;
+    }
+
+    [GeneratedRegex(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingLabel();
 
     /// <summary>
     /// Marks the best element as the article, with those of its siblings that read as more of the same text:
@@ -226,6 +282,50 @@ internal sealed partial class MainTextFinder
             }
         }
     }
+
+    /// <summary>
+    /// A chosen element that is a small part of a larger coherent text grows to it: an ancestor (up to
+    /// <see cref="MaxGrowLevels"/> levels) whose article-like text is at least <see cref="GrowFactor"/> times the element's
+    /// and which still scores at least <see cref="GrowMinScoreShare"/> of the element's score (what it adds is text, not links and menus)
+    /// becomes the article. Pages that split one article over several wrappers ("insert", "widget") are read whole.
+    /// </summary>
+    private static (ElementNode Best, double Score) Grow(ElementNode best, double bestScore)
+    {
+        var node = best;
+        for (var level = 0; level < MaxGrowLevels && node.Parent is { } parent && !parent.IsExcluded; level++, node = parent)
+        {
+            if (parent.Good >= GrowFactor * best.Good && parent.Score >= GrowMinScoreShare * bestScore
+                && parent.LinkChars < 0.25 * parent.Chars)
+            {
+                (best, bestScore) = (parent, parent.Score);
+            }
+        }
+
+        return (best, bestScore);
+    }
+
+    private const int MaxGrowLevels = 3;
+
+    private const double GrowFactor = 2.5;
+
+    private const double GrowMinScoreShare = 0.7;
+
+    /// <summary>Paragraph-like blocks of running text outside comment and boilerplate sections, in order (the fallback when no element scores as an article).</summary>
+    private List<string> ArticleLikeParagraphs()
+    {
+        var paragraphs = new List<string>();
+        foreach (var block in _blocks)
+        {
+            if (block.Text.Length >= MinFallbackParagraphChars && IsProseBlock(block) && block.LinkChars < 0.2 * block.Text.Length && !IsInsideExcluded(block.Owner))
+            {
+                paragraphs.Add(block.Text);
+            }
+        }
+
+        return paragraphs;
+    }
+
+    private const int MinFallbackParagraphChars = 80;
 
     /// <summary>A sibling of the article element joins it when it scores at least this share of the article's score.</summary>
     private const double SiblingShare = 0.1;
@@ -260,6 +360,9 @@ internal sealed partial class MainTextFinder
         }
         return (first, last);
     }
+
+    private static bool IsListOrTableEntry(TextBlock block)
+        => block.LinkChars == 0 && block.Owner.Element.LocalName is "li" or "td" or "th" or "dd" or "dt";
 
     private static bool IsParagraphBeside(TextBlock edge, TextBlock prose)
         => edge.Owner.Element.LocalName == "p" && ReferenceEquals(edge.Owner.Parent, prose.Owner.Parent);

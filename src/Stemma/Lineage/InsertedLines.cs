@@ -29,7 +29,7 @@ internal sealed class InsertedLines
         for (var d = 0; d < articles.Count; d++)
         {
             keys[d] = [.. articles[d].Annotations
-                .Where(a => a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related or AnnotationKind.Caption or AnnotationKind.SourceLink or AnnotationKind.Promo or AnnotationKind.EditorNote)
+                .Where(a => a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related or AnnotationKind.Caption or AnnotationKind.SourceLink or AnnotationKind.Promo or AnnotationKind.EditorNote or AnnotationKind.Injected)
                 .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text)))
                 .Where(l => l.Words > 0)
                 .DistinctBy(l => l.Key)];

@@ -148,4 +148,24 @@ public sealed class WarcTests
         Assert.Contains("first read from record 1", outcomes[1].Error);
         Assert.Equal(2, outcomes.Count);
     }
+
+    [Fact]
+    public void A_recrawl_with_another_text_is_a_second_version_of_the_page()
+    {
+        var edited = Reading.Html("Mill reopens", "The old mill reopened on Saturday as a bakery and cafe.", "Its owners restored the wheel.");
+        var warc = new WarcBuilder()
+            .Response("https://news.example.com/mill", 200, PageA)
+            .Response("https://news.example.com/mill", 200, edited)
+            .Build(gzipPerRecord: true);
+
+        var outcomes = Read(warc);
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.Equal("https://news.example.com/mill", outcomes[0].Article?.Id);
+        var second = outcomes[1].Article!;
+        Assert.Matches("^https://news\\.example\\.com/mill#v-[0-9a-f]{8}$", second.Id);
+        Assert.Equal("https://news.example.com/mill", second.Url);
+        Assert.Equal("https://news.example.com/mill", DocumentVersions.SharedId(second.Id));
+        Assert.Contains("Saturday", second.Body);
+    }
 }

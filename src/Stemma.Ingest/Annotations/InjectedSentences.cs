@@ -1,0 +1,458 @@
+using System.Text.RegularExpressions;
+
+namespace Stemma.Ingest.Annotations;
+
+/// <summary>Thresholds for finding sentences injected into a copy.</summary>
+public sealed record InjectionOptions
+{
+    public static InjectionOptions Default { get; } = new();
+
+    /// <summary>Two articles are of one family when this share of the smaller one's sampled content-word pairs is shared.</summary>
+    public double MinFamilyOverlap { get; init; } = 0.2;
+
+    /// <summary>Two sentences are one (spun or not) when this share of the smaller one's content words is shared.</summary>
+    public double MinSentenceMatch { get; init; } = 0.5;
+
+    /// <summary>An article is a close copy of its family (and can hold injections) when this share of its sentences match a member's.</summary>
+    public double MinMatchedSentences { get; init; } = 0.6;
+
+    /// <summary>An injected sentence shares at most this share of its content words with the other members of the family.</summary>
+    public double MaxFamilyVocabularyShare { get; init; } = 0.34;
+
+    /// <summary>...and at most this many content words with the sentences before and after it.</summary>
+    public int MaxNeighbourSharedWords { get; init; } = 1;
+
+    /// <summary>At most this share of an article's sentences (at least one) are called injected; more means a rewrite, not an injection.</summary>
+    public double MaxInjectedShare { get; init; } = 0.1;
+
+    /// <summary>Family members compared with each article (the most similar first).</summary>
+    public int MaxMembers { get; init; } = 4;
+}
+
+/// <summary>
+/// Family evidence for sentences injected into a copy (the "Giant wall of water…" click-bait line a spinner drops mid-article):
+/// a sentence of a close copy that (1) no other member of its family carries, even reworded; (2) sits where the members go
+/// straight from its previous sentence to its next one, so it was added, not substituted; (3) shares (almost) no content
+/// word with its neighbours or with the family's text. A sentence missing from one member only could as well have been
+/// dropped by that member: it counts only when two members agree, when the one member is dated earlier, or when the
+/// sentence reads as click-bait. Such sentences leave the body and become <see cref="AnnotationKind.Injected"/> annotations.
+/// </summary>
+public static partial class InjectedSentences
+{
+    private const int MinSentenceWords = 3;
+
+    private const int MaxPostingsPerKey = 64;
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "the", "and", "for", "that", "with", "was", "were", "are", "has", "have", "had", "this", "from", "its", "but", "not", "will",
+        "would", "could", "should", "been", "being", "they", "their", "them", "there", "which", "who", "whom", "what", "when", "where",
+        "said", "says", "also", "than", "then", "into", "about", "after", "before", "over", "under", "more", "most", "some", "such",
+        "only", "other", "our", "out", "his", "her", "she", "him", "you", "your", "all", "any", "can", "may", "one", "two", "did",
+        "does", "now", "just", "very", "while", "because", "these", "those", "here", "how", "why", "each", "many", "much", "own", "off",
+    };
+
+    public static IReadOnlyList<Article> Apply(IReadOnlyList<Article> articles) => Apply(articles, InjectionOptions.Default);
+
+    public static IReadOnlyList<Article> Apply(IReadOnlyList<Article> articles, InjectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        ArgumentNullException.ThrowIfNull(options);
+        if (articles.Count < 2)
+        {
+            return articles;
+        }
+
+        var parsed = articles.Select(article => new Parsed(article)).ToArray();
+        var families = FindFamilyMembers(parsed, options);
+        Article[]? result = null;
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            if (families[index] is not { Count: > 0 } members)
+            {
+                continue;
+            }
+
+            var injected = FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options);
+            if (injected.Count > 0)
+            {
+                result ??= [.. articles];
+                result[index] = MoveToAnnotations(parsed[index], injected);
+            }
+        }
+
+        return result ?? articles;
+    }
+
+    /// <summary>The body's sentences (in reading order) that are injected, as (paragraph index, sentence index in that paragraph).</summary>
+    internal static List<(int Paragraph, int Sentence)> FindInjected(Parsed article, IReadOnlyList<Parsed> members, InjectionOptions options)
+    {
+        var found = new List<(int, int)>();
+        var sentences = article.Sentences;
+        if (sentences.Count < 3)
+        {
+            return found;
+        }
+
+        // Cheap test first: a candidate shares at most a third of its content words with the family's text.
+        var familyWords = new HashSet<string>(members.SelectMany(member => member.SentencesByWord.Keys), StringComparer.Ordinal);
+        var candidates = Enumerable.Range(1, sentences.Count - 2)
+            .Where(i => sentences[i].Words.Count >= MinSentenceWords && sentences[i].Words.Count(familyWords.Contains) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Count)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return found;
+        }
+
+        // Where each sentence of the article is in each member (-1 when absent).
+        var matches = members.Select(member => sentences.Select(sentence => BestMatch(sentence.Words, member, options)).ToArray()).ToArray();
+        var countable = sentences.Count(sentence => sentence.Words.Count >= MinSentenceWords);
+        var matched = Enumerable.Range(0, sentences.Count).Count(i => sentences[i].Words.Count >= MinSentenceWords && matches.Any(m => m[i] >= 0));
+        if (countable == 0 || matched < options.MinMatchedSentences * countable)
+        {
+            return found;
+        }
+
+        foreach (var i in candidates)
+        {
+            var words = sentences[i].Words;
+            if (matches.Any(m => m[i] >= 0))
+            {
+                continue;
+            }
+
+            var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet(StringComparer.Ordinal);
+            if (words.Count(neighbours.Contains) > options.MaxNeighbourSharedWords)
+            {
+                continue;
+            }
+
+            // Members that go straight from the previous sentence to the next one, and are not known to be later copies.
+            var agreeing = Enumerable.Range(0, members.Count)
+                .Where(m => matches[m][i - 1] >= 0 && matches[m][i + 1] == matches[m][i - 1] + 1
+                    && !(members[m].Article.Date > article.Article.Date))
+                .ToList();
+            var earlier = agreeing.Any(m => members[m].Article.Date < article.Article.Date);
+            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(sentences[i].Text))))
+            {
+                found.Add((sentences[i].Paragraph, sentences[i].Index));
+            }
+        }
+
+        return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
+    }
+
+    /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
+    private static List<int>?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
+    {
+        var postings = new Dictionary<ulong, List<int>>();
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            foreach (var key in parsed[index].Keys)
+            {
+                if (!postings.TryGetValue(key, out var list))
+                {
+                    postings[key] = list = [];
+                }
+
+                list.Add(index);
+            }
+        }
+
+        var result = new List<int>?[parsed.Length];
+        var shared = new Dictionary<int, int>();
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            shared.Clear();
+            foreach (var key in parsed[index].Keys)
+            {
+                var list = postings[key];
+                if (list.Count > MaxPostingsPerKey)
+                {
+                    continue;
+                }
+
+                foreach (var other in list)
+                {
+                    if (other != index)
+                    {
+                        shared[other] = shared.GetValueOrDefault(other) + 1;
+                    }
+                }
+            }
+
+            var members = shared
+                .Select(pair => (Other: pair.Key, Overlap: pair.Value / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[pair.Key].Keys.Count))))
+                .Where(pair => pair.Overlap >= options.MinFamilyOverlap)
+                .OrderByDescending(pair => pair.Overlap).ThenBy(pair => pair.Other)
+                .Take(options.MaxMembers)
+                .Select(pair => pair.Other)
+                .ToList();
+            result[index] = members.Count > 0 ? members : null;
+        }
+
+        return result;
+    }
+
+    /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
+    private static int BestMatch(IReadOnlyList<string> words, Parsed member, InjectionOptions options)
+    {
+        if (words.Count < MinSentenceWords)
+        {
+            return -1;
+        }
+
+        var counts = new Dictionary<int, int>();
+        foreach (var word in words)
+        {
+            if (member.SentencesByWord.TryGetValue(word, out var holders))
+            {
+                foreach (var holder in holders)
+                {
+                    counts[holder] = counts.GetValueOrDefault(holder) + 1;
+                }
+            }
+        }
+
+        var best = -1;
+        var bestScore = 0.0;
+        foreach (var (holder, count) in counts)
+        {
+            var score = count / (double)Math.Max(1, Math.Min(words.Count, member.Sentences[holder].Words.Count));
+            if (score > bestScore || (score == bestScore && holder < best))
+            {
+                (best, bestScore) = (holder, score);
+            }
+        }
+
+        return bestScore >= options.MinSentenceMatch ? best : -1;
+    }
+
+    private static Article MoveToAnnotations(Parsed parsed, List<(int Paragraph, int Sentence)> injected)
+    {
+        var article = parsed.Article;
+
+        // The extracted text in reading order: body paragraphs fill the positions the annotations leave free.
+        var sequence = new List<(string Text, AnnotationKind? Kind)>();
+        var annotations = article.Annotations.OrderBy(annotation => annotation.Position).ToList();
+        var paragraphs = parsed.Paragraphs;
+        var (nextAnnotation, next, position) = (0, 0, 0);
+        while (nextAnnotation < annotations.Count || next < paragraphs.Count)
+        {
+            if (nextAnnotation < annotations.Count && (annotations[nextAnnotation].Position <= position || next >= paragraphs.Count))
+            {
+                sequence.Add((annotations[nextAnnotation].Text, annotations[nextAnnotation].Kind));
+                nextAnnotation++;
+            }
+            else
+            {
+                var cut = injected.Where(entry => entry.Paragraph == next).Select(entry => entry.Sentence).ToHashSet();
+                if (cut.Count == 0)
+                {
+                    sequence.Add((paragraphs[next], null));
+                }
+                else
+                {
+                    // The paragraph is split around each injected sentence, which takes its own position between the parts.
+                    var run = new List<string>();
+                    var parts = SplitSentences(paragraphs[next]);
+                    for (var s = 0; s < parts.Count; s++)
+                    {
+                        if (!cut.Contains(s))
+                        {
+                            run.Add(parts[s]);
+                            continue;
+                        }
+
+                        if (run.Count > 0)
+                        {
+                            sequence.Add((string.Join(' ', run), null));
+                            run.Clear();
+                        }
+
+                        sequence.Add((parts[s], AnnotationKind.Injected));
+                    }
+
+                    if (run.Count > 0)
+                    {
+                        sequence.Add((string.Join(' ', run), null));
+                    }
+                }
+
+                next++;
+            }
+
+            position++;
+        }
+
+        return article with
+        {
+            Body = string.Join("\n\n", sequence.Where(entry => entry.Kind is null).Select(entry => entry.Text)),
+            Annotations = [.. sequence.Select((entry, at) => (entry, at)).Where(pair => pair.entry.Kind is not null).Select(pair => new Annotation(pair.entry.Kind!.Value, pair.entry.Text, pair.at))],
+        };
+    }
+
+    /// <summary>Sentences of a paragraph: split after . ! ? (and a closing quote) before a capital letter, a digit or an opening quote.</summary>
+    internal static List<string> SplitSentences(string paragraph)
+    {
+        var sentences = new List<string>();
+        var start = 0;
+        for (var i = 1; i < paragraph.Length; i++)
+        {
+            if (!char.IsWhiteSpace(paragraph[i]))
+            {
+                continue;
+            }
+
+            var end = i - 1;
+            var last = paragraph[end] is '"' or '”' or '’' or ')' && end > 0 ? paragraph[end - 1] : paragraph[end];
+            var next = i;
+            while (next < paragraph.Length && char.IsWhiteSpace(paragraph[next]))
+            {
+                next++;
+            }
+
+            var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
+            if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
+            {
+                AddSentence(paragraph[start..i]);
+                start = next;
+            }
+
+            i = next - 1;
+        }
+
+        AddSentence(paragraph[start..]);
+        return sentences;
+
+        void AddSentence(string text)
+        {
+            var trimmed = text.Replace('\n', ' ').Trim();
+            if (trimmed.Length > 0)
+            {
+                sentences.Add(trimmed);
+            }
+        }
+    }
+
+    /// <summary>Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a crude stem).</summary>
+    internal static List<string> ContentWords(string text)
+    {
+        var words = new List<string>();
+        Span<char> buffer = stackalloc char[6];
+        var length = 0;
+        var full = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ' ';
+            if (char.IsLetterOrDigit(c))
+            {
+                if (length < buffer.Length)
+                {
+                    buffer[length++] = char.ToLowerInvariant(c);
+                }
+
+                full++;
+                continue;
+            }
+
+            if (c is '\'' or '’' && full > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+            {
+                // "council's": the possessive stays part of the word, as WordKey keeps it.
+                continue;
+            }
+
+            if (full >= 3)
+            {
+                var word = new string(buffer[..length]);
+                if (full > 6 || !StopWords.Contains(word))
+                {
+                    words.Add(word);
+                }
+            }
+
+            (length, full) = (0, 0);
+        }
+
+        return words;
+    }
+
+    /// <summary>Sensational wording that click-bait lines carry.</summary>
+    [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClickBaitPattern();
+
+    /// <param name="Words">The sentence's distinct content words.</param>
+    internal sealed record Sentence(string Text, int Paragraph, int Index, List<string> Words);
+
+    /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
+    internal sealed class Parsed
+    {
+        public Parsed(Article article)
+        {
+            Article = article;
+            Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var running = new List<string>();
+            for (var p = 0; p < Paragraphs.Count; p++)
+            {
+                var parts = SplitSentences(Paragraphs[p]);
+                for (var s = 0; s < parts.Count; s++)
+                {
+                    var words = ContentWords(parts[s]);
+                    running.AddRange(words);
+                    Sentences.Add(new Sentence(parts[s], p, s, [.. words.Distinct(StringComparer.Ordinal)]));
+                }
+            }
+
+            for (var s = 0; s < Sentences.Count; s++)
+            {
+                foreach (var word in Sentences[s].Words)
+                {
+                    if (!SentencesByWord.TryGetValue(word, out var list))
+                    {
+                        SentencesByWord[word] = list = [];
+                    }
+
+                    list.Add(s);
+                }
+            }
+
+            // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
+            var all = running;
+            for (var w = 0; w + 1 < all.Count; w++)
+            {
+                var key = Hash(all[w], all[w + 1]);
+                if ((key & 3) == 0)
+                {
+                    Keys.Add(key);
+                }
+            }
+        }
+
+        public Article Article { get; }
+
+        public IReadOnlyList<string> Paragraphs { get; }
+
+        public List<Sentence> Sentences { get; } = [];
+
+        public Dictionary<string, List<int>> SentencesByWord { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<ulong> Keys { get; } = [];
+
+        private static ulong Hash(string a, string b)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in a)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            hash = (hash ^ ' ') * 1099511628211UL;
+            foreach (var c in b)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return hash ^ (hash >> 29);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+
+namespace Stemma.Ingest;
+
+/// <summary>What <see cref="DocumentVersions.Add"/> decided for one article.</summary>
+/// <param name="Article">The article to keep (its id changed when it is a later version), or null when it repeats a version already kept.</param>
+/// <param name="DuplicateOf">The id of the version it repeats, when <paramref name="Article"/> is null.</param>
+public sealed record VersionDecision(Article? Article, string? DuplicateOf);
+
+/// <summary>
+/// Keeps ids unique when two inputs carry one id (one URL crawled twice, two WordPress dumps of a post). Two different
+/// texts under one id are two versions of one page: the first keeps the id, each later one gets the id plus
+/// "#v-" and the first 8 hex digits of a hash of its title and body, so the id is stable whatever order files are read in
+/// after the first. Every version keeps the page's URL (the shared id when it names no other), which is how they show
+/// as versions of one page. The same text twice is a duplicate and is reported, not kept.
+/// </summary>
+public sealed class DocumentVersions
+{
+    /// <summary>Separator between the shared id and the content hash of a later version.</summary>
+    public const string VersionMarker = "#v-";
+
+    private readonly Dictionary<string, List<(ulong Hash, string Id)>> versions = new(StringComparer.Ordinal);
+
+    /// <summary>Decides the id of the next article read.</summary>
+    public VersionDecision Add(Article article)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        var hash = ContentHash(article);
+        if (!versions.TryGetValue(article.Id, out var known))
+        {
+            versions[article.Id] = [(hash, article.Id)];
+            return new VersionDecision(article, null);
+        }
+
+        foreach (var (knownHash, knownId) in known)
+        {
+            if (knownHash == hash)
+            {
+                return new VersionDecision(null, knownId);
+            }
+        }
+
+        var id = article.Id + VersionMarker + (hash >> 32).ToString("x8", CultureInfo.InvariantCulture);
+        known.Add((hash, id));
+        var url = article.Url ?? (IsUrl(article.Id) ? article.Id : null);
+        return new VersionDecision(article with { Id = id, Url = url }, null);
+    }
+
+    /// <summary>The id shared by all versions of a page ("https://x.example/a#v-1f2e3d4c" -> "https://x.example/a").</summary>
+    public static string SharedId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var at = id.LastIndexOf(VersionMarker, StringComparison.Ordinal);
+        return at > 0 && id.Length == at + VersionMarker.Length + 8 && id[(at + VersionMarker.Length)..].All(char.IsAsciiHexDigitLower) ? id[..at] : id;
+    }
+
+    private static ulong ContentHash(Article article) =>
+        XxHash64.HashToUInt64(Encoding.UTF8.GetBytes((article.Title ?? string.Empty) + "\n" + article.Body));
+
+    private static bool IsUrl(string id) =>
+        id.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || id.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}

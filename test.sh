@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test. The browser tests of the web UI drive Debian's Chromium; when the machine lacks it
+# (and STEMMA_CHROMIUM does not name one), this installs chromium and chromium-driver with apt-get first.
+# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter FullyQualifiedName~Ingest).
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ -z "${STEMMA_CHROMIUM:-}" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; }; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  echo "test.sh: installing chromium and chromium-driver for the browser tests" >&2
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null) \
+    || echo "test.sh: could not install chromium; the browser tests will fail (install chromium chromium-driver or set STEMMA_CHROMIUM)" >&2
+fi
+
+exec dotnet test Stemma.slnx "$@"
