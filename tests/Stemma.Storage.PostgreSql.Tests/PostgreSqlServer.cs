@@ -15,8 +15,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
 {
     public const string EnvironmentVariable = "STEMMA_TEST_POSTGRES";
 
-    private static readonly string[] BinaryFolders = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"];
-
     private string? _folder;
     private string? _binaries;
 
@@ -32,7 +30,12 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             return;
         }
 
-        _binaries = BinaryFolders.FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")))
+        // Debian keeps each major version's programs under /usr/lib/postgresql/N/bin; take the newest installed.
+        _binaries = (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
+            .Select(folder => Path.Combine(folder, "bin"))
+            .Where(folder => File.Exists(Path.Combine(folder, "initdb")))
+            .OrderByDescending(folder => int.TryParse(Path.GetFileName(Path.GetDirectoryName(folder)), out var major) ? major : 0)
+            .FirstOrDefault()
             ?? throw new InvalidOperationException(
                 $"No PostgreSQL server for the tests: install Debian's postgresql package (initdb) or set {EnvironmentVariable} to a connection string.");
         _folder = Path.Combine(Path.GetTempPath(), "stemma-pg-" + Guid.NewGuid().ToString("N"));
