@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "real-lineage" => RealTextLineage.Run(args[1..]),
     "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
+    "store-compare" => StoreCompareRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 
