@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "real-stories" => RealStories.Run(args[1..]),
     "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
+    "store-compare" => StoreCompareRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 
