@@ -13,4 +13,7 @@ public sealed record ServeOptions
 
     /// <summary>Largest request body accepted; larger ones get 413.</summary>
     public long MaxBodyBytes { get; init; } = 20L * 1024 * 1024;
+
+    /// <summary>Right after start, request the first pages once in the background so the first visitor does not wait for compilation.</summary>
+    public bool WarmUp { get; init; } = true;
 }
