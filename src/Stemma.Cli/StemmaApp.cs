@@ -6,14 +6,32 @@ namespace Stemma.Cli;
 /// <summary>The `stemma` command line: builds the commands, maps failures to exit codes and one-line errors.</summary>
 public static class StemmaApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, TerminalSettings.None, cancellationToken);
+
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Results.</param>
+    /// <param name="error">Errors and progress.</param>
+    /// <param name="terminal">Whether the writers are terminals, and how wide.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TerminalSettings terminal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(output, error);
+        ArgumentNullException.ThrowIfNull(terminal);
+        var context = new CliContext(output, error, terminal);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress and show full error details", Recursive = true };
+        var width = new Option<int?>("--width") { Description = "Columns to lay tables out in (default: the terminal's width, or 200 when output is not a terminal)", Recursive = true };
+        width.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 40 or > 1000)
+            {
+                result.AddError("--width must be between 40 and 1000");
+            }
+        });
         var root = new RootCommand("Stemma: how news travels — copies, excerpts, edits and who copied whom")
         {
             verbose,
+            width,
         };
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(StoreCommands.Ingest(context));
@@ -27,6 +45,7 @@ public static class StemmaApp
 
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);
+        context.Width = parse.GetValue(width);
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)

@@ -31,7 +31,7 @@ public sealed record StoryLayoutModel(StoryView View, Article? Original, IReadOn
 
 public static class StoryLayout
 {
-    private const int LabelChars = 36;
+    private const int LabelChars = 64;
 
     /// <param name="view">The analysed story.</param>
     /// <param name="relationToOriginal">How a member outside the original's copy family relates to the original (rewrite, same-event…), when known.</param>
@@ -118,7 +118,9 @@ public static class StoryLayout
             {
                 Relations.Identical => "same text word for word",
                 Relations.Excerpt => $"a part of its text (shares {Show.Percent(edge.Similarity)})",
-                Relations.Edited => $"shares {Show.Percent(edge.Similarity)} of its text, {Show.Count(facts, "figure, name or quote", "figures, names or quotes")} changed",
+                Relations.Edited => facts > 0
+                    ? $"shares {Show.Percent(edge.Similarity)} of its text, {Show.Count(facts, "figure, name or quote", "figures, names or quotes")} changed"
+                    : $"shares {Show.Percent(edge.Similarity)} of its text, with sentences cut or reworded",
                 Relations.Spun => $"shares {Show.Percent(edge.Similarity)} of its text with words swapped for synonyms",
                 _ => $"shares {Show.Percent(edge.Similarity)} of its text",
             },
