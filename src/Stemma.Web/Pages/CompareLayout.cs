@@ -111,11 +111,17 @@ public static class CompareLayout
         {
             var at = BodyOffsetOf(right ? view.B : view.A, line);
             var index = placed.FindIndex(r => (right ? r.RightAt : r.LeftAt) is int start && !r.IsWrapping && start >= at);
+            if (index < 0)
+            {
+                // After the body: right after its last row, so lines that closed the article keep their order.
+                index = placed.FindLastIndex(r => !r.IsWrapping) + 1;
+            }
+
             var segments = new[] { new Segment(line.Text, null) };
             var row = right
                 ? new CompareRow(RowKind.Inserted, null, [], segments, null, at, line.Kind)
                 : new CompareRow(RowKind.Dropped, null, segments, [], at, null, line.Kind);
-            placed.Insert(index < 0 ? placed.Count : index, row);
+            placed.Insert(index, row);
         }
 
         return placed;

@@ -23,7 +23,7 @@ public sealed record PlacedEdge(LineageEdge Edge, string Path, double LabelX, do
 /// </summary>
 public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<PlacedNode> Nodes, IReadOnlyList<PlacedEdge> Edges)
 {
-    public const double NodeWidth = 208;
+    public const double NodeWidth = 248;
     public const double NodeHeight = 44;
     public const double TallNodeWidth = 300;
     public const double TallNodeHeight = 58;
@@ -212,17 +212,17 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
         {
             em += c switch
             {
-                'i' or 'l' or 'j' or '\'' or '|' or '!' or '.' or ',' or ':' or ';' or 'I' => 0.3,
-                'f' or 't' or 'r' or ' ' or '(' or ')' or '[' or ']' or '/' or '-' => 0.4,
-                'm' or 'w' or 'M' or 'W' or '@' or '%' or '…' or '—' => 0.95,
-                >= 'A' and <= 'Z' => 0.72,
-                >= '0' and <= '9' => 0.6,
-                _ when char.IsAscii(c) => 0.6,
+                'i' or 'l' or 'j' or '\'' or '|' or '!' or '.' or ',' or ':' or ';' or 'I' => 0.34,
+                'f' or 't' or 'r' or ' ' or '(' or ')' or '[' or ']' or '/' or '-' => 0.48,
+                'm' or 'w' or 'M' or 'W' or '@' or '%' or '…' or '—' => 1.0,
+                >= 'A' and <= 'Z' => 0.76,
+                >= '0' and <= '9' => 0.66,
+                _ when char.IsAscii(c) => 0.64,
                 _ => 1.0,
             };
         }
 
-        return em * fontSize * (bold ? 1.08 : 1.0);
+        return em * fontSize * (bold ? 1.1 : 1.0);
     }
 
     private static (Dictionary<string, List<LineageEdge>> Children, Dictionary<string, LineageNode> ById, List<string> Roots) Structure(LineageTree tree)
@@ -274,13 +274,13 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
         return (children, byId, roots);
     }
 
-    private static string LabelOf(LineageNode node) => node.IsOutside ? "outside: " + (node.Site ?? node.Id) : Wording.ShortId(node.Id, 60);
+    private static string LabelOf(LineageNode node) => node.IsOutside ? node.Site ?? node.Id : Wording.ShortId(node.Id, 60);
 
     private static string DetailOf(LineageNode node, LineageTree tree)
     {
         if (node.IsOutside)
         {
-            return "credited source, not stored";
+            return "outside source, credited; not stored";
         }
 
         var date = node.Date?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

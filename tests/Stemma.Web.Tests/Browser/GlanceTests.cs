@@ -62,7 +62,7 @@ public sealed class GlanceTests(BrowserFixture fixture)
 
         var legend = await page.Locator("ul.tree-legend").First.InnerTextAsync();
         Assert.Contains("points from a source to the copy", legend);
-        Assert.Contains("copy:", legend);
+        Assert.Contains("the same text, with small differences", legend);
         Assert.Empty(await page.EvaluateAsync<string[]>(LabelOverflowScript));
 
         var treeBox = await visibleTree.BoundingBoxAsync();
