@@ -41,6 +41,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
 
         // Redirected output has no width of its own; wide enough that ids are not folded mid-word.
         created.Profile.Width = Width ?? terminal.Width ?? (terminal.OutputIsTerminal ? 100 : 200);
+
+        // Set, so Spectre never asks System.Console (whose first terminal query prints ESC[?1h ESC=); nothing here pages.
+        created.Profile.Height = 40;
         return created;
     }
 

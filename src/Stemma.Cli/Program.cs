@@ -1,9 +1,17 @@
+using System.Runtime.InteropServices;
 using Stemma.Cli;
 
-// Standard output and error are written through plain file streams on descriptors 1 and 2: System.Console switches a
-// terminal's keypad into application mode (it prints ESC[?1h ESC=) the first time it writes to one, which left a stray
-// escape sequence at the top of every command's output.
+// Standard output and error are written through the descriptors, not System.Console, and Ctrl+C is caught as a
+// signal rather than through Console.CancelKeyPress: either Console path switches a terminal's keypad into
+// application mode (it prints ESC[?1h ESC=), which left a stray escape sequence at the top of every command's output.
 var terminal = StandardStreams.Detect();
 await using var output = StandardStreams.Open(1);
 await using var error = StandardStreams.Open(2);
-return await StemmaApp.RunAsync(args, output, error, terminal);
+using var cancel = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+{
+    // The first Ctrl+C stops the command cleanly; a second one ends the process at once.
+    signal.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+});
+return await StemmaApp.RunAsync(args, output, error, terminal, cancel.Token);

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Stemma.Cli;
 
@@ -37,8 +36,7 @@ internal static class StandardStreams
             return new StreamWriter(descriptor == 1 ? Console.OpenStandardOutput() : Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
         }
 
-        var stream = new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 1);
-        return new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 16 * 1024) { AutoFlush = true };
+        return new StreamWriter(new DescriptorStream(descriptor), new UTF8Encoding(false), bufferSize: 16 * 1024) { AutoFlush = true };
     }
 
     private static int? Width()
@@ -73,8 +71,74 @@ internal static class StandardStreams
         public ushort PixelHeight;
     }
 
+    /// <summary>
+    /// Writes straight to a descriptor with write(2). A FileStream over a redirected file would write at its own
+    /// offsets and leave the shared one behind, so what the shell writes next (`stemma … > out; echo >> out`) would
+    /// land on top of the output.
+    /// </summary>
+    private sealed class DescriptorStream(int descriptor) : Stream
+    {
+        private const int Interrupted = 4;
+        private const int TryAgain = 11;
+        private const int BrokenPipe = 32;
+        private bool closed;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            ArgumentNullException.ThrowIfNull(buffer);
+            while (count > 0 && !closed)
+            {
+                var written = NativeMethods.Write(descriptor, ref buffer[offset], count);
+                if (written < 0)
+                {
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error is Interrupted or TryAgain)
+                    {
+                        continue;
+                    }
+
+                    if (error == BrokenPipe)
+                    {
+                        // The reader has gone (`stemma … | head`): the rest of the output is dropped quietly, as other tools do.
+                        closed = true;
+                        return;
+                    }
+
+                    throw new IOException($"cannot write to descriptor {descriptor} (error {error})");
+                }
+
+                offset += (int)written;
+                count -= (int)written;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     private static class NativeMethods
     {
+        [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern nint Write(int descriptor, ref byte buffer, nint count);
+
         [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int GetWindowSize(int descriptor, nuint request, out WindowSize size);

@@ -46,6 +46,15 @@ public static class StemmaApp
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);
         context.Width = parse.GetValue(width);
+
+        // Help text is folded at our width: left to itself the parser asks System.Console, which prints ESC[?1h ESC= to a terminal.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            if (help.Action is System.CommandLine.Help.HelpAction action)
+            {
+                action.MaxWidth = context.Columns;
+            }
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)
@@ -59,7 +68,16 @@ public static class StemmaApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+
+                // Ctrl+C arrives through the caller's token: the parser's own handler (Console.CancelKeyPress) would
+                // put a terminal's keypad into application mode and print ESC[?1h ESC= first.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (UsageException ex)
         {

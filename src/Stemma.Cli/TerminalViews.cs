@@ -165,14 +165,18 @@ internal static class TerminalViews
         context.Console.Write(new SpectreText(title + "\n", new Style(decoration: Decoration.Bold)));
         var families = members.Select(m => m.Document.Family).Distinct(StringComparer.Ordinal).Count();
         var sites = members.Select(m => m.Article.Site).Where(s => s is not null).Distinct(StringComparer.Ordinal).Count();
-        context.Console.WriteLine(
+        WriteIndented(
+            context,
             $"Story {names[storyId]}: {Show.Count(members.Count, "document", "documents")}, {Show.Count(families, "copy family", "copy families")}, {Show.Count(sites, "known site", "known sites")}" +
-            (original.Document is { } o ? $"; titled after the original, {names[o.Id]}" : string.Empty));
+            (original.Document is { } o ? $"; titled after the original, {names[o.Id]}" : string.Empty),
+            0,
+            "  ");
 
         var originalFamily = original.Document?.Family;
         var copies = members.Where(m => m.Document.Family == originalFamily).ToList();
         var related = members.Where(m => m.Document.Family != originalFamily).ToList();
-        context.Console.Write(MemberTable("Copies", copies, m => HowMade(m.Document, originalId, names), names));
+        var headline = original.Article?.Title;
+        WriteMembers(context, "Copies", copies, m => HowMade(m.Document, originalId, names), names, headline);
         if (related.Count > 0)
         {
             string Related((DocumentResult Document, Article Article) member)
@@ -182,7 +186,7 @@ internal static class TerminalViews
                 return (pair is null ? "same story, no text shared with the original" : $"{RelationOf(pair.Relation)} the original") + own;
             }
 
-            context.Console.Write(MemberTable("Related coverage (tells the same news without copying the original's text)", related, Related, names));
+            WriteMembers(context, "Related coverage (the same news without the original's text)", related, Related, names, headline);
         }
 
         foreach (var tree in trees.OrderByDescending(t => t.Nodes.Count).ThenBy(t => t.Root, StringComparer.Ordinal))
@@ -256,7 +260,8 @@ internal static class TerminalViews
                 context.Console.WriteLine($"{indent}{(last ? "└─▶ " : "├─▶ ")}{names[edge.Child]}  {edge.Relation}{Where(node)}");
                 var below = indent + (last ? "    " : "│   ");
                 var words = StoryLayout.Describe(tree, edge);
-                WriteIndented(context, $"{words.Evidence}; confidence {words.Confidence}: {words.Direction}", below.Length, below);
+                WriteIndented(context, words.Evidence, below.Length, below);
+                WriteIndented(context, $"confidence {words.Confidence}: {words.Direction}", below.Length, below);
                 Draw(edge.Child, below);
             }
         }
@@ -279,8 +284,13 @@ internal static class TerminalViews
         context.Console.WriteLine($"left:  {names[a.Id]}{Where(a)}");
         context.Console.WriteLine($"right: {names[b.Id]}{Where(b)}");
         WriteIndented(context, $"The right version {Wording.RelationPhrase(comparison.Relation)} the left one (similarity {Show.Percent(comparison.Similarity)}, {Show.Count(comparison.Alignment.Spans.Count, "shared passage", "shared passages")}).", 0);
-        WriteIndented(context, "Evidence: " + string.Join("; ", Wording.Evidence(comparison)) + ".", 0);
         WriteIndented(context, order.Reason, 0);
+        context.Console.WriteLine("Evidence:");
+        foreach (var line in Wording.Evidence(comparison))
+        {
+            WriteIndented(context, line, 2);
+        }
+
         context.Console.WriteLine();
 
         var rows = CompareLayout.Rows(new Web.Services.CompareView(a, b, comparison));
@@ -356,7 +366,7 @@ internal static class TerminalViews
         }
 
         Flush();
-        context.Console.WriteLine("(= same on both sides, ~ changed: [-left-]{+right+}, + only on the right, - only on the left; --full shows every passage side by side)");
+        context.Console.WriteLine("Key: = same on both sides, ~ changed [-left-]{+right+}, + only right, - only left (--full: all)");
     }
 
     /// <summary>A shared paragraph once, with each changed stretch as [-left-]{+right+}; both sides in full when they do not pair up.</summary>
@@ -364,11 +374,14 @@ internal static class TerminalViews
     {
         if (left.Count == right.Count && left.Select((s, i) => s.Mark is null == (right[i].Mark is null) && (s.Mark is not null || s.Text == right[i].Text)).All(x => x))
         {
-            return string.Concat(left.Select((s, i) => s.Mark is null ? s.Text : $"[-{s.Text}-]{{+{right[i].Text}+}}"));
+            // A marked change is never split over two lines: its spaces do not break.
+            return string.Concat(left.Select((s, i) => s.Mark is null ? s.Text : $"[-{Unbroken(s.Text)}-]{{+{Unbroken(right[i].Text)}+}}"));
         }
 
         return "left: " + string.Concat(left.Select(s => s.Mark is null ? s.Text : $"[-{s.Text}-]")) + " | right: " + string.Concat(right.Select(s => s.Mark is null ? s.Text : $"{{+{s.Text}+}}"));
     }
+
+    private static string Unbroken(string text) => text.Replace(' ', '\u00A0');
 
     private static void WriteSideBySide(CliContext context, IReadOnlyList<CompareRow> rows, string left, string right)
     {
@@ -393,50 +406,20 @@ internal static class TerminalViews
         return new Markup(segments.Count == 0 ? string.Empty : $"[{colour}]{prefix}{text}[/]");
     }
 
-    private static Table MemberTable(string title, IReadOnlyList<(DocumentResult Document, Article Article)> members, Func<(DocumentResult Document, Article Article), string> how, IdNames names)
+    /// <summary>
+    /// One entry per member: its short id and how it was made, then where and when it appeared, and its headline only
+    /// when it differs from the story's (a copy that changed the headline says so).
+    /// </summary>
+    private static void WriteMembers(CliContext context, string heading, IReadOnlyList<(DocumentResult Document, Article Article)> members, Func<(DocumentResult Document, Article Article), string> how, IdNames names, string? headline)
     {
-        // Columns no member fills (every site unknown, every date missing) are left out and said once in the title.
-        var sites = members.Any(m => m.Article.Site is not null);
-        var dates = members.Any(m => m.Article.Date is not null);
-        var missing = (sites, dates) switch
-        {
-            (false, false) => " · no sites or dates known",
-            (false, true) => " · no sites known",
-            (true, false) => " · no dates known",
-            _ => string.Empty,
-        };
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title + missing));
-        table.AddColumn(new TableColumn("Document").NoWrap());
-        table.AddColumn("How it was made");
-        if (sites)
-        {
-            table.AddColumn("Site");
-        }
-
-        if (dates)
-        {
-            table.AddColumn(new TableColumn("Date (UTC)").NoWrap());
-        }
-
-        table.AddColumn("Title");
+        context.Console.WriteLine();
+        context.Console.WriteLine($"{heading}:");
         foreach (var member in members)
         {
-            var cells = new List<IRenderable> { new SpectreText(names[member.Document.Id]), new SpectreText(how(member)) };
-            if (sites)
-            {
-                cells.Add(new SpectreText(member.Article.Site ?? "unknown"));
-            }
-
-            if (dates)
-            {
-                cells.Add(new SpectreText(Show.Date(member.Article.Date)));
-            }
-
-            cells.Add(new SpectreText(member.Article.Title ?? string.Empty));
-            table.AddRow(cells);
+            WriteIndented(context, $"{names[member.Document.Id]}: {how(member)}", 2, "      ");
+            var title = member.Article.Title is { } t && t != headline ? $" · headline \"{t}\"" : string.Empty;
+            WriteIndented(context, $"{member.Article.Site ?? "unknown site"} · {Show.Date(member.Article.Date)}{title}", 6);
         }
-
-        return table;
     }
 
     private static string Where(LineageNode? node) => node is null ? string.Empty : Where(node.Site, node.Date);

@@ -162,6 +162,6 @@ public static class StoryLayout
     private static string Span(TimeSpan gap) => gap.TotalMinutes < 60
         ? $"{gap.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} min"
         : gap.TotalHours < 48
-            ? $"{((int)gap.TotalHours).ToString(CultureInfo.InvariantCulture)} h {gap.Minutes.ToString(CultureInfo.InvariantCulture)} min"
+            ? $"{((int)gap.TotalHours).ToString(CultureInfo.InvariantCulture)} h" + (gap.Minutes > 0 ? $" {gap.Minutes.ToString(CultureInfo.InvariantCulture)} min" : string.Empty)
             : $"{((int)gap.TotalDays).ToString(CultureInfo.InvariantCulture)} days";
 }

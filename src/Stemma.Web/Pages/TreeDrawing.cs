@@ -139,8 +139,8 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
             var x = Margin + (Math.Max(0, depth - (outsideRoot ? 1 : 0)) * Indent);
             var y = Margin + (row * TallRowHeight) + (outsideRoot && row > 0 ? OutsideGap / 2 : 0);
             parentEdge.TryGetValue(id, out var edge);
-            var relation = edge is null ? id == tree.Root ? node.IsOutside ? "outside origin, not stored" : "original" : "original" : edge.Relation;
-            var date = node.Date is { } d ? Show.Date(d) : node.IsOutside ? "credited by the copies" : "undated";
+            var relation = edge?.Relation ?? "original";
+            var date = Show.Date(node.Date);
             var placedNode = new PlacedNode(
                 node,
                 x,
@@ -149,8 +149,8 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
                 TallNodeHeight,
                 [
                     Fit(LabelOf(node), TallNodeWidth, LabelFontSize, bold: true),
-                    Fit($"{relation} · {date}", TallNodeWidth, DetailFontSize, bold: false),
-                    Fit(node.Title ?? string.Empty, TallNodeWidth, DetailFontSize, bold: false),
+                    Fit(node.IsOutside ? "outside source the copies credit" : $"{relation} · {date}", TallNodeWidth, DetailFontSize, bold: false),
+                    Fit(node.IsOutside ? "not stored" : node.Title ?? string.Empty, TallNodeWidth, DetailFontSize, bold: false),
                 ],
                 id == tree.Root);
             placed[id] = placedNode;
