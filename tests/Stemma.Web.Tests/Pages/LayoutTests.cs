@@ -168,6 +168,43 @@ public sealed class LayoutTests
         Assert.Equal(2, drawing.Nodes.Count);
     }
 
+    [Fact]
+    public void A_story_is_titled_after_its_original_and_keeps_related_coverage_apart_with_its_relation()
+    {
+        var day = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        Article Doc(string id, string title, int hours) => new() { Id = id, Title = title, Body = Original, Date = day.AddHours(hours) };
+        var original = Doc("a/original", "Council backs seawall, 38 votes", 0);
+        var edited = Doc("a/edited", "Council backs seawall, 45 votes", 2);
+        var rewrite = Doc("b/rewrite", "Town to rebuild its sea wall", 5);
+        var tree = new LineageTree("a/edited", "a/edited", "a/original",
+            [new LineageNode("a/original", false, null, original.Date, original.Title), new LineageNode("a/edited", false, null, edited.Date, edited.Title)],
+            [new LineageEdge("a/original", "a/edited", "edited", 0.93, [new Change(ChangeKind.Figure, "38", "45", null, null)])]);
+        var view = new StoryView("a/edited",
+            [new StoryMember(edited, "a/edited", "a/original", "edited", 0.93, null), new StoryMember(original, "a/edited", null, null, null, null), new StoryMember(rewrite, "b/rewrite", null, null, null, null)],
+            [tree], [], false);
+
+        var layout = StoryLayout.Build(view, id => id == "b/rewrite" ? "rewrite" : null);
+        Assert.Equal("Council backs seawall, 38 votes", layout.Title);
+        Assert.Equal(["a/edited", "a/original"], layout.Copies.Select(m => m.Member.Article.Id).Order());
+        var related = Assert.Single(layout.Related);
+        Assert.Equal("rewrite", related.Relation);
+        var copy = layout.Copies.Single(m => m.Member.Article.Id == "a/edited");
+        Assert.Equal("copy", copy.Role);
+        Assert.Equal("high", copy.Edge!.Confidence);
+        Assert.Contains("published 2 h later", copy.Edge.Direction, StringComparison.Ordinal);
+        Assert.Contains("1 figure, name or quote changed", copy.Edge.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identical_undated_texts_say_the_direction_is_unknown()
+    {
+        var tree = new LineageTree("f", "s", "x", [new LineageNode("x", false, null, null, "T"), new LineageNode("y", false, null, null, "T")], [new LineageEdge("x", "y", "identical", 1, [])]);
+        var words = StoryLayout.Describe(tree, tree.Edges[0]);
+        Assert.False(words.DirectionKnown);
+        Assert.Equal("low", words.Confidence);
+        Assert.StartsWith("direction unknown: identical texts, no dates", words.Direction, StringComparison.Ordinal);
+    }
+
     private static CompareView View(string a, string b)
     {
         var first = new Article { Id = "a", Body = a };
