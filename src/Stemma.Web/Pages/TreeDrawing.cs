@@ -24,7 +24,7 @@ public sealed record PlacedEdge(LineageEdge Edge, string Path, double LabelX, do
 public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<PlacedNode> Nodes, IReadOnlyList<PlacedEdge> Edges)
 {
     public const double NodeWidth = 248;
-    public const double NodeHeight = 44;
+    public const double NodeHeight = 58;
     public const double TallNodeWidth = 300;
     public const double TallNodeHeight = 58;
     public const double TextPadding = 8;
@@ -32,7 +32,7 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
     public const double DetailFontSize = 11;
     private const double ColumnGap = 96;
     private const double OutsideGap = 40;
-    private const double RowHeight = 58;
+    private const double RowHeight = 72;
     private const double TallRowHeight = 70;
     private const double Indent = 26;
     private const double Margin = 8;
@@ -77,7 +77,7 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
         var nodes = tree.Nodes.Select(n =>
         {
             var (depth, row) = positions[n.Id];
-            return new PlacedNode(n, X(depth), Y(row), NodeWidth, NodeHeight, [Fit(LabelOf(n), NodeWidth, LabelFontSize, bold: true), Fit(DetailOf(n, tree), NodeWidth, DetailFontSize, bold: false)], n.Id == tree.Root);
+            return new PlacedNode(n, X(depth), Y(row), NodeWidth, NodeHeight, [Fit(LabelOf(n), NodeWidth, LabelFontSize, bold: true), .. DetailOf(n, tree).Select(d => Fit(d, NodeWidth, DetailFontSize, bold: false))], n.Id == tree.Root);
         }).ToList();
         var edges = new List<PlacedEdge>();
         foreach (var edge in tree.Edges)
@@ -276,15 +276,15 @@ public sealed record TreeDrawing(double Width, double Height, IReadOnlyList<Plac
 
     private static string LabelOf(LineageNode node) => node.IsOutside ? node.Site ?? node.Id : Wording.ShortId(node.Id, 60);
 
-    private static string DetailOf(LineageNode node, LineageTree tree)
+    /// <summary>The lines under the label: the site, then the date (or what an outside origin is).</summary>
+    private static string[] DetailOf(LineageNode node, LineageTree tree)
     {
         if (node.IsOutside)
         {
-            return "outside source, credited; not stored";
+            return ["outside source, credited", "not stored"];
         }
 
         var date = node.Date?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        var site = node.Site ?? (node.Id == tree.Root ? "original" : null);
-        return string.Join(" · ", new[] { site, date ?? "undated" }.Where(s => s is not null));
+        return [node.Site ?? (node.Id == tree.Root ? "original" : "unknown site"), date ?? "undated"];
     }
 }
