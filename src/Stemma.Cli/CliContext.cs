@@ -3,8 +3,11 @@ using Spectre.Console;
 namespace Stemma.Cli;
 
 /// <summary>What every command writes to: results on <see cref="Out"/>, errors and progress on <see cref="Error"/>.</summary>
-internal sealed class CliContext(TextWriter output, TextWriter error)
+internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSettings? terminal = null)
 {
+    private readonly TerminalSettings terminal = terminal ?? TerminalSettings.None;
+    private IAnsiConsole? console;
+
     public TextWriter Out { get; } = output;
 
     public TextWriter Error { get; } = error;
@@ -14,29 +17,37 @@ internal sealed class CliContext(TextWriter output, TextWriter error)
     /// <summary>How inputs are read: the limits (<c>--limit</c>) and the id root (<c>--id-root</c>).</summary>
     public Stemma.Ingest.ReaderOptions ReaderOptions { get; set; } = Stemma.Ingest.ReaderOptions.Default;
 
+    /// <summary>Columns asked for with --width; the terminal's width (or 200 off a terminal) otherwise.</summary>
+    public int? Width { get; set; }
+
     /// <summary>Progress bars only when a person watches stderr; logs are plain lines otherwise.</summary>
-    public bool ShowProgress => ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected && !Verbose;
+    public bool ShowProgress => terminal.ErrorIsTerminal && !Verbose;
 
-    /// <summary>Spectre console over <see cref="Out"/>; colours only on a terminal.</summary>
-    public IAnsiConsole Console { get; } = CreateConsole(output);
+    /// <summary>True when output goes to a terminal (colours on).</summary>
+    public bool IsTerminal => terminal.OutputIsTerminal;
 
-    private static IAnsiConsole CreateConsole(TextWriter output)
+    /// <summary>Columns tables and wrapped text are laid out in.</summary>
+    public int Columns => Console.Profile.Width;
+
+    /// <summary>Spectre console over <see cref="Out"/>; colours only on a terminal. Made on first use, after --width is known.</summary>
+    public IAnsiConsole Console => console ??= CreateConsole();
+
+    private IAnsiConsole CreateConsole()
     {
-        var terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        var created = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = terminal.OutputIsTerminal && Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = terminal.OutputIsTerminal && Environment.GetEnvironmentVariable("NO_COLOR") is null ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
         });
 
         // Redirected output has no width of its own; wide enough that ids are not folded mid-word.
-        if (!terminal)
-        {
-            console.Profile.Width = 200;
-        }
+        created.Profile.Width = Width ?? terminal.Width ?? (terminal.OutputIsTerminal ? 100 : 200);
 
-        return console;
+        // Set, so Spectre never asks System.Console (whose first terminal query prints ESC[?1h ESC=); nothing here pages.
+        created.Profile.Height = 40;
+        return created;
     }
 
     /// <summary>One line on stderr for a rejected input or a failure: "stemma: file:line: reason".</summary>

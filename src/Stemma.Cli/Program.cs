@@ -1,15 +1,17 @@
+using System.Runtime.InteropServices;
 using Stemma.Cli;
 
-// Ctrl+C asks the running command to stop at its next safe point (an ingest finishes the batch it is writing and says
-// so); a second Ctrl+C ends the process at once.
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// Standard output and error are written through the descriptors, not System.Console, and Ctrl+C is caught as a
+// signal rather than through Console.CancelKeyPress: either Console path switches a terminal's keypad into
+// application mode (it prints ESC[?1h ESC=), which left a stray escape sequence at the top of every command's output.
+var terminal = StandardStreams.Detect();
+await using var output = StandardStreams.Open(1);
+await using var error = StandardStreams.Open(2);
+using var cancel = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
 {
-    if (!stop.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    }
-};
-
-return await StemmaApp.RunAsync(args, Console.Out, Console.Error, stop.Token);
+    // The first Ctrl+C stops the command cleanly; a second one ends the process at once.
+    signal.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+});
+return await StemmaApp.RunAsync(args, output, error, terminal, cancel.Token);

@@ -6,11 +6,28 @@ namespace Stemma.Cli;
 /// <summary>The `stemma` command line: builds the commands, maps failures to exit codes and one-line errors.</summary>
 public static class StemmaApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, TerminalSettings.None, cancellationToken);
+
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Results.</param>
+    /// <param name="error">Errors and progress.</param>
+    /// <param name="terminal">Whether the writers are terminals, and how wide.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TerminalSettings terminal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(output, error);
+        ArgumentNullException.ThrowIfNull(terminal);
+        var context = new CliContext(output, error, terminal);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress and show full error details", Recursive = true };
+        var width = new Option<int?>("--width") { Description = "Columns to lay tables out in (default: the terminal's width, or 200 when output is not a terminal)", Recursive = true };
+        width.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 40 or > 1000)
+            {
+                result.AddError("--width must be between 40 and 1000");
+            }
+        });
         var limits = new Option<string[]>("--limit")
         {
             Description = $"Change a reading limit, NAME=VALUE (repeatable; see docs/security.md): {string.Join(", ", Stemma.Ingest.IngestLimits.Names)}",
@@ -25,6 +42,7 @@ public static class StemmaApp
         var root = new RootCommand("Stemma: how news travels — copies, excerpts, edits and who copied whom")
         {
             verbose,
+            width,
             limits,
             idRoot,
         };
@@ -40,6 +58,16 @@ public static class StemmaApp
 
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);
+        context.Width = parse.GetValue(width);
+
+        // Help text is folded at our width: left to itself the parser asks System.Console, which prints ESC[?1h ESC= to a terminal.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            if (help.Action is System.CommandLine.Help.HelpAction action)
+            {
+                action.MaxWidth = context.Columns;
+            }
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)
@@ -63,7 +91,16 @@ public static class StemmaApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+
+                // Ctrl+C arrives through the caller's token: the parser's own handler (Console.CancelKeyPress) would
+                // put a terminal's keypad into application mode and print ESC[?1h ESC= first.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (UsageException ex)
         {

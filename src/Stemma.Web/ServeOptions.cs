@@ -14,6 +14,9 @@ public sealed record ServeOptions
     /// <summary>When set, API writes and <c>/api/check</c> need <c>Authorization: Bearer {Token}</c>.</summary>
     public string? Token { get; init; }
 
+    /// <summary>Right after start, request the first pages once in the background so the first visitor does not wait for compilation.</summary>
+    public bool WarmUp { get; init; } = true;
+
     /// <summary>The caps on what a request may send and make the server do (body, decompressed bytes, records, time, HTML nesting).</summary>
     public IngestLimits Limits { get; init; } = IngestLimits.Default;
 

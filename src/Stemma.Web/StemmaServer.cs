@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -41,6 +43,8 @@ public static class StemmaServer
         services.AddSingleton(options);
         services.AddSingleton(_ => new StemmaCatalog(new SqliteStore(options.DbPath)));
         services.AddHostedService<StoreInitializer>();
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<WarmUp>());
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxBodyBytes);
         // Binding failures (page=abc) throw so they become problem details that say which parameter was wrong.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -83,6 +87,115 @@ public static class StemmaServer
         public Task StartAsync(CancellationToken cancellationToken) => catalog.Store.InitializeAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Right after start, in the background, asks this server for what a first visit needs (the stories list, the largest
+/// story's page, a compare and a document), so the code is compiled and the story analysed before anyone asks: the
+/// first real page is then as fast as later ones. Requests go over loopback to the server's own address, through the
+/// whole pipeline; nothing is stored. Failures are ignored (a page then only pays the cold start itself).
+/// </summary>
+internal sealed class WarmUp(IServer server, IHostApplicationLifetime lifetime, StemmaCatalog catalog, ServeOptions options, ILogger<WarmUp> logger) : IHostedService
+{
+    private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Completes when the warm-up has run (or was skipped); for tests and benchmarks.</summary>
+    public Task Completed => done.Task;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.WarmUp)
+        {
+            done.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(RunAsync));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        done.TrySetResult();
+    }
+
+    private async Task RunAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var address = LoopbackAddress();
+            var stories = await catalog.Store.ListStoriesAsync(new Storage.StoryQuery { Limit = 1 }, stopping.Token).ConfigureAwait(false);
+            var story = stories.Stories.Count > 0 ? stories.Stories[0].StoryId : null;
+            if (address is null)
+            {
+                // No plain-HTTP address to call: at least analyse the largest story in process.
+                if (story is not null)
+                {
+                    await catalog.GetStoryAsync(story, allowStale: false, stopping.Token).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            var paths = new List<string> { "/stories" };
+            if (story is not null)
+            {
+                paths.Add(Links.Story(story));
+                paths.Add("/api/stories/" + Uri.EscapeDataString(story));
+                var members = await catalog.Store.GetStoryMembersAsync(story, stopping.Token).ConfigureAwait(false);
+                if (members.Count >= 2)
+                {
+                    paths.Add(Links.Compare(members[0], members[1]));
+                }
+
+                if (members.Count >= 1)
+                {
+                    paths.Add(Links.Document(members[0]));
+                }
+            }
+
+            foreach (var path in paths)
+            {
+                using var response = await client.GetAsync(path, stopping.Token).ConfigureAwait(false);
+                _ = await response.Content.ReadAsByteArrayAsync(stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Warm-up stopped early");
+        }
+        finally
+        {
+            logger.LogInformation("Warm-up done in {Milliseconds} ms", (long)clock.Elapsed.TotalMilliseconds);
+            done.TrySetResult();
+        }
+    }
+
+    /// <summary>The server's first plain-HTTP address, with a wildcard host replaced by loopback.</summary>
+    private Uri? LoopbackAddress()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (!address.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var normalized = address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://[::1]", StringComparison.Ordinal);
+            if (Uri.TryCreate(normalized, UriKind.Absolute, out var uri))
+            {
+                return uri;
+            }
+        }
+
+        return null;
     }
 }
 

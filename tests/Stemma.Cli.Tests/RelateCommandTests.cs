@@ -62,7 +62,8 @@ public class RelateCommandTests
 
         var text = await CliRunner.RunAsync("compare", a, b);
         Assert.Contains("edited", text.Out, StringComparison.Ordinal);
-        Assert.Contains("evidence: term cosine", text.Out, StringComparison.Ordinal);
+        Assert.Contains("Evidence:", text.Out, StringComparison.Ordinal);
+        Assert.Contains("is an edited copy of the left one", text.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal static class AnalyzeCommand
                     WriteJson(context.Out, analysis, input.Rejected);
                     break;
                 default:
-                    WriteTable(context, analysis, input.Rejected);
+                    TerminalViews.WriteAnalyzeTable(context, analysis, input.Rejected);
                     break;
             }
 
@@ -98,37 +98,6 @@ internal static class AnalyzeCommand
             writer.WriteEndObject();
         }));
     }
-
-    private static void WriteTable(CliContext context, CorpusAnalysis analysis, int rejected)
-    {
-        var families = Families(analysis).ToList();
-        var table = new Table().Border(TableBorder.Rounded).Title("Copy families");
-        table.AddColumns("Family", "Story", "Size", "Members (how each was made)", "Title");
-        foreach (var family in families.Where(f => f.Count() > 1))
-        {
-            var first = family.First();
-            table.AddRow(
-                Markup.Escape(family.Key),
-                Markup.Escape(first.Document.Story),
-                family.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join("\n", family.Select(m => Describe(m.Document)))),
-                Markup.Escape(first.Article.DisplayTitle));
-        }
-
-        context.Console.Write(table);
-        var copies = families.Count(f => f.Count() > 1);
-        context.Console.WriteLine(
-            $"{analysis.Documents.Count} documents, {families.Count} families ({copies} with copies, {families.Count - copies} single), " +
-            $"{analysis.NearDuplicates.Count} copy pairs, {rejected} inputs rejected");
-    }
-
-    /// <summary>"id  (edited, from parent)", "id  (original here; credits cnn.com)".</summary>
-    private static string Describe(DocumentResult document) => document switch
-    {
-        { Parent: { } parent, Relation: { } relation } => $"{document.Id}  ({relation}, from {parent})",
-        { Origin: { } origin } => $"{document.Id}  (original here; credits {origin})",
-        _ => $"{document.Id}  (original)",
-    };
 
     private static IEnumerable<IGrouping<string, (DocumentResult Document, Article Article)>> Families(CorpusAnalysis analysis) =>
         analysis.Documents

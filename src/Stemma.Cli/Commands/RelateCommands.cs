@@ -8,6 +8,7 @@ using Stemma.Pipeline;
 using Stemma.Relate;
 using Stemma.Storage;
 using Stemma.Storage.Sqlite;
+using Stemma.Web.Pages;
 
 namespace Stemma.Cli.Commands;
 
@@ -19,7 +20,8 @@ internal static class RelateCommands
         var files = new Argument<string[]>("A B") { Description = "Two article files to compare", Arity = new ArgumentArity(0, 2) };
         var pairs = new Option<string?>("--pairs") { Description = "A JSONL file of {\"id\",\"a\",\"b\"} text pairs; prints {\"id\",\"relation\",\"similarity\"} per line" };
         var format = CommonOptions.Format("text", "text", "json");
-        var command = new Command("compare", "Align two versions side by side, label how they relate and list what changed") { files, pairs, format };
+        var full = new Option<bool>("--full") { Description = "Show every passage side by side (by default passages both versions share are collapsed and changes marked inline)" };
+        var command = new Command("compare", "Align two versions, label how they relate and list what changed (the earlier version on the left)") { files, pairs, format, full };
         command.SetAction((parse, cancellationToken) =>
         {
             var pairFile = parse.GetValue(pairs);
@@ -48,7 +50,15 @@ internal static class RelateCommands
             }
             else
             {
-                WriteSideBySide(context, a, b, comparison);
+                // The earlier version goes on the left, whichever order the files were given in.
+                var order = CompareLayout.Order(a, b, comparison);
+                if (order.Swap)
+                {
+                    (a, b) = (b, a);
+                    comparison = PairComparer.Compare(a, b);
+                }
+
+                TerminalViews.WriteCompare(context, a, b, comparison, order, parse.GetValue(full));
             }
 
             return Task.FromResult(input.Rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok);
@@ -109,41 +119,7 @@ internal static class RelateCommands
                 return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).Title($"Story {Markup.Escape(placement.Story)}");
-            table.AddColumns("Document", "Family", "Parent", "Relation", "Site", "Date", "Title");
-            foreach (var (document, article) in members)
-            {
-                table.AddRow(
-                    Markup.Escape(document.Id),
-                    Markup.Escape(document.Family),
-                    Markup.Escape(document.Parent ?? (document.Origin is { } origin ? $"({origin})" : "-")),
-                    Markup.Escape(document.Relation ?? "original"),
-                    Markup.Escape(article.Site ?? string.Empty),
-                    article.Date?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? string.Empty,
-                    Markup.Escape(article.DisplayTitle));
-            }
-
-            context.Console.Write(table);
-            foreach (var tree in trees)
-            {
-                context.Console.WriteLine();
-                context.Console.WriteLine($"Copy tree of family {tree.Family}:");
-                context.Console.WriteLine(LineageFormats.ToTextTree(tree));
-            }
-
-            var changes = trees.SelectMany(t => t.Edges).Where(e => e.Changes.Any(c => c.Matters)).ToList();
-            if (changes.Count > 0)
-            {
-                context.Console.WriteLine("What changed:");
-                foreach (var edge in changes)
-                {
-                    foreach (var change in edge.Changes.Where(c => c.Matters))
-                    {
-                        context.Console.WriteLine($"  {edge.Parent} -> {edge.Child}: {change.Kind.ToName()} {Quote(change.Before)} -> {Quote(change.After)}");
-                    }
-                }
-            }
-
+            TerminalViews.WriteStory(context, placement.Story, members, trees, pairs);
             return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
         });
         return command;
@@ -158,13 +134,20 @@ internal static class RelateCommands
         {
             var (analysis, rejected) = await source.AnalyzeAsync(parse, context, null, cancellationToken);
             var trees = analysis.Stories?.Trees ?? [];
-            context.Out.WriteLine(parse.GetValue(format) switch
+            var chosen = parse.GetValue(format);
+            if (chosen == "text")
             {
-                "json" => LineageFormats.ToJson(trees, indented: true),
-                "dot" => LineageFormats.ToDot(trees),
-                "graphml" => LineageFormats.ToGraphMl(trees),
-                _ => LineageFormats.ToTextTree(trees),
-            });
+                TerminalViews.WriteLineage(context, trees);
+            }
+            else
+            {
+                context.Out.WriteLine(chosen switch
+                {
+                    "json" => LineageFormats.ToJson(trees, indented: true),
+                    "dot" => LineageFormats.ToDot(trees),
+                    _ => LineageFormats.ToGraphMl(trees),
+                });
+            }
             return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
         });
         return command;
@@ -308,39 +291,6 @@ internal static class RelateCommands
         }
 
         writer.WriteEndArray();
-    }
-
-    /// <summary>Two columns, one row per aligned passage or unaligned part, in A's reading order; changes listed below.</summary>
-    private static void WriteSideBySide(CliContext context, Article a, Article b, Comparison comparison)
-    {
-        context.Console.MarkupLine($"[bold]{Markup.Escape(a.Id)}[/] vs [bold]{Markup.Escape(b.Id)}[/]: [yellow]{Markup.Escape(comparison.Relation)}[/], similarity {comparison.Similarity:F3}");
-        var e = comparison.Evidence;
-        context.Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"evidence: term cosine {e.TermCosine:F2}, lead cosine {e.LeadCosine:F2}, names {e.EntityOverlap:F2}, figures {e.NumberOverlap:F2}, dates {e.DateOverlap:F2}, "
-            + $"in shared passages {e.CoverageA:P0} of A and {e.CoverageB:P0} of B, {e.SubstitutionRate:P0} of their words swapped ({e.SynonymSwaps} for synonyms)"));
-        var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn(Markup.Escape(a.Id));
-        table.AddColumn(Markup.Escape(b.Id));
-        var rows = comparison.Alignment.Spans.Select(s => (Start: s.A.Start, Left: $"[green]{Markup.Escape(s.A.In(a.Body))}[/]", Right: $"[green]{Markup.Escape(s.B.In(b.Body))}[/]"))
-            .Concat(comparison.Alignment.UnalignedA.Select(r => (Start: r.Start, Left: $"[red]{Markup.Escape(r.In(a.Body))}[/]", Right: string.Empty)))
-            .OrderBy(r => r.Start)
-            .ToList();
-        foreach (var row in rows)
-        {
-            table.AddRow(new Markup(row.Left), new Markup(row.Right));
-        }
-
-        foreach (var onlyB in comparison.Alignment.UnalignedB)
-        {
-            table.AddRow(new Markup(string.Empty), new Markup($"[blue]{Markup.Escape(onlyB.In(b.Body))}[/]"));
-        }
-
-        context.Console.Write(table);
-        foreach (var change in comparison.Changes.Where(c => c.Matters))
-        {
-            context.Console.WriteLine($"{change.Kind.ToName()}: {Quote(change.Before)} -> {Quote(change.After)}");
-        }
     }
 
     private static string Quote(string? text) => text is null ? "(none)" : $"\"{text}\"";

@@ -15,10 +15,18 @@ internal static class ServeCommand
             DefaultValueFactory = _ => new ServeOptions().Urls,
         };
         var token = new Option<string?>("--token") { Description = "Require 'Authorization: Bearer TOKEN' for API writes and /api/check" };
-        var command = new Command("serve", "Serve the JSON API and the web pages (stories, copy trees, side-by-side compare)") { database, urls, token };
+        var noWarmUp = new Option<bool>("--no-warm-up") { Description = "Do not request the first pages in the background at start (the first visitor then waits for compilation)" };
+        var command = new Command("serve", "Serve the JSON API and the web pages (stories, copy trees, side-by-side compare)") { database, urls, token, noWarmUp };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ServeOptions { DbPath = parse.GetValue(database)!, Urls = parse.GetValue(urls)!, Token = parse.GetValue(token), Limits = context.ReaderOptions.Limits };
+            var options = new ServeOptions
+            {
+                DbPath = parse.GetValue(database)!,
+                Urls = parse.GetValue(urls)!,
+                Token = parse.GetValue(token),
+                Limits = context.ReaderOptions.Limits,
+                WarmUp = !parse.GetValue(noWarmUp),
+            };
             if (ServeOptions.ValidateUrls(options.Urls) is { } badUrls)
             {
                 throw new UsageException($"--urls: {badUrls}");

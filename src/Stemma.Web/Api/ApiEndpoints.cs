@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stemma.Storage;
@@ -138,14 +139,16 @@ internal static class ApiEndpoints
             [.. result.Stories.Select(s => new StorySummaryDto(s.StoryId, s.FirstTitle, s.Size, s.FamilyCount, s.SiteCount, s.EarliestDate, s.LatestDate, s.FirstDocumentId))]));
     }
 
-    private static async Task<Results<Ok<StoryResponse>, ProblemHttpResult>> GetStoryAsync(string id, StemmaCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StoryResponse>, ProblemHttpResult>> GetStoryAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)
     {
+        id = IdFromPath(request, id, "/stories/");
         var story = await catalog.GetStoryAsync(id, allowStale: false, cancellationToken).ConfigureAwait(false);
         return story is null ? NotFound("story", id) : TypedResults.Ok(story.ToDto());
     }
 
-    private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetDocumentAsync(string id, StemmaCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetDocumentAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)
     {
+        id = IdFromPath(request, id, "/documents/");
         var article = await catalog.GetArticleAsync(id, cancellationToken).ConfigureAwait(false);
         if (article is null)
         {
@@ -165,6 +168,35 @@ internal static class ApiEndpoints
 
         var view = await catalog.CompareAsync(a, b, cancellationToken).ConfigureAwait(false);
         return view is null ? NotFound("document", await catalog.GetArticleAsync(a, cancellationToken).ConfigureAwait(false) is null ? a : b) : TypedResults.Ok(view.ToDto());
+    }
+
+    /// <summary>
+    /// The id after <paramref name="prefix"/> in the path as the client sent it, fully unescaped: ids hold '/', which
+    /// clients send plain or as %2F, and the server decodes every escape in a path except %2F.
+    /// </summary>
+    internal static string IdFromPath(HttpRequest request, string routeId, string prefix)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw))
+        {
+            return routeId;
+        }
+
+        var path = raw.Split('?', 2)[0];
+        var at = path.IndexOf("/api" + prefix, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return routeId;
+        }
+
+        try
+        {
+            return Uri.UnescapeDataString(path[(at + 4 + prefix.Length)..]);
+        }
+        catch (UriFormatException)
+        {
+            return routeId;
+        }
     }
 
     public static bool TryParseSort(string? sort, out StorySort order)

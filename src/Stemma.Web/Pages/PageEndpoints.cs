@@ -34,7 +34,7 @@ internal static class PageEndpoints
         pages.MapGet("/story", async (StemmaCatalog catalog, string? id, CancellationToken cancellationToken) =>
         {
             var story = string.IsNullOrEmpty(id) ? null : await catalog.GetStoryAsync(id, allowStale: true, cancellationToken).ConfigureAwait(false);
-            return story is null ? NotFound("No such story", $"No story with id '{id}' is stored.") : Page<StoryPage>(story);
+            return story is null ? NotFound("No such story", $"No story with id '{id}' is stored.") : Page<StoryPage>(StoryLayout.Build(story, RelationsToOriginal(story)));
         });
 
         pages.MapGet("/document", async (StemmaCatalog catalog, string? id, CancellationToken cancellationToken) =>
@@ -52,7 +52,19 @@ internal static class PageEndpoints
         pages.MapGet("/compare", async (StemmaCatalog catalog, string? a, string? b, CancellationToken cancellationToken) =>
         {
             var view = string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b) ? null : await catalog.CompareAsync(a, b, cancellationToken).ConfigureAwait(false);
-            return view is null ? NotFound("Nothing to compare", "Both documents must be stored: /compare?a=ID&b=ID.") : Page<ComparePage>(view);
+            if (view is null)
+            {
+                return NotFound("Nothing to compare", "Both documents must be stored: /compare?a=ID&b=ID.");
+            }
+
+            // The earlier version goes on the left, whichever order the link asked for.
+            var order = CompareLayout.Order(view.A, view.B, view.Comparison);
+            if (order.Swap)
+            {
+                view = await catalog.CompareAsync(b!, a!, cancellationToken).ConfigureAwait(false) ?? view;
+            }
+
+            return Page<ComparePage>(new CompareModel(view, order));
         });
 
         pages.MapGet("/check", (HttpContext context, IAntiforgery antiforgery) =>
@@ -90,6 +102,26 @@ internal static class PageEndpoints
             var result = await catalog.CheckAsync(content.Articles[0], 10, cancellationToken).ConfigureAwait(false);
             return Page<CheckPage>(new CheckModel(tokens, text, result, content.Errors));
         });
+    }
+
+    /// <summary>Most members related to the original without sharing its text are worth naming (rewrite, same-event); beyond this many the page says less.</summary>
+    private const int MaxRelatedCompared = 40;
+
+    /// <summary>How members outside the original's copy family relate to the original, compared on demand (a few milliseconds each).</summary>
+    private static Func<string, string?> RelationsToOriginal(StoryView story)
+    {
+        var original = StoryLayout.OriginalOf(story);
+        var family = original is null ? null : story.Member(original.Id)?.Family;
+        var relations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (original is not null)
+        {
+            foreach (var member in story.Members.Where(m => m.Family != family).Take(MaxRelatedCompared))
+            {
+                relations[member.Article.Id] = Relate.PairComparer.Compare(original, member.Article).Relation;
+            }
+        }
+
+        return id => relations.GetValueOrDefault(id);
     }
 
     private static RazorComponentResult Page<TComponent>(object model, int status = StatusCodes.Status200OK)

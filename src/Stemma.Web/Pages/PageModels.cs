@@ -19,3 +19,7 @@ public sealed record DocumentModel(Article Article, GroupAssignment? Group);
 /// <param name="Result">The answer, after a post.</param>
 /// <param name="Errors">Inputs that could not be read.</param>
 public sealed record CheckModel(AntiforgeryTokenSet Antiforgery, string? Text, CheckResult? Result, IReadOnlyList<UploadError> Errors);
+
+/// <param name="View">The two versions, the earlier one first.</param>
+/// <param name="Order">Why the left one is taken as the earlier.</param>
+public sealed record CompareModel(CompareView View, CompareOrder Order);

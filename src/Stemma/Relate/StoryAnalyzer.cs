@@ -187,7 +187,7 @@ public sealed class StoryAnalyzer
         var links = related.Values.Where(p =>
             (Relations.IsSameStory(p.Relation) || (p.Relation == Relations.SharesPassages && PairComparer.TellsOneEvent(p.Evidence)))
             && WithinWindow(articles[p.A].Date, articles[p.B].Date));
-        var (stories, cohesion) = StoryLinkage.Group(n, families, links, features, statistics, options.MinStoryCohesion);
+        var (stories, cohesion) = StoryLinkage.Group(n, families, links, allFeatures, statistics, options.MinStoryCohesion);
         var familyIds = families.GroupIds(ids);
         var storyIds = stories.GroupIds(ids);
         var storySummaries = Enumerable.Range(0, n).GroupBy(i => stories.Find(i))

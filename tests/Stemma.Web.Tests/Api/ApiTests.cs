@@ -126,6 +126,24 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
         Assert.Equal(SeawallStory, story.Id);
     }
 
+    [Theory]
+    [InlineData("/api/stories/seawall%2Fedited-figures.txt")]
+    [InlineData("/api/stories/seawall%2fedited-figures.txt")]
+    [InlineData("/api/stories/seawall/edited-figures.txt")]
+    public async Task A_story_id_holding_a_slash_works_encoded_or_not(string url)
+    {
+        var story = (await client.GetFromJsonAsync<StoryResponse>(url))!;
+        Assert.Equal(SeawallStory, story.Id);
+    }
+
+    [Fact]
+    public async Task A_document_id_holding_a_slash_works_encoded()
+    {
+        using var response = await client.GetAsync("/api/documents/seawall%2Fedited-figures.txt");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("seawall/edited-figures.txt", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Unknown_story_is_a_404_problem()
     {

@@ -29,7 +29,7 @@ public sealed class PageTests(BrowserFixture fixture)
         await page.GotoAsync("/stories?q=seawall");
         await ClickAndWaitForAsync(page, () => page.ClickAsync("a.story-link"), @"/story\?id=");
 
-        var tree = page.Locator("svg.lineage");
+        var tree = page.Locator("svg.lineage.wide");
         Assert.True(await tree.IsVisibleAsync());
         Assert.True(await tree.Locator("rect").CountAsync() >= 5);
         var labels = await tree.Locator("text.edge-label").AllTextContentsAsync();
