@@ -11,6 +11,9 @@ public sealed class HardeningTests
 {
     private const string Body = "The river authority opened the new weir on Friday, a year after the floods that closed the towpath for months.";
 
+    // A second paragraph unlike the first: one paragraph twice in a row reads as a repeated caption.
+    private const string NextBody = "Anglers and rowing clubs said they expected to be back on the water before the summer regattas.";
+
     private static void AssertOneLineError(CliRunner.Result result, string expected)
     {
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -117,7 +120,7 @@ public sealed class HardeningTests
     public async Task Limits_are_named_options_and_a_bad_one_is_a_usage_error()
     {
         using var directory = new TempDirectory();
-        var page = "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 50)) + $"<p>{Body}</p><p>{Body}</p>" + string.Concat(Enumerable.Repeat("</div>", 50)) + "</body></html>";
+        var page = "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 50)) + $"<p>{Body}</p><p>{NextBody}</p>" + string.Concat(Enumerable.Repeat("</div>", 50)) + "</body></html>";
         var file = directory.Write("nested.html", page);
         Assert.Equal(0, (await CliRunner.RunAsync("extract", file)).ExitCode);
 

@@ -5,25 +5,25 @@ namespace Stemma.Cli.Tests;
 
 public class StoreCommandTests
 {
-    private static async Task<Dictionary<string, string>> FamiliesInDatabaseAsync(string database)
+    private static async Task<Dictionary<string, string>> StoriesInDatabaseAsync(string database)
     {
         var stories = await CliRunner.RunAsync("stories", "--db", database, "--min-size", "1", "--format", "jsonl");
         Assert.Equal(0, stories.ExitCode);
-        var families = new Dictionary<string, string>();
+        var members = new Dictionary<string, string>();
         foreach (var line in stories.OutLines)
         {
             using var family = JsonDocument.Parse(line);
             foreach (var member in family.RootElement.GetProperty("members").EnumerateArray())
             {
-                families[member.GetString()!] = family.RootElement.GetProperty("family").GetString()!;
+                members[member.GetString()!] = family.RootElement.GetProperty("story").GetString()!;
             }
         }
 
-        return families;
+        return members;
     }
 
     [Fact]
-    public async Task Ingest_in_two_runs_finds_the_same_families_and_re_ingesting_adds_nothing()
+    public async Task Ingest_in_two_runs_finds_the_same_stories_and_re_ingesting_adds_nothing()
     {
         using var directory = new TempDirectory();
         var corpus = new SyntheticCorpus(31, new CorpusOptions { Stories = 25, UnrelatedArticles = 25 }).Generate();
@@ -40,17 +40,17 @@ public class StoreCommandTests
         Assert.Equal(0, second.ExitCode);
         Assert.StartsWith($"{(corpus.Count + 1) / 2} added", first.Out, StringComparison.Ordinal);
 
-        var families = await FamiliesInDatabaseAsync(database);
-        var truth = corpus.ToDictionary(d => d.Id + ".txt", d => d.FamilyId);
-        Assert.Equal(truth.Keys.Order(), families.Keys.Order());
-        var ari = ClusteringMetrics.AdjustedRandIndex(truth, families);
+        var stories = await StoriesInDatabaseAsync(database);
+        var truth = corpus.ToDictionary(d => d.Id + ".txt", d => d.StoryId);
+        Assert.Equal(truth.Keys.Order(), stories.Keys.Order());
+        var ari = ClusteringMetrics.AdjustedRandIndex(truth, stories);
         Assert.True(ari >= 0.95, $"ARI {ari:F3}");
 
         // Same files again, after a "restart" (a new process would open the file the same way): nothing new.
         var again = await CliRunner.RunAsync("ingest", Path.Combine(directory.Path, "first"), Path.Combine(directory.Path, "second"), "--db", database);
         Assert.Equal(0, again.ExitCode);
         Assert.StartsWith($"0 added, 0 updated, {corpus.Count} unchanged", again.Out, StringComparison.Ordinal);
-        Assert.Equal(families, await FamiliesInDatabaseAsync(database));
+        Assert.Equal(stories, await StoriesInDatabaseAsync(database));
     }
 
     [Fact]

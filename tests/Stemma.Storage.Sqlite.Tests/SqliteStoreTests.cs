@@ -230,7 +230,7 @@ public sealed class SqliteStoreTests : IDisposable
             await store.InitializeAsync();
         }
 
-        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal((long)SqliteStore.SchemaVersion, Scalar("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

@@ -104,10 +104,10 @@ internal static class PageEndpoints
         });
     }
 
-    /// <summary>Most members related to the original without sharing its text are worth naming (rewrite, same-event); beyond this many the page says less.</summary>
-    private const int MaxRelatedCompared = 40;
-
-    /// <summary>How members outside the original's copy family relate to the original, compared on demand (a few milliseconds each).</summary>
+    /// <summary>
+    /// How members outside the original's copy family relate to it, as the relate stage stored it: the pair with the
+    /// original, else the member's most similar stored pair with the original's family, else its most similar pair.
+    /// </summary>
     private static Func<string, string?> RelationsToOriginal(StoryView story)
     {
         var original = StoryLayout.OriginalOf(story);
@@ -115,9 +115,19 @@ internal static class PageEndpoints
         var relations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (original is not null)
         {
-            foreach (var member in story.Members.Where(m => m.Family != family).Take(MaxRelatedCompared))
+            var familyIds = story.Members.Where(m => m.Family == family).Select(m => m.Article.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var member in story.Members.Where(m => m.Family != family))
             {
-                relations[member.Article.Id] = Relate.PairComparer.Compare(original, member.Article).Relation;
+                var id = member.Article.Id;
+                var pairs = story.Pairs.Where(p => p.A == id || p.B == id).ToList();
+                var other = (Relate.RelatedPair p) => p.A == id ? p.B : p.A;
+                var chosen = pairs.FirstOrDefault(p => other(p) == original.Id)
+                    ?? pairs.Where(p => familyIds.Contains(other(p))).MaxBy(p => p.Similarity)
+                    ?? pairs.MaxBy(p => p.Similarity);
+                if (chosen is not null)
+                {
+                    relations[id] = chosen.Relation;
+                }
             }
         }
 

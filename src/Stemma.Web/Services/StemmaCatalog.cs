@@ -26,6 +26,9 @@ public sealed record StoryChange(string Parent, string Child, Change Change);
 
 public sealed record StoryView(string StoryId, IReadOnlyList<StoryMember> Members, IReadOnlyList<LineageTree> Trees, IReadOnlyList<StoryChange> Changes, bool Truncated)
 {
+    /// <summary>The labeled pairs among the members, as the relate stage stored them.</summary>
+    public IReadOnlyList<RelatedPair> Pairs { get; init; } = [];
+
     /// <summary>Documents that joined after this analysis was made and are being analysed now (0 when current).</summary>
     public int PendingMembers { get; init; }
 
@@ -348,7 +351,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             .SelectMany(e => e.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Quote or ChangeKind.Date or ChangeKind.Entity).Select(c => new StoryChange(e.Parent, e.Child, c)))
             .ToList();
         var trees = analysis.Trees.OrderByDescending(t => t.Nodes.Count).ThenBy(t => t.Root, StringComparer.Ordinal).ToList();
-        return new StoryView(story.StoryId, members, trees, changes, story.Truncated) { PendingMembers = story.PendingMembers };
+        return new StoryView(story.StoryId, members, trees, changes, story.Truncated) { PendingMembers = story.PendingMembers, Pairs = analysis.Pairs };
     }
 
     public async ValueTask DisposeAsync()

@@ -15,6 +15,9 @@ public sealed class HostileInputTests
 {
     private const string Sentence = "The harbour board said the new crane would be working by the spring, weeks ahead of the plan.";
 
+    // A second paragraph unlike the first: one paragraph twice in a row reads as a repeated caption.
+    private const string NextSentence = "Dock workers voted last month to accept the new shift pattern that the crane makes possible.";
+
     private static readonly TimeSpan TimeBound = TimeSpan.FromSeconds(10);
 
     private const long MemoryBound = 500L * 1024 * 1024;
@@ -58,7 +61,7 @@ public sealed class HostileInputTests
     [Fact]
     public void Nesting_within_the_cap_is_read_and_the_caps_can_be_raised_or_lowered()
     {
-        var page = "<html><body>" + Nested("<div>", "</div>", 200, $"<p>{Sentence}</p><p>{Sentence}</p>") + "</body></html>";
+        var page = "<html><body>" + Nested("<div>", "</div>", 200, $"<p>{Sentence}</p><p>{NextSentence}</p>") + "</body></html>";
         var article = Reading.Single(Bounded(() => ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(page), "ok.html")));
         Assert.Contains("harbour board", article.Body);
 
@@ -87,7 +90,7 @@ public sealed class HostileInputTests
     {
         var noise = string.Concat(Enumerable.Repeat("<div>", 1_000));
         var page = $"<html><head><script>var s = '{noise}';</script><style>/* {noise} */</style></head><body><!-- {noise} -->" +
-            $"<article data-x=\"{noise}\"><p>{Sentence}</p><p>{Sentence}</p></article><textarea>{noise}</textarea></body></html>";
+            $"<article data-x=\"{noise}\"><p>{Sentence}</p><p>{NextSentence}</p></article><textarea>{noise}</textarea></body></html>";
         var article = Reading.Single(ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(page), "noise.html"));
         Assert.Contains("harbour board", article.Body);
     }

@@ -214,8 +214,9 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
         using var empty = await Samples.PostTextAsync(client, path, string.Empty);
         await AssertProblemAsync(empty, HttpStatusCode.BadRequest, "empty");
 
-        using var titleOnly = await Samples.PostTextAsync(client, path, "Only a title line", "title-only.txt");
-        await AssertProblemAsync(titleOnly, HttpStatusCode.BadRequest, "title-only.txt");
+        // One line of words is an article (a title-less, one-line text); a file without words is not.
+        using var noWords = await Samples.PostTextAsync(client, path, "\n\n   \n— … —\n", "no-words.txt");
+        await AssertProblemAsync(noWords, HttpStatusCode.BadRequest, "no-words.txt");
 
         using var form = new MultipartFormDataContent { { new StringContent("x"), "unrelated-field" } };
         using var noFile = await client.PostAsync(path, form);
