@@ -1,5 +1,6 @@
 using Stemma.Pipeline;
 using Stemma.Testing.Corpus;
+using Stemma.Testing.Storage;
 
 namespace Stemma.Storage.Sqlite.Tests;
 
@@ -41,7 +42,7 @@ public class IngestEqualsAnalyzeTests
                 await new StoreIngestor(store).IngestAsync(batch);
             }
 
-            await AssertStoreEqualsAnalysis(store, articles);
+            await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
         }
     }
 
@@ -55,37 +56,8 @@ public class IngestEqualsAnalyzeTests
             await new StoreIngestor(store).IngestAsync([article]);
         }
 
-        await AssertStoreEqualsAnalysis(store, articles);
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
     }
-
-    private static async Task AssertStoreEqualsAnalysis(IStore store, IReadOnlyList<Article> articlesInIngestOrder)
-    {
-        var expected = CorpusAnalyzer.Analyze(articlesInIngestOrder);
-        var placements = (await store.GetPlacementsAsync([.. articlesInIngestOrder.Select(a => a.Id)])).ToDictionary(p => p.DocumentId, StringComparer.Ordinal);
-        Assert.Equal(articlesInIngestOrder.Count, placements.Count);
-        Assert.Empty(await store.GetPendingAsync(int.MaxValue));
-        foreach (var document in expected.Documents)
-        {
-            var stored = placements[document.Id];
-            Assert.Equal((document.Id, document.Family, document.Story), (document.Id, stored.FamilyId, stored.StoryId));
-            Assert.Equal((document.Id, document.Parent, document.Relation), (document.Id, stored.Parent, stored.Relation));
-        }
-
-        var expectedPairs = expected.Stories!.Pairs.Select(p => Canonical(p.A, p.B, p.Relation)).Order().ToList();
-        var storedPairs = new HashSet<(string, string, string)>();
-        foreach (var id in articlesInIngestOrder.Select(a => a.Id))
-        {
-            foreach (var pair in await store.GetPairsAsync(id))
-            {
-                storedPairs.Add(Canonical(pair.A, pair.B, pair.Relation!));
-            }
-        }
-
-        Assert.Equal(expectedPairs, storedPairs.Order().ToList());
-    }
-
-    private static (string, string, string) Canonical(string a, string b, string relation) =>
-        string.CompareOrdinal(a, b) < 0 ? (a, b, relation) : (b, a, relation);
 
     private static List<List<Article>> RandomSplit(List<Article> articles, Random random, int parts)
     {
