@@ -108,6 +108,10 @@ public sealed class StoreRelater
         var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
         regionIds.UnionWith(stale);
 
+        // The probes' documents, features and sketches serve both the candidate look-up and the region's analysis.
+        var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
+        var probeWork = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
         if (count > allPending.Count)
         {
@@ -118,6 +122,11 @@ public sealed class StoreRelater
                 probeFeatures[i] = StoryAnalyzer.Features(probes[i].Article);
                 probeSketches[i] = sketcher.Sketch(probes[i].Article.Body);
             });
+            for (var i = 0; i < probes.Count; i++)
+            {
+                probeWork[probes[i].Article.Id] = (probeFeatures[i], probeSketches[i]);
+            }
+
             var candidates = await FindCandidatesAsync(probeFeatures, probeSketches, count, cancellationToken).ConfigureAwait(false);
             foreach (var found in candidates)
             {
@@ -132,11 +141,17 @@ public sealed class StoreRelater
             }
         }
 
-        var documents = (await store.GetDocumentsAsync([.. regionIds], cancellationToken).ConfigureAwait(false)).OrderBy(d => d.Position).ToList();
+        var others = await store.GetDocumentsAsync([.. regionIds.Where(id => !loaded.ContainsKey(id))], cancellationToken).ConfigureAwait(false);
+        var documents = loaded.Values.Where(d => regionIds.Contains(d.Article.Id)).Concat(others).OrderBy(d => d.Position).ToList();
         var articles = documents.Select(d => d.Article).ToList();
-        var sketches = CorpusAnalyzer.SketchAll(articles, sketcher, cancellationToken);
+        var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
-        Parallel.For(0, articles.Count, i => features[i] = StoryAnalyzer.Features(articles[i]));
+        Parallel.For(0, articles.Count, i =>
+        {
+            (features[i], sketches[i]) = probeWork.TryGetValue(articles[i].Id, out var done)
+                ? done
+                : (StoryAnalyzer.Features(articles[i]), sketcher.Sketch(articles[i].Body));
+        });
         var statistics = await StatisticsAsync(features, count, cancellationToken).ConfigureAwait(false);
         var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
         var analysis = new StoryAnalyzer(relateOptions).Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
