@@ -29,7 +29,8 @@ public sealed partial class PostgreSqlStore
                 await using (var command = Command(
                     connection,
                     null,
-                    "SELECT f.term, f.df, d.id FROM term_frequencies f LEFT JOIN documents d ON d.seq = f.first_doc WHERE f.term = ANY($1)",
+                    "SELECT f.term, f.df, CASE WHEN f.df <= " + TermFrequency.FirstDocumentUpTo.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                    " THEN (SELECT d.id FROM documents d WHERE d.seq = f.first_doc) END FROM term_frequencies f WHERE f.term = ANY($1)",
                     distinct.Select(term => (long)term).ToArray()))
                 {
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

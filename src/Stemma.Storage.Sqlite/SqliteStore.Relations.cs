@@ -23,9 +23,9 @@ public sealed partial class SqliteStore
                 var found = new List<TermFrequency>(terms.Count);
                 var command = session.Command(
                     """
-                    SELECT f.term, f.df, d.id FROM json_each($terms) j JOIN term_frequencies f ON f.term = j.value
-                    LEFT JOIN documents d ON d.seq = f.first_doc
-                    """);
+                    SELECT f.term, f.df, CASE WHEN f.df <= $upTo THEN (SELECT d.id FROM documents d WHERE d.seq = f.first_doc) END
+                    FROM json_each($terms) j JOIN term_frequencies f ON f.term = j.value
+                    """).With("$upTo", TermFrequency.FirstDocumentUpTo);
                 foreach (var chunk in DistinctChunks(terms))
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -36,6 +36,7 @@ internal static class StoreCommands
             {
                 Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish"),
                 Committed = FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable)),
+                Log = context.Log,
             };
             IngestReport report;
             if (context.ShowProgress)

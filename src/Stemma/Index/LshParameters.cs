@@ -6,6 +6,8 @@ namespace Stemma.Index;
 /// </summary>
 public sealed record LshParameters(int Bands, int Rows)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double Threshold, int SignatureSize, double FalsePositiveWeight, double FalseNegativeWeight), LshParameters> Solved = new();
+
     /// <summary>Probability that two documents of Jaccard <paramref name="similarity"/> share at least one band.</summary>
     public double CandidateProbability(double similarity) => 1 - Math.Pow(1 - Math.Pow(similarity, Rows), Bands);
 
@@ -18,6 +20,13 @@ public sealed record LshParameters(int Bands, int Rows)
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(threshold, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(threshold, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(signatureSize, 1);
+
+        // The search integrates thousands of candidates (milliseconds); a store relating one article at a time asks often.
+        return Solved.GetOrAdd((threshold, signatureSize, falsePositiveWeight, falseNegativeWeight), key => Search(key.Threshold, key.SignatureSize, key.FalsePositiveWeight, key.FalseNegativeWeight));
+    }
+
+    private static LshParameters Search(double threshold, int signatureSize, double falsePositiveWeight, double falseNegativeWeight)
+    {
         var best = new LshParameters(1, signatureSize);
         var bestError = double.MaxValue;
         for (var bands = 1; bands <= signatureSize; bands++)

@@ -53,6 +53,9 @@ public sealed class StoreIngestor
     /// </summary>
     public Action<string>? Committed { get; init; }
 
+    /// <summary>Called with lines saying where the time went (for <c>--verbose</c> and benchmarks).</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>The banding used for stored band keys: fixed by the sketch size and the LSH threshold.</summary>
     public static LshParameters LshParametersFor(AnalyzeOptions options)
     {
@@ -72,6 +75,10 @@ public sealed class StoreIngestor
         await using var writer = await store.AcquireWriterLockAsync(Waiting, stop).ConfigureAwait(false);
 
         var rejected = new List<AddOutcome>();
+
+        // What the add step computed for the first region's documents (pending ones are related in the order they were
+        // stored): the relate step takes it instead of computing it again. Bounded by the region size.
+        var computed = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
         int added = 0, unchanged = 0, updated = 0, done = 0, batches = 0;
         var cancelled = false;
         foreach (var batch in articles.Chunk(pipeline.AddBatchSize))
@@ -82,29 +89,39 @@ public sealed class StoreIngestor
                 break;
             }
 
+            var clock = new StageClock();
             var documents = new StoredDocument[batch.Length];
+            var work = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
             Parallel.For(0, batch.Length, i =>
             {
                 var sketch = sketcher.Sketch(batch[i].Body);
+                var features = StoryAnalyzer.Features(batch[i]);
+                work[i] = (features, sketch);
                 documents[i] = new StoredDocument
                 {
                     Article = batch[i],
                     ContentHash = sketch.ContentHash,
                     Signature = sketch.Signature,
                     BandKeys = LshIndex.BandKeys(sketch.Signature, lsh),
-                    Terms = StoryAnalyzer.Features(batch[i]).TermHashes,
+                    Terms = features.TermHashes,
                 };
             });
 
-            foreach (var outcome in await store.AddDocumentsAsync(documents, none).ConfigureAwait(false))
+            var sketched = clock.Lap();
+            var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
+            Log?.Invoke($"batch of {batch.Length}: sketch {sketched}, store {clock.Lap()}");
+            for (var i = 0; i < outcomes.Count; i++)
             {
+                var outcome = outcomes[i];
                 switch (outcome.Status)
                 {
                     case AddStatus.Added:
                         added++;
+                        Keep(computed, outcome.Id, work, i);
                         break;
                     case AddStatus.Updated:
                         updated++;
+                        Keep(computed, outcome.Id, work, i);
                         break;
                     case AddStatus.Unchanged:
                         unchanged++;
@@ -122,7 +139,7 @@ public sealed class StoreIngestor
 
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
-            : await new StoreRelater(store, options, pipeline) { Committed = Committed }.RelateAsync(stop).ConfigureAwait(false);
+            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed }.RelateAsync(stop).ConfigureAwait(false);
         var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
         return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {
@@ -130,5 +147,14 @@ public sealed class StoreIngestor
             Pending = pending,
             Cancelled = cancelled || relate.Cancelled,
         };
+    }
+
+    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, string id, (TextFeatures, DocumentSketch)[] work, int index)
+    {
+        // Outcomes come one per document in input order; only a region's worth is kept.
+        if (computed.Count < pipeline.RelateBatchSize)
+        {
+            computed[id] = work[index];
+        }
     }
 }

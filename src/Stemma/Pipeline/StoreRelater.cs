@@ -59,6 +59,15 @@ public sealed class StoreRelater
     /// <summary>Called with <c>related:N</c> after the N-th region is committed.</summary>
     public Action<string>? Committed { get; init; }
 
+    /// <summary>
+    /// Features and sketches the caller already computed for some documents (the ingest's add step), by id; each must be of
+    /// the document as stored. Used instead of computing them again.
+    /// </summary>
+    public IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? Computed { get; init; }
+
+    /// <summary>Called with one line per region saying where its time went (for <c>--verbose</c> and benchmarks).</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
@@ -102,6 +111,7 @@ public sealed class StoreRelater
     private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale)
     {
         var cancellationToken = CancellationToken.None;
+        var clock = new StageClock();
         var count = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var allPending = new HashSet<string>(await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
         var probes = await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
@@ -110,6 +120,7 @@ public sealed class StoreRelater
 
         // The probes' documents, features and sketches serve both the candidate look-up and the region's analysis.
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
+        var frequencies = new StoredFrequencies();
         var probeWork = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
 
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
@@ -117,17 +128,13 @@ public sealed class StoreRelater
         {
             var probeFeatures = new TextFeatures[probes.Count];
             var probeSketches = new DocumentSketch[probes.Count];
-            Parallel.For(0, probes.Count, i =>
-            {
-                probeFeatures[i] = StoryAnalyzer.Features(probes[i].Article);
-                probeSketches[i] = sketcher.Sketch(probes[i].Article.Body);
-            });
+            Parallel.For(0, probes.Count, i => (probeFeatures[i], probeSketches[i]) = Compute(probes[i].Article));
             for (var i = 0; i < probes.Count; i++)
             {
                 probeWork[probes[i].Article.Id] = (probeFeatures[i], probeSketches[i]);
             }
 
-            var candidates = await FindCandidatesAsync(probeFeatures, probeSketches, count, cancellationToken).ConfigureAwait(false);
+            var candidates = await FindCandidatesAsync(probeFeatures, probeSketches, count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
             foreach (var found in candidates)
             {
                 regionIds.UnionWith(found.Where(id => !allPending.Contains(id)));
@@ -141,6 +148,7 @@ public sealed class StoreRelater
             }
         }
 
+        var lookUp = clock.Lap();
         var others = await store.GetDocumentsAsync([.. regionIds.Where(id => !loaded.ContainsKey(id))], cancellationToken).ConfigureAwait(false);
         var documents = loaded.Values.Where(d => regionIds.Contains(d.Article.Id)).Concat(others).OrderBy(d => d.Position).ToList();
         var articles = documents.Select(d => d.Article).ToList();
@@ -148,16 +156,22 @@ public sealed class StoreRelater
         var features = new TextFeatures[articles.Count];
         Parallel.For(0, articles.Count, i =>
         {
-            (features[i], sketches[i]) = probeWork.TryGetValue(articles[i].Id, out var done)
-                ? done
-                : (StoryAnalyzer.Features(articles[i]), sketcher.Sketch(articles[i].Body));
+            (features[i], sketches[i]) = probeWork.TryGetValue(articles[i].Id, out var done) ? done : Compute(articles[i]);
         });
-        var statistics = await StatisticsAsync(features, count, cancellationToken).ConfigureAwait(false);
+        var load = clock.Lap();
+        var statistics = (await StatisticsAndFrequenciesAsync(features, count, cancellationToken, unstored: false, frequencies).ConfigureAwait(false)).Statistics;
         var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
         var analysis = new StoryAnalyzer(relateOptions).Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
 
-        var postings = new (string DocumentId, PostedTerm[] Terms)[articles.Count];
-        Parallel.For(0, articles.Count, i => postings[i] = (articles[i].Id, Posted(features[i], statistics)));
+        var analyzed = clock.Lap();
+        // Postings are written for the documents this region relates for the first time (or again, being stale); the
+        // other members keep the postings made when they were related (the same drift bound as their placements), so
+        // adding one article to a large story rewrites one document's postings, not the story's.
+        var posted = new HashSet<string>(pendingBatch, StringComparer.Ordinal);
+        posted.UnionWith(stale);
+        var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
+        var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
+        Parallel.For(0, toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], statistics)));
         var commit = new RelateCommit(
             [.. regionIds],
             [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
@@ -166,8 +180,12 @@ public sealed class StoreRelater
             postings,
             pendingBatch);
         await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false);
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (articles.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
+
+    private (TextFeatures Features, DocumentSketch Sketch) Compute(Article article) =>
+        Computed is not null && Computed.TryGetValue(article.Id, out var known) ? known : (StoryAnalyzer.Features(article), sketcher.Sketch(article.Body));
 
     /// <summary>
     /// The store's document frequencies of every term the given documents hold, over <paramref name="documents"/> stored
@@ -176,16 +194,39 @@ public sealed class StoreRelater
     public async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored = false) =>
         (await StatisticsAndFrequenciesAsync(features, documents, cancellationToken, unstored).ConfigureAwait(false)).Statistics;
 
+    internal async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, StoredFrequencies frequencies) =>
+        (await StatisticsAndFrequenciesAsync(features, documents, cancellationToken, unstored: false, frequencies).ConfigureAwait(false)).Statistics;
+
     private async Task<(TermStatistics Statistics, Dictionary<uint, TermFrequency> Stored)> StatisticsAndFrequenciesAsync(
-        IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored)
+        IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored, StoredFrequencies? known = null)
     {
+        known ??= new StoredFrequencies();
         var terms = new HashSet<uint>();
         foreach (var feature in features)
         {
             terms.UnionWith(feature.TermHashes);
         }
 
-        var stored = (await store.GetTermFrequenciesAsync([.. terms], cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.Term);
+        var missing = terms.Where(term => !known.Asked.Contains(term)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var frequency in await store.GetTermFrequenciesAsync(missing, cancellationToken).ConfigureAwait(false))
+            {
+                known.Found[frequency.Term] = frequency;
+            }
+
+            known.Asked.UnionWith(missing);
+        }
+
+        var stored = new Dictionary<uint, TermFrequency>(terms.Count);
+        foreach (var term in terms)
+        {
+            if (known.Found.TryGetValue(term, out var frequency))
+            {
+                stored[term] = frequency;
+            }
+        }
+
         var frequencies = stored.ToDictionary(f => f.Key, f => f.Value.DocumentFrequency);
         if (unstored)
         {
@@ -213,16 +254,18 @@ public sealed class StoreRelater
     /// <param name="storedDocuments">How many documents the store holds.</param>
     /// <param name="cancellationToken">Stops the look-ups.</param>
     /// <param name="unstored">The probes are not stored (a checked article): their terms are counted on top of the store's.</param>
-    public async Task<List<HashSet<string>>> FindCandidatesAsync(
+    /// <param name="frequencies">Document frequencies already read from the store in this step (and where to keep those read now).</param>
+    internal async Task<List<HashSet<string>>> FindCandidatesAsync(
         IReadOnlyList<TextFeatures> probeFeatures,
         IReadOnlyList<DocumentSketch> probeSketches,
         long storedDocuments,
         CancellationToken cancellationToken,
-        bool unstored = false)
+        bool unstored = false,
+        StoredFrequencies? frequencies = null)
     {
         var n = probeFeatures.Count;
         var found = new List<HashSet<string>>(n);
-        var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored).ConfigureAwait(false);
+        var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
         var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
         Parallel.For(0, n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
         var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
@@ -232,7 +275,7 @@ public sealed class StoreRelater
             .ToDictionary(g => g.Key, g => g.ToList());
         var firstHolders = queryTerms
             .Select(term => stored.GetValueOrDefault(term))
-            .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : 2) && f.FirstDocument is not null)
+            .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : TermFrequency.FirstDocumentUpTo) && f.FirstDocument is not null)
             .ToDictionary(f => f!.Term, f => f!.FirstDocument!);
 
         for (var i = 0; i < n; i++)
@@ -291,4 +334,12 @@ public sealed class StoreRelater
 
         return posted;
     }
+}
+
+/// <summary>Document frequencies read from the store during one relate step: terms asked (found or not) are not asked again.</summary>
+internal sealed class StoredFrequencies
+{
+    public HashSet<uint> Asked { get; } = [];
+
+    public Dictionary<uint, TermFrequency> Found { get; } = [];
 }

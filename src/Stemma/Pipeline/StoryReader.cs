@@ -117,19 +117,22 @@ public sealed class StoryReader
         var features = StoryAnalyzer.Features(article);
         var sketch = new Sketcher(options.Sketch).Sketch(article.Body);
         var count = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
-        var candidates = (await relater.FindCandidatesAsync([features], [sketch], count, cancellationToken, unstored: true).ConfigureAwait(false))[0];
+        var frequencies = new StoredFrequencies();
+        var candidates = (await relater.FindCandidatesAsync([features], [sketch], count, cancellationToken, unstored: true, frequencies).ConfigureAwait(false))[0];
         var documents = await store.GetDocumentsAsync([.. candidates], cancellationToken).ConfigureAwait(false);
-        var storedFeatures = documents.Select(d => StoryAnalyzer.Features(d.Article)).ToList();
-        var statistics = await relater.StatisticsAsync([features, .. storedFeatures], count, cancellationToken).ConfigureAwait(false);
+        var storedFeatures = new TextFeatures[documents.Count];
+        Parallel.For(0, documents.Count, i => storedFeatures[i] = StoryAnalyzer.Features(documents[i].Article));
+        var statistics = await relater.StatisticsAsync([features, .. storedFeatures], count, cancellationToken, frequencies).ConfigureAwait(false);
         var placements = (await store.GetPlacementsAsync([.. documents.Select(d => d.Article.Id)], cancellationToken).ConfigureAwait(false))
             .ToDictionary(p => p.DocumentId, StringComparer.Ordinal);
+        var comparisons = new Comparison[documents.Count];
+        Parallel.For(0, documents.Count, i => comparisons[i] = PairComparer.Compare(documents[i].Article, storedFeatures[i], article, features, statistics, allChanges: true));
         var matches = new List<CheckedMatch>();
         for (var i = 0; i < documents.Count; i++)
         {
-            var comparison = PairComparer.Compare(documents[i].Article, storedFeatures[i], article, features, statistics, allChanges: true);
-            if (comparison.Relation != Relations.Unrelated)
+            if (comparisons[i].Relation != Relations.Unrelated)
             {
-                matches.Add(new CheckedMatch(documents[i].Article, placements.GetValueOrDefault(documents[i].Article.Id), comparison));
+                matches.Add(new CheckedMatch(documents[i].Article, placements.GetValueOrDefault(documents[i].Article.Id), comparisons[i]));
             }
         }
 

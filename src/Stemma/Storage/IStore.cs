@@ -70,7 +70,8 @@ public interface ICandidateIndex
 
     /// <summary>
     /// Document frequencies of the given terms over the stored documents (as counted from <see cref="StoredDocument.Terms"/>),
-    /// with the first document that brought each term. Terms no stored document has are left out.
+    /// with the first document that brought each term where at most <see cref="TermFrequency.FirstDocumentUpTo"/>
+    /// documents hold it (null above: a store need not look it up). Terms no stored document has are left out.
     /// </summary>
     Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default);
 
@@ -189,8 +190,15 @@ public sealed record StoredDocument
     public uint[]? Terms { get; init; }
 }
 
-/// <summary>How many stored documents hold a term, and the first document that brought it.</summary>
-public sealed record TermFrequency(uint Term, int DocumentFrequency, string? FirstDocument);
+/// <summary>How many stored documents hold a term, and the first document that brought it (for rare terms).</summary>
+public sealed record TermFrequency(uint Term, int DocumentFrequency, string? FirstDocument)
+{
+    /// <summary>
+    /// The largest document frequency for which stores report <see cref="FirstDocument"/>: the relate step asks the first
+    /// holder only of terms that rare (a term unique when its document was related was not posted for it).
+    /// </summary>
+    public const int FirstDocumentUpTo = 2;
+}
 
 /// <summary>One term a document is indexed by, with its normalized weight (a document's weights have unit length).</summary>
 public readonly record struct PostedTerm(uint Term, float Weight);

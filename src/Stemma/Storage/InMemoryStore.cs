@@ -403,7 +403,7 @@ public sealed class InMemoryStore : IStore
             {
                 if (_termFrequencies.TryGetValue(term, out var known))
                 {
-                    found.Add(new TermFrequency(term, known.Count, _documents.ContainsKey(known.First) ? known.First : null));
+                    found.Add(new TermFrequency(term, known.Count, known.Count <= TermFrequency.FirstDocumentUpTo && _documents.ContainsKey(known.First) ? known.First : null));
                 }
             }
 

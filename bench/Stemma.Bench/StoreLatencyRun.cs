@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using Stemma.Ingest;
+using Stemma.Pipeline;
+using Stemma.Storage.Sqlite;
+
+namespace Stemma.Bench;
+
+/// <summary>
+/// What a newsroom sees when it adds articles one at a time to a large store, and what a fact-checker waits for `check`:
+/// the corpus's first articles are ingested once into a base store (kept for later runs), then each of the next
+/// <c>--adds</c> articles is ingested on its own (whole stored pipeline: add, relate, commit) into a copy of it, and each
+/// of the last <c>--checks</c> articles (never stored) is checked against it. All in one warm process; prints p50, p95,
+/// p99 and max of each.
+/// Usage: store-latency --corpus FILE.jsonl --base FILE.db [--adds 200] [--checks 200]
+/// </summary>
+internal static class StoreLatencyRun
+{
+    public static int Run(string[] args)
+    {
+        string? corpus = null, basePath = null;
+        int adds = 200, checks = 200;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--corpus": corpus = args[i + 1]; break;
+                case "--base": basePath = args[i + 1]; break;
+                case "--adds": adds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--checks": checks = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+
+        if (corpus is null || basePath is null)
+        {
+            Console.Error.WriteLine("store-latency needs --corpus FILE.jsonl --base FILE.db");
+            return 2;
+        }
+
+        var articles = ArticleReader.Read([corpus]).Where(o => o.Article is not null).Select(o => o.Article!).ToList();
+        if (articles.Count <= adds + checks)
+        {
+            Console.Error.WriteLine($"{corpus}: {articles.Count} articles, fewer than --adds + --checks");
+            return 2;
+        }
+
+        var stored = articles.Count - adds - checks;
+        return Task.Run(async () =>
+        {
+            if (!File.Exists(basePath))
+            {
+                var clock = Stopwatch.StartNew();
+                await using (var build = await SqliteStore.OpenAsync(basePath).ConfigureAwait(false))
+                {
+                    await new StoreIngestor(build).IngestAsync(articles.Take(stored)).ConfigureAwait(false);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"base store of {stored} articles built in {clock.Elapsed.TotalSeconds:F1} s"));
+            }
+
+            var copy = Path.Combine(Path.GetTempPath(), $"stemma-latency-{Guid.NewGuid():N}.db");
+            File.Copy(basePath, copy);
+            try
+            {
+                await using var store = await SqliteStore.OpenAsync(copy).ConfigureAwait(false);
+                var count = await store.CountDocumentsAsync().ConfigureAwait(false);
+                Console.WriteLine($"store of {count} documents; {adds} adds, {checks} checks; {Environment.ProcessorCount} cores");
+
+                // One add and one check first, untimed: the process is warm, as a server's would be.
+                var ingestor = new StoreIngestor(store);
+                await ingestor.IngestAsync([articles[stored]]).ConfigureAwait(false);
+                var reader = new StoryReader(store);
+                await reader.CheckAsync(articles[^1], 10).ConfigureAwait(false);
+
+                var addTimes = new List<double>(adds);
+                for (var i = stored + 1; i < stored + adds; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await ingestor.IngestAsync([articles[i]]).ConfigureAwait(false);
+                    addTimes.Add(clock.Elapsed.TotalMilliseconds);
+                }
+
+                var checkTimes = new List<double>(checks);
+                for (var i = articles.Count - checks; i < articles.Count; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await reader.CheckAsync(articles[i], 10).ConfigureAwait(false);
+                    checkTimes.Add(clock.Elapsed.TotalMilliseconds);
+                }
+
+                Console.WriteLine($"add one article: {Percentiles(addTimes)}");
+                Console.WriteLine($"check one article: {Percentiles(checkTimes)}");
+            }
+            finally
+            {
+                foreach (var leftover in new[] { copy, copy + "-wal", copy + "-shm", copy + ".lock" })
+                {
+                    File.Delete(leftover);
+                }
+            }
+
+            return 0;
+        }).GetAwaiter().GetResult();
+    }
+
+    private static string Percentiles(List<double> milliseconds)
+    {
+        milliseconds.Sort();
+        double At(double q) => milliseconds[Math.Min(milliseconds.Count - 1, (int)Math.Ceiling(q * milliseconds.Count) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):F1} ms, p95 {At(0.95):F1} ms, p99 {At(0.99):F1} ms, max {milliseconds[^1]:F1} ms");
+    }
+}
