@@ -74,6 +74,7 @@ internal static class StoreLatencyRun
                 await reader.CheckAsync(articles[^1], 10).ConfigureAwait(false);
 
                 var addTimes = new List<double>(adds);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 for (var i = stored + 1; i < stored + adds; i++)
                 {
                     var clock = Stopwatch.StartNew();
@@ -81,6 +82,7 @@ internal static class StoreLatencyRun
                     addTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
+                var addCpu = CpuSince(ref cpu) / addTimes.Count;
                 var checkTimes = new List<double>(checks);
                 for (var i = articles.Count - checks; i < articles.Count; i++)
                 {
@@ -89,8 +91,12 @@ internal static class StoreLatencyRun
                     checkTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
-                Console.WriteLine($"add one article: {Percentiles(addTimes)}");
-                Console.WriteLine($"check one article: {Percentiles(checkTimes)}");
+                var checkCpu = CpuSince(ref cpu) / checkTimes.Count;
+
+                // CPU per operation (all threads) alongside wall time: on a machine shared with other work, wall time
+                // includes waiting for a core.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"add one article: {Percentiles(addTimes)}; CPU {addCpu:F1} ms per add"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check one article: {Percentiles(checkTimes)}; CPU {checkCpu:F1} ms per check"));
             }
             finally
             {
@@ -102,6 +108,14 @@ internal static class StoreLatencyRun
 
             return 0;
         }).GetAwaiter().GetResult();
+    }
+
+    private static double CpuSince(ref TimeSpan start)
+    {
+        var now = Process.GetCurrentProcess().TotalProcessorTime;
+        var spent = (now - start).TotalMilliseconds;
+        start = now;
+        return spent;
     }
 
     private static string Percentiles(List<double> milliseconds)

@@ -158,20 +158,50 @@ public sealed partial class SqliteStore : IStore
         return ReadAsync<IReadOnlyList<StoredDocument>>(
             session =>
             {
+                // A few statements per thousand ids (documents, then their annotations, joined to the ids as a JSON
+                // array) instead of two per document: a region of a relate step reads thousands.
+                var byId = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+                var readDocuments = session.Command(SelectDocumentSql + " JOIN json_each($ids) j ON d.id = j.value");
+                var readAnnotations = session.Command(
+                    "SELECT a.doc, a.position, a.kind, a.text FROM json_each($seqs) j JOIN annotations a ON a.doc = j.value ORDER BY a.doc, a.ordinal");
+                const int IdsPerStatement = 2048;
+                var distinct = ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+                for (var first = 0; first < distinct.Count; first += IdsPerStatement)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var rows = new List<(long Sequence, StoredDocument Document)>();
+                    var annotations = new Dictionary<long, List<Annotation>>();
+                    using (var reader = readDocuments.With("$ids", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader())
+                    {
+                        while (reader.Read())
+                        {
+                            var sequence = reader.GetInt64(0);
+                            var list = new List<Annotation>();
+                            annotations[sequence] = list;
+                            rows.Add((sequence, ReadDocumentFields(reader, list)));
+                        }
+                    }
+
+                    using (var reader = readAnnotations.With("$seqs", "[" + string.Join(',', rows.Select(r => r.Sequence.ToString(CultureInfo.InvariantCulture))) + "]").ExecuteReader())
+                    {
+                        while (reader.Read())
+                        {
+                            annotations[reader.GetInt64(0)].Add(ReadAnnotation(reader, 1));
+                        }
+                    }
+
+                    foreach (var (_, document) in rows)
+                    {
+                        byId[document.Article.Id] = document;
+                    }
+                }
+
                 var found = new List<StoredDocument>(ids.Count);
                 foreach (var id in ids)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (id is null)
+                    if (id is not null && byId.TryGetValue(id, out var document))
                     {
-                        continue;
-                    }
-
-                    var command = session.Command(SelectDocumentSql + " WHERE d.id = $id").With("$id", id);
-                    using var reader = command.ExecuteReader();
-                    if (reader.Read())
-                    {
-                        found.Add(ReadDocument(session, reader));
+                        found.Add(document);
                     }
                 }
 
@@ -834,21 +864,6 @@ public sealed partial class SqliteStore : IStore
             reader.GetInt64(0),
             SqliteEncoding.FromStored(reader.GetInt64(1)),
             reader.IsDBNull(2) ? [] : SqliteEncoding.ToUInt64Array(reader.GetFieldValue<byte[]>(2)));
-    }
-
-    private static StoredDocument ReadDocument(SqliteSession session, SqliteDataReader reader)
-    {
-        var annotations = new List<Annotation>();
-        using (var annotationReader = session.Command("SELECT position, kind, text FROM annotations WHERE doc = $seq ORDER BY ordinal")
-            .With("$seq", reader.GetInt64(0)).ExecuteReader())
-        {
-            while (annotationReader.Read())
-            {
-                annotations.Add(ReadAnnotation(annotationReader, 0));
-            }
-        }
-
-        return ReadDocumentFields(reader, annotations);
     }
 
     private static Annotation ReadAnnotation(SqliteDataReader reader, int firstColumn)

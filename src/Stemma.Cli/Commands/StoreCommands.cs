@@ -17,7 +17,7 @@ internal static class StoreCommands
         var database = CommonOptions.Database();
         var batchSize = new Option<int>("--batch-size")
         {
-            Description = "Documents written per transaction (pending documents are related in regions of four batches); Ctrl+C stops at a batch boundary",
+            Description = "Documents written per transaction (pending documents are related in regions of two batches); Ctrl+C stops at a batch boundary",
             DefaultValueFactory = _ => StorePipelineOptions.Default.AddBatchSize,
         };
         var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize };
@@ -31,7 +31,7 @@ internal static class StoreCommands
                 throw new UsageException($"--batch-size must be at least 1 (got {size})");
             }
 
-            var pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 4 * size };
+            var pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 2 * size };
             var ingestor = new StoreIngestor(store, pipeline: pipeline)
             {
                 Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish"),

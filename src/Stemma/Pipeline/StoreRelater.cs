@@ -12,7 +12,7 @@ public sealed record StorePipelineOptions
     public int AddBatchSize { get; init; } = 5000;
 
     /// <summary>Pending documents related per region; bounds the memory of one relate step.</summary>
-    public int RelateBatchSize { get; init; } = 20000;
+    public int RelateBatchSize { get; init; } = 10000;
 
     /// <summary>
     /// A placement is made again when the store has grown by this factor since it was made: document frequencies move
