@@ -35,11 +35,11 @@ public sealed class TerminalEscapeTests : IDisposable
         var database = Path.Combine(directory.Path, "stemma.db");
         var port = FreePort();
 
-        // Start, wait until it answers, ask for a page, then Ctrl+C (SIGINT), all inside the pseudo-terminal.
+        // Start, wait until it answers, ask for a page, then stop it (SIGTERM: a background job of a script ignores SIGINT).
         var script =
             $"dotnet '{Program}' serve --db '{database}' --urls http://127.0.0.1:{port} --no-warm-up & pid=$!; " +
             $"for i in $(seq 1 600); do curl -s -o /dev/null http://127.0.0.1:{port}/stories && break; sleep 0.1; done; " +
-            "kill -INT $pid; wait $pid";
+            "kill -TERM $pid; wait $pid";
         var output = await RunInTerminalAsync(script);
 
         Assert.Contains($"on http://127.0.0.1:{port}", output, StringComparison.Ordinal);
@@ -66,7 +66,16 @@ public sealed class TerminalEscapeTests : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {await output}{await error}");
         return await output;
     }
