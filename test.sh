@@ -15,8 +15,9 @@ if [ -z "${STEMMA_CHROMIUM:-}" ] && { ! command -v chromium >/dev/null 2>&1 || !
     || echo "test.sh: could not install chromium; the browser tests will fail (install chromium chromium-driver or set STEMMA_CHROMIUM)" >&2
 fi
 
-# The PostgreSQL store's tests start a throw-away server with Debian's initdb/pg_ctl (tests/Stemma.Storage.PostgreSql.Tests
-# stops it at the end), unless STEMMA_TEST_POSTGRES names a server; install the package when initdb is missing.
+# The PostgreSQL store's tests and the CLI's --db postgres:// tests start a throw-away server with Debian's initdb/pg_ctl
+# (the fixture in tests/Stemma.Testing/PostgreSql stops it at the end), unless STEMMA_TEST_POSTGRES names a server;
+# install the package when initdb is missing.
 if [ -z "${STEMMA_TEST_POSTGRES:-}" ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   sudo=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi

@@ -12,10 +12,13 @@ namespace Stemma.Bench;
 /// The same generated corpus ingested (every stage, <see cref="StoreIngestor"/>) into a fresh SQLite file and into an
 /// empty PostgreSQL database, alternating, in one run; prints wall time per round and the PostgreSQL/SQLite ratio.
 /// Usage: store-compare --postgres URI-OR-CONNECTION-STRING [--docs 2000] [--rounds 2]
-/// The PostgreSQL database is cleared before each round (its tables are kept).
+/// The PostgreSQL database is cleared before each round (its tables are kept). Both stores are opened the way the CLI
+/// opens <c>--db</c>: through a <see cref="StoreOpener"/> with both providers registered.
 /// </summary>
 internal static class StoreCompareRun
 {
+    private static readonly StoreOpener Stores = new(new SqliteStoreProvider(), new PostgreSqlStoreProvider());
+
     public static int Run(string[] args)
     {
         var documents = 2_000;
@@ -42,6 +45,7 @@ internal static class StoreCompareRun
         corpus.AddRange(new SyntheticCorpus(201, new CorpusOptions { Stories = 0, UnrelatedArticles = Math.Max(0, documents - corpus.Count) }).Generate()
             .Select(d => d with { Id = "x" + d.Id, FamilyId = "x" + d.FamilyId }));
         var articles = corpus.Take(documents).Select(d => d.ToArticle()).ToList();
+        Console.WriteLine($"stores: {Stores.Describe(postgres)} ({Stores.Resolve(postgres).Name}) and a temporary {Stores.Resolve("x.db").Name} file");
         Console.WriteLine($"{articles.Count} articles, {articles.Sum(a => a.Body.Length) / 1e6:F1} M characters; {Environment.ProcessorCount} cores");
 
         var sqliteTimes = new List<double>();
@@ -51,7 +55,7 @@ internal static class StoreCompareRun
             var file = Path.Combine(Path.GetTempPath(), $"stemma-store-compare-{Guid.NewGuid():N}.db");
             try
             {
-                sqliteTimes.Add(Ingest("sqlite", round, () => SqliteStore.OpenAsync(file).ContinueWith(t => (IStore)t.Result, TaskScheduler.Default), articles));
+                sqliteTimes.Add(Ingest("sqlite", round, () => Stores.OpenAsync(file), articles));
             }
             finally
             {
@@ -63,9 +67,9 @@ internal static class StoreCompareRun
 
             postgresTimes.Add(Ingest("postgresql", round, async () =>
             {
-                var store = await PostgreSqlStore.OpenAsync(postgres).ConfigureAwait(false);
+                var store = await Stores.OpenAsync(postgres).ConfigureAwait(false);
                 await store.ClearAsync().ConfigureAwait(false);
-                return (IStore)store;
+                return store;
             }, articles));
         }
 

@@ -14,6 +14,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
 
     public bool Verbose { get; set; }
 
+    /// <summary>
+    /// The kinds of store <c>--db</c> can name: a path is a SQLite file, postgres://... (or Host=...) a PostgreSQL
+    /// database. Each storage assembly brings its provider; this host registers both.
+    /// </summary>
+    public Stemma.Storage.StoreOpener Stores { get; } = new(new Stemma.Storage.Sqlite.SqliteStoreProvider(), new Stemma.Storage.PostgreSql.PostgreSqlStoreProvider());
+
     /// <summary>How inputs are read: the limits (<c>--limit</c>) and the id root (<c>--id-root</c>).</summary>
     public Stemma.Ingest.ReaderOptions ReaderOptions { get; set; } = Stemma.Ingest.ReaderOptions.Default;
 
@@ -46,6 +52,26 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
         created.Profile.Width = Width ?? terminal.Width ?? (terminal.OutputIsTerminal ? 100 : 200);
 
         // Set, so Spectre never asks System.Console (whose first terminal query prints ESC[?1h ESC=); nothing here pages.
+        created.Profile.Height = 40;
+        return created;
+    }
+
+    /// <summary>
+    /// A Spectre console for progress bars on <see cref="Error"/> (a terminal): ANSI and live updates on, and its size
+    /// set, so Spectre never asks System.Console for them (that first query switches the terminal's keypad into
+    /// application mode and prints ESC[?1h ESC=).
+    /// </summary>
+    public IAnsiConsole CreateProgressConsole()
+    {
+        var colours = Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var created = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Error),
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = colours ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+        });
+        created.Profile.Width = Width ?? terminal.Width ?? 80;
         created.Profile.Height = 40;
         return created;
     }

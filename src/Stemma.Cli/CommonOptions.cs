@@ -18,7 +18,7 @@ internal static class CommonOptions
 
     public static Option<string> Database() => new("--db")
     {
-        Description = "SQLite database file",
+        Description = "The database: a SQLite file, or a PostgreSQL server as postgres://user@host:port/database (or Host=...;Database=...)",
         DefaultValueFactory = _ => "stemma.db",
     };
 }

@@ -7,6 +7,11 @@ using Stemma.Cli;
 var terminal = StandardStreams.Detect();
 await using var output = StandardStreams.Open(1);
 await using var error = StandardStreams.Open(2);
+
+// What libraries write to System.Console (the web server's console logger under `serve`) goes through the same
+// descriptors: Console's own terminal streams would print ESC[?1h ESC= on their first write to a terminal.
+Console.SetOut(output);
+Console.SetError(error);
 using var cancel = new CancellationTokenSource();
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
 {

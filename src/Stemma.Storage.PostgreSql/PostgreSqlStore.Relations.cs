@@ -303,6 +303,16 @@ public sealed partial class PostgreSqlStore
             cancellationToken);
     }
 
+    /// <summary>
+    /// The story's original (<see cref="StorySummary.OriginalId"/>) for page row p: the parentless member of its largest
+    /// family, earliest-dated first (undated last), then the first inserted.
+    /// </summary>
+    private const string OriginalSql =
+        """
+        SELECT d.seq FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = p.story_id AND g.parent IS NULL
+        ORDER BY (SELECT COUNT(*) FROM groups m WHERE m.family_id = g.family_id) DESC, d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq LIMIT 1
+        """;
+
     /// <summary>Parameters: $1 min size, $2 site, $3 offset, $4 limit (null: all), $5.. search words.</summary>
     private static string StoriesSql(int searchWords, bool filterSite, StorySort sort)
     {
@@ -343,10 +353,11 @@ public sealed partial class PostgreSqlStore
                 WHERE true{filters}
                 ORDER BY {order}
                 LIMIT $4 OFFSET $3)
-            SELECT p.story_id, p.size, p.families, f.id, f.title, p.earliest, p.latest, p.sites, p.total
+            SELECT p.story_id, p.size, p.families, f.id, f.title, p.earliest, p.latest, p.sites, p.total, original.id, original.title
             FROM page p JOIN documents f ON f.seq = (
                 SELECT d.seq FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = p.story_id
                 ORDER BY d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq LIMIT 1)
+            LEFT JOIN documents original ON original.seq = ({OriginalSql})
             ORDER BY {order.Replace("s.", "p.", StringComparison.Ordinal)}
             """;
     }
@@ -378,7 +389,11 @@ public sealed partial class PostgreSqlStore
                 NullableString(reader, 4),
                 reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
                 reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
-                reader.GetInt32(7)));
+                reader.GetInt32(7))
+            {
+                OriginalId = reader.IsDBNull(9) ? reader.GetString(3) : reader.GetString(9),
+                OriginalTitle = reader.IsDBNull(9) ? NullableString(reader, 4) : NullableString(reader, 10),
+            });
             total = reader.GetInt32(8);
         }
 

@@ -557,6 +557,16 @@ public sealed partial class SqliteStore : IStore
     // Column positions, since a compound (UNION) select can only be ordered by its result columns.
     private const string PairOrderSql = "ORDER BY 7 DESC, 3 DESC, 1, 2";
 
+    /// <summary>
+    /// The story's original (<see cref="StorySummary.OriginalId"/>) for page row p: the parentless member of its largest
+    /// family, earliest-dated first (undated last), then the first inserted.
+    /// </summary>
+    private const string OriginalSql =
+        """
+        SELECT d.seq FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = p.story_id AND g.parent IS NULL
+        ORDER BY (SELECT COUNT(*) FROM groups m WHERE m.family_id = g.family_id) DESC, d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq LIMIT 1
+        """;
+
     private static string StoriesSql(int searchWords, bool filterSite, StorySort sort)
     {
         var filters = new StringBuilder();
@@ -597,10 +607,11 @@ public sealed partial class SqliteStore : IStore
                 WHERE 1 = 1{filters}
                 ORDER BY {order}
                 LIMIT $limit OFFSET $offset)
-            SELECT p.story_id, p.size, p.families, first.id, first.title, p.earliest, p.latest, p.sites, p.total
+            SELECT p.story_id, p.size, p.families, first.id, first.title, p.earliest, p.latest, p.sites, p.total, original.id, original.title
             FROM page p JOIN documents first ON first.seq = (
                 SELECT d.seq FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = p.story_id
                 ORDER BY d.date_utc_ticks IS NULL, d.date_utc_ticks, d.seq LIMIT 1)
+            LEFT JOIN documents original ON original.seq = ({OriginalSql})
             ORDER BY {order.Replace("s.", "p.", StringComparison.Ordinal)}
             """;
     }
@@ -620,7 +631,11 @@ public sealed partial class SqliteStore : IStore
                 NullableString(reader, 4),
                 reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
                 reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
-                reader.GetInt32(7)));
+                reader.GetInt32(7))
+            {
+                OriginalId = reader.IsDBNull(9) ? reader.GetString(3) : reader.GetString(9),
+                OriginalTitle = reader.IsDBNull(9) ? NullableString(reader, 4) : NullableString(reader, 10),
+            });
             total = reader.GetInt32(8);
         }
 

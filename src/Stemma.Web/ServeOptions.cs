@@ -6,7 +6,11 @@ namespace Stemma.Web;
 /// <summary>How `stemma serve` runs: which database, where it listens, and whether writes need a token.</summary>
 public sealed record ServeOptions
 {
+    /// <summary>The database: a SQLite file path, or postgres://user@host:port/database (or an Npgsql connection string).</summary>
     public string DbPath { get; init; } = "stemma.db";
+
+    /// <summary>The store providers <see cref="DbPath"/> is resolved with; null: <see cref="StemmaServer.DefaultStores"/> (SQLite and PostgreSQL).</summary>
+    public Stemma.Storage.StoreOpener? Stores { get; init; }
 
     /// <summary>Semicolon-separated listen addresses; loopback by default so nothing is exposed by accident.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";

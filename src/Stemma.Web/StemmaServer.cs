@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Stemma.Storage;
+using Stemma.Storage.PostgreSql;
 using Stemma.Storage.Sqlite;
 using Stemma.Web.Api;
 using Stemma.Web.Pages;
@@ -15,10 +17,14 @@ using Stemma.Web.Services;
 
 namespace Stemma.Web;
 
-/// <summary>The `stemma serve` host: JSON API, server-rendered pages and their assets over one SQLite store.</summary>
+/// <summary>The `stemma serve` host: JSON API, server-rendered pages and their assets over one store (SQLite or PostgreSQL).</summary>
 public static class StemmaServer
 {
+    /// <summary>The kinds of store this host opens when <see cref="ServeOptions.Stores"/> is not set: SQLite files and PostgreSQL servers.</summary>
+    public static StoreOpener DefaultStores { get; } = new(new SqliteStoreProvider(), new PostgreSqlStoreProvider());
+
     /// <summary>Builds the app without starting it (tests start it on port 0 and read the bound address).</summary>
+    /// <exception cref="StoreException"><see cref="ServeOptions.DbPath"/> names no kind of store this host opens.</exception>
     public static WebApplication Build(ServeOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -26,6 +32,10 @@ public static class StemmaServer
         {
             throw new ArgumentException(badUrls, nameof(options));
         }
+
+        // An unknown scheme fails here, before the host starts; an unusable store fails the start (StoreInitializer).
+        var stores = options.Stores ?? DefaultStores;
+        stores.Resolve(options.DbPath);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -41,7 +51,8 @@ public static class StemmaServer
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(_ => new StemmaCatalog(new SqliteStore(options.DbPath)));
+        services.AddSingleton(stores);
+        services.AddSingleton(_ => new StemmaCatalog(stores.Create(options.DbPath)));
         services.AddHostedService<StoreInitializer>();
         services.AddSingleton<WarmUp>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmUp>());

@@ -315,7 +315,7 @@ internal static class RelateCommands
 
             // The stored results, exactly as ingest made them: the same truth the web pages and the API show.
             var database = parse.GetValue(Database)!;
-            await using var store = await StoreCommands.OpenExistingAsync(database, cancellationToken);
+            await using var store = await StoreCommands.OpenExistingAsync(context, database, cancellationToken);
             var reader = new StoryReader(store);
             if (around is null)
             {

@@ -22,6 +22,7 @@ internal static class ServeCommand
             var options = new ServeOptions
             {
                 DbPath = parse.GetValue(database)!,
+                Stores = context.Stores,
                 Urls = parse.GetValue(urls)!,
                 Token = parse.GetValue(token),
                 Limits = context.ReaderOptions.Limits,
@@ -32,8 +33,19 @@ internal static class ServeCommand
                 throw new UsageException($"--urls: {badUrls}");
             }
 
-            context.Out.WriteLine($"serving {options.DbPath} on {options.Urls}{(options.Token is null ? string.Empty : " (writes need the token)")}; Ctrl+C stops");
-            await StemmaServer.RunAsync(options, cancellationToken);
+            try
+            {
+                // An unknown scheme or a malformed value is refused before anything starts; an unreachable server or a file that is not a
+                // database fails the start. Either is one line and exit code 2, as for the other commands' --db.
+                await context.Stores.Create(options.DbPath).DisposeAsync();
+                context.Out.WriteLine($"serving {context.Stores.Describe(options.DbPath)} on {options.Urls}{(options.Token is null ? string.Empty : " (writes need the token)")}; Ctrl+C stops");
+                await StemmaServer.RunAsync(options, cancellationToken);
+            }
+            catch (Stemma.Storage.StoreException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new UsageException(ex.Message);
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -4,7 +4,6 @@ using Spectre.Console;
 using Stemma.Ingest;
 using Stemma.Pipeline;
 using Stemma.Storage;
-using Stemma.Storage.Sqlite;
 
 namespace Stemma.Cli.Commands;
 
@@ -23,7 +22,7 @@ internal static class StoreCommands
         var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await OpenAsync(parse.GetValue(database)!, cancellationToken);
+            await using var store = await OpenAsync(context, parse.GetValue(database)!, cancellationToken);
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
             var size = parse.GetValue(batchSize);
             if (size < 1)
@@ -34,14 +33,14 @@ internal static class StoreCommands
             var pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 2 * size };
             var ingestor = new StoreIngestor(store, pipeline: pipeline)
             {
-                Waiting = () => context.ReportError($"waiting for another ingest into {parse.GetValue(database)} to finish"),
+                Waiting = () => context.ReportError($"waiting for another ingest into {context.Stores.Describe(parse.GetValue(database)!)} to finish"),
                 Committed = FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable)),
                 Log = context.Log,
             };
             IngestReport report;
             if (context.ShowProgress)
             {
-                report = await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().StartAsync(async progress =>
+                report = await context.CreateProgressConsole().Progress().StartAsync(async progress =>
                 {
                     var task = progress.AddTask("ingesting", maxValue: Math.Max(1, input.Articles.Count));
                     return await ingestor.IngestAsync(input.Articles, new Progress<int>(done => task.Value = done), cancellationToken);
@@ -80,7 +79,7 @@ internal static class StoreCommands
         var command = new Command("stories", "List the stories in the database: copy families joined by rewrites and reports of the same event") { database, minSize, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await OpenExistingAsync(parse.GetValue(database)!, cancellationToken);
+            await using var store = await OpenExistingAsync(context, parse.GetValue(database)!, cancellationToken);
             var stories = (await store.ListStoriesAsync(new StoryQuery { MinSize = parse.GetValue(minSize), Limit = 0 }, cancellationToken)).Stories;
             var members = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var story in stories)
@@ -111,15 +110,16 @@ internal static class StoreCommands
                     break;
                 default:
                     var table = new Table().Border(TableBorder.Rounded).Title("Stories");
-                    table.AddColumns("Story", "Size", "Families", "First", "Title", "Members");
+                    // Titled after the original (the stored lineage root), not the earliest-dated member, which may be a doctored copy.
+                    table.AddColumns("Story", "Size", "Families", "Original", "Title", "Members");
                     foreach (var story in stories)
                     {
                         table.AddRow(
                             Markup.Escape(story.StoryId),
                             story.Size.ToString(CultureInfo.InvariantCulture),
                             story.FamilyCount.ToString(CultureInfo.InvariantCulture),
-                            Markup.Escape(story.FirstDocumentId),
-                            Markup.Escape(story.FirstTitle ?? string.Empty),
+                            Markup.Escape(story.OriginalId ?? story.FirstDocumentId),
+                            Markup.Escape((story.OriginalId is null ? story.FirstTitle : story.OriginalTitle) ?? string.Empty),
                             Markup.Escape(string.Join("\n", members[story.StoryId])));
                     }
 
@@ -142,7 +142,7 @@ internal static class StoreCommands
         var command = new Command("similar", "The stored documents that FILE copies or is copied by") { target, database, top, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await OpenExistingAsync(parse.GetValue(database)!, cancellationToken);
+            await using var store = await OpenExistingAsync(context, parse.GetValue(database)!, cancellationToken);
             var finder = new SimilarFinder(store);
             var name = parse.GetValue(target)!;
             IReadOnlyList<SimilarDocument> matches;
@@ -215,7 +215,8 @@ internal static class StoreCommands
         writer.WriteNumber("size", story.Size);
         writer.WriteNumber("families", story.FamilyCount);
         writer.WriteString("first", story.FirstDocumentId);
-        writer.WriteString("title", story.FirstTitle);
+        writer.WriteString("original", story.OriginalId ?? story.FirstDocumentId);
+        writer.WriteString("title", story.OriginalId is null ? story.FirstTitle : story.OriginalTitle);
         writer.WriteStartArray("members");
         foreach (var member in members)
         {
@@ -229,17 +230,40 @@ internal static class StoreCommands
     private static string Plural(int count, string one, string? many = null) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many ?? one + "s")}");
 
-    private static async Task<IStore> OpenAsync(string path, CancellationToken cancellationToken) =>
-        await SqliteStore.OpenAsync(path, cancellationToken);
-
-    /// <summary>Reading commands do not create a database by accident: a missing file is a usage error.</summary>
-    internal static async Task<IStore> OpenExistingAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the store <c>--db</c> names through the registered providers (a path: SQLite; postgres://...: PostgreSQL).
+    /// A value no provider accepts, or a store that cannot be opened (unreachable server, not a database), is a usage
+    /// error: one line, exit code 2.
+    /// </summary>
+    internal static async Task<IStore> OpenAsync(CliContext context, string location, CancellationToken cancellationToken, bool mustExist = false)
     {
-        if (!File.Exists(path))
+        IStoreProvider provider;
+        try
         {
-            throw new UsageException($"{path}: no such database (run 'stemma ingest PATH --db {path}' first)");
+            provider = context.Stores.Resolve(location);
+        }
+        catch (StoreException ex)
+        {
+            throw new UsageException(ex.Message);
         }
 
-        return await OpenAsync(path, cancellationToken);
+        // Reading commands do not create a database by accident: a missing file is a usage error.
+        if (mustExist && provider.Exists(location) == false)
+        {
+            throw new UsageException($"{location}: no such database (run 'stemma ingest PATH --db {location}' first)");
+        }
+
+        try
+        {
+            return await context.Stores.OpenAsync(location, cancellationToken);
+        }
+        catch (StoreException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
+
+    /// <summary>Opens an existing store for a reading command (see <see cref="OpenAsync"/>).</summary>
+    internal static Task<IStore> OpenExistingAsync(CliContext context, string location, CancellationToken cancellationToken) =>
+        OpenAsync(context, location, cancellationToken, mustExist: true);
 }

@@ -136,7 +136,7 @@ internal static class ApiEndpoints
             result.TotalCount,
             number,
             StoriesPageSize,
-            [.. result.Stories.Select(s => new StorySummaryDto(s.StoryId, s.FirstTitle, s.Size, s.FamilyCount, s.SiteCount, s.EarliestDate, s.LatestDate, s.FirstDocumentId))]));
+            [.. result.Stories.Select(s => new StorySummaryDto(s.StoryId, s.OriginalId is null ? s.FirstTitle : s.OriginalTitle, s.Size, s.FamilyCount, s.SiteCount, s.EarliestDate, s.LatestDate, s.FirstDocumentId) { Original = s.OriginalId ?? s.FirstDocumentId })]));
     }
 
     private static async Task<Results<Ok<StoryResponse>, ProblemHttpResult>> GetStoryAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)

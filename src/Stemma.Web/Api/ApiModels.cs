@@ -28,7 +28,13 @@ public sealed record CheckMatchDto(string Id, string? Title, string? Site, DateT
 
 public sealed record StoryListResponse(int Total, int Page, int PageSize, IReadOnlyList<StorySummaryDto> Stories);
 
-public sealed record StorySummaryDto(string Id, string? Title, int Size, int Families, int Sites, DateTimeOffset? EarliestDate, DateTimeOffset? LatestDate, string FirstDocument);
+/// <param name="Title">The headline of the story's original (<see cref="Original"/>).</param>
+/// <param name="FirstDocument">The earliest-dated member (which may be a copy dated before its original).</param>
+public sealed record StorySummaryDto(string Id, string? Title, int Size, int Families, int Sites, DateTimeOffset? EarliestDate, DateTimeOffset? LatestDate, string FirstDocument)
+{
+    /// <summary>The member the story is titled after: the stored lineage root of its largest copy family.</summary>
+    public string? Original { get; init; }
+}
 
 public sealed record StoryResponse(string Id, string? Title, int Size, bool Truncated, IReadOnlyList<StoryMemberDto> Members, IReadOnlyList<TreeDto> Trees, IReadOnlyList<StoryChangeDto> Changes);
 

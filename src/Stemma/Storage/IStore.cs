@@ -302,4 +302,16 @@ public sealed record StorySummary(
     string? FirstTitle,
     DateTimeOffset? EarliestDate,
     DateTimeOffset? LatestDate,
-    int SiteCount);
+    int SiteCount)
+{
+    /// <summary>
+    /// The story's original, which it is titled after: the lineage root as stored (a member without a parent, the one
+    /// a credited outside origin leads to) of the story's largest copy family; among equally large families, the
+    /// earliest-dated root (undated last, then insertion order). Unlike <see cref="FirstDocumentId"/>, a doctored copy
+    /// dated before its original does not name the story. Null only from a store that does not fill it.
+    /// </summary>
+    public string? OriginalId { get; init; }
+
+    /// <summary>The title of <see cref="OriginalId"/>.</summary>
+    public string? OriginalTitle { get; init; }
+}

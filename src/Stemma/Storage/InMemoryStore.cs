@@ -808,9 +808,27 @@ public sealed class InMemoryStore : IStore
             .ThenBy(entry => entry.Sequence)
             .First();
 
+    /// <summary>The story's original (see <see cref="StorySummary.OriginalId"/>): the root of its largest family.</summary>
+    private Entry OriginalOf(List<Entry> membersInInsertionOrder)
+    {
+        string FamilyOf(Entry entry) => _groups[entry.Document.Article.Id].FamilyId;
+        var familySizes = membersInInsertionOrder.GroupBy(FamilyOf, StringComparer.Ordinal).ToDictionary(family => family.Key, family => family.Count(), StringComparer.Ordinal);
+        var roots = membersInInsertionOrder
+            .Where(entry => !_placements.TryGetValue(entry.Document.Article.Id, out var placement) || placement.Parent is null)
+            .ToList();
+        if (roots.Count == 0)
+        {
+            return EarliestOf(membersInInsertionOrder);
+        }
+
+        var largest = roots.Max(entry => familySizes[FamilyOf(entry)]);
+        return EarliestOf([.. roots.Where(entry => familySizes[FamilyOf(entry)] == largest)]);
+    }
+
     private StorySummary Summarize(string storyId, List<Entry> members)
     {
         var first = EarliestOf(members);
+        var original = OriginalOf(members);
         var dates = members.Where(member => member.Document.Article.Date is not null).Select(member => member.Document.Article.Date!.Value.ToUniversalTime()).ToList();
         return new StorySummary(
             storyId,
@@ -820,7 +838,11 @@ public sealed class InMemoryStore : IStore
             first.Document.Article.Title,
             dates.Count == 0 ? null : dates.Min(),
             dates.Count == 0 ? null : dates.Max(),
-            members.Select(member => StoreRules.FoldSite(member.Document.Article.Site)).Where(site => site is not null).Distinct(StringComparer.Ordinal).Count());
+            members.Select(member => StoreRules.FoldSite(member.Document.Article.Site)).Where(site => site is not null).Distinct(StringComparer.Ordinal).Count())
+        {
+            OriginalId = original.Document.Article.Id,
+            OriginalTitle = original.Document.Article.Title,
+        };
     }
 
     private sealed record Entry(long Sequence, StoredDocument Document)

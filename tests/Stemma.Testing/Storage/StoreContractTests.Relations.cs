@@ -91,6 +91,48 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_story_is_titled_after_its_stored_lineage_root_not_a_copy_dated_earlier()
+    {
+        // Story "night": the original, a doctored copy dated a day earlier (its parent is still the original, as the
+        // lineage decided), and a report of the same event in a family of its own, dated earliest of all.
+        // Story "wall": a wire story's reposts; the family's root credits an outside origin and is undated.
+        // Story "tie": two one-member families; the earlier-dated root names it.
+        await AddAsync(
+            Dated("night/original", "2026-03-02T08:00:00Z", "Valley Line to run night trains after ridership jumps 38 percent"),
+            Dated("night/doctored", "2026-03-01T08:00:00Z", "Valley Line to run night trains after ridership jumps 45 percent"),
+            Dated("night/report", "2026-02-28T08:00:00Z", "Night trains coming to the Valley Line"),
+            Dated("wall/repost", "2026-04-01T08:00:00Z", "Seawall vote: council says yes"),
+            Dated("wall/root", null, "Port Alder council votes to rebuild seawall"),
+            Dated("wall/copy", "2026-04-02T08:00:00Z", "Council backs seawall rebuild"),
+            Dated("tie/late", "2026-05-02T08:00:00Z", "Later account"),
+            Dated("tie/early", "2026-05-01T08:00:00Z", "Earlier account"));
+        await Store.CommitRelateAsync(Commit(
+            ["night/original", "night/doctored", "night/report", "wall/repost", "wall/root", "wall/copy", "tie/late", "tie/early"],
+            [
+                Placed("night/original", "night/original", "night"),
+                Placed("night/doctored", "night/original", "night", "night/original"),
+                Placed("night/report", "night/report", "night"),
+                Placed("wall/repost", "wall/root", "wall", "wall/root"),
+                new StoredPlacement("wall/root", "wall/root", "wall", null, null, "wire.example", 1),
+                Placed("wall/copy", "wall/root", "wall", "wall/repost"),
+                Placed("tie/late", "tie/late", "tie"),
+                Placed("tie/early", "tie/early", "tie"),
+            ]));
+
+        var stories = (await Store.ListStoriesAsync(new StoryQuery { Limit = 0 })).Stories.ToDictionary(story => story.StoryId);
+
+        Assert.Equal("night/report", stories["night"].FirstDocumentId);
+        Assert.Equal(("night/original", "Valley Line to run night trains after ridership jumps 38 percent"), (stories["night"].OriginalId, stories["night"].OriginalTitle));
+        Assert.Equal("wall/repost", stories["wall"].FirstDocumentId);
+        Assert.Equal(("wall/root", "Port Alder council votes to rebuild seawall"), (stories["wall"].OriginalId, stories["wall"].OriginalTitle));
+        Assert.Equal(("tie/early", "Earlier account"), (stories["tie"].OriginalId, stories["tie"].OriginalTitle));
+
+        // Paged and filtered listings name the same original.
+        var searched = Assert.Single((await Store.ListStoriesAsync(new StoryQuery { Search = "45 percent" })).Stories);
+        Assert.Equal("night/original", searched.OriginalId);
+    }
+
+    [Fact]
     public async Task Placements_made_on_a_smaller_store_are_listed_for_relabelling()
     {
         await AddAsync(Document("a", 1), Document("b", 2), Document("c", 3));

@@ -594,9 +594,9 @@ public abstract partial class StoreContractTests : IAsyncLifetime
                 "Flood hits the Élysée valley",
                 new DateTimeOffset(2024, 3, 1, 7, 0, 0, TimeSpan.Zero),
                 new DateTimeOffset(2024, 3, 3, 8, 0, 0, TimeSpan.Zero),
-                2),
+                2) { OriginalId = "s1-a", OriginalTitle = "Flood hits the Élysée valley" },
             page.Stories[0]);
-        Assert.Equal(new StorySummary("story-3", 1, 1, "s3-a", "Undated story", null, null, 1), page.Stories[2]);
+        Assert.Equal(new StorySummary("story-3", 1, 1, "s3-a", "Undated story", null, null, 1) { OriginalId = "s3-a", OriginalTitle = "Undated story" }, page.Stories[2]);
         Assert.Equal(1, page.Stories[1].SiteCount);
     }
 

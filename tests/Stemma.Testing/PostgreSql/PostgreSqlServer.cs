@@ -3,13 +3,16 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Stemma.Storage.PostgreSql;
 
-namespace Stemma.Storage.PostgreSql.Tests;
+namespace Stemma.Testing.PostgreSql;
 
 /// <summary>
 /// A PostgreSQL server for the tests: the one <c>STEMMA_TEST_POSTGRES</c> names (a connection string whose role may
 /// create databases), or else a throw-away cluster made with Debian's <c>initdb</c> in a temporary folder, listening on
 /// 127.0.0.1 on a free port, stopped and deleted when the tests end. Each test gets a database of its own.
+/// Shared by the test projects that need a server (storage, CLI, web); each declares its own collection over it
+/// (xunit looks for collection definitions in the test assembly).
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncLifetime
 {
@@ -97,6 +100,19 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// The same database as a postgres:// URI (user, password and database percent-encoded), the form users give
+    /// <c>--db</c>.
+    /// </summary>
+    public static string UriOf(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var user = builder.Username is { Length: > 0 } name
+            ? Uri.EscapeDataString(name) + (builder.Password is { Length: > 0 } password ? ":" + Uri.EscapeDataString(password) : string.Empty) + "@"
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"postgres://{user}{builder.Host}:{builder.Port}/{Uri.EscapeDataString(builder.Database!)}");
+    }
+
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what is still connected to it.</summary>
     public async Task DropDatabaseAsync(string connectionString)
     {
@@ -152,10 +168,4 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServer>
-{
-    public const string Name = "PostgreSQL server";
 }
