@@ -38,6 +38,7 @@ internal static class StoreCommands
                 Committed = FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable)),
             };
             IngestReport report;
+            using var storing = StageTimings.Start("store ingest");
             if (context.ShowProgress)
             {
                 report = await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress().StartAsync(async progress =>
