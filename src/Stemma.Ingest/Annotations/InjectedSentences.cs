@@ -177,36 +177,38 @@ public static partial class InjectedSentences
     /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
     private static List<int>?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
     {
-        var postings = new Dictionary<ulong, List<int>>();
+        // Postings as two parallel arrays sorted by key (far less memory than a list per key on 100k articles).
+        var total = parsed.Sum(article => (long)article.Keys.Length);
+        var postingKeys = new ulong[total];
+        var postingArticles = new int[total];
+        var at = 0;
         for (var index = 0; index < parsed.Length; index++)
         {
             foreach (var key in parsed[index].Keys)
             {
-                if (!postings.TryGetValue(key, out var list))
-                {
-                    postings[key] = list = [];
-                }
-
-                list.Add(index);
+                (postingKeys[at], postingArticles[at]) = (key, index);
+                at++;
             }
         }
+
+        Array.Sort(postingKeys, postingArticles);
 
         var result = new List<int>?[parsed.Length];
         Parallel.For(0, parsed.Length, () => new SharedKeyCounts(parsed.Length), (index, _, shared) =>
         {
             foreach (var key in parsed[index].Keys)
             {
-                var list = postings[key];
-                if (list.Count > MaxPostingsPerKey)
+                var (first, count) = PostingRange(postingKeys, key);
+                if (count > MaxPostingsPerKey)
                 {
                     continue;
                 }
 
-                foreach (var other in list)
+                for (var p = first; p < first + count; p++)
                 {
-                    if (other != index)
+                    if (postingArticles[p] != index)
                     {
-                        shared.Add(other);
+                        shared.Add(postingArticles[p]);
                     }
                 }
             }
@@ -233,6 +235,32 @@ public static partial class InjectedSentences
         }, _ => { });
 
         return result;
+    }
+
+    /// <summary>Where the postings of a key start in the sorted key array, and how many there are.</summary>
+    private static (int First, int Count) PostingRange(ulong[] keys, ulong key)
+    {
+        var (low, high) = (0, keys.Length);
+        while (low < high)
+        {
+            var middle = (int)(((uint)low + (uint)high) >> 1);
+            if (keys[middle] < key)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        var end = low;
+        while (end < keys.Length && keys[end] == key)
+        {
+            end++;
+        }
+
+        return (low, end - low);
     }
 
     /// <summary>Per-thread counts of keys shared with each other article, and which articles were touched (to clear only those).</summary>
@@ -451,17 +479,15 @@ public static partial class InjectedSentences
     /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
     internal sealed class Parsed
     {
-        /// <summary>Per distinct word: the last (word, sentence) entry holding it; <see cref="nextHolder"/> chains the earlier ones.</summary>
-        private readonly Dictionary<ulong, int> lastHolder = [];
+        /// <summary>Every (content word, sentence) of the article, sorted by word: the index that finds a word's sentences.</summary>
+        private readonly ulong[] holderWords;
 
-        private readonly List<int> holderSentence = [];
-
-        private readonly List<int> nextHolder = [];
+        private readonly int[] holderSentences;
 
         public Parsed(Article article)
         {
             Article = article;
-            Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var paragraphs = BodyParagraphs(article);
             var ranges = new List<(int Start, int End)>();
             var words = new List<ulong>();
             var keys = new List<ulong>();
@@ -469,9 +495,9 @@ public static partial class InjectedSentences
             // Pairs of consecutive content words (across sentences and paragraphs), one in four kept by hash: what copies (even spun ones) share.
             Span<char> previous = stackalloc char[6];
             var previousLength = -1;
-            for (var p = 0; p < Paragraphs.Count; p++)
+            for (var p = 0; p < paragraphs.Length; p++)
             {
-                var paragraph = Paragraphs[p];
+                var paragraph = paragraphs[p];
                 ranges.Clear();
                 SentenceRanges(paragraph, ranges);
                 for (var s = 0; s < ranges.Count; s++)
@@ -483,15 +509,19 @@ public static partial class InjectedSentences
                 }
             }
 
+            holderWords = new ulong[Sentences.Sum(sentence => sentence.Words.Length)];
+            holderSentences = new int[holderWords.Length];
+            var entry = 0;
             for (var s = 0; s < Sentences.Count; s++)
             {
                 foreach (var word in Sentences[s].Words)
                 {
-                    nextHolder.Add(lastHolder.TryGetValue(word, out var earlier) ? earlier : -1);
-                    lastHolder[word] = holderSentence.Count;
-                    holderSentence.Add(s);
+                    (holderWords[entry], holderSentences[entry]) = (word, s);
+                    entry++;
                 }
             }
+
+            Array.Sort(holderWords, holderSentences);
 
             keys.Sort();
             var distinct = 0;
@@ -508,7 +538,8 @@ public static partial class InjectedSentences
 
         public Article Article { get; }
 
-        public IReadOnlyList<string> Paragraphs { get; }
+        /// <summary>The body's paragraphs (split again when asked: only articles with an injected sentence need them).</summary>
+        public IReadOnlyList<string> Paragraphs => BodyParagraphs(Article);
 
         public List<Sentence> Sentences { get; } = [];
 
@@ -516,27 +547,26 @@ public static partial class InjectedSentences
         public ulong[] Keys { get; }
 
         /// <summary>Whether any sentence of the article has this content word.</summary>
-        public bool Holds(ulong word) => lastHolder.ContainsKey(word);
+        public bool Holds(ulong word) => PostingRange(holderWords, word).Count > 0;
 
         /// <summary>Adds one to the count of every sentence holding this content word.</summary>
         public void CountHolders(ulong word, Span<int> counts)
         {
-            if (!lastHolder.TryGetValue(word, out var entry))
+            var (first, count) = PostingRange(holderWords, word);
+            for (var entry = first; entry < first + count; entry++)
             {
-                return;
-            }
-
-            for (; entry >= 0; entry = nextHolder[entry])
-            {
-                counts[holderSentence[entry]]++;
+                counts[holderSentences[entry]]++;
             }
         }
 
         public string SentenceText(int sentence)
         {
             var found = Sentences[sentence];
-            return InjectedSentences.SentenceText(Paragraphs[found.Paragraph], found.Start, found.End);
+            return InjectedSentences.SentenceText(BodyParagraphs(Article)[found.Paragraph], found.Start, found.End);
         }
+
+        private static string[] BodyParagraphs(Article article) =>
+            article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         /// <summary>
         /// Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters

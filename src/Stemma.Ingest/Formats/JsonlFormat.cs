@@ -41,8 +41,36 @@ internal static class JsonlFormat
     {
         var reader = new ByteStreamReader(stream);
         var chunk = new List<PendingLine>(LinesPerChunk);
-        while (reader.ReadLine((int)Math.Min(int.MaxValue, source.Options.MaxDocumentBytes), out var tooLong) is { } line)
+        while (true)
         {
+            byte[]? line;
+            bool tooLong;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+            try
+            {
+                line = reader.ReadLine((int)Math.Min(int.MaxValue, source.Options.MaxDocumentBytes), out tooLong);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The stream failed (truncated gzip, a decompression cap): the lines read before it come out first.
+                (line, tooLong, failure) = (null, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+            }
+
+            if (failure is not null)
+            {
+                if (chunk.Count > 0)
+                {
+                    yield return chunk;
+                }
+
+                failure.Throw();
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
             var lineNumber = ++counts.Lines;
             if (tooLong)
             {
