@@ -14,7 +14,9 @@ namespace Stemma.Bench;
 /// End-to-end run over a generated corpus (default 100k articles, ~300 MB): read the JSONL, sketch, LSH, verify,
 /// group families, and report time per stage, throughput, peak memory, family quality against the ground truth,
 /// `similar`-style query latency, and a classic k-permutation MinHash as the baseline measured in the same run.
-/// Usage: e2e [--docs N] [--dir DIR]
+/// Usage: e2e [--docs N] [--dir DIR] [--store yes] [--write files|jsonl]
+/// `--write files` writes the corpus as one plain-text file per article (title line, then paragraphs) into
+/// DIR/files-N and stops; `--write jsonl` writes only the JSONL file and stops: inputs for whole-process runs.
 /// </summary>
 internal static class EndToEndRun
 {
@@ -22,6 +24,7 @@ internal static class EndToEndRun
     {
         var documents = 100_000;
         var withStore = false;
+        string? write = null;
         var directory = Path.Combine(Path.GetTempPath(), "stemma-e2e");
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -30,6 +33,7 @@ internal static class EndToEndRun
                 case "--docs": documents = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--dir": directory = args[i + 1]; break;
                 case "--store": withStore = args[i + 1] == "yes"; break;
+                case "--write": write = args[i + 1]; break;
                 default: Console.Error.WriteLine($"e2e: unknown option {args[i]}"); return 2;
             }
         }
@@ -40,6 +44,17 @@ internal static class EndToEndRun
         if (!File.Exists(corpusFile) || !File.Exists(truthFile))
         {
             Generate(documents, corpusFile, truthFile);
+        }
+
+        if (write == "files")
+        {
+            WriteFiles(documents, Path.Combine(directory, $"files-{documents}"));
+            return 0;
+        }
+
+        if (write is not null)
+        {
+            return 0;
         }
 
         var bytes = new FileInfo(corpusFile).Length;
@@ -215,16 +230,38 @@ internal static class EndToEndRun
             $"k-permutation baseline {sampleBytes / 1e6 / baseline:F0} MB/s ({sampleBytes / 1e6 / baselineCpu:F0} MB per CPU-second), ratio {baseline / ours:F1}x");
     }
 
-    private static void Generate(int documents, string corpusFile, string truthFile)
+    /// <summary>The same generated corpus as the JSONL file, one `.txt` file per article (ids made file-name safe).</summary>
+    private static void WriteFiles(int documents, string directory)
     {
-        Console.WriteLine($"generating {documents} articles...");
+        Directory.CreateDirectory(directory);
+        var written = 0L;
+        foreach (var document in GenerateDocuments(documents))
+        {
+            var name = string.Concat(document.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".txt";
+            var text = document.ToTextFile();
+            File.WriteAllText(Path.Combine(directory, name), text);
+            written += System.Text.Encoding.UTF8.GetByteCount(text);
+        }
+
+        Console.WriteLine($"wrote {documents} files, {written / 1e6:F1} MB, to {directory}");
+    }
+
+    private static IEnumerable<GeneratedDocument> GenerateDocuments(int documents)
+    {
         var stories = documents / 6;
         var corpus = new SyntheticCorpus(100, new CorpusOptions { Stories = stories, UnrelatedArticles = 0 }).Generate().ToList();
         var unrelated = new SyntheticCorpus(101, new CorpusOptions { Stories = 0, UnrelatedArticles = Math.Max(0, documents - corpus.Count) }).Generate();
         corpus.AddRange(unrelated.Select(d => d with { Id = "x" + d.Id, FamilyId = "x" + d.FamilyId }));
+        return corpus.Take(documents);
+    }
+
+    private static void Generate(int documents, string corpusFile, string truthFile)
+    {
+        Console.WriteLine($"generating {documents} articles...");
+        var corpus = GenerateDocuments(documents);
         using var writer = new StreamWriter(corpusFile);
         using var truth = new StreamWriter(truthFile);
-        foreach (var document in corpus.Take(documents))
+        foreach (var document in corpus)
         {
             writer.WriteLine(JsonSerializer.Serialize(new { id = document.Id, title = document.Title, text = document.Body, date = document.Date }));
             truth.WriteLine($"{document.Id}\t{document.FamilyId}");

@@ -1,5 +1,6 @@
 using Stemma.Ingest;
 using Stemma.Ingest.Annotations;
+using Stemma.Pipeline;
 
 namespace Stemma.Cli;
 
@@ -16,6 +17,7 @@ internal static class InputCollector
         var versions = new DocumentVersions();
         var rejected = 0;
         var duplicatesBySource = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reading = StageTimings.Start("read");
         foreach (var outcome in ArticleReader.Read(paths, context.ReaderOptions))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -49,9 +51,13 @@ internal static class InputCollector
             context.ReportError($"{source}: {count - MaxDuplicateReportsPerFile} more duplicate ids skipped ({count} in all)");
         }
 
+        reading.Dispose();
         context.Log($"read {articles.Count} articles, {rejected} rejected");
 
         // Lines a site repeats across unrelated articles are its boilerplate, not article text.
-        return new Collected([.. CorpusAnnotator.Apply(articles)], rejected);
+        using (StageTimings.Start("corpus annotation"))
+        {
+            return new Collected([.. CorpusAnnotator.Apply(articles)], rejected);
+        }
     }
 }

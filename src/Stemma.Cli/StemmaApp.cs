@@ -19,6 +19,11 @@ public static class StemmaApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(terminal);
         var context = new CliContext(output, error, terminal);
+        if (Environment.GetEnvironmentVariable(Pipeline.StageTimings.Variable) == "1")
+        {
+            // Profiling: each stage's wall and CPU time on standard error.
+            Pipeline.StageTimings.Sink = error.WriteLine;
+        }
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress and show full error details", Recursive = true };
         var width = new Option<int?>("--width") { Description = "Columns to lay tables out in (default: the terminal's width, or 200 when output is not a terminal)", Recursive = true };
         width.Validators.Add(result =>

@@ -67,6 +67,41 @@ public static class ArticleReader
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
+
+        // Small files are read whole on both cores, a window ahead of the caller, and handed out in path order; large
+        // files (a JSONL dump, a WARC) stream on the caller's thread. A shared decompression budget is spent in file
+        // order, so with one the files are read one after the other.
+        if (options.SharedDecompressionBudget is not null || !OrderedParallel.Enabled)
+        {
+            foreach (var unit in Units(paths))
+            {
+                IEnumerable<ReadOutcome> outcomes = unit.Ready is { } ready ? [ready] : ReadFileUnderRoot(unit.File!, unit.Id!, options);
+                foreach (var outcome in outcomes)
+                {
+                    yield return outcome;
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var (unit, outcomes) in OrderedParallel.Map(Units(paths), unit => (unit, ReadWholeIfSmall(unit, options))))
+        {
+            foreach (var outcome in outcomes ?? ReadFileUnderRoot(unit.File!, unit.Id!, options))
+            {
+                yield return outcome;
+            }
+        }
+    }
+
+    /// <summary>Files below this size are read whole by a worker (their outcomes held until their turn); larger ones stream.</summary>
+    private const long SmallFileBytes = 1024 * 1024;
+
+    /// <summary>One input in reading order: a file with its id, or an outcome already known (a listing error, a missing path).</summary>
+    private readonly record struct ReadUnit(ReadOutcome? Ready, string? File, string? Id);
+
+    private static IEnumerable<ReadUnit> Units(IEnumerable<string> paths)
+    {
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
@@ -76,29 +111,45 @@ public static class ArticleReader
                 CollectFiles(path, path, files, listingErrors);
                 foreach (var error in listingErrors)
                 {
-                    yield return error;
+                    yield return new ReadUnit(error, null, null);
                 }
 
                 foreach (var (file, id) in files.OrderBy(entry => entry.Id, StringComparer.Ordinal))
                 {
-                    foreach (var outcome in ReadFileUnderRoot(file, id, options))
-                    {
-                        yield return outcome;
-                    }
+                    yield return new ReadUnit(null, file, id);
                 }
             }
             else if (File.Exists(path))
             {
-                foreach (var outcome in ReadFileUnderRoot(path, Path.GetFileName(path), options))
-                {
-                    yield return outcome;
-                }
+                yield return new ReadUnit(null, path, Path.GetFileName(path));
             }
             else
             {
-                yield return new ReadOutcome(path, null, "no such file or directory");
+                yield return new ReadUnit(new ReadOutcome(path, null, "no such file or directory"), null, null);
             }
         }
+    }
+
+    /// <summary>All outcomes of a small file (read now, on a worker), or null when the file is large and must stream.</summary>
+    private static List<ReadOutcome>? ReadWholeIfSmall(ReadUnit unit, ReaderOptions options)
+    {
+        if (unit.Ready is { } ready)
+        {
+            return [ready];
+        }
+
+        long length;
+        try
+        {
+            length = new FileInfo(unit.File!).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Let the reader itself report it, in order.
+            return null;
+        }
+
+        return length <= SmallFileBytes ? [.. ReadFileUnderRoot(unit.File!, unit.Id!, options)] : null;
     }
 
     /// <summary>With <see cref="ReaderOptions.IdRoot"/>, the id is the path below that root (files outside it are refused).</summary>
@@ -182,6 +233,13 @@ public static class ArticleReader
         if (length == 0)
         {
             return [source.Error("empty file")];
+        }
+
+        if (length <= SmallFileBytes)
+        {
+            // One read for the whole file: format detection and the reader then work on memory instead of opening it twice.
+            var content = File.ReadAllBytes(source.Path);
+            return ReadStream(() => new MemoryStream(content, writable: false), source);
         }
 
         return ReadStream(() => new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024), source);

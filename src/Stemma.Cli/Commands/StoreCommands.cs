@@ -38,6 +38,7 @@ internal static class StoreCommands
                 Log = context.Log,
             };
             IngestReport report;
+            using var storing = StageTimings.Start("store ingest");
             if (context.ShowProgress)
             {
                 report = await context.CreateProgressConsole().Progress().StartAsync(async progress =>

@@ -6,33 +6,104 @@ namespace Stemma.Ingest.Formats;
 /// <summary>JSON Lines: one object per line with id, text and optional title, url, date, author, site, language.</summary>
 internal static class JsonlFormat
 {
+    /// <summary>Lines handed to a worker at once: enough work per task that scheduling costs little, few enough to bound memory.</summary>
+    private const int LinesPerChunk = 16;
+
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {
-        var reader = new ByteStreamReader(stream);
-        var lineNumber = 0;
-        var records = 0;
-        while (reader.ReadLine((int)Math.Min(int.MaxValue, source.Options.MaxDocumentBytes), out var tooLong) is { } line)
+        // Lines are read in order on this thread; the records are parsed and assembled on all cores and come back in order.
+        var counts = new LineCounts();
+        foreach (var chunk in OrderedParallel.Map(Chunks(stream, source, counts), chunk => ReadChunk(chunk, source)))
         {
-            lineNumber++;
+            foreach (var outcome in chunk)
+            {
+                yield return outcome;
+            }
+        }
+
+        if (counts.Records == 0)
+        {
+            yield return source.Error(counts.Lines == 0 ? "empty file" : "no JSON records, only blank lines");
+        }
+    }
+
+    private sealed class LineCounts
+    {
+        public int Lines { get; set; }
+
+        public int Records { get; set; }
+    }
+
+    /// <summary>A line to parse, or an outcome already decided (a line past the cap).</summary>
+    private readonly record struct PendingLine(byte[]? Line, int Number, ReadOutcome? Decided);
+
+    private static IEnumerable<List<PendingLine>> Chunks(Stream stream, SourceContext source, LineCounts counts)
+    {
+        var reader = new ByteStreamReader(stream);
+        var chunk = new List<PendingLine>(LinesPerChunk);
+        while (true)
+        {
+            byte[]? line;
+            bool tooLong;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+            try
+            {
+                line = reader.ReadLine((int)Math.Min(int.MaxValue, source.Options.MaxDocumentBytes), out tooLong);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The stream failed (truncated gzip, a decompression cap): the lines read before it come out first.
+                (line, tooLong, failure) = (null, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+            }
+
+            if (failure is not null)
+            {
+                if (chunk.Count > 0)
+                {
+                    yield return chunk;
+                }
+
+                failure.Throw();
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
+            var lineNumber = ++counts.Lines;
             if (tooLong)
             {
-                yield return source.Error($"line longer than the {InputTooLargeException.FormatSize(source.Options.MaxDocumentBytes)} cap; skipped", lineNumber);
-                continue;
+                chunk.Add(new PendingLine(null, lineNumber, source.Error($"line longer than the {InputTooLargeException.FormatSize(source.Options.MaxDocumentBytes)} cap; skipped", lineNumber)));
             }
-
-            if (line.AsSpan().Trim((byte)' ').Trim((byte)'\t').IsEmpty)
+            else if (!line.AsSpan().Trim((byte)' ').Trim((byte)'\t').IsEmpty)
             {
-                continue;
+                counts.Records++;
+                chunk.Add(new PendingLine(line, lineNumber, null));
             }
 
-            records++;
-            yield return ReadRecord(line, lineNumber, source);
+            if (chunk.Count >= LinesPerChunk)
+            {
+                yield return chunk;
+                chunk = new List<PendingLine>(LinesPerChunk);
+            }
         }
 
-        if (records == 0)
+        if (chunk.Count > 0)
         {
-            yield return source.Error(lineNumber == 0 ? "empty file" : "no JSON records, only blank lines");
+            yield return chunk;
         }
+    }
+
+    private static List<ReadOutcome> ReadChunk(List<PendingLine> chunk, SourceContext source)
+    {
+        var outcomes = new List<ReadOutcome>(chunk.Count);
+        foreach (var pending in chunk)
+        {
+            outcomes.Add(pending.Decided ?? ReadRecord(pending.Line!, pending.Number, source));
+        }
+
+        return outcomes;
     }
 
     private static ReadOutcome ReadRecord(byte[] line, int lineNumber, SourceContext source)

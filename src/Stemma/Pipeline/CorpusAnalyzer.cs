@@ -43,11 +43,26 @@ public static class CorpusAnalyzer
     {
         ArgumentNullException.ThrowIfNull(articles);
         options ??= new AnalyzeOptions();
-        var sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
-        var pairs = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        DocumentSketch[] sketches;
+        using (StageTimings.Start("sketch"))
+        {
+            sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
+        }
+
+        IReadOnlyList<CandidatePair> pairs;
+        using (StageTimings.Start("near duplicates"))
+        {
+            pairs = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        }
+
         if (options.Relate is { } relateOptions)
         {
-            var stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, cancellationToken);
+            StoryAnalysis stories;
+            using (StageTimings.Start("relate"))
+            {
+                stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, cancellationToken);
+            }
+
             var placed = stories.Documents.Select(d => new DocumentResult(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin)).ToList();
             return new CorpusAnalysis(articles, sketches, pairs, placed, stories);
         }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Stemma.Pipeline;
+
+/// <summary>
+/// Optional profiling of whole runs: when a sink is set (the CLI sets one when STEMMA_TIMINGS=1), each timed stage
+/// reports its wall time, the process's CPU time and the garbage collections during it, one line per stage.
+/// </summary>
+public static class StageTimings
+{
+    /// <summary>The environment variable that turns the CLI's stage timings on.</summary>
+    public const string Variable = "STEMMA_TIMINGS";
+
+    /// <summary>Where the lines go; null (the default) turns timing off.</summary>
+    public static Action<string>? Sink { get; set; }
+
+    /// <summary>Starts timing a stage; dispose the result when the stage is done.</summary>
+    public static Stage Start(string name) => Sink is null ? default : new Stage(name);
+
+    /// <summary>One stage being timed (a default value times nothing).</summary>
+    public readonly struct Stage : IDisposable
+    {
+        private readonly string? name;
+        private readonly long started;
+        private readonly TimeSpan cpu;
+        private readonly int collections;
+
+        internal Stage(string name)
+        {
+            this.name = name;
+            started = Stopwatch.GetTimestamp();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            collections = GC.CollectionCount(0);
+        }
+
+        public void Dispose()
+        {
+            if (name is null || Sink is not { } sink)
+            {
+                return;
+            }
+
+            var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var usedCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs, {GC.GetTotalMemory(false) / 1e6:F0} MB managed"));
+        }
+    }
+}
