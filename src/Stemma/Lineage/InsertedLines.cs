@@ -7,13 +7,13 @@ namespace Stemma.Lineage;
 /// <summary>
 /// The lines copiers insert (read-more links, captions, promotions, source links, editor's notes), kept per document
 /// as lineage evidence. Ingest takes them out of the body, but a copy of a copy inherits them: a document that repeats
-/// another copy's inserted line descends from that copy. A line weighs like the words it holds, divided by the number of
-/// copy families it turns up in, as a word's IDF discounts common words: a line in many families is a site's or an
-/// agency's stock line ("Photo: Agency") that copiers add on their own, and says little about descent, while a line
-/// that only one family has says most. A copy may also carry an inherited line in its body (its own extraction kept
-/// it, or a spinner reworded it out of the pattern ingest recognises): a document whose body holds most of a line's
-/// content words counts as having the line. Repeated titles and comment forms say nothing about descent (every copier
-/// adds them) and are left out.
+/// another copy's inserted line descends from that copy. As descent evidence only lines found in one copy family count:
+/// a line in several families is a site's or an agency's stock line ("Photo: Agency") that copiers add on their own. As
+/// evidence of being a copy at all (the root, the direction of an edge) every line counts, weighing like the words it
+/// holds divided by the number of families it turns up in, as a word's IDF discounts common words. A copy may carry an
+/// inherited line reworded (a spinner rewrote it out of the pattern ingest recognises) or in its body (its own
+/// extraction kept it): a document whose lines or body hold most of a line's content words counts as having the line.
+/// Repeated titles and comment forms say nothing about descent (every copier adds them) and are left out.
 /// </summary>
 internal sealed class InsertedLines
 {
@@ -55,33 +55,40 @@ internal sealed class InsertedLines
             }
         }
 
+        // Content words of the lines, for matching reworded lines and lines kept in a body: only members of families of
+        // two or more ever compare lines.
+        var familySizes = familyIds.GroupBy(f => f, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var terms = new Dictionary<ulong, uint[]>();
         var weighted = new Line[articles.Count][];
         for (var d = 0; d < articles.Count; d++)
         {
+            var compared = familySizes[familyIds[d]] > 1;
             weighted[d] = [.. found[d].Select(l => new Line(
                 l.Key,
                 l.Words * WordWeight / familiesOf[l.Key].Count,
                 familiesOf[l.Key].Count,
-                terms.TryGetValue(l.Key, out var known) ? known : terms[l.Key] = Relate.TextFeatures.Create(l.Text).TermHashes))];
+                !compared ? Array.Empty<uint>() : terms.TryGetValue(l.Key, out var known) ? known : terms[l.Key] = Relate.TextFeatures.Create(l.Text).TermHashes))];
         }
 
         return new InsertedLines(weighted, bodyTerms);
     }
 
-    /// <summary>The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks.</summary>
+    /// <summary>
+    /// The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks, as descent
+    /// evidence: only lines of one family count (a line another family has too is a copier's habit, not an inheritance).
+    /// </summary>
     public double Unexplained(int document, int by)
     {
         double cost = 0;
         foreach (var line in lines[document])
         {
-            cost += Has(by, line) ? 0 : line.Weight;
+            cost += line.Families > 1 || Has(by, line) ? 0 : line.Weight;
         }
 
         return cost;
     }
 
-    /// <summary>The weight of all inserted lines of <paramref name="document"/>.</summary>
+    /// <summary>The weight of all inserted lines of <paramref name="document"/>, stock lines at their discounted weight: a member that adds any line looks less like the original.</summary>
     public double Total(int document)
     {
         double total = 0;
@@ -128,13 +135,13 @@ internal sealed class InsertedLines
         var (childTerms, parentTerms) = (bodyTerms(child), bodyTerms(parent));
         foreach (var line in lines[parent])
         {
-            if (Has(child, line) && !HasKey(child, line.Key))
+            if (line.Families == 1 && Has(child, line) && !HasKey(child, line.Key))
             {
                 foreach (var term in line.Terms)
                 {
                     if (Array.BinarySearch(childTerms, term) >= 0 && Array.BinarySearch(parentTerms, term) < 0)
                     {
-                        explained += idfOf(term) / line.Families;
+                        explained += idfOf(term);
                     }
                 }
             }
