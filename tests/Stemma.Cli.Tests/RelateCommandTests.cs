@@ -53,6 +53,10 @@ public class RelateCommandTests
         var evidence = json.RootElement.GetProperty("evidence");
         Assert.InRange(evidence.GetProperty("coverageB").GetDouble(), 0.9, 1.0);
         Assert.InRange(evidence.GetProperty("substitutionRate").GetDouble(), 0.0, 0.07);
+        // The dimensions people judge news by: an edited copy is the same story on all of them.
+        var dimensions = evidence.GetProperty("dimensions");
+        Assert.All(new[] { "samePlace", "samePeople", "sameTime", "sameNarrative" }, name => Assert.InRange(dimensions.GetProperty(name).GetDouble(), 0.5, 1.0));
+        Assert.InRange(dimensions.GetProperty("sameNarrative").GetDouble(), 0.8, 1.0);
         var figures = json.RootElement.GetProperty("changes").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "figure").ToList();
         foreach (var (from, to) in chain[1].ChangedFigures.Where(c => c.From != c.To))
         {
@@ -64,6 +68,7 @@ public class RelateCommandTests
         Assert.Contains("edited", text.Out, StringComparison.Ordinal);
         Assert.Contains("Evidence:", text.Out, StringComparison.Ordinal);
         Assert.Contains("is an edited copy of the left one", text.Out, StringComparison.Ordinal);
+        Assert.Matches(@"as\s+people\s+judge\s+news:\s+same\s+place\s+\d+%,\s+same\s+people\s+\d+%,\s+same\s+time\s+\d+%,\s+same\s+narrative\s+\d+%", text.Out);
     }
 
     [Fact]
@@ -85,6 +90,10 @@ public class RelateCommandTests
         Assert.Equal("identical", lines["same"].GetProperty("relation").GetString());
         Assert.Equal("unrelated", lines["other"].GetProperty("relation").GetString());
         Assert.True(lines["same"].GetProperty("similarity").GetDouble() > lines["other"].GetProperty("similarity").GetDouble());
+        foreach (var name in new[] { "samePlace", "samePeople", "sameNarrative" })
+        {
+            Assert.True(lines["same"].GetProperty("dimensions").GetProperty(name).GetDouble() > lines["other"].GetProperty("dimensions").GetProperty(name).GetDouble(), name);
+        }
     }
 
     [Fact]

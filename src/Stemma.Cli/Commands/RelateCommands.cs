@@ -204,6 +204,7 @@ internal static class RelateCommands
                 writer.WriteString("id", ids[i]);
                 writer.WriteString("relation", comparison.Relation);
                 writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
+                WriteDimensions(writer, comparison.Dimensions);
                 writer.WriteEndObject();
             }));
         }
@@ -244,6 +245,7 @@ internal static class RelateCommands
         writer.WriteNumber("substitutionRate", Math.Round(e.SubstitutionRate, 4));
         writer.WriteNumber("synonymSwaps", e.SynonymSwaps);
         writer.WriteNumber("leadCosine", Math.Round(e.LeadCosine, 4));
+        WriteDimensions(writer, comparison.Dimensions);
         writer.WriteEndObject();
         writer.WriteStartArray("aligned");
         foreach (var span in comparison.Alignment.Spans)
@@ -261,6 +263,17 @@ internal static class RelateCommands
         WriteRanges(writer, "onlyInA", comparison.Alignment.UnalignedA);
         WriteRanges(writer, "onlyInB", comparison.Alignment.UnalignedB);
         WriteChanges(writer, comparison.Changes);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The dimensions people judge news by (same place, people, time, narrative), scored with the weights fitted on their ratings.</summary>
+    private static void WriteDimensions(Utf8JsonWriter writer, StoryDimensions dimensions)
+    {
+        writer.WriteStartObject("dimensions");
+        writer.WriteNumber("samePlace", Math.Round(dimensions.SamePlace, 4));
+        writer.WriteNumber("samePeople", Math.Round(dimensions.SamePeople, 4));
+        writer.WriteNumber("sameTime", Math.Round(dimensions.SameTime, 4));
+        writer.WriteNumber("sameNarrative", Math.Round(dimensions.SameNarrative, 4));
         writer.WriteEndObject();
     }
 

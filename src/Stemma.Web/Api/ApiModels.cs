@@ -54,7 +54,15 @@ public sealed record DocumentResponse(
 
 public sealed record AnnotationDto(string Kind, string Text, int Position);
 
-public sealed record CompareResponse(string A, string B, string Relation, double Similarity, double CoverageA, double CoverageB, IReadOnlyList<PassageDto> Passages, IReadOnlyList<ChangeDto> Changes);
+/// <param name="Evidence">The measurements the label rests on.</param>
+/// <param name="Dimensions">Same place, same people, same time, same narrative: the dimensions people judge news similarity by, scored from the evidence with the weights fitted on their ratings.</param>
+public sealed record CompareResponse(string A, string B, string Relation, double Similarity, double CoverageA, double CoverageB, IReadOnlyList<PassageDto> Passages, IReadOnlyList<ChangeDto> Changes, EvidenceDto? Evidence = null, DimensionsDto? Dimensions = null);
+
+/// <summary>What a relation label rests on (see <see cref="PairEvidence"/>).</summary>
+public sealed record EvidenceDto(double TermCosine, double LeadCosine, double EntityOverlap, double NumberOverlap, double DateOverlap, double FactOrder, double CoverageA, double CoverageB, double MatchedFraction, double SubstitutionRate, int SynonymSwaps);
+
+/// <summary>How alike two texts are as people judge news, each in [0, 1] (see <see cref="StoryDimensions"/>).</summary>
+public sealed record DimensionsDto(double SamePlace, double SamePeople, double SameTime, double SameNarrative);
 
 /// <summary>A shared passage: character ranges [start, end) of each body and its text in each.</summary>
 public sealed record PassageDto(int StartA, int EndA, int StartB, int EndB, string TextA, string TextB, int MatchedWords);
@@ -95,5 +103,14 @@ internal static class ApiMapping
         Math.Round(view.Comparison.Alignment.CoverageA, 4),
         Math.Round(view.Comparison.Alignment.CoverageB, 4),
         [.. view.Comparison.Alignment.Spans.Select(s => new PassageDto(s.A.Start, s.A.End, s.B.Start, s.B.End, s.A.In(view.A.Body), s.B.In(view.B.Body), s.MatchedWords))],
-        [.. view.Comparison.Changes.Where(c => c.Matters).Select(ToDto)]);
+        [.. view.Comparison.Changes.Where(c => c.Matters).Select(ToDto)],
+        view.Comparison.Evidence.ToDto(),
+        view.Comparison.Dimensions.ToDto());
+
+    public static EvidenceDto ToDto(this PairEvidence e) => new(
+        Math.Round(e.TermCosine, 4), Math.Round(e.LeadCosine, 4), Math.Round(e.EntityOverlap, 4), Math.Round(e.NumberOverlap, 4), Math.Round(e.DateOverlap, 4),
+        Math.Round(e.FactOrder, 4), Math.Round(e.CoverageA, 4), Math.Round(e.CoverageB, 4), Math.Round(e.MatchedFraction, 4), Math.Round(e.SubstitutionRate, 4), e.SynonymSwaps);
+
+    public static DimensionsDto ToDto(this StoryDimensions d) => new(
+        Math.Round(d.SamePlace, 4), Math.Round(d.SamePeople, 4), Math.Round(d.SameTime, 4), Math.Round(d.SameNarrative, 4));
 }

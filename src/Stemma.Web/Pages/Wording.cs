@@ -116,7 +116,19 @@ public static class Wording
             lines.Add($"{Percent(e.SubstitutionRate)} of the shared words were swapped" + (e.SynonymSwaps > 0 ? $" ({Count(e.SynonymSwaps, "for a synonym", "for synonyms")})" : string.Empty));
         }
 
+        lines.Add(Dimensions(comparison.Dimensions));
         return lines;
+    }
+
+    /// <summary>
+    /// The dimensions people judge news similarity by, as scored from the text features with the weights fitted on
+    /// people's ratings (<see cref="SimilarityWeights.Default"/>): "as people judge news: same place 72 %, ...".
+    /// </summary>
+    public static string Dimensions(StoryDimensions dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(dimensions);
+        return $"as people judge news: same place {Percent(dimensions.SamePlace)}, same people {Percent(dimensions.SamePeople)}, "
+            + $"same time {Percent(dimensions.SameTime)}, same narrative {Percent(dimensions.SameNarrative)}";
     }
 
     private static void AddFact(List<string> facts, double overlap, string what)

@@ -7,8 +7,12 @@ namespace Stemma.Lineage;
 /// <summary>
 /// The lines copiers insert (read-more links, captions, promotions, source links, editor's notes), kept per document
 /// as lineage evidence. Ingest takes them out of the body, but a copy of a copy inherits them: a document that repeats
-/// another copy's inserted line descends from that copy. Only lines found in one copy family count: a line that turns
-/// up in several families is a site's or an agency's stock line ("Photo: Agency"), which copiers add on their own.
+/// another copy's inserted line descends from that copy. As descent evidence only lines found in one copy family count:
+/// a line in several families is a site's or an agency's stock line ("Photo: Agency") that copiers add on their own. As
+/// evidence of being a copy at all (the root, the direction of an edge) every line counts, weighing like the words it
+/// holds divided by the number of families it turns up in, as a word's IDF discounts common words. A copy may carry an
+/// inherited line reworded (a spinner rewrote it out of the pattern ingest recognises) or in its body (its own
+/// extraction kept it): a document whose lines or body hold most of a line's content words counts as having the line.
 /// Repeated titles and comment forms say nothing about descent (every copier adds them) and are left out.
 /// </summary>
 internal sealed class InsertedLines
@@ -16,70 +20,93 @@ internal sealed class InsertedLines
     // Each word of a line weighs about what a content word's IDF does, so a line counts like the words it holds.
     private const double WordWeight = 2.0;
 
-    private readonly (ulong Key, double Weight)[][] lines;
+    // Share of a line's content words a body (or another line) must hold to count as carrying the line.
+    private const double InBodyShare = 0.6;
 
-    private InsertedLines((ulong Key, double Weight)[][] lines) => this.lines = lines;
+    private readonly Line[][] lines;
+    private readonly Func<int, uint[]> bodyTerms;
+
+    private readonly record struct Line(ulong Key, double Weight, int Families, uint[] Terms);
+
+    private InsertedLines(Line[][] lines, Func<int, uint[]> bodyTerms) => (this.lines, this.bodyTerms) = (lines, bodyTerms);
 
     /// <param name="articles">The analysed articles.</param>
     /// <param name="familyIds">Each article's copy family.</param>
-    public static InsertedLines From(IReadOnlyList<Article> articles, IReadOnlyList<string> familyIds)
+    /// <param name="bodyTerms">Each article's body terms (sorted distinct content-word hashes, as <see cref="Relate.TextFeatures"/> keeps them).</param>
+    public static InsertedLines From(IReadOnlyList<Article> articles, IReadOnlyList<string> familyIds, Func<int, uint[]> bodyTerms)
     {
-        var keys = new (ulong Key, int Words)[articles.Count][];
-        var familiesOf = new Dictionary<ulong, string?>();
+        var found = new (ulong Key, int Words, string Text)[articles.Count][];
+        var familiesOf = new Dictionary<ulong, HashSet<string>>();
         for (var d = 0; d < articles.Count; d++)
         {
-            keys[d] = [.. articles[d].Annotations
+            found[d] = [.. articles[d].Annotations
                 .Where(a => a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related or AnnotationKind.Caption or AnnotationKind.SourceLink or AnnotationKind.Promo or AnnotationKind.EditorNote or AnnotationKind.Injected)
-                .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text)))
+                .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text), a.Text))
                 .Where(l => l.Words > 0)
                 .DistinctBy(l => l.Key)];
-            foreach (var (key, _) in keys[d])
+            foreach (var (key, _, _) in found[d])
             {
-                // The family the line belongs to, or null once it is seen in a second one.
-                familiesOf[key] = familiesOf.TryGetValue(key, out var family) && family != familyIds[d] ? null : familyIds[d];
+                if (!familiesOf.TryGetValue(key, out var families))
+                {
+                    familiesOf[key] = families = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                families.Add(familyIds[d]);
             }
         }
 
-        var weighted = new (ulong, double)[articles.Count][];
+        // Content words of the lines, for matching reworded lines and lines kept in a body: only members of families of
+        // two or more ever compare lines.
+        var familySizes = familyIds.GroupBy(f => f, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var terms = new Dictionary<ulong, uint[]>();
+        var weighted = new Line[articles.Count][];
         for (var d = 0; d < articles.Count; d++)
         {
-            weighted[d] = [.. keys[d].Where(l => familiesOf[l.Key] is not null).Select(l => (l.Key, l.Words * WordWeight))];
+            var compared = familySizes[familyIds[d]] > 1;
+            weighted[d] = [.. found[d].Select(l => new Line(
+                l.Key,
+                l.Words * WordWeight / familiesOf[l.Key].Count,
+                familiesOf[l.Key].Count,
+                !compared ? Array.Empty<uint>() : terms.TryGetValue(l.Key, out var known) ? known : terms[l.Key] = Relate.TextFeatures.Create(l.Text).TermHashes))];
         }
 
-        return new InsertedLines(weighted);
+        return new InsertedLines(weighted, bodyTerms);
     }
 
-    /// <summary>The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks.</summary>
+    /// <summary>
+    /// The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks, as descent
+    /// evidence: only lines of one family count (a line another family has too is a copier's habit, not an inheritance).
+    /// </summary>
     public double Unexplained(int document, int by)
     {
         double cost = 0;
-        foreach (var (key, weight) in lines[document])
+        foreach (var line in lines[document])
         {
-            cost += Has(by, key) ? 0 : weight;
+            cost += line.Families > 1 || Has(by, line) ? 0 : line.Weight;
         }
 
         return cost;
     }
 
-    /// <summary>The weight of all inserted lines of <paramref name="document"/>.</summary>
+    /// <summary>The weight of all inserted lines of <paramref name="document"/>, stock lines at their discounted weight: a member that adds any line looks less like the original.</summary>
     public double Total(int document)
     {
         double total = 0;
-        foreach (var (_, weight) in lines[document])
+        foreach (var line in lines[document])
         {
-            total += weight;
+            total += line.Weight;
         }
 
         return total;
     }
 
-    /// <summary>How many inserted lines of <paramref name="child"/> it shares with <paramref name="parent"/> but not with <paramref name="other"/>.</summary>
+    /// <summary>How many inserted lines of <paramref name="child"/> it shares with <paramref name="parent"/> but not with <paramref name="other"/>, counting only lines of one family.</summary>
     public int SharedWithout(int child, int parent, int other)
     {
         var count = 0;
-        foreach (var (key, _) in lines[child])
+        foreach (var line in lines[parent])
         {
-            count += Has(parent, key) && !Has(other, key) ? 1 : 0;
+            count += line.Families == 1 && Has(child, line) && !Has(other, line) ? 1 : 0;
         }
 
         return count;
@@ -89,25 +116,95 @@ internal sealed class InsertedLines
     public int CountUnexplained(int document, int by)
     {
         var count = 0;
-        foreach (var (key, _) in lines[document])
+        foreach (var line in lines[document])
         {
-            count += Has(by, key) ? 0 : 1;
+            count += Has(by, line) ? 0 : 1;
         }
 
         return count;
     }
 
-    private bool Has(int document, ulong key)
+    /// <summary>
+    /// The words of <paramref name="parent"/>'s inserted lines (weighted as the lines are) that <paramref name="child"/>
+    /// carries in its body while <paramref name="parent"/>'s body lacks them: the child's own-looking words its parent
+    /// explains after all. <paramref name="idfOf"/> gives the child's weight of a term.
+    /// </summary>
+    public double InheritedIntoBody(int child, int parent, Func<uint, double> idfOf)
     {
-        foreach (var (other, _) in lines[document])
+        double explained = 0;
+        var (childTerms, parentTerms) = (bodyTerms(child), bodyTerms(parent));
+        foreach (var line in lines[parent])
         {
-            if (other == key)
+            if (line.Families == 1 && Has(child, line) && !HasKey(child, line.Key))
+            {
+                foreach (var term in line.Terms)
+                {
+                    if (Array.BinarySearch(childTerms, term) >= 0 && Array.BinarySearch(parentTerms, term) < 0)
+                    {
+                        explained += idfOf(term);
+                    }
+                }
+            }
+        }
+
+        return explained;
+    }
+
+    // The line itself, a reworded version of it among the document's lines, or the line inside its body.
+    private bool Has(int document, Line line) => HasKey(document, line.Key) || InLines(document, line) || InBody(document, line);
+
+    /// <summary>Whether one of the lines of <paramref name="document"/> holds most of the line's content words (a spun or reworded copy of it).</summary>
+    private bool InLines(int document, Line line)
+    {
+        if (line.Terms.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (var other in lines[document])
+        {
+            if (Holds(other.Terms, line.Terms))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool Holds(uint[] sortedTerms, uint[] wanted)
+    {
+        var held = 0;
+        foreach (var term in wanted)
+        {
+            held += Array.BinarySearch(sortedTerms, term) >= 0 ? 1 : 0;
+        }
+
+        return held >= InBodyShare * wanted.Length;
+    }
+
+    private bool HasKey(int document, ulong key)
+    {
+        foreach (var other in lines[document])
+        {
+            if (other.Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the body of <paramref name="document"/> holds most of the line's content words (at least two).</summary>
+    private bool InBody(int document, Line line)
+    {
+        if (line.Terms.Length < 2)
+        {
+            return false;
+        }
+
+        return Holds(bodyTerms(document), line.Terms);
     }
 
     private static ulong KeyOf(string line) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(TextNormalizer.Normalize(line).AsSpan()));

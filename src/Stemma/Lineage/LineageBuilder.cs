@@ -28,7 +28,7 @@ internal sealed class LineageBuilder(
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
-        inserted = InsertedLines.From(articles, familyIds);
+        inserted = InsertedLines.From(articles, familyIds, d => features[d].TermHashes);
         var n = articles.Count;
         var parents = new int[n];
         Array.Fill(parents, -1);
@@ -151,12 +151,13 @@ internal sealed class LineageBuilder(
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
             IReadOnlyList<Change> changes = [.. pair?.ChangesFrom(parent) ?? [], .. WrappingChanges(articles[parent], articles[child])];
-            var (evidence, confidence, direction) = Explain(parent, child, candidates, Pair, small ? DissentOf : null, IsExcerptOf);
+            var (evidence, confidence, direction, basis) = Explain(parent, child, candidates, Pair, small ? DissentOf : null, IsExcerptOf);
             var edge = new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, changes)
             {
                 Evidence = evidence,
                 Confidence = confidence,
                 Direction = direction,
+                ConfidenceBasis = basis,
             };
             edgeOf[child] = edge;
             edges.Add(edge);
@@ -403,8 +404,12 @@ internal sealed class LineageBuilder(
         {
             for (var c = 0; c < order.Length; c++)
             {
+                // Where an undated and a dated member explain each other equally (the same text and lines), the undated
+                // one is taken as the source: a stated tie-break, as for the root (a text file beside dated web copies
+                // of the same words is more often their source than a copy of them).
                 cost[p, c] = p != c && DatesAllow(order[p], order[c]) && pair(order[p], order[c]) is { } result
                     ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c])
+                        + (articles[order[p]].Date is not null && articles[order[c]].Date is null ? UndatedFirst : 0)
                     : double.PositiveInfinity;
             }
         }
@@ -415,6 +420,9 @@ internal sealed class LineageBuilder(
 
     // A text-sharing relation beats any cost: a family member that only retells another is nobody's copy.
     private const double NotCopyPenalty = 1e6;
+
+    // Below any difference the evidence makes (and below the tolerance of a stated tie in Explain).
+    private const double UndatedFirst = 1e-7;
 
     /// <summary>The members from the root down, parents before children.</summary>
     private static int[] BreadthFirst(int[] order, Dictionary<int, int> parents)
@@ -440,8 +448,16 @@ internal sealed class LineageBuilder(
         // Both directions come from one merge, kept with the pair: a family's lineage asks for each pair more than once.
         var (onlyInA, onlyInB) = pair.TermsNotShared ??= TermsNotShared(pair.A, pair.B);
         var (childOnly, parentOnly) = child == pair.A ? (onlyInA, onlyInB) : (onlyInB, onlyInA);
-        return pair.UnexplainedOf(child) + childOnly + inserted.Unexplained(child, parent)
+        // The child's words found in the parent's inserted lines rather than its body: the child inherited the line into its text.
+        var inheritedIntoBody = inserted.InheritedIntoBody(child, parent, term => TermIdf(child, term));
+        return pair.UnexplainedOf(child) + Math.Max(0, childOnly - inheritedIntoBody) + inserted.Unexplained(child, parent)
             + (0.1 * (pair.UnexplainedOf(parent) + parentOnly + inserted.Unexplained(parent, child)));
+    }
+
+    private double TermIdf(int document, uint term)
+    {
+        var k = Array.BinarySearch(features[document].TermHashes, term);
+        return k >= 0 ? features[document].Weighted(statistics).Idfs[k] : 0;
     }
 
     /// <summary>The IDF of the distinct terms each of two documents has and the other lacks, in one merge.</summary>
@@ -527,44 +543,51 @@ internal sealed class LineageBuilder(
     /// 0.9). The direction: credit line 0.97, date order 0.95, the child a part of the parent 0.85, the child adds
     /// inserted lines 0.8, the family keeps the parent's version 0.75, nothing: one half and <c>direction: unknown</c>.
     /// </summary>
-    private (IReadOnlyList<EdgeEvidence> Evidence, double Confidence, string Direction) Explain(
+    private (IReadOnlyList<EdgeEvidence> Evidence, double Confidence, string Direction, string Basis) Explain(
         int parent, int child, IReadOnlyList<int> candidates, Func<int, int, PairResult?> pair, Func<int, double>? dissent, Func<int, int, bool> isExcerptOf)
     {
         var evidence = new List<EdgeEvidence>();
         var (p, c) = (articles[parent], articles[child]);
         var direction = LineageTree.DirectionKnown;
         double directionConfidence;
+        string directionKind;
         var parentSite = SiteOf(p);
         var credits = parentSite is not null && NormalizeSource(c.Attribution) == parentSite;
         if (credits)
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.Credit, $"the child credits {parentSite}"));
             directionConfidence = 0.97;
+            directionKind = LineageConfidence.ByCredit;
         }
         else if (p.Date is { } parentDate && c.Date is { } childDate && parentDate < childDate)
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.DateOrder, $"published {Span(childDate - parentDate)} after the parent"));
             directionConfidence = 0.95;
+            directionKind = LineageConfidence.ByDate;
         }
         else if (isExcerptOf(child, parent))
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.Excerpt, $"the child is a part of the parent ({features[child].Words.Count} of {features[parent].Words.Count} words)"));
             directionConfidence = 0.85;
+            directionKind = LineageConfidence.ByExcerpt;
         }
         else if (inserted.CountUnexplained(child, parent) is > 0 and var added && inserted.CountUnexplained(parent, child) == 0)
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.Text, added == 1 ? "the child adds an inserted line the parent lacks" : $"the child adds {added} inserted lines the parent lacks"));
             directionConfidence = 0.8;
+            directionKind = LineageConfidence.ByAddedLines;
         }
         else if (dissent is not null && dissent(child) > dissent(parent) + 1e-6)
         {
             evidence.Add(new EdgeEvidence(EdgeEvidence.FamilyMajority, "where the two differ, the rest of the family keeps the parent's text"));
             directionConfidence = 0.75;
+            directionKind = LineageConfidence.ByFamilyMajority;
         }
         else
         {
             direction = LineageTree.DirectionUnknown;
             directionConfidence = 0.5;
+            directionKind = LineageConfidence.ByNothing;
             var same = features[parent].Words.Hashes.AsSpan().SequenceEqual(features[child].Words.Hashes);
             evidence.Add(new EdgeEvidence(EdgeEvidence.TieBreak, same
                 ? "direction unknown: the same text, and no date, credit or inserted line tells which came first"
@@ -573,6 +596,7 @@ internal sealed class LineageBuilder(
 
         // The choice among the candidates.
         double choice = 1;
+        var choiceKind = LineageConfidence.Only;
         if (pair(parent, child) is { } chosen)
         {
             var own = RankCost(chosen, parent, child);
@@ -584,6 +608,7 @@ internal sealed class LineageBuilder(
             if (tied.Count > 0)
             {
                 choice = 1.0 / (tied.Count + 1);
+                choiceKind = LineageConfidence.Tie;
                 var names = string.Join(", ", tied.Take(3).Select(t => articles[t].Id)) + (tied.Count > 3 ? ", ..." : string.Empty);
                 evidence.Add(new EdgeEvidence(EdgeEvidence.TieBreak, $"parent is a tie-break: {names} explain{(tied.Count == 1 ? "s" : string.Empty)} the child equally well; the earliest or first listed is taken"));
             }
@@ -592,6 +617,7 @@ internal sealed class LineageBuilder(
                 var runner = others.MinBy(o => o.Cost);
                 var margin = runner.Cost - own;
                 choice = margin <= 0 ? 0.5 : 1 - (0.5 * Math.Exp(-margin / 2));
+                choiceKind = runner.Cost >= NotCopyPenalty ? LineageConfidence.Only : margin >= options.LineageConfidence.ClearMargin ? LineageConfidence.Clear : LineageConfidence.Narrow;
                 var lines = inserted.SharedWithout(child, parent, runner.Member);
                 var figures = InheritedFigures(child, parent, runner.Member, pair);
                 if (lines > 0)
@@ -607,6 +633,7 @@ internal sealed class LineageBuilder(
                 if (lines > 0 || figures.Count > 0)
                 {
                     choice = Math.Max(choice, 0.9);
+                    choiceKind = LineageConfidence.Inherited;
                 }
                 else
                 {
@@ -617,7 +644,9 @@ internal sealed class LineageBuilder(
             }
         }
 
-        return (evidence, Math.Round(choice * directionConfidence, 3), direction);
+        // Calibrated: the fraction of such edges found right on generated ground truth, where the fit saw them.
+        var confidence = options.LineageConfidence.Of(directionKind, choiceKind, choice * directionConfidence);
+        return (evidence, Math.Round(confidence, 3), direction, LineageConfidence.Cell(directionKind, choiceKind));
     }
 
     /// <summary>Figures <paramref name="parent"/> has changed from <paramref name="other"/> that <paramref name="child"/> repeats (and lacks the other's version).</summary>

@@ -17,6 +17,9 @@ public sealed record LineageEdge(string Parent, string Child, string Relation, d
     /// </summary>
     public double Confidence { get; init; } = 1;
 
+    /// <summary>The <see cref="LineageConfidence.Cell"/> the confidence was read from ("date-order/clear": what told the direction, what picked the parent); null when not worked out.</summary>
+    public string? ConfidenceBasis { get; init; }
+
     /// <summary><see cref="LineageTree.DirectionKnown"/>, or <see cref="LineageTree.DirectionUnknown"/> when no evidence tells which of the two came first (identical undated texts): then the edge only says the two are one text.</summary>
     public string Direction { get; init; } = LineageTree.DirectionKnown;
 

@@ -35,6 +35,9 @@ public sealed record DocumentPlacement(string Id, string Family, string Story, s
     /// <summary>Direction of the edge to <see cref="Parent"/>: "known", or "unknown" when nothing tells which came first; null without a parent.</summary>
     public string? ParentDirection { get; init; }
 
+    /// <summary>Which cell of the confidence table the edge's confidence was read from (see <see cref="LineageEdge.ConfidenceBasis"/>).</summary>
+    public string? ParentConfidenceBasis { get; init; }
+
     /// <summary>What decided the parent (see <see cref="LineageEdge.Evidence"/>).</summary>
     public IReadOnlyList<EdgeEvidence> ParentEvidence { get; init; } = [];
 }

@@ -206,6 +206,7 @@ public sealed class StoryAnalyzer
             {
                 ParentConfidence = edge?.Confidence,
                 ParentDirection = edge?.Direction,
+                ParentConfidenceBasis = edge?.ConfidenceBasis,
                 ParentEvidence = edge?.Evidence ?? [],
             };
         }

@@ -107,6 +107,67 @@ public class EdgeEvidenceTests
         }
     }
 
+    [Theory]
+    [InlineData(73)]
+    [InlineData(74)]
+    public void A_three_link_chain_mixing_undated_and_dated_members_is_resolved_by_what_each_copy_inherits(int seed)
+    {
+        // An undated original (a text file); a dated repost that adds a read-more line; an undated spun copy of the repost
+        // whose spinner reworded that line too; a dated excerpt of the spun copy that kept the reworded line in its
+        // text. Each copy of a copy must find its intermediate through what it inherited, and the original stays the root.
+        var chain = new SyntheticCorpus(seed, new CorpusOptions { MinSentences = 14, MaxSentences = 16 }).GenerateChain("m", CopyOperation.Verbatim, CopyOperation.Spun, CopyOperation.Excerpt);
+        var day = new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero);
+        var original = chain[0].ToArticle() with { Date = null, Site = null };
+        var repost = chain[1].ToArticle() with
+        {
+            Date = day,
+            Site = "repost.example",
+            Annotations = [new Annotation(AnnotationKind.ReadMore, "READ MORE: Ferry timetable for the Ostrava lakes changes in June", 3)],
+        };
+        var spun = chain[2].ToArticle() with
+        {
+            Date = null,
+            Site = null,
+            Annotations = [new Annotation(AnnotationKind.ReadMore, "READ ALSO: Ostrava lakes ferry timetable changes in June", 3)],
+        };
+        var excerpt = chain[3].ToArticle() with
+        {
+            Date = day.AddHours(30),
+            Site = "clips.example",
+            Body = chain[3].Body + "\n\nSee also: the Ostrava lakes ferry timetable changes in June.",
+        };
+        var analysis = new StoryAnalyzer().Analyze([.. Background(seed), excerpt, spun, repost, original], []);
+        var placed = analysis.Documents.ToDictionary(p => p.Id);
+
+        Assert.Null(placed["m-0"].Parent);
+        Assert.Equal("m-0", placed["m-1"].Parent);
+        Assert.Equal("m-1", placed["m-2"].Parent);
+        Assert.Equal("m-2", placed["m-3"].Parent);
+        Assert.Contains(placed["m-1"].ParentEvidence, e => e.Kind == EdgeEvidence.Text && e.Detail.Contains("adds an inserted line", StringComparison.Ordinal));
+        Assert.Contains(placed["m-2"].ParentEvidence, e => e.Kind == EdgeEvidence.InheritedLines);
+        Assert.All(new[] { "m-1", "m-2", "m-3" }, id => Assert.DoesNotContain(placed[id].ParentEvidence, e => e.Kind == EdgeEvidence.TieBreak));
+    }
+
+    [Fact]
+    public void An_edge_confidence_is_read_from_the_options_table_by_what_decided_it()
+    {
+        var original = new SyntheticCorpus(66).GenerateChain("k", CopyOperation.Verbatim)[0].ToArticle();
+        var copy = original with { Id = "k-copy", Date = original.Date!.Value.AddHours(5), Site = "other.example", Url = null };
+        var articles = Background(66).Append(original).Append(copy).ToList();
+
+        var fitted = new StoryAnalyzer().Analyze(articles, []).Documents.Single(d => d.Id == "k-copy");
+        Assert.Equal(LineageConfidence.Cell(LineageConfidence.ByDate, LineageConfidence.Only), fitted.ParentConfidenceBasis);
+        Assert.Equal(LineageConfidence.Default.Of(LineageConfidence.ByDate, LineageConfidence.Only, 0.95), fitted.ParentConfidence!.Value, 3);
+
+        var table = new LineageConfidence { Cells = new Dictionary<string, double> { [LineageConfidence.Cell(LineageConfidence.ByDate, LineageConfidence.Only)] = 0.42 } };
+        var own = new StoryAnalyzer(new StoryAnalyzerOptions { LineageConfidence = table }).Analyze(articles, []).Documents.Single(d => d.Id == "k-copy");
+        Assert.Equal(0.42, own.ParentConfidence!.Value, 3);
+
+        // Without a fitted cell, the reasoned value: date order (0.95) times a sure choice.
+        var reasoned = new StoryAnalyzer(new StoryAnalyzerOptions { LineageConfidence = LineageConfidence.Reasoned }).Analyze(articles, []).Documents.Single(d => d.Id == "k-copy");
+        Assert.Equal(0.95, reasoned.ParentConfidence!.Value, 3);
+    }
+
     [Fact]
     public void A_copy_of_a_verbatim_repost_is_a_stated_tie_between_the_two_identical_candidates()
     {
@@ -115,6 +176,9 @@ public class EdgeEvidenceTests
         var articles = Background(65).Concat(chain.Select(d => d.ToArticle())).ToList();
         var placed = new StoryAnalyzer().Analyze(articles, []).Documents.ToDictionary(p => p.Id);
         Assert.Contains(placed["t-2"].ParentEvidence, e => e.Kind == EdgeEvidence.TieBreak);
-        Assert.True(placed["t-2"].ParentConfidence <= 0.5);
+        // Its confidence is the tie cell's observed rate (about a coin flip for dated ties), not that of a clear choice.
+        Assert.Equal(LineageConfidence.Cell(LineageConfidence.ByDate, LineageConfidence.Tie), placed["t-2"].ParentConfidenceBasis);
+        Assert.True(placed["t-2"].ParentConfidence < 0.6);
+        Assert.True(placed["t-2"].ParentConfidence < LineageConfidence.Default.Of(LineageConfidence.ByDate, LineageConfidence.Clear, 1));
     }
 }

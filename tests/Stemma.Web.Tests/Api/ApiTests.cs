@@ -163,6 +163,51 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     }
 
     [Fact]
+    public async Task Compare_reports_the_dimensions_people_judge_and_the_evidence()
+    {
+        var copy = (await client.GetFromJsonAsync<CompareResponse>("/api/compare?a=seawall/original.txt&b=seawall/edited-figures.txt"))!;
+        var other = (await client.GetFromJsonAsync<CompareResponse>("/api/compare?a=seawall/original.txt&b=unrelated/bakers.txt"))!;
+        Assert.NotNull(copy.Evidence);
+        Assert.NotNull(copy.Dimensions);
+        Assert.NotNull(other.Dimensions);
+        Assert.InRange(copy.Evidence.TermCosine, 0.8, 1.0);
+        Assert.InRange(other.Evidence!.TermCosine, 0.0, 0.3);
+
+        // An edited copy tells the same story as its source on every dimension; an unrelated article does not.
+        var (c, o) = (copy.Dimensions, other.Dimensions);
+        Assert.All(new[] { c.SamePlace, c.SamePeople, c.SameTime, c.SameNarrative, o.SamePlace, o.SamePeople, o.SameTime, o.SameNarrative }, v => Assert.InRange(v, 0.0, 1.0));
+        Assert.True(c.SamePlace > o.SamePlace && c.SamePeople > o.SamePeople && c.SameNarrative > o.SameNarrative, $"copy {c}, unrelated {o}");
+        Assert.True(c.SameNarrative >= 0.8, $"copy {c}");
+
+        // The compare page says the same in words.
+        var page = await client.GetStringAsync("/compare?a=seawall%2Foriginal.txt&b=seawall%2Fedited-figures.txt");
+        Assert.Contains("as people judge news: same place", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_copy_tree_draws_an_edge_of_unknown_direction_without_an_arrowhead()
+    {
+        // seawall/original.txt and seawall/aggregator-repost.txt are the same bytes without dates: nothing tells which came first.
+        var page = await client.GetStringAsync("/story?id=" + Uri.EscapeDataString(SeawallStory));
+        var edges = System.Text.RegularExpressions.Regex.Matches(page, "<g class=\"edge ([^\"]*)\" data-parent=\"([^\"]*)\" data-child=\"([^\"]*)\">\\s*<title>[^<]*</title>\\s*<path ([^>]*)>");
+        Assert.NotEmpty(edges);
+        var pair = new[] { "seawall/original.txt", "seawall/aggregator-repost.txt" };
+        var undirected = edges.Where(m => pair.Contains(m.Groups[2].Value) && pair.Contains(m.Groups[3].Value)).ToList();
+        Assert.NotEmpty(undirected);
+        Assert.All(undirected, m =>
+        {
+            Assert.Contains("undirected", m.Groups[1].Value, StringComparison.Ordinal);
+            Assert.DoesNotContain("marker-end", m.Groups[4].Value, StringComparison.Ordinal);
+        });
+
+        // Edges whose direction is known keep their arrowheads.
+        var directed = edges.Where(m => !m.Groups[1].Value.Contains("undirected", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(directed);
+        Assert.All(directed, m => Assert.Contains("marker-end=\"url(#arrow-", m.Groups[4].Value, StringComparison.Ordinal));
+        Assert.Contains("no arrowhead: one text", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_with_an_unknown_document_is_a_404_problem()
     {
         using var response = await client.GetAsync("/api/compare?a=seawall/original.txt&b=missing.txt");
