@@ -217,7 +217,7 @@ internal sealed partial class MainTextFinder
         {
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
-            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last]) && !IsTeaserLink(kept[i])));
             // List and table entries of the article outside the prose span are its content too (ingredients, facts, results), unless links.
             besideSpan |= first >= 0 && i < first && IsListOrTableEntry(kept[i]);
             if (inSpan || besideSpan)
@@ -442,6 +442,14 @@ internal sealed partial class MainTextFinder
         }
         return (first, last);
     }
+
+    /// <summary>
+    /// A paragraph after the article's last prose block that is mostly link text is a teaser for another story,
+    /// unless it credits the source ("Source link", "Originally published at ...").
+    /// </summary>
+    private static bool IsTeaserLink(TextBlock block)
+        => block.LinkChars > 0.5 * block.Text.Length
+            && Annotations.LineClassifier.Classify(block.Text) is not { Kind: AnnotationKind.SourceLink or AnnotationKind.Attribution };
 
     private static bool IsListOrTableEntry(TextBlock block)
         => block.LinkChars == 0 && block.Owner.Element.LocalName is "li" or "td" or "th" or "dd" or "dt";

@@ -79,9 +79,11 @@ public class ArticleChoiceTests
     public void The_lead_between_the_headline_and_the_body_element_is_part_of_the_article()
     {
         var lead = "Wellmouth's ferry pier closes for two years of repairs after divers found its timber piles rotten below the tide line.";
-        var html = Page("<header class=\"page-head\"><h1>Wellmouth ferry pier to close</h1><p class=\"standfirst\">" + lead + "</p>"
-            + "<span class=\"byline\">By A. Writer</span></header>"
-            + "<div class=\"article-body\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</div>"
+        // The standfirst sits in a header that is no sibling of the body element, so only the headline ties it to the article.
+        var html = Page("<div class=\"top\"><header class=\"page-head\"><h1>Wellmouth ferry pier to close</h1><p class=\"standfirst\">" + lead + "</p>"
+            + "<p class=\"byline\">By A. Writer</p></header></div>"
+            + "<div class=\"columns\"><div class=\"main-column\"><div class=\"article-body\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</div></div>"
+            + "<aside><a href=\"/weather\">Weather</a></aside></div>"
             + "<footer><a href=\"/imprint\">Imprint</a></footer>");
 
         var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
@@ -93,8 +95,9 @@ public class ArticleChoiceTests
     public void Prose_before_the_headline_is_not_taken_as_the_lead()
     {
         var notice = "This site uses small text files to remember your settings between visits, as most sites in the harbour district do.";
-        var html = Page("<div class=\"notice\"><p>" + notice + "</p></div><h1>Wellmouth ferry pier to close</h1>"
-            + "<div class=\"article-body\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</div>");
+        var html = Page("<div class=\"notice\"><p>" + notice + "</p></div><div class=\"columns\"><h1>Wellmouth ferry pier to close</h1>"
+            + "<div class=\"main-column\"><div class=\"article-body\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</div></div>"
+            + "<aside><a href=\"/weather\">Weather</a></aside></div>");
 
         var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
 
@@ -118,6 +121,30 @@ public class ArticleChoiceTests
         Assert.DoesNotContain(caption, extracted);
         Assert.DoesNotContain(credit, extracted);
         Assert.Equal([Story[0], Story[1], longText, Story[2], Story[3]], extracted);
+    }
+
+    [Fact]
+    public void Link_lines_after_the_last_paragraph_are_teasers_but_a_source_link_stays()
+    {
+        var html = Page("<article>" + string.Concat(Story.Select(p => $"<p>{p}</p>"))
+            + "<p><a href=\"/saltholm-lighthouse\">Saltholm lighthouse keeper retires after forty years</a></p>"
+            + "<p><a href=\"https://harbour.example/pier\">Source link</a></p></article>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal([.. Story, "Source link"], extracted);
+    }
+
+    [Fact]
+    public void An_affiliate_disclosure_box_inside_the_article_is_left_out()
+    {
+        var disclosure = "This article contains affiliate links: if you buy through them, the Gazette may earn a small commission at no cost to you.";
+        var html = Page("<article><div class=\"affiliate-disclosure\"><p>" + disclosure + "</p></div>"
+            + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</article>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal(Story, extracted);
     }
 
     private static string Page(string body)
