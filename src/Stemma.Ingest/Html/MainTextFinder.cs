@@ -656,6 +656,21 @@ internal sealed partial class MainTextFinder
 
     private const int MaxCaptionChars = 200;
 
+    /// <summary>Class words of photo captions and credits (English and German: "bildunterschrift", "bilduntertitel").</summary>
+    private static readonly string[] CaptionClassWords = ["caption", "credit", "bildunter", "imagedesc", "image-desc", "image-annotation", "img-desc", "photo-desc"];
+
+    private static bool IsCaptionClass(string classes)
+    {
+        foreach (var word in CaptionClassWords)
+        {
+            if (classes.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static string Describe(ElementNode node) => node.Element.LocalName + "." + node.Element.ClassName + "#" + node.Element.Id;
 
     private static bool IsTitleRepeat(TextBlock block, string? title, string? documentTitle)
@@ -715,7 +730,7 @@ internal sealed partial class MainTextFinder
         public IElement Element { get; } = element;
         public ElementNode? Parent { get; } = parent;
         public ElementHint Hint { get; } = hint;
-        public bool IsCaption { get; } = element.LocalName == "figcaption" || (element.GetAttribute("class") is { } classes && classes.Contains("caption", StringComparison.OrdinalIgnoreCase));
+        public bool IsCaption { get; } = element.LocalName == "figcaption" || (element.GetAttribute("class") is { } classes && IsCaptionClass(classes));
         public List<ElementNode> Children { get; } = [];
         public bool IsExcluded { get; set; }
         public bool IsArticle { get; set; }

@@ -110,9 +110,10 @@ public class ArticleChoiceTests
     {
         var caption = "The old ferry pier at low tide on Monday. Photo: Harbour Board";
         var credit = "Image: J. Smith / Wellmouth Gazette";
+        var germanCredit = "Hafenamt Wellmouth / M. Muster";
         var longText = "In a long feature the caption element is sometimes used for a whole paragraph of the story, as here, where the engineer explains at length why the timber piles could not be saved and had to be replaced.";
         var html = Page("<article><p>" + Story[0] + "</p><figure><img src=\"pier.jpg\"><figcaption>" + caption + "</figcaption></figure>"
-            + "<p>" + Story[1] + "</p><div class=\"image-caption\">" + credit + "</div>"
+            + "<p>" + Story[1] + "</p><div class=\"image-caption\">" + credit + "</div><p class=\"bildunterschrift\">" + germanCredit + "</p>"
             + "<figure><figcaption>" + longText + "</figcaption></figure>"
             + string.Concat(Story.Skip(2).Select(p => $"<p>{p}</p>")) + "</article>");
 
@@ -120,6 +121,7 @@ public class ArticleChoiceTests
 
         Assert.DoesNotContain(caption, extracted);
         Assert.DoesNotContain(credit, extracted);
+        Assert.DoesNotContain(germanCredit, extracted);
         Assert.Equal([Story[0], Story[1], longText, Story[2], Story[3]], extracted);
     }
 
