@@ -63,7 +63,8 @@ public static partial class InjectedSentences
             return articles;
         }
 
-        var parsed = articles.Select(article => new Parsed(article)).ToArray();
+        var table = new WordTable();
+        var parsed = articles.Select(article => new Parsed(article, table)).ToArray();
         var families = FindFamilyMembers(parsed, options);
         Article[]? result = null;
         for (var index = 0; index < parsed.Length; index++)
@@ -95,9 +96,11 @@ public static partial class InjectedSentences
         }
 
         // Cheap test first: a candidate shares at most a third of its content words with the family's text.
-        var familyWords = new HashSet<string>(members.SelectMany(member => member.SentencesByWord.Keys), StringComparer.Ordinal);
+        var familyWords = new HashSet<int>(members.SelectMany(member => member.SentencesByWord.Keys));
+        // Then the other cheap test: (almost) no content word shared with the sentences before and after it.
         var candidates = Enumerable.Range(1, sentences.Count - 2)
             .Where(i => sentences[i].Words.Count >= MinSentenceWords && sentences[i].Words.Count(familyWords.Contains) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Count)
+            .Where(i => SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords)
             .ToList();
         if (candidates.Count == 0)
         {
@@ -115,14 +118,7 @@ public static partial class InjectedSentences
 
         foreach (var i in candidates)
         {
-            var words = sentences[i].Words;
             if (matches.Any(m => m[i] >= 0))
-            {
-                continue;
-            }
-
-            var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet(StringComparer.Ordinal);
-            if (words.Count(neighbours.Contains) > options.MaxNeighbourSharedWords)
             {
                 continue;
             }
@@ -140,6 +136,12 @@ public static partial class InjectedSentences
         }
 
         return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
+    }
+
+    private static int SharedWithNeighbours(List<Sentence> sentences, int i)
+    {
+        var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet();
+        return sentences[i].Words.Count(neighbours.Contains);
     }
 
     /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
@@ -160,10 +162,17 @@ public static partial class InjectedSentences
         }
 
         var result = new List<int>?[parsed.Length];
-        var shared = new Dictionary<int, int>();
+        // Shared-key counts per other article, in an array reset through the list of those touched (no hashing per posting).
+        var shared = new int[parsed.Length];
+        var touched = new List<int>();
         for (var index = 0; index < parsed.Length; index++)
         {
-            shared.Clear();
+            foreach (var other in touched)
+            {
+                shared[other] = 0;
+            }
+
+            touched.Clear();
             foreach (var key in parsed[index].Keys)
             {
                 var list = postings[key];
@@ -174,15 +183,15 @@ public static partial class InjectedSentences
 
                 foreach (var other in list)
                 {
-                    if (other != index)
+                    if (other != index && shared[other]++ == 0)
                     {
-                        shared[other] = shared.GetValueOrDefault(other) + 1;
+                        touched.Add(other);
                     }
                 }
             }
 
-            var members = shared
-                .Select(pair => (Other: pair.Key, Overlap: pair.Value / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[pair.Key].Keys.Count))))
+            var members = touched
+                .Select(other => (Other: other, Overlap: shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[other].Keys.Count))))
                 .Where(pair => pair.Overlap >= options.MinFamilyOverlap)
                 .OrderByDescending(pair => pair.Overlap).ThenBy(pair => pair.Other)
                 .Take(options.MaxMembers)
@@ -195,29 +204,34 @@ public static partial class InjectedSentences
     }
 
     /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
-    private static int BestMatch(IReadOnlyList<string> words, Parsed member, InjectionOptions options)
+    private static int BestMatch(IReadOnlyList<int> words, Parsed member, InjectionOptions options)
     {
         if (words.Count < MinSentenceWords)
         {
             return -1;
         }
 
-        var counts = new Dictionary<int, int>();
+        var counts = new int[member.Sentences.Count];
+        var touched = new List<int>();
         foreach (var word in words)
         {
             if (member.SentencesByWord.TryGetValue(word, out var holders))
             {
                 foreach (var holder in holders)
                 {
-                    counts[holder] = counts.GetValueOrDefault(holder) + 1;
+                    if (counts[holder]++ == 0)
+                    {
+                        touched.Add(holder);
+                    }
                 }
             }
         }
 
         var best = -1;
         var bestScore = 0.0;
-        foreach (var (holder, count) in counts)
+        foreach (var holder in touched)
         {
+            var count = counts[holder];
             var score = count / (double)Math.Max(1, Math.Min(words.Count, member.Sentences[holder].Words.Count));
             if (score > bestScore || (score == bestScore && holder < best))
             {
@@ -338,7 +352,17 @@ public static partial class InjectedSentences
     /// <summary>Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a crude stem).</summary>
     internal static List<string> ContentWords(string text)
     {
-        var words = new List<string>();
+        var table = new WordTable();
+        var ids = new List<int>();
+        ContentWordIds(text, table, ids);
+        return [.. ids.Select(id => table.Words[id])];
+    }
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>As <see cref="ContentWords"/>, appending each word's id in the table (no string is made for a word seen before).</summary>
+    private static void ContentWordIds(string text, WordTable table, List<int> words)
+    {
         Span<char> buffer = stackalloc char[6];
         var length = 0;
         var full = 0;
@@ -364,17 +388,40 @@ public static partial class InjectedSentences
 
             if (full >= 3)
             {
-                var word = new string(buffer[..length]);
-                if (full > 6 || !StopWords.Contains(word))
+                var word = buffer[..length];
+                if (full > 6 || !StopWordLookup.Contains(word))
                 {
-                    words.Add(word);
+                    words.Add(table.Id(word));
                 }
             }
 
             (length, full) = (0, 0);
         }
+    }
 
-        return words;
+    /// <summary>Content words as small integers, shared by all articles of one pass, so that sets and counts compare integers.</summary>
+    internal sealed class WordTable
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public WordTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public List<string> Words { get; } = [];
+
+        public int Id(ReadOnlySpan<char> word)
+        {
+            if (_lookup.TryGetValue(word, out var id))
+            {
+                return id;
+            }
+
+            id = Words.Count;
+            var text = new string(word);
+            _ids[text] = id;
+            Words.Add(text);
+            return id;
+        }
     }
 
     /// <summary>Sensational wording that click-bait lines carry.</summary>
@@ -382,45 +429,48 @@ public static partial class InjectedSentences
     private static partial Regex ClickBaitPattern();
 
     /// <param name="Words">The sentence's distinct content words.</param>
-    internal sealed record Sentence(string Text, int Paragraph, int Index, List<string> Words);
+    internal sealed record Sentence(string Text, int Paragraph, int Index, List<int> Words);
 
     /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
     internal sealed class Parsed
     {
-        public Parsed(Article article)
+        public Parsed(Article article) : this(article, new WordTable())
+        {
+        }
+
+        public Parsed(Article article, WordTable table)
         {
             Article = article;
             Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var running = new List<string>();
+            var running = new List<int>();
+            var words = new List<int>();
+            var seen = new HashSet<int>();
             for (var p = 0; p < Paragraphs.Count; p++)
             {
                 var parts = SplitSentences(Paragraphs[p]);
                 for (var s = 0; s < parts.Count; s++)
                 {
-                    var words = ContentWords(parts[s]);
+                    words.Clear();
+                    ContentWordIds(parts[s], table, words);
                     running.AddRange(words);
-                    Sentences.Add(new Sentence(parts[s], p, s, [.. words.Distinct(StringComparer.Ordinal)]));
-                }
-            }
-
-            for (var s = 0; s < Sentences.Count; s++)
-            {
-                foreach (var word in Sentences[s].Words)
-                {
-                    if (!SentencesByWord.TryGetValue(word, out var list))
+                    seen.Clear();
+                    var distinct = new List<int>(words.Count);
+                    foreach (var word in words)
                     {
-                        SentencesByWord[word] = list = [];
+                        if (seen.Add(word))
+                        {
+                            distinct.Add(word);
+                        }
                     }
 
-                    list.Add(s);
+                    Sentences.Add(new Sentence(parts[s], p, s, distinct));
                 }
             }
 
             // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
-            var all = running;
-            for (var w = 0; w + 1 < all.Count; w++)
+            for (var w = 0; w + 1 < running.Count; w++)
             {
-                var key = Hash(all[w], all[w + 1]);
+                var key = Hash(table.Words[running[w]], table.Words[running[w + 1]]);
                 if ((key & 3) == 0)
                 {
                     Keys.Add(key);
@@ -434,9 +484,31 @@ public static partial class InjectedSentences
 
         public List<Sentence> Sentences { get; } = [];
 
-        public Dictionary<string, List<int>> SentencesByWord { get; } = new(StringComparer.Ordinal);
+        /// <summary>Which sentences hold each content word; built on first use, since most articles belong to no family.</summary>
+        public Dictionary<int, List<int>> SentencesByWord => _sentencesByWord ??= IndexSentences();
+
+        private Dictionary<int, List<int>>? _sentencesByWord;
 
         public HashSet<ulong> Keys { get; } = [];
+
+        private Dictionary<int, List<int>> IndexSentences()
+        {
+            var index = new Dictionary<int, List<int>>();
+            for (var s = 0; s < Sentences.Count; s++)
+            {
+                foreach (var word in Sentences[s].Words)
+                {
+                    if (!index.TryGetValue(word, out var list))
+                    {
+                        index[word] = list = [];
+                    }
+
+                    list.Add(s);
+                }
+            }
+
+            return index;
+        }
 
         private static ulong Hash(string a, string b)
         {
