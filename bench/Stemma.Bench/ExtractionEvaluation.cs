@@ -23,12 +23,16 @@ internal static class ExtractionEvaluation
         var directory = "../shared/extraction-dev";
         var runBaseline = true;
         var failuresToShow = 0;
+        string? dumpPath = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--show" when i + 1 < args.Length:
                     return Show(args[++i]);
+                case "--dump" when i + 1 < args.Length:
+                    dumpPath = args[++i];
+                    break;
                 case "--no-baseline":
                     runBaseline = false;
                     break;
@@ -60,6 +64,7 @@ internal static class ExtractionEvaluation
         var errors = 0;
         var (emptyPages, allMissedPages, allLeakedPages) = (0, 0, 0);
 
+        using var dump = dumpPath is null ? null : new StreamWriter(dumpPath);
         foreach (var page in cases)
         {
             var html = HtmlDecoding.Decode(page.Bytes);
@@ -93,11 +98,24 @@ internal static class ExtractionEvaluation
             emptyPages += text.Length == 0 ? 1 : 0;
             allMissedPages += page.With.Count > 0 && missed == page.With.Count ? 1 : 0;
             allLeakedPages += page.Without.Count > 0 && leaked == page.Without.Count ? 1 : 0;
+            if (dump is not null)
+            {
+                DumpBlocks(dump, page, html);
+            }
             if (missed + leaked > 0)
             {
                 if (failuresToShow > 0)
                 {
-                    details.Insert(0, "article: " + HtmlArticleExtractor.ExtractWithPath(html).ArticlePath);
+                    var trace = new List<(string Text, string Fate)>();
+                    details.Insert(0, "article: " + HtmlArticleExtractor.ExtractWithPath(html, trace).ArticlePath);
+                    var collapsed = Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(text);
+                    for (var d = 1; d < details.Count; d++)
+                    {
+                        var snippet = details[d][(details[d].IndexOf(": ", StringComparison.Ordinal) + 2)..];
+                        var at = collapsed.IndexOf(snippet, StringComparison.Ordinal);
+                        var block = trace.FirstOrDefault(b => Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(b.Text).Contains(snippet, StringComparison.Ordinal));
+                        details[d] += "   [" + (at >= 0 ? $"at {at / (double)Math.Max(1, collapsed.Length):F2} " : string.Empty) + (block.Fate ?? "in no block") + "]";
+                    }
                 }
                 failures.Add((page.File, missed, leaked, details));
             }
@@ -139,6 +157,20 @@ internal static class ExtractionEvaluation
             }
         }
         return 0;
+    }
+
+    /// <summary>Writes one JSON line per text block of the page: its text, what became of it, and the snippets it holds (for offline analysis).</summary>
+    private static void DumpBlocks(StreamWriter dump, EvalCase page, string html)
+    {
+        var trace = new List<(string Text, string Fate)>();
+        HtmlArticleExtractor.ExtractWithPath(html, trace);
+        for (var i = 0; i < trace.Count; i++)
+        {
+            var text = Stemma.Ingest.Formats.HtmlText.CollapseWhitespace(trace[i].Text);
+            var with = page.With.Count(snippet => text.Contains(snippet, StringComparison.Ordinal));
+            var without = page.Without.Count(snippet => text.Contains(snippet, StringComparison.Ordinal));
+            dump.WriteLine(JsonSerializer.Serialize(new { page = page.File, i, n = trace.Count, text, fate = trace[i].Fate, with, without, pw = page.With.Count, pwo = page.Without.Count }));
+        }
     }
 
     /// <summary>Prints what the extractor reads from one page (a debugging aid).</summary>

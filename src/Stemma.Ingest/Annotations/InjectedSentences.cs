@@ -52,9 +52,6 @@ public static partial class InjectedSentences
         "does", "now", "just", "very", "while", "because", "these", "those", "here", "how", "why", "each", "many", "much", "own", "off",
     };
 
-    /// <summary>The stop words as <see cref="WordCode"/>s (longer ones never need a look-up: words are cut to six characters).</summary>
-    private static readonly HashSet<ulong> StopCodes = [.. StopWords.Where(word => word.Length <= 6).Select(word => WordCode(word))];
-
     public static IReadOnlyList<Article> Apply(IReadOnlyList<Article> articles) => Apply(articles, InjectionOptions.Default);
 
     public static IReadOnlyList<Article> Apply(IReadOnlyList<Article> articles, InjectionOptions options)
@@ -66,32 +63,22 @@ public static partial class InjectedSentences
             return articles;
         }
 
-        // Every article is parsed and examined on its own (on all cores); the result does not depend on the order of the work.
-        var parsed = new Parsed[articles.Count];
-        Parallel.For(0, parsed.Length, index => parsed[index] = new Parsed(articles[index]));
+        var table = new WordTable();
+        var parsed = articles.Select(article => new Parsed(article, table)).ToArray();
         var families = FindFamilyMembers(parsed, options);
-        var moved = new Article?[parsed.Length];
-        Parallel.For(0, parsed.Length, index =>
+        Article[]? result = null;
+        for (var index = 0; index < parsed.Length; index++)
         {
             if (families[index] is not { Count: > 0 } members)
             {
-                return;
+                continue;
             }
 
             var injected = FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options);
             if (injected.Count > 0)
             {
-                moved[index] = MoveToAnnotations(parsed[index], injected);
-            }
-        });
-
-        Article[]? result = null;
-        for (var index = 0; index < moved.Length; index++)
-        {
-            if (moved[index] is { } article)
-            {
                 result ??= [.. articles];
-                result[index] = article;
+                result[index] = MoveToAnnotations(parsed[index], injected);
             }
         }
 
@@ -109,8 +96,11 @@ public static partial class InjectedSentences
         }
 
         // Cheap test first: a candidate shares at most a third of its content words with the family's text.
+        var familyWords = new HashSet<int>(members.SelectMany(member => member.SentencesByWord.Keys));
+        // Then the other cheap test: (almost) no content word shared with the sentences before and after it.
         var candidates = Enumerable.Range(1, sentences.Count - 2)
-            .Where(i => sentences[i].Words.Length >= MinSentenceWords && CountHeld(sentences[i].Words, members) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Length)
+            .Where(i => sentences[i].Words.Count >= MinSentenceWords && sentences[i].Words.Count(familyWords.Contains) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Count)
+            .Where(i => SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords)
             .ToList();
         if (candidates.Count == 0)
         {
@@ -119,8 +109,8 @@ public static partial class InjectedSentences
 
         // Where each sentence of the article is in each member (-1 when absent).
         var matches = members.Select(member => sentences.Select(sentence => BestMatch(sentence.Words, member, options)).ToArray()).ToArray();
-        var countable = sentences.Count(sentence => sentence.Words.Length >= MinSentenceWords);
-        var matched = Enumerable.Range(0, sentences.Count).Count(i => sentences[i].Words.Length >= MinSentenceWords && matches.Any(m => m[i] >= 0));
+        var countable = sentences.Count(sentence => sentence.Words.Count >= MinSentenceWords);
+        var matched = Enumerable.Range(0, sentences.Count).Count(i => sentences[i].Words.Count >= MinSentenceWords && matches.Any(m => m[i] >= 0));
         if (countable == 0 || matched < options.MinMatchedSentences * countable)
         {
             return found;
@@ -128,14 +118,7 @@ public static partial class InjectedSentences
 
         foreach (var i in candidates)
         {
-            var words = sentences[i].Words;
             if (matches.Any(m => m[i] >= 0))
-            {
-                continue;
-            }
-
-            var (before, after) = (sentences[i - 1].Words, sentences[i + 1].Words);
-            if (words.Count(word => before.Contains(word) || after.Contains(word)) > options.MaxNeighbourSharedWords)
             {
                 continue;
             }
@@ -146,7 +129,7 @@ public static partial class InjectedSentences
                     && !(members[m].Article.Date > article.Article.Date))
                 .ToList();
             var earlier = agreeing.Any(m => members[m].Article.Date < article.Article.Date);
-            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(article.SentenceText(i)))))
+            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(sentences[i].Text))))
             {
                 found.Add((sentences[i].Paragraph, sentences[i].Index));
             }
@@ -155,165 +138,101 @@ public static partial class InjectedSentences
         return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
     }
 
-    /// <summary>How many of the words some member holds.</summary>
-    private static int CountHeld(ulong[] words, IReadOnlyList<Parsed> members)
+    private static int SharedWithNeighbours(List<Sentence> sentences, int i)
     {
-        var held = 0;
-        foreach (var word in words)
-        {
-            foreach (var member in members)
-            {
-                if (member.Holds(word))
-                {
-                    held++;
-                    break;
-                }
-            }
-        }
-
-        return held;
+        var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet();
+        return sentences[i].Words.Count(neighbours.Contains);
     }
 
     /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
     private static List<int>?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
     {
-        // Postings as two parallel arrays sorted by key (far less memory than a list per key on 100k articles).
-        var total = parsed.Sum(article => (long)article.Keys.Length);
-        var postingKeys = new ulong[total];
-        var postingArticles = new int[total];
-        var at = 0;
+        var postings = new Dictionary<ulong, List<int>>();
         for (var index = 0; index < parsed.Length; index++)
         {
             foreach (var key in parsed[index].Keys)
             {
-                (postingKeys[at], postingArticles[at]) = (key, index);
-                at++;
+                if (!postings.TryGetValue(key, out var list))
+                {
+                    postings[key] = list = [];
+                }
+
+                list.Add(index);
             }
         }
 
-        Array.Sort(postingKeys, postingArticles);
-
         var result = new List<int>?[parsed.Length];
-        Parallel.For(0, parsed.Length, () => new SharedKeyCounts(parsed.Length), (index, _, shared) =>
+        // Shared-key counts per other article, in an array reset through the list of those touched (no hashing per posting).
+        var shared = new int[parsed.Length];
+        var touched = new List<int>();
+        for (var index = 0; index < parsed.Length; index++)
         {
+            foreach (var other in touched)
+            {
+                shared[other] = 0;
+            }
+
+            touched.Clear();
             foreach (var key in parsed[index].Keys)
             {
-                var (first, count) = PostingRange(postingKeys, key);
-                if (count > MaxPostingsPerKey)
+                var list = postings[key];
+                if (list.Count > MaxPostingsPerKey)
                 {
                     continue;
                 }
 
-                for (var p = first; p < first + count; p++)
+                foreach (var other in list)
                 {
-                    if (postingArticles[p] != index)
+                    if (other != index && shared[other]++ == 0)
                     {
-                        shared.Add(postingArticles[p]);
+                        touched.Add(other);
                     }
                 }
             }
 
-            // The overlap is the share of the smaller article's keys; members are the best few above the threshold.
-            var found = new List<(int Other, double Overlap)>();
-            foreach (var other in shared.Touched)
-            {
-                var overlap = shared.Counts[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Length, parsed[other].Keys.Length));
-                if (overlap >= options.MinFamilyOverlap)
-                {
-                    found.Add((other, overlap));
-                }
-            }
-
-            shared.Clear();
-            var members = found
+            var members = touched
+                .Select(other => (Other: other, Overlap: shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[other].Keys.Count))))
+                .Where(pair => pair.Overlap >= options.MinFamilyOverlap)
                 .OrderByDescending(pair => pair.Overlap).ThenBy(pair => pair.Other)
                 .Take(options.MaxMembers)
                 .Select(pair => pair.Other)
                 .ToList();
             result[index] = members.Count > 0 ? members : null;
-            return shared;
-        }, _ => { });
+        }
 
         return result;
     }
 
-    /// <summary>Where the postings of a key start in the sorted key array, and how many there are.</summary>
-    private static (int First, int Count) PostingRange(ulong[] keys, ulong key)
-    {
-        var (low, high) = (0, keys.Length);
-        while (low < high)
-        {
-            var middle = (int)(((uint)low + (uint)high) >> 1);
-            if (keys[middle] < key)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        var end = low;
-        while (end < keys.Length && keys[end] == key)
-        {
-            end++;
-        }
-
-        return (low, end - low);
-    }
-
-    /// <summary>Per-thread counts of keys shared with each other article, and which articles were touched (to clear only those).</summary>
-    private sealed class SharedKeyCounts(int articles)
-    {
-        public int[] Counts { get; } = new int[articles];
-
-        public List<int> Touched { get; } = [];
-
-        public void Add(int other)
-        {
-            if (Counts[other]++ == 0)
-            {
-                Touched.Add(other);
-            }
-        }
-
-        public void Clear()
-        {
-            foreach (var other in Touched)
-            {
-                Counts[other] = 0;
-            }
-
-            Touched.Clear();
-        }
-    }
-
     /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
-    private static int BestMatch(ulong[] words, Parsed member, InjectionOptions options)
+    private static int BestMatch(IReadOnlyList<int> words, Parsed member, InjectionOptions options)
     {
-        if (words.Length < MinSentenceWords)
+        if (words.Count < MinSentenceWords)
         {
             return -1;
         }
 
-        var sentenceCount = member.Sentences.Count;
-        Span<int> counts = sentenceCount <= 512 ? stackalloc int[sentenceCount] : new int[sentenceCount];
+        var counts = new int[member.Sentences.Count];
+        var touched = new List<int>();
         foreach (var word in words)
         {
-            member.CountHolders(word, counts);
+            if (member.SentencesByWord.TryGetValue(word, out var holders))
+            {
+                foreach (var holder in holders)
+                {
+                    if (counts[holder]++ == 0)
+                    {
+                        touched.Add(holder);
+                    }
+                }
+            }
         }
 
         var best = -1;
         var bestScore = 0.0;
-        for (var holder = 0; holder < sentenceCount; holder++)
+        foreach (var holder in touched)
         {
-            if (counts[holder] == 0)
-            {
-                continue;
-            }
-
-            var score = counts[holder] / (double)Math.Max(1, Math.Min(words.Length, member.Sentences[holder].Words.Length));
+            var count = counts[holder];
+            var score = count / (double)Math.Max(1, Math.Min(words.Count, member.Sentences[holder].Words.Count));
             if (score > bestScore || (score == bestScore && holder < best))
             {
                 (best, bestScore) = (holder, score);
@@ -390,17 +309,7 @@ public static partial class InjectedSentences
     /// <summary>Sentences of a paragraph: split after . ! ? (and a closing quote) before a capital letter, a digit or an opening quote.</summary>
     internal static List<string> SplitSentences(string paragraph)
     {
-        var ranges = new List<(int Start, int End)>();
-        SentenceRanges(paragraph, ranges);
-        return [.. ranges.Select(range => SentenceText(paragraph, range.Start, range.End))];
-    }
-
-    /// <summary>A sentence's text: its range of the paragraph with line breaks as spaces, trimmed.</summary>
-    private static string SentenceText(string paragraph, int start, int end) => paragraph[start..end].Replace('\n', ' ').Trim();
-
-    /// <summary>Where the sentences of a paragraph are (<see cref="SplitSentences"/>), without making strings of them.</summary>
-    private static void SentenceRanges(string paragraph, List<(int Start, int End)> sentences)
-    {
+        var sentences = new List<string>();
         var start = 0;
         for (var i = 1; i < paragraph.Length; i++)
         {
@@ -420,214 +329,188 @@ public static partial class InjectedSentences
             var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
             if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
             {
-                AddSentence(start, i);
+                AddSentence(paragraph[start..i]);
                 start = next;
             }
 
             i = next - 1;
         }
 
-        AddSentence(start, paragraph.Length);
+        AddSentence(paragraph[start..]);
+        return sentences;
 
-        void AddSentence(int from, int to)
+        void AddSentence(string text)
         {
-            // A range of nothing but white space is no sentence (the text would trim to nothing).
-            if (!paragraph.AsSpan(from, to - from).IsWhiteSpace())
+            var trimmed = text.Replace('\n', ' ').Trim();
+            if (trimmed.Length > 0)
             {
-                sentences.Add((from, to));
+                sentences.Add(trimmed);
             }
         }
     }
 
-    /// <summary>
-    /// A content word (at most six characters) as a number: its characters packed exactly when all are below U+0100,
-    /// else a 64-bit hash with the top bit set (the two ranges never meet; hashes of distinct words colliding is negligible).
-    /// </summary>
-    private static ulong WordCode(ReadOnlySpan<char> word)
+    /// <summary>Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a crude stem).</summary>
+    internal static List<string> ContentWords(string text)
     {
-        ulong packed = (ulong)word.Length << 48;
-        for (var i = 0; i < word.Length; i++)
+        var table = new WordTable();
+        var ids = new List<int>();
+        ContentWordIds(text, table, ids);
+        return [.. ids.Select(id => table.Words[id])];
+    }
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>As <see cref="ContentWords"/>, appending each word's id in the table (no string is made for a word seen before).</summary>
+    private static void ContentWordIds(string text, WordTable table, List<int> words)
+    {
+        Span<char> buffer = stackalloc char[6];
+        var length = 0;
+        var full = 0;
+        for (var i = 0; i <= text.Length; i++)
         {
-            if (word[i] > 0xFF)
+            var c = i < text.Length ? text[i] : ' ';
+            if (char.IsLetterOrDigit(c))
             {
-                var hash = 14695981039346656037UL;
-                foreach (var c in word)
+                if (length < buffer.Length)
                 {
-                    hash = (hash ^ c) * 1099511628211UL;
+                    buffer[length++] = char.ToLowerInvariant(c);
                 }
 
-                return hash | (1UL << 63);
+                full++;
+                continue;
             }
 
-            packed |= (ulong)word[i] << (8 * i);
-        }
+            if (c is '\'' or '’' && full > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+            {
+                // "council's": the possessive stays part of the word, as WordKey keeps it.
+                continue;
+            }
 
-        return packed;
+            if (full >= 3)
+            {
+                var word = buffer[..length];
+                if (full > 6 || !StopWordLookup.Contains(word))
+                {
+                    words.Add(table.Id(word));
+                }
+            }
+
+            (length, full) = (0, 0);
+        }
+    }
+
+    /// <summary>Content words as small integers, shared by all articles of one pass, so that sets and counts compare integers.</summary>
+    internal sealed class WordTable
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public WordTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public List<string> Words { get; } = [];
+
+        public int Id(ReadOnlySpan<char> word)
+        {
+            if (_lookup.TryGetValue(word, out var id))
+            {
+                return id;
+            }
+
+            id = Words.Count;
+            var text = new string(word);
+            _ids[text] = id;
+            Words.Add(text);
+            return id;
+        }
     }
 
     /// <summary>Sensational wording that click-bait lines carry.</summary>
     [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClickBaitPattern();
 
-    /// <param name="Paragraph">Index of the body paragraph.</param>
-    /// <param name="Index">Index of the sentence in that paragraph.</param>
-    /// <param name="Start">Where the sentence starts in the paragraph.</param>
-    /// <param name="End">Where it ends (exclusive).</param>
-    /// <param name="Words">The sentence's distinct content words (<see cref="WordCode"/>), in order of first use.</param>
-    internal sealed record Sentence(int Paragraph, int Index, int Start, int End, ulong[] Words);
+    /// <param name="Words">The sentence's distinct content words.</param>
+    internal sealed record Sentence(string Text, int Paragraph, int Index, List<int> Words);
 
     /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
     internal sealed class Parsed
     {
-        /// <summary>Every (content word, sentence) of the article, sorted by word: the index that finds a word's sentences.</summary>
-        private readonly ulong[] holderWords;
+        public Parsed(Article article) : this(article, new WordTable())
+        {
+        }
 
-        private readonly int[] holderSentences;
-
-        public Parsed(Article article)
+        public Parsed(Article article, WordTable table)
         {
             Article = article;
-            var paragraphs = BodyParagraphs(article);
-            var ranges = new List<(int Start, int End)>();
-            var words = new List<ulong>();
-            var keys = new List<ulong>();
-
-            // Pairs of consecutive content words (across sentences and paragraphs), one in four kept by hash: what copies (even spun ones) share.
-            Span<char> previous = stackalloc char[6];
-            var previousLength = -1;
-            for (var p = 0; p < paragraphs.Length; p++)
+            Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var running = new List<int>();
+            var words = new List<int>();
+            var seen = new HashSet<int>();
+            for (var p = 0; p < Paragraphs.Count; p++)
             {
-                var paragraph = paragraphs[p];
-                ranges.Clear();
-                SentenceRanges(paragraph, ranges);
-                for (var s = 0; s < ranges.Count; s++)
+                var parts = SplitSentences(Paragraphs[p]);
+                for (var s = 0; s < parts.Count; s++)
                 {
                     words.Clear();
-                    var (start, end) = ranges[s];
-                    ScanWords(paragraph.AsSpan(start, end - start), words, keys, previous, ref previousLength);
-                    Sentences.Add(new Sentence(p, s, start, end, [.. words]));
+                    ContentWordIds(parts[s], table, words);
+                    running.AddRange(words);
+                    seen.Clear();
+                    var distinct = new List<int>(words.Count);
+                    foreach (var word in words)
+                    {
+                        if (seen.Add(word))
+                        {
+                            distinct.Add(word);
+                        }
+                    }
+
+                    Sentences.Add(new Sentence(parts[s], p, s, distinct));
                 }
             }
 
-            holderWords = new ulong[Sentences.Sum(sentence => sentence.Words.Length)];
-            holderSentences = new int[holderWords.Length];
-            var entry = 0;
-            for (var s = 0; s < Sentences.Count; s++)
+            // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
+            for (var w = 0; w + 1 < running.Count; w++)
             {
-                foreach (var word in Sentences[s].Words)
+                var key = Hash(table.Words[running[w]], table.Words[running[w + 1]]);
+                if ((key & 3) == 0)
                 {
-                    (holderWords[entry], holderSentences[entry]) = (word, s);
-                    entry++;
+                    Keys.Add(key);
                 }
             }
-
-            Array.Sort(holderWords, holderSentences);
-
-            keys.Sort();
-            var distinct = 0;
-            for (var k = 0; k < keys.Count; k++)
-            {
-                if (k == 0 || keys[k] != keys[k - 1])
-                {
-                    keys[distinct++] = keys[k];
-                }
-            }
-
-            Keys = [.. keys.Take(distinct)];
         }
 
         public Article Article { get; }
 
-        /// <summary>The body's paragraphs (split again when asked: only articles with an injected sentence need them).</summary>
-        public IReadOnlyList<string> Paragraphs => BodyParagraphs(Article);
+        public IReadOnlyList<string> Paragraphs { get; }
 
         public List<Sentence> Sentences { get; } = [];
 
-        /// <summary>The sampled word-pair keys, sorted and distinct.</summary>
-        public ulong[] Keys { get; }
+        /// <summary>Which sentences hold each content word; built on first use, since most articles belong to no family.</summary>
+        public Dictionary<int, List<int>> SentencesByWord => _sentencesByWord ??= IndexSentences();
 
-        /// <summary>Whether any sentence of the article has this content word.</summary>
-        public bool Holds(ulong word) => PostingRange(holderWords, word).Count > 0;
+        private Dictionary<int, List<int>>? _sentencesByWord;
 
-        /// <summary>Adds one to the count of every sentence holding this content word.</summary>
-        public void CountHolders(ulong word, Span<int> counts)
+        public HashSet<ulong> Keys { get; } = [];
+
+        private Dictionary<int, List<int>> IndexSentences()
         {
-            var (first, count) = PostingRange(holderWords, word);
-            for (var entry = first; entry < first + count; entry++)
+            var index = new Dictionary<int, List<int>>();
+            for (var s = 0; s < Sentences.Count; s++)
             {
-                counts[holderSentences[entry]]++;
-            }
-        }
-
-        public string SentenceText(int sentence)
-        {
-            var found = Sentences[sentence];
-            return InjectedSentences.SentenceText(BodyParagraphs(Article)[found.Paragraph], found.Start, found.End);
-        }
-
-        private static string[] BodyParagraphs(Article article) =>
-            article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        /// <summary>
-        /// Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters
-        /// (a crude stem). One sentence's distinct ones go into <paramref name="words"/>, the sampled keys of consecutive
-        /// ones (carried across sentences by <paramref name="previous"/>) into <paramref name="keys"/>.
-        /// </summary>
-        private static void ScanWords(ReadOnlySpan<char> text, List<ulong> words, List<ulong> keys, Span<char> previous, ref int previousLength)
-        {
-            Span<char> buffer = stackalloc char[6];
-            var length = 0;
-            var full = 0;
-            for (var i = 0; i <= text.Length; i++)
-            {
-                var c = i < text.Length ? text[i] : ' ';
-                if (char.IsLetterOrDigit(c))
+                foreach (var word in Sentences[s].Words)
                 {
-                    if (length < buffer.Length)
+                    if (!index.TryGetValue(word, out var list))
                     {
-                        buffer[length++] = char.ToLowerInvariant(c);
+                        index[word] = list = [];
                     }
 
-                    full++;
-                    continue;
+                    list.Add(s);
                 }
-
-                if (c is '\'' or '’' && full > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
-                {
-                    // "council's": the possessive stays part of the word, as WordKey keeps it.
-                    continue;
-                }
-
-                if (full >= 3)
-                {
-                    var word = buffer[..length];
-                    var code = WordCode(word);
-                    if (full > 6 || !StopCodes.Contains(code))
-                    {
-                        if (!words.Contains(code))
-                        {
-                            words.Add(code);
-                        }
-
-                        if (previousLength >= 0)
-                        {
-                            var key = Hash(previous[..previousLength], word);
-                            if ((key & 3) == 0)
-                            {
-                                keys.Add(key);
-                            }
-                        }
-
-                        word.CopyTo(previous);
-                        previousLength = word.Length;
-                    }
-                }
-
-                (length, full) = (0, 0);
             }
+
+            return index;
         }
 
-        private static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+        private static ulong Hash(string a, string b)
         {
             var hash = 14695981039346656037UL;
             foreach (var c in a)

@@ -38,7 +38,7 @@ internal static class ElementHints
         "share", "related", "recommend", "promo", "sponsor", "popup", "pagination", "pager", "subscribe", "signup",
         "login", "tagcloud", "skiplink", "skip-link", "author-box", "authorbox", "outbrain", "taboola", "plista",
         "teaser-list", "most-read", "mostread", "trending", "werbung", "anzeige", "reklama", "polecane",
-        "zobacz-tez", "powiazane", "lesen-sie-auch", "mehr-zum-thema", "weitere-artikel",
+        "zobacz-tez", "powiazane", "lesen-sie-auch", "mehr-zum-thema", "weitere-artikel", "disclaimer", "disclosure",
     ];
 
     // Whole class/id words that mark boilerplate (too short to match as substrings).

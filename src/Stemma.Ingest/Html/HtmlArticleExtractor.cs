@@ -82,7 +82,10 @@ public static class HtmlArticleExtractor
     }
 
     /// <summary>Diagnostics: the paragraphs and a CSS-like path of the element chosen as the article.</summary>
-    internal static (IReadOnlyList<string> Paragraphs, string? ArticlePath) ExtractWithPath(string html)
+    internal static (IReadOnlyList<string> Paragraphs, string? ArticlePath) ExtractWithPath(string html) => ExtractWithPath(html, null);
+
+    /// <summary>Diagnostics: as <see cref="ExtractWithPath(string)"/>, also listing every text block with what became of it.</summary>
+    internal static (IReadOnlyList<string> Paragraphs, string? ArticlePath) ExtractWithPath(string html, List<(string Text, string Fate)>? trace)
     {
         var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
         using var document = parser.ParseDocument(html);
@@ -92,7 +95,7 @@ public static class HtmlArticleExtractor
         {
             return ([], null);
         }
-        var paragraphs = MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody, out var article);
+        var paragraphs = MainTextFinder.Find(document.Body, metadata.Title, document.Title, linkedData?.ArticleBody, out var article, trace);
         var path = new List<string>();
         for (var element = article; element is not null; element = element.ParentElement)
         {

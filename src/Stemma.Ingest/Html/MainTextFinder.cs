@@ -39,6 +39,7 @@ internal sealed partial class MainTextFinder
     private readonly List<TextBlock> _blocks = [];
     private readonly TextRun _run = new();
     private int _linkDepth;
+    private List<(string Text, string Fate)>? _trace;
 
     private MainTextFinder()
     {
@@ -49,8 +50,12 @@ internal sealed partial class MainTextFinder
 
     /// <summary>As <see cref="Find(IElement, string?, string?, string?)"/>, also naming the element chosen as the article (for diagnostics).</summary>
     public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody, out IElement? article)
+        => Find(body, title, documentTitle, linkedDataBody, out article, null);
+
+    /// <summary>As <see cref="Find(IElement, string?, string?, string?, out IElement?)"/>, also listing every text block with what became of it (diagnostics).</summary>
+    public static IReadOnlyList<string> Find(IElement body, string? title, string? documentTitle, string? linkedDataBody, out IElement? article, List<(string Text, string Fate)>? trace)
     {
-        var finder = new MainTextFinder();
+        var finder = new MainTextFinder { _trace = trace };
         var root = new ElementNode(body, null, ElementHint.None);
         finder.Walk(body, root, 0);
         finder.Flush(root);
@@ -207,20 +212,97 @@ internal sealed partial class MainTextFinder
         }
         var (first, last) = ProseSpan(kept);
         var paragraphs = new List<string>(kept.Count);
+        TextBlock? firstOut = null;
         for (var i = 0; i < kept.Count; i++)
         {
             var inSpan = i >= first && i <= last;
             // Short paragraphs next to the text in the same container ("Source link", an agency tag, a sign-off) belong to it.
-            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last])));
+            var besideSpan = first >= 0 && ((i < first && IsParagraphBeside(kept[i], kept[first])) || (i > last && IsParagraphBeside(kept[i], kept[last]) && !IsTeaserLink(kept[i])));
             // List and table entries of the article outside the prose span are its content too (ingredients, facts, results), unless links.
             besideSpan |= first >= 0 && i < first && IsListOrTableEntry(kept[i]);
             if (inSpan || besideSpan)
             {
+                firstOut ??= kept[i];
                 paragraphs.Add(kept[i].Text);
             }
         }
-        return CutTrailingSection(paragraphs);
+        if (firstOut is not null)
+        {
+            paragraphs.InsertRange(0, LeadBefore(firstOut));
+        }
+        var result = CutTrailingSection(paragraphs);
+        if (_trace is not null)
+        {
+            Trace(kept, first, last, result, title, documentTitle);
+        }
+        return result;
     }
+
+    private void Trace(List<TextBlock> kept, int first, int last, List<string> result, string? title, string? documentTitle)
+    {
+        var keptIndex = new Dictionary<TextBlock, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < kept.Count; i++)
+        {
+            keptIndex[kept[i]] = i;
+        }
+        var output = new HashSet<string>(result, StringComparer.Ordinal);
+        foreach (var block in _blocks)
+        {
+            string fate;
+            if (keptIndex.TryGetValue(block, out var index))
+            {
+                fate = output.Contains(block.Text) ? "kept" : index < first || index > last ? "outside-prose-span" : "cut-trailing";
+            }
+            else
+            {
+                fate = KeepFate(block, describe: true) ?? (IsTitleRepeat(block, title, documentTitle) ? "title-repeat" : "number-or-date");
+            }
+            var ancestry = new System.Text.StringBuilder();
+            var level = 0;
+            for (var node = block.Owner; node is not null && level < 5; node = node.Parent, level++)
+            {
+                ancestry.Append(" < ").Append(Describe(node)).Append('/').Append(node.Hint).Append(node.IsArticle ? "/ART" : string.Empty);
+            }
+            _trace!.Add((block.Text, fate + " @" + Describe(block.Owner) + " links=" + block.LinkChars + " prose=" + IsProseBlock(block) + ancestry));
+        }
+    }
+
+    /// <summary>
+    /// The lead: paragraphs of running text between the page's headline (the last <c>h1</c> shortly before the article) and the
+    /// article's first block, outside every excluded, byline and link section. Pages often put the standfirst in a header
+    /// beside the body element, so the element chosen as the article starts below it.
+    /// </summary>
+    private List<string> LeadBefore(TextBlock articleStart)
+    {
+        var start = _blocks.IndexOf(articleStart);
+        var headline = -1;
+        for (var i = start - 1; i >= 0 && i >= start - MaxLeadDistance; i--)
+        {
+            if (_blocks[i].Owner.Element.LocalName == "h1")
+            {
+                headline = i;
+                break;
+            }
+        }
+        var lead = new List<string>();
+        for (var i = headline + 1; headline >= 0 && i < start; i++)
+        {
+            var block = _blocks[i];
+            if (block.Text.Length >= MinLeadChars && block.LinkChars < 0.2 * block.Text.Length && IsProseBlock(block)
+                && KeepFate(block, describe: false) == OutsideFate)
+            {
+                lead.Add(block.Text);
+            }
+        }
+        return lead;
+    }
+
+    /// <summary>How many text blocks before the article's first block the headline may be for the paragraphs between them to be its lead.</summary>
+    private const int MaxLeadDistance = 20;
+
+    private const int MinLeadChars = 80;
+
+    private const string OutsideFate = "outside";
 
     /// <summary>
     /// A label for comments or other stories ("Related articles", "Mehr zum Thema", "12 comments", "You may also like") after
@@ -259,7 +341,7 @@ internal sealed partial class MainTextFinder
         return Annotations.LineClassifier.Classify(text) is { Kind: AnnotationKind.Related or AnnotationKind.CommentForm } && Annotations.LineClassifier.CountWords(text) <= 5;
     }
 
-    [GeneratedRegex(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook|(?:weitere|mehr|ähnliche|verwandte|passende)\s+(?:artikel|beiträge|themen|informationen|infos|nachrichten|news|geschichten|tipps|rezepte|videos)\b.*|(?:lesen sie|lies) (?:auch|hier|mehr|weiter)\b.*|weiterlesen|zum weiterlesen|lesetipps?|(?:das|diese) .{0,30}(?:auch|ebenfalls) interessieren.*|(?:about|über) (?:the author|den autor|die autorin|uns)|(?:der |die )?autor(?:in)?|(?:keep|continue) reading|read (?:the )?full (?:article|story)|explore further|related(?: (?:articles|stories|posts|content|reading))?|see also|further reading|subscribe\b.+|unterstütze.*|support (?:us|our)\b.*|follow us.*|folge(?:n sie)? uns.*|bildnachweis|bildquellen?|quellen|sources?|zusatzinformationen|pour (?:lire|aller plus loin)\b.*|lire la suite|à découvrir aussi|(?:lea|vea|lee) (?:también|más)\b.*|czytaj (?:też|także|więcej)\b.*|zobacz (?:też|także)\b.*|lue (?:myös|aiheesta lisää)\b.*)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TrailingLabel();
 
     /// <summary>
@@ -360,6 +442,14 @@ internal sealed partial class MainTextFinder
         }
         return (first, last);
     }
+
+    /// <summary>
+    /// A paragraph after the article's last prose block that is mostly link text is a teaser for another story,
+    /// unless it credits the source ("Source link", "Originally published at ...").
+    /// </summary>
+    private static bool IsTeaserLink(TextBlock block)
+        => block.LinkChars > 0.5 * block.Text.Length
+            && Annotations.LineClassifier.Classify(block.Text) is not { Kind: AnnotationKind.SourceLink or AnnotationKind.Attribution };
 
     private static bool IsListOrTableEntry(TextBlock block)
         => block.LinkChars == 0 && block.Owner.Element.LocalName is "li" or "td" or "th" or "dd" or "dt";
@@ -524,7 +614,10 @@ internal sealed partial class MainTextFinder
     }
 
     /// <summary>Whether a block sits inside the article element and outside everything nested in it that is not article text.</summary>
-    private static bool IsKept(TextBlock block)
+    private static bool IsKept(TextBlock block) => KeepFate(block, describe: false) is null;
+
+    /// <summary>Null when the block is kept, else why it is not.</summary>
+    private static string? KeepFate(TextBlock block, bool describe)
     {
         var length = block.Text.Length;
         var ownerTag = block.Owner.Element.LocalName;
@@ -532,29 +625,53 @@ internal sealed partial class MainTextFinder
         // A lone link line inside a paragraph ("READ MORE: ...") is kept for the line classifier; a bare link in a list or div is navigation.
         if (!isTextTag && block.LinkChars > 0.7 * length)
         {
-            return false;
+            return "link-line";
         }
         for (var node = block.Owner; node is not null; node = node.Parent)
         {
             if (node.IsArticle)
             {
-                return true;
+                return null;
+            }
+            // Photo captions and credits are not the article's text (a long "caption" is a paragraph styled as one).
+            if (node.IsCaption && length < MaxCaptionChars)
+            {
+                return "caption";
             }
             if (node.IsExcluded)
             {
-                return false;
+                return describe ? "excluded:" + Describe(node) : "excluded";
             }
             if (node.Hint == ElementHint.Byline && node.Chars < 200)
             {
-                return false;
+                return describe ? "byline:" + Describe(node) : "byline";
             }
             if (node.Element.LocalName is not "p" && node.LinkCount >= 3 && node.LinkChars > 0.5 * node.Chars)
             {
-                return false;
+                return describe ? "link-list:" + Describe(node) : "link-list";
+            }
+        }
+        return OutsideFate;
+    }
+
+    private const int MaxCaptionChars = 200;
+
+    /// <summary>Class words of photo captions and credits (English and German: "bildunterschrift", "bilduntertitel").</summary>
+    private static readonly string[] CaptionClassWords = ["caption", "credit", "bildunter", "imagedesc", "image-desc", "image-annotation", "img-desc", "photo-desc"];
+
+    private static bool IsCaptionClass(string classes)
+    {
+        foreach (var word in CaptionClassWords)
+        {
+            if (classes.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
             }
         }
         return false;
     }
+
+    private static string Describe(ElementNode node) => node.Element.LocalName + "." + node.Element.ClassName + "#" + node.Element.Id;
 
     private static bool IsTitleRepeat(TextBlock block, string? title, string? documentTitle)
     {
@@ -613,6 +730,7 @@ internal sealed partial class MainTextFinder
         public IElement Element { get; } = element;
         public ElementNode? Parent { get; } = parent;
         public ElementHint Hint { get; } = hint;
+        public bool IsCaption { get; } = element.LocalName == "figcaption" || (element.GetAttribute("class") is { } classes && IsCaptionClass(classes));
         public List<ElementNode> Children { get; } = [];
         public bool IsExcluded { get; set; }
         public bool IsArticle { get; set; }
