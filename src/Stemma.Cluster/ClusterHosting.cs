@@ -80,7 +80,7 @@ public static class ClusterHosting
     public static ISiloBuilder AddStemma(this ISiloBuilder silo, Func<string, CancellationToken, Task<IStore>> openStore)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.AddSingleton(new BackingStores(openStore));
+        silo.Services.AddSingleton(_ => new BackingStores(openStore));
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSerializer(UseJsonForCoreTypes);
         silo.Services.Configure<MessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBytes);
