@@ -52,7 +52,12 @@ public sealed class ClusterStore : IStore
 
     private IStoreGatewayGrain Gateway => grains.GetGrain<IStoreGatewayGrain>(name);
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => RetryAsync(() => Gateway.InitializeAsync(), cancellationToken);
+    /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await RetryAsync(() => Gateway.InitializeAsync(), cancellationToken).ConfigureAwait(false);
+        await EnsureShardsAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<AddOutcome>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents, CancellationToken cancellationToken = default)
     {
@@ -118,6 +123,7 @@ public sealed class ClusterStore : IStore
     {
         await foreach (var document in Gateway.ListDocumentsAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return document;
         }
     }
@@ -299,9 +305,14 @@ public sealed class ClusterStore : IStore
         }
 
         var held = new Held(this, writerLock, owner);
+        await EnsureShardsAsync(cancellationToken).ConfigureAwait(false);
+        return held;
+    }
+
+    private async Task EnsureShardsAsync(CancellationToken cancellationToken)
+    {
         var version = await GetVersionAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.EnsureAsync(version), cancellationToken))).ConfigureAwait(false);
-        return held;
     }
 
     /// <summary>What each shard holds now.</summary>

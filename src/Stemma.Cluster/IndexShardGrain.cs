@@ -69,6 +69,17 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
             Index(document);
         }
 
+        // Postings of a document this shard holds no key of (its terms were not counted here): the store says where it stands.
+        var strangers = update.Postings.Where(p => p.Terms.Length > 0 && !documents.ContainsKey(p.Id)).Select(p => p.Id).Distinct(StringComparer.Ordinal).ToList();
+        if (strangers.Count > 0)
+        {
+            var backing = await stores.GetAsync(store);
+            foreach (var document in await backing.GetDocumentsAsync(strangers))
+            {
+                documents[document.Article.Id] = new Entry(document.Position, null, [], [], []);
+            }
+        }
+
         foreach (var posted in update.Postings)
         {
             SetPostings(posted.Id, posted.Terms, posted.Weights);
@@ -181,7 +192,9 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
         var terms = new HashSet<uint>();
         await foreach (var document in backing.ListDocumentsAsync())
         {
-            var slice = Slice(document, document.Position, shard, count);
+            // Stores need not give the counted terms back; they are the body's terms, as the ingest counted them.
+            var counted = document.Terms is null ? document with { Terms = [.. Relate.StoryAnalyzer.Features(document.Article).Terms.Select(t => t.Term)] } : document;
+            var slice = Slice(counted, document.Position, shard, count);
             if (slice is not null)
             {
                 IndexKeys(slice);
