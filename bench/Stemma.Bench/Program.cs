@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "synonyms" => SynonymTableBuild.Run(args[1..]),
     "web-load" => WebLoadRun.Run(args[1..]),
     "store-compare" => StoreCompareRun.Run(args[1..]),
+    "cluster" => ClusterRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 

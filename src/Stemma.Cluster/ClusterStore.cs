@@ -50,6 +50,11 @@ public sealed class ClusterStore : IStore
 
     private int retries;
 
+    /// <summary>Grain calls this store has made (each one message to a silo and one answer), for the scale model.</summary>
+    public long Calls => Interlocked.Read(ref calls);
+
+    private long calls;
+
     private IStoreGatewayGrain Gateway => grains.GetGrain<IStoreGatewayGrain>(name);
 
     /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>
@@ -370,6 +375,7 @@ public sealed class ClusterStore : IStore
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref calls);
             try
             {
                 return await call().ConfigureAwait(false);
