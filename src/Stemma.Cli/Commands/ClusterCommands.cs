@@ -52,7 +52,7 @@ internal static class ClusterCommands
 
             // Fail here, with the database's own message, rather than on the first grain call.
             await (await OpenBackingStoreAsync(db, cancellationToken)).DisposeAsync();
-            using var host = ClusterHosting.BuildSilo(settings, (name, token) => name == BackingStores.Default
+            using var host = ClusterHosting.BuildSilo(settings, logLevel: Microsoft.Extensions.Logging.LogLevel.Error, openStore: (name, token) => name == BackingStores.Default
                 ? OpenBackingStoreAsync(db, token)
                 : throw new StoreException($"this silo serves only {db}, not '{name}'"));
             await host.StartAsync(cancellationToken);
