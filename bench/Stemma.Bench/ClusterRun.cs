@@ -18,7 +18,9 @@ namespace Stemma.Bench;
 /// file behind them) against a single-process ingest of the same corpus into a fresh SQLite file, in one run; then the
 /// figures docs/scale.md uses: grain calls per article, what each shard holds, the managed memory of the shards, and the
 /// bytes per article of each table in the store.
-/// Usage: cluster [--docs 1000] [--shards 8]
+/// The corpus is ingested in <c>--ingests</c> runs one after the other, so later runs look their documents up in the
+/// index the earlier ones filled (a single ingest into an empty store relates everything as one region and never asks).
+/// Usage: cluster [--docs 1000] [--shards 8] [--ingests 10] [--keep FILE (keeps the single-process store there)]
 /// </summary>
 internal static class ClusterRun
 {
@@ -26,12 +28,16 @@ internal static class ClusterRun
     {
         var documents = 1_000;
         var shards = Shards.DefaultCount;
+        var ingests = 10;
+        string? keep = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--docs": documents = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--shards": shards = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--ingests": ingests = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--keep": keep = args[i + 1]; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
@@ -40,12 +46,21 @@ internal static class ClusterRun
         corpus.AddRange(new SyntheticCorpus(201, new CorpusOptions { Stories = 0, UnrelatedArticles = Math.Max(0, documents - corpus.Count) }).Generate()
             .Select(d => d with { Id = "x" + d.Id, FamilyId = "x" + d.FamilyId }));
         var articles = corpus.Take(documents).Select(d => d.ToArticle()).ToList();
-        Console.WriteLine($"{articles.Count} articles, {articles.Sum(a => a.Body.Length) / 1e6:F1} M characters; {Environment.ProcessorCount} cores; {shards} index shards");
-        RunAsync(articles, shards).GetAwaiter().GetResult();
+        Console.WriteLine($"{articles.Count} articles, {articles.Sum(a => a.Body.Length) / 1e6:F1} M characters; {Environment.ProcessorCount} cores; {shards} index shards; {ingests} ingests one after the other");
+        RunAsync(articles, shards, ingests, keep).GetAwaiter().GetResult();
         return 0;
     }
 
-    private static async Task RunAsync(List<Article> articles, int shards)
+    private static async Task IngestAllAsync(IStore store, List<Article> articles, int ingests)
+    {
+        var size = (articles.Count + ingests - 1) / ingests;
+        foreach (var part in articles.Chunk(size))
+        {
+            await new StoreIngestor(store).IngestAsync(part);
+        }
+    }
+
+    private static async Task RunAsync(List<Article> articles, int shards, int ingests, string? keep)
     {
         var folder = Path.Combine(Path.GetTempPath(), "stemma-cluster-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -55,12 +70,17 @@ internal static class ClusterRun
             var watch = Stopwatch.StartNew();
             await using (var store = await SqliteStore.OpenAsync(single))
             {
-                await new StoreIngestor(store).IngestAsync(articles);
+                await IngestAllAsync(store, articles, ingests);
             }
 
             var baseline = watch.Elapsed.TotalSeconds;
             Console.WriteLine($"single process: {baseline:F1} s, {articles.Count / baseline:F0} articles/s");
             TableBytes(single, articles.Count);
+            if (keep is not null)
+            {
+                SqliteConnection.ClearAllPools();
+                File.Copy(single, keep, overwrite: true);
+            }
 
             for (var silos = 1; silos <= 3; silos++)
             {
@@ -87,7 +107,7 @@ internal static class ClusterRun
                 GC.Collect();
                 var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
                 watch.Restart();
-                await new StoreIngestor(store).IngestAsync(articles);
+                await IngestAllAsync(store, articles, ingests);
                 var seconds = watch.Elapsed.TotalSeconds;
                 var calls = store.Calls;
                 var statistics = await store.GetShardStatisticsAsync();
