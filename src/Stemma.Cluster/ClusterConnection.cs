@@ -21,12 +21,13 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterSettings settings, string storeName = BackingStores.Default, int shards = Shards.DefaultCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var host = ClusterHosting.BuildClient(settings);
+        // Orleans' own connection warnings would bury the one line the caller reports.
+        var host = ClusterHosting.BuildClient(settings, Microsoft.Extensions.Logging.LogLevel.None);
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is OrleansException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
             throw new StoreException($"cluster {Describe(settings)}: no silo answered ({error.Message})", error);

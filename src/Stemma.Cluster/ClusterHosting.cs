@@ -88,10 +88,24 @@ public static class ClusterHosting
         return silo;
     }
 
+    /// <summary>How many times a client tries to reach a gateway at start before it gives up.</summary>
+    public const int ConnectAttempts = 5;
+
     /// <summary>What a client needs besides membership.</summary>
     public static IClientBuilder AddStemma(this IClientBuilder client)
     {
         ArgumentNullException.ThrowIfNull(client);
+        var attempts = 0;
+        client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            if (++attempts >= ConnectAttempts)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
         client.Services.AddSerializer(UseJsonForCoreTypes);
         client.Services.Configure<MessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBytes);
         client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
