@@ -60,6 +60,7 @@ public static class StemmaApp
         root.Subcommands.Add(RelateCommands.Story(context));
         root.Subcommands.Add(RelateCommands.Lineage(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(ClusterCommands.Silo(context));
 
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(verbose);

@@ -19,10 +19,11 @@ internal static class StoreCommands
             Description = "Documents written per transaction (pending documents are related in regions of two batches); Ctrl+C stops at a batch boundary",
             DefaultValueFactory = _ => StorePipelineOptions.Default.AddBatchSize,
         };
-        var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize };
+        var cluster = ClusterCommands.ClusterOption();
+        var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize, cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await OpenAsync(context, parse.GetValue(database)!, cancellationToken);
+            await using var store = await ClusterCommands.OpenAsync(parse.GetValue(cluster), () => OpenAsync(context, parse.GetValue(database)!, cancellationToken), cancellationToken);
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
             var size = parse.GetValue(batchSize);
             if (size < 1)

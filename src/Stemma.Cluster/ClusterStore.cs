@@ -1,0 +1,438 @@
+using System.Runtime.CompilerServices;
+using Orleans.Runtime;
+using Stemma.Lineage;
+using Stemma.Storage;
+
+namespace Stemma.Cluster;
+
+/// <summary>
+/// The store as a cluster client sees it: an <see cref="IStore"/> whose candidate index is sharded over
+/// <see cref="IIndexShardGrain"/>s and whose documents and relations go through <see cref="IStoreGatewayGrain"/>s to the
+/// store the silos hold. <see cref="Pipeline.StoreIngestor"/> and <see cref="Pipeline.StoreRelater"/> run over it
+/// unchanged, so an ingest through the cluster does exactly what a single-process ingest does.
+/// </summary>
+/// <remarks>
+/// Calls that fail because a silo went away (or did not answer in time) are tried again, up to
+/// <see cref="RetryBudget"/>: the grain is activated again on a live silo. Every write is safe to repeat (a document added
+/// twice is unchanged the second time; a relate commit replaces its region), and the shards' version check rebuilds any
+/// shard that missed a write. Writes through one <see cref="ClusterStore"/> are serialized; ingests from several clients
+/// are serialized by the cluster's writer lock (<see cref="IWriterLockGrain"/>).
+/// </remarks>
+public sealed class ClusterStore : IStore
+{
+    private const int ReadChunk = 1000;
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private readonly IGrainFactory grains;
+    private readonly string name;
+    private readonly int shardCount;
+    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly IIndexShardGrain[] shards;
+
+    /// <param name="grains">The cluster client.</param>
+    /// <param name="name">The store's name on the silos (<see cref="BackingStores.Default"/> for the one given to <c>stemma silo --db</c>).</param>
+    /// <param name="shardCount">Shards of the candidate index; every client of one store must use the same number.</param>
+    public ClusterStore(IGrainFactory grains, string name = BackingStores.Default, int shardCount = Shards.DefaultCount)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        this.grains = grains;
+        this.name = name ?? throw new ArgumentNullException(nameof(name));
+        this.shardCount = shardCount;
+        shards = [.. Enumerable.Range(0, shardCount).Select(s => grains.GetGrain<IIndexShardGrain>(Shards.Key(name, s, shardCount)))];
+    }
+
+    /// <summary>How long a call keeps being tried again while silos fail (membership needs a while to declare one dead).</summary>
+    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Calls that failed and were tried again (for tests and logs).</summary>
+    public int Retries => retries;
+
+    private int retries;
+
+    /// <summary>Grain calls this store has made (each one message to a silo and one answer), for the scale model.</summary>
+    public long Calls => Interlocked.Read(ref calls);
+
+    private long calls;
+
+    private IStoreGatewayGrain Gateway => grains.GetGrain<IStoreGatewayGrain>(name);
+
+    /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await RetryAsync(() => Gateway.InitializeAsync(), cancellationToken).ConfigureAwait(false);
+        await EnsureShardsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AddOutcome>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var result = await WriteAsync(
+            () => Gateway.AddDocumentsAsync(documents),
+            added =>
+            {
+                var updates = Empty();
+                var latest = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
+                foreach (var document in documents)
+                {
+                    if (document?.Article?.Id is { } id && added.Positions.ContainsKey(id))
+                    {
+                        latest[id] = document;
+                    }
+                }
+
+                var updated = new HashSet<string>(added.Outcomes.Where(o => o.Status == AddStatus.Updated).Select(o => o.Id), StringComparer.Ordinal);
+                foreach (var (id, document) in latest)
+                {
+                    var position = added.Positions[id];
+                    for (var s = 0; s < shardCount; s++)
+                    {
+                        var slice = IndexShardGrain.Slice(document, position, s, shardCount);
+                        if (slice is null && updated.Contains(id))
+                        {
+                            // An updated document may have had keys here before: an empty entry replaces them.
+                            slice = new ShardDocument(id, position, null, [], [], []);
+                        }
+
+                        if (slice is not null)
+                        {
+                            updates[s].Upserts.Add(slice);
+                        }
+                    }
+                }
+
+                return updates;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return result.Outcomes;
+    }
+
+    public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
+        (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<StoredDocument>(ids.Count);
+        foreach (var chunk in ids.Chunk(ReadChunk))
+        {
+            found.AddRange(await RetryAsync(() => Gateway.GetDocumentsAsync(chunk), cancellationToken).ConfigureAwait(false));
+        }
+
+        return found;
+    }
+
+    public Task<long> CountDocumentsAsync(CancellationToken cancellationToken = default) => RetryAsync(() => Gateway.CountDocumentsAsync(), cancellationToken);
+
+    public async IAsyncEnumerable<StoredDocument> ListDocumentsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var document in Gateway.ListDocumentsAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return document;
+        }
+    }
+
+    public async Task<int> DeleteDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return await WriteAsync(
+            () => Gateway.DeleteDocumentsAsync(ids),
+            _ =>
+            {
+                var updates = Empty();
+                foreach (var update in updates)
+                {
+                    update.Removed.AddRange(ids.Where(id => id is not null));
+                }
+
+                return updates;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ClearAsync(CancellationToken cancellationToken = default) =>
+        await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default)
+    {
+        var shard = shards[Shards.OfContentHash(contentHash, shardCount)];
+        return [.. (await RetryAsync(() => shard.FindByContentHashAsync(contentHash), cancellationToken).ConfigureAwait(false)).Select(f => f.Id)];
+    }
+
+    public async Task<IReadOnlyList<string>> FindBandCandidatesAsync(IReadOnlyList<ulong> bandKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bandKeys);
+        var bands = new List<int>[shardCount];
+        var keys = new List<ulong>[shardCount];
+        for (var band = 0; band < bandKeys.Count; band++)
+        {
+            var s = Shards.OfBand(band, bandKeys[band], shardCount);
+            (bands[s] ??= []).Add(band);
+            (keys[s] ??= []).Add(bandKeys[band]);
+        }
+
+        var asks = Enumerable.Range(0, shardCount)
+            .Where(s => bands[s] is not null)
+            .Select(s => RetryAsync(() => shards[s].FindBandCandidatesAsync([.. bands[s]], [.. keys[s]]), cancellationToken));
+        var found = (await Task.WhenAll(asks).ConfigureAwait(false)).SelectMany(f => f);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. found.OrderBy(f => f.Position).Where(f => seen.Add(f.Id)).Select(f => f.Id)];
+    }
+
+    public async Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var distinct = terms.Distinct().ToList();
+        var byTerm = (await Task.WhenAll(ByShard(distinct).Select(g => RetryAsync(() => shards[g.Key].GetTermFrequenciesAsync(g.Value), cancellationToken))).ConfigureAwait(false))
+            .SelectMany(f => f)
+            .ToDictionary(f => f.Term);
+        return [.. distinct.Where(byTerm.ContainsKey).Select(t => new TermFrequency(t, byTerm[t].Count, byTerm[t].First))];
+    }
+
+    public async Task<IReadOnlyList<Posting>> GetPostingsAsync(IReadOnlyList<uint> terms, int maxPerTerm, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var distinct = terms.Distinct().ToList();
+        var byTerm = (await Task.WhenAll(ByShard(distinct).Select(g => RetryAsync(() => shards[g.Key].GetPostingsAsync(g.Value, maxPerTerm), cancellationToken))).ConfigureAwait(false))
+            .SelectMany(p => p)
+            .GroupBy(p => p.Term)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        return [.. distinct.Where(byTerm.ContainsKey).SelectMany(t => byTerm[t].Select(p => new Posting(t, p.Id, p.Weight)))];
+    }
+
+    public async Task<int> AddPairsAsync(IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken = default) =>
+        await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false);
+
+    public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetPairsAsync(documentId), cancellationToken);
+
+    public Task<IReadOnlyList<PairScore>> GetPairsAmongAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetPairsAmongAsync(documentIds), cancellationToken);
+
+    public Task<long> CountPairsAsync(CancellationToken cancellationToken = default) => RetryAsync(() => Gateway.CountPairsAsync(), cancellationToken);
+
+    public async Task<int> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, CancellationToken cancellationToken = default) =>
+        await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
+
+    public Task<GroupAssignment?> GetGroupAsync(string documentId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetGroupAsync(documentId), cancellationToken);
+
+    public Task<IReadOnlyList<FamilySummary>> ListFamiliesAsync(int minSize = 1, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.ListFamiliesAsync(minSize), cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetFamilyMembersAsync(string familyId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetFamilyMembersAsync(familyId), cancellationToken);
+
+    public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.ListStoriesAsync(query), cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetStoryMembersAsync(storyId), cancellationToken);
+
+    public async Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        var found = new List<StoredPlacement>(documentIds.Count);
+        foreach (var chunk in documentIds.Chunk(ReadChunk * 10))
+        {
+            found.AddRange(await RetryAsync(() => Gateway.GetPlacementsAsync(chunk), cancellationToken).ConfigureAwait(false));
+        }
+
+        return found;
+    }
+
+    public Task<IReadOnlyList<LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetTreesAsync(storyId), cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetPendingAsync(int limit, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetPendingAsync(limit), cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Gateway.GetLabeledBeforeAsync(documentCount, limit), cancellationToken);
+
+    public async Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        return await WriteAsync(
+            () => Gateway.CommitRelateAsync(commit),
+            _ =>
+            {
+                var updates = Empty();
+                foreach (var (documentId, posted) in commit.Postings)
+                {
+                    if (documentId is null)
+                    {
+                        continue;
+                    }
+
+                    // Every shard gets the document's postings that fall into it, or none, which clears what it had there.
+                    var terms = new List<uint>[shardCount];
+                    var weights = new List<float>[shardCount];
+                    foreach (var term in posted)
+                    {
+                        var s = Shards.OfTerm(term.Term, shardCount);
+                        (terms[s] ??= []).Add(term.Term);
+                        (weights[s] ??= []).Add(term.Weight);
+                    }
+
+                    for (var s = 0; s < shardCount; s++)
+                    {
+                        updates[s].Postings.Add(new ShardPostings(documentId, terms[s] is null ? [] : [.. terms[s]], weights[s] is null ? [] : [.. weights[s]]));
+                    }
+                }
+
+                return updates;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) => RetryAsync(() => Gateway.GetVersionAsync(), cancellationToken);
+
+    /// <summary>
+    /// Takes the cluster's writer lock for this store (a lease renewed in the background while held), then brings every
+    /// shard up to the store's version, so an ingest never starts on an index a crashed writer left behind.
+    /// </summary>
+    public async Task<IAsyncDisposable> AcquireWriterLockAsync(Action? waiting = null, CancellationToken cancellationToken = default)
+    {
+        var owner = Guid.NewGuid();
+        var writerLock = grains.GetGrain<IWriterLockGrain>(name);
+        var told = false;
+        while (!await RetryAsync(() => writerLock.TryAcquireAsync(owner, Lease), cancellationToken).ConfigureAwait(false))
+        {
+            if (!told)
+            {
+                told = true;
+                waiting?.Invoke();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+
+        var held = new Held(this, writerLock, owner);
+        await EnsureShardsAsync(cancellationToken).ConfigureAwait(false);
+        return held;
+    }
+
+    private async Task EnsureShardsAsync(CancellationToken cancellationToken)
+    {
+        var version = await GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.EnsureAsync(version), cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>What each shard holds now.</summary>
+    public async Task<IReadOnlyList<ShardStatistics>> GetShardStatisticsAsync(CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.GetStatisticsAsync(), cancellationToken))).ConfigureAwait(false);
+
+    public ValueTask DisposeAsync()
+    {
+        writes.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private Dictionary<int, uint[]> ByShard(IEnumerable<uint> terms) =>
+        terms.GroupBy(t => Shards.OfTerm(t, shardCount)).ToDictionary(g => g.Key, g => g.ToArray());
+
+    private (List<ShardDocument> Upserts, List<string> Removed, List<ShardPostings> Postings, bool Clear)[] Empty(bool clear = false) =>
+        [.. Enumerable.Range(0, shardCount).Select(_ => (new List<ShardDocument>(), new List<string>(), new List<ShardPostings>(), clear))];
+
+    /// <summary>One write: the store first (the record), then every shard, told the versions around the write.</summary>
+    private async Task<T> WriteAsync<T>(
+        Func<Task<Versioned<T>>> write,
+        Func<T, (List<ShardDocument> Upserts, List<string> Removed, List<ShardPostings> Postings, bool Clear)[]> changes,
+        CancellationToken cancellationToken)
+    {
+        await writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var written = await RetryAsync(write, cancellationToken).ConfigureAwait(false);
+            var perShard = changes(written.Value);
+            await Task.WhenAll(Enumerable.Range(0, shardCount).Select(s =>
+            {
+                var (upserts, removed, postings, clear) = perShard[s];
+                var update = new ShardUpdate(written.Before, written.After, [.. upserts], [.. removed], [.. postings], clear);
+                return RetryAsync(() => shards[s].ApplyAsync(update), cancellationToken);
+            })).ConfigureAwait(false);
+            return written.Value;
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
+
+    private Task RetryAsync(Func<Task> call, CancellationToken cancellationToken) =>
+        RetryAsync(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + RetryBudget;
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref calls);
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception error) when (IsTransient(error) && DateTimeOffset.UtcNow < deadline)
+            {
+                Interlocked.Increment(ref retries);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>Failures of the cluster rather than of the call: a silo gone, a message lost or not answered in time.</summary>
+    private static bool IsTransient(Exception error) => error is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
+        or GatewayTooBusyException or ClientNotAvailableException
+        || (error is OrleansException && error is not StoreException);
+
+    private sealed class Held : IAsyncDisposable
+    {
+        private readonly ClusterStore owner;
+        private readonly IWriterLockGrain writerLock;
+        private readonly Guid id;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task renewal;
+
+        public Held(ClusterStore owner, IWriterLockGrain writerLock, Guid id)
+        {
+            this.owner = owner;
+            this.writerLock = writerLock;
+            this.id = id;
+            renewal = RenewAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+            await owner.RetryAsync(() => writerLock.ReleaseAsync(id), CancellationToken.None).ConfigureAwait(false);
+            stop.Dispose();
+        }
+
+        /// <summary>Renews the lease a third of the way through it, for as long as the ingest holds it.</summary>
+        private async Task RenewAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(Lease / 3, stop.Token).ConfigureAwait(false);
+                    await owner.RetryAsync(() => writerLock.TryAcquireAsync(id, Lease), stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Stemma.Lineage;
+using Stemma.Storage;
+
+namespace Stemma.Cluster;
+
+/// <summary>
+/// One shard of the candidate index of one store (key <see cref="Shards.Key"/>): the content hashes, LSH band buckets,
+/// term document frequencies and term postings whose keys hash to it, held in memory. It is derived state: the store is
+/// the record, and a shard that finds itself behind (a new activation after a silo died, a write it missed) rebuilds its
+/// slice from the store.
+/// </summary>
+public interface IIndexShardGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one write's changes; see <see cref="ShardUpdate"/>.</summary>
+    Task ApplyAsync(ShardUpdate update);
+
+    /// <summary>Rebuilds from the store unless the shard already stands at <paramref name="version"/>.</summary>
+    Task EnsureAsync(long version);
+
+    Task<Found[]> FindByContentHashAsync(ulong contentHash);
+
+    /// <summary>Documents in any of the given buckets (band number, key), each once.</summary>
+    Task<Found[]> FindBandCandidatesAsync(int[] bands, ulong[] keys);
+
+    Task<ShardFrequency[]> GetTermFrequenciesAsync(uint[] terms);
+
+    Task<ShardPosting[]> GetPostingsAsync(uint[] terms, int maxPerTerm);
+
+    Task<ShardStatistics> GetStatisticsAsync();
+}
+
+/// <summary>
+/// The way into the store a silo holds (key: the store's name): documents and relations go straight to it. A stateless
+/// worker, so every silo serves these calls locally and a silo that dies takes nothing with it.
+/// </summary>
+public interface IStoreGatewayGrain : IGrainWithStringKey
+{
+    Task InitializeAsync();
+
+    Task<Versioned<AddResult>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents);
+
+    Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids);
+
+    Task<long> CountDocumentsAsync();
+
+    /// <summary>All documents in insertion order, streamed in batches.</summary>
+    IAsyncEnumerable<StoredDocument> ListDocumentsAsync();
+
+    Task<Versioned<int>> DeleteDocumentsAsync(IReadOnlyList<string> ids);
+
+    Task<Versioned<bool>> ClearAsync();
+
+    Task<Versioned<int>> AddPairsAsync(IReadOnlyList<PairScore> pairs);
+
+    Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId);
+
+    Task<IReadOnlyList<PairScore>> GetPairsAmongAsync(IReadOnlyList<string> documentIds);
+
+    Task<long> CountPairsAsync();
+
+    Task<Versioned<int>> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments);
+
+    Task<GroupAssignment?> GetGroupAsync(string documentId);
+
+    Task<IReadOnlyList<FamilySummary>> ListFamiliesAsync(int minSize);
+
+    Task<IReadOnlyList<string>> GetFamilyMembersAsync(string familyId);
+
+    Task<StoryPage> ListStoriesAsync(StoryQuery query);
+
+    Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId);
+
+    Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds);
+
+    Task<IReadOnlyList<LineageTree>> GetTreesAsync(string storyId);
+
+    Task<IReadOnlyList<string>> GetPendingAsync(int limit);
+
+    Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit);
+
+    Task<Versioned<long>> CommitRelateAsync(RelateCommit commit);
+
+    Task<long> GetVersionAsync();
+}
+
+/// <summary>
+/// The cluster's writer lock for one store (key: the store's name): a lease an ingest takes and renews; a lease not
+/// renewed in time (the client died) lapses, so a dead ingest never blocks the cluster for long.
+/// </summary>
+public interface IWriterLockGrain : IGrainWithStringKey
+{
+    /// <summary>Takes or renews the lease for <paramref name="owner"/>; false while another owner holds a live lease.</summary>
+    Task<bool> TryAcquireAsync(Guid owner, TimeSpan lease);
+
+    Task ReleaseAsync(Guid owner);
+}

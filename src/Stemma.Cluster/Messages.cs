@@ -1,0 +1,68 @@
+using Stemma.Storage;
+
+namespace Stemma.Cluster;
+
+/// <summary>The part of one document's index entries that falls into one shard.</summary>
+/// <param name="Id">The document id.</param>
+/// <param name="Position">Its insertion position in the store (results come back in this order).</param>
+/// <param name="ContentHash">The content hash, when it belongs to this shard.</param>
+/// <param name="Bands">Band numbers whose keys belong to this shard.</param>
+/// <param name="BandKeys">The keys of those bands (same order).</param>
+/// <param name="Terms">The document's distinct terms that belong to this shard (counted into document frequencies).</param>
+[GenerateSerializer, Immutable]
+public sealed record ShardDocument(
+    [property: Id(0)] string Id,
+    [property: Id(1)] long Position,
+    [property: Id(2)] ulong? ContentHash,
+    [property: Id(3)] int[] Bands,
+    [property: Id(4)] ulong[] BandKeys,
+    [property: Id(5)] uint[] Terms);
+
+/// <summary>The posted terms (with weights) of one document that belong to one shard; they replace what it had there.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardPostings([property: Id(0)] string Id, [property: Id(1)] uint[] Terms, [property: Id(2)] float[] Weights);
+
+/// <summary>
+/// What one write of the store changed in one shard. <see cref="Before"/> and <see cref="After"/> are the store's
+/// versions around the write: a shard applies the change only when it stands at <see cref="Before"/> and the write was
+/// the only one in between; otherwise it rebuilds itself from the store (see <c>IndexShardGrain</c>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardUpdate(
+    [property: Id(0)] long Before,
+    [property: Id(1)] long After,
+    [property: Id(2)] ShardDocument[] Upserts,
+    [property: Id(3)] string[] Removed,
+    [property: Id(4)] ShardPostings[] Postings,
+    [property: Id(5)] bool Clear);
+
+/// <summary>A document found in a shard, with its insertion position (merged across shards in this order).</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct Found([property: Id(0)] long Position, [property: Id(1)] string Id);
+
+/// <summary>A term's document frequency as one shard holds it.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct ShardFrequency([property: Id(0)] uint Term, [property: Id(1)] int Count, [property: Id(2)] string? First);
+
+/// <summary>A posting as one shard holds it.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct ShardPosting([property: Id(0)] uint Term, [property: Id(1)] string Id, [property: Id(2)] float Weight);
+
+/// <summary>The result of a write through the store gateway, with the store's versions before and after it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Versioned<T>([property: Id(0)] T Value, [property: Id(1)] long Before, [property: Id(2)] long After);
+
+/// <summary>The outcome of adding a batch: per document outcomes, and the insertion positions of the added or updated ones.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AddResult([property: Id(0)] IReadOnlyList<AddOutcome> Outcomes, [property: Id(1)] Dictionary<string, long> Positions);
+
+/// <summary>What one index shard holds (for the scale model and tests).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardStatistics(
+    [property: Id(0)] long Version,
+    [property: Id(1)] int Documents,
+    [property: Id(2)] int ContentHashes,
+    [property: Id(3)] int BandEntries,
+    [property: Id(4)] int Terms,
+    [property: Id(5)] int Postings,
+    [property: Id(6)] int Rebuilds);

@@ -1,0 +1,44 @@
+namespace Stemma.Cluster;
+
+/// <summary>
+/// Where each key of the candidate index lives: content hashes, LSH band keys and terms are spread over the shards by a
+/// mixed hash of the key, so every shard holds about the same share of every kind of key.
+/// </summary>
+public static class Shards
+{
+    /// <summary>Shards a cluster uses unless told otherwise.</summary>
+    public const int DefaultCount = 8;
+
+    public static int OfContentHash(ulong contentHash, int count) => (int)(Mix(contentHash ^ 0x243F6A8885A308D3UL) % (ulong)count);
+
+    public static int OfBand(int band, ulong key, int count) => (int)(Mix(key ^ ((ulong)(uint)band * 0x9E3779B97F4A7C15UL)) % (ulong)count);
+
+    public static int OfTerm(uint term, int count) => (int)(Mix(term ^ 0x13198A2E03707344UL) % (ulong)count);
+
+    /// <summary>The grain key of one shard of one store: the store's name, the shard and how many shards there are.</summary>
+    public static string Key(string store, int shard, int count) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{store}|{shard}/{count}");
+
+    public static (string Store, int Shard, int Count) ParseKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var bar = key.LastIndexOf('|');
+        var slash = key.LastIndexOf('/');
+        if (bar < 0 || slash < bar)
+        {
+            throw new FormatException($"not a shard key: '{key}'");
+        }
+
+        return (key[..bar],
+            int.Parse(key.AsSpan(bar + 1, slash - bar - 1), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // SplitMix64's finalizer: term and band keys are already hashes, but of few bits in places; mixing spreads them evenly.
+    private static ulong Mix(ulong x)
+    {
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+}
