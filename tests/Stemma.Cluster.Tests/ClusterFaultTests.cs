@@ -14,7 +14,7 @@ public sealed class ClusterFaultTests
     [Fact]
     public async Task A_silo_killed_mid_ingest_loses_nothing_and_the_result_equals_an_uninterrupted_run()
     {
-        var articles = new SyntheticCorpus(11, ClusterIngestTests.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        var articles = new SyntheticCorpus(11, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
         var folder = Path.Combine(Path.GetTempPath(), "stemma-cluster-fault-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var cluster = await ClusterFixture.StartAsync(3);

@@ -14,27 +14,13 @@ namespace Stemma.Cluster.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterIngestTests(ClusterFixture fixture)
 {
-    internal static readonly CorpusOptions EveryOperation = new()
-    {
-        Stories = 10,
-        MinCopies = 2,
-        MaxCopies = 4,
-        UnrelatedArticles = 8,
-        MinSentences = 10,
-        MaxSentences = 20,
-        CopyOfCopyRate = 0.4,
-        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
-        RewritesPerStory = 1,
-        SameEventReportsPerStory = 1,
-    };
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public async Task Ingest_through_three_silos_in_random_batches_equals_analyze(int seed)
     {
         var random = new Random(seed);
-        var articles = new SyntheticCorpus(seed, EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
+        var articles = new SyntheticCorpus(seed, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
         await using var store = fixture.NewStore();
         var start = 0;
         foreach (var size in BatchSizes(articles.Count, random))
@@ -70,7 +56,7 @@ public sealed class ClusterIngestTests(ClusterFixture fixture)
     [Fact]
     public async Task The_sharded_index_answers_as_the_store_itself_does()
     {
-        var articles = new SyntheticCorpus(5, EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        var articles = new SyntheticCorpus(5, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
         await using var store = fixture.NewStore(shards: 5);
         await new StoreIngestor(store).IngestAsync(articles);
         var path = Path.Combine(fixture.Folder, "copy-" + Guid.NewGuid().ToString("N") + ".db");

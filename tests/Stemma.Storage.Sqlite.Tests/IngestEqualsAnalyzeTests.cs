@@ -10,20 +10,6 @@ namespace Stemma.Storage.Sqlite.Tests;
 /// </summary>
 public class IngestEqualsAnalyzeTests
 {
-    private static readonly CorpusOptions EveryOperation = new()
-    {
-        Stories = 10,
-        MinCopies = 2,
-        MaxCopies = 4,
-        UnrelatedArticles = 8,
-        MinSentences = 10,
-        MaxSentences = 20,
-        CopyOfCopyRate = 0.4,
-        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
-        RewritesPerStory = 1,
-        SameEventReportsPerStory = 1,
-    };
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -31,7 +17,7 @@ public class IngestEqualsAnalyzeTests
     public async Task Ingest_in_random_batches_equals_analyze_of_the_whole_corpus(int seed)
     {
         var random = new Random(seed);
-        var articles = new SyntheticCorpus(seed, EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
+        var articles = new SyntheticCorpus(seed, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
         var batches = RandomSplit(articles, random, parts: 1 + random.Next(2, 5));
 
         using var folder = new TemporaryFolder();
@@ -49,7 +35,7 @@ public class IngestEqualsAnalyzeTests
     [Fact]
     public async Task Ingest_one_article_at_a_time_equals_analyze()
     {
-        var articles = new SyntheticCorpus(7, EveryOperation with { Stories = 5, UnrelatedArticles = 4 }).Generate().Select(d => d.ToArticle()).ToList();
+        var articles = new SyntheticCorpus(7, StoredPipelineAssert.EveryOperation with { Stories = 5, UnrelatedArticles = 4 }).Generate().Select(d => d.ToArticle()).ToList();
         await using var store = new InMemoryStore();
         foreach (var article in articles)
         {

@@ -1,11 +1,28 @@
 using Stemma.Pipeline;
 using Stemma.Storage;
+using Stemma.Testing.Corpus;
 
 namespace Stemma.Testing.Storage;
 
 /// <summary>Checks that what a store holds after ingesting equals one in-memory analysis of the same articles.</summary>
 public static class StoredPipelineAssert
 {
+    /// <summary>A small corpus with every copy operation, copies of copies, rewrites and same-event reports: what stored
+    /// pipelines (a store, a cluster) are checked against analyze on.</summary>
+    public static CorpusOptions EveryOperation { get; } = new()
+    {
+        Stories = 10,
+        MinCopies = 2,
+        MaxCopies = 4,
+        UnrelatedArticles = 8,
+        MinSentences = 10,
+        MaxSentences = 20,
+        CopyOfCopyRate = 0.4,
+        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
+        RewritesPerStory = 1,
+        SameEventReportsPerStory = 1,
+    };
+
     /// <summary>
     /// Every article is placed in the family and story, under the parent and relation, that <see cref="CorpusAnalyzer"/>
     /// gives for the articles in <paramref name="articlesInIngestOrder"/>; nothing is pending; the stored pairs and their
