@@ -60,6 +60,14 @@ public sealed class LineClassifierTests
     [InlineData("Dieser Artikel erschien zuerst auf talblatt.example.de", "talblatt.example.de")]
     [InlineData("This article was originally published by Valley Wire and is republished here with permission.", "Valley Wire")]
     [InlineData("By Jane Doe, CNN via CNN Newsource", "CNN Newsource")]
+    [InlineData("Cet article est paru d'abord sur Le Courrier du Lac.", "Le Courrier du Lac")]
+    [InlineData("L’article est publié initialement dans La Gazette des Monts", "La Gazette des Monts")]
+    [InlineData("Artículo publicado originalmente en Diario del Valle.", "Diario del Valle")]
+    [InlineData("Esta historia apareció primero en Noticias del Puerto", "Noticias del Puerto")]
+    [InlineData("Articolo pubblicato originariamente su Il Faro", "Il Faro")]
+    [InlineData("THIS STORY FIRST APPEARED ON HARBOUR GAZETTE.", "HARBOUR GAZETTE")]
+    [InlineData("Der Bericht ist ursprünglich erschienen bei Talblatt", "Talblatt")]
+    [InlineData("The ferry service returned on Monday after a three-week pause for repairs to the pier, and the council said the timetable would stay as it was before the storm. This article first appeared on harbourgazette.example.com", "harbourgazette.example.com")]
     public void Attribution_names_the_credited_source(string line, string source)
     {
         var result = LineClassifier.Classify(line);
