@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Stemma.Testing.Corpus;
 using Stemma.Testing.PostgreSql;
@@ -93,7 +91,7 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
         using var expectedStory = JsonDocument.Parse(expected.Out);
         var expectedMembers = expectedStory.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().ToList();
 
-        var port = FreePort();
+        var port = Serving.FreePort();
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -101,7 +99,7 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         try
         {
-            var api = await WaitForAsync(client, "/api/stories/" + Uri.EscapeDataString(original.Id + ".txt"), serving);
+            var api = await Serving.WaitForAsync(client, "/api/stories/" + Uri.EscapeDataString(original.Id + ".txt"), serving);
             using var story = JsonDocument.Parse(api);
             Assert.Equal(expectedMembers, story.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().ToList());
 
@@ -124,7 +122,7 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
     {
         using var directory = new TempDirectory();
         directory.Write("in/a.txt", "A headline\nA body of text long enough to read as an article about the harbour wall.\n");
-        var nobody = $"postgres://stemma:s3cret@127.0.0.1:{FreePort()}/news";
+        var nobody = $"postgres://stemma:s3cret@127.0.0.1:{Serving.FreePort()}/news";
         string[][] commands =
         [
             ["ingest", Path.Combine(directory.Path, "in"), "--db", nobody],
@@ -132,7 +130,7 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
             ["story", "a.txt", "--db", nobody],
             ["lineage", "--db", nobody],
             ["similar", "a.txt", "--db", nobody],
-            ["serve", "--db", nobody, "--urls", $"http://127.0.0.1:{FreePort()}", "--no-warm-up"],
+            ["serve", "--db", nobody, "--urls", $"http://127.0.0.1:{Serving.FreePort()}", "--no-warm-up"],
         ];
         foreach (var command in commands)
         {
@@ -179,37 +177,5 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
         Assert.Equal(fromSqlite.Out, fromPostgres.Out);
         Assert.False(string.IsNullOrWhiteSpace(fromPostgres.Out), string.Join(' ', command));
         return fromPostgres.Out;
-    }
-
-    private static async Task<string> WaitForAsync(HttpClient client, string path, Task<int> serving)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (serving.IsCompleted)
-            {
-                Assert.Fail($"serve ended with exit code {await serving} before answering");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(path);
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
-                return text;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"serve did not answer {path}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

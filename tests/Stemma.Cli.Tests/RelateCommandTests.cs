@@ -54,7 +54,7 @@ public class RelateCommandTests
         Assert.InRange(evidence.GetProperty("coverageB").GetDouble(), 0.9, 1.0);
         Assert.InRange(evidence.GetProperty("substitutionRate").GetDouble(), 0.0, 0.07);
         // The dimensions people judge news by: an edited copy is the same story on all of them.
-        var dimensions = evidence.GetProperty("dimensions");
+        var dimensions = json.RootElement.GetProperty("dimensions");
         Assert.All(new[] { "samePlace", "samePeople", "sameTime", "sameNarrative" }, name => Assert.InRange(dimensions.GetProperty(name).GetDouble(), 0.5, 1.0));
         Assert.InRange(dimensions.GetProperty("sameNarrative").GetDouble(), 0.8, 1.0);
         var figures = json.RootElement.GetProperty("changes").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "figure").ToList();

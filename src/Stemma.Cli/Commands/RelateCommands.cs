@@ -5,6 +5,7 @@ using Spectre.Console;
 using Stemma.Ingest;
 using Stemma.Lineage;
 using Stemma.Pipeline;
+using Stemma.Present;
 using Stemma.Relate;
 using Stemma.Storage;
 using Stemma.Storage.Sqlite;
@@ -46,7 +47,7 @@ internal static class RelateCommands
             var comparison = PairComparer.Compare(a, b);
             if (parse.GetValue(format) == "json")
             {
-                context.Out.WriteLine(JsonOutput.Document(writer => WriteComparison(writer, a, b, comparison)));
+                context.Out.WriteLine(WireJson.Write(CompareResult.From(a, b, comparison), indented: true));
             }
             else
             {
@@ -84,38 +85,10 @@ internal static class RelateCommands
 
             if (parse.GetValue(format) == "json")
             {
-                context.Out.WriteLine(JsonOutput.Document(writer =>
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("story", placement.Story);
-                    writer.WriteStartArray("members");
-                    foreach (var (document, article) in members)
-                    {
-                        JsonOutput.WriteDocumentResult(writer, document);
-                    }
-
-                    writer.WriteEndArray();
-                    writer.WritePropertyName("lineage");
-                    using (var lineage = JsonDocument.Parse(LineageFormats.ToJson(trees)))
-                    {
-                        lineage.RootElement.WriteTo(writer);
-                    }
-
-                    writer.WriteStartArray("pairs");
-                    foreach (var pair in pairs)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("a", pair.A);
-                        writer.WriteString("b", pair.B);
-                        writer.WriteString("relation", pair.Relation);
-                        writer.WriteNumber("similarity", Math.Round(pair.Similarity, 4));
-                        WriteChanges(writer, pair.Changes);
-                        writer.WriteEndObject();
-                    }
-
-                    writer.WriteEndArray();
-                    writer.WriteEndObject();
-                }));
+                // The wire shape the API returns for GET /api/stories/{id}.
+                var placements = analysis.Stories?.Documents ?? [.. analysis.Documents.Select(d => new DocumentPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin))];
+                var story = StoryResult.From(placement.Story, [.. members.Select(m => m.Article)], new StoryAnalysis(placements, pairs, trees));
+                context.Out.WriteLine(WireJson.Write(story, indented: true));
                 return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
             }
 
@@ -198,15 +171,7 @@ internal static class RelateCommands
         for (var i = 0; i < comparisons.Count; i++)
         {
             var comparison = comparisons[i];
-            context.Out.WriteLine(JsonOutput.Line(writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", ids[i]);
-                writer.WriteString("relation", comparison.Relation);
-                writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
-                WriteDimensions(writer, comparison.Dimensions);
-                writer.WriteEndObject();
-            }));
+            context.Out.WriteLine(WireJson.Write(new PairLabelResult(ids[i], comparison.Relation, Math.Round(comparison.Similarity, 4), DimensionsResult.From(comparison.Dimensions))));
         }
 
         return rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
@@ -223,87 +188,6 @@ internal static class RelateCommands
         return value.ValueKind == JsonValueKind.String
             ? value.GetString()!
             : throw new KeyNotFoundException($"field \"{field}\" must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
-    }
-
-    private static void WriteComparison(Utf8JsonWriter writer, Article a, Article b, Comparison comparison)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("a", a.Id);
-        writer.WriteString("b", b.Id);
-        writer.WriteString("relation", comparison.Relation);
-        writer.WriteNumber("similarity", Math.Round(comparison.Similarity, 4));
-        var e = comparison.Evidence;
-        writer.WriteStartObject("evidence");
-        writer.WriteNumber("termCosine", Math.Round(e.TermCosine, 4));
-        writer.WriteNumber("entityOverlap", Math.Round(e.EntityOverlap, 4));
-        writer.WriteNumber("numberOverlap", Math.Round(e.NumberOverlap, 4));
-        writer.WriteNumber("dateOverlap", Math.Round(e.DateOverlap, 4));
-        writer.WriteNumber("factOrder", Math.Round(e.FactOrder, 4));
-        writer.WriteNumber("coverageA", Math.Round(e.CoverageA, 4));
-        writer.WriteNumber("coverageB", Math.Round(e.CoverageB, 4));
-        writer.WriteNumber("matchedFraction", Math.Round(e.MatchedFraction, 4));
-        writer.WriteNumber("substitutionRate", Math.Round(e.SubstitutionRate, 4));
-        writer.WriteNumber("synonymSwaps", e.SynonymSwaps);
-        writer.WriteNumber("leadCosine", Math.Round(e.LeadCosine, 4));
-        WriteDimensions(writer, comparison.Dimensions);
-        writer.WriteEndObject();
-        writer.WriteStartArray("aligned");
-        foreach (var span in comparison.Alignment.Spans)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("aStart", span.A.Start);
-            writer.WriteNumber("aEnd", span.A.End);
-            writer.WriteNumber("bStart", span.B.Start);
-            writer.WriteNumber("bEnd", span.B.End);
-            writer.WriteNumber("matchedWords", span.MatchedWords);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        WriteRanges(writer, "onlyInA", comparison.Alignment.UnalignedA);
-        WriteRanges(writer, "onlyInB", comparison.Alignment.UnalignedB);
-        WriteChanges(writer, comparison.Changes);
-        writer.WriteEndObject();
-    }
-
-    /// <summary>The dimensions people judge news by (same place, people, time, narrative), scored with the weights fitted on their ratings.</summary>
-    private static void WriteDimensions(Utf8JsonWriter writer, StoryDimensions dimensions)
-    {
-        writer.WriteStartObject("dimensions");
-        writer.WriteNumber("samePlace", Math.Round(dimensions.SamePlace, 4));
-        writer.WriteNumber("samePeople", Math.Round(dimensions.SamePeople, 4));
-        writer.WriteNumber("sameTime", Math.Round(dimensions.SameTime, 4));
-        writer.WriteNumber("sameNarrative", Math.Round(dimensions.SameNarrative, 4));
-        writer.WriteEndObject();
-    }
-
-    private static void WriteRanges(Utf8JsonWriter writer, string name, IReadOnlyList<Align.TextRange> ranges)
-    {
-        writer.WriteStartArray(name);
-        foreach (var range in ranges)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("start", range.Start);
-            writer.WriteNumber("end", range.End);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteChanges(Utf8JsonWriter writer, IReadOnlyList<Change> changes)
-    {
-        writer.WriteStartArray("changes");
-        foreach (var change in changes.Where(c => c.Matters))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", change.Kind.ToName());
-            writer.WriteString("before", change.Before);
-            writer.WriteString("after", change.After);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
     }
 
     private static string Quote(string? text) => text is null ? "(none)" : $"\"{text}\"";

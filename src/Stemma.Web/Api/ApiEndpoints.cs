@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Stemma.Present;
 using Stemma.Storage;
 using Stemma.Web.Services;
 
@@ -139,11 +140,11 @@ internal static class ApiEndpoints
             [.. result.Stories.Select(s => new StorySummaryDto(s.StoryId, s.OriginalId is null ? s.FirstTitle : s.OriginalTitle, s.Size, s.FamilyCount, s.SiteCount, s.EarliestDate, s.LatestDate, s.FirstDocumentId) { Original = s.OriginalId ?? s.FirstDocumentId })]));
     }
 
-    private static async Task<Results<Ok<StoryResponse>, ProblemHttpResult>> GetStoryAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StoryResult>, ProblemHttpResult>> GetStoryAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)
     {
         id = IdFromPath(request, id, "/stories/");
         var story = await catalog.GetStoryAsync(id, allowStale: false, cancellationToken).ConfigureAwait(false);
-        return story is null ? NotFound("story", id) : TypedResults.Ok(story.ToDto());
+        return story is null ? NotFound("story", id) : TypedResults.Ok(story.ToResult());
     }
 
     private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetDocumentAsync(string id, HttpRequest request, StemmaCatalog catalog, CancellationToken cancellationToken)
@@ -159,7 +160,7 @@ internal static class ApiEndpoints
         return TypedResults.Ok(article.ToDto(group?.FamilyId, group?.StoryId));
     }
 
-    private static async Task<Results<Ok<CompareResponse>, ProblemHttpResult>> CompareAsync(string? a, string? b, StemmaCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CompareResult>, ProblemHttpResult>> CompareAsync(string? a, string? b, StemmaCatalog catalog, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b))
         {
@@ -167,7 +168,7 @@ internal static class ApiEndpoints
         }
 
         var view = await catalog.CompareAsync(a, b, cancellationToken).ConfigureAwait(false);
-        return view is null ? NotFound("document", await catalog.GetArticleAsync(a, cancellationToken).ConfigureAwait(false) is null ? a : b) : TypedResults.Ok(view.ToDto());
+        return view is null ? NotFound("document", await catalog.GetArticleAsync(a, cancellationToken).ConfigureAwait(false) is null ? a : b) : TypedResults.Ok(CompareResult.From(view.A, view.B, view.Comparison));
     }
 
     /// <summary>

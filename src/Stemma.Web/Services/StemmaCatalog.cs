@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Stemma.Index;
 using Stemma.Lineage;
 using Stemma.Pipeline;
+using Stemma.Present;
 using Stemma.Relate;
 using Stemma.Storage;
 
@@ -28,6 +29,15 @@ public sealed record StoryView(string StoryId, IReadOnlyList<StoryMember> Member
 {
     /// <summary>The labeled pairs among the members, as the relate stage stored them.</summary>
     public IReadOnlyList<RelatedPair> Pairs { get; init; } = [];
+
+    /// <summary>The stored analysis the view was made from (placements in the order of <see cref="Articles"/>).</summary>
+    public StoryAnalysis Analysis { get; init; } = new([], [], []);
+
+    /// <summary>The members in insertion order, as read from the store.</summary>
+    public IReadOnlyList<Article> Articles { get; init; } = [];
+
+    /// <summary>The story in the wire shape every host writes (the API returns it; `story --format json` prints it).</summary>
+    public StoryResult ToResult() => StoryResult.From(StoryId, Articles, Analysis, Truncated, PendingMembers);
 
     /// <summary>Documents that joined after this analysis was made and are being analysed now (0 when current).</summary>
     public int PendingMembers { get; init; }
@@ -330,28 +340,15 @@ internal sealed class StemmaCatalog : IAsyncDisposable
             return null;
         }
 
-        var articles = story.Articles;
         var analysis = story.Analysis;
-        var edges = analysis.Trees.SelectMany(t => t.Edges).GroupBy(e => e.Child, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var members = new List<StoryMember>(articles.Count);
-        for (var i = 0; i < articles.Count; i++)
-        {
-            var placement = analysis.Documents[i];
-            edges.TryGetValue(articles[i].Id, out var edge);
-            members.Add(new StoryMember(articles[i], placement.Family, placement.Parent ?? edge?.Parent, placement.Relation ?? edge?.Relation, edge?.Similarity, placement.Origin));
-        }
-
-        // Originals first, then by date (undated last), then id: the order a reader follows the story in.
-        members = [.. members
-            .OrderBy(m => m.Parent is null ? 0 : 1)
-            .ThenBy(m => m.Article.Date ?? DateTimeOffset.MaxValue)
-            .ThenBy(m => m.Article.Id, StringComparer.Ordinal)];
+        var members = StoryMembers.InReadingOrder(story.Articles, analysis)
+            .Select(m => new StoryMember(m.Article, m.Placement.Family, m.Parent, m.Relation, m.Edge?.Similarity, m.Placement.Origin))
+            .ToList();
         var changes = analysis.Trees
             .SelectMany(t => t.Edges)
             .SelectMany(e => e.Changes.Where(c => c.Kind is ChangeKind.Figure or ChangeKind.Quote or ChangeKind.Date or ChangeKind.Entity).Select(c => new StoryChange(e.Parent, e.Child, c)))
             .ToList();
-        var trees = analysis.Trees.OrderByDescending(t => t.Nodes.Count).ThenBy(t => t.Root, StringComparer.Ordinal).ToList();
-        return new StoryView(story.StoryId, members, trees, changes, story.Truncated) { PendingMembers = story.PendingMembers, Pairs = analysis.Pairs };
+        return new StoryView(story.StoryId, members, StoryMembers.TreesInOrder(analysis.Trees), changes, story.Truncated) { PendingMembers = story.PendingMembers, Pairs = analysis.Pairs, Analysis = analysis, Articles = story.Articles };
     }
 
     public async ValueTask DisposeAsync()

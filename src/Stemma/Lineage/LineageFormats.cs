@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using Stemma.Present;
 using Stemma.Relate;
 
 namespace Stemma.Lineage;
@@ -9,107 +10,14 @@ namespace Stemma.Lineage;
 /// <summary>Writes lineage trees as JSON, Graphviz DOT, GraphML, or an indented tree for the terminal.</summary>
 public static class LineageFormats
 {
-    /// <summary>One JSON document: {"trees":[{"family","story","root","nodes":[...],"edges":[...]}]}.</summary>
+    /// <summary>One JSON document: {"trees":[{"family","story","root","nodes":[...],"edges":[...]}]}, each tree in its wire shape (<see cref="TreeResult"/>).</summary>
     public static string ToJson(IEnumerable<LineageTree> trees, bool indented = false)
     {
         ArgumentNullException.ThrowIfNull(trees);
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("trees");
-            foreach (var tree in trees)
-            {
-                WriteTree(json, tree);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return WireJson.Write(new LineageResult([.. trees.Select(TreeResult.From)]), indented);
     }
 
     public static string ToJson(LineageTree tree, bool indented = false) => ToJson([tree], indented);
-
-    private static void WriteTree(Utf8JsonWriter json, LineageTree tree)
-    {
-        json.WriteStartObject();
-        json.WriteString("family", tree.Family);
-        json.WriteString("story", tree.Story);
-        json.WriteString("root", tree.Root);
-        json.WriteStartArray("nodes");
-        foreach (var node in tree.Nodes)
-        {
-            json.WriteStartObject();
-            json.WriteString("id", node.Id);
-            json.WriteBoolean("outside", node.IsOutside);
-            WriteOptional(json, "site", node.Site);
-            WriteOptional(json, "date", node.Date?.ToString("O", CultureInfo.InvariantCulture));
-            WriteOptional(json, "title", node.Title);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("edges");
-        foreach (var edge in tree.Edges)
-        {
-            json.WriteStartObject();
-            json.WriteString("parent", edge.Parent);
-            json.WriteString("child", edge.Child);
-            json.WriteString("relation", edge.Relation);
-            json.WriteNumber("similarity", Math.Round(edge.Similarity, 4));
-            json.WriteString("direction", edge.Direction);
-            json.WriteNumber("confidence", Math.Round(edge.Confidence, 3));
-            json.WriteBoolean("tieBreak", edge.IsTieBreak);
-            json.WriteStartArray("evidence");
-            foreach (var evidence in edge.Evidence)
-            {
-                json.WriteStartObject();
-                json.WriteString("kind", evidence.Kind);
-                json.WriteString("detail", evidence.Detail);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("changes");
-            foreach (var change in edge.Changes)
-            {
-                json.WriteStartObject();
-                json.WriteString("kind", change.Kind.ToName());
-                WriteOptional(json, "before", change.Summary is null ? change.Before : null);
-                WriteOptional(json, "after", change.After);
-                if (change.Restatement is not null)
-                {
-                    json.WriteString("restatement", change.Restatement);
-                }
-
-                if (change.Summary is not null)
-                {
-                    json.WriteString("summary", change.Summary);
-                }
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
 
     /// <summary>
     /// A Graphviz digraph with one cluster per tree; outside origins drawn as dashed boxes. Edges whose direction is

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Stemma.Present;
 using Stemma.Web.Api;
 
 namespace Stemma.Web.Tests.Api;
@@ -109,20 +110,20 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     [Fact]
     public async Task A_story_has_its_members_labels_lineage_tree_and_changed_figures()
     {
-        var story = (await client.GetFromJsonAsync<StoryResponse>("/api/stories/" + SeawallStory))!;
+        var story = (await client.GetFromJsonAsync<StoryResult>("/api/stories/" + SeawallStory))!;
         Assert.Equal(5, story.Size);
         Assert.Equal(5, story.Members.Count);
         var tree = Assert.Single(story.Trees);
         Assert.NotEmpty(tree.Edges);
         Assert.All(tree.Edges, e => Assert.False(string.IsNullOrEmpty(e.Relation)));
         Assert.Contains(story.Members, m => m.Id == "seawall/edited-figures.txt" && m.Relation == "edited");
-        Assert.Contains(story.Changes, c => c.Kind == "figure" && c.Before == "$4.2 million" && c.After == "$4.8 million");
+        Assert.Contains(story.Trees.SelectMany(t => t.Edges).SelectMany(e => e.Changes), c => c.Kind == "figure" && c.Before == "$4.2 million" && c.After == "$4.8 million");
     }
 
     [Fact]
     public async Task A_member_id_leads_to_its_story_even_after_the_story_was_renamed()
     {
-        var story = (await client.GetFromJsonAsync<StoryResponse>("/api/stories/seawall/edited-figures.txt"))!;
+        var story = (await client.GetFromJsonAsync<StoryResult>("/api/stories/seawall/edited-figures.txt"))!;
         Assert.Equal(SeawallStory, story.Id);
     }
 
@@ -132,7 +133,7 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     [InlineData("/api/stories/seawall/edited-figures.txt")]
     public async Task A_story_id_holding_a_slash_works_encoded_or_not(string url)
     {
-        var story = (await client.GetFromJsonAsync<StoryResponse>(url))!;
+        var story = (await client.GetFromJsonAsync<StoryResult>(url))!;
         Assert.Equal(SeawallStory, story.Id);
     }
 
@@ -154,7 +155,7 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     [Fact]
     public async Task Compare_aligns_two_versions_and_lists_the_changed_figures()
     {
-        var compare = (await client.GetFromJsonAsync<CompareResponse>("/api/compare?a=seawall/original.txt&b=seawall/edited-figures.txt"))!;
+        var compare = (await client.GetFromJsonAsync<CompareResult>("/api/compare?a=seawall/original.txt&b=seawall/edited-figures.txt"))!;
         Assert.Equal("edited", compare.Relation);
         Assert.NotEmpty(compare.Passages);
         Assert.All(compare.Passages, p => Assert.True(p.EndA > p.StartA && p.EndB > p.StartB));
@@ -165,8 +166,8 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     [Fact]
     public async Task Compare_reports_the_dimensions_people_judge_and_the_evidence()
     {
-        var copy = (await client.GetFromJsonAsync<CompareResponse>("/api/compare?a=seawall/original.txt&b=seawall/edited-figures.txt"))!;
-        var other = (await client.GetFromJsonAsync<CompareResponse>("/api/compare?a=seawall/original.txt&b=unrelated/bakers.txt"))!;
+        var copy = (await client.GetFromJsonAsync<CompareResult>("/api/compare?a=seawall/original.txt&b=seawall/edited-figures.txt"))!;
+        var other = (await client.GetFromJsonAsync<CompareResult>("/api/compare?a=seawall/original.txt&b=unrelated/bakers.txt"))!;
         Assert.NotNull(copy.Evidence);
         Assert.NotNull(copy.Dimensions);
         Assert.NotNull(other.Dimensions);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Stemma.Present;
 using Stemma.Relate;
 using Stemma.Testing.Corpus;
 using Stemma.Web.Api;
@@ -27,7 +28,7 @@ public sealed class OnePipelineTests
             await Jsonl.PostAsync(server.Client, batch.Select(a => Jsonl.Line(a.Id, a.Id, a.Body, a.Site, a.Date)));
         }
 
-        var story = (await server.Client.GetFromJsonAsync<StoryResponse>("/api/stories/original"))!;
+        var story = (await server.Client.GetFromJsonAsync<StoryResult>("/api/stories/original"))!;
         Assert.Equal(SixVersions.Order(), story.Members.Select(m => m.Id).Order());
 
         var expected = new StoryAnalyzer().Analyze([.. order.Select(id => articles.Single(a => a.Id == id))], []).Documents.ToDictionary(d => d.Id);
@@ -81,7 +82,7 @@ public sealed class OtherWriterTests
         await using var server = await RunningServer.StartAsync();
         var original = FiveForms.Articles().Single(a => a.Id == "original");
         await Jsonl.PostAsync(server.Client, [Jsonl.Line("a", "Water plan approved", original.Body, original.Site, original.Date)]);
-        var before = (await server.Client.GetFromJsonAsync<StoryResponse>("/api/stories/a"))!;
+        var before = (await server.Client.GetFromJsonAsync<StoryResult>("/api/stories/a"))!;
         Assert.Equal("Water plan approved", before.Members.Single().Title);
 
         // Another store object over the same file, as a second process has: the server's cache cannot see this write.
@@ -90,7 +91,7 @@ public sealed class OtherWriterTests
             await new Stemma.Pipeline.StoreIngestor(other).IngestAsync([original with { Id = "a", Title = "Water plan approved, bills to rise", Body = original.Body + "\n\nBills will rise from April." }]);
         }
 
-        var after = (await server.Client.GetFromJsonAsync<StoryResponse>("/api/stories/a"))!;
+        var after = (await server.Client.GetFromJsonAsync<StoryResult>("/api/stories/a"))!;
         Assert.Equal("Water plan approved, bills to rise", after.Members.Single().Title);
         var page = await server.Client.GetStringAsync("/story?id=a");
         Assert.Contains("bills to rise", page, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Stemma.Present;
 using Stemma.Web.Api;
 using Stemma.Web.Tests.Support;
 
@@ -24,7 +25,7 @@ public sealed class StoryTitleTests
         Assert.NotNull(summary.Original);
 
         // The original is the stored lineage root of the story's largest family, as the story API shows it.
-        var story = (await server.Client.GetFromJsonAsync<StoryResponse>("/api/stories/" + Uri.EscapeDataString(summary.Id)))!;
+        var story = (await server.Client.GetFromJsonAsync<StoryResult>("/api/stories/" + Uri.EscapeDataString(summary.Id)))!;
         var largest = story.Members.GroupBy(m => m.Family).OrderByDescending(g => g.Count()).First();
         var root = Assert.Single(largest, m => m.Parent is null || story.Members.All(other => other.Id != m.Parent));
         Assert.Equal(root.Id, summary.Original);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using Stemma.Present;
 
 namespace Stemma.Web.Tests.Browser;
 
@@ -42,7 +43,7 @@ public sealed class GlanceTests(BrowserFixture fixture)
         var (page, _) = await fixture.NewPageAsync(width, height);
         await page.GotoAsync("/story?id=" + Uri.EscapeDataString(member));
 
-        var story = (await fixture.Server.Client.GetFromJsonAsync<Stemma.Web.Api.StoryResponse>("/api/stories/" + Uri.EscapeDataString(member)))!;
+        var story = (await fixture.Server.Client.GetFromJsonAsync<Stemma.Present.StoryResult>("/api/stories/" + Uri.EscapeDataString(member)))!;
         var shownIds = await page.Locator("table.members a.member-id").EvaluateAllAsync<string[]>("links => links.filter(a => a.getBoundingClientRect().width > 0 && a.textContent.trim().length > 0).map(a => a.title)");
         foreach (var m in story.Members)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Stemma.Present;
 using Stemma.Web.Api;
 using Xunit.Abstractions;
 
@@ -76,7 +77,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.True(stored.Distinct().Count() >= Clients);
 
         // Copies ingested under load joined the seawall story rather than standing alone.
-        var story = (await verify.GetFromJsonAsync<StoryResponse>("/api/stories/seawall/aggregator-repost.txt"))!;
+        var story = (await verify.GetFromJsonAsync<StoryResult>("/api/stories/seawall/aggregator-repost.txt"))!;
         Assert.Contains(story.Members, m => m.Id.StartsWith("load/", StringComparison.Ordinal));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Stemma.Present;
 using Stemma.Testing.Corpus;
 using Stemma.Web.Api;
 using Xunit.Abstractions;
@@ -51,7 +52,7 @@ public sealed class PerformanceTests(ITestOutputHelper output)
             warm.Add(await TimeAsync(server.Client, url));
         }
 
-        var api = await server.Client.GetFromJsonAsync<StoryResponse>("/api/stories/" + storyId);
+        var api = await server.Client.GetFromJsonAsync<StoryResult>("/api/stories/" + storyId);
         Assert.Equal(50, api!.Members.Count);
         var sorted = warm.Order().ToArray();
         output.WriteLine($"50-member story page: opened right after ingest in a fresh process (JIT, analysis, render) {immediate:0.0} ms; " +
