@@ -165,7 +165,61 @@ public static partial class LineClassifier
     }
 
     /// <summary>Word-level comparison that ignores case and punctuation (a repeated title may lose its quotes or gain a full stop).</summary>
-    internal static bool SameWords(string a, string b) => string.Equals(WordKey(a), WordKey(b), StringComparison.Ordinal);
+    /// <remarks>Compares the two <see cref="WordKey"/>s character by character as they are produced, without building them: it runs on every short paragraph.</remarks>
+    internal static bool SameWords(string a, string b)
+    {
+        var (atA, atB) = (new KeyCursor(a), new KeyCursor(b));
+        while (true)
+        {
+            var next = atA.Next();
+            if (next != atB.Next())
+            {
+                return false;
+            }
+
+            if (next == KeyCursor.End)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Yields the characters of <see cref="WordKey"/> one at a time.</summary>
+    private struct KeyCursor(string text)
+    {
+        /// <summary>After the last character (never in a key: keys hold letters, digits and single spaces).</summary>
+        public const char End = '\0';
+
+        private int at;
+        private bool pendingSpace;
+        private bool started;
+
+        public char Next()
+        {
+            while (at < text.Length)
+            {
+                var c = text[at];
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (pendingSpace && started)
+                    {
+                        pendingSpace = false;
+                        return ' ';
+                    }
+
+                    (at, started, pendingSpace) = (at + 1, true, false);
+                    return char.ToLowerInvariant(c);
+                }
+
+                pendingSpace |= IsWordBreak(c);
+                at++;
+            }
+
+            return End;
+        }
+    }
+
+    private static bool IsWordBreak(char c) => char.IsWhiteSpace(c) || c == '-' || c == '—' || c == '–';
 
     internal static string WordKey(string text)
     {
@@ -183,7 +237,7 @@ public static partial class LineClassifier
                 builder.Append(char.ToLowerInvariant(c));
                 pendingSpace = false;
             }
-            else if (char.IsWhiteSpace(c) || c == '-' || c == '—' || c == '–')
+            else if (IsWordBreak(c))
             {
                 pendingSpace = true;
             }

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Stemma.Ingest.Annotations;
 
 namespace Stemma.Ingest.Tests.Annotations;
@@ -128,4 +130,20 @@ public sealed class LineClassifierTests
     [InlineData("The crew (Tom, Daniel and Mei) worked through the night.")]
     [InlineData("Posted in the window of the shop was a hand-written thank-you note.")]
     public void Leaves_body_sentences_alone(string line) => Assert.Null(LineClassifier.Classify(line, "Ferry returns to the harbour"));
+
+    [Fact]
+    public void Same_words_agrees_with_comparing_word_keys()
+    {
+        // Letters in both cases (some outside ASCII), digits, word breaks and punctuation; the second text is often the
+        // first with its case or punctuation changed, so both answers occur.
+        var pieces = new[] { "a", "B", "é", "É", "ß", "İ", "7", " ", "  ", "-", "—", "–", ".", ",", "'", "\"", "\n", "x" };
+        var text = Gen.ArrayOf(Gen.Elements(pieces)).Select(parts => string.Concat(parts));
+        var pair = text.SelectMany(a => Gen.OneOf(
+            Gen.Constant(a.ToUpperInvariant()),
+            Gen.Constant(a.Replace(".", string.Empty, StringComparison.Ordinal) + "."),
+            Gen.Constant(a.Replace(" ", " - ", StringComparison.Ordinal)),
+            text).Select(b => (a, b)));
+        Prop.ForAll(pair.ToArbitrary(), p => LineClassifier.SameWords(p.a, p.b) == (LineClassifier.WordKey(p.a) == LineClassifier.WordKey(p.b)))
+            .QuickCheckThrowOnFailure();
+    }
 }
