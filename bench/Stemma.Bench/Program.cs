@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "e2e" => EndToEndRun.Run(args[1..]),
     "real-families" => RealTextFamilies.Run(args[1..]),
     "relate-quality" => RelateQuality.Run(args[1..]),
+    "relation-sweep" => RelationSweep.Run(args[1..]),
     "real-lineage" => RealTextLineage.Run(args[1..]),
     "semeval-fit" => SemEvalFit.Run(args[1..]),
     "real-stories" => RealStories.Run(args[1..]),

@@ -39,17 +39,17 @@ public sealed record Comparison(string Relation, double Similarity, Alignment Al
 public static class PairComparer
 {
     /// <summary>Compares <paramref name="a"/> with <paramref name="b"/>; pass <paramref name="statistics"/> from the surrounding collection for better word weights.</summary>
-    public static Comparison Compare(Article a, Article b, TermStatistics? statistics = null)
+    public static Comparison Compare(Article a, Article b, TermStatistics? statistics = null, RelationThresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return Compare(a, TextFeatures.Create(a.Body), b, TextFeatures.Create(b.Body), statistics, allChanges: true);
+        return Compare(a, TextFeatures.Create(a.Body), b, TextFeatures.Create(b.Body), statistics, allChanges: true, thresholds: thresholds);
     }
 
     /// <summary>Two articles whose features are known: their bodies compared, the label then told by their wrapping too (<see cref="WithWrapping"/>).</summary>
-    internal static Comparison Compare(Article a, TextFeatures featuresA, Article b, TextFeatures featuresB, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null)
+    internal static Comparison Compare(Article a, TextFeatures featuresA, Article b, TextFeatures featuresB, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null, RelationThresholds? thresholds = null)
     {
-        var comparison = Compare(featuresA, featuresB, statistics, allChanges, mayShareText, cosine);
+        var comparison = Compare(featuresA, featuresB, statistics, allChanges, mayShareText, cosine, thresholds);
         return comparison with { Relation = WithWrapping(comparison.Relation, a, b) };
     }
 
@@ -113,10 +113,11 @@ public static class PairComparer
     /// <param name="allChanges">False in bulk analysis: what changed is worked out only for copy-family pairs (a rewrite's "changes" would be its whole text).</param>
     /// <param name="mayShareText">False when the caller knows the texts share almost no trigrams (<see cref="MayShareText"/>): no alignment is tried.</param>
     /// <param name="cosine">The pair's <see cref="Cosine"/> when the caller has it already.</param>
-    internal static Comparison Compare(TextFeatures a, TextFeatures b, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null)
+    internal static Comparison Compare(TextFeatures a, TextFeatures b, TermStatistics? statistics, bool allChanges, bool mayShareText = true, double? cosine = null, RelationThresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        var t = thresholds ?? RelationThresholds.Default;
 
         // The same words in the same order (a verbatim repost): one passage, nothing to search for. Almost no shared
         // trigrams: no passage to find either.
@@ -126,8 +127,8 @@ public static class PairComparer
             : PassageAligner.Default.Align(a.Words, b.Words);
         IReadOnlyList<Change>? changes = identical ? [] : null;
         IReadOnlyList<Change> Changes() => changes ??= ChangeDetector.Detect(a, b, alignment);
-        var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate), factOrder: allChanges || !IsTextReuse(alignment));
-        var relation = Classify(a, b, alignment, Changes, evidence);
+        var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate, t), factOrder: allChanges || !IsTextReuse(alignment, t));
+        var relation = Classify(a, b, alignment, Changes, evidence, t);
         if (allChanges || Relations.IsCopyFamily(relation))
         {
             Changes();
@@ -263,19 +264,16 @@ public static class PairComparer
     /// Text reuse: a good part of the shorter text sits in passages aligned with the other (a paraphrased copy keeps
     /// enough in place to align with substitutions; an AI rewrite of a story aligns only in quotes and names).
     /// </summary>
-    internal static bool IsTextReuse(Alignment alignment)
+    internal static bool IsTextReuse(Alignment alignment, RelationThresholds t)
     {
         var coverShort = alignment.WordsA <= alignment.WordsB ? alignment.CoverageA : alignment.CoverageB;
-        return coverShort >= 0.4 && alignment.MatchedWords >= Math.Min(30, Math.Min(alignment.WordsA, alignment.WordsB) * 0.8);
+        return coverShort >= t.TextReuseShortCoverage && alignment.MatchedWords >= Math.Min(t.TextReuseMinWords, Math.Min(alignment.WordsA, alignment.WordsB) * 0.8);
     }
 
     /// <summary>Whether two texts that share some passages also tell one event in the rest: the same names and the same lead.</summary>
-    internal static bool TellsOneEvent(PairEvidence e) => e.EntityOverlap >= 0.3 && e.LeadCosine >= 0.3;
+    internal static bool TellsOneEvent(PairEvidence e, RelationThresholds t) => e.EntityOverlap >= t.OneEventMinOverlap && e.LeadCosine >= t.OneEventMinOverlap;
 
-    /// <summary>Least term cosine of a rewrite or an independent report: below it, two texts that share no passage are unrelated.</summary>
-    internal const double MinStoryCosine = 0.2;
-
-    internal static string Classify(TextFeatures a, TextFeatures b, Alignment alignment, Func<IReadOnlyList<Change>> changes, PairEvidence e)
+    internal static string Classify(TextFeatures a, TextFeatures b, Alignment alignment, Func<IReadOnlyList<Change>> changes, PairEvidence e, RelationThresholds t)
     {
         if (a.Words.Count > 0 && a.Words.Hashes.AsSpan().SequenceEqual(b.Words.Hashes))
         {
@@ -286,17 +284,17 @@ public static class PairComparer
         var (coverShort, coverLong) = aIsShorter ? (e.CoverageA, e.CoverageB) : (e.CoverageB, e.CoverageA);
         var wordsShort = Math.Min(a.Words.Count, b.Words.Count);
         var wordsLong = Math.Max(a.Words.Count, b.Words.Count);
-        if (IsTextReuse(alignment))
+        if (IsTextReuse(alignment, t))
         {
             // Some passages shared, but a good part of the shorter text and most of the longer are each one's own:
             // two articles reusing background paragraphs or a quote block, not one copied from the other.
-            if (coverShort < SharedPassagesShortCoverage && coverLong < SharedPassagesLongCoverage)
+            if (coverShort < t.SharedPassagesShortCoverage && coverLong < t.SharedPassagesLongCoverage)
             {
                 return Relations.SharesPassages;
             }
 
             // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work, over the bulk of both texts.
-            if (coverLong >= SpunLongCoverage && (e.SubstitutionRate >= SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate) && e.SynonymSwaps >= 3 && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment))))
+            if (coverLong >= t.SpunLongCoverage && (e.SubstitutionRate >= t.SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate, t) && e.SynonymSwaps >= t.SpunMinSynonymSwaps && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment))))
             {
                 return Relations.Spun;
             }
@@ -304,19 +302,19 @@ public static class PairComparer
             var shortUnaligned = (1 - coverShort) * wordsShort;
             var contained = shortUnaligned <= Math.Max(2, wordsShort * 0.02);
             var changedFacts = changes().Any(c => c.ChangesFact);
-            if (contained && wordsShort <= 0.8 * wordsLong && coverLong <= 0.8 && IsOneBlock(alignment, aIsShorter))
+            if (contained && wordsShort <= t.ExcerptMaxShare * wordsLong && coverLong <= t.ExcerptMaxShare && IsOneBlock(alignment, aIsShorter))
             {
                 return Relations.Excerpt;
             }
 
-            return contained && !changedFacts && e.SubstitutionRate < 0.01 ? Relations.Copy : Relations.Edited;
+            return contained && !changedFacts && e.SubstitutionRate < t.CopyMaxSubstitutionRate ? Relations.Copy : Relations.Edited;
         }
 
         var factual = (0.6 * e.EntityOverlap) + (0.4 * e.NumberOverlap);
         // A rewrite retells the source fact by fact: nearly all its figures, mostly in the same order. An independent
         // report shares the event's names but picks its own figures and order.
         var retold = (0.5 * e.FactOrder) + (0.5 * e.NumberOverlap);
-        if (factual >= 0.35 && retold >= 0.8 && e.TermCosine >= MinStoryCosine)
+        if (factual >= t.RewriteMinFacts && retold >= t.RewriteMinRetold && e.TermCosine >= t.MinStoryCosine)
         {
             return Relations.Rewrite;
         }
@@ -324,7 +322,7 @@ public static class PairComparer
         // An AI rewrite keeps the source's facts in its order but may spell some figures out or leave a few out: the
         // retelling's figures and names come from the source (containment, not overlap), in the source's order, and it
         // brings hardly any of its own. An independent report brings its own witnesses, places and figures.
-        if (e.TermCosine >= MinStoryCosine && e.FactOrder >= RewriteFactOrder
+        if (e.TermCosine >= t.MinStoryCosine && e.FactOrder >= t.RewriteFactOrder
             && Index.SortedSets.IntersectionCount(a.NumberHashes, b.NumberHashes) is var sharedFigures and >= 3
             && sharedFigures >= 0.75 * Math.Min(a.NumberHashes.Length, b.NumberHashes.Length)
             && Index.SortedSets.IntersectionCount(a.EntityHashes, b.EntityHashes) >= 0.6 * Math.Min(a.EntityHashes.Length, b.EntityHashes.Length))
@@ -333,13 +331,13 @@ public static class PairComparer
         }
 
         // An independent report of the same event names the same people and places and shares topic words.
-        if ((e.EntityOverlap >= 0.3 && e.TermCosine >= MinStoryCosine) || (e.TermCosine >= 0.4 && factual >= 0.1))
+        if ((e.EntityOverlap >= t.SameEventMinEntities && e.TermCosine >= t.MinStoryCosine) || (e.TermCosine >= t.SameEventMinCosine && factual >= 0.1))
         {
             return Relations.SameEvent;
         }
 
         // Different stories that reuse a passage (a wire background paragraph, a quote block).
-        if (alignment.MatchedWords >= SharedPassageWords && Math.Max(e.CoverageA, e.CoverageB) >= 0.1)
+        if (alignment.MatchedWords >= t.SharedPassageWords && Math.Max(e.CoverageA, e.CoverageB) >= t.SharedPassageMinCoverage)
         {
             return Relations.SharesPassages;
         }
@@ -347,24 +345,9 @@ public static class PairComparer
         return Relations.Unrelated;
     }
 
-    private const double SpunSubstitutionRate = 0.07;
-
-    // A rewrite's names and figures follow its source's order at least this far (longest common subsequence).
-    private const double RewriteFactOrder = 0.6;
-
-    // Words in shared passages that make two otherwise different stories "shares-passages" rather than unrelated.
-    private const int SharedPassageWords = 30;
-
-    // Spun: the bulk of both texts aligned (with substitutions), the longer at least half.
-    private const double SpunLongCoverage = 0.5;
-
-    // Shared passages: under three quarters of the shorter text and under 35 % of the longer in passages.
-    private const double SharedPassagesShortCoverage = 0.75;
-    private const double SharedPassagesLongCoverage = 0.35;
-
     // Between a light edit and plain spinning, whether the swapped words are synonyms decides; elsewhere (and in bulk
     // analysis) they need not be looked up.
-    private static bool SynonymsCanDecide(double substitutionRate) => substitutionRate is >= 0.02 and < SpunSubstitutionRate;
+    private static bool SynonymsCanDecide(double substitutionRate, RelationThresholds t) => substitutionRate >= t.SynonymDecidesFrom && substitutionRate < t.SpunSubstitutionRate;
 
     private static int OneForOneSwaps(Alignment alignment) =>
         alignment.Spans.Sum(span => span.Differences.Where(d => d.WordsA == d.WordsB).Sum(d => d.WordsA));

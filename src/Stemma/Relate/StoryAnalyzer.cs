@@ -146,7 +146,7 @@ public sealed class StoryAnalyzer
                 }
 
                 mayShareText = PairComparer.MayShareText(sketches?[a].Shingles ?? allFeatures[a].Trigrams, sketches?[b].Shingles ?? allFeatures[b].Trigrams);
-                if (!mayShareText && cosine < PairComparer.MinStoryCosine)
+                if (!mayShareText && cosine < options.Relations.MinStoryCosine)
                 {
                     return;
                 }
@@ -158,7 +158,7 @@ public sealed class StoryAnalyzer
                 Interlocked.Increment(ref aligned);
             }
 
-            var comparison = PairComparer.Compare(articles[a], allFeatures[a], articles[b], allFeatures[b], statistics, allChanges: false, mayShareText, cosine);
+            var comparison = PairComparer.Compare(articles[a], allFeatures[a], articles[b], allFeatures[b], statistics, allChanges: false, mayShareText, cosine, options.Relations);
             if (comparison.Relation != Relations.Unrelated)
             {
                 results[k] = PairResult.From(a, b, allFeatures[a], allFeatures[b], comparison, statistics, nearDuplicate);
@@ -185,7 +185,7 @@ public sealed class StoryAnalyzer
         // Stories: families joined by rewrite and same-event pairs (and by shared passages when the rest of the two
         // texts tells one event too), within the date window, by average linkage (no chains through single links).
         var links = related.Values.Where(p =>
-            (Relations.IsSameStory(p.Relation) || (p.Relation == Relations.SharesPassages && PairComparer.TellsOneEvent(p.Evidence)))
+            (Relations.IsSameStory(p.Relation) || (p.Relation == Relations.SharesPassages && PairComparer.TellsOneEvent(p.Evidence, options.Relations)))
             && WithinWindow(articles[p.A].Date, articles[p.B].Date));
         var (stories, cohesion) = StoryLinkage.Group(n, families, links, allFeatures, statistics, options.MinStoryCohesion);
         var familyIds = families.GroupIds(ids);

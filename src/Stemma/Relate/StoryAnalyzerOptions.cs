@@ -36,6 +36,9 @@ public sealed record StoryAnalyzerOptions
     /// <summary>Families up to this size compare every pair of members to build the lineage; larger ones use the pairs already found.</summary>
     public int FullLineageFamilySize { get; init; } = 40;
 
+    /// <summary>The thresholds of the relation labels (<see cref="RelationThresholds.Default"/>).</summary>
+    public RelationThresholds Relations { get; init; } = RelationThresholds.Default;
+
     /// <summary>The confidence table of lineage edges, fitted on generated ground truth (<see cref="Lineage.LineageConfidence.Default"/>).</summary>
     public Lineage.LineageConfidence LineageConfidence { get; init; } = Lineage.LineageConfidence.Default;
 

@@ -45,6 +45,27 @@ public class PairComparerTests
     }
 
     [Fact]
+    public void Relation_thresholds_decide_the_labels_they_name()
+    {
+        var documents = new SyntheticCorpus(33, AllOperations).Generate();
+        var byId = documents.ToDictionary(d => d.Id);
+        var spun = documents.Where(d => d.Operation == CopyOperation.Spun).Take(8).Select(d => (Source: byId[d.ParentId!].ToArticle(), Copy: d.ToArticle())).ToList();
+        var rewrites = documents.Where(d => d.Operation == CopyOperation.Rewrite).Take(8).Select(d => (Source: byId[d.StoryId + "-0"].ToArticle(), Copy: d.ToArticle())).ToList();
+
+        // Defaults: spun copies are spun, rewrites are rewrites.
+        Assert.All(spun, p => Assert.Equal(Relations.Spun, PairComparer.Compare(p.Source, p.Copy).Relation));
+        Assert.All(rewrites, p => Assert.Equal(Relations.Rewrite, PairComparer.Compare(p.Source, p.Copy).Relation));
+
+        // A substitution rate no spinner reaches, and synonyms never deciding: the same spun copies fall back to edited.
+        var noSpinning = RelationThresholds.Default with { SpunSubstitutionRate = 1.01, SynonymDecidesFrom = 1.01 };
+        Assert.All(spun, p => Assert.Equal(Relations.Edited, PairComparer.Compare(p.Source, p.Copy, thresholds: noSpinning).Relation));
+
+        // A fact order no retelling reaches and facts no rewrite shares all of: the rewrites become same-event reports.
+        var noRewrites = RelationThresholds.Default with { RewriteFactOrder = 1.01, RewriteMinFacts = 1.01 };
+        Assert.All(rewrites, p => Assert.Equal(Relations.SameEvent, PairComparer.Compare(p.Source, p.Copy, thresholds: noRewrites).Relation));
+    }
+
+    [Fact]
     public void Unrelated_articles_are_labeled_unrelated_and_score_low()
     {
         var documents = new SyntheticCorpus(32, AllOperations).Generate();
