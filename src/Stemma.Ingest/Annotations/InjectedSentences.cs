@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace Stemma.Ingest.Annotations;
@@ -63,26 +64,23 @@ public static partial class InjectedSentences
             return articles;
         }
 
+        // Every step is per article once the family keys are posted, so the pass runs on all cores; results do not depend
+        // on the schedule (word ids may, but they are only compared for equality).
         var table = new WordTable();
-        var parsed = articles.Select(article => new Parsed(article, table)).ToArray();
+        var parsed = new Parsed[articles.Count];
+        Parallel.For(0, articles.Count, index => parsed[index] = new Parsed(articles[index], table));
         var families = FindFamilyMembers(parsed, options);
-        Article[]? result = null;
-        for (var index = 0; index < parsed.Length; index++)
+        var annotated = new Article?[parsed.Length];
+        Parallel.For(0, parsed.Length, index =>
         {
-            if (families[index] is not { Count: > 0 } members)
+            if (families[index] is { Count: > 0 } members
+                && FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options) is { Count: > 0 } injected)
             {
-                continue;
+                annotated[index] = MoveToAnnotations(parsed[index], injected);
             }
+        });
 
-            var injected = FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options);
-            if (injected.Count > 0)
-            {
-                result ??= [.. articles];
-                result[index] = MoveToAnnotations(parsed[index], injected);
-            }
-        }
-
-        return result ?? articles;
+        return annotated.Any(article => article is not null) ? [.. articles.Select((article, index) => annotated[index] ?? article)] : articles;
     }
 
     /// <summary>The body's sentences (in reading order) that are injected, as (paragraph index, sentence index in that paragraph).</summary>
@@ -162,43 +160,54 @@ public static partial class InjectedSentences
         }
 
         var result = new List<int>?[parsed.Length];
-        // Shared-key counts per other article, in an array reset through the list of those touched (no hashing per posting).
-        var shared = new int[parsed.Length];
-        var touched = new List<int>();
-        for (var index = 0; index < parsed.Length; index++)
-        {
-            foreach (var other in touched)
+        // Shared-key counts per other article, in an array (one per worker) reset through the list of those touched: no
+        // hashing per posting. Ties go to the smaller id, so the members do not depend on the input order.
+        Parallel.For(
+            0,
+            parsed.Length,
+            () => (Shared: new int[parsed.Length], Touched: new List<int>()),
+            (index, _, scratch) =>
             {
-                shared[other] = 0;
-            }
-
-            touched.Clear();
-            foreach (var key in parsed[index].Keys)
-            {
-                var list = postings[key];
-                if (list.Count > MaxPostingsPerKey)
+                var (shared, touched) = scratch;
+                foreach (var other in touched)
                 {
-                    continue;
+                    shared[other] = 0;
                 }
 
-                foreach (var other in list)
+                touched.Clear();
+                foreach (var key in parsed[index].Keys)
                 {
-                    if (other != index && shared[other]++ == 0)
+                    var list = postings[key];
+                    if (list.Count > MaxPostingsPerKey)
                     {
-                        touched.Add(other);
+                        continue;
+                    }
+
+                    foreach (var other in list)
+                    {
+                        if (other != index && shared[other]++ == 0)
+                        {
+                            touched.Add(other);
+                        }
                     }
                 }
-            }
 
-            var members = touched
-                .Select(other => (Other: other, Overlap: shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[other].Keys.Count))))
-                .Where(pair => pair.Overlap >= options.MinFamilyOverlap)
-                .OrderByDescending(pair => pair.Overlap).ThenBy(pair => pair.Other)
-                .Take(options.MaxMembers)
-                .Select(pair => pair.Other)
-                .ToList();
-            result[index] = members.Count > 0 ? members : null;
-        }
+                var members = new List<(int Other, double Overlap)>();
+                foreach (var other in touched)
+                {
+                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[other].Keys.Count));
+                    if (overlap >= options.MinFamilyOverlap)
+                    {
+                        members.Add((other, overlap));
+                    }
+                }
+
+                result[index] = members.Count > 0
+                    ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
+                    : null;
+                return scratch;
+            },
+            _ => { });
 
         return result;
     }
@@ -355,13 +364,13 @@ public static partial class InjectedSentences
         var table = new WordTable();
         var ids = new List<int>();
         ContentWordIds(text, table, ids);
-        return [.. ids.Select(id => table.Words[id])];
+        return [.. ids.Select(table.Word)];
     }
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>As <see cref="ContentWords"/>, appending each word's id in the table (no string is made for a word seen before).</summary>
-    private static void ContentWordIds(string text, WordTable table, List<int> words)
+    private static void ContentWordIds(string text, WordTable table, List<int> words, List<string>? texts = null)
     {
         Span<char> buffer = stackalloc char[6];
         var length = 0;
@@ -391,7 +400,8 @@ public static partial class InjectedSentences
                 var word = buffer[..length];
                 if (full > 6 || !StopWordLookup.Contains(word))
                 {
-                    words.Add(table.Id(word));
+                    words.Add(table.Id(word, out var wordText));
+                    texts?.Add(wordText);
                 }
             }
 
@@ -399,28 +409,49 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>Content words as small integers, shared by all articles of one pass, so that sets and counts compare integers.</summary>
+    /// <summary>
+    /// Content words as small integers, shared by all articles of one pass, so that sets and counts compare integers.
+    /// Safe for parallel parsing: a word seen before costs one lock-free look-up; a new word takes a lock.
+    /// </summary>
     internal sealed class WordTable
     {
-        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly List<string> _words = [];
 
         public WordTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public List<string> Words { get; } = [];
+        public int Id(ReadOnlySpan<char> word) => Id(word, out _);
 
-        public int Id(ReadOnlySpan<char> word)
+        /// <summary>The word's id, and the word as a string (the table's own instance).</summary>
+        public int Id(ReadOnlySpan<char> word, out string text)
         {
-            if (_lookup.TryGetValue(word, out var id))
+            if (_lookup.TryGetValue(word, out text!, out var id))
             {
                 return id;
             }
 
-            id = Words.Count;
-            var text = new string(word);
-            _ids[text] = id;
-            Words.Add(text);
-            return id;
+            lock (_words)
+            {
+                if (_lookup.TryGetValue(word, out text!, out id))
+                {
+                    return id;
+                }
+
+                text = new string(word);
+                id = _words.Count;
+                _words.Add(text);
+                _ids[text] = id;
+                return id;
+            }
+        }
+
+        public string Word(int id)
+        {
+            lock (_words)
+            {
+                return _words[id];
+            }
         }
     }
 
@@ -442,7 +473,7 @@ public static partial class InjectedSentences
         {
             Article = article;
             Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var running = new List<int>();
+            var running = new List<string>();
             var words = new List<int>();
             var seen = new HashSet<int>();
             for (var p = 0; p < Paragraphs.Count; p++)
@@ -451,8 +482,7 @@ public static partial class InjectedSentences
                 for (var s = 0; s < parts.Count; s++)
                 {
                     words.Clear();
-                    ContentWordIds(parts[s], table, words);
-                    running.AddRange(words);
+                    ContentWordIds(parts[s], table, words, running);
                     seen.Clear();
                     var distinct = new List<int>(words.Count);
                     foreach (var word in words)
@@ -470,7 +500,7 @@ public static partial class InjectedSentences
             // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
             for (var w = 0; w + 1 < running.Count; w++)
             {
-                var key = Hash(table.Words[running[w]], table.Words[running[w + 1]]);
+                var key = Hash(running[w], running[w + 1]);
                 if ((key & 3) == 0)
                 {
                     Keys.Add(key);
@@ -485,7 +515,7 @@ public static partial class InjectedSentences
         public List<Sentence> Sentences { get; } = [];
 
         /// <summary>Which sentences hold each content word; built on first use, since most articles belong to no family.</summary>
-        public Dictionary<int, List<int>> SentencesByWord => _sentencesByWord ??= IndexSentences();
+        public Dictionary<int, List<int>> SentencesByWord => LazyInitializer.EnsureInitialized(ref _sentencesByWord, IndexSentences);
 
         private Dictionary<int, List<int>>? _sentencesByWord;
 

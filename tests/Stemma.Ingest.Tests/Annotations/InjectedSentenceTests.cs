@@ -104,4 +104,29 @@ public sealed class InjectedSentenceTests
             .Where(annotation => annotation.Kind == AnnotationKind.Injected && !byId[article.Id].InsertedLines.Contains(annotation.Text))
             .Select(annotation => $"{article.Id} ({byId[article.Id].Operation}): {annotation.Text}")));
     }
+
+    [Fact]
+    public void The_pass_gives_each_article_the_same_result_whatever_the_order_of_the_corpus()
+    {
+        // The pass runs in parallel; what it sets apart must not depend on the schedule or on the input order. Wrapped
+        // copies give it inserted lines to find, so there is something to agree on.
+        var documents = new SyntheticCorpus(seed: 1616, new CorpusOptions
+        {
+            Stories = 30,
+            UnrelatedArticles = 20,
+            Operations = [CopyOperation.Wrapped, CopyOperation.Spun, CopyOperation.Edited],
+        }).Generate();
+        var articles = documents.Select(document => document.ToArticle()).ToList();
+        static Dictionary<string, string> Outcome(IEnumerable<Article> result) => result.ToDictionary(
+            article => article.Id,
+            article => article.Body + "\u0001" + string.Join("\u0002", article.Annotations.Select(a => $"{a.Kind}:{a.Position}:{a.Text}")));
+
+        var first = Outcome(InjectedSentences.Apply(articles));
+        Assert.Contains(first.Values, outcome => outcome.Contains("Injected:", StringComparison.Ordinal));
+        for (var round = 0; round < 3; round++)
+        {
+            var shuffled = articles.OrderBy(article => HashCode.Combine(article.Id, round)).ToList();
+            Assert.Equal(first, Outcome(InjectedSentences.Apply(shuffled)));
+        }
+    }
 }
