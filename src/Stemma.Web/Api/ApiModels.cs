@@ -44,7 +44,14 @@ public sealed record TreeDto(string Family, string Root, IReadOnlyList<TreeNodeD
 
 public sealed record TreeNodeDto(string Id, bool Outside, string? Site, DateTimeOffset? Date, string? Title);
 
-public sealed record TreeEdgeDto(string Parent, string Child, string Relation, double Similarity);
+/// <summary>A copy edge as `analyze --json` writes it: what decided it, how sure it is, and whether anything tells its direction.</summary>
+/// <param name="Direction">"known", or "unknown" when nothing tells which of the two came first (then the edge only says they are one text).</param>
+/// <param name="Confidence">How likely the edge is right, in [0, 1].</param>
+/// <param name="TieBreak">Whether the parent or the direction was picked by a tie-break rather than by evidence.</param>
+/// <param name="Evidence">What decided the edge: credit, date-order, inherited-lines, inherited-figures, excerpt, text, family-majority, tie-break.</param>
+public sealed record TreeEdgeDto(string Parent, string Child, string Relation, double Similarity, string Direction, double Confidence, bool TieBreak, IReadOnlyList<EdgeEvidenceDto> Evidence);
+
+public sealed record EdgeEvidenceDto(string Kind, string Detail);
 
 public sealed record StoryChangeDto(string Parent, string Child, string Kind, string? Before, string? After);
 
@@ -89,7 +96,9 @@ internal static class ApiMapping
         tree.Family,
         tree.Root,
         [.. tree.Nodes.Select(n => new TreeNodeDto(n.Id, n.IsOutside, n.Site, n.Date, n.Title))],
-        [.. tree.Edges.Select(e => new TreeEdgeDto(e.Parent, e.Child, e.Relation, Math.Round(e.Similarity, 4)))]);
+        [.. tree.Edges.Select(e => new TreeEdgeDto(
+            e.Parent, e.Child, e.Relation, Math.Round(e.Similarity, 4), e.Direction, Math.Round(e.Confidence, 3), e.IsTieBreak,
+            [.. e.Evidence.Select(x => new EdgeEvidenceDto(x.Kind, x.Detail))]))]);
 
     public static DocumentResponse ToDto(this Article article, string? family, string? story) => new(
         article.Id, article.Title, article.Site, article.Url, article.Author, article.Date, article.Language, article.Format,
