@@ -163,7 +163,7 @@ public static class StoryLayout
 
         if (edge.IsTieBreak && known)
         {
-            direction += "; the parent is a tie-break among versions that explain it equally";
+            direction += "; the parent is a tie-break";
         }
 
         return new EdgeView(edge.Parent, edge.Child, edge.Relation, edge.Similarity, string.Join("; ", evidence), confidence, direction, known);
