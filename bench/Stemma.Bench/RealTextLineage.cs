@@ -16,11 +16,12 @@ namespace Stemma.Bench;
 /// sentences reworded: clauses swapped, attributions moved, half the content words swapped); the other pages (all
 /// languages) stay unrelated. Everything is read as `stemma analyze` reads JSONL and scored against the known
 /// parents, with and without publication dates.
-/// Usage: real-lineage [DIR] [--wordnet DIR] [--mixed [--fit]] [--seed N] (defaults ../shared/extraction-dev, /usr/share/wordnet).
+/// Usage: real-lineage [DIR] [--wordnet DIR] [--mixed [--fit]] [--seed N | --seeds N,N,...] (defaults ../shared/extraction-dev, /usr/share/wordnet).
 /// --mixed: originals as undated plain-text files (title line, then paragraphs), a quarter of the copies undated
 /// plain text too, the rest dated JSONL records; parent accuracy by operation and by copy of a copy against the
 /// ceiling (a copy whose true parent has the same text as k earlier members counts 1/k; an undated copy identical to
-/// its undated parent counts another half, as nothing tells which came first), and accuracy by edge confidence.
+/// its undated parent counts another half, as nothing tells which came first), the misses by kind and operation, and
+/// accuracy by edge confidence. --seeds: the mixed mode on each seed in turn, then the mean and spread over the seeds.
 /// </summary>
 internal static partial class RealTextLineage
 {
@@ -63,7 +64,31 @@ internal static partial class RealTextLineage
             (article.Language == "en" || LooksEnglish(article.Body) ? english : others).Add((article.Title ?? "Untitled", sentences));
         }
 
-        var seed = int.TryParse(args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault(), CultureInfo.InvariantCulture, out var given) ? given : 2027;
+        var seeds = args.SkipWhile(a => a != "--seeds").Skip(1).FirstOrDefault() is { } list
+            ? [.. list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))]
+            : new[] { int.TryParse(args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault(), CultureInfo.InvariantCulture, out var given) ? given : 2027 };
+        var mixedMode = args.Contains("--mixed") || seeds.Length > 1;
+        foreach (var seed in seeds)
+        {
+            if (seeds.Length > 1)
+            {
+                Console.WriteLine($"seed {seed}");
+            }
+
+            RunSeed(seed, english, others, spinner, mixedMode);
+        }
+
+        if (mixedMode)
+        {
+            ReportCells(fit: args.Contains("--fit"));
+            ReportSeeds();
+        }
+
+        return 0;
+    }
+
+    private static void RunSeed(int seed, List<(string Title, List<string> Sentences)> english, List<(string Title, List<string> Sentences)> others, Spinner spinner, bool mixedMode)
+    {
         var random = new Random(seed);
         var documents = new List<Document>();
         var epoch = new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
@@ -98,14 +123,13 @@ internal static partial class RealTextLineage
         }
 
         Console.WriteLine($"{english.Count} English originals, {documents.Count(d => d.Parent is not null)} copies, {others.Count} unrelated articles");
-        if (args.Contains("--mixed"))
+        if (mixedMode)
         {
             // Originals (and the unrelated pages) as undated plain text, a quarter of the copies too; the rest dated.
             var mixed = documents.Select(d => d with { Undated = d.Parent is null || random.NextDouble() < 0.25 }).ToList();
             ScoreMixed(mixed, shuffled: false, random);
             ScoreMixed([.. mixed.OrderBy(_ => random.Next())], shuffled: true, random);
-            ReportCells(fit: args.Contains("--fit"));
-            return 0;
+            return;
         }
 
         // As generated (each original before its copies, readable ids), then shuffled with opaque ids: content alone.
@@ -113,8 +137,29 @@ internal static partial class RealTextLineage
         {
             Score(shuffled ? [.. documents.OrderBy(_ => random.Next())] : documents, withDates, shuffled);
         }
+    }
 
-        return 0;
+    // Per input order, each seed's share of the ceiling reached: overall, and for copies of copies.
+    private static readonly Dictionary<string, List<(double Overall, double Chains)>> SeedFigures = new(StringComparer.Ordinal);
+
+    private static void ReportSeeds()
+    {
+        foreach (var (order, figures) in SeedFigures)
+        {
+            if (figures.Count < 2)
+            {
+                continue;
+            }
+
+            static string Spread(IReadOnlyList<double> values)
+            {
+                var mean = values.Average();
+                var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+                return $"mean {mean:F1} %, sd {sd:F1}, min {values.Min():F1}, max {values.Max():F1}";
+            }
+
+            Console.WriteLine($"{order} over {figures.Count} seeds, % of the ceiling: overall {Spread([.. figures.Select(f => f.Overall)])}; copies of copies {Spread([.. figures.Select(f => f.Chains)])}");
+        }
     }
 
     private static void Score(List<Document> documents, bool withDates, bool opaqueIds)
@@ -245,6 +290,43 @@ internal static partial class RealTextLineage
 
         Line("copy of the original", [.. copies.Where(d => d.Parent == d.Family)]);
         Line("copy of a copy", [.. copies.Where(d => d.Parent != d.Family)]);
+        var chainCopies = copies.Where(d => d.Parent != d.Family).ToList();
+        var key = shuffled ? "shuffled, opaque ids" : "originals listed first";
+        if (!SeedFigures.TryGetValue(key, out var seedFigures))
+        {
+            SeedFigures[key] = seedFigures = [];
+        }
+
+        seedFigures.Add((100.0 * right / ceiling, 100.0 * chainCopies.Count(Right) / chainCopies.Sum(Credit)));
+
+        // Each miss by kind, with the ceiling credit it had (a miss worth 0.5 was a coin flip the ceiling already concedes).
+        string KindOf(Document d) => placed[d.Id].Parent switch
+        {
+            null => "no parent (made a root)",
+            var p when byId[p].Family != d.Family => "outside the family",
+            var p when p == d.Family => "the original instead of the intermediate",
+            var p when byId[p].Parent == d.Id => "reversed (its own child)",
+            var p when byId[p].Parent == d.Parent => "a sibling",
+            var p when IsBelow(p, d.Id) => "a descendant",
+            _ => "another member",
+        };
+        bool IsBelow(string member, string ancestor)
+        {
+            for (var up = byId[member].Parent; up is not null; up = byId[up].Parent)
+            {
+                if (up == ancestor)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        Console.WriteLine("  misses by kind (count, ceiling credit lost): " + string.Join("; ", mistakes.GroupBy(KindOf).OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Key} {g.Count()} ({g.Sum(Credit):F1}; copies of copies {g.Count(d => d.Parent != d.Family)})")));
+        Console.WriteLine("  misses by operation (count, ceiling credit lost): " + string.Join("; ", mistakes.GroupBy(d => d.Operation).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key} {g.Count()} ({g.Sum(Credit):F1})")));
         Line("undated copy", [.. copies.Where(d => d.Undated)]);
         Line("dated copy", [.. copies.Where(d => !d.Undated)]);
         if (analysis.Stories?.Documents.ToDictionary(p => readable[p.Id]) is { } stories)

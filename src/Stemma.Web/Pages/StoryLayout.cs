@@ -6,9 +6,10 @@ using Stemma.Web.Services;
 namespace Stemma.Web.Pages;
 
 /// <summary>
-/// How one copy edge reads: what the copy took (evidence), how sure the direction is (confidence) and why.
-/// Built from <see cref="LineageEdge"/> as the models expose it today; the one place to extend when edges carry
-/// their own confidence and direction.
+/// How one copy edge reads: what the copy took (evidence), how sure the edge is (confidence) and why the one is taken
+/// to be the copy. The direction and confidence are the edge's own (<see cref="LineageEdge.Direction"/>,
+/// <see cref="LineageEdge.Confidence"/>, <see cref="LineageEdge.Evidence"/>), as `analyze --json` and the API state
+/// them: this view only puts them in words.
 /// </summary>
 /// <param name="Relation">The relation label.</param>
 /// <param name="Evidence">"shares 84% of its text; adds 5 lines around it".</param>
@@ -130,30 +131,39 @@ public static class StoryLayout
             evidence.Add("adds " + Show.Count(added, "line", "lines") + " around it (read-more, captions, credits, comment form)");
         }
 
-        string confidence;
+        var confidence = edge.Confidence >= 0.8 ? "high" : edge.Confidence >= 0.5 ? "medium" : "low";
+        var known = !edge.IsDirectionUnknown;
         string direction;
-        var known = true;
-        if (parent?.Date is { } from && child?.Date is { } to && to != from)
+        if (!known)
+        {
+            direction = edge.Relation == Relations.Identical
+                ? "direction unknown: identical texts, no dates" + (parent?.Date is not null || child?.Date is not null ? " to tell them apart" : string.Empty)
+                : "direction unknown: no date, credit or change of its own tells which came first";
+        }
+        else if (edge.Evidence.Any(e => e.Kind == EdgeEvidence.Credit))
+        {
+            direction = "it credits the other's site";
+        }
+        else if (parent?.Date is { } from && child?.Date is { } to && to != from)
         {
             var gap = (to - from).Duration();
-            confidence = to > from ? "high" : "low";
             direction = to > from ? $"published {Span(gap)} later" : $"dates disagree: published {Span(gap)} earlier, yet its text points the other way";
-        }
-        else if (edge.Relation == Relations.Identical && added == 0)
-        {
-            confidence = "low";
-            direction = "direction unknown: identical texts, no dates" + (parent?.Date is not null ? " to tell them apart" : string.Empty);
-            known = false;
-        }
-        else if (edge.Relation is Relations.Excerpt or Relations.Edited || added > 0)
-        {
-            confidence = "medium";
-            direction = "no dates; the text shows which is the copy (" + (edge.Relation == Relations.Excerpt ? "it keeps only a part" : added > 0 ? "it adds lines around the text" : "it changed the text") + ")";
         }
         else
         {
-            confidence = "low";
-            direction = "no dates; which came first is a tie-break on the text";
+            // The evidence that told the direction, in the order the lineage weighs it.
+            direction = edge.Evidence.Select(e => e.Kind).FirstOrDefault(k => k is EdgeEvidence.Excerpt or EdgeEvidence.Text or EdgeEvidence.FamilyMajority) switch
+            {
+                EdgeEvidence.Excerpt => "no dates; the text shows which is the copy (it keeps only a part)",
+                EdgeEvidence.FamilyMajority => "no dates; where the two differ, the rest of the family keeps the other's text",
+                _ when added > 0 || edge.Evidence.Any(e => e.Kind == EdgeEvidence.Text && e.Detail.Contains("inserted line", StringComparison.Ordinal)) => "no dates; the text shows which is the copy (it adds lines around the text)",
+                _ => "no dates; the text shows which is the copy (it changed the text)",
+            };
+        }
+
+        if (edge.IsTieBreak && known)
+        {
+            direction += "; the parent is a tie-break";
         }
 
         return new EdgeView(edge.Parent, edge.Child, edge.Relation, edge.Similarity, string.Join("; ", evidence), confidence, direction, known);

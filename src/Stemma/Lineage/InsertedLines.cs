@@ -7,8 +7,10 @@ namespace Stemma.Lineage;
 /// <summary>
 /// The lines copiers insert (read-more links, captions, promotions, source links, editor's notes), kept per document
 /// as lineage evidence. Ingest takes them out of the body, but a copy of a copy inherits them: a document that repeats
-/// another copy's inserted line descends from that copy. As descent evidence only lines found in one copy family count:
-/// a line in several families is a site's or an agency's stock line ("Photo: Agency") that copiers add on their own. As
+/// another copy's inserted line descends from that copy. As descent evidence a line found in one copy family counts
+/// whole; a caption, credit or promotion found in several families is a site's or an agency's stock line ("Photo:
+/// Agency") that copiers add on their own and does not count; a read-more or related link in several families names
+/// one particular article, which a site may promote beside several reposts, so it counts at its 1/families weight. As
 /// evidence of being a copy at all (the root, the direction of an edge) every line counts, weighing like the words it
 /// holds divided by the number of families it turns up in, as a word's IDF discounts common words. A copy may carry an
 /// inherited line reworded (a spinner rewrote it out of the pattern ingest recognises) or in its body (its own
@@ -26,7 +28,11 @@ internal sealed class InsertedLines
     private readonly Line[][] lines;
     private readonly Func<int, uint[]> bodyTerms;
 
-    private readonly record struct Line(ulong Key, double Weight, int Families, uint[] Terms);
+    /// <param name="Descent">The weight the line carries as evidence of descent (see the class summary).</param>
+    private readonly record struct Line(ulong Key, double Weight, uint[] Terms, double Descent)
+    {
+        public bool CountsForDescent => Descent > 0;
+    }
 
     private InsertedLines(Line[][] lines, Func<int, uint[]> bodyTerms) => (this.lines, this.bodyTerms) = (lines, bodyTerms);
 
@@ -35,16 +41,16 @@ internal sealed class InsertedLines
     /// <param name="bodyTerms">Each article's body terms (sorted distinct content-word hashes, as <see cref="Relate.TextFeatures"/> keeps them).</param>
     public static InsertedLines From(IReadOnlyList<Article> articles, IReadOnlyList<string> familyIds, Func<int, uint[]> bodyTerms)
     {
-        var found = new (ulong Key, int Words, string Text)[articles.Count][];
+        var found = new (ulong Key, int Words, string Text, bool Names)[articles.Count][];
         var familiesOf = new Dictionary<ulong, HashSet<string>>();
         for (var d = 0; d < articles.Count; d++)
         {
             found[d] = [.. articles[d].Annotations
                 .Where(a => a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related or AnnotationKind.Caption or AnnotationKind.SourceLink or AnnotationKind.Promo or AnnotationKind.EditorNote or AnnotationKind.Injected)
-                .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text), a.Text))
+                .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text), a.Text, Names: a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related))
                 .Where(l => l.Words > 0)
                 .DistinctBy(l => l.Key)];
-            foreach (var (key, _, _) in found[d])
+            foreach (var (key, _, _, _) in found[d])
             {
                 if (!familiesOf.TryGetValue(key, out var families))
                 {
@@ -63,11 +69,15 @@ internal sealed class InsertedLines
         for (var d = 0; d < articles.Count; d++)
         {
             var compared = familySizes[familyIds[d]] > 1;
-            weighted[d] = [.. found[d].Select(l => new Line(
-                l.Key,
-                l.Words * WordWeight / familiesOf[l.Key].Count,
-                familiesOf[l.Key].Count,
-                !compared ? Array.Empty<uint>() : terms.TryGetValue(l.Key, out var known) ? known : terms[l.Key] = Relate.TextFeatures.Create(l.Text).TermHashes))];
+            weighted[d] = [.. found[d].Select(l =>
+            {
+                var (families, weight) = (familiesOf[l.Key].Count, l.Words * WordWeight / familiesOf[l.Key].Count);
+                return new Line(
+                    l.Key,
+                    weight,
+                    !compared ? Array.Empty<uint>() : terms.TryGetValue(l.Key, out var known) ? known : terms[l.Key] = Relate.TextFeatures.Create(l.Text).TermHashes,
+                    families == 1 || l.Names ? weight : 0);
+            })];
         }
 
         return new InsertedLines(weighted, bodyTerms);
@@ -75,14 +85,14 @@ internal sealed class InsertedLines
 
     /// <summary>
     /// The weight of the inserted lines of <paramref name="document"/> that <paramref name="by"/> lacks, as descent
-    /// evidence: only lines of one family count (a line another family has too is a copier's habit, not an inheritance).
+    /// evidence (a stock line another family has too is a copier's habit, not an inheritance).
     /// </summary>
     public double Unexplained(int document, int by)
     {
         double cost = 0;
         foreach (var line in lines[document])
         {
-            cost += line.Families > 1 || Has(by, line) ? 0 : line.Weight;
+            cost += !line.CountsForDescent || Has(by, line) ? 0 : line.Descent;
         }
 
         return cost;
@@ -100,13 +110,13 @@ internal sealed class InsertedLines
         return total;
     }
 
-    /// <summary>How many inserted lines of <paramref name="child"/> it shares with <paramref name="parent"/> but not with <paramref name="other"/>, counting only lines of one family.</summary>
+    /// <summary>How many inserted lines of <paramref name="child"/> it shares with <paramref name="parent"/> but not with <paramref name="other"/>, counting only lines that are descent evidence.</summary>
     public int SharedWithout(int child, int parent, int other)
     {
         var count = 0;
         foreach (var line in lines[parent])
         {
-            count += line.Families == 1 && Has(child, line) && !Has(other, line) ? 1 : 0;
+            count += line.CountsForDescent && Has(child, line) && !Has(other, line) ? 1 : 0;
         }
 
         return count;
@@ -135,13 +145,13 @@ internal sealed class InsertedLines
         var (childTerms, parentTerms) = (bodyTerms(child), bodyTerms(parent));
         foreach (var line in lines[parent])
         {
-            if (line.Families == 1 && Has(child, line) && !HasKey(child, line.Key))
+            if (line.CountsForDescent && Has(child, line) && !HasKey(child, line.Key))
             {
                 foreach (var term in line.Terms)
                 {
                     if (Array.BinarySearch(childTerms, term) >= 0 && Array.BinarySearch(parentTerms, term) < 0)
                     {
-                        explained += idfOf(term);
+                        explained += idfOf(term) * line.Descent / line.Weight;
                     }
                 }
             }

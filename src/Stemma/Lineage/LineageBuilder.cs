@@ -55,7 +55,37 @@ internal sealed class LineageBuilder(
     private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
     {
         var local = new Dictionary<(int, int), PairResult?>();
+        // Members with the same body are one text to every comparison: each is given the alignment of the first of them
+        // (their own alignments with a third member could differ by which side the aligner took first), so candidates
+        // with the same text tie exactly and the stated tie-breaks, not the input order, decide between them.
+        var sameText = new Dictionary<string, int>(StringComparer.Ordinal);
+        var textOf = new Dictionary<int, int>();
+        foreach (var m in members.Order())
+        {
+            textOf[m] = sameText.TryGetValue(articles[m].Body, out var first) ? first : sameText[articles[m].Body] = m;
+        }
+
+        var relabelled = new Dictionary<(int, int), PairResult?>();
         PairResult? Pair(int x, int y)
+        {
+            var (tx, ty) = (textOf[x], textOf[y]);
+            if (tx == ty || (tx == x && ty == y))
+            {
+                return Aligned(x, y);
+            }
+
+            var key = (Math.Min(x, y), Math.Max(x, y));
+            if (!relabelled.TryGetValue(key, out var result))
+            {
+                relabelled[key] = result = Aligned(tx, ty) is { } shared
+                    ? shared with { A = shared.A == tx ? x : y, B = shared.A == tx ? y : x }
+                    : Aligned(x, y);
+            }
+
+            return result;
+        }
+
+        PairResult? Aligned(int x, int y)
         {
             var key = (Math.Min(x, y), Math.Max(x, y));
             if (pairs.TryGetValue(key, out var known))
@@ -407,9 +437,13 @@ internal sealed class LineageBuilder(
                 // Where an undated and a dated member explain each other equally (the same text and lines), the undated
                 // one is taken as the source: a stated tie-break, as for the root (a text file beside dated web copies
                 // of the same words is more often their source than a copy of them).
+                // Among parents that explain a child equally, the earlier in the order (the root first, then by date
+                // and closeness to the root's text) is taken, as dated members' ties go to the earlier member: a
+                // stated tie-break that does not hang on the order the input listed the members in.
                 cost[p, c] = p != c && DatesAllow(order[p], order[c]) && pair(order[p], order[c]) is { } result
                     ? (Relations.IsCopyFamily(result.Relation) ? 0 : NotCopyPenalty) + EdgeCost(result, order[p], order[c])
                         + (articles[order[p]].Date is not null && articles[order[c]].Date is null ? UndatedFirst : 0)
+                        + (p * EarlierFirst)
                     : double.PositiveInfinity;
             }
         }
@@ -423,6 +457,9 @@ internal sealed class LineageBuilder(
 
     // Below any difference the evidence makes (and below the tolerance of a stated tie in Explain).
     private const double UndatedFirst = 1e-7;
+
+    // Per place in the order; below UndatedFirst for any family the full lineage aligns.
+    private const double EarlierFirst = 1e-10;
 
     /// <summary>The members from the root down, parents before children.</summary>
     private static int[] BreadthFirst(int[] order, Dictionary<int, int> parents)

@@ -121,6 +121,29 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
     }
 
     [Fact]
+    public async Task Tree_edges_carry_direction_confidence_and_evidence_as_the_cli_json_does()
+    {
+        var story = (await client.GetFromJsonAsync<StoryResult>("/api/stories/" + SeawallStory))!;
+        var tree = Assert.Single(story.Trees);
+        var copies = tree.Edges.Where(e => !tree.Nodes.Single(n => n.Id == e.Parent).Outside).ToList();
+        Assert.All(copies, e => Assert.Contains(e.Direction, new[] { "known", "unknown" }));
+        Assert.All(copies, e => Assert.InRange(e.Confidence, 0.01, 1));
+        Assert.All(copies, e => Assert.NotEmpty(e.Evidence));
+        Assert.All(copies, e => Assert.Equal(e.TieBreak, e.Evidence.Any(x => x.Kind == "tie-break")));
+
+        // original.txt and aggregator-repost.txt are the same bytes without dates: nothing tells which came first.
+        var twins = Assert.Single(copies, e => new[] { e.Parent, e.Child }.Order().SequenceEqual(["seawall/aggregator-repost.txt", "seawall/original.txt"]));
+        Assert.Equal("unknown", twins.Direction);
+        Assert.True(twins.TieBreak);
+        Assert.True(twins.Confidence <= 0.5, $"stated {twins.Confidence}");
+
+        // The raw JSON names the fields as `analyze --json` does.
+        using var raw = JsonDocument.Parse(await client.GetStringAsync("/api/stories/" + SeawallStory));
+        var edge = raw.RootElement.GetProperty("trees")[0].GetProperty("edges")[0];
+        Assert.All(new[] { "direction", "confidence", "tieBreak", "evidence" }, name => Assert.True(edge.TryGetProperty(name, out _), name));
+    }
+
+    [Fact]
     public async Task A_member_id_leads_to_its_story_even_after_the_story_was_renamed()
     {
         var story = (await client.GetFromJsonAsync<StoryResult>("/api/stories/seawall/edited-figures.txt"))!;

@@ -198,11 +198,50 @@ public sealed class LayoutTests
     [Fact]
     public void Identical_undated_texts_say_the_direction_is_unknown()
     {
-        var tree = new LineageTree("f", "s", "x", [new LineageNode("x", false, null, null, "T"), new LineageNode("y", false, null, null, "T")], [new LineageEdge("x", "y", "identical", 1, [])]);
+        var edge = new LineageEdge("x", "y", "identical", 1, [])
+        {
+            Direction = LineageTree.DirectionUnknown,
+            Confidence = 0.25,
+            Evidence = [new EdgeEvidence(EdgeEvidence.TieBreak, "direction unknown: the same text")],
+        };
+        var tree = new LineageTree("f", "s", "x", [new LineageNode("x", false, null, null, "T"), new LineageNode("y", false, null, null, "T")], [edge]);
         var words = StoryLayout.Describe(tree, tree.Edges[0]);
         Assert.False(words.DirectionKnown);
         Assert.Equal("low", words.Confidence);
         Assert.StartsWith("direction unknown: identical texts, no dates", words.Direction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_page_states_the_edges_own_direction_and_confidence_instead_of_working_them_out_again()
+    {
+        // Identical undated bodies, but the child carries the parent's inserted line: the lineage knows the direction,
+        // which the bodies alone (same text, no dates, no inserted line in the changes) would not tell.
+        var known = new LineageEdge("x", "y", "identical", 1, [])
+        {
+            Confidence = 0.62,
+            Evidence = [new EdgeEvidence(EdgeEvidence.Text, "the child adds 2 inserted lines the parent lacks")],
+        };
+        var nodes = new[] { new LineageNode("x", false, null, null, "T"), new LineageNode("y", false, null, null, "T") };
+        var words = StoryLayout.Describe(new LineageTree("f", "s", "x", nodes, [known]), known);
+        Assert.True(words.DirectionKnown);
+        Assert.Equal("medium", words.Confidence);
+        Assert.Contains("adds lines around the text", words.Direction, StringComparison.Ordinal);
+
+        // Dated members one hour apart whose edge the lineage still marks unknown (and 0.3 sure): the page says so too.
+        var hour = new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
+        var unknown = new LineageEdge("x", "y", "copy", 0.97, []) { Direction = LineageTree.DirectionUnknown, Confidence = 0.3 };
+        var dated = new[] { nodes[0] with { Date = hour }, nodes[1] with { Date = hour.AddHours(1) } };
+        words = StoryLayout.Describe(new LineageTree("f", "s", "x", dated, [unknown]), unknown);
+        Assert.False(words.DirectionKnown);
+        Assert.Equal("low", words.Confidence);
+        Assert.StartsWith("direction unknown", words.Direction, StringComparison.Ordinal);
+
+        // A stated tie-break on the parent is said, not hidden.
+        var tie = new LineageEdge("x", "y", "copy", 0.97, []) { Confidence = 0.45, Evidence = [new EdgeEvidence(EdgeEvidence.TieBreak, "parent is a tie-break")] };
+        words = StoryLayout.Describe(new LineageTree("f", "s", "x", dated, [tie]), tie);
+        Assert.True(words.DirectionKnown);
+        Assert.Equal("low", words.Confidence);
+        Assert.Contains("tie-break", words.Direction, StringComparison.Ordinal);
     }
 
     private static CompareView View(string a, string b)
