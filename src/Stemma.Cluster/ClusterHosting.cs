@@ -217,9 +217,15 @@ public static class ClusterHosting
     }
 
     /// <summary>The core's records (documents, pairs, trees...) cross the wire as JSON; the cluster's own messages use Orleans' codecs.</summary>
+    /// <remarks>
+    /// Fields are included: the core carries tuples (a relate commit's postings are (document, terms) pairs), whose
+    /// members are fields; without them a commit reached the store with its postings empty.
+    /// </remarks>
     private static void UseJsonForCoreTypes(ISerializerBuilder serializer) =>
-        serializer.AddJsonSerializer(isSupported: type =>
-            type.Namespace is { } ns
-            && ns.StartsWith("Stemma", StringComparison.Ordinal)
-            && !ns.StartsWith("Stemma.Cluster", StringComparison.Ordinal));
+        serializer.AddJsonSerializer(
+            isSupported: type =>
+                type.Namespace is { } ns
+                && ns.StartsWith("Stemma", StringComparison.Ordinal)
+                && !ns.StartsWith("Stemma.Cluster", StringComparison.Ordinal),
+            jsonSerializerOptions: new System.Text.Json.JsonSerializerOptions { IncludeFields = true });
 }
