@@ -8,23 +8,24 @@ namespace Stemma.Cli.Commands;
 /// <summary>`stemma silo` and the `--cluster` option of `ingest`: Stemma on an Orleans cluster (docs/cluster.md).</summary>
 internal static class ClusterCommands
 {
-    public static Option<string?> ClusterOption() => new("--cluster")
+    public static Option<string?> ClusterOption(string purpose = "Ingest through a Stemma cluster instead of --db") => new("--cluster")
     {
-        Description = "Ingest through a Stemma cluster instead of --db: HOST:PORT[,HOST:PORT...] of silo gateways, or the postgres:// database holding the cluster's membership",
+        Description = purpose + ": HOST:PORT[,HOST:PORT...] of silo gateways, or the postgres:// database holding the cluster's membership",
     };
 
-    /// <summary>The store an ingest writes: the cluster's when <paramref name="cluster"/> is given, else <paramref name="openLocal"/>.</summary>
+    /// <summary>The store a command works on: the cluster's when <paramref name="cluster"/> is given, else <paramref name="openLocal"/>.</summary>
     public static async Task<IStore> OpenAsync(string? cluster, Func<Task<IStore>> openLocal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openLocal);
-        if (string.IsNullOrWhiteSpace(cluster))
-        {
-            return await openLocal();
-        }
-
-        var connection = await ClusterConnection.ConnectAsync(ParseSettings(cluster), cancellationToken: cancellationToken);
-        return new ConnectedStore(connection);
+        return string.IsNullOrWhiteSpace(cluster) ? await openLocal() : await ConnectAsync(cluster, cancellationToken);
     }
+
+    /// <summary>A client connection to the cluster <paramref name="cluster"/> names, as a store; disposing it closes the connection.</summary>
+    public static async Task<IStore> ConnectAsync(string cluster, CancellationToken cancellationToken) =>
+        new ConnectedStore(await ClusterConnection.ConnectAsync(ParseSettings(cluster), cancellationToken: cancellationToken));
+
+    /// <summary>The cluster for messages: its gateways, or that membership is in PostgreSQL (never a password).</summary>
+    public static string Describe(string cluster) => ClusterConnection.Describe(ParseSettings(cluster));
 
     /// <summary>How a silo opens the store it serves; the one place to change when --db takes other kinds of store.</summary>
     private static Task<IStore> OpenBackingStoreAsync(CliContext context, string db, CancellationToken cancellationToken) =>
@@ -88,9 +89,12 @@ internal static class ClusterCommands
     }
 
     /// <summary>The cluster's store, closing the client connection with it.</summary>
-    private sealed class ConnectedStore(ClusterConnection connection) : IStore
+    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching
     {
         private readonly ClusterStore store = connection.Store;
+
+        public Task<IReadOnlyList<StoredDocument>> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh, CancellationToken cancellationToken = default) =>
+            store.SketchAsync(articles, sketch, lsh, cancellationToken);
 
         public Task InitializeAsync(CancellationToken cancellationToken = default) => store.InitializeAsync(cancellationToken);
 
