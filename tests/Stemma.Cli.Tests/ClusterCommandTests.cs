@@ -14,7 +14,7 @@ namespace Stemma.Cli.Tests;
 /// </summary>
 public sealed class ClusterCommandTests
 {
-    private static readonly string[] SpunSources = ["syndicated", "original", "repost"];
+    internal static readonly string[] SpunSources = ["syndicated", "original", "repost"];
 
     [Fact]
     public async Task Check_through_a_cluster_finds_what_a_spun_copy_copies_as_check_on_the_database_does()
@@ -129,7 +129,7 @@ public sealed class ClusterCommandTests
     }
 
     /// <summary>The five forms and the unrelated articles as one JSONL file, the spun copy apart as a text file to check.</summary>
-    private static (string Input, string Spun) WriteFiveFormsWithoutSpun(TempDirectory directory)
+    internal static (string Input, string Spun) WriteFiveFormsWithoutSpun(TempDirectory directory)
     {
         var lines = FiveForms.Articles().Where(a => a.Id != "spun").Select(a => JsonSerializer.Serialize(new Dictionary<string, string>
         {
@@ -175,22 +175,27 @@ public sealed class ClusterCommandTests
         throw new TimeoutException($"serve did not answer {path}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Two `stemma silo` commands over one database: a primary and one that joins it; stopped (Ctrl+C) on dispose.</summary>
-    private sealed class Silos : IAsyncDisposable
+    /// <summary>
+    /// Two `stemma silo` commands over one database, stopped (Ctrl+C) on dispose: a primary and one that joins it, or,
+    /// with membership in PostgreSQL, two that find each other there.
+    /// </summary>
+    internal sealed class Silos : IAsyncDisposable
     {
         private readonly CancellationTokenSource stop = new();
         private readonly List<(Task<int> Run, StringWriter Out, StringWriter Error)> running = [];
 
         public string Gateways { get; private set; } = string.Empty;
 
-        public static async Task<Silos> StartAsync(string database)
+        /// <param name="database">The store the silos serve (--db).</param>
+        /// <param name="membership">A postgres:// URI to keep membership in (--cluster), or null for development clustering on loopback.</param>
+        public static async Task<Silos> StartAsync(string database, string? membership = null)
         {
             var silos = new Silos();
             try
@@ -201,12 +206,13 @@ public sealed class ClusterCommandTests
                 {
                     var siloPort = join is null ? primary : FreePort();
                     var gateway = FreePort();
-                    string[] args = ["silo", "--db", database, "--port", $"{siloPort}", "--gateway-port", $"{gateway}", .. join is null ? Array.Empty<string>() : ["--cluster", join]];
+                    string[] joining = membership is not null ? ["--cluster", membership, "--address", "127.0.0.1"] : join is null ? [] : ["--cluster", join];
+                    string[] args = ["silo", "--db", database, "--port", $"{siloPort}", "--gateway-port", $"{gateway}", .. joining];
                     await silos.StartOneAsync(args);
                     gateways.Add($"127.0.0.1:{gateway}");
                 }
 
-                silos.Gateways = string.Join(",", gateways);
+                silos.Gateways = membership ?? string.Join(",", gateways);
                 return silos;
             }
             catch

@@ -40,11 +40,23 @@ internal static class ClusterCommands
         {
             Description = "Join a cluster: HOST:PORT of its primary silo (development clustering on one network), or the postgres:// database holding membership. Without it this silo starts a cluster of its own",
         };
-        var command = new Command("silo", "Run one silo of a Stemma cluster over the database; stops on Ctrl+C") { database, port, gatewayPort, cluster };
+        var address = new Option<string?>("--address")
+        {
+            Description = "With --cluster postgres://...: the IP address this silo gives the others and the clients (default: this machine's first address)",
+        };
+        var command = new Command("silo", "Run one silo of a Stemma cluster over the database; stops on Ctrl+C") { database, port, gatewayPort, cluster, address };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var db = parse.GetValue(database)!;
             var settings = ParseSettings(parse.GetValue(cluster)) with { SiloPort = parse.GetValue(port), GatewayPort = parse.GetValue(gatewayPort) };
+            if (parse.GetValue(address) is { } advertised)
+            {
+                settings = settings with
+                {
+                    AdvertisedAddress = System.Net.IPAddress.TryParse(advertised, out var ip) ? ip : throw new UsageException($"--address: '{advertised}' is not an IP address"),
+                };
+            }
+
             if (settings.SiloPort is < 1 or > 65535 || settings.GatewayPort is < 1 or > 65535)
             {
                 throw new UsageException("--port and --gateway-port must be between 1 and 65535");
@@ -52,6 +64,12 @@ internal static class ClusterCommands
 
             // Fail here, with the database's own message, rather than on the first grain call.
             await (await OpenBackingStoreAsync(context, db, cancellationToken)).DisposeAsync();
+            if (settings.UsesDatabase)
+            {
+                // Membership in PostgreSQL: the provider's tables and statements are made here when missing.
+                await MembershipSchema.EnsureAsync(ClusterHosting.PostgresConnectionString(settings.Membership!), cancellationToken);
+            }
+
             using var host = ClusterHosting.BuildSilo(settings, logLevel: Microsoft.Extensions.Logging.LogLevel.Error, openStore: (name, token) => name == BackingStores.Default
                 ? OpenBackingStoreAsync(context, db, token)
                 : throw new StoreException($"this silo serves only {db}, not '{name}'"));
