@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Stemma.Relate;
@@ -40,7 +39,7 @@ public sealed class ClusterCommandTests
         var story = await CliRunner.RunAsync("story", "original", "--db", database, "--format", "json");
         Assert.True(story.ExitCode == 0, story.Error);
         using var stored = JsonDocument.Parse(story.Out);
-        Assert.Equal(stored.RootElement.GetProperty("story").GetString(), best.GetProperty("story").GetString());
+        Assert.Equal(stored.RootElement.GetProperty("id").GetString(), best.GetProperty("story").GetString());
 
         // Through the cluster or on the database: the same matches, labels and changes.
         var direct = await CliRunner.RunAsync("check", spun, "--db", database, "--format", "json");
@@ -61,7 +60,7 @@ public sealed class ClusterCommandTests
         await using var silos = await Silos.StartAsync(database);
         Assert.Equal(0, (await CliRunner.RunAsync("ingest", input, "--cluster", silos.Gateways)).ExitCode);
 
-        var port = FreePort();
+        var port = Serving.FreePort();
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -71,7 +70,7 @@ public sealed class ClusterCommandTests
         {
             // The stories list equals the database's own: same stories, same sizes.
             var expected = await StoriesAsync(database);
-            using (var listed = JsonDocument.Parse(await WaitForAsync(client, "/api/stories", serving)))
+            using (var listed = JsonDocument.Parse(await Serving.WaitForAsync(client, "/api/stories", serving)))
             {
                 var served = listed.RootElement.GetProperty("stories").EnumerateArray()
                     .Where(s => s.GetProperty("size").GetInt32() >= 2)
@@ -118,8 +117,8 @@ public sealed class ClusterCommandTests
     {
         using var directory = new TempDirectory();
         var file = directory.Write("a.txt", FiveForms.SpunBody);
-        var nobody = $"127.0.0.1:{FreePort()}";
-        foreach (var command in new[] { new[] { "check", file, "--cluster", nobody }, ["serve", "--cluster", nobody, "--urls", $"http://127.0.0.1:{FreePort()}", "--no-warm-up"] })
+        var nobody = $"127.0.0.1:{Serving.FreePort()}";
+        foreach (var command in new[] { new[] { "check", file, "--cluster", nobody }, ["serve", "--cluster", nobody, "--urls", $"http://127.0.0.1:{Serving.FreePort()}", "--no-warm-up"] })
         {
             var result = await CliRunner.RunAsync(command);
             Assert.Equal(1, result.ExitCode);
@@ -150,38 +149,6 @@ public sealed class ClusterCommandTests
         return listed.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("story").GetString()!, s => s.GetProperty("size").GetInt32());
     }
 
-    private static async Task<string> WaitForAsync(HttpClient client, string path, Task<int> serving)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (serving.IsCompleted)
-            {
-                Assert.Fail($"serve ended with exit code {await serving} before answering");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(path);
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
-                return text;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"serve did not answer {path}");
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// Two `stemma silo` commands over one database, stopped (Ctrl+C) on dispose: a primary and one that joins it, or,
     /// with membership in PostgreSQL, two that find each other there.
@@ -200,12 +167,12 @@ public sealed class ClusterCommandTests
             var silos = new Silos();
             try
             {
-                var primary = FreePort();
+                var primary = Serving.FreePort();
                 var gateways = new List<string>();
                 foreach (var join in new string?[] { null, $"127.0.0.1:{primary}" })
                 {
-                    var siloPort = join is null ? primary : FreePort();
-                    var gateway = FreePort();
+                    var siloPort = join is null ? primary : Serving.FreePort();
+                    var gateway = Serving.FreePort();
                     string[] joining = membership is not null ? ["--cluster", membership, "--address", "127.0.0.1"] : join is null ? [] : ["--cluster", join];
                     string[] args = ["silo", "--db", database, "--port", $"{siloPort}", "--gateway-port", $"{gateway}", .. joining];
                     await silos.StartOneAsync(args);
