@@ -59,6 +59,7 @@ public static class StemmaApp
         root.Subcommands.Add(RelateCommands.Compare(context));
         root.Subcommands.Add(RelateCommands.Story(context));
         root.Subcommands.Add(RelateCommands.Lineage(context));
+        root.Subcommands.Add(RelateCommands.Check(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(ClusterCommands.Silo(context));
 

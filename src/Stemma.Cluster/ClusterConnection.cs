@@ -49,7 +49,9 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
-    private static string Describe(ClusterSettings settings) =>
-        settings.UsesDatabase ? "(membership in PostgreSQL)"
+    /// <summary>The cluster for messages: its gateways, or that membership is in PostgreSQL (never the connection string).</summary>
+    public static string Describe(ClusterSettings settings) =>
+        settings is null ? throw new ArgumentNullException(nameof(settings))
+        : settings.UsesDatabase ? "(membership in PostgreSQL)"
         : string.Join(",", settings.Gateways.Count > 0 ? settings.Gateways.Select(g => g.ToString()) : [$"127.0.0.1:{settings.GatewayPort}"]);
 }

@@ -25,6 +25,9 @@ public sealed record ClusterSettings(string? Membership = null)
     /// <summary>Port clients connect to.</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>Membership in PostgreSQL: the address this silo tells the others and the clients (null: this machine's first address).</summary>
+    public IPAddress? AdvertisedAddress { get; init; }
+
     /// <summary>Development clustering: the primary silo's endpoint (null: this silo is the primary).</summary>
     public IPEndPoint? PrimarySilo { get; init; }
 
@@ -124,7 +127,15 @@ public static class ClusterHosting
         });
         if (settings.UsesDatabase)
         {
-            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+            if (settings.AdvertisedAddress is { } address)
+            {
+                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+            }
+
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
@@ -217,9 +228,15 @@ public static class ClusterHosting
     }
 
     /// <summary>The core's records (documents, pairs, trees...) cross the wire as JSON; the cluster's own messages use Orleans' codecs.</summary>
+    /// <remarks>
+    /// Fields are included: the core carries tuples (a relate commit's postings are (document, terms) pairs), whose
+    /// members are fields; without them a commit reached the store with its postings empty.
+    /// </remarks>
     private static void UseJsonForCoreTypes(ISerializerBuilder serializer) =>
-        serializer.AddJsonSerializer(isSupported: type =>
-            type.Namespace is { } ns
-            && ns.StartsWith("Stemma", StringComparison.Ordinal)
-            && !ns.StartsWith("Stemma.Cluster", StringComparison.Ordinal));
+        serializer.AddJsonSerializer(
+            isSupported: type =>
+                type.Namespace is { } ns
+                && ns.StartsWith("Stemma", StringComparison.Ordinal)
+                && !ns.StartsWith("Stemma.Cluster", StringComparison.Ordinal),
+            jsonSerializerOptions: new System.Text.Json.JsonSerializerOptions { IncludeFields = true });
 }

@@ -18,9 +18,12 @@ namespace Stemma.Cluster;
 /// shard that missed a write. Writes through one <see cref="ClusterStore"/> are serialized; ingests from several clients
 /// are serialized by the cluster's writer lock (<see cref="IWriterLockGrain"/>).
 /// </remarks>
-public sealed class ClusterStore : IStore
+public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
 {
     private const int ReadChunk = 1000;
+
+    /// <summary>Articles per sketch worker call: small enough that a batch spreads over every silo's cores.</summary>
+    private const int SketchChunk = 16;
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private readonly IGrainFactory grains;
@@ -42,6 +45,9 @@ public sealed class ClusterStore : IStore
         shards = [.. Enumerable.Range(0, shardCount).Select(s => grains.GetGrain<IIndexShardGrain>(Shards.Key(name, s, shardCount)))];
     }
 
+    /// <summary>The store's name on the silos.</summary>
+    public string Name => name;
+
     /// <summary>How long a call keeps being tried again while silos fail (membership needs a while to declare one dead).</summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -55,7 +61,42 @@ public sealed class ClusterStore : IStore
 
     private long calls;
 
+    /// <summary>Articles this store had sketched by the cluster's workers.</summary>
+    public long Sketched => sketchedBySilo.Values.Sum();
+
+    /// <summary>Articles sketched, by the silo whose worker sketched them.</summary>
+    public IReadOnlyDictionary<string, long> SketchedBySilo => new Dictionary<string, long>(sketchedBySilo, StringComparer.Ordinal);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> sketchedBySilo = new(StringComparer.Ordinal);
+
+    /// <summary>Distinct sketch worker keys a client uses: each is one grain, with activations on the silo its calls reach.</summary>
+    private const int SketchKeys = 64;
+
+    private long sketchKey;
+
     private IStoreGatewayGrain Gateway => grains.GetGrain<IStoreGatewayGrain>(name);
+
+    /// <summary>
+    /// Sketches a batch on the silos: slices of <see cref="SketchChunk"/> articles go to <see cref="ISketchWorkerGrain"/>s
+    /// under different keys (so over every gateway), all at once.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredDocument>> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(articles);
+        // Keys go round across calls too, so batches smaller than a slice still reach every gateway in turn.
+        var slices = articles.Chunk(SketchChunk).Select(slice =>
+        {
+            var key = Interlocked.Increment(ref sketchKey) % SketchKeys;
+            return RetryAsync(() => grains.GetGrain<ISketchWorkerGrain>(key).SketchAsync(slice, sketch, lsh), cancellationToken);
+        }).ToList();
+        var done = await Task.WhenAll(slices).ConfigureAwait(false);
+        foreach (var slice in done)
+        {
+            sketchedBySilo.AddOrUpdate(slice.Silo, slice.Documents.Count, (_, count) => count + slice.Documents.Count);
+        }
+
+        return [.. done.SelectMany(slice => slice.Documents)];
+    }
 
     /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)

@@ -94,3 +94,14 @@ public interface IWriterLockGrain : IGrainWithStringKey
 
     Task ReleaseAsync(Guid owner);
 }
+
+/// <summary>
+/// Sketches a slice of an ingest batch (content hash, signature, band keys, terms), so the cluster, not the ingesting
+/// client, does the work. A stateless worker: each silo runs activations on its own cores, and calls with different
+/// keys spread over the gateways, hence over the silos.
+/// </summary>
+public interface ISketchWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>The stored documents of <paramref name="articles"/>, one each, in order (see <see cref="Pipeline.DocumentSketcher"/>), and the silo that made them.</summary>
+    Task<SketchedSlice> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh);
+}

@@ -135,7 +135,9 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
         {
             if (frequencies.TryGetValue(term, out var known))
             {
-                found.Add(new ShardFrequency(term, known.Count, known.First is null || deleted.Contains(known.First) ? null : known.First));
+                // As the stores answer: the first holder only of terms that rare (above, whatever a store read is the same everywhere).
+                var first = known.Count > TermFrequency.FirstDocumentUpTo || known.First is null || deleted.Contains(known.First) ? null : known.First;
+                found.Add(new ShardFrequency(term, known.Count, first));
             }
         }
 

@@ -66,3 +66,7 @@ public sealed record ShardStatistics(
     [property: Id(4)] int Terms,
     [property: Id(5)] int Postings,
     [property: Id(6)] int Rebuilds);
+
+/// <summary>A slice of a batch as a sketch worker returns it, with the silo it ran on (where the work went, for tests and the scale model).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SketchedSlice([property: Id(0)] IReadOnlyList<StoredDocument> Documents, [property: Id(1)] string Silo);

@@ -12,6 +12,12 @@ public sealed record ServeOptions
     /// <summary>The store providers <see cref="DbPath"/> is resolved with; null: <see cref="StemmaServer.DefaultStores"/> (SQLite and PostgreSQL).</summary>
     public Stemma.Storage.StoreOpener? Stores { get; init; }
 
+    /// <summary>
+    /// The store to serve instead of opening <see cref="DbPath"/>: one the host already holds, such as a Stemma cluster's
+    /// (<c>serve --cluster</c>). Called once; the server disposes the store when it stops.
+    /// </summary>
+    public Func<Stemma.Storage.IStore>? Store { get; init; }
+
     /// <summary>Semicolon-separated listen addresses; loopback by default so nothing is exposed by accident.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 

@@ -35,7 +35,10 @@ public static class StemmaServer
 
         // An unknown scheme fails here, before the host starts; an unusable store fails the start (StoreInitializer).
         var stores = options.Stores ?? DefaultStores;
-        stores.Resolve(options.DbPath);
+        if (options.Store is null)
+        {
+            stores.Resolve(options.DbPath);
+        }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -52,7 +55,7 @@ public static class StemmaServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(stores);
-        services.AddSingleton(_ => new StemmaCatalog(stores.Create(options.DbPath)));
+        services.AddSingleton(_ => new StemmaCatalog(options.Store is { } given ? given() : stores.Create(options.DbPath)));
         services.AddHostedService<StoreInitializer>();
         services.AddSingleton<WarmUp>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmUp>());

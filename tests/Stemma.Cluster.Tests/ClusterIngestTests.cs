@@ -51,6 +51,30 @@ public sealed class ClusterIngestTests(ClusterFixture fixture)
             .Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal))
             .Select(s => s.SiloAddress).Distinct().Count();
         Assert.True(hosts >= 2, $"index shards live on {hosts} silo(s)");
+
+        // Every article was sketched by the cluster's stateless workers, on more than one silo, none by the client.
+        Assert.Equal(articles.Count, store.Sketched);
+        Assert.True(store.SketchedBySilo.Count >= 2, $"sketch workers ran on {store.SketchedBySilo.Count} silo(s)");
+    }
+
+    [Fact]
+    public async Task Sketch_workers_make_the_documents_the_ingest_makes_in_process()
+    {
+        var articles = FiveForms.Articles();
+        await using var store = fixture.NewStore();
+        var options = new AnalyzeOptions();
+        var lsh = StoreIngestor.LshParametersFor(options);
+        var remote = await store.SketchAsync(articles, options.Sketch, lsh);
+        var local = new DocumentSketcher(options.Sketch, lsh).SketchAll(articles);
+        Assert.Equal(articles.Select(a => a.Id), remote.Select(d => d.Article.Id));
+        for (var i = 0; i < articles.Count; i++)
+        {
+            Assert.Equal(local[i].ContentHash, remote[i].ContentHash);
+            Assert.Equal(local[i].Signature, remote[i].Signature);
+            Assert.Equal(local[i].BandKeys, remote[i].BandKeys);
+            Assert.Equal(local[i].Terms, remote[i].Terms);
+            Assert.Equal(local[i].Article.Body, remote[i].Article.Body);
+        }
     }
 
     [Fact]

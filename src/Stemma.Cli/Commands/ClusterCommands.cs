@@ -8,23 +8,24 @@ namespace Stemma.Cli.Commands;
 /// <summary>`stemma silo` and the `--cluster` option of `ingest`: Stemma on an Orleans cluster (docs/cluster.md).</summary>
 internal static class ClusterCommands
 {
-    public static Option<string?> ClusterOption() => new("--cluster")
+    public static Option<string?> ClusterOption(string purpose = "Ingest through a Stemma cluster instead of --db") => new("--cluster")
     {
-        Description = "Ingest through a Stemma cluster instead of --db: HOST:PORT[,HOST:PORT...] of silo gateways, or the postgres:// database holding the cluster's membership",
+        Description = purpose + ": HOST:PORT[,HOST:PORT...] of silo gateways, or the postgres:// database holding the cluster's membership",
     };
 
-    /// <summary>The store an ingest writes: the cluster's when <paramref name="cluster"/> is given, else <paramref name="openLocal"/>.</summary>
+    /// <summary>The store a command works on: the cluster's when <paramref name="cluster"/> is given, else <paramref name="openLocal"/>.</summary>
     public static async Task<IStore> OpenAsync(string? cluster, Func<Task<IStore>> openLocal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(openLocal);
-        if (string.IsNullOrWhiteSpace(cluster))
-        {
-            return await openLocal();
-        }
-
-        var connection = await ClusterConnection.ConnectAsync(ParseSettings(cluster), cancellationToken: cancellationToken);
-        return new ConnectedStore(connection);
+        return string.IsNullOrWhiteSpace(cluster) ? await openLocal() : await ConnectAsync(cluster, cancellationToken);
     }
+
+    /// <summary>A client connection to the cluster <paramref name="cluster"/> names, as a store; disposing it closes the connection.</summary>
+    public static async Task<IStore> ConnectAsync(string cluster, CancellationToken cancellationToken) =>
+        new ConnectedStore(await ClusterConnection.ConnectAsync(ParseSettings(cluster), cancellationToken: cancellationToken));
+
+    /// <summary>The cluster for messages: its gateways, or that membership is in PostgreSQL (never a password).</summary>
+    public static string Describe(string cluster) => ClusterConnection.Describe(ParseSettings(cluster));
 
     /// <summary>How a silo opens the store it serves; the one place to change when --db takes other kinds of store.</summary>
     private static Task<IStore> OpenBackingStoreAsync(CliContext context, string db, CancellationToken cancellationToken) =>
@@ -39,11 +40,23 @@ internal static class ClusterCommands
         {
             Description = "Join a cluster: HOST:PORT of its primary silo (development clustering on one network), or the postgres:// database holding membership. Without it this silo starts a cluster of its own",
         };
-        var command = new Command("silo", "Run one silo of a Stemma cluster over the database; stops on Ctrl+C") { database, port, gatewayPort, cluster };
+        var address = new Option<string?>("--address")
+        {
+            Description = "With --cluster postgres://...: the IP address this silo gives the others and the clients (default: this machine's first address)",
+        };
+        var command = new Command("silo", "Run one silo of a Stemma cluster over the database; stops on Ctrl+C") { database, port, gatewayPort, cluster, address };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var db = parse.GetValue(database)!;
             var settings = ParseSettings(parse.GetValue(cluster)) with { SiloPort = parse.GetValue(port), GatewayPort = parse.GetValue(gatewayPort) };
+            if (parse.GetValue(address) is { } advertised)
+            {
+                settings = settings with
+                {
+                    AdvertisedAddress = System.Net.IPAddress.TryParse(advertised, out var ip) ? ip : throw new UsageException($"--address: '{advertised}' is not an IP address"),
+                };
+            }
+
             if (settings.SiloPort is < 1 or > 65535 || settings.GatewayPort is < 1 or > 65535)
             {
                 throw new UsageException("--port and --gateway-port must be between 1 and 65535");
@@ -51,6 +64,12 @@ internal static class ClusterCommands
 
             // Fail here, with the database's own message, rather than on the first grain call.
             await (await OpenBackingStoreAsync(context, db, cancellationToken)).DisposeAsync();
+            if (settings.UsesDatabase)
+            {
+                // Membership in PostgreSQL: the provider's tables and statements are made here when missing.
+                await MembershipSchema.EnsureAsync(ClusterHosting.PostgresConnectionString(settings.Membership!), cancellationToken);
+            }
+
             using var host = ClusterHosting.BuildSilo(settings, logLevel: Microsoft.Extensions.Logging.LogLevel.Error, openStore: (name, token) => name == BackingStores.Default
                 ? OpenBackingStoreAsync(context, db, token)
                 : throw new StoreException($"this silo serves only {db}, not '{name}'"));
@@ -88,9 +107,12 @@ internal static class ClusterCommands
     }
 
     /// <summary>The cluster's store, closing the client connection with it.</summary>
-    private sealed class ConnectedStore(ClusterConnection connection) : IStore
+    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching
     {
         private readonly ClusterStore store = connection.Store;
+
+        public Task<IReadOnlyList<StoredDocument>> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh, CancellationToken cancellationToken = default) =>
+            store.SketchAsync(articles, sketch, lsh, cancellationToken);
 
         public Task InitializeAsync(CancellationToken cancellationToken = default) => store.InitializeAsync(cancellationToken);
 

@@ -190,6 +190,59 @@ internal static class RelateCommands
             : throw new KeyNotFoundException($"field \"{field}\" must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
     }
 
+    public static Command Check(CliContext context)
+    {
+        var file = new Argument<string>("FILE") { Description = "An article file (any format ingest reads; the first article in it is checked)" };
+        var database = CommonOptions.Database();
+        var cluster = ClusterCommands.ClusterOption("Check against a Stemma cluster's store instead of --db");
+        var top = new Option<int>("--top") { Description = "Most matches to show", DefaultValueFactory = _ => 10 };
+        var format = CommonOptions.Format("table", "table", "json");
+        var command = new Command("check", "How an article relates to what is stored: the stored versions it copies, spins, rewrites or reports on, with their stories; stores nothing")
+        {
+            file, database, cluster, top, format,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(top) < 1)
+            {
+                throw new UsageException($"--top must be at least 1 (got {parse.GetValue(top)})");
+            }
+
+            var name = parse.GetValue(file)!;
+            var input = InputCollector.Read([name], context, cancellationToken);
+            var article = input.Articles.FirstOrDefault() ?? throw new UsageException($"{name}: no article could be read");
+            var location = parse.GetValue(database)!;
+            await using var store = await ClusterCommands.OpenAsync(parse.GetValue(cluster), () => StoreCommands.OpenExistingAsync(context, location, cancellationToken), cancellationToken);
+
+            // The same candidates and labels an ingest would give it (StoryReader, as the web's /api/check), against the store as it stands.
+            var matches = await new StoryReader(store).CheckAsync(article, parse.GetValue(top), cancellationToken);
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(WireJson.Write(matches.Select(CheckMatchResult.From).ToList(), indented: true));
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded);
+                table.AddColumns("Stored", "Relation", "Similarity", "Story", "Title");
+                foreach (var match in matches)
+                {
+                    table.AddRow(
+                        Markup.Escape(match.Stored.Id),
+                        Markup.Escape(match.Comparison.Relation),
+                        match.Comparison.Similarity.ToString("F3", CultureInfo.InvariantCulture),
+                        Markup.Escape(match.Placement?.StoryId ?? string.Empty),
+                        Markup.Escape(match.Stored.Title ?? string.Empty));
+                }
+
+                context.Console.Write(table);
+                context.Console.WriteLine($"{matches.Count} stored {(matches.Count == 1 ? "document relates" : "documents relate")} to {article.Id}");
+            }
+
+            return input.Rejected > 0 ? ExitCodes.InputsRejected : ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static string Quote(string? text) => text is null ? "(none)" : $"\"{text}\"";
 
     private static AnalysisSource Source() => new();

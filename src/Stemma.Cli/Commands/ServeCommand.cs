@@ -16,7 +16,8 @@ internal static class ServeCommand
         };
         var token = new Option<string?>("--token") { Description = "Require 'Authorization: Bearer TOKEN' for API writes and /api/check" };
         var noWarmUp = new Option<bool>("--no-warm-up") { Description = "Do not request the first pages in the background at start (the first visitor then waits for compilation)" };
-        var command = new Command("serve", "Serve the JSON API and the web pages (stories, copy trees, side-by-side compare)") { database, urls, token, noWarmUp };
+        var cluster = ClusterCommands.ClusterOption("Serve a Stemma cluster's store instead of --db (pages, API and uploads go through the silos)");
+        var command = new Command("serve", "Serve the JSON API and the web pages (stories, copy trees, side-by-side compare)") { database, urls, token, noWarmUp, cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ServeOptions
@@ -31,6 +32,15 @@ internal static class ServeCommand
             if (ServeOptions.ValidateUrls(options.Urls) is { } badUrls)
             {
                 throw new UsageException($"--urls: {badUrls}");
+            }
+
+            if (parse.GetValue(cluster) is { Length: > 0 } gateways)
+            {
+                // Connected before the server starts, so a cluster no silo answers for is one line, as for ingest --cluster.
+                var connected = await ClusterCommands.ConnectAsync(gateways, cancellationToken);
+                context.Out.WriteLine($"serving cluster {ClusterCommands.Describe(gateways)} on {options.Urls}{(options.Token is null ? string.Empty : " (writes need the token)")}; Ctrl+C stops");
+                await StemmaServer.RunAsync(options with { Store = () => connected }, cancellationToken);
+                return ExitCodes.Ok;
             }
 
             try

@@ -32,17 +32,26 @@ public sealed class StoreIngestor
     private readonly IStore store;
     private readonly AnalyzeOptions options;
     private readonly StorePipelineOptions pipeline;
-    private readonly Sketcher sketcher;
+    private readonly SketchOptions sketch;
     private readonly LshParameters lsh;
+    private readonly DocumentSketcher sketcher;
 
     public StoreIngestor(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.options = options ?? new AnalyzeOptions();
         this.pipeline = pipeline ?? StorePipelineOptions.Default;
-        sketcher = new Sketcher(this.options.Sketch);
+        sketch = this.options.Sketch;
         lsh = LshParametersFor(this.options);
+        sketcher = new DocumentSketcher(sketch, lsh);
+        Sketching = store as IRemoteSketching;
     }
+
+    /// <summary>
+    /// Where batches are sketched: by default the store's own workers when it has them (a cluster), else null: in this
+    /// process, in parallel, keeping what the relate step can reuse.
+    /// </summary>
+    public IRemoteSketching? Sketching { get; init; }
 
     /// <summary>Called once when the ingest has to wait for another writer of the same store.</summary>
     public Action? Waiting { get; init; }
@@ -90,22 +99,25 @@ public sealed class StoreIngestor
             }
 
             var clock = new StageClock();
-            var documents = new StoredDocument[batch.Length];
-            var work = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
-            Parallel.For(0, batch.Length, i =>
+            IReadOnlyList<StoredDocument> documents;
+            (TextFeatures Features, DocumentSketch Sketch)[]? work = null;
+            if (Sketching is { } remote)
             {
-                var sketch = sketcher.Sketch(batch[i].Body);
-                var features = StoryAnalyzer.Features(batch[i]);
-                work[i] = (features, sketch);
-                documents[i] = new StoredDocument
+                // Sketched where the store lives; the relate step computes features and shingles again for its region.
+                documents = await remote.SketchAsync(batch, sketch, lsh, none).ConfigureAwait(false);
+            }
+            else
+            {
+                var local = new StoredDocument[batch.Length];
+                var made = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
+                Parallel.For(0, batch.Length, i =>
                 {
-                    Article = batch[i],
-                    ContentHash = sketch.ContentHash,
-                    Signature = sketch.Signature,
-                    BandKeys = LshIndex.BandKeys(sketch.Signature, lsh),
-                    Terms = features.TermHashes,
-                };
-            });
+                    var (document, features, documentSketch) = sketcher.Sketch(batch[i]);
+                    local[i] = document;
+                    made[i] = (features, documentSketch);
+                });
+                (documents, work) = (local, made);
+            }
 
             var sketched = clock.Lap();
             var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
@@ -149,10 +161,10 @@ public sealed class StoreIngestor
         };
     }
 
-    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, string id, (TextFeatures, DocumentSketch)[] work, int index)
+    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, string id, (TextFeatures, DocumentSketch)[]? work, int index)
     {
         // Outcomes come one per document in input order; only a region's worth is kept.
-        if (computed.Count < pipeline.RelateBatchSize)
+        if (work is not null && computed.Count < pipeline.RelateBatchSize)
         {
             computed[id] = work[index];
         }

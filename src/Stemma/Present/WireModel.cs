@@ -43,7 +43,20 @@ public static class WireJson
 [JsonSerializable(typeof(StoryResult))]
 [JsonSerializable(typeof(LineageResult))]
 [JsonSerializable(typeof(PairLabelResult))]
+[JsonSerializable(typeof(List<CheckMatchResult>))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
+
+/// <summary>One match of `check`: a stored document the checked article relates to, how, its story and family, and the facts the article changed.</summary>
+public sealed record CheckMatchResult(string Id, string? Title, string Relation, double Similarity, string? Story, string? Family, IReadOnlyList<ChangeResult> Changes)
+{
+    public static CheckMatchResult From(Pipeline.CheckedMatch match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return new(
+            match.Stored.Id, match.Stored.Title, match.Comparison.Relation, WireJson.Round(match.Comparison.Similarity),
+            match.Placement?.StoryId, match.Placement?.FamilyId, ChangeResult.Mattering(match.Comparison.Changes));
+    }
+}
 
 /// <summary>One line of `compare --pairs`: a pair's label, similarity and the dimensions people judge news by.</summary>
 public sealed record PairLabelResult(string Id, string Relation, double Similarity, DimensionsResult Dimensions);
