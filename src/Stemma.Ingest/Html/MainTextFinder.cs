@@ -505,6 +505,11 @@ internal sealed partial class MainTextFinder
     /// </summary>
     private static (ElementNode Best, double Score) Grow(ElementNode best, double bestScore)
     {
+        // A paragraph is never a whole article: its container holds the rest of the text (short lines, quotes, lists between).
+        if (best.Element.LocalName == "p" && best.Parent is { IsExcluded: false } container && container.Parent is not null)
+        {
+            (best, bestScore) = (container, Math.Max(container.Score, bestScore));
+        }
         var node = best;
         for (var level = 0; level < MaxGrowLevels && node.Parent is { } parent && !parent.IsExcluded; level++, node = parent)
         {
