@@ -361,8 +361,8 @@ internal sealed partial class MainTextFinder
 
     /// <summary>
     /// A small box after the article's text is not part of it (author boxes, calls to subscribe or donate, licence notes, teaser
-    /// cards): the article's text sits mostly in one container (the element that directly holds the most of its prose), and
-    /// blocks after that container's last block that lie in a separate box (a <c>div</c>, <c>section</c>, <c>aside</c>,
+    /// cards): the article's text sits mostly in one kind of container (the tag and class of the elements that directly hold
+    /// the most of its prose), and blocks after the last one in such a container that lie in a separate box (a <c>div</c>, <c>section</c>, <c>aside</c>,
     /// <c>footer</c> or <c>form</c> beside it, not a list, quote or paragraph continuing the text) are cut when they are under
     /// <see cref="MaxTrailingBoxShare"/> of the text.
     /// </summary>
@@ -406,11 +406,7 @@ internal sealed partial class MainTextFinder
                 }
             }
         }
-        if (mainNode is null)
-        {
-            return paragraphs;
-        }
-        if (lastInMain < 0 || lastInMain == paragraphs.Count - 1)
+        if (mainNode is null || lastInMain == paragraphs.Count - 1)
         {
             return paragraphs;
         }
