@@ -211,8 +211,7 @@ internal sealed partial class MainTextFinder
             }
         }
         var (first, last) = ProseSpan(kept);
-        var paragraphs = new List<string>(kept.Count);
-        TextBlock? firstOut = null;
+        var chosen = new List<TextBlock>(kept.Count);
         for (var i = 0; i < kept.Count; i++)
         {
             var inSpan = i >= first && i <= last;
@@ -222,15 +221,19 @@ internal sealed partial class MainTextFinder
             besideSpan |= first >= 0 && i < first && IsListOrTableEntry(kept[i]);
             if (inSpan || besideSpan)
             {
-                firstOut ??= kept[i];
-                paragraphs.Add(kept[i].Text);
+                chosen.Add(kept[i]);
             }
         }
-        if (firstOut is not null)
+        if (chosen.Count > 0)
         {
-            paragraphs.InsertRange(0, LeadBefore(firstOut));
+            chosen.InsertRange(0, LeadBefore(chosen[0], title, documentTitle));
         }
-        var result = CutTrailingSection(paragraphs);
+        chosen = CutTrailingBox(CutTrailingSection(chosen));
+        var result = new List<string>(chosen.Count);
+        foreach (var block in chosen)
+        {
+            result.Add(block.Text);
+        }
         if (_trace is not null)
         {
             Trace(kept, first, last, result, title, documentTitle);
@@ -268,33 +271,55 @@ internal sealed partial class MainTextFinder
     }
 
     /// <summary>
-    /// The lead: paragraphs of running text between the page's headline (the last <c>h1</c> shortly before the article) and the
-    /// article's first block, outside every excluded, byline and link section. Pages often put the standfirst in a header
-    /// beside the body element, so the element chosen as the article starts below it.
+    /// The lead: paragraphs of running text between the page's headline (shortly before the article) and the article's first
+    /// block, outside every excluded, byline and link section. Pages often put the standfirst in a header beside the body
+    /// element, so the element chosen as the article starts below it.
     /// </summary>
-    private List<string> LeadBefore(TextBlock articleStart)
+    private List<TextBlock> LeadBefore(TextBlock articleStart, string? title, string? documentTitle)
     {
         var start = _blocks.IndexOf(articleStart);
         var headline = -1;
-        for (var i = start - 1; i >= 0 && i >= start - MaxLeadDistance; i--)
+        // The earliest headline in reach: pages repeat the headline lower down (sticky bars, hidden accessibility headings).
+        for (var i = Math.Max(0, start - MaxLeadDistance); i < start; i++)
         {
-            if (_blocks[i].Owner.Element.LocalName == "h1")
+            if (IsHeadline(_blocks[i], title, documentTitle))
             {
                 headline = i;
                 break;
             }
         }
-        var lead = new List<string>();
+        var lead = new List<TextBlock>();
         for (var i = headline + 1; headline >= 0 && i < start; i++)
         {
             var block = _blocks[i];
             if (block.Text.Length >= MinLeadChars && block.LinkChars < 0.2 * block.Text.Length && IsProseBlock(block)
                 && KeepFate(block, describe: false) == OutsideFate)
             {
-                lead.Add(block.Text);
+                lead.Add(block);
             }
         }
         return lead;
+    }
+
+    /// <summary>
+    /// The page's headline: text in an <c>h1</c> (the tag may wrap a span or div), or a heading that repeats the page's title
+    /// (sites that style the headline as an <c>h2</c> or <c>h3</c>); never a link (a teaser's headline).
+    /// </summary>
+    private static bool IsHeadline(TextBlock block, string? title, string? documentTitle)
+    {
+        if (block.LinkChars > 0.5 * block.Text.Length)
+        {
+            return false;
+        }
+        var level = 0;
+        for (var node = block.Owner; node is not null && level < 3; node = node.Parent, level++)
+        {
+            if (node.Element.LocalName == "h1")
+            {
+                return true;
+            }
+        }
+        return block.Text.Length >= 10 && (SameText(block.Text, title) || SameText(block.Text, documentTitle));
     }
 
     /// <summary>How many text blocks before the article's first block the headline may be for the paragraphs between them to be its lead.</summary>
@@ -308,17 +333,13 @@ internal sealed partial class MainTextFinder
     /// A label for comments or other stories ("Related articles", "Mehr zum Thema", "12 comments", "You may also like") after
     /// most of the article's text starts a trailing section of teasers or comments: it and everything after it are cut.
     /// </summary>
-    private static List<string> CutTrailingSection(List<string> paragraphs)
+    private static List<TextBlock> CutTrailingSection(List<TextBlock> paragraphs)
     {
-        var total = 0;
-        foreach (var paragraph in paragraphs)
-        {
-            total += paragraph.Length;
-        }
+        var total = TotalChars(paragraphs);
         var before = 0;
         for (var i = 0; i < paragraphs.Count; i++)
         {
-            var text = paragraphs[i];
+            var text = paragraphs[i].Text;
             if (i > 0 && before >= TrailingSectionShare * total && text.Length <= 60 && IsTrailingSectionLabel(text))
             {
                 return paragraphs[..i];
@@ -327,6 +348,109 @@ internal sealed partial class MainTextFinder
         }
         return paragraphs;
     }
+
+    private static int TotalChars(List<TextBlock> blocks)
+    {
+        var total = 0;
+        foreach (var block in blocks)
+        {
+            total += block.Text.Length;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// A small box after the article's text is not part of it (author boxes, calls to subscribe or donate, licence notes, teaser
+    /// cards): the article's text sits mostly in one kind of container (the tag and class of the elements that directly hold
+    /// the most of its prose), and blocks after the last one in such a container that lie in a separate box (a <c>div</c>, <c>section</c>, <c>aside</c>,
+    /// <c>footer</c> or <c>form</c> beside it, not a list, quote or paragraph continuing the text) are cut when they are under
+    /// <see cref="MaxTrailingBoxShare"/> of the text.
+    /// </summary>
+    private static List<TextBlock> CutTrailingBox(List<TextBlock> paragraphs)
+    {
+        if (paragraphs.Count < 2)
+        {
+            return paragraphs;
+        }
+        // Containers are compared by tag and class: page builders put each paragraph or group of paragraphs in its own wrapper.
+        var proseByContainer = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? main = null;
+        ElementNode? mainNode = null;
+        var mainChars = 0;
+        foreach (var block in paragraphs)
+        {
+            if (block.Owner.Parent is not { } container || !IsProseBlock(block))
+            {
+                continue;
+            }
+            var kind = ContainerKind(container);
+            proseByContainer[kind] = proseByContainer.GetValueOrDefault(kind) + block.Text.Length;
+            if (proseByContainer[kind] > mainChars)
+            {
+                (main, mainChars) = (kind, proseByContainer[kind]);
+            }
+        }
+        if (main is null)
+        {
+            return paragraphs;
+        }
+        var lastInMain = -1;
+        for (var i = 0; i < paragraphs.Count; i++)
+        {
+            for (var node = paragraphs[i].Owner.Parent; node is not null; node = node.Parent)
+            {
+                if (ContainerKind(node) == main)
+                {
+                    (lastInMain, mainNode) = (i, node);
+                    break;
+                }
+            }
+        }
+        if (mainNode is null || lastInMain == paragraphs.Count - 1)
+        {
+            return paragraphs;
+        }
+        var tailChars = 0;
+        for (var i = lastInMain + 1; i < paragraphs.Count; i++)
+        {
+            tailChars += paragraphs[i].Text.Length;
+        }
+        if (tailChars > MaxTrailingBoxShare * TotalChars(paragraphs) || !IsBox(BoxBeside(paragraphs[lastInMain + 1].Owner, mainNode)))
+        {
+            return paragraphs;
+        }
+        return paragraphs[..(lastInMain + 1)];
+    }
+
+    /// <summary>A trailing box holding more than this share of the article's characters is more of the article.</summary>
+    private const double MaxTrailingBoxShare = 0.1;
+
+    private static bool IsWithin(ElementNode node, ElementNode ancestor)
+    {
+        for (ElementNode? current = node; current is not null; current = current.Parent)
+        {
+            if (ReferenceEquals(current, ancestor))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The element holding <paramref name="node"/> that sits beside the branch holding <paramref name="main"/> (the child of their closest common ancestor).</summary>
+    private static ElementNode BoxBeside(ElementNode node, ElementNode main)
+    {
+        var box = node;
+        while (box.Parent is { } parent && !IsWithin(main, parent))
+        {
+            box = parent;
+        }
+        return box;
+    }
+
+    private static string ContainerKind(ElementNode node) => node.Element.LocalName + "." + node.Element.GetAttribute("class");
+
+    private static bool IsBox(ElementNode node) => node.Element.LocalName is "div" or "section" or "aside" or "footer" or "form";
 
     /// <summary>The article text that must come before a trailing section label for it to be cut.</summary>
     private const double TrailingSectionShare = 0.6;
@@ -351,6 +475,10 @@ internal sealed partial class MainTextFinder
     private static void MarkArticle(ElementNode best, double bestScore)
     {
         best.IsArticle = true;
+        for (var ancestor = best.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            ancestor.HoldsArticle = true;
+        }
         if (best.Parent is null)
         {
             return;
@@ -373,6 +501,11 @@ internal sealed partial class MainTextFinder
     /// </summary>
     private static (ElementNode Best, double Score) Grow(ElementNode best, double bestScore)
     {
+        // A paragraph is never a whole article: its container holds the rest of the text (short lines, quotes, lists between).
+        if (best.Element.LocalName == "p" && best.Parent is { IsExcluded: false } container && container.Parent is not null)
+        {
+            (best, bestScore) = (container, Math.Max(container.Score, bestScore));
+        }
         var node = best;
         for (var level = 0; level < MaxGrowLevels && node.Parent is { } parent && !parent.IsExcluded; level++, node = parent)
         {
@@ -633,6 +766,11 @@ internal sealed partial class MainTextFinder
             {
                 return null;
             }
+            // Above this the tree is shared with the article: a link-heavy page body is not a link list the block sits in.
+            if (node.HoldsArticle)
+            {
+                return OutsideFate;
+            }
             // Photo captions and credits are not the article's text (a long "caption" is a paragraph styled as one).
             if (node.IsCaption && length < MaxCaptionChars)
             {
@@ -734,6 +872,7 @@ internal sealed partial class MainTextFinder
         public List<ElementNode> Children { get; } = [];
         public bool IsExcluded { get; set; }
         public bool IsArticle { get; set; }
+        public bool HoldsArticle { get; set; }
         public double RawGood { get; set; }
         public double Good { get; set; }
         public double Bad { get; set; }

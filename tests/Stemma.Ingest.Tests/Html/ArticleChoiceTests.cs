@@ -17,6 +17,16 @@ public class ArticleChoiceTests
         "The rebuilt pier is due to open in the spring of the year after next, with a wider deck, lighting for the evening crossings and a shelter for passengers waiting in the rain.",
     ];
 
+    /// <summary>A longer story, for rules that weigh a part against the whole text.</summary>
+    private static readonly string[] LongStory =
+    [
+        .. Story,
+        "The board also approved a survey of the breakwater, whose concrete blocks have shifted since the January storm, and asked the council to share the cost of the divers' inspection.",
+        "Fishermen who moor along the pier have been offered berths in the inner basin, where the board will dredge a channel in the autumn so that the larger boats can enter at low water.",
+        "A temporary footbridge will link the pontoon to the promenade, and the board promised signs in the car park so that visitors arriving for the crossing can find the new landing.",
+        "The last time the pier was rebuilt, in the nineteen-sixties, the works took three years and the ferry ran from the lifeboat slipway, which the harbour master called a risk not worth repeating.",
+    ];
+
     [Fact]
     public void A_page_whose_paragraphs_sit_in_link_heavy_markup_still_yields_its_article_paragraphs()
     {
@@ -143,6 +153,101 @@ public class ArticleChoiceTests
         var disclosure = "This article contains affiliate links: if you buy through them, the Gazette may earn a small commission at no cost to you.";
         var html = Page("<article><div class=\"affiliate-disclosure\"><p>" + disclosure + "</p></div>"
             + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</article>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal(Story, extracted);
+    }
+
+    [Fact]
+    public void A_heading_that_repeats_the_title_anchors_the_lead_when_the_page_has_no_h1()
+    {
+        var lead = "Wellmouth's ferry pier closes for two years of repairs after divers found its timber piles rotten below the tide line.";
+        // The headline is styled as an h3; the standfirst sits in a teaser box beside the body element.
+        var html = Page("<div class=\"frame\"><div class=\"header\"><h3>Wellmouth ferry pier to close</h3></div>"
+            + "<div class=\"teaser-text\"><p>" + lead + "</p></div>"
+            + "<div class=\"news-text-wrap\">" + string.Concat(LongStory.Select(p => $"<p>{p}</p>")) + "</div></div>"
+            + "<aside><a href=\"/weather\">Weather</a></aside>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal([lead, .. LongStory], extracted);
+    }
+
+    [Fact]
+    public void A_teaser_headline_that_repeats_the_title_is_no_anchor_for_a_lead()
+    {
+        var teaser = "Saltholm lighthouse keeper retires after forty years of service on the rock, and the island plans a party in his honour.";
+        // A teaser list repeats the title as a link just before the body: the prose between it and the body is not a lead.
+        var html = Page("<div class=\"teasers\"><h3><a href=\"/pier\">Wellmouth ferry pier to close</a></h3><p>" + teaser + "</p></div>"
+            + "<div class=\"article-body\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "</div>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal(Story, extracted);
+    }
+
+    [Fact]
+    public void The_lead_is_taken_even_when_the_page_around_the_article_is_mostly_links()
+    {
+        var lead = "Wellmouth's ferry pier closes for two years of repairs after divers found its timber piles rotten below the tide line.";
+        // Long menus make the page body itself read as a link list; that is no reason to refuse the standfirst.
+        var menu = "<div>" + string.Concat(Enumerable.Range(1, 60).Select(i => $"<a href=\"/section/{i}\">Section number {i}</a> ")) + "</div>";
+        var html = Page(menu + "<header><h1>Wellmouth ferry pier to close</h1><p>" + lead + "</p></header>"
+            + "<div class=\"article-body\">" + string.Concat(LongStory.Select(p => $"<p>{p}</p>")) + "</div>" + menu);
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal([lead, .. LongStory], extracted);
+    }
+
+    [Fact]
+    public void A_paragraph_chosen_as_the_article_grows_to_the_short_lines_beside_it()
+    {
+        // The post's container also holds a long list of tag links, so one long paragraph outscores it; the short opening line
+        // and the closing line are still the post's text.
+        var opening = "It rained on the pier again.";
+        var closing = "More next week.";
+        var tags = "<div class=\"tags\">" + string.Concat(Enumerable.Range(1, 40).Select(i => $"<a href=\"/tag/{i}\">tag number {i}</a> ")) + "</div>";
+        var html = Page("<div class=\"post\"><p>" + opening + "</p><p>" + string.Join(' ', Story) + "</p><p>" + closing + "</p>" + tags + "</div>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal([opening, string.Join(' ', Story), closing], extracted);
+    }
+
+    [Fact]
+    public void A_small_box_after_the_article_text_is_cut()
+    {
+        var bio = "Anna Writer covers the harbour and the islands for the Gazette.";
+        var support = "Please support local reporting with a monthly gift.";
+        var html = Page("<article><div class=\"article-text\">" + string.Concat(LongStory.Select(p => $"<p>{p}</p>")) + "</div>"
+            + "<div class=\"box-writer\"><p>" + bio + "</p></div><section class=\"support-box\"><p>" + support + "</p></section></article>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal(LongStory, extracted);
+    }
+
+    [Fact]
+    public void Paragraphs_in_wrappers_like_those_of_the_text_are_not_a_trailing_box()
+    {
+        // Page builders put each paragraph in its own wrapper: the last one is the article's end, not a box after it.
+        var ending = "The board meets again in March.";
+        var html = Page("<article>" + string.Concat(Story.Select(p => $"<div class=\"paragraph\"><p>{p}</p></div>"))
+            + "<div class=\"paragraph\"><p>" + ending + "</p></div></article>");
+
+        var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
+
+        Assert.Equal([.. Story, ending], extracted);
+    }
+
+    [Fact]
+    public void Comments_after_a_reply_label_are_cut_even_without_comment_markup()
+    {
+        var comment = "I have taken that ferry every morning for twenty years and the pontoon will be a mess in a westerly gale, mark my words.";
+        var html = Page("<div class=\"main\">" + string.Concat(Story.Select(p => $"<p>{p}</p>")) + "<h3>2 Responses</h3>"
+            + "<div><p>Harbour Watcher says:</p><p>" + comment + "</p></div><h3>Leave a Reply</h3><p>Your email address will not be published.</p></div>");
 
         var extracted = HtmlArticleExtractor.Extract(html).Paragraphs;
 
