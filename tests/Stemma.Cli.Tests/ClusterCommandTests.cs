@@ -60,56 +60,44 @@ public sealed class ClusterCommandTests
         await using var silos = await Silos.StartAsync(database);
         Assert.Equal(0, (await CliRunner.RunAsync("ingest", input, "--cluster", silos.Gateways)).ExitCode);
 
-        var port = Serving.FreePort();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serving = StemmaApp.RunAsync(["serve", "--cluster", silos.Gateways, "--urls", $"http://127.0.0.1:{port}", "--no-warm-up"], output, error, stop.Token);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        try
+        await using var served = Served.Start("--cluster", silos.Gateways);
+        // The stories list equals the database's own: same stories, same sizes.
+        var expected = await StoriesAsync(database);
+        using (var listed = JsonDocument.Parse(await served.GetAsync("/api/stories")))
         {
-            // The stories list equals the database's own: same stories, same sizes.
-            var expected = await StoriesAsync(database);
-            using (var listed = JsonDocument.Parse(await Serving.WaitForAsync(client, "/api/stories", serving)))
-            {
-                var served = listed.RootElement.GetProperty("stories").EnumerateArray()
-                    .Where(s => s.GetProperty("size").GetInt32() >= 2)
-                    .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("size").GetInt32());
-                Assert.Equal(expected, served);
-                Assert.Contains(5, served.Values);
-            }
-
-            string? bestStory;
-            using (var content = new StringContent(FiveForms.SpunBody, Encoding.UTF8, "text/plain"))
-            using (var response = await client.PostAsync("/api/check", content))
-            {
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-                using var check = JsonDocument.Parse(text);
-                var best = check.RootElement.GetProperty("matches")[0];
-                Assert.Contains(best.GetProperty("id").GetString(), SpunSources);
-                Assert.Contains(best.GetProperty("relation").GetString(), new[] { Relations.Spun, Relations.Edited });
-                bestStory = best.GetProperty("story").GetString();
-                Assert.Contains(bestStory!, expected.Keys);
-            }
-
-            // An upload goes through the cluster too: it lands in the silos' database, in the spun copy's story.
-            using (var content = new StringContent(FiveForms.SpunBody, Encoding.UTF8, "text/plain"))
-            using (var response = await client.PostAsync("/api/documents?name=spun.txt", content))
-            {
-                Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            }
-
-            var after = await StoriesAsync(database);
-            Assert.Equal(expected[bestStory!] + 1, after[bestStory!]);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            Assert.Equal(0, await serving);
+            var sizes = listed.RootElement.GetProperty("stories").EnumerateArray()
+                .Where(s => s.GetProperty("size").GetInt32() >= 2)
+                .ToDictionary(s => s.GetProperty("id").GetString()!, s => s.GetProperty("size").GetInt32());
+            Assert.Equal(expected, sizes);
+            Assert.Contains(5, sizes.Values);
         }
 
-        Assert.StartsWith($"serving cluster {silos.Gateways} on http://127.0.0.1:{port}", output.ToString(), StringComparison.Ordinal);
+        string? bestStory;
+        using (var content = new StringContent(FiveForms.SpunBody, Encoding.UTF8, "text/plain"))
+        using (var response = await served.Client.PostAsync("/api/check", content))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            using var check = JsonDocument.Parse(text);
+            var best = check.RootElement.GetProperty("matches")[0];
+            Assert.Contains(best.GetProperty("id").GetString(), SpunSources);
+            Assert.Contains(best.GetProperty("relation").GetString(), new[] { Relations.Spun, Relations.Edited });
+            bestStory = best.GetProperty("story").GetString();
+            Assert.Contains(bestStory!, expected.Keys);
+        }
+
+        // An upload goes through the cluster too: it lands in the silos' database, in the spun copy's story.
+        using (var content = new StringContent(FiveForms.SpunBody, Encoding.UTF8, "text/plain"))
+        using (var response = await served.Client.PostAsync("/api/documents?name=spun.txt", content))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        var after = await StoriesAsync(database);
+        Assert.Equal(expected[bestStory!] + 1, after[bestStory!]);
+        Assert.Equal(0, await served.StopAsync());
+
+        Assert.StartsWith($"serving cluster {silos.Gateways} on {served.Url}", served.Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

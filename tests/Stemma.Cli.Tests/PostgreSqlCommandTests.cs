@@ -91,30 +91,18 @@ public sealed class PostgreSqlCommandTests(PostgreSqlServer server) : IAsyncLife
         using var expectedStory = JsonDocument.Parse(expected.Out);
         var expectedMembers = expectedStory.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().ToList();
 
-        var port = Serving.FreePort();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serving = StemmaApp.RunAsync(["serve", "--db", postgres, "--urls", $"http://127.0.0.1:{port}", "--no-warm-up"], output, error, stop.Token);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        try
-        {
-            var api = await Serving.WaitForAsync(client, "/api/stories/" + Uri.EscapeDataString(original.Id + ".txt"), serving);
-            using var story = JsonDocument.Parse(api);
-            Assert.Equal(expectedMembers, story.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().ToList());
+        await using var served = Served.Start("--db", postgres);
+        var api = await served.GetAsync("/api/stories/" + Uri.EscapeDataString(original.Id + ".txt"));
+        using var story = JsonDocument.Parse(api);
+        Assert.Equal(expectedMembers, story.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().ToList());
 
-            var page = await client.GetStringAsync("/story?id=" + Uri.EscapeDataString(original.Id + ".txt"));
-            Assert.All(expectedMembers, id => Assert.Contains(id, page, StringComparison.Ordinal));
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            Assert.Equal(0, await serving);
-        }
+        var page = await served.Client.GetStringAsync("/story?id=" + Uri.EscapeDataString(original.Id + ".txt"));
+        Assert.All(expectedMembers, id => Assert.Contains(id, page, StringComparison.Ordinal));
+        Assert.Equal(0, await served.StopAsync());
 
         // The server is named without the URI's secrets: host:port/database.
-        Assert.StartsWith("serving 127.0.0.1:", output.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("postgres://", output.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("serving 127.0.0.1:", served.Output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("postgres://", served.Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,35 +28,23 @@ public sealed class WireShapeTests
         var compare = await CliRunner.RunAsync("compare", Path.Combine(directory.Path, "in", "original.jsonl"), Path.Combine(directory.Path, "in", "syndicated.jsonl"), "--format", "json");
         Assert.Equal(0, compare.ExitCode);
 
-        var port = Serving.FreePort();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serving = StemmaApp.RunAsync(["serve", "--db", database, "--urls", $"http://127.0.0.1:{port}", "--no-warm-up"], output, error, stop.Token);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        try
-        {
-            var apiStory = JsonNode.Parse(await Serving.WaitForAsync(client, "/api/stories/original", serving))!;
-            var cliStory = JsonNode.Parse(story.Out)!;
-            Assert.True(JsonNode.DeepEquals(cliStory, apiStory), $"CLI:\n{cliStory}\nAPI:\n{apiStory}");
+        await using var served = Served.Start("--db", database);
+        var apiStory = JsonNode.Parse(await served.GetAsync("/api/stories/original"))!;
+        var cliStory = JsonNode.Parse(story.Out)!;
+        Assert.True(JsonNode.DeepEquals(cliStory, apiStory), $"CLI:\n{cliStory}\nAPI:\n{apiStory}");
 
-            // The six versions with their parents, and a tree edge says how sure it is and which way it points.
-            Assert.Equal(6, cliStory["members"]!.AsArray().Count);
-            var edge = cliStory["trees"]!.AsArray().SelectMany(t => t!["edges"]!.AsArray()).First()!;
-            Assert.NotNull(edge["direction"]);
-            Assert.NotNull(edge["confidence"]);
+        // The six versions with their parents, and a tree edge says how sure it is and which way it points.
+        Assert.Equal(6, cliStory["members"]!.AsArray().Count);
+        var edge = cliStory["trees"]!.AsArray().SelectMany(t => t!["edges"]!.AsArray()).First()!;
+        Assert.NotNull(edge["direction"]);
+        Assert.NotNull(edge["confidence"]);
 
-            var apiCompare = JsonNode.Parse(await Serving.WaitForAsync(client, "/api/compare?a=original&b=syndicated", serving))!;
-            var cliCompare = JsonNode.Parse(compare.Out)!;
-            Assert.True(JsonNode.DeepEquals(cliCompare, apiCompare), $"CLI:\n{cliCompare}\nAPI:\n{apiCompare}");
-            Assert.NotEmpty(cliCompare["passages"]!.AsArray());
-            Assert.NotNull(cliCompare["passages"]![0]!["startA"]);
-            Assert.Contains(cliCompare["changes"]!.AsArray(), c => (string?)c!["kind"] == "figure" && ((string?)c["after"] ?? string.Empty).Contains("2.5", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            Assert.Equal(0, await serving);
-        }
+        var apiCompare = JsonNode.Parse(await served.GetAsync("/api/compare?a=original&b=syndicated"))!;
+        var cliCompare = JsonNode.Parse(compare.Out)!;
+        Assert.True(JsonNode.DeepEquals(cliCompare, apiCompare), $"CLI:\n{cliCompare}\nAPI:\n{apiCompare}");
+        Assert.NotEmpty(cliCompare["passages"]!.AsArray());
+        Assert.NotNull(cliCompare["passages"]![0]!["startA"]);
+        Assert.Contains(cliCompare["changes"]!.AsArray(), c => (string?)c!["kind"] == "figure" && ((string?)c["after"] ?? string.Empty).Contains("2.5", StringComparison.Ordinal));
+        Assert.Equal(0, await served.StopAsync());
     }
 }
