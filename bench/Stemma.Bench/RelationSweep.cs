@@ -12,18 +12,6 @@ namespace Stemma.Bench;
 /// </summary>
 internal static class RelationSweep
 {
-    private static readonly Dictionary<CopyOperation, string[]> Expected = new()
-    {
-        [CopyOperation.Verbatim] = [Relations.Identical],
-        [CopyOperation.Wrapped] = [Relations.Copy, Relations.Identical],
-        [CopyOperation.Excerpt] = [Relations.Excerpt],
-        [CopyOperation.Edited] = [Relations.Edited],
-        [CopyOperation.SentenceDrop] = [Relations.Copy],
-        [CopyOperation.Spun] = [Relations.Spun],
-        [CopyOperation.Rewrite] = [Relations.Rewrite],
-        [CopyOperation.SameEvent] = [Relations.SameEvent],
-    };
-
     private static readonly Dictionary<string, Func<RelationThresholds, double, RelationThresholds>> Setters = new(StringComparer.OrdinalIgnoreCase)
     {
         [nameof(RelationThresholds.TextReuseShortCoverage)] = (t, v) => t with { TextReuseShortCoverage = v },
@@ -71,22 +59,13 @@ internal static class RelationSweep
             return 2;
         }
 
-        var documents = new SyntheticCorpus(seed, new CorpusOptions
-        {
-            Stories = stories,
-            UnrelatedArticles = stories,
-            CopyOfCopyRate = 0,
-            MaxCopies = 6,
-            RewritesPerStory = 1,
-            SameEventReportsPerStory = 1,
-            Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
-        }).Generate();
+        var documents = new SyntheticCorpus(seed, OperationLabels.AllOperations with { Stories = stories, UnrelatedArticles = stories }).Generate();
         var byId = documents.ToDictionary(d => d.Id);
-        var labelled = documents.Where(d => Expected.ContainsKey(d.Operation))
-            .Select(d => (Document: d, Source: byId[d.ParentId ?? d.StoryId + "-0"])).ToList();
+        var labelled = documents.Where(d => OperationLabels.Expected.ContainsKey(d.Operation))
+            .Select(d => (Document: d, Source: OperationLabels.SourceOf(d, byId))).ToList();
         var unrelated = documents.Where(d => d.Operation == CopyOperation.Unrelated)
             .Zip(documents.Where(d => d.Operation != CopyOperation.Unrelated), (u, o) => (u, o)).ToList();
-        var operations = Expected.Keys.Where(op => labelled.Any(p => p.Document.Operation == op)).ToList();
+        var operations = OperationLabels.Expected.Keys.Where(op => labelled.Any(p => p.Document.Operation == op)).ToList();
 
         Console.WriteLine($"{name}: {labelled.Count} labelled pairs, {unrelated.Count} unrelated pairs (seed {seed}); share labelled as the operation made them");
         Console.WriteLine($"| {name} | {string.Join(" | ", operations)} | all | unrelated kept apart |");
@@ -99,7 +78,7 @@ internal static class RelationSweep
             {
                 var (document, source) = labelled[i];
                 var relation = PairComparer.Compare(source.ToArticle(), document.ToArticle(), thresholds: thresholds).Relation;
-                right[i] = Expected[document.Operation].Contains(relation);
+                right[i] = relation == OperationLabels.Expected[document.Operation];
             });
             var apart = new bool[unrelated.Count];
             Parallel.For(0, unrelated.Count, i => apart[i] = PairComparer.Compare(unrelated[i].u.ToArticle(), unrelated[i].o.ToArticle(), thresholds: thresholds).Relation == Relations.Unrelated);

@@ -421,8 +421,6 @@ public static partial class InjectedSentences
 
         public WordTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public int Id(ReadOnlySpan<char> word) => Id(word, out _);
-
         /// <summary>The word's id, and the word as a string (the table's own instance).</summary>
         public int Id(ReadOnlySpan<char> word, out string text)
         {

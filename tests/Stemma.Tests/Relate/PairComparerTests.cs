@@ -5,39 +5,29 @@ namespace Stemma.Tests.Relate;
 
 public class PairComparerTests
 {
-    private static readonly CorpusOptions AllOperations = new()
+    public static TheoryData<CopyOperation, string> ExpectedLabels
     {
-        Stories = 40,
-        UnrelatedArticles = 40,
-        CopyOfCopyRate = 0,
-        MaxCopies = 6,
-        RewritesPerStory = 1,
-        SameEventReportsPerStory = 1,
-        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
-    };
+        get
+        {
+            var data = new TheoryData<CopyOperation, string>();
+            foreach (var (operation, label) in OperationLabels.Expected)
+            {
+                data.Add(operation, label);
+            }
 
-    public static TheoryData<CopyOperation, string> ExpectedLabels => new()
-    {
-        { CopyOperation.Verbatim, Relations.Identical },
-        { CopyOperation.Wrapped, Relations.Copy },
-        { CopyOperation.Excerpt, Relations.Excerpt },
-        { CopyOperation.Edited, Relations.Edited },
-        // Dropped sentences leave the shorter text wholly inside the longer one, spread through it: a copy.
-        { CopyOperation.SentenceDrop, Relations.Copy },
-        { CopyOperation.Spun, Relations.Spun },
-        { CopyOperation.Rewrite, Relations.Rewrite },
-        { CopyOperation.SameEvent, Relations.SameEvent },
-    };
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ExpectedLabels))]
     public void Generated_pairs_get_the_label_of_the_operation_that_made_them(CopyOperation operation, string expected)
     {
-        var documents = new SyntheticCorpus(31, AllOperations).Generate();
+        var documents = new SyntheticCorpus(31, OperationLabels.AllOperations).Generate();
         var byId = documents.ToDictionary(d => d.Id);
         var labels = documents
             .Where(d => d.Operation == operation)
-            .Select(d => PairComparer.Compare(byId[d.ParentId ?? d.StoryId + "-0"].ToArticle(), d.ToArticle()).Relation)
+            .Select(d => PairComparer.Compare(OperationLabels.SourceOf(d, byId).ToArticle(), d.ToArticle()).Relation)
             .ToList();
         Assert.True(labels.Count >= 5, $"only {labels.Count} {operation} documents");
         var right = labels.Count(l => l == expected);
@@ -47,7 +37,7 @@ public class PairComparerTests
     [Fact]
     public void Relation_thresholds_decide_the_labels_they_name()
     {
-        var documents = new SyntheticCorpus(33, AllOperations).Generate();
+        var documents = new SyntheticCorpus(33, OperationLabels.AllOperations).Generate();
         var byId = documents.ToDictionary(d => d.Id);
         var spun = documents.Where(d => d.Operation == CopyOperation.Spun).Take(8).Select(d => (Source: byId[d.ParentId!].ToArticle(), Copy: d.ToArticle())).ToList();
         var rewrites = documents.Where(d => d.Operation == CopyOperation.Rewrite).Take(8).Select(d => (Source: byId[d.StoryId + "-0"].ToArticle(), Copy: d.ToArticle())).ToList();
@@ -68,7 +58,7 @@ public class PairComparerTests
     [Fact]
     public void Unrelated_articles_are_labeled_unrelated_and_score_low()
     {
-        var documents = new SyntheticCorpus(32, AllOperations).Generate();
+        var documents = new SyntheticCorpus(32, OperationLabels.AllOperations).Generate();
         var unrelated = documents.Where(d => d.Operation == CopyOperation.Unrelated).ToList();
         var others = documents.Where(d => d.Operation != CopyOperation.Unrelated).Take(unrelated.Count).ToList();
         var comparisons = unrelated.Zip(others, (u, o) => PairComparer.Compare(u.ToArticle(), o.ToArticle())).ToList();
@@ -79,7 +69,7 @@ public class PairComparerTests
     [Fact]
     public void Similarity_ranks_copies_above_rewrites_above_same_event_above_unrelated()
     {
-        var documents = new SyntheticCorpus(33, AllOperations).Generate();
+        var documents = new SyntheticCorpus(33, OperationLabels.AllOperations).Generate();
         var byId = documents.ToDictionary(d => d.Id);
         double Mean(CopyOperation operation) => documents.Where(d => d.Operation == operation)
             .Average(d => PairComparer.Compare(byId[d.ParentId ?? d.StoryId + "-0"].ToArticle(), d.ToArticle()).Similarity);
