@@ -485,12 +485,13 @@ public sealed partial class PostgreSqlStore
                 const string DeleteTreesOfRegion = "DELETE FROM lineage_trees WHERE story_id IN (SELECT story_id FROM groups WHERE doc = ANY($1))";
 
                 // Trees of the stories the region's documents belonged to, before the placements move them; pairs within the region.
+                // b + 0 keeps b out of the index condition: a btree scan with both array keys would visit region² key pairs.
                 await BatchAsync(
                     connection,
                     transaction,
                     cancellationToken,
                     (DeleteTreesOfRegion, [regionSeqs]),
-                    ("DELETE FROM pairs WHERE a = ANY($1) AND b = ANY($1)", [regionSeqs])).ConfigureAwait(false);
+                    ("DELETE FROM pairs WHERE a = ANY($1) AND b + 0 = ANY($1)", [regionSeqs])).ConfigureAwait(false);
 
                 var placements = commit.Placements.Where(placement => placement?.DocumentId is not null && placement.FamilyId is not null && placement.StoryId is not null).ToList();
                 await PlaceAsync(connection, transaction, placements, keepDetails: false, cancellationToken).ConfigureAwait(false);
