@@ -135,6 +135,12 @@ internal static class SqliteSchema
         CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO store_state (key, value) VALUES ('version', 0);
         """,
+
+        // 2 -> 3: a term's strongest postings are read as a range of this index (LIMIT k) instead of ranking every
+        // posting of the term; common terms hold thousands.
+        """
+        CREATE INDEX term_postings_rank ON term_postings (term, weight DESC, doc);
+        """,
     ];
 
     /// <summary>The schema version this build writes and understands.</summary>

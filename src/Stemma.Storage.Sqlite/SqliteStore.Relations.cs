@@ -48,21 +48,31 @@ public sealed partial class SqliteStore
             session =>
             {
                 var found = new List<Posting>();
+                if (maxPerTerm <= 0)
+                {
+                    return found;
+                }
+
+                // One short range read per term on the ranking index: the cost is k rows per term, however many documents
+                // hold it (one statement over all terms ranked every posting of each).
                 var command = session.Command(
                     """
-                    SELECT r.term, d.id, r.weight FROM (
-                        SELECT p.term, p.doc, p.weight, ROW_NUMBER() OVER (PARTITION BY p.term ORDER BY p.weight DESC, p.doc) AS rank
-                        FROM json_each($terms) j JOIN term_postings p ON p.term = j.value) r
-                    JOIN documents d ON d.seq = r.doc
-                    WHERE r.rank <= $limit
-                    """);
-                foreach (var chunk in DistinctChunks(terms))
+                    SELECT d.id, p.weight FROM term_postings p INDEXED BY term_postings_rank JOIN documents d ON d.seq = p.doc
+                    WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
+                    """).With("$limit", maxPerTerm);
+                var done = new HashSet<uint>();
+                foreach (var term in terms)
                 {
+                    if (!done.Add(term))
+                    {
+                        continue;
+                    }
+
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$terms", chunk).With("$limit", Math.Max(0, maxPerTerm)).ExecuteReader();
+                    using var reader = command.With("$term", (long)term).ExecuteReader();
                     while (reader.Read())
                     {
-                        found.Add(new Posting((uint)reader.GetInt64(0), reader.GetString(1), reader.GetFloat(2)));
+                        found.Add(new Posting(term, reader.GetString(0), reader.GetFloat(1)));
                     }
                 }
 
