@@ -65,7 +65,23 @@ public sealed record ShardStatistics(
     [property: Id(3)] int BandEntries,
     [property: Id(4)] int Terms,
     [property: Id(5)] int Postings,
-    [property: Id(6)] int Rebuilds);
+    [property: Id(6)] int Rebuilds,
+    [property: Id(7)] long RestoredVersion = -1,
+    [property: Id(8)] int ReplayedUpdates = 0);
+
+/// <summary>
+/// A shard's whole state at one store version, as grain storage keeps it: every document's keys in this shard, its posted
+/// terms with their weights, the term document frequencies and the deleted documents frequencies may still name.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardSnapshot(
+    [property: Id(0)] long Version,
+    [property: Id(1)] ShardDocument[] Documents,
+    [property: Id(2)] ShardPostings[] Postings,
+    [property: Id(3)] uint[] FrequencyTerms,
+    [property: Id(4)] int[] FrequencyCounts,
+    [property: Id(5)] string?[] FrequencyFirsts,
+    [property: Id(6)] string[] Deleted);
 
 /// <summary>A slice of a batch as a sketch worker returns it, with the silo it ran on (where the work went, for tests and the scale model).</summary>
 [GenerateSerializer, Immutable]
