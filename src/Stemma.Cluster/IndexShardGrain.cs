@@ -299,37 +299,16 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
 
         var name = LogState(update.After);
         var entry = new GrainState<ShardUpdate>(update);
-        await WriteOverAsync(name, entry);
+        await storage.WriteOverAsync(name, this.GetGrainId(), entry);
         logged.Add((name, entry));
     }
 
     private async Task WriteSnapshotAsync()
     {
         snapshot.State = Snapshot();
-        await WriteOverAsync(SnapshotState, snapshot);
+        await storage!.WriteOverAsync(SnapshotState, this.GetGrainId(), snapshot);
         await Task.WhenAll(logged.Select(entry => storage!.ClearStateAsync(entry.Name, this.GetGrainId(), entry.State)));
         logged.Clear();
-    }
-
-    /// <summary>
-    /// Writes a state over whatever is stored under its name. This activation is the shard's only writer; a version
-    /// conflict means an entry left by an earlier activation (written, never deleted), which is read for its version and
-    /// replaced.
-    /// </summary>
-    private async Task WriteOverAsync<T>(string name, GrainState<T> state)
-    {
-        try
-        {
-            await storage!.WriteStateAsync(name, this.GetGrainId(), state);
-        }
-        catch (InconsistentStateException)
-        {
-            var stored = new GrainState<T>();
-            await storage!.ReadStateAsync(name, this.GetGrainId(), stored);
-            state.ETag = stored.ETag;
-            state.RecordExists = stored.RecordExists;
-            await storage.WriteStateAsync(name, this.GetGrainId(), state);
-        }
     }
 
     private ShardSnapshot Snapshot()

@@ -86,3 +86,13 @@ public sealed record ShardSnapshot(
 /// <summary>A slice of a batch as a sketch worker returns it, with the silo it ran on (where the work went, for tests and the scale model).</summary>
 [GenerateSerializer, Immutable]
 public sealed record SketchedSlice([property: Id(0)] IReadOnlyList<StoredDocument> Documents, [property: Id(1)] string Silo);
+
+/// <summary>A story as its grain holds it: members in insertion order, copy trees, and whether it is gone.</summary>
+/// <param name="Version">The store version the view reflects.</param>
+/// <param name="Gone">True when the story no longer exists (merged into another, split, or never was).</param>
+[GenerateSerializer, Immutable]
+public sealed record StoryView(
+    [property: Id(0)] long Version,
+    [property: Id(1)] bool Gone,
+    [property: Id(2)] string[] Members,
+    [property: Id(3)] Lineage.LineageTree[] Trees);
