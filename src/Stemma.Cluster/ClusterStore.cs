@@ -18,7 +18,7 @@ namespace Stemma.Cluster;
 /// shard that missed a write. Writes through one <see cref="ClusterStore"/> are serialized; ingests from several clients
 /// are serialized by the cluster's writer lock (<see cref="IWriterLockGrain"/>).
 /// </remarks>
-public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
+public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRemoteReading
 {
     private const int ReadChunk = 1000;
 
@@ -96,6 +96,49 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
         }
 
         return [.. done.SelectMany(slice => slice.Documents)];
+    }
+
+    /// <summary>Input files read by the cluster's read workers, by the silo whose worker read them.</summary>
+    public IReadOnlyDictionary<string, long> ReadBySilo => new Dictionary<string, long>(readBySilo, StringComparer.Ordinal);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> readBySilo = new(StringComparer.Ordinal);
+
+    /// <summary>Files per read worker call, and bytes (a call closes at whichever comes first).</summary>
+    private const int ReadChunkFiles = 8;
+    private const long ReadChunkBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads input files on the silos: slices of a few files go to <see cref="IReadWorkerGrain"/>s under keys taken in turn
+    /// (as sketch slices do), all at once; each file's outcomes come back in order.
+    /// </summary>
+    public async Task<IReadOnlyList<Ingest.ReadOutcome[]>> ReadAsync(IReadOnlyList<Ingest.RawInput> inputs, Ingest.IngestLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var slices = new List<List<RawFile>>();
+        long bytes = 0;
+        foreach (var input in inputs)
+        {
+            if (slices.Count == 0 || slices[^1].Count >= ReadChunkFiles || bytes + input.Content.Length > ReadChunkBytes)
+            {
+                slices.Add([]);
+                bytes = 0;
+            }
+
+            slices[^1].Add(new RawFile(input.Source, input.Id, input.Content));
+            bytes += input.Content.Length;
+        }
+
+        var done = await Task.WhenAll(slices.Select(slice =>
+        {
+            var key = Interlocked.Increment(ref sketchKey) % SketchKeys;
+            return RetryAsync(() => grains.GetGrain<IReadWorkerGrain>(key).ReadAsync([.. slice], limits), cancellationToken);
+        })).ConfigureAwait(false);
+        for (var i = 0; i < done.Length; i++)
+        {
+            readBySilo.AddOrUpdate(done[i].Silo, slices[i].Count, (_, count) => count + slices[i].Count);
+        }
+
+        return [.. done.SelectMany(slice => slice.Outcomes)];
     }
 
     /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>

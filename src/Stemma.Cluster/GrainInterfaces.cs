@@ -122,3 +122,14 @@ public interface IStoryGrain : IGrainWithStringKey
 
     Task<StoryView> GetAsync();
 }
+
+/// <summary>
+/// Reads input files whose bytes a client sends (HTML pages, WordPress JSON, feeds, text, JSONL, WARC, gzip of these):
+/// extraction and annotation run on the silos, the client only lists files and ships them. A stateless worker, like
+/// <see cref="ISketchWorkerGrain"/>.
+/// </summary>
+public interface IReadWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Each input's outcomes (<see cref="Ingest.ArticleReader.ReadContent"/>), inputs in order, and the silo that read them.</summary>
+    Task<ReadSlice> ReadAsync(RawFile[] inputs, Ingest.IngestLimits limits);
+}

@@ -96,3 +96,11 @@ public sealed record StoryView(
     [property: Id(1)] bool Gone,
     [property: Id(2)] string[] Members,
     [property: Id(3)] Lineage.LineageTree[] Trees);
+
+/// <summary>One input file on its way to a read worker (see <see cref="Ingest.RawInput"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RawFile([property: Id(0)] string Source, [property: Id(1)] string Id, [property: Id(2)] byte[] Content);
+
+/// <summary>What a read worker answers: each input's outcomes, in order, and the silo it ran on.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReadSlice([property: Id(0)] Ingest.ReadOutcome[][] Outcomes, [property: Id(1)] string Silo);

@@ -118,9 +118,12 @@ internal static class ClusterCommands
     }
 
     /// <summary>The cluster's store, closing the client connection with it.</summary>
-    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching
+    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching, Ingest.IRemoteReading
     {
         private readonly ClusterStore store = connection.Store;
+
+        public Task<IReadOnlyList<Ingest.ReadOutcome[]>> ReadAsync(IReadOnlyList<Ingest.RawInput> inputs, Ingest.IngestLimits limits, CancellationToken cancellationToken = default) =>
+            store.ReadAsync(inputs, limits, cancellationToken);
 
         public Task<IReadOnlyList<StoredDocument>> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh, CancellationToken cancellationToken = default) =>
             store.SketchAsync(articles, sketch, lsh, cancellationToken);
