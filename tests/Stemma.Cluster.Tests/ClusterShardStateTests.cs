@@ -18,7 +18,7 @@ public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServer>
 /// is stopped hard comes back on another silo from its snapshot and log, without reading the store again.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class ClusterShardStateTests(PostgreSqlServer server)
+public sealed class ClusterShardStateTests(PostgreSqlServer server, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_shard_whose_silo_was_killed_comes_back_elsewhere_from_its_snapshot_and_log_without_a_rebuild()
@@ -45,6 +45,11 @@ public sealed class ClusterShardStateTests(PostgreSqlServer server)
             var version = await store.GetVersionAsync();
             Assert.True((long)(await PostgreSqlServer.ScalarAsync(connection, "SELECT count(*) FROM stemma_grain_state WHERE state_name = 'stemma-shard-snapshot'"))! >= 8);
             Assert.True((long)(await PostgreSqlServer.ScalarAsync(connection, "SELECT count(*) FROM stemma_grain_state WHERE state_name LIKE 'stemma-shard-log-%'"))! > 0);
+
+            // For docs/scale.md: what the stored state costs per article.
+            var snapshotBytes = (long)(await PostgreSqlServer.ScalarAsync(connection, "SELECT sum(length(payload)) FROM stemma_grain_state WHERE state_name = 'stemma-shard-snapshot'"))!;
+            var logBytes = (long)(await PostgreSqlServer.ScalarAsync(connection, "SELECT coalesce(sum(length(payload)), 0) FROM stemma_grain_state WHERE state_name LIKE 'stemma-shard-log-%'"))!;
+            output.WriteLine($"{first.Count} articles, version {version}: snapshots {snapshotBytes} bytes = {(double)snapshotBytes / first.Count:F0} per article; log entries {logBytes} bytes");
 
             var victim = await ClusterFixture.BusiestSecondaryAsync(cluster);
             var lost = (await ClusterFixture.ShardHostsAsync(cluster, store)).Where(h => h.Value.Equals(victim.SiloAddress)).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
