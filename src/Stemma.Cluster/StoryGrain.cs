@@ -26,6 +26,12 @@ internal sealed class StoryGrain(BackingStores stores) : Grain, IStoryGrain
         if (storage is not null)
         {
             await storage.ReadStateAsync(State, this.GetGrainId(), view);
+
+            // Storage answers a missing state with a blank instance: nothing is held then.
+            if (!view.RecordExists)
+            {
+                view.State = null!;
+            }
         }
     }
 
@@ -43,11 +49,12 @@ internal sealed class StoryGrain(BackingStores stores) : Grain, IStoryGrain
 
     public async Task ForgetAsync()
     {
-        view.State = null!;
         if (storage is not null && view.RecordExists)
         {
             await storage.ClearStateAsync(State, this.GetGrainId(), view);
         }
+
+        view.State = null!;
     }
 
     public async Task<StoryView> GetAsync()

@@ -47,5 +47,11 @@ public sealed class ClusterStoryTests(ClusterFixture fixture)
         Assert.Equal(await direct.GetStoryMembersAsync(survivor), kept.Members);
         Assert.Equal(JsonSerializer.Serialize(await direct.GetTreesAsync(survivor)), JsonSerializer.Serialize(kept.Trees));
         Assert.Equal(kept.Members, await store.GetStoryMembersAsync(survivor));
+
+        // A grain no commit told anything reads the store: a story that never was is gone.
+        var never = await store.GetStoryAsync("no-such-story");
+        Assert.True(never.Gone);
+        Assert.Empty(never.Members);
+        Assert.Empty(never.Trees);
     }
 }
