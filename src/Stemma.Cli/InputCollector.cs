@@ -11,14 +11,26 @@ internal static class InputCollector
 
     public sealed record Collected(List<Article> Articles, int Rejected);
 
-    public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken)
+    public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken) =>
+        Collect(ArticleReader.Read(paths, context.ReaderOptions).ToAsyncEnumerable(), context, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// As <see cref="Read"/>, the files read by <paramref name="remote"/> (a cluster's read workers) when given: this
+    /// process lists them and sends their bytes.
+    /// </summary>
+    public static Task<Collected> ReadAsync(IEnumerable<string> paths, CliContext context, IRemoteReading? remote, CancellationToken cancellationToken) =>
+        remote is null
+            ? Task.FromResult(Read(paths, context, cancellationToken))
+            : Collect(RemoteReader.ReadAsync(paths, context.ReaderOptions, remote, cancellationToken), context, cancellationToken);
+
+    private static async Task<Collected> Collect(IAsyncEnumerable<ReadOutcome> outcomes, CliContext context, CancellationToken cancellationToken)
     {
         var articles = new List<Article>();
         var versions = new DocumentVersions();
         var rejected = 0;
         var duplicatesBySource = new Dictionary<string, int>(StringComparer.Ordinal);
         var reading = StageTimings.Start("read");
-        foreach (var outcome in ArticleReader.Read(paths, context.ReaderOptions))
+        await foreach (var outcome in outcomes.WithCancellation(cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (outcome.Article is not { } article)

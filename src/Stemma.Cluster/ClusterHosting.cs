@@ -37,6 +37,13 @@ public sealed record ClusterSettings(string? Membership = null)
     public bool UsesDatabase => !string.IsNullOrWhiteSpace(Membership);
 
     /// <summary>
+    /// Where the index shards keep their snapshots and change logs: a PostgreSQL URI or connection string (Orleans' ADO.NET
+    /// grain storage; see <see cref="GrainStateSchema"/>), or null for memory grain storage, which lives as long as the
+    /// silos (a shard whose storage went with its silo rebuilds from the store).
+    /// </summary>
+    public string? GrainState { get; init; }
+
+    /// <summary>
     /// Reads <c>--cluster</c>: a PostgreSQL URI or connection string (membership in that database), or a comma-separated
     /// list of HOST:PORT endpoints (development clustering: for a silo the primary silo, for a client the gateways).
     /// </summary>
@@ -73,9 +80,46 @@ public sealed record ClusterSettings(string? Membership = null)
     }
 }
 
+/// <summary>How the index shards persist their state.</summary>
+public sealed class ShardStateOptions
+{
+    /// <summary>Changes a shard logs one by one before it writes a whole snapshot (and deletes those log entries).</summary>
+    public int SnapshotEvery { get; set; } = 64;
+}
+
 /// <summary>Builds Stemma silos and clients: the grains, the serializer for the core's types, membership.</summary>
 public static class ClusterHosting
 {
+    /// <summary>The grain storage provider the index shards keep their snapshots and change logs in.</summary>
+    public const string StateStorage = "stemma";
+
+    /// <summary>
+    /// Grain storage for the shards: Orleans' ADO.NET provider over PostgreSQL (invariant Npgsql, Stemma's statements, see
+    /// <see cref="GrainStateSchema"/>, which must have been created), or memory grain storage when
+    /// <paramref name="postgres"/> is null. States are written with Orleans' binary codec, not JSON.
+    /// </summary>
+    public static ISiloBuilder UseStemmaGrainState(this ISiloBuilder silo, string? postgres)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (postgres is not null)
+        {
+            silo.AddAdoNetGrainStorage(StateStorage, options => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = PostgresConnectionString(postgres);
+                o.DeleteStateOnClear = true;
+                o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StateStorage, options => options.Configure<Serializer>((o, serializer) =>
+                o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer)));
+        }
+
+        return silo;
+    }
+
     /// <summary>Messages carry batches of whole documents and relate commits; the default cap is too small for them.</summary>
     public const int MaxMessageBytes = 512 * 1024 * 1024;
 
@@ -181,7 +225,7 @@ public static class ClusterHosting
     public static IHost BuildSilo(ClusterSettings settings, Func<string, CancellationToken, Task<IStore>> openStore, LogLevel logLevel = LogLevel.Warning) =>
         Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(logLevel))
-            .UseOrleans(silo => silo.UseStemmaClustering(settings).AddStemma(openStore))
+            .UseOrleans(silo => silo.UseStemmaClustering(settings).UseStemmaGrainState(settings.GrainState).AddStemma(openStore))
             .Build();
 
     /// <summary>A client host; start it, then take <see cref="IClusterClient"/> from its services.</summary>

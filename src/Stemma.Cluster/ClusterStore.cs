@@ -18,7 +18,7 @@ namespace Stemma.Cluster;
 /// shard that missed a write. Writes through one <see cref="ClusterStore"/> are serialized; ingests from several clients
 /// are serialized by the cluster's writer lock (<see cref="IWriterLockGrain"/>).
 /// </remarks>
-public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
+public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRemoteReading
 {
     private const int ReadChunk = 1000;
 
@@ -96,6 +96,49 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
         }
 
         return [.. done.SelectMany(slice => slice.Documents)];
+    }
+
+    /// <summary>Input files read by the cluster's read workers, by the silo whose worker read them.</summary>
+    public IReadOnlyDictionary<string, long> ReadBySilo => new Dictionary<string, long>(readBySilo, StringComparer.Ordinal);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> readBySilo = new(StringComparer.Ordinal);
+
+    /// <summary>Files per read worker call, and bytes (a call closes at whichever comes first).</summary>
+    private const int ReadChunkFiles = 8;
+    private const long ReadChunkBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads input files on the silos: slices of a few files go to <see cref="IReadWorkerGrain"/>s under keys taken in turn
+    /// (as sketch slices do), all at once; each file's outcomes come back in order.
+    /// </summary>
+    public async Task<IReadOnlyList<Ingest.ReadOutcome[]>> ReadAsync(IReadOnlyList<Ingest.RawInput> inputs, Ingest.IngestLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var slices = new List<List<RawFile>>();
+        long bytes = 0;
+        foreach (var input in inputs)
+        {
+            if (slices.Count == 0 || slices[^1].Count >= ReadChunkFiles || bytes + input.Content.Length > ReadChunkBytes)
+            {
+                slices.Add([]);
+                bytes = 0;
+            }
+
+            slices[^1].Add(new RawFile(input.Source, input.Id, input.Content));
+            bytes += input.Content.Length;
+        }
+
+        var done = await Task.WhenAll(slices.Select(slice =>
+        {
+            var key = Interlocked.Increment(ref sketchKey) % SketchKeys;
+            return RetryAsync(() => grains.GetGrain<IReadWorkerGrain>(key).ReadAsync([.. slice], limits), cancellationToken);
+        })).ConfigureAwait(false);
+        for (var i = 0; i < done.Length; i++)
+        {
+            readBySilo.AddOrUpdate(done[i].Silo, slices[i].Count, (_, count) => count + slices[i].Count);
+        }
+
+        return [.. done.SelectMany(slice => slice.Outcomes)];
     }
 
     /// <summary>Initializes the store on the silos and brings every shard up to the store's version.</summary>
@@ -177,6 +220,18 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
     public async Task<int> DeleteDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        // The stories that lose members read themselves from the store again.
+        var stories = (await GetPlacementsAsync([.. ids.Where(id => id is not null)], cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId).Distinct(StringComparer.Ordinal).ToList();
+        var deleted = await DeleteFromStoreAndShardsAsync(ids, cancellationToken).ConfigureAwait(false);
+        await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private Task ForgetStoriesAsync(IEnumerable<string> stories, CancellationToken cancellationToken) =>
+        Task.WhenAll(stories.Select(story => RetryAsync(() => Story(story).ForgetAsync(), cancellationToken)));
+
+    private async Task<int> DeleteFromStoreAndShardsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
         return await WriteAsync(
             () => Gateway.DeleteDocumentsAsync(ids),
             _ =>
@@ -192,8 +247,18 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ClearAsync(CancellationToken cancellationToken = default) =>
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        var stories = new List<string>();
+        for (var page = await ListStoriesAsync(new StoryQuery(), cancellationToken).ConfigureAwait(false); page.Stories.Count > 0 && stories.Count < page.TotalCount;
+             page = await ListStoriesAsync(new StoryQuery { Offset = stories.Count }, cancellationToken).ConfigureAwait(false))
+        {
+            stories.AddRange(page.Stories.Select(s => s.StoryId));
+        }
+
         await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
+        await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default)
     {
@@ -253,8 +318,16 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
 
     public Task<long> CountPairsAsync(CancellationToken cancellationToken = default) => RetryAsync(() => Gateway.CountPairsAsync(), cancellationToken);
 
-    public async Task<int> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, CancellationToken cancellationToken = default) =>
-        await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
+    public async Task<int> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        // Groups set outside a relate commit: the stories the documents leave and join read themselves from the store again.
+        var stories = (await GetPlacementsAsync([.. assignments.Select(a => a.DocumentId)], cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId)
+            .Concat(assignments.Select(a => a.StoryId)).Distinct(StringComparer.Ordinal).ToList();
+        var set = await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
+        await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
+        return set;
+    }
 
     public Task<GroupAssignment?> GetGroupAsync(string documentId, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.GetGroupAsync(documentId), cancellationToken);
@@ -268,8 +341,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
     public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.ListStoriesAsync(query), cancellationToken);
 
-    public Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
-        RetryAsync(() => Gateway.GetStoryMembersAsync(storyId), cancellationToken);
+    public async Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
+        (await GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false)).Members;
 
     public async Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)
     {
@@ -283,8 +356,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
         return found;
     }
 
-    public Task<IReadOnlyList<LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default) =>
-        RetryAsync(() => Gateway.GetTreesAsync(storyId), cancellationToken);
+    public async Task<IReadOnlyList<LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default) =>
+        (await GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false)).Trees;
 
     public Task<IReadOnlyList<string>> GetPendingAsync(int limit, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.GetPendingAsync(limit), cancellationToken);
@@ -295,6 +368,29 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching
     public async Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
+
+        // The relater names the stories its region had; a commit made otherwise (no such names) has them read first.
+        var former = commit.FormerStories.Count > 0 || commit.Region.Count == 0
+            ? commit.FormerStories
+            : [.. (await GetPlacementsAsync(commit.Region, cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
+        var version = await CommitToStoreAndShardsAsync(commit, cancellationToken).ConfigureAwait(false);
+
+        // Then the story grains: every story the region now has gets its members and trees, every one it had and lost is gone.
+        var now = commit.Placements.GroupBy(p => p.StoryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.DocumentId).ToArray(), StringComparer.Ordinal);
+        var views = now.Select(story => (story.Key, View: new StoryView(version, false, story.Value, [.. commit.Trees.Where(t => string.Equals(t.Story, story.Key, StringComparison.Ordinal))])))
+            .Concat(former.Where(story => !now.ContainsKey(story)).Select(story => (Key: story, View: new StoryView(version, true, [], []))));
+        await Task.WhenAll(views.Select(v => RetryAsync(() => Story(v.Key).UpdateAsync(v.View), cancellationToken))).ConfigureAwait(false);
+        return version;
+    }
+
+    private IStoryGrain Story(string storyId) => grains.GetGrain<IStoryGrain>(StoryGrain.Key(name, storyId));
+
+    /// <summary>Stories (members and trees) as the story grains hold them.</summary>
+    public Task<StoryView> GetStoryAsync(string storyId, CancellationToken cancellationToken = default) =>
+        RetryAsync(() => Story(storyId).GetAsync(), cancellationToken);
+
+    private async Task<long> CommitToStoreAndShardsAsync(RelateCommit commit, CancellationToken cancellationToken)
+    {
         return await WriteAsync(
             () => Gateway.CommitRelateAsync(commit),
             _ =>

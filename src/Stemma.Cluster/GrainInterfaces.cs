@@ -105,3 +105,31 @@ public interface ISketchWorkerGrain : IGrainWithIntegerKey
     /// <summary>The stored documents of <paramref name="articles"/>, one each, in order (see <see cref="Pipeline.DocumentSketcher"/>), and the silo that made them.</summary>
     Task<SketchedSlice> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh);
 }
+
+/// <summary>
+/// One story of one store (key <see cref="StoryGrain.Key"/>): its members and copy trees, kept current by the relate
+/// commits that go through <see cref="ClusterStore"/> (each names the stories its region had and has), so readers
+/// (<c>serve --cluster</c>) get a story from the grain rather than from the store. A story merged into another or split
+/// is told it is gone.
+/// </summary>
+public interface IStoryGrain : IGrainWithStringKey
+{
+    /// <summary>Takes the story as of store version <see cref="StoryView.Version"/>; an older view than the one held is ignored.</summary>
+    Task UpdateAsync(StoryView view);
+
+    /// <summary>Drops what the grain holds (documents were deleted); the next read takes the story from the store.</summary>
+    Task ForgetAsync();
+
+    Task<StoryView> GetAsync();
+}
+
+/// <summary>
+/// Reads input files whose bytes a client sends (HTML pages, WordPress JSON, feeds, text, JSONL, WARC, gzip of these):
+/// extraction and annotation run on the silos, the client only lists files and ships them. A stateless worker, like
+/// <see cref="ISketchWorkerGrain"/>.
+/// </summary>
+public interface IReadWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Each input's outcomes (<see cref="Ingest.ArticleReader.ReadContent"/>), inputs in order, and the silo that read them.</summary>
+    Task<ReadSlice> ReadAsync(RawFile[] inputs, Ingest.IngestLimits limits);
+}

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Stemma.Storage;
 
 namespace Stemma.Cluster;
@@ -12,8 +14,13 @@ namespace Stemma.Cluster;
 /// and after it. A shard at the version before applies the change (idempotently: a document's entries are replaced
 /// whole); a shard already at or past the version after ignores it; any other shard (a fresh activation, a missed
 /// write, a concurrent writer) rebuilds its slice from the store, which already holds the write.
+/// Persistence, when the silo has grain storage named <see cref="ClusterHosting.StateStorage"/>: every applied change is
+/// written as a log entry under its version, and every <see cref="ShardStateOptions.SnapshotEvery"/> changes (and after a
+/// rebuild) the whole shard is written as a snapshot and the log entries it covers are deleted. A new activation (its silo
+/// died) loads the snapshot and replays the log entries after it, so it stands where the lost one stood without reading
+/// the store; only a gap (a change never logged) sends it back to a rebuild.
 /// </remarks>
-internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShardGrain
+internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions.Options.IOptions<ShardStateOptions> options) : Grain, IIndexShardGrain
 {
     private const int LookupChunk = 10_000;
 
@@ -31,10 +38,23 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
     private long version = -1;
     private int rebuilds;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private const string SnapshotState = "stemma-shard-snapshot";
+    private IGrainStorage? storage;
+    private GrainState<ShardSnapshot> snapshot = new();
+
+    // Log entries written (or replayed) since the snapshot: deleted once a newer snapshot holds them.
+    private readonly List<(string Name, GrainState<ShardUpdate> State)> logged = [];
+    private long restoredVersion = -1;
+    private int replayed;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (store, shard, count) = Shards.ParseKey(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        storage = ServiceProvider.GetKeyedService<IGrainStorage>(ClusterHosting.StateStorage);
+        if (storage is not null)
+        {
+            await RestoreAsync();
+        }
     }
 
     public async Task ApplyAsync(ShardUpdate update)
@@ -51,6 +71,13 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
             return;
         }
 
+        await ChangeAsync(update);
+        await PersistAsync(update);
+    }
+
+    /// <summary>Applies one change in memory (a new one, or one replayed from the log).</summary>
+    private async Task ChangeAsync(ShardUpdate update)
+    {
         if (update.Clear)
         {
             ClearAll();
@@ -174,7 +201,9 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
             documents.Values.Sum(e => e.Bands.Length),
             frequencies.Count,
             postings.Values.Sum(p => p.Count),
-            rebuilds);
+            rebuilds,
+            restoredVersion,
+            replayed);
     }
 
     private async Task LoadedAsync()
@@ -219,6 +248,103 @@ internal sealed class IndexShardGrain(BackingStores stores) : Grain, IIndexShard
 
         version = at;
         rebuilds++;
+        if (storage is not null)
+        {
+            await WriteSnapshotAsync();
+        }
+    }
+
+    private static string LogState(long after) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stemma-shard-log-{after}");
+
+    /// <summary>The snapshot, then the log entries after it, one version after another until the first one missing.</summary>
+    private async Task RestoreAsync()
+    {
+        await storage!.ReadStateAsync(SnapshotState, this.GetGrainId(), snapshot);
+        if (!snapshot.RecordExists || snapshot.State is null)
+        {
+            return;
+        }
+
+        Load(snapshot.State);
+        restoredVersion = version;
+        while (true)
+        {
+            var name = LogState(version + 1);
+            var entry = new GrainState<ShardUpdate>();
+            await storage.ReadStateAsync(name, this.GetGrainId(), entry);
+            if (!entry.RecordExists || entry.State is null || entry.State.Before != version)
+            {
+                return;
+            }
+
+            logged.Add((name, entry));
+            await ChangeAsync(entry.State);
+            replayed++;
+        }
+    }
+
+    /// <summary>After a change is applied: a log entry, or every <see cref="ShardStateOptions.SnapshotEvery"/> changes a snapshot.</summary>
+    private async Task PersistAsync(ShardUpdate update)
+    {
+        if (storage is null)
+        {
+            return;
+        }
+
+        if (logged.Count + 1 >= options.Value.SnapshotEvery)
+        {
+            await WriteSnapshotAsync();
+            return;
+        }
+
+        var name = LogState(update.After);
+        var entry = new GrainState<ShardUpdate>(update);
+        await storage.WriteOverAsync(name, this.GetGrainId(), entry);
+        logged.Add((name, entry));
+    }
+
+    private async Task WriteSnapshotAsync()
+    {
+        snapshot.State = Snapshot();
+        await storage!.WriteOverAsync(SnapshotState, this.GetGrainId(), snapshot);
+        await Task.WhenAll(logged.Select(entry => storage!.ClearStateAsync(entry.Name, this.GetGrainId(), entry.State)));
+        logged.Clear();
+    }
+
+    private ShardSnapshot Snapshot()
+    {
+        var held = documents.ToList();
+        var terms = frequencies.Keys.ToArray();
+        return new ShardSnapshot(
+            version,
+            [.. held.Select(d => new ShardDocument(d.Key, d.Value.Position, d.Value.ContentHash, d.Value.Bands, d.Value.BandKeys, d.Value.Terms))],
+            [.. held.Where(d => d.Value.Posted.Length > 0).Select(d => new ShardPostings(d.Key, d.Value.Posted, [.. d.Value.Posted.Select(t => postings[t][d.Key])]))],
+            terms,
+            [.. terms.Select(t => frequencies[t].Count)],
+            [.. terms.Select(t => frequencies[t].First)],
+            [.. deleted]);
+    }
+
+    private void Load(ShardSnapshot state)
+    {
+        ClearAll();
+        foreach (var document in state.Documents)
+        {
+            IndexKeys(document);
+        }
+
+        for (var i = 0; i < state.FrequencyTerms.Length; i++)
+        {
+            frequencies[state.FrequencyTerms[i]] = (state.FrequencyCounts[i], state.FrequencyFirsts[i]);
+        }
+
+        foreach (var posted in state.Postings)
+        {
+            SetPostings(posted.Id, posted.Terms, posted.Weights);
+        }
+
+        deleted.UnionWith(state.Deleted);
+        version = state.Version;
     }
 
     /// <summary>The part of a stored document that belongs to shard <paramref name="shard"/> of <paramref name="count"/>; null when none does.</summary>

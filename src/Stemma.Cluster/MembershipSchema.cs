@@ -15,10 +15,15 @@ public static class MembershipSchema
     // Any fixed number: silos starting together create the schema one at a time.
     private const long CreationLock = 0x5354454D4D41;
 
-    private const string Tables = """
+    // Where the ADO.NET providers read their statements from, by key.
+    private const string QueryTable = """
         CREATE TABLE IF NOT EXISTS OrleansQuery (
             QueryKey varchar(64) PRIMARY KEY,
             QueryText text NOT NULL);
+
+        """;
+
+    private const string Tables = """
         CREATE TABLE IF NOT EXISTS stemma_cluster_version (
             deployment_id text PRIMARY KEY,
             version integer NOT NULL DEFAULT 0,
@@ -124,7 +129,14 @@ public static class MembershipSchema
     /// <summary>Creates the membership tables and statements when missing, and brings the statements up to this version's.</summary>
     /// <param name="connectionString">An Npgsql connection string (see <see cref="ClusterHosting.PostgresConnectionString"/>).</param>
     /// <param name="cancellationToken">Stops the work.</param>
-    public static async Task EnsureAsync(string connectionString, CancellationToken cancellationToken = default)
+    public static Task EnsureAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        EnsureAsync(connectionString, Tables, Queries, cancellationToken);
+
+    /// <summary>
+    /// Creates <paramref name="tables"/> and the <c>OrleansQuery</c> table when missing and writes <paramref name="queries"/>
+    /// into it, under an advisory lock so silos starting together take turns. Shared by membership and grain state.
+    /// </summary>
+    internal static async Task EnsureAsync(string connectionString, string tables, IReadOnlyDictionary<string, string> queries, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -134,12 +146,12 @@ public static class MembershipSchema
             await locking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var create = new NpgsqlCommand(Tables, connection, transaction))
+        await using (var create = new NpgsqlCommand(QueryTable + tables, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (key, text) in Queries)
+        foreach (var (key, text) in queries)
         {
             await using var upsert = new NpgsqlCommand(
                 "INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@key, @text) ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText",

@@ -65,8 +65,42 @@ public sealed record ShardStatistics(
     [property: Id(3)] int BandEntries,
     [property: Id(4)] int Terms,
     [property: Id(5)] int Postings,
-    [property: Id(6)] int Rebuilds);
+    [property: Id(6)] int Rebuilds,
+    [property: Id(7)] long RestoredVersion = -1,
+    [property: Id(8)] int ReplayedUpdates = 0);
+
+/// <summary>
+/// A shard's whole state at one store version, as grain storage keeps it: every document's keys in this shard, its posted
+/// terms with their weights, the term document frequencies and the deleted documents frequencies may still name.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardSnapshot(
+    [property: Id(0)] long Version,
+    [property: Id(1)] ShardDocument[] Documents,
+    [property: Id(2)] ShardPostings[] Postings,
+    [property: Id(3)] uint[] FrequencyTerms,
+    [property: Id(4)] int[] FrequencyCounts,
+    [property: Id(5)] string?[] FrequencyFirsts,
+    [property: Id(6)] string[] Deleted);
 
 /// <summary>A slice of a batch as a sketch worker returns it, with the silo it ran on (where the work went, for tests and the scale model).</summary>
 [GenerateSerializer, Immutable]
 public sealed record SketchedSlice([property: Id(0)] IReadOnlyList<StoredDocument> Documents, [property: Id(1)] string Silo);
+
+/// <summary>A story as its grain holds it: members in insertion order, copy trees, and whether it is gone.</summary>
+/// <param name="Version">The store version the view reflects.</param>
+/// <param name="Gone">True when the story no longer exists (merged into another, split, or never was).</param>
+[GenerateSerializer, Immutable]
+public sealed record StoryView(
+    [property: Id(0)] long Version,
+    [property: Id(1)] bool Gone,
+    [property: Id(2)] string[] Members,
+    [property: Id(3)] Lineage.LineageTree[] Trees);
+
+/// <summary>One input file on its way to a read worker (see <see cref="Ingest.RawInput"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RawFile([property: Id(0)] string Source, [property: Id(1)] string Id, [property: Id(2)] byte[] Content);
+
+/// <summary>What a read worker answers: each input's outcomes, in order, and the silo it ran on.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReadSlice([property: Id(0)] Ingest.ReadOutcome[][] Outcomes, [property: Id(1)] string Silo);

@@ -155,18 +155,47 @@ public static class ArticleReader
     /// <summary>With <see cref="ReaderOptions.IdRoot"/>, the id is the path below that root (files outside it are refused).</summary>
     private static IEnumerable<ReadOutcome> ReadFileUnderRoot(string file, string id, ReaderOptions options)
     {
+        var (underRoot, refused) = IdUnderRoot(file, id, options);
+        return refused is not null ? [refused] : ReadFile(file, underRoot, options);
+    }
+
+    /// <summary>A file's id as <see cref="ReaderOptions.IdRoot"/> makes it, or the outcome refusing a file outside the root.</summary>
+    private static (string Id, ReadOutcome? Refused) IdUnderRoot(string file, string id, ReaderOptions options)
+    {
         if (options.IdRoot is { } root)
         {
             var relative = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(file)).Replace('\\', '/');
             if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             {
-                return [new ReadOutcome(file, null, $"outside the id root '{root}' (--id-root); ids are paths below it")];
+                return (id, new ReadOutcome(file, null, $"outside the id root '{root}' (--id-root); ids are paths below it"));
             }
 
             id = relative;
         }
 
-        return ReadFile(file, id, options);
+        return (id, null);
+    }
+
+    /// <summary>
+    /// The inputs <see cref="Read(IEnumerable{string}, ReaderOptions)"/> would read, in its order, without reading them:
+    /// each a file with the id its articles get, or an outcome already known (a listing error, a missing path, a file
+    /// outside the id root).
+    /// </summary>
+    public static IEnumerable<(string? File, string? Id, ReadOutcome? Known)> List(IEnumerable<string> paths, ReaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var unit in Units(paths))
+        {
+            if (unit.Ready is { } ready)
+            {
+                yield return (null, null, ready);
+                continue;
+            }
+
+            var (id, refused) = IdUnderRoot(unit.File!, unit.Id!, options);
+            yield return refused is null ? (unit.File, id, null) : (null, null, refused);
+        }
     }
 
     /// <summary>
@@ -209,6 +238,20 @@ public static class ArticleReader
         ArgumentNullException.ThrowIfNull(id);
         var source = new SourceContext(file, id, options ?? ReaderOptions.Default);
         return Guard(source, () => ReadFileUnguarded(source));
+    }
+
+    /// <summary>
+    /// Reads a file's whole content, read elsewhere, as <see cref="ReadFile"/> reads the file itself: errors name
+    /// <paramref name="source"/> (its path), articles get <paramref name="id"/> (or ids derived from it). Never throws for
+    /// bad input. Used where the bytes travel to the reader (the cluster's read workers).
+    /// </summary>
+    public static IEnumerable<ReadOutcome> ReadContent(byte[] content, string source, string id, ReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(id);
+        var context = new SourceContext(source, id, options ?? ReaderOptions.Default);
+        return content.Length == 0 ? [context.Error("empty file")] : Guard(context, () => ReadStream(() => new MemoryStream(content, writable: false), context));
     }
 
     /// <summary>Reads an in-memory document as if it were a file of that name (for tests and callers that fetch pages themselves).</summary>

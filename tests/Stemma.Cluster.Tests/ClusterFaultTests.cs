@@ -30,7 +30,7 @@ public sealed class ClusterFaultTests
                 {
                     if (step == "added:4" && victim is null)
                     {
-                        victim = BusiestSecondaryAsync(cluster).GetAwaiter().GetResult();
+                        victim = ClusterFixture.BusiestSecondaryAsync(cluster).GetAwaiter().GetResult();
                         cluster.KillSiloAsync(victim).GetAwaiter().GetResult();
                     }
                 },
@@ -88,16 +88,5 @@ public sealed class ClusterFaultTests
             {
             }
         }
-    }
-
-    /// <summary>The secondary silo holding the most index shards, so killing it surely takes shards down.</summary>
-    private static async Task<SiloHandle> BusiestSecondaryAsync(TestCluster cluster)
-    {
-        var statistics = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
-            .Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal));
-        var bySilo = statistics.GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
-        var victim = cluster.SecondarySilos.OrderByDescending(s => bySilo.GetValueOrDefault(s.SiloAddress)).First();
-        Assert.True(bySilo.GetValueOrDefault(victim.SiloAddress) > 0, "no secondary silo holds an index shard");
-        return victim;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using Stemma.Storage;
 using Stemma.Storage.Sqlite;
@@ -8,8 +10,21 @@ namespace Stemma.Cluster.Tests;
 /// <summary>Silos of the test cluster serve SQLite stores named by their file path.</summary>
 public sealed class SqliteSilo : ISiloConfigurator
 {
-    public void Configure(ISiloBuilder siloBuilder) =>
-        siloBuilder.AddStemma(async (name, cancellationToken) => await SqliteStore.OpenAsync(name, cancellationToken));
+    /// <summary>The test cluster's configuration key for a PostgreSQL database to keep grain state in (absent: memory).</summary>
+    public const string GrainStateKey = "StemmaGrainState";
+
+    /// <summary>Snapshot every so many shard changes (absent: the default).</summary>
+    public const string SnapshotEveryKey = "StemmaSnapshotEvery";
+
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.UseStemmaGrainState(siloBuilder.Configuration[GrainStateKey])
+            .AddStemma(async (name, cancellationToken) => await SqliteStore.OpenAsync(name, cancellationToken));
+        if (siloBuilder.Configuration[SnapshotEveryKey] is { } every)
+        {
+            siloBuilder.Services.Configure<ShardStateOptions>(o => o.SnapshotEvery = int.Parse(every, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 }
 
 public sealed class StemmaClient : IClientBuilderConfigurator
@@ -24,15 +39,37 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "stemma-cluster-" + Guid.NewGuid().ToString("N"));
 
-    public static async Task<TestCluster> StartAsync(short silos)
+    public static async Task<TestCluster> StartAsync(short silos, IReadOnlyDictionary<string, string>? properties = null)
     {
         var builder = new TestClusterBuilder(silos);
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<SqliteSilo>();
         builder.AddClientBuilderConfigurator<StemmaClient>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
     }
+
+    /// <summary>The secondary silo holding the most index shards, so stopping it surely takes shards down.</summary>
+    public static async Task<SiloHandle> BusiestSecondaryAsync(TestCluster cluster)
+    {
+        var statistics = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal));
+        var bySilo = statistics.GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+        var victim = cluster.SecondarySilos.OrderByDescending(s => bySilo.GetValueOrDefault(s.SiloAddress)).First();
+        Assert.True(bySilo.GetValueOrDefault(victim.SiloAddress) > 0, "no secondary silo holds an index shard");
+        return victim;
+    }
+
+    /// <summary>The silo each index shard of <paramref name="store"/> is active on.</summary>
+    public static async Task<Dictionary<string, SiloAddress>> ShardHostsAsync(TestCluster cluster, ClusterStore store) =>
+        (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal) && s.GrainId.ToString().Contains(store.Name, StringComparison.Ordinal))
+            .ToDictionary(s => s.GrainId.Key.ToString()!, s => s.SiloAddress, StringComparer.Ordinal);
 
     /// <summary>A new, empty store served by the cluster.</summary>
     public ClusterStore NewStore(int shards = Shards.DefaultCount) =>

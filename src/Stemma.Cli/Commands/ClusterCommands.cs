@@ -70,6 +70,17 @@ internal static class ClusterCommands
                 await MembershipSchema.EnsureAsync(ClusterHosting.PostgresConnectionString(settings.Membership!), cancellationToken);
             }
 
+            // Shard snapshots and change logs: in the membership database, else in the store's when that is PostgreSQL,
+            // else in memory (they then last as long as the silos).
+            settings = settings with
+            {
+                GrainState = settings.UsesDatabase ? settings.Membership : Storage.PostgreSql.PostgreSqlConnectionString.IsUri(db) ? db : null,
+            };
+            if (settings.GrainState is { } state)
+            {
+                await GrainStateSchema.EnsureAsync(ClusterHosting.PostgresConnectionString(state), cancellationToken);
+            }
+
             using var host = ClusterHosting.BuildSilo(settings, logLevel: Microsoft.Extensions.Logging.LogLevel.Error, openStore: (name, token) => name == BackingStores.Default
                 ? OpenBackingStoreAsync(context, db, token)
                 : throw new StoreException($"this silo serves only {db}, not '{name}'"));
@@ -107,9 +118,12 @@ internal static class ClusterCommands
     }
 
     /// <summary>The cluster's store, closing the client connection with it.</summary>
-    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching
+    private sealed class ConnectedStore(ClusterConnection connection) : IStore, Pipeline.IRemoteSketching, Ingest.IRemoteReading
     {
         private readonly ClusterStore store = connection.Store;
+
+        public Task<IReadOnlyList<Ingest.ReadOutcome[]>> ReadAsync(IReadOnlyList<Ingest.RawInput> inputs, Ingest.IngestLimits limits, CancellationToken cancellationToken = default) =>
+            store.ReadAsync(inputs, limits, cancellationToken);
 
         public Task<IReadOnlyList<StoredDocument>> SketchAsync(IReadOnlyList<Article> articles, Sketch.SketchOptions sketch, Index.LshParameters lsh, CancellationToken cancellationToken = default) =>
             store.SketchAsync(articles, sketch, lsh, cancellationToken);

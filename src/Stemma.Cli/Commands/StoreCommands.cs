@@ -24,7 +24,8 @@ internal static class StoreCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var store = await ClusterCommands.OpenAsync(parse.GetValue(cluster), () => OpenAsync(context, parse.GetValue(database)!, cancellationToken), cancellationToken);
-            var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
+            // Through a cluster, the silos read and extract the files; this process lists them and sends their bytes.
+            var input = await InputCollector.ReadAsync(parse.GetValue(paths)!, context, store as Ingest.IRemoteReading, cancellationToken);
             var size = parse.GetValue(batchSize);
             if (size < 1)
             {

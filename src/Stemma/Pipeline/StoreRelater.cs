@@ -122,6 +122,7 @@ public sealed class StoreRelater
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = new StoredFrequencies();
         var probeWork = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        IReadOnlyList<string> formerStories = [];
 
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
         if (count > allPending.Count)
@@ -142,7 +143,8 @@ public sealed class StoreRelater
 
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
-            foreach (var story in placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal))
+            formerStories = [.. placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
+            foreach (var story in formerStories)
             {
                 regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
             }
@@ -178,7 +180,10 @@ public sealed class StoreRelater
             [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
             analysis.Trees,
             postings,
-            pendingBatch);
+            pendingBatch)
+        {
+            FormerStories = formerStories,
+        };
         await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false);
         Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (articles.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());

@@ -223,7 +223,15 @@ public sealed record RelateCommit(
     IReadOnlyList<PairScore> Pairs,
     IReadOnlyList<Lineage.LineageTree> Trees,
     IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> Postings,
-    IReadOnlyList<string> Processed);
+    IReadOnlyList<string> Processed)
+{
+    /// <summary>
+    /// The stories the region's documents belonged to before this commit (empty when none had a placement). Those not
+    /// among <see cref="Placements"/>' stories are gone (merged into another or split); stores need not read it, hosts
+    /// that keep per-story state (the cluster's story grains) learn from it which stories to retire.
+    /// </summary>
+    public IReadOnlyList<string> FormerStories { get; init; } = [];
+}
 
 public enum AddStatus
 {
