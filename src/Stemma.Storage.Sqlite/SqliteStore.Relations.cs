@@ -87,24 +87,31 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<StoredPlacement>>(
             session =>
             {
-                var found = new List<StoredPlacement>(documentIds.Count);
+                // One statement per chunk of ids (joined as a JSON array), not one per document.
+                var byId = new Dictionary<string, StoredPlacement>(StringComparer.Ordinal);
                 var command = session.Command(
                     """
-                    SELECT g.family_id, g.story_id, g.parent, g.relation, g.origin, g.labeled_at
-                    FROM groups g JOIN documents d ON d.seq = g.doc WHERE d.id = $id
+                    SELECT d.id, g.family_id, g.story_id, g.parent, g.relation, g.origin, g.labeled_at
+                    FROM json_each($ids) j JOIN documents d ON d.id = j.value JOIN groups g ON g.doc = d.seq
                     """);
-                foreach (var id in documentIds)
+                var distinct = documentIds.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+                for (var first = 0; first < distinct.Count; first += IdsPerStatement)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (id is null)
+                    using var reader = command.With("$ids", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader();
+                    while (reader.Read())
                     {
-                        continue;
+                        var id = reader.GetString(0);
+                        byId[id] = new StoredPlacement(id, reader.GetString(1), reader.GetString(2), NullableString(reader, 3), NullableString(reader, 4), NullableString(reader, 5), reader.GetInt64(6));
                     }
+                }
 
-                    using var reader = command.With("$id", id).ExecuteReader();
-                    if (reader.Read())
+                var found = new List<StoredPlacement>(byId.Count);
+                foreach (var id in documentIds)
+                {
+                    if (id is not null && byId.TryGetValue(id, out var placement))
                     {
-                        found.Add(new StoredPlacement(id, reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4), reader.GetInt64(5)));
+                        found.Add(placement);
                     }
                 }
 
