@@ -150,14 +150,21 @@ public sealed class StoryReader
         known.Trim();
         var placements = (await store.GetPlacementsAsync([.. documents.Select(d => d.Article.Id)], cancellationToken).ConfigureAwait(false))
             .ToDictionary(p => p.DocumentId, StringComparer.Ordinal);
-        var comparisons = new Comparison[documents.Count];
-        StoreRelater.For(documents.Count, i => comparisons[i] = PairComparer.Compare(documents[i].Article, storedFeatures[i], article, features, statistics, allChanges: true));
+        // Labeled as ingest labels a pair (what changed is not worked out: for most candidates the answer is "unrelated"),
+        // then the related ones compared again with every change listed, for the answer.
         var matches = new List<CheckedMatch>();
         for (var i = 0; i < documents.Count; i++)
         {
-            if (comparisons[i].Relation != Relations.Unrelated)
+            var stored = documents[i].Article;
+            if (PairComparer.Compare(stored, storedFeatures[i], article, features, statistics, allChanges: false).Relation == Relations.Unrelated)
             {
-                matches.Add(new CheckedMatch(documents[i].Article, placements.GetValueOrDefault(documents[i].Article.Id), comparisons[i]));
+                continue;
+            }
+
+            var comparison = PairComparer.Compare(stored, storedFeatures[i], article, features, statistics, allChanges: true);
+            if (comparison.Relation != Relations.Unrelated)
+            {
+                matches.Add(new CheckedMatch(stored, placements.GetValueOrDefault(stored.Id), comparison));
             }
         }
 
