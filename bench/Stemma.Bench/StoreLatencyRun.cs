@@ -44,14 +44,42 @@ internal static class StoreLatencyRun
             return 2;
         }
 
-        var articles = ArticleReader.Read([corpus]).Where(o => o.Article is not null).Select(o => o.Article!).ToList();
-        if (articles.Count <= adds + checks)
+        IEnumerable<Article> Read() => ArticleReader.Read([corpus]).Where(o => o.Article is not null).Select(o => o.Article!);
+
+        // Only the articles timed stay in memory, as in a server (which holds no corpus): a heap of 100k articles would
+        // put its full collections into the figures.
+        var total = 0;
+        var tail = new Queue<Article>(adds + checks + 1);
+        foreach (var article in Read())
         {
-            Console.Error.WriteLine($"{corpus}: {articles.Count} articles, fewer than --adds + --checks");
+            total++;
+            tail.Enqueue(article);
+            if (tail.Count > adds + checks)
+            {
+                tail.Dequeue();
+            }
+        }
+
+        if (total <= adds + checks)
+        {
+            Console.Error.WriteLine($"{corpus}: {total} articles, fewer than --adds + --checks");
             return 2;
         }
 
-        var stored = articles.Count - adds - checks;
+        var stored = total - adds - checks;
+        var held = tail.ToList();
+        List<Article> toAdd;
+        if (copies)
+        {
+            var picks = Enumerable.Range(0, adds).Select(k => (int)((long)k * stored / adds)).ToHashSet();
+            toAdd = [.. Read().Take(stored).Where((_, i) => picks.Contains(i)).Select(CopyOf)];
+        }
+        else
+        {
+            toAdd = held.GetRange(0, adds);
+        }
+
+        var toCheck = held.GetRange(adds, checks);
         return Task.Run(async () =>
         {
             if (!File.Exists(basePath))
@@ -59,7 +87,7 @@ internal static class StoreLatencyRun
                 var clock = Stopwatch.StartNew();
                 await using (var build = await SqliteStore.OpenAsync(basePath).ConfigureAwait(false))
                 {
-                    await new StoreIngestor(build).IngestAsync(articles.Take(stored)).ConfigureAwait(false);
+                    await new StoreIngestor(build).IngestAsync(Read().Take(stored)).ConfigureAwait(false);
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"base store of {stored} articles built in {clock.Elapsed.TotalSeconds:F1} s"));
@@ -74,13 +102,11 @@ internal static class StoreLatencyRun
                 Console.WriteLine($"store of {count} documents; {adds} adds, {checks} checks; {Environment.ProcessorCount} cores");
 
                 // One add and one check first, untimed: the process is warm, as a server's would be.
-                var toAdd = copies
-                    ? [.. Enumerable.Range(0, adds).Select(k => CopyOf(articles[(int)((long)k * stored / adds)]))]
-                    : articles.GetRange(stored, adds);
                 var ingestor = new StoreIngestor(store) { Log = verbose ? line => Console.Error.WriteLine(line) : null };
                 await ingestor.IngestAsync([toAdd[0]]).ConfigureAwait(false);
                 var reader = new StoryReader(store, cache: new StoreStateCache());
-                await reader.CheckAsync(articles[^1], 10).ConfigureAwait(false);
+                await reader.CheckAsync(toCheck[^1], 10).ConfigureAwait(false);
+                GC.Collect();
 
                 var addTimes = new List<double>(adds);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -93,10 +119,10 @@ internal static class StoreLatencyRun
 
                 var addCpu = CpuSince(ref cpu) / addTimes.Count;
                 var checkTimes = new List<double>(checks);
-                for (var i = articles.Count - checks; i < articles.Count; i++)
+                foreach (var article in toCheck)
                 {
                     var clock = Stopwatch.StartNew();
-                    await reader.CheckAsync(articles[i], 10).ConfigureAwait(false);
+                    await reader.CheckAsync(article, 10).ConfigureAwait(false);
                     checkTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 

@@ -135,6 +135,12 @@ internal static class SqliteSchema
         CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO store_state (key, value) VALUES ('version', 0);
         """,
+
+        // 2 -> 3: a term's strongest postings read straight from an index (a common term has thousands of postings in a
+        // large store; the look-up wants a few dozen).
+        """
+        CREATE INDEX term_postings_strongest ON term_postings (term, weight DESC, doc);
+        """,
     ];
 
     /// <summary>The schema version this build writes and understands.</summary>

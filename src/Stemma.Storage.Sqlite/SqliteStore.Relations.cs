@@ -47,22 +47,22 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<Posting>>(
             session =>
             {
+                // One statement, run per term: the strongest postings come first in the term_postings_strongest index, so
+                // each term costs its first rows only, however many documents it is posted for.
                 var found = new List<Posting>();
+                var limit = Math.Max(0, maxPerTerm);
                 var command = session.Command(
                     """
-                    SELECT r.term, d.id, r.weight FROM (
-                        SELECT p.term, p.doc, p.weight, ROW_NUMBER() OVER (PARTITION BY p.term ORDER BY p.weight DESC, p.doc) AS rank
-                        FROM json_each($terms) j JOIN term_postings p ON p.term = j.value) r
-                    JOIN documents d ON d.seq = r.doc
-                    WHERE r.rank <= $limit
-                    """);
-                foreach (var chunk in DistinctChunks(terms))
+                    SELECT d.id, p.weight FROM term_postings p INDEXED BY term_postings_strongest JOIN documents d ON d.seq = p.doc
+                    WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
+                    """).With("$limit", limit);
+                foreach (var term in terms.Distinct())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$terms", chunk).With("$limit", Math.Max(0, maxPerTerm)).ExecuteReader();
+                    using var reader = command.With("$term", (long)term).ExecuteReader();
                     while (reader.Read())
                     {
-                        found.Add(new Posting((uint)reader.GetInt64(0), reader.GetString(1), reader.GetFloat(2)));
+                        found.Add(new Posting(term, reader.GetString(0), reader.GetFloat(1)));
                     }
                 }
 
@@ -145,7 +145,9 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<string>>(
             session => ReadStrings(session.Command(
-                "SELECT d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.labeled_at < $count ORDER BY g.doc LIMIT $limit")
+                // Through the labeled_at index: usually few or none match, and walking the table in insertion order to find
+                // them reads every placement.
+                "SELECT d.id FROM groups g INDEXED BY groups_labeled_at JOIN documents d ON d.seq = g.doc WHERE g.labeled_at < $count ORDER BY g.doc LIMIT $limit")
                 .With("$count", documentCount).With("$limit", Math.Max(0, limit))),
             cancellationToken);
 
@@ -161,10 +163,19 @@ public sealed partial class SqliteStore
                     .With("$ids", ToJsonArray(commit.Region)).ExecuteNonQuery();
 
                 // Trees of the stories the region's documents belonged to, before the placements move them.
+                // CROSS JOIN keeps the region as the outer loop: the planner, knowing nothing of the temp table, would
+                // otherwise walk every placement of the store.
                 const string DeleteTreesOfRegion =
-                    "DELETE FROM lineage_trees WHERE story_id IN (SELECT g.story_id FROM groups g JOIN commit_region r ON r.seq = g.doc)";
+                    "DELETE FROM lineage_trees WHERE story_id IN (SELECT g.story_id FROM commit_region r CROSS JOIN groups g ON g.doc = r.seq)";
                 session.Command(DeleteTreesOfRegion, transaction).ExecuteNonQuery();
-                session.Command("DELETE FROM pairs WHERE a IN (SELECT seq FROM commit_region) AND b IN (SELECT seq FROM commit_region)", transaction).ExecuteNonQuery();
+                // Each region document's pairs by their first document, kept when the second is in the region too (not one
+                // probe per two region documents).
+                session.Command(
+                    """
+                    DELETE FROM pairs WHERE (a, b) IN (
+                        SELECT p.a, p.b FROM commit_region r CROSS JOIN pairs p ON p.a = r.seq WHERE +p.b IN (SELECT seq FROM commit_region))
+                    """,
+                    transaction).ExecuteNonQuery();
 
                 var place = session.Command(
                     """
