@@ -11,8 +11,10 @@ namespace Stemma.Bench;
 /// the corpus's first articles are ingested once into a base store (kept for later runs), then each of the next
 /// <c>--adds</c> articles is ingested on its own (whole stored pipeline: add, relate, commit) into a copy of it, and each
 /// of the last <c>--checks</c> articles (never stored) is checked against it. All in one warm process; prints p50, p95,
-/// p99 and max of each.
-/// Usage: store-latency --corpus FILE.jsonl --base FILE.db [--adds 200] [--checks 200]
+/// p99 and max of each. With <c>--add-copies</c> each add is instead a new copy of a stored article (its body less the
+/// last paragraph, under a new id), so every add joins a stored story; <c>--verbose</c> prints where each add's time went.
+/// The ingestor and the reader live as long as the run, as in a server (they keep what they know between operations).
+/// Usage: store-latency --corpus FILE.jsonl --base FILE.db [--adds 200] [--checks 200] [--add-copies] [--verbose]
 /// </summary>
 internal static class StoreLatencyRun
 {
@@ -20,10 +22,14 @@ internal static class StoreLatencyRun
     {
         string? corpus = null, basePath = null;
         int adds = 200, checks = 200;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        bool copies = false, verbose = false;
+        for (var i = 0; i < args.Length; i += 2)
         {
             switch (args[i])
             {
+                case "--add-copies": copies = true; i--; continue;
+                case "--verbose": verbose = true; i--; continue;
+                case var _ when i + 1 >= args.Length: Console.Error.WriteLine($"{args[i]} needs a value"); return 2;
                 case "--corpus": corpus = args[i + 1]; break;
                 case "--base": basePath = args[i + 1]; break;
                 case "--adds": adds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -38,14 +44,42 @@ internal static class StoreLatencyRun
             return 2;
         }
 
-        var articles = ArticleReader.Read([corpus]).Where(o => o.Article is not null).Select(o => o.Article!).ToList();
-        if (articles.Count <= adds + checks)
+        IEnumerable<Article> Read() => ArticleReader.Read([corpus]).Where(o => o.Article is not null).Select(o => o.Article!);
+
+        // Only the articles timed stay in memory, as in a server (which holds no corpus): a heap of 100k articles would
+        // put its full collections into the figures.
+        var total = 0;
+        var tail = new Queue<Article>(adds + checks + 1);
+        foreach (var article in Read())
         {
-            Console.Error.WriteLine($"{corpus}: {articles.Count} articles, fewer than --adds + --checks");
+            total++;
+            tail.Enqueue(article);
+            if (tail.Count > adds + checks)
+            {
+                tail.Dequeue();
+            }
+        }
+
+        if (total <= adds + checks)
+        {
+            Console.Error.WriteLine($"{corpus}: {total} articles, fewer than --adds + --checks");
             return 2;
         }
 
-        var stored = articles.Count - adds - checks;
+        var stored = total - adds - checks;
+        var held = tail.ToList();
+        List<Article> toAdd;
+        if (copies)
+        {
+            var picks = Enumerable.Range(0, adds).Select(k => (int)((long)k * stored / adds)).ToHashSet();
+            toAdd = [.. Read().Take(stored).Where((_, i) => picks.Contains(i)).Select(CopyOf)];
+        }
+        else
+        {
+            toAdd = held.GetRange(0, adds);
+        }
+
+        var toCheck = held.GetRange(adds, checks);
         return Task.Run(async () =>
         {
             if (!File.Exists(basePath))
@@ -53,7 +87,7 @@ internal static class StoreLatencyRun
                 var clock = Stopwatch.StartNew();
                 await using (var build = await SqliteStore.OpenAsync(basePath).ConfigureAwait(false))
                 {
-                    await new StoreIngestor(build).IngestAsync(articles.Take(stored)).ConfigureAwait(false);
+                    await new StoreIngestor(build).IngestAsync(Read().Take(stored)).ConfigureAwait(false);
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"base store of {stored} articles built in {clock.Elapsed.TotalSeconds:F1} s"));
@@ -68,26 +102,27 @@ internal static class StoreLatencyRun
                 Console.WriteLine($"store of {count} documents; {adds} adds, {checks} checks; {Environment.ProcessorCount} cores");
 
                 // One add and one check first, untimed: the process is warm, as a server's would be.
-                var ingestor = new StoreIngestor(store);
-                await ingestor.IngestAsync([articles[stored]]).ConfigureAwait(false);
-                var reader = new StoryReader(store);
-                await reader.CheckAsync(articles[^1], 10).ConfigureAwait(false);
+                var ingestor = new StoreIngestor(store) { Log = verbose ? line => Console.Error.WriteLine(line) : null };
+                await ingestor.IngestAsync([toAdd[0]]).ConfigureAwait(false);
+                var reader = new StoryReader(store, cache: new StoreStateCache());
+                await reader.CheckAsync(toCheck[^1], 10).ConfigureAwait(false);
+                GC.Collect();
 
                 var addTimes = new List<double>(adds);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                for (var i = stored + 1; i < stored + adds; i++)
+                for (var i = 1; i < adds; i++)
                 {
                     var clock = Stopwatch.StartNew();
-                    await ingestor.IngestAsync([articles[i]]).ConfigureAwait(false);
+                    await ingestor.IngestAsync([toAdd[i]]).ConfigureAwait(false);
                     addTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
                 var addCpu = CpuSince(ref cpu) / addTimes.Count;
                 var checkTimes = new List<double>(checks);
-                for (var i = articles.Count - checks; i < articles.Count; i++)
+                foreach (var article in toCheck)
                 {
                     var clock = Stopwatch.StartNew();
-                    await reader.CheckAsync(articles[i], 10).ConfigureAwait(false);
+                    await reader.CheckAsync(article, 10).ConfigureAwait(false);
                     checkTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
@@ -108,6 +143,14 @@ internal static class StoreLatencyRun
 
             return 0;
         }).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A new version of a stored article: another id, its last paragraph dropped (verbatim when it has one).</summary>
+    private static Article CopyOf(Article original)
+    {
+        var paragraphs = original.Body.Split("\n\n");
+        var body = paragraphs.Length > 2 ? string.Join("\n\n", paragraphs[..^1]) : original.Body;
+        return original with { Id = original.Id + "-again", Body = body, Annotations = [] };
     }
 
     private static double CpuSince(ref TimeSpan start)

@@ -136,10 +136,10 @@ internal static class SqliteSchema
         INSERT INTO store_state (key, value) VALUES ('version', 0);
         """,
 
-        // 2 -> 3: a term's strongest postings are read as a range of this index (LIMIT k) instead of ranking every
-        // posting of the term; common terms hold thousands.
+        // 2 -> 3: a term's strongest postings read straight from an index (a common term has thousands of postings in a
+        // large store; the look-up wants a few dozen).
         """
-        CREATE INDEX term_postings_rank ON term_postings (term, weight DESC, doc);
+        CREATE INDEX term_postings_strongest ON term_postings (term, weight DESC, doc);
         """,
     ];
 

@@ -47,27 +47,17 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<Posting>>(
             session =>
             {
+                // One statement, run per term: the strongest postings come first in the term_postings_strongest index, so
+                // each term costs its first rows only, however many documents it is posted for.
                 var found = new List<Posting>();
-                if (maxPerTerm <= 0)
-                {
-                    return found;
-                }
-
-                // One short range read per term on the ranking index: the cost is k rows per term, however many documents
-                // hold it (one statement over all terms ranked every posting of each).
+                var limit = Math.Max(0, maxPerTerm);
                 var command = session.Command(
                     """
-                    SELECT d.id, p.weight FROM term_postings p INDEXED BY term_postings_rank JOIN documents d ON d.seq = p.doc
+                    SELECT d.id, p.weight FROM term_postings p INDEXED BY term_postings_strongest JOIN documents d ON d.seq = p.doc
                     WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
-                    """).With("$limit", maxPerTerm);
-                var done = new HashSet<uint>();
-                foreach (var term in terms)
+                    """).With("$limit", limit);
+                foreach (var term in terms.Distinct())
                 {
-                    if (!done.Add(term))
-                    {
-                        continue;
-                    }
-
                     cancellationToken.ThrowIfCancellationRequested();
                     using var reader = command.With("$term", (long)term).ExecuteReader();
                     while (reader.Read())
@@ -97,24 +87,31 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<StoredPlacement>>(
             session =>
             {
-                var found = new List<StoredPlacement>(documentIds.Count);
+                // One statement per chunk of ids (joined as a JSON array), not one per document.
+                var byId = new Dictionary<string, StoredPlacement>(StringComparer.Ordinal);
                 var command = session.Command(
                     """
-                    SELECT g.family_id, g.story_id, g.parent, g.relation, g.origin, g.labeled_at
-                    FROM groups g JOIN documents d ON d.seq = g.doc WHERE d.id = $id
+                    SELECT d.id, g.family_id, g.story_id, g.parent, g.relation, g.origin, g.labeled_at
+                    FROM json_each($ids) j JOIN documents d ON d.id = j.value JOIN groups g ON g.doc = d.seq
                     """);
-                foreach (var id in documentIds)
+                var distinct = documentIds.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+                for (var first = 0; first < distinct.Count; first += IdsPerStatement)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (id is null)
+                    using var reader = command.With("$ids", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader();
+                    while (reader.Read())
                     {
-                        continue;
+                        var id = reader.GetString(0);
+                        byId[id] = new StoredPlacement(id, reader.GetString(1), reader.GetString(2), NullableString(reader, 3), NullableString(reader, 4), NullableString(reader, 5), reader.GetInt64(6));
                     }
+                }
 
-                    using var reader = command.With("$id", id).ExecuteReader();
-                    if (reader.Read())
+                var found = new List<StoredPlacement>(byId.Count);
+                foreach (var id in documentIds)
+                {
+                    if (id is not null && byId.TryGetValue(id, out var placement))
                     {
-                        found.Add(new StoredPlacement(id, reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4), reader.GetInt64(5)));
+                        found.Add(placement);
                     }
                 }
 
@@ -148,7 +145,9 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<string>>(
             session => ReadStrings(session.Command(
-                "SELECT d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.labeled_at < $count ORDER BY g.doc LIMIT $limit")
+                // Through the labeled_at index: usually few or none match, and walking the table in insertion order to find
+                // them reads every placement.
+                "SELECT d.id FROM groups g INDEXED BY groups_labeled_at JOIN documents d ON d.seq = g.doc WHERE g.labeled_at < $count ORDER BY g.doc LIMIT $limit")
                 .With("$count", documentCount).With("$limit", Math.Max(0, limit))),
             cancellationToken);
 
@@ -164,12 +163,19 @@ public sealed partial class SqliteStore
                     .With("$ids", ToJsonArray(commit.Region)).ExecuteNonQuery();
 
                 // Trees of the stories the region's documents belonged to, before the placements move them.
+                // CROSS JOIN keeps the region as the outer loop: the planner, knowing nothing of the temp table, would
+                // otherwise walk every placement of the store.
                 const string DeleteTreesOfRegion =
-                    "DELETE FROM lineage_trees WHERE story_id IN (SELECT g.story_id FROM groups g JOIN commit_region r ON r.seq = g.doc)";
+                    "DELETE FROM lineage_trees WHERE story_id IN (SELECT g.story_id FROM commit_region r CROSS JOIN groups g ON g.doc = r.seq)";
                 session.Command(DeleteTreesOfRegion, transaction).ExecuteNonQuery();
-                // The unary + keeps SQLite from driving the (b, a) index with both IN lists, which probes region² keys
-                // (400 million for a region of 20,000); this walks each region document's pairs once.
-                session.Command("DELETE FROM pairs WHERE a IN (SELECT seq FROM commit_region) AND +b IN (SELECT seq FROM commit_region)", transaction).ExecuteNonQuery();
+                // Each region document's pairs by their first document, kept when the second is in the region too (not one
+                // probe per two region documents).
+                session.Command(
+                    """
+                    DELETE FROM pairs WHERE (a, b) IN (
+                        SELECT p.a, p.b FROM commit_region r CROSS JOIN pairs p ON p.a = r.seq WHERE +p.b IN (SELECT seq FROM commit_region))
+                    """,
+                    transaction).ExecuteNonQuery();
 
                 var place = session.Command(
                     """

@@ -20,6 +20,9 @@ public sealed partial class SqliteStore : IStore
     /// <summary>More bands than this are looked up in several statements (keeps statements small and cacheable).</summary>
     private const int BandsPerStatement = 64;
 
+    /// <summary>Ids per look-up statement (joined as one JSON array parameter).</summary>
+    private const int IdsPerStatement = 2048;
+
     /// <summary>Bucket rows per insert statement.</summary>
     private const int RowsPerBucketInsert = 8192;
 
@@ -164,7 +167,6 @@ public sealed partial class SqliteStore : IStore
                 var readDocuments = session.Command(SelectDocumentSql + " JOIN json_each($ids) j ON d.id = j.value");
                 var readAnnotations = session.Command(
                     "SELECT a.doc, a.position, a.kind, a.text FROM json_each($seqs) j JOIN annotations a ON a.doc = j.value ORDER BY a.doc, a.ordinal");
-                const int IdsPerStatement = 2048;
                 var distinct = ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
                 for (var first = 0; first < distinct.Count; first += IdsPerStatement)
                 {

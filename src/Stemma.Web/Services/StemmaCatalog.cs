@@ -74,9 +74,14 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     private int prewarmBusy;
     private long storeVersion = -1;
 
+    // Kept for the server's life: what each ingest and check knows of the store carries over to the next (see StoreStateCache).
+    private readonly StoreIngestor ingestor;
+    private readonly StoreStateCache checkCache = new();
+
     public StemmaCatalog(IStore store)
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));
+        ingestor = new StoreIngestor(store);
         stoppingToken = stopping.Token;
         prewarmer = Task.Run(() => PrewarmLoopAsync(stoppingToken));
     }
@@ -89,7 +94,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
         await ingestGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            report = await new StoreIngestor(Store).IngestAsync(articles, null, cancellationToken).ConfigureAwait(false);
+            report = await ingestor.IngestAsync(articles, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -134,7 +139,7 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     {
         // The candidates ingest would take (copies by shingles, spun copies, rewrites and same-event reports by terms),
         // each labeled with the store's statistics; shingle overlap added where the near-duplicate engine finds one.
-        var related = await new StoryReader(Store).CheckAsync(article, top, cancellationToken).ConfigureAwait(false);
+        var related = await new StoryReader(Store, cache: checkCache).CheckAsync(article, top, cancellationToken).ConfigureAwait(false);
         var probe = article with { Id = "\0check:" + article.Id };
         var shingles = (await new SimilarFinder(Store).FindAsync(probe, Math.Max(top, related.Count), cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => s.Id, StringComparer.Ordinal);

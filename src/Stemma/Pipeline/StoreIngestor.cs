@@ -36,6 +36,9 @@ public sealed class StoreIngestor
     private readonly LshParameters lsh;
     private readonly DocumentSketcher sketcher;
 
+    // Kept between runs of this ingestor: adding one article at a time to a large store then reads only what changed.
+    private readonly StoreStateCache cache = new();
+
     public StoreIngestor(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
@@ -83,6 +86,27 @@ public sealed class StoreIngestor
         await store.InitializeAsync(none).ConfigureAwait(false);
         await using var writer = await store.AcquireWriterLockAsync(Waiting, stop).ConfigureAwait(false);
 
+        // Holding the writer lock, this run is the only writer: what the cache knows stays true except for this run's own
+        // writes, which it applies (another writer in between shows as a version it did not make, and drops the cache).
+        var owned = cache.TryEnter();
+        try
+        {
+            return await IngestLockedAsync(articles, owned ? cache : new StoreStateCache(maxDocuments: 0), progress, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (owned)
+            {
+                cache.Exit();
+            }
+        }
+    }
+
+    private async Task<IngestReport> IngestLockedAsync(IEnumerable<Article> articles, StoreStateCache known, IProgress<int>? progress, CancellationToken stop)
+    {
+        var none = CancellationToken.None;
+        await known.SyncAsync(store, none).ConfigureAwait(false);
+
         var rejected = new List<AddOutcome>();
 
         // What the add step computed for the first region's documents (pending ones are related in the order they were
@@ -110,7 +134,7 @@ public sealed class StoreIngestor
             {
                 var local = new StoredDocument[batch.Length];
                 var made = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
-                Parallel.For(0, batch.Length, i =>
+                StoreRelater.For(batch.Length, i =>
                 {
                     var (document, features, documentSketch) = sketcher.Sketch(batch[i]);
                     local[i] = document;
@@ -120,7 +144,9 @@ public sealed class StoreIngestor
             }
 
             var sketched = clock.Lap();
+            var before = known.Version;
             var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
+            await known.AddedAsync(store, before, documents, outcomes, none).ConfigureAwait(false);
             Log?.Invoke($"batch of {batch.Length}: sketch {sketched}, store {clock.Lap()}");
             for (var i = 0; i < outcomes.Count; i++)
             {
@@ -151,7 +177,7 @@ public sealed class StoreIngestor
 
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
-            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed }.RelateAsync(stop).ConfigureAwait(false);
+            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known }.RelateAsync(stop).ConfigureAwait(false);
         var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
         return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {

@@ -68,11 +68,20 @@ public sealed class StoreRelater
     /// <summary>Called with one line per region saying where its time went (for <c>--verbose</c> and benchmarks).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// What this process knows of the store between operations (count, document frequencies, features of stored
+    /// documents). The ingest holding the writer lock passes its own, kept from one ingest to the next; null: one made for
+    /// this pass.
+    /// </summary>
+    internal StoreStateCache? Cache { get; init; }
+
     /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
         int related = 0, regions = 0, regionDocuments = 0, pairs = 0, stories = 0;
         var relabelChecked = false;
+        var cache = Cache ?? new StoreStateCache(maxDocuments: 0);
+        await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
         while (true)
         {
             if (stop.IsCancellationRequested)
@@ -88,7 +97,7 @@ public sealed class StoreRelater
                 relabelChecked = true;
                 if (pipeline.RelabelGrowth > 1)
                 {
-                    var count = await store.CountDocumentsAsync(CancellationToken.None).ConfigureAwait(false);
+                    var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
                     stale = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
                 }
             }
@@ -98,7 +107,7 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
             }
 
-            var step = await RelateRegionAsync(batch, stale).ConfigureAwait(false);
+            var step = await RelateRegionAsync(batch, stale, cache).ConfigureAwait(false);
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -108,28 +117,33 @@ public sealed class StoreRelater
         }
     }
 
-    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale)
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
-        var count = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
-        var allPending = new HashSet<string>(await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
+
+        // A batch shorter than the limit is every pending document.
+        var allPending = new HashSet<string>(
+            pendingBatch.Count < pipeline.RelateBatchSize ? pendingBatch : await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false),
+            StringComparer.Ordinal);
         var probes = await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
         var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
         regionIds.UnionWith(stale);
 
         // The probes' documents, features and sketches serve both the candidate look-up and the region's analysis.
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
-        var frequencies = new StoredFrequencies();
+        var frequencies = cache.Frequencies;
         var probeWork = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
         IReadOnlyList<string> formerStories = [];
+        var placed = new HashSet<string>(StringComparer.Ordinal);
 
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
         if (count > allPending.Count)
         {
             var probeFeatures = new TextFeatures[probes.Count];
             var probeSketches = new DocumentSketch[probes.Count];
-            Parallel.For(0, probes.Count, i => (probeFeatures[i], probeSketches[i]) = Compute(probes[i].Article));
+            ComputeAll([.. probes.Select(p => p.Article)], probeFeatures, probeSketches, cache);
             for (var i = 0; i < probes.Count; i++)
             {
                 probeWork[probes[i].Article.Id] = (probeFeatures[i], probeSketches[i]);
@@ -144,6 +158,7 @@ public sealed class StoreRelater
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
             formerStories = [.. placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
+            placed.UnionWith(placements.Select(p => p.DocumentId));
             foreach (var story in formerStories)
             {
                 regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
@@ -156,41 +171,183 @@ public sealed class StoreRelater
         var articles = documents.Select(d => d.Article).ToList();
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
-        Parallel.For(0, articles.Count, i =>
-        {
-            (features[i], sketches[i]) = probeWork.TryGetValue(articles[i].Id, out var done) ? done : Compute(articles[i]);
-        });
+        ComputeAll(articles, features, sketches, cache, probeWork);
         var load = clock.Lap();
         var statistics = (await StatisticsAndFrequenciesAsync(features, count, cancellationToken, unstored: false, frequencies).ConfigureAwait(false)).Statistics;
-        var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
-        var analysis = new StoryAnalyzer(relateOptions).Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
+        cache.Trim();
+
+        // Small work runs on this thread: spreading a handful of items over the pool costs more than it saves.
+        var analyzer = new StoryAnalyzer(articles.Count < ParallelFrom ? relateOptions with { MaxDegreeOfParallelism = 1 } : relateOptions);
+        var alone = pendingBatch.Count == 1 && stale.Count == 0 && !placed.Contains(pendingBatch[0])
+            ? RelatesToNone(articles, features, sketches, articles.FindIndex(a => a.Id == pendingBatch[0]), statistics)
+            : -1;
+        RelateCommit commit;
+        StoryAnalysis analysis;
+        if (alone >= 0)
+        {
+            // The one new article relates to no document of its region (every pair the region's analysis could compare
+            // was compared and is unrelated): it is a story of its own, and the stories around it keep what they hold.
+            analysis = analyzer.Analyze([articles[alone]], [], [sketches[alone]], [features[alone]], statistics, cancellationToken);
+            commit = new RelateCommit(
+                [articles[alone].Id],
+                [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+                [],
+                analysis.Trees,
+                [(articles[alone].Id, Posted(features[alone], statistics))],
+                pendingBatch);
+        }
+        else
+        {
+            var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+            analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
+
+            // Postings are written for the documents this region relates for the first time (or again, being stale); the
+            // other members keep the postings made when they were related (the same drift bound as their placements), so
+            // adding one article to a large story rewrites one document's postings, not the story's.
+            var posted = new HashSet<string>(pendingBatch, StringComparer.Ordinal);
+            posted.UnionWith(stale);
+            var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
+            var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
+            For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], statistics)));
+            commit = new RelateCommit(
+                [.. regionIds],
+                [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+                [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
+                analysis.Trees,
+                postings,
+                pendingBatch)
+            {
+                FormerStories = formerStories,
+            };
+        }
 
         var analyzed = clock.Lap();
-        // Postings are written for the documents this region relates for the first time (or again, being stale); the
-        // other members keep the postings made when they were related (the same drift bound as their placements), so
-        // adding one article to a large story rewrites one document's postings, not the story's.
-        var posted = new HashSet<string>(pendingBatch, StringComparer.Ordinal);
-        posted.UnionWith(stale);
-        var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
-        var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
-        Parallel.For(0, toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], statistics)));
-        var commit = new RelateCommit(
-            [.. regionIds],
-            [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
-            [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
-            analysis.Trees,
-            postings,
-            pendingBatch)
-        {
-            FormerStories = formerStories,
-        };
-        await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false);
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
-        return (articles.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
+        var before = cache.Version;
+        cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending{(alone >= 0 ? ", related to none" : string.Empty)}): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
-    private (TextFeatures Features, DocumentSketch Sketch) Compute(Article article) =>
-        Computed is not null && Computed.TryGetValue(article.Id, out var known) ? known : (StoryAnalyzer.Features(article), sketcher.Sketch(article.Body));
+    /// <summary>
+    /// <paramref name="probe"/> when no pair of it with another region document that the region's analysis
+    /// (<see cref="StoryAnalyzer"/>) could compare gets a relation; -1 when one does or may. Decides as the analysis does,
+    /// pair by pair: a near duplicate (always compared there, and it changes which document of its group is indexed)
+    /// gives up at once; any other pair is compared unless the analysis's own filters (weighted cosine or shared names,
+    /// shared text or a topical cosine) would drop it, whether or not its term index would have proposed it. The analysis
+    /// of the whole region then leaves the probe alone (its own family and story, no pairs), and the probe, indexed on its
+    /// own, could only take term-index places from other pairs: the region's other stories keep what they hold, as
+    /// stories outside any region do (within the statistics-drift bound).
+    /// </summary>
+    private int RelatesToNone(List<Article> articles, TextFeatures[] features, DocumentSketch[] sketches, int probe, TermStatistics statistics)
+    {
+        if (probe < 0)
+        {
+            return -1;
+        }
+
+        var analyzer = new StoryAnalyzer(relateOptions);
+        var probeSketch = sketches[probe];
+        for (var i = 0; i < articles.Count; i++)
+        {
+            if (i == probe)
+            {
+                continue;
+            }
+
+            var other = sketches[i];
+            if (!probeSketch.IsEmpty && !other.IsEmpty)
+            {
+                var (jaccard, containment, shared) = probeSketch.Shingles.Compare(other.Shingles);
+                if (probeSketch.ContentHash == other.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
+                {
+                    return -1;
+                }
+            }
+
+            // The analysis compares pairs in insertion order (first, second); so does this.
+            var (a, b) = i < probe ? (i, probe) : (probe, i);
+            var cosine = PairComparer.Cosine(features[a], features[b], statistics);
+            if (!analyzer.WorthComparing(features[a], features[b], cosine))
+            {
+                continue;
+            }
+
+            var mayShareText = PairComparer.MayShareText(sketches[a].Shingles, sketches[b].Shingles);
+            if (!mayShareText && cosine < relateOptions.Relations.MinStoryCosine)
+            {
+                continue;
+            }
+
+            var comparison = PairComparer.Compare(articles[a], features[a], articles[b], features[b], statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations);
+            if (comparison.Relation != Relations.Unrelated)
+            {
+                return -1;
+            }
+        }
+
+        return probe;
+    }
+
+    /// <summary>Below this many items work runs on the calling thread.</summary>
+    private const int ParallelFrom = 64;
+
+    /// <summary>A loop over <paramref name="count"/> items, in parallel only when there are many.</summary>
+    internal static void For(int count, Action<int> body)
+    {
+        if (count < ParallelFrom)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, count, body);
+        }
+    }
+
+    /// <summary>
+    /// Features and sketches of <paramref name="articles"/>: taken from <paramref name="known"/>, from what the add step
+    /// computed, or from the cache when made from the same text; the rest computed (in parallel when many). Small regions
+    /// (one article added) keep theirs in the cache for the next add; bulk regions do not fill it.
+    /// </summary>
+    private void ComputeAll(
+        IReadOnlyList<Article> articles,
+        TextFeatures[] features,
+        DocumentSketch[] sketches,
+        StoreStateCache cache,
+        Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? known = null)
+    {
+        var small = articles.Count < ParallelFrom;
+        var missing = new List<int>();
+        for (var i = 0; i < articles.Count; i++)
+        {
+            var article = articles[i];
+            if (known is not null && known.TryGetValue(article.Id, out var done))
+            {
+                (features[i], sketches[i]) = done;
+            }
+            else if (Computed is not null && Computed.TryGetValue(article.Id, out var given))
+            {
+                (features[i], sketches[i]) = given;
+                if (small)
+                {
+                    cache.Keep(article, given.Features, given.Sketch);
+                }
+            }
+            else if (small)
+            {
+                (features[i], sketches[i]) = cache.FeaturesOf(article, sketcher);
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        Parallel.For(0, missing.Count, k => (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(articles[missing[k]]), sketcher.Sketch(articles[missing[k]].Body)));
+    }
 
     /// <summary>
     /// The store's document frequencies of every term the given documents hold, over <paramref name="documents"/> stored
@@ -272,7 +429,7 @@ public sealed class StoreRelater
         var found = new List<HashSet<string>>(n);
         var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
         var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
-        Parallel.For(0, n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
+        For(n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
         var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
         var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
         var postings = (await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))

@@ -29,11 +29,19 @@ public sealed class StoryReader
 {
     private readonly IStore store;
     private readonly AnalyzeOptions options;
+    private readonly StoreStateCache? cache;
+    private readonly Sketcher sketcher;
 
-    public StoryReader(IStore store, AnalyzeOptions? options = null)
+    /// <param name="store">What to read.</param>
+    /// <param name="options">The analysis settings the store was built with.</param>
+    /// <param name="cache">What a long-lived host keeps between checks (document frequencies for the store's current
+    /// version, features of stored documents); null reads everything each time.</param>
+    public StoryReader(IStore store, AnalyzeOptions? options = null, StoreStateCache? cache = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.options = options ?? new AnalyzeOptions();
+        this.cache = cache;
+        sketcher = new Sketcher(this.options.Sketch);
     }
 
     /// <summary>
@@ -113,26 +121,50 @@ public sealed class StoryReader
     public async Task<IReadOnlyList<CheckedMatch>> CheckAsync(Article article, int top, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(article);
+        var owned = cache is not null && cache.TryEnter();
+        try
+        {
+            return await CheckAsync(article, top, owned ? cache! : new StoreStateCache(maxDocuments: 0), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (owned)
+            {
+                cache!.Exit();
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<CheckedMatch>> CheckAsync(Article article, int top, StoreStateCache known, CancellationToken cancellationToken)
+    {
         var relater = new StoreRelater(store, options);
         var features = StoryAnalyzer.Features(article);
-        var sketch = new Sketcher(options.Sketch).Sketch(article.Body);
-        var count = await store.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
-        var frequencies = new StoredFrequencies();
+        var sketch = sketcher.Sketch(article.Body);
+        await known.SyncAsync(store, cancellationToken).ConfigureAwait(false);
+        var count = await known.CountAsync(store, cancellationToken).ConfigureAwait(false);
+        var frequencies = known.Frequencies;
         var candidates = (await relater.FindCandidatesAsync([features], [sketch], count, cancellationToken, unstored: true, frequencies).ConfigureAwait(false))[0];
         var documents = await store.GetDocumentsAsync([.. candidates], cancellationToken).ConfigureAwait(false);
-        var storedFeatures = new TextFeatures[documents.Count];
-        Parallel.For(0, documents.Count, i => storedFeatures[i] = StoryAnalyzer.Features(documents[i].Article));
+        var storedFeatures = documents.Select(d => known.FeaturesOf(d.Article)).ToArray();
         var statistics = await relater.StatisticsAsync([features, .. storedFeatures], count, cancellationToken, frequencies).ConfigureAwait(false);
+        known.Trim();
         var placements = (await store.GetPlacementsAsync([.. documents.Select(d => d.Article.Id)], cancellationToken).ConfigureAwait(false))
             .ToDictionary(p => p.DocumentId, StringComparer.Ordinal);
-        var comparisons = new Comparison[documents.Count];
-        Parallel.For(0, documents.Count, i => comparisons[i] = PairComparer.Compare(documents[i].Article, storedFeatures[i], article, features, statistics, allChanges: true));
+        // Labeled as ingest labels a pair (what changed is not worked out: for most candidates the answer is "unrelated"),
+        // then the related ones compared again with every change listed, for the answer.
         var matches = new List<CheckedMatch>();
         for (var i = 0; i < documents.Count; i++)
         {
-            if (comparisons[i].Relation != Relations.Unrelated)
+            var stored = documents[i].Article;
+            if (PairComparer.Compare(stored, storedFeatures[i], article, features, statistics, allChanges: false).Relation == Relations.Unrelated)
             {
-                matches.Add(new CheckedMatch(documents[i].Article, placements.GetValueOrDefault(documents[i].Article.Id), comparisons[i]));
+                continue;
+            }
+
+            var comparison = PairComparer.Compare(stored, storedFeatures[i], article, features, statistics, allChanges: true);
+            if (comparison.Relation != Relations.Unrelated)
+            {
+                matches.Add(new CheckedMatch(stored, placements.GetValueOrDefault(stored.Id), comparison));
             }
         }
 

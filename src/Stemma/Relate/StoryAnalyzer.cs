@@ -264,7 +264,7 @@ public sealed class StoryAnalyzer
         a is null || b is null || (a.Value - b.Value).Duration() <= options.StoryWindow;
 
     /// <summary>Cheap filter before labeling: the pair must share weighted words or names.</summary>
-    private bool WorthComparing(TextFeatures a, TextFeatures b, double cosine)
+    internal bool WorthComparing(TextFeatures a, TextFeatures b, double cosine)
     {
         if (cosine >= options.MinVerifyScore)
         {
