@@ -230,8 +230,17 @@ public static partial class InjectedSentences
         }
 
         Array.Sort(keys, holders);
+        // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
+        // (runs sorted by holder), so the work is half that of counting from both sides.
+        ForEachRun(run => holders.AsSpan(run.Start, run.Length).Sort());
         var runsPerArticle = new int[parsed.Length + 1];
-        ForEachRun(run => { foreach (var holder in holders.AsSpan(run.Start, run.Length)) { runsPerArticle[holder + 1]++; } });
+        ForEachRun(run =>
+        {
+            foreach (var holder in holders.AsSpan(run.Start, run.Length - 1))
+            {
+                runsPerArticle[holder + 1]++;
+            }
+        });
         for (var index = 0; index < parsed.Length; index++)
         {
             runsPerArticle[index + 1] += runsPerArticle[index];
@@ -239,11 +248,18 @@ public static partial class InjectedSentences
 
         var runs = new (int Start, int Length)[runsPerArticle[parsed.Length]];
         var fill = runsPerArticle[..^1];
-        ForEachRun(run => { foreach (var holder in holders.AsSpan(run.Start, run.Length)) { runs[fill[holder]++] = run; } });
+        ForEachRun(run =>
+        {
+            for (var at = run.Start; at < run.Start + run.Length - 1; at++)
+            {
+                runs[fill[holders[at]]++] = (at + 1, run.Start + run.Length - at - 1);
+            }
+        });
 
-        var result = new int[]?[parsed.Length];
-        // Shared-key counts per other article, in an array (one per worker) reset through the list of those touched: no
-        // hashing per posting. Ties go to the smaller id, so the members do not depend on the input order.
+        // Shared-key counts per later article, in an array (one per worker) reset through the list of those touched: no
+        // hashing per posting. The overlap of a pair is the same from either side, so each pair that is close enough is
+        // kept once and given to both.
+        var close = new (int Other, double Overlap)[]?[parsed.Length];
         Parallel.For(
             0,
             parsed.Length,
@@ -261,30 +277,43 @@ public static partial class InjectedSentences
                 {
                     foreach (var other in holders.AsSpan(start, length))
                     {
-                        if (other != index && shared[other]++ == 0)
+                        if (shared[other]++ == 0)
                         {
                             touched.Add(other);
                         }
                     }
                 }
 
-                List<(int Other, double Overlap)>? members = null;
+                List<(int Other, double Overlap)>? found = null;
                 foreach (var other in touched)
                 {
                     var overlap = shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Length, parsed[other].Keys.Length));
                     if (overlap >= options.MinFamilyOverlap)
                     {
-                        (members ??= []).Add((other, overlap));
+                        (found ??= []).Add((other, overlap));
                     }
                 }
 
-                result[index] = members is null
-                    ? null
-                    : [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)];
+                close[index] = found?.ToArray();
                 return scratch;
             },
             _ => { });
 
+        var candidates = new List<(int Other, double Overlap)>?[parsed.Length];
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            foreach (var (other, overlap) in close[index] ?? [])
+            {
+                (candidates[index] ??= []).Add((other, overlap));
+                (candidates[other] ??= []).Add((index, overlap));
+            }
+        }
+
+        // The most similar first; ties go to the smaller id, so the members do not depend on the input order.
+        var result = new int[]?[parsed.Length];
+        Parallel.For(0, parsed.Length, index => result[index] = candidates[index] is { } members
+            ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
+            : null);
         return result;
 
         void ForEachRun(Action<(int Start, int Length)> action)
