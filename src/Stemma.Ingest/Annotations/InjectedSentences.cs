@@ -560,7 +560,7 @@ public static partial class InjectedSentences
     /// <summary>
     /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
     /// is its own code, 7 bits a character; any other word gets a number from a table shared by all articles of one pass
-    /// (with the top bit set, so the two kinds never meet). Safe for parallel parsing: a word seen before costs one lock-free
+    /// (with bit 62 set, which no ASCII code reaches, so the two kinds never meet). Safe for parallel parsing: a word seen before costs one lock-free
     /// look-up; a new word takes a lock.
     /// </summary>
     internal sealed class WordTable
