@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Stemma.Pipeline;
 
 namespace Stemma.Ingest.Annotations;
 
@@ -44,6 +45,8 @@ public static partial class InjectedSentences
 
     private const int MaxPostingsPerKey = 64;
 
+    private const int NotYetMatched = -2;
+
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
         "the", "and", "for", "that", "with", "was", "were", "are", "has", "have", "had", "this", "from", "its", "but", "not", "will",
@@ -65,20 +68,33 @@ public static partial class InjectedSentences
         }
 
         // Every step is per article once the family keys are posted, so the pass runs on all cores; results do not depend
-        // on the schedule (word ids may, but they are only compared for equality).
+        // on the schedule (word codes may, but they are only compared for equality). Sentences are split only for articles
+        // that turn out to have a family, or to be in one.
         var table = new WordTable();
         var parsed = new Parsed[articles.Count];
-        Parallel.For(0, articles.Count, index => parsed[index] = new Parsed(articles[index], table));
-        var families = FindFamilyMembers(parsed, options);
-        var annotated = new Article?[parsed.Length];
-        Parallel.For(0, parsed.Length, index =>
+        using (StageTimings.Start("injected sentences: family keys"))
         {
-            if (families[index] is { Count: > 0 } members
-                && FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options) is { Count: > 0 } injected)
+            Parallel.For(0, articles.Count, index => parsed[index] = new Parsed(articles[index], table));
+        }
+
+        int[]?[] families;
+        using (StageTimings.Start("injected sentences: families"))
+        {
+            families = FindFamilyMembers(parsed, options);
+        }
+
+        var annotated = new Article?[parsed.Length];
+        using (StageTimings.Start("injected sentences: sentences checked"))
+        {
+            Parallel.For(0, parsed.Length, index =>
             {
-                annotated[index] = MoveToAnnotations(parsed[index], injected);
-            }
-        });
+                if (families[index] is { Length: > 0 } members
+                    && FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options) is { Count: > 0 } injected)
+                {
+                    annotated[index] = MoveToAnnotations(parsed[index], injected);
+                }
+            });
+        }
 
         return annotated.Any(article => article is not null) ? [.. articles.Select((article, index) => annotated[index] ?? article)] : articles;
     }
@@ -88,80 +104,162 @@ public static partial class InjectedSentences
     {
         var found = new List<(int, int)>();
         var sentences = article.Sentences;
-        if (sentences.Count < 3)
+        if (sentences.Length < 3)
         {
             return found;
         }
 
-        // Cheap test first: a candidate shares at most a third of its content words with the family's text.
-        var familyWords = new HashSet<int>(members.SelectMany(member => member.SentencesByWord.Keys));
-        // Then the other cheap test: (almost) no content word shared with the sentences before and after it.
-        var candidates = Enumerable.Range(1, sentences.Count - 2)
-            .Where(i => sentences[i].Words.Count >= MinSentenceWords && sentences[i].Words.Count(familyWords.Contains) <= options.MaxFamilyVocabularyShare * sentences[i].Words.Count)
-            .Where(i => SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords)
-            .ToList();
-        if (candidates.Count == 0)
+        // The cheap tests first: (almost) no content word shared with the sentences before and after it, and at most a third
+        // of its content words anywhere in the family's text. Most articles stop here.
+        List<int>? candidates = null;
+        for (var i = 1; i < sentences.Length - 1; i++)
+        {
+            var words = sentences[i].Words;
+            if (words.Length >= MinSentenceWords
+                && SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords
+                && InFamilyVocabulary(words, members) <= options.MaxFamilyVocabularyShare * words.Length)
+            {
+                (candidates ??= []).Add(i);
+            }
+        }
+
+        if (candidates is null)
         {
             return found;
         }
 
-        // Where each sentence of the article is in each member (-1 when absent).
-        var matches = members.Select(member => sentences.Select(sentence => BestMatch(sentence.Words, member, options)).ToArray()).ToArray();
-        var countable = sentences.Count(sentence => sentence.Words.Count >= MinSentenceWords);
-        var matched = Enumerable.Range(0, sentences.Count).Count(i => sentences[i].Words.Count >= MinSentenceWords && matches.Any(m => m[i] >= 0));
-        if (countable == 0 || matched < options.MinMatchedSentences * countable)
+        // Where each sentence of the article is in each member (-1 when absent), worked out when first asked: a candidate that
+        // some member carries, or that no member skips, settles the question without aligning the whole article.
+        var matches = members.Select(_ => new int[sentences.Length]).ToArray();
+        foreach (var row in matches)
         {
-            return found;
+            row.AsSpan().Fill(NotYetMatched);
         }
 
+        int Match(int m, int i) => matches[m][i] is var known && known != NotYetMatched ? known : matches[m][i] = BestMatch(sentences[i].Words, members[m], options);
         foreach (var i in candidates)
         {
-            if (matches.Any(m => m[i] >= 0))
+            if (Enumerable.Range(0, members.Count).Any(m => Match(m, i) >= 0))
             {
                 continue;
             }
 
             // Members that go straight from the previous sentence to the next one, and are not known to be later copies.
             var agreeing = Enumerable.Range(0, members.Count)
-                .Where(m => matches[m][i - 1] >= 0 && matches[m][i + 1] == matches[m][i - 1] + 1
+                .Where(m => Match(m, i - 1) >= 0 && Match(m, i + 1) == Match(m, i - 1) + 1
                     && !(members[m].Article.Date > article.Article.Date))
                 .ToList();
             var earlier = agreeing.Any(m => members[m].Article.Date < article.Article.Date);
-            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(sentences[i].Text))))
+            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(article.SentenceText(i)))))
             {
                 found.Add((sentences[i].Paragraph, sentences[i].Index));
             }
         }
 
+        if (found.Count == 0)
+        {
+            return found;
+        }
+
+        // Only a close copy of its family holds injections: enough of its sentences are found in some member.
+        var countable = sentences.Count(sentence => sentence.Words.Length >= MinSentenceWords);
+        var matched = Enumerable.Range(0, sentences.Length).Count(i => sentences[i].Words.Length >= MinSentenceWords && Enumerable.Range(0, members.Count).Any(m => Match(m, i) >= 0));
+        if (countable == 0 || matched < options.MinMatchedSentences * countable)
+        {
+            return [];
+        }
+
         return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
     }
 
-    private static int SharedWithNeighbours(List<Sentence> sentences, int i)
+    /// <summary>How many of sentence i's (distinct) words the sentences before and after it hold; sentences are short, so a scan.</summary>
+    private static int SharedWithNeighbours(Sentence[] sentences, int i)
     {
-        var neighbours = sentences[i - 1].Words.Concat(sentences[i + 1].Words).ToHashSet();
-        return sentences[i].Words.Count(neighbours.Contains);
-    }
-
-    /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
-    private static List<int>?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
-    {
-        var postings = new Dictionary<ulong, List<int>>();
-        for (var index = 0; index < parsed.Length; index++)
+        var before = sentences[i - 1].Words;
+        var after = sentences[i + 1].Words;
+        var shared = 0;
+        foreach (var word in sentences[i].Words)
         {
-            foreach (var key in parsed[index].Keys)
+            if (before.Contains(word) || after.Contains(word))
             {
-                if (!postings.TryGetValue(key, out var list))
-                {
-                    postings[key] = list = [];
-                }
-
-                list.Add(index);
+                shared++;
             }
         }
 
-        var result = new List<int>?[parsed.Length];
-        // Shared-key counts per other article, in an array (one per worker) reset through the list of those touched: no
-        // hashing per posting. Ties go to the smaller id, so the members do not depend on the input order.
+        return shared;
+    }
+
+    private static int InFamilyVocabulary(ReadOnlySpan<long> words, IReadOnlyList<Parsed> members)
+    {
+        var count = 0;
+        foreach (var word in words)
+        {
+            foreach (var member in members)
+            {
+                if (member.Vocabulary.AsSpan().BinarySearch(word) >= 0)
+                {
+                    count++;
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
+    private static int[]?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
+    {
+        // The postings as sorted arrays: every (key, article), sorted by key; a key's holders are one run. Keys held by one
+        // article find nobody and keys held by too many say nothing, so each article keeps only the runs in between, as
+        // (start, length) pairs in one array sliced per article.
+        var total = 0;
+        foreach (var article in parsed)
+        {
+            total += article.Keys.Length;
+        }
+
+        var keys = new ulong[total];
+        var holders = new int[total];
+        var at = 0;
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            parsed[index].Keys.CopyTo(keys, at);
+            holders.AsSpan(at, parsed[index].Keys.Length).Fill(index);
+            at += parsed[index].Keys.Length;
+        }
+
+        Array.Sort(keys, holders);
+        // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
+        // (runs sorted by holder), so the work is half that of counting from both sides.
+        ForEachRun(run => holders.AsSpan(run.Start, run.Length).Sort());
+        var runsPerArticle = new int[parsed.Length + 1];
+        ForEachRun(run =>
+        {
+            foreach (var holder in holders.AsSpan(run.Start, run.Length - 1))
+            {
+                runsPerArticle[holder + 1]++;
+            }
+        });
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            runsPerArticle[index + 1] += runsPerArticle[index];
+        }
+
+        var runs = new (int Start, int Length)[runsPerArticle[parsed.Length]];
+        var fill = runsPerArticle[..^1];
+        ForEachRun(run =>
+        {
+            for (var at = run.Start; at < run.Start + run.Length - 1; at++)
+            {
+                runs[fill[holders[at]]++] = (at + 1, run.Start + run.Length - at - 1);
+            }
+        });
+
+        // Shared-key counts per later article, in an array (one per worker) reset through the list of those touched: no
+        // hashing per posting. The overlap of a pair is the same from either side, so each pair that is close enough is
+        // kept once and given to both.
+        var close = new (int Other, double Overlap)[]?[parsed.Length];
         Parallel.For(
             0,
             parsed.Length,
@@ -175,52 +273,78 @@ public static partial class InjectedSentences
                 }
 
                 touched.Clear();
-                foreach (var key in parsed[index].Keys)
+                foreach (var (start, length) in runs.AsSpan(runsPerArticle[index], runsPerArticle[index + 1] - runsPerArticle[index]))
                 {
-                    var list = postings[key];
-                    if (list.Count > MaxPostingsPerKey)
+                    foreach (var other in holders.AsSpan(start, length))
                     {
-                        continue;
-                    }
-
-                    foreach (var other in list)
-                    {
-                        if (other != index && shared[other]++ == 0)
+                        if (shared[other]++ == 0)
                         {
                             touched.Add(other);
                         }
                     }
                 }
 
-                var members = new List<(int Other, double Overlap)>();
+                List<(int Other, double Overlap)>? found = null;
                 foreach (var other in touched)
                 {
-                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Count, parsed[other].Keys.Count));
+                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Length, parsed[other].Keys.Length));
                     if (overlap >= options.MinFamilyOverlap)
                     {
-                        members.Add((other, overlap));
+                        (found ??= []).Add((other, overlap));
                     }
                 }
 
-                result[index] = members.Count > 0
-                    ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
-                    : null;
+                close[index] = found?.ToArray();
                 return scratch;
             },
             _ => { });
 
+        var candidates = new List<(int Other, double Overlap)>?[parsed.Length];
+        for (var index = 0; index < parsed.Length; index++)
+        {
+            foreach (var (other, overlap) in close[index] ?? [])
+            {
+                (candidates[index] ??= []).Add((other, overlap));
+                (candidates[other] ??= []).Add((index, overlap));
+            }
+        }
+
+        // The most similar first; ties go to the smaller id, so the members do not depend on the input order.
+        var result = new int[]?[parsed.Length];
+        Parallel.For(0, parsed.Length, index => result[index] = candidates[index] is { } members
+            ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
+            : null);
         return result;
+
+        void ForEachRun(Action<(int Start, int Length)> action)
+        {
+            for (var start = 0; start < keys.Length;)
+            {
+                var end = start + 1;
+                while (end < keys.Length && keys[end] == keys[start])
+                {
+                    end++;
+                }
+
+                if (end - start is > 1 and <= MaxPostingsPerKey)
+                {
+                    action((start, end - start));
+                }
+
+                start = end;
+            }
+        }
     }
 
     /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
-    private static int BestMatch(IReadOnlyList<int> words, Parsed member, InjectionOptions options)
+    private static int BestMatch(ReadOnlySpan<long> words, Parsed member, InjectionOptions options)
     {
-        if (words.Count < MinSentenceWords)
+        if (words.Length < MinSentenceWords)
         {
             return -1;
         }
 
-        var counts = new int[member.Sentences.Count];
+        var counts = new int[member.Sentences.Length];
         var touched = new List<int>();
         foreach (var word in words)
         {
@@ -241,7 +365,7 @@ public static partial class InjectedSentences
         foreach (var holder in touched)
         {
             var count = counts[holder];
-            var score = count / (double)Math.Max(1, Math.Min(words.Count, member.Sentences[holder].Words.Count));
+            var score = count / (double)Math.Max(1, Math.Min(words.Length, member.Sentences[holder].Words.Length));
             if (score > bestScore || (score == bestScore && holder < best))
             {
                 (best, bestScore) = (holder, score);
@@ -260,9 +384,9 @@ public static partial class InjectedSentences
         var annotations = article.Annotations.OrderBy(annotation => annotation.Position).ToList();
         var paragraphs = parsed.Paragraphs;
         var (nextAnnotation, next, position) = (0, 0, 0);
-        while (nextAnnotation < annotations.Count || next < paragraphs.Count)
+        while (nextAnnotation < annotations.Count || next < paragraphs.Length)
         {
-            if (nextAnnotation < annotations.Count && (annotations[nextAnnotation].Position <= position || next >= paragraphs.Count))
+            if (nextAnnotation < annotations.Count && (annotations[nextAnnotation].Position <= position || next >= paragraphs.Length))
             {
                 sequence.Add((annotations[nextAnnotation].Text, annotations[nextAnnotation].Kind));
                 nextAnnotation++;
@@ -318,7 +442,20 @@ public static partial class InjectedSentences
     /// <summary>Sentences of a paragraph: split after . ! ? (and a closing quote) before a capital letter, a digit or an opening quote.</summary>
     internal static List<string> SplitSentences(string paragraph)
     {
-        var sentences = new List<string>();
+        var ranges = new List<Range>();
+        SentenceRanges(paragraph, 0, ranges);
+        return [.. ranges.Select(range => SentenceText(paragraph, range))];
+    }
+
+    /// <summary>A sentence as one line: the paragraph's line breaks inside it become spaces.</summary>
+    private static string SentenceText(string text, Range range) => text[range].Replace('\n', ' ');
+
+    /// <summary>
+    /// Appends where the sentences of a paragraph are (see <see cref="SplitSentences"/>), without their whitespace at either
+    /// end, none empty, each shifted by <paramref name="offset"/> (where the paragraph starts in a longer text).
+    /// </summary>
+    private static void SentenceRanges(ReadOnlySpan<char> paragraph, int offset, List<Range> ranges)
+    {
         var start = 0;
         for (var i = 1; i < paragraph.Length; i++)
         {
@@ -338,39 +475,45 @@ public static partial class InjectedSentences
             var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
             if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
             {
-                AddSentence(paragraph[start..i]);
+                Add(paragraph, start, i, offset, ranges);
                 start = next;
             }
 
             i = next - 1;
         }
 
-        AddSentence(paragraph[start..]);
-        return sentences;
+        Add(paragraph, start, paragraph.Length, offset, ranges);
 
-        void AddSentence(string text)
+        static void Add(ReadOnlySpan<char> paragraph, int from, int to, int offset, List<Range> ranges)
         {
-            var trimmed = text.Replace('\n', ' ').Trim();
-            if (trimmed.Length > 0)
+            if (TrimmedRange(paragraph, from, to) is var (start, end) && end > start)
             {
-                sentences.Add(trimmed);
+                ranges.Add((offset + start)..(offset + end));
             }
         }
     }
 
-    /// <summary>Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a crude stem).</summary>
-    internal static List<string> ContentWords(string text)
+    /// <summary>[from, to) without whitespace at either end, as string.Trim would leave it.</summary>
+    private static (int Start, int End) TrimmedRange(ReadOnlySpan<char> text, int from, int to)
     {
-        var table = new WordTable();
-        var ids = new List<int>();
-        ContentWordIds(text, table, ids);
-        return [.. ids.Select(table.Word)];
+        while (from < to && char.IsWhiteSpace(text[from]))
+        {
+            from++;
+        }
+
+        while (to > from && char.IsWhiteSpace(text[to - 1]))
+        {
+            to--;
+        }
+
+        return (from, to);
     }
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>As <see cref="ContentWords"/>, appending each word's id in the table (no string is made for a word seen before).</summary>
-    private static void ContentWordIds(string text, WordTable table, List<int> words, List<string>? texts = null)
+    /// <summary>
+    /// Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a
+    /// crude stem). Calls <paramref name="onWord"/> with each word's code (equal codes, equal words) and its characters.
+    /// </summary>
+    private static void ContentWords<TState>(ReadOnlySpan<char> text, WordTable table, ref TState state, WordAction<TState> onWord)
     {
         Span<char> buffer = stackalloc char[6];
         var length = 0;
@@ -398,10 +541,10 @@ public static partial class InjectedSentences
             if (full >= 3)
             {
                 var word = buffer[..length];
-                if (full > 6 || !StopWordLookup.Contains(word))
+                var code = table.Code(word);
+                if (full > 6 || !StopCodes.Contains(code))
                 {
-                    words.Add(table.Id(word, out var wordText));
-                    texts?.Add(wordText);
+                    onWord(ref state, code, word);
                 }
             }
 
@@ -409,47 +552,71 @@ public static partial class InjectedSentences
         }
     }
 
+    private delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
+
+    /// <summary>The stop words' codes (all ASCII, so their codes never come from a table and are the same in every pass).</summary>
+    private static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
+
     /// <summary>
-    /// Content words as small integers, shared by all articles of one pass, so that sets and counts compare integers.
-    /// Safe for parallel parsing: a word seen before costs one lock-free look-up; a new word takes a lock.
+    /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
+    /// is its own code, 7 bits a character; any other word gets a number from a table shared by all articles of one pass
+    /// (with bit 62 set, which no ASCII code reaches, so the two kinds never meet). Safe for parallel parsing: a word seen before costs one lock-free
+    /// look-up; a new word takes a lock.
     /// </summary>
     internal sealed class WordTable
     {
+        private const long TableBit = 1L << 62;
+
         private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private readonly List<string> _words = [];
+        private int _count;
 
         public WordTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        /// <summary>The word's id, and the word as a string (the table's own instance).</summary>
-        public int Id(ReadOnlySpan<char> word, out string text)
+        public long Code(ReadOnlySpan<char> word)
         {
-            if (_lookup.TryGetValue(word, out text!, out var id))
+            if (AsciiCode(word) is var code and >= 0)
             {
-                return id;
+                return code;
             }
 
-            lock (_words)
+            if (_lookup.TryGetValue(word, out var id))
             {
-                if (_lookup.TryGetValue(word, out text!, out id))
+                return TableBit | (uint)id;
+            }
+
+            lock (_ids)
+            {
+                if (!_lookup.TryGetValue(word, out id))
                 {
-                    return id;
+                    id = _count++;
+                    _ids[new string(word)] = id;
                 }
-
-                text = new string(word);
-                id = _words.Count;
-                _words.Add(text);
-                _ids[text] = id;
-                return id;
             }
+
+            return TableBit | (uint)id;
         }
 
-        public string Word(int id)
+        /// <summary>Length in the low 3 bits, then 7 bits per character; -1 when a character is not ASCII or the word is longer than six.</summary>
+        public static long AsciiCode(ReadOnlySpan<char> word)
         {
-            lock (_words)
+            if (word.Length > 6)
             {
-                return _words[id];
+                return -1;
             }
+
+            long code = word.Length;
+            for (var i = 0; i < word.Length; i++)
+            {
+                if (word[i] >= 128)
+                {
+                    return -1;
+                }
+
+                code |= (long)word[i] << (3 + (7 * i));
+            }
+
+            return code;
         }
     }
 
@@ -457,12 +624,23 @@ public static partial class InjectedSentences
     [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClickBaitPattern();
 
-    /// <param name="Words">The sentence's distinct content words.</param>
-    internal sealed record Sentence(string Text, int Paragraph, int Index, List<int> Words);
+    /// <summary>
+    /// A sentence of a body: its paragraph (as the body splits at blank lines), its place in the paragraph, where its text is
+    /// in the body, and its distinct content words in the order they first occur (a slice of one array per article).
+    /// </summary>
+    internal readonly record struct Sentence(int Paragraph, int Index, Range Range, long[] AllWords, int WordStart, int WordCount)
+    {
+        public ReadOnlySpan<long> Words => AllWords.AsSpan(WordStart, WordCount);
+    }
 
-    /// <summary>An article split into paragraphs and sentences with their content words, and the sampled keys that find its family.</summary>
+    /// <summary>An article's sampled keys that find its family; its sentences and vocabulary, made on first use.</summary>
     internal sealed class Parsed
     {
+        private readonly WordTable _table;
+        private Sentence[]? _sentences;
+        private long[]? _vocabulary;
+        private Dictionary<long, List<int>>? _sentencesByWord;
+
         public Parsed(Article article) : this(article, new WordTable())
         {
         }
@@ -470,59 +648,37 @@ public static partial class InjectedSentences
         public Parsed(Article article, WordTable table)
         {
             Article = article;
-            Paragraphs = article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var running = new List<string>();
-            var words = new List<int>();
-            var seen = new HashSet<int>();
-            for (var p = 0; p < Paragraphs.Count; p++)
-            {
-                var parts = SplitSentences(Paragraphs[p]);
-                for (var s = 0; s < parts.Count; s++)
-                {
-                    words.Clear();
-                    ContentWordIds(parts[s], table, words, running);
-                    seen.Clear();
-                    var distinct = new List<int>(words.Count);
-                    foreach (var word in words)
-                    {
-                        if (seen.Add(word))
-                        {
-                            distinct.Add(word);
-                        }
-                    }
+            _table = table;
 
-                    Sentences.Add(new Sentence(parts[s], p, s, distinct));
-                }
-            }
-
-            // Pairs of consecutive content words, one in four kept by hash: what copies (even spun ones) share.
-            for (var w = 0; w + 1 < running.Count; w++)
-            {
-                var key = Hash(running[w], running[w + 1]);
-                if ((key & 3) == 0)
-                {
-                    Keys.Add(key);
-                }
-            }
+            // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
+            // four kept by hash: what copies (even spun ones) share.
+            var pairs = new KeyScan { Keys = new List<ulong>(article.Body.Length / 32) };
+            ContentWords(article.Body, table, ref pairs, static (ref KeyScan scan, long _, ReadOnlySpan<char> word) => scan.Add(word));
+            Keys = SortedDistinct(pairs.Keys.ToArray());
         }
 
         public Article Article { get; }
 
-        public IReadOnlyList<string> Paragraphs { get; }
+        /// <summary>The sampled keys, sorted, each once.</summary>
+        public ulong[] Keys { get; }
 
-        public List<Sentence> Sentences { get; } = [];
+        /// <summary>The body's paragraphs, as the body splits at blank lines.</summary>
+        public string[] Paragraphs => Article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        /// <summary>Which sentences hold each content word; built on first use, since most articles belong to no family.</summary>
-        public Dictionary<int, List<int>> SentencesByWord => LazyInitializer.EnsureInitialized(ref _sentencesByWord, IndexSentences);
+        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, SplitBody);
 
-        private Dictionary<int, List<int>>? _sentencesByWord;
+        /// <summary>Every content word of the body, sorted, each once.</summary>
+        public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : SortedDistinct(Sentences[0].AllWords.ToArray()));
 
-        public HashSet<ulong> Keys { get; } = [];
+        /// <summary>Which sentences hold each content word.</summary>
+        public Dictionary<long, List<int>> SentencesByWord => LazyInitializer.EnsureInitialized(ref _sentencesByWord, IndexSentences);
 
-        private Dictionary<int, List<int>> IndexSentences()
+        public string SentenceText(int sentence) => InjectedSentences.SentenceText(Article.Body, Sentences[sentence].Range);
+
+        private Dictionary<long, List<int>> IndexSentences()
         {
-            var index = new Dictionary<int, List<int>>();
-            for (var s = 0; s < Sentences.Count; s++)
+            var index = new Dictionary<long, List<int>>();
+            for (var s = 0; s < Sentences.Length; s++)
             {
                 foreach (var word in Sentences[s].Words)
                 {
@@ -538,7 +694,113 @@ public static partial class InjectedSentences
             return index;
         }
 
-        private static ulong Hash(string a, string b)
+        /// <summary>
+        /// The body's sentences and their words, in one pass over the body: paragraphs are found where <see cref="Paragraphs"/>
+        /// splits them (at each "\n\n", trimmed, empty ones dropped) but kept as ranges, so no text is copied.
+        /// </summary>
+        private Sentence[] SplitBody()
+        {
+            var body = Article.Body;
+            var ranges = new List<Range>();
+            var places = new List<(int Paragraph, int Index)>();
+            var paragraph = 0;
+            for (var at = 0; at <= body.Length;)
+            {
+                var cut = body.IndexOf("\n\n", at, StringComparison.Ordinal);
+                var end = cut < 0 ? body.Length : cut;
+                var (from, to) = TrimmedRange(body, at, end);
+                if (to > from)
+                {
+                    var before = ranges.Count;
+                    SentenceRanges(body.AsSpan(from, to - from), from, ranges);
+                    for (var s = before; s < ranges.Count; s++)
+                    {
+                        places.Add((paragraph, s - before));
+                    }
+
+                    paragraph++;
+                }
+
+                at = cut < 0 ? body.Length + 1 : cut + 2;
+            }
+
+            // Each sentence's words are appended to one list, then made distinct in place.
+            var words = new List<long>(body.Length / 8);
+            var bounds = new (int Start, int Count)[ranges.Count];
+            for (var s = 0; s < ranges.Count; s++)
+            {
+                var first = words.Count;
+                ContentWords(body.AsSpan(ranges[s]), _table, ref words, static (ref List<long> list, long code, ReadOnlySpan<char> _) => list.Add(code));
+                var distinct = first;
+                for (var w = first; w < words.Count; w++)
+                {
+                    if (words.IndexOf(words[w], first, distinct - first) < 0)
+                    {
+                        words[distinct++] = words[w];
+                    }
+                }
+
+                words.RemoveRange(distinct, words.Count - distinct);
+                bounds[s] = (first, distinct - first);
+            }
+
+            var all = words.ToArray();
+            var sentences = new Sentence[ranges.Count];
+            for (var s = 0; s < sentences.Length; s++)
+            {
+                sentences[s] = new Sentence(places[s].Paragraph, places[s].Index, ranges[s], all, bounds[s].Start, bounds[s].Count);
+            }
+
+            return sentences;
+        }
+
+        /// <summary>The hash of each pair of consecutive words (the characters of the previous word kept), one in four kept.</summary>
+        private struct KeyScan
+        {
+            private Previous _previous;
+            private int _previousLength;
+
+            public List<ulong> Keys;
+
+            public void Add(ReadOnlySpan<char> word)
+            {
+                if (_previousLength > 0)
+                {
+                    var key = Hash(((ReadOnlySpan<char>)_previous)[.._previousLength], word);
+                    if ((key & 3) == 0)
+                    {
+                        Keys.Add(key);
+                    }
+                }
+
+                word.CopyTo(_previous);
+                _previousLength = word.Length;
+            }
+
+            [System.Runtime.CompilerServices.InlineArray(6)]
+            private struct Previous
+            {
+                private char _first;
+            }
+        }
+
+        private static T[] SortedDistinct<T>(T[] values)
+            where T : IEquatable<T>
+        {
+            Array.Sort(values);
+            var count = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (count == 0 || !values[i].Equals(values[count - 1]))
+                {
+                    values[count++] = values[i];
+                }
+            }
+
+            return count == values.Length ? values : values[..count];
+        }
+
+        private static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
         {
             var hash = 14695981039346656037UL;
             foreach (var c in a)
