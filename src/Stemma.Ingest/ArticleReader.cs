@@ -251,7 +251,7 @@ public static class ArticleReader
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(id);
         var context = new SourceContext(source, id, options ?? ReaderOptions.Default);
-        return content.Length == 0 ? [context.Error("empty file")] : Guard(context, () => ReadStream(() => new MemoryStream(content, writable: false), context));
+        return content.Length == 0 ? [context.Error("empty file")] : Guard(context, () => ReadMemory(content, context));
     }
 
     /// <summary>Reads an in-memory document as if it were a file of that name (for tests and callers that fetch pages themselves).</summary>
@@ -260,7 +260,7 @@ public static class ArticleReader
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(name);
         var source = new SourceContext(name, name, options ?? ReaderOptions.Default);
-        return Guard(source, () => ReadStream(() => new MemoryStream(content, writable: false), source));
+        return Guard(source, () => ReadMemory(content, source));
     }
 
     /// <summary>Reads from a stream opener (called once per pass: sniffing, then reading). Lets tests simulate failing storage.</summary>
@@ -281,12 +281,15 @@ public static class ArticleReader
         if (length <= SmallFileBytes)
         {
             // One read for the whole file: format detection and the reader then work on memory instead of opening it twice.
-            var content = File.ReadAllBytes(source.Path);
-            return ReadStream(() => new MemoryStream(content, writable: false), source);
+            return ReadMemory(File.ReadAllBytes(source.Path), source);
         }
 
         return ReadStream(() => new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024), source);
     }
+
+    /// <summary>Reads content already in memory (sniffing and reading each open a fresh view of it).</summary>
+    private static IEnumerable<ReadOutcome> ReadMemory(byte[] content, SourceContext source) =>
+        ReadStream(() => new MemoryStream(content, writable: false), source);
 
     private static IEnumerable<ReadOutcome> Guard(SourceContext source, Func<IEnumerable<ReadOutcome>> read)
     {

@@ -88,18 +88,7 @@ public sealed class StoreIngestor
 
         // Holding the writer lock, this run is the only writer: what the cache knows stays true except for this run's own
         // writes, which it applies (another writer in between shows as a version it did not make, and drops the cache).
-        var owned = cache.TryEnter();
-        try
-        {
-            return await IngestLockedAsync(articles, owned ? cache : new StoreStateCache(maxDocuments: 0), progress, stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (owned)
-            {
-                cache.Exit();
-            }
-        }
+        return await cache.LendAsync(known => IngestLockedAsync(articles, known, progress, stop)).ConfigureAwait(false);
     }
 
     private async Task<IngestReport> IngestLockedAsync(IEnumerable<Article> articles, StoreStateCache known, IProgress<int>? progress, CancellationToken stop)

@@ -190,7 +190,7 @@ public sealed class StoreRelater
             analysis = analyzer.Analyze([articles[alone]], [], [sketches[alone]], [features[alone]], statistics, cancellationToken);
             commit = new RelateCommit(
                 [articles[alone].Id],
-                [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+                Placements(analysis, count),
                 [],
                 analysis.Trees,
                 [(articles[alone].Id, Posted(features[alone], statistics))],
@@ -211,7 +211,7 @@ public sealed class StoreRelater
             For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], statistics)));
             commit = new RelateCommit(
                 [.. regionIds],
-                [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+                Placements(analysis, count),
                 [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
                 analysis.Trees,
                 postings,
@@ -287,6 +287,10 @@ public sealed class StoreRelater
 
         return probe;
     }
+
+    /// <summary>The analysis's placements as the store keeps them, labeled at a store of <paramref name="count"/> documents.</summary>
+    private static StoredPlacement[] Placements(StoryAnalysis analysis, long count) =>
+        [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))];
 
     /// <summary>Below this many items work runs on the calling thread.</summary>
     private const int ParallelFrom = 64;

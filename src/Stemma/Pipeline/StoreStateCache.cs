@@ -14,7 +14,7 @@ namespace Stemma.Pipeline;
 /// <item>features and sketches of stored documents, by id, each checked against the title and body it was made from
 /// (they depend on nothing else), so they never go stale.</item>
 /// </list>
-/// One operation at a time uses it (<see cref="TryEnter"/>); a concurrent one goes without.
+/// One operation at a time uses it (<see cref="LendAsync"/>); a concurrent one goes without.
 /// </summary>
 public sealed class StoreStateCache
 {
@@ -117,10 +117,26 @@ public sealed class StoreStateCache
         }
     }
 
-    /// <summary>Takes the cache for one operation; false while another holds it (the caller then goes without).</summary>
-    internal bool TryEnter() => Interlocked.CompareExchange(ref busy, 1, 0) == 0;
+    /// <summary>
+    /// Runs <paramref name="operation"/> with this cache, or with a throw-away one while another operation holds it
+    /// (a concurrent operation goes without rather than waiting).
+    /// </summary>
+    internal async Task<T> LendAsync<T>(Func<StoreStateCache, Task<T>> operation)
+    {
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            return await operation(new StoreStateCache(maxDocuments: 0)).ConfigureAwait(false);
+        }
 
-    internal void Exit() => Volatile.Write(ref busy, 0);
+        try
+        {
+            return await operation(this).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
 
     /// <summary>Features and sketch of a stored article, from the cache when made from the same title and body.</summary>
     internal (TextFeatures Features, DocumentSketch Sketch) FeaturesOf(Article article, Sketcher sketcher)

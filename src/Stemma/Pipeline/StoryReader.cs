@@ -121,18 +121,7 @@ public sealed class StoryReader
     public async Task<IReadOnlyList<CheckedMatch>> CheckAsync(Article article, int top, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(article);
-        var owned = cache is not null && cache.TryEnter();
-        try
-        {
-            return await CheckAsync(article, top, owned ? cache! : new StoreStateCache(maxDocuments: 0), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (owned)
-            {
-                cache!.Exit();
-            }
-        }
+        return await (cache ?? new StoreStateCache(maxDocuments: 0)).LendAsync(known => CheckAsync(article, top, known, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<CheckedMatch>> CheckAsync(Article article, int top, StoreStateCache known, CancellationToken cancellationToken)
