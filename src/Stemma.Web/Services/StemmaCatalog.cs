@@ -138,16 +138,11 @@ internal sealed class StemmaCatalog : IAsyncDisposable
     public async Task<CheckResult> CheckAsync(Article article, int top, CancellationToken cancellationToken)
     {
         // The candidates ingest would take (copies by shingles, spun copies, rewrites and same-event reports by terms),
-        // each labeled with the store's statistics; shingle overlap added where the near-duplicate engine finds one.
+        // each labeled with the store's statistics, with the shingle overlap of each related one.
         var related = await new StoryReader(Store, cache: checkCache).CheckAsync(article, top, cancellationToken).ConfigureAwait(false);
-        var probe = article with { Id = "\0check:" + article.Id };
-        var shingles = (await new SimilarFinder(Store).FindAsync(probe, Math.Max(top, related.Count), cancellationToken).ConfigureAwait(false))
-            .ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var matches = related.Select(m =>
-        {
-            shingles.TryGetValue(m.Stored.Id, out var overlap);
-            return new CheckMatch(m.Stored, m.Placement?.StoryId, overlap?.Jaccard ?? 0, overlap?.Containment ?? 0, m.Comparison.Relation, m.Comparison.Similarity, [.. m.Comparison.Changes.Where(c => c.Matters)]);
-        }).ToList();
+        var matches = related
+            .Select(m => new CheckMatch(m.Stored, m.Placement?.StoryId, m.Jaccard, m.Containment, m.Comparison.Relation, m.Comparison.Similarity, [.. m.Comparison.Changes.Where(c => c.Matters)]))
+            .ToList();
         return new CheckResult(article, matches);
     }
 

@@ -19,7 +19,9 @@ public sealed record StoredStory(string StoryId, IReadOnlyList<Article> Articles
 }
 
 /// <summary>A stored document that a checked article relates to.</summary>
-public sealed record CheckedMatch(Article Stored, StoredPlacement? Placement, Comparison Comparison);
+/// <param name="Jaccard">Word-shingle Jaccard similarity of the two bodies (1 for the same text).</param>
+/// <param name="Containment">The share of the smaller body's shingles found in the other.</param>
+public sealed record CheckedMatch(Article Stored, StoredPlacement? Placement, Comparison Comparison, double Jaccard, double Containment);
 
 /// <summary>
 /// Reads what the stored pipeline decided, the same way for every host (CLI, web, API): a story by its id or a member's
@@ -153,7 +155,12 @@ public sealed class StoryReader
             var comparison = PairComparer.Compare(stored, storedFeatures[i], article, features, statistics, allChanges: true);
             if (comparison.Relation != Relations.Unrelated)
             {
-                matches.Add(new CheckedMatch(stored, placements.GetValueOrDefault(stored.Id), comparison));
+                // Shingle overlap for the few related ones only: the answer shows how much text they share.
+                var storedSketch = known.FeaturesOf(stored, sketcher).Sketch;
+                var (jaccard, containment, _) = sketch.IsEmpty || storedSketch.IsEmpty ? (0.0, 0.0, 0)
+                    : sketch.ContentHash == storedSketch.ContentHash ? (1.0, 1.0, 0)
+                    : sketch.Shingles.Compare(storedSketch.Shingles);
+                matches.Add(new CheckedMatch(stored, placements.GetValueOrDefault(stored.Id), comparison, jaccard, containment));
             }
         }
 

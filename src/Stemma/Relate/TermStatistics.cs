@@ -16,11 +16,37 @@ public sealed class TermStatistics
             maxFrequency = Math.Max(maxFrequency, frequency);
         }
 
-        idfByFrequency = new float[maxFrequency + 1];
-        for (var df = 0; df <= maxFrequency; df++)
+        idfByFrequency = IdfTableFor(documents, maxFrequency);
+    }
+
+    /// <summary>The IDF table last handed out: statistics over the same number of documents share it.</summary>
+    private static IdfTable? lastTable;
+
+    private sealed record IdfTable(int Documents, float[] Values);
+
+    /// <summary>
+    /// A table of IDF by document frequency for <paramref name="documents"/> documents, filled as frequencies are asked
+    /// (0 = not yet). A store's statistics cover a few hundred terms whose frequencies reach tens of thousands: computing
+    /// every entry up front cost more than the rest of a check, and every check and add over one store count the same
+    /// documents, so they share one table. Entries are written racily with the one value each can have.
+    /// </summary>
+    private static float[] IdfTableFor(int documents, int maxFrequency)
+    {
+        var last = Volatile.Read(ref lastTable);
+        if (last is not null && last.Documents == documents && last.Values.Length > maxFrequency)
         {
-            idfByFrequency[df] = (float)IdfOf(df, documents);
+            return last.Values;
         }
+
+        var length = maxFrequency + 1;
+        if (last is not null && last.Documents == documents)
+        {
+            length = Math.Max(length, 2 * last.Values.Length);
+        }
+
+        var values = new float[length];
+        Volatile.Write(ref lastTable, new IdfTable(documents, values));
+        return values;
     }
 
     public int Documents { get; }
@@ -38,7 +64,18 @@ public sealed class TermStatistics
     public const int PseudoDocuments = 1000;
 
     /// <summary>BM25-style inverse document frequency over the collection plus <see cref="PseudoDocuments"/>.</summary>
-    public double Idf(uint term) => idfByFrequency[DocumentFrequency(term)];
+    public double Idf(uint term)
+    {
+        var frequency = DocumentFrequency(term);
+        var idf = idfByFrequency[frequency];
+        if (idf == 0)
+        {
+            idf = (float)IdfOf(frequency, Documents);
+            idfByFrequency[frequency] = idf;
+        }
+
+        return idf;
+    }
 
     /// <summary>The IDF a term in <paramref name="documentFrequency"/> documents has, exactly as <see cref="Idf"/> gives it: IDF falls as frequency rises, so a document's cached IDFs tell frequency thresholds without a lookup.</summary>
     internal float IdfAtFrequency(int documentFrequency) => (float)IdfOf(documentFrequency, Documents);

@@ -252,6 +252,10 @@ public sealed class ApiTests(SampleServer fixture) : IClassFixture<SampleServer>
         Assert.Equal(SeawallStory, match.Story);
         Assert.Contains(match.Changes, c => c.Kind == "figure" && c.Before == "$4.2 million" && c.After == "$5.6 million");
 
+        // One figure changed in a whole article: most word shingles are shared, not all.
+        Assert.InRange(match.Jaccard, 0.5, 0.999);
+        Assert.InRange(match.Containment, match.Jaccard, 0.999);
+
         using var stored = await client.GetAsync("/api/documents/my-draft.txt");
         Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
         Assert.Equal(before, (await client.GetFromJsonAsync<StoryListResponse>("/api/stories"))!.Total);

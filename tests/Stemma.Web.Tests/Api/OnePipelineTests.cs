@@ -69,6 +69,9 @@ public sealed class OnePipelineTests
         {
             var check = (await response.Content.ReadFromJsonAsync<CheckResponse>())!;
             Assert.Contains(check.Matches, m => m.Id == "original" && m.Relation == Relations.Rewrite);
+
+            // A rewrite shares the facts, hardly a phrase: its shingle overlap with the original is small.
+            Assert.InRange(check.Matches.First(m => m.Id == "original").Jaccard, 0.0, 0.2);
         }
     }
 }

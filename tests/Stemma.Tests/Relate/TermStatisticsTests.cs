@@ -1,0 +1,40 @@
+using FsCheck.Xunit;
+using Stemma.Relate;
+
+namespace Stemma.Tests.Relate;
+
+/// <summary>
+/// IDF is a function of a term's document frequency and the collection size only, whatever statistics were made before
+/// (statistics over the same number of documents share one lazily filled table).
+/// </summary>
+public class TermStatisticsTests
+{
+    private static double Expected(int frequency, int documents) =>
+        (float)Math.Log(1 + ((documents + TermStatistics.PseudoDocuments - frequency + 0.5) / (frequency + 0.5)));
+
+    [Property(MaxTest = 200)]
+    public bool Idf_follows_the_formula_in_any_order_of_construction(ushort[] frequencies, ushort[] others, ushort documentsSeed)
+    {
+        var documents = Math.Max(1, (int)documentsSeed);
+        var first = TermStatistics.FromFrequencies(frequencies.Select((f, i) => ((uint)i, Math.Min((int)f, documents))), documents);
+        var second = TermStatistics.FromFrequencies(others.Select((f, i) => ((uint)i, Math.Min((int)f, documents))), documents);
+        var elsewhere = TermStatistics.FromFrequencies(others.Select((f, i) => ((uint)i, Math.Min((int)f, documents))), documents + 1);
+
+        bool Matches(TermStatistics statistics, ushort[] given, int count) =>
+            given.Select((f, i) => statistics.Idf((uint)i) == Expected(Math.Min((int)f, documents), count)).All(ok => ok)
+            && statistics.Idf(uint.MaxValue) == Expected(0, count);
+
+        return Matches(first, frequencies, documents) && Matches(second, others, documents) && Matches(elsewhere, others, documents + 1);
+    }
+
+    [Fact]
+    public void Statistics_over_the_same_count_with_a_higher_frequency_get_a_table_that_covers_it()
+    {
+        var small = TermStatistics.FromFrequencies([(1u, 3)], 50_000);
+        var large = TermStatistics.FromFrequencies([(1u, 3), (2u, 40_000)], 50_000);
+        Assert.Equal(Expected(3, 50_000), small.Idf(1));
+        Assert.Equal(Expected(40_000, 50_000), large.Idf(2));
+        Assert.Equal(Expected(3, 50_000), large.Idf(1));
+        Assert.True(large.Idf(2) < large.Idf(1));
+    }
+}
