@@ -284,6 +284,33 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_small_writes_are_checkpointed_beside_the_writer_so_the_wal_stays_bounded()
+    {
+        // The writer never checkpoints inside a commit; if nothing else did, every page of every one-document write
+        // would stay in the WAL (about 16 KB per dirty page).
+        const int writes = 600;
+        await using (var store = await SqliteStore.OpenAsync(DatabasePath))
+        {
+            for (var i = 0; i < writes; i++)
+            {
+                await store.AddDocumentsAsync([Annotated(i)]);
+                if (i % 30 == 29)
+                {
+                    // A pause, as between a newsroom's adds: the WAL is caught up and the next write restarts it.
+                    await Task.Delay(250);
+                }
+            }
+
+            var walBytes = new FileInfo(DatabasePath + "-wal").Length;
+            Assert.True(walBytes < 8 * 1024 * 1024, $"WAL of {walBytes} bytes after {writes} one-document writes");
+            Assert.Equal(writes, await store.CountDocumentsAsync());
+        }
+
+        await using var reopened = await SqliteStore.OpenAsync(DatabasePath);
+        Assert.Equal(writes, await reopened.CountDocumentsAsync());
+    }
+
+    [Fact]
     public async Task Disposing_closes_the_file_so_it_can_be_deleted()
     {
         var store = await SqliteStore.OpenAsync(DatabasePath);
