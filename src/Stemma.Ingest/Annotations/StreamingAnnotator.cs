@@ -9,13 +9,14 @@ namespace Stemma.Ingest.Annotations;
 /// that can be read again, without holding the corpus: each pass reads the articles in order and keeps only compact
 /// evidence, and the annotated articles come out of a last pass, one at a time.
 /// <list type="number">
-/// <item>Boilerplate evidence (while the caller's first read runs): per site, a 64-bit hash of each distinct candidate
-/// paragraph key with the article holding it, and the article ids.</item>
+/// <item>Boilerplate evidence and family keys (while the caller's first read runs): per site, a 64-bit hash of each
+/// distinct candidate paragraph key with the article holding it; the article ids; each article's sampled content-word
+/// pair keys (<see cref="InjectedSentences.Parsed.Keys"/>).</item>
 /// <item>Only when some key is held by enough articles of its site: the greedy count of mutually unrelated holders, run
 /// for all such keys at once in reading order (the order the in-memory pass takes them); each key keeps the word 4-gram
 /// sets of the holders it chose, and drops them once it has enough or can no longer get enough.</item>
-/// <item>Family keys: the sampled content-word pair keys of each article with its boilerplate removed; families are found
-/// from these and the ids alone.</item>
+/// <item>Only when boilerplate was found: the family keys again, of the bodies without it. Families are found from the
+/// keys and the ids alone.</item>
 /// <item>Sentence checks: only articles with a family are parsed, each held until it and every article whose family it is in
 /// have been checked.</item>
 /// <item>Output: each article with its boilerplate and injected sentences moved to annotations.</item>
@@ -34,6 +35,7 @@ public sealed class StreamingAnnotator
     private readonly List<string> ids = [];
     private readonly Dictionary<string, int> siteIndex = new(StringComparer.Ordinal);
     private readonly List<SiteEvidence> sites = [];
+    private List<ulong[]> familyKeys = [];
 
     // Decided: boilerplate key hashes per site (by site index), and injected sentences per article.
     private HashSet<ulong>?[] boilerplate = [];
@@ -58,11 +60,19 @@ public sealed class StreamingAnnotator
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(readAgain);
         var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default);
-        using (StageTimings.Start("read, boilerplate evidence"))
+        using (StageTimings.Start("read, boilerplate evidence, family keys"))
         {
-            foreach (var article in first)
+            // The family keys of the bodies as read: they stand unless the boilerplate pass changes a body.
+            var table = new InjectedSentences.WordTable();
+            foreach (var batch in first.Chunk(CheckBatch))
             {
-                annotator.AddEvidence(article);
+                var keys = new ulong[batch.Length][];
+                Parallel.For(0, batch.Length, at => keys[at] = new InjectedSentences.Parsed(batch[at], table).Keys);
+                for (var at = 0; at < batch.Length; at++)
+                {
+                    annotator.AddEvidence(batch[at]);
+                    annotator.familyKeys.Add(keys[at]);
+                }
             }
         }
 
@@ -193,9 +203,12 @@ public sealed class StreamingAnnotator
     /// <summary>The injected-sentence pass of <see cref="InjectedSentences"/>, from family keys and then families only.</summary>
     private void FindInjected()
     {
-        var keys = new ulong[Count][];
-        using (StageTimings.Start("injected sentences: family keys (streamed)"))
+        var keys = familyKeys.ToArray();
+        familyKeys = [];
+        if (boilerplate.Any(lines => lines is not null))
         {
+            // Bodies that lost boilerplate get their keys again.
+            using var rekeying = StageTimings.Start("injected sentences: family keys of bodies without boilerplate");
             var table = new InjectedSentences.WordTable();
             ForEachBatch(Reread(), (index, article) => keys[index] = new InjectedSentences.Parsed(article, table).Keys);
         }
@@ -207,6 +220,11 @@ public sealed class StreamingAnnotator
         }
 
         keys = [];
+        if (families.All(members => members is null))
+        {
+            return;
+        }
+
         using var timing = StageTimings.Start("injected sentences: sentences checked (streamed)");
 
         // An article is checked once it and its members are parsed; a parsed article is dropped once every check that needs
