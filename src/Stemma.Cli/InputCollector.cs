@@ -59,7 +59,8 @@ internal static class InputCollector
     /// <summary>A directory or a regular file (a pipe or a terminal reads differently the second time).</summary>
     private static bool Rereadable(string path)
     {
-        if (Directory.Exists(path) || !File.Exists(path) || new FileInfo(path).Length > 0)
+        // A pipe reports the bytes waiting in it as its length, so only opening tells.
+        if (Directory.Exists(path) || !File.Exists(path))
         {
             return true;
         }
