@@ -14,7 +14,7 @@ namespace Stemma.Bench;
 /// End-to-end run over a generated corpus (default 100k articles, ~300 MB): read the JSONL, sketch, LSH, verify,
 /// group families, and report time per stage, throughput, peak memory, family quality against the ground truth,
 /// `similar`-style query latency, and a classic k-permutation MinHash as the baseline measured in the same run.
-/// Usage: e2e [--docs N] [--dir DIR] [--store yes] [--write files|jsonl]
+/// Usage: e2e [--docs N] [--dir DIR] [--store yes] [--write files|jsonl] [--seed N]
 /// `--write files` writes the corpus as one plain-text file per article (title line, then paragraphs) into
 /// DIR/files-N and stops; `--write jsonl` writes only the JSONL file and stops: inputs for whole-process runs.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class EndToEndRun
         var documents = 100_000;
         var withStore = false;
         string? write = null;
+        var seed = 0;
         var directory = Path.Combine(Path.GetTempPath(), "stemma-e2e");
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -34,21 +35,24 @@ internal static class EndToEndRun
                 case "--dir": directory = args[i + 1]; break;
                 case "--store": withStore = args[i + 1] == "yes"; break;
                 case "--write": write = args[i + 1]; break;
+                case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"e2e: unknown option {args[i]}"); return 2;
             }
         }
 
         Directory.CreateDirectory(directory);
-        var corpusFile = Path.Combine(directory, $"corpus-{documents}.jsonl");
-        var truthFile = Path.Combine(directory, $"truth-{documents}.tsv");
+        // Another seed makes another corpus of the same shape, its ids prefixed so that corpora can go into one store.
+        var name = seed == 0 ? $"{documents}" : $"{documents}-seed{seed}";
+        var corpusFile = Path.Combine(directory, $"corpus-{name}.jsonl");
+        var truthFile = Path.Combine(directory, $"truth-{name}.tsv");
         if (!File.Exists(corpusFile) || !File.Exists(truthFile))
         {
-            Generate(documents, corpusFile, truthFile);
+            Generate(documents, seed, corpusFile, truthFile);
         }
 
         if (write == "files")
         {
-            WriteFiles(documents, Path.Combine(directory, $"files-{documents}"));
+            WriteFiles(documents, seed, Path.Combine(directory, $"files-{name}"));
             return 0;
         }
 
@@ -231,11 +235,11 @@ internal static class EndToEndRun
     }
 
     /// <summary>The same generated corpus as the JSONL file, one `.txt` file per article (ids made file-name safe).</summary>
-    private static void WriteFiles(int documents, string directory)
+    private static void WriteFiles(int documents, int seed, string directory)
     {
         Directory.CreateDirectory(directory);
         var written = 0L;
-        foreach (var document in GenerateDocuments(documents))
+        foreach (var document in GenerateDocuments(documents, seed))
         {
             var name = string.Concat(document.Id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".txt";
             var text = document.ToTextFile();
@@ -246,19 +250,20 @@ internal static class EndToEndRun
         Console.WriteLine($"wrote {documents} files, {written / 1e6:F1} MB, to {directory}");
     }
 
-    private static IEnumerable<GeneratedDocument> GenerateDocuments(int documents)
+    private static IEnumerable<GeneratedDocument> GenerateDocuments(int documents, int seed)
     {
         var stories = documents / 6;
-        var corpus = new SyntheticCorpus(100, new CorpusOptions { Stories = stories, UnrelatedArticles = 0 }).Generate().ToList();
-        var unrelated = new SyntheticCorpus(101, new CorpusOptions { Stories = 0, UnrelatedArticles = Math.Max(0, documents - corpus.Count) }).Generate();
+        var corpus = new SyntheticCorpus(100 + (2 * seed), new CorpusOptions { Stories = stories, UnrelatedArticles = 0 }).Generate().ToList();
+        var unrelated = new SyntheticCorpus(101 + (2 * seed), new CorpusOptions { Stories = 0, UnrelatedArticles = Math.Max(0, documents - corpus.Count) }).Generate();
         corpus.AddRange(unrelated.Select(d => d with { Id = "x" + d.Id, FamilyId = "x" + d.FamilyId }));
-        return corpus.Take(documents);
+        var prefix = seed == 0 ? string.Empty : $"r{seed}-";
+        return corpus.Take(documents).Select(d => d with { Id = prefix + d.Id, FamilyId = prefix + d.FamilyId });
     }
 
-    private static void Generate(int documents, string corpusFile, string truthFile)
+    private static void Generate(int documents, int seed, string corpusFile, string truthFile)
     {
         Console.WriteLine($"generating {documents} articles...");
-        var corpus = GenerateDocuments(documents);
+        var corpus = GenerateDocuments(documents, seed);
         using var writer = new StreamWriter(corpusFile);
         using var truth = new StreamWriter(truthFile);
         foreach (var document in corpus)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Stemma.Ingest;
 using Stemma.Ingest.Annotations;
 using Stemma.Pipeline;
@@ -23,20 +24,95 @@ internal static class InputCollector
             ? Task.FromResult(Read(paths, context, cancellationToken))
             : Collect(RemoteReader.ReadAsync(paths, context.ReaderOptions, remote, cancellationToken), context, cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ReadAsync"/>, for a caller that takes the articles one at a time (ingest): local files are read several
+    /// times by <see cref="StreamingAnnotator"/>, which holds compact evidence instead of the corpus, so memory does not grow
+    /// with the input. A cluster's read workers, and inputs that cannot be read twice (a pipe such as /dev/stdin), give the
+    /// articles in memory as <see cref="ReadAsync"/> does.
+    /// </summary>
+    public static async Task<Streamed> StreamAsync(IReadOnlyList<string> paths, CliContext context, IRemoteReading? remote, CancellationToken cancellationToken)
+    {
+        if (remote is not null || !paths.All(Rereadable))
+        {
+            var input = await ReadAsync(paths, context, remote, cancellationToken);
+            return new Streamed(input.Articles.Count, input.Articles, input.Rejected);
+        }
+
+        var rejected = new StrongBox<int>();
+        IEnumerable<Article> Pass(CliContext? report, StrongBox<int> count) =>
+            Accept(ArticleReader.Read(paths, context.ReaderOptions).ToAsyncEnumerable(), report, count, cancellationToken).ToBlockingEnumerable(cancellationToken);
+
+        StreamingAnnotator annotator;
+        using (StageTimings.Start("corpus annotation (streamed passes)"))
+        {
+            // Errors and duplicates are reported on the first read only; later reads see the same outcomes.
+            annotator = StreamingAnnotator.Prepare(Pass(context, rejected), () => Pass(null, new StrongBox<int>()));
+        }
+
+        context.Log($"read {annotator.Count} articles, {rejected.Value} rejected");
+        return new Streamed(annotator.Count, annotator.Articles(), rejected.Value);
+    }
+
+    /// <summary>The articles, read once more each time they are enumerated.</summary>
+    public sealed record Streamed(int Count, IEnumerable<Article> Articles, int Rejected);
+
+    /// <summary>A directory or a regular file (a pipe or a terminal reads differently the second time).</summary>
+    private static bool Rereadable(string path)
+    {
+        // A pipe reports the bytes waiting in it as its length, so only opening tells.
+        if (Directory.Exists(path) || !File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            return stream.CanSeek;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The reader reports it, the same way on every read.
+            return true;
+        }
+    }
+
     private static async Task<Collected> Collect(IAsyncEnumerable<ReadOutcome> outcomes, CliContext context, CancellationToken cancellationToken)
     {
+        var rejected = new StrongBox<int>();
         var articles = new List<Article>();
+        using (StageTimings.Start("read"))
+        {
+            await foreach (var article in Accept(outcomes, context, rejected, cancellationToken))
+            {
+                articles.Add(article);
+            }
+        }
+
+        context.Log($"read {articles.Count} articles, {rejected.Value} rejected");
+
+        // Lines a site repeats across unrelated articles are its boilerplate, not article text.
+        using (StageTimings.Start("corpus annotation"))
+        {
+            return new Collected([.. CorpusAnnotator.Apply(articles)], rejected.Value);
+        }
+    }
+
+    /// <summary>
+    /// The articles kept from what was read: errors and duplicates are counted in <paramref name="rejected"/>, and reported
+    /// when <paramref name="report"/> is given.
+    /// </summary>
+    private static async IAsyncEnumerable<Article> Accept(IAsyncEnumerable<ReadOutcome> outcomes, CliContext? report, StrongBox<int> rejected, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var versions = new DocumentVersions();
-        var rejected = 0;
         var duplicatesBySource = new Dictionary<string, int>(StringComparer.Ordinal);
-        var reading = StageTimings.Start("read");
         await foreach (var outcome in outcomes.WithCancellation(cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (outcome.Article is not { } article)
             {
-                context.ReportError(outcome.ToString());
-                rejected++;
+                report?.ReportError(outcome.ToString());
+                rejected.Value++;
                 continue;
             }
 
@@ -48,28 +124,19 @@ internal static class InputCollector
                 var count = duplicatesBySource[outcome.Source] = duplicatesBySource.GetValueOrDefault(outcome.Source) + 1;
                 if (count <= MaxDuplicateReportsPerFile)
                 {
-                    context.ReportError($"{outcome.Source}: duplicate of '{decision.DuplicateOf}' (same id, same text, already read from another input); skipped");
+                    report?.ReportError($"{outcome.Source}: duplicate of '{decision.DuplicateOf}' (same id, same text, already read from another input); skipped");
                 }
 
-                rejected++;
+                rejected.Value++;
                 continue;
             }
 
-            articles.Add(decision.Article);
+            yield return decision.Article;
         }
 
         foreach (var (source, count) in duplicatesBySource.Where(entry => entry.Value > MaxDuplicateReportsPerFile))
         {
-            context.ReportError($"{source}: {count - MaxDuplicateReportsPerFile} more duplicate ids skipped ({count} in all)");
-        }
-
-        reading.Dispose();
-        context.Log($"read {articles.Count} articles, {rejected} rejected");
-
-        // Lines a site repeats across unrelated articles are its boilerplate, not article text.
-        using (StageTimings.Start("corpus annotation"))
-        {
-            return new Collected([.. CorpusAnnotator.Apply(articles)], rejected);
+            report?.ReportError($"{source}: {count - MaxDuplicateReportsPerFile} more duplicate ids skipped ({count} in all)");
         }
     }
 }

@@ -41,7 +41,7 @@ public class IngestCrashTests
 
         var again = await RunStemmaAsync(null, "ingest", corpus, "--db", interrupted, "--batch-size", BatchSize);
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(await SnapshotAsync(reference), await SnapshotAsync(interrupted));
+        Assert.Equal(await StoreSnapshot.TextAsync(reference), await StoreSnapshot.TextAsync(interrupted));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public class IngestCrashTests
 
         // The writer lock makes one ingest wait for the other: the store equals one of the two serial orders, whole
         // (insertion order decides tie-breaks, so the two orders may differ from each other).
-        var actual = await SnapshotAsync(concurrent);
-        Assert.Contains(actual, new[] { await SnapshotAsync(firstThenSecond), await SnapshotAsync(secondThenFirst) });
+        var actual = await StoreSnapshot.TextAsync(concurrent);
+        Assert.Contains(actual, new[] { await StoreSnapshot.TextAsync(firstThenSecond), await StoreSnapshot.TextAsync(secondThenFirst) });
         Assert.Contains("related pair", runs[0].Out + runs[1].Out, StringComparison.Ordinal);
     }
 
@@ -91,34 +91,6 @@ public class IngestCrashTests
         }
 
         return Path.Combine(folder.Path, name);
-    }
-
-    /// <summary>Everything the relate stage stored, as sorted text lines: one per document and one per pair.</summary>
-    private static async Task<string> SnapshotAsync(string database)
-    {
-        await using var store = await SqliteStore.OpenAsync(database);
-        var ids = new List<string>();
-        await foreach (var document in store.ListDocumentsAsync())
-        {
-            ids.Add(document.Article.Id);
-        }
-
-        var lines = new List<string> { $"pending {(await store.GetPendingAsync(int.MaxValue)).Count}" };
-        foreach (var placement in await store.GetPlacementsAsync(ids))
-        {
-            lines.Add($"{placement.DocumentId} {placement.FamilyId} {placement.StoryId} {placement.Parent} {placement.Relation}");
-        }
-
-        foreach (var id in ids)
-        {
-            foreach (var pair in await store.GetPairsAsync(id))
-            {
-                lines.Add($"pair {pair.A} {pair.B} {pair.Relation}");
-            }
-        }
-
-        lines.Add($"documents {ids.Count}");
-        return string.Join('\n', lines.Distinct().Order(StringComparer.Ordinal));
     }
 
     private static async Task<CliRunner.Result> RunStemmaAsync(string? fault, params string[] args)

@@ -24,8 +24,9 @@ internal static class StoreCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var store = await ClusterCommands.OpenAsync(parse.GetValue(cluster), () => OpenAsync(context, parse.GetValue(database)!, cancellationToken), cancellationToken);
-            // Through a cluster, the silos read and extract the files; this process lists them and sends their bytes.
-            var input = await InputCollector.ReadAsync(parse.GetValue(paths)!, context, store as Ingest.IRemoteReading, cancellationToken);
+            // Through a cluster, the silos read and extract the files; this process lists them and sends their bytes. Local
+            // files are streamed: read a few times, never held whole.
+            var input = await InputCollector.StreamAsync(parse.GetValue(paths)!, context, store as Ingest.IRemoteReading, cancellationToken);
             var size = parse.GetValue(batchSize);
             if (size < 1)
             {
@@ -36,7 +37,7 @@ internal static class StoreCommands
             var ingestor = new StoreIngestor(store, pipeline: pipeline)
             {
                 Waiting = () => context.ReportError($"waiting for another ingest into {context.Stores.Describe(parse.GetValue(database)!)} to finish"),
-                Committed = FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable)),
+                Committed = StageTimings.WithMemory(FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable))),
                 Log = context.Log,
             };
             IngestReport report;
@@ -45,7 +46,7 @@ internal static class StoreCommands
             {
                 report = await context.CreateProgressConsole().Progress().StartAsync(async progress =>
                 {
-                    var task = progress.AddTask("ingesting", maxValue: Math.Max(1, input.Articles.Count));
+                    var task = progress.AddTask("ingesting", maxValue: Math.Max(1, input.Count));
                     return await ingestor.IngestAsync(input.Articles, new Progress<int>(done => task.Value = done), cancellationToken);
                 });
             }

@@ -47,7 +47,7 @@ public static class CorpusAnnotator
         for (var index = 0; index < articles.Count; index++)
         {
             var article = articles[index];
-            result[index] = article.Site is { } site && boilerplate.TryGetValue(site, out var lines) ? MoveToAnnotations(article, lines) : article;
+            result[index] = article.Site is { } site && boilerplate.TryGetValue(site, out var lines) ? MoveToAnnotations(article, lines.Contains) : article;
         }
 
         // Then the family evidence: sentences a copy carries that no other member has and that fit no neighbour's topic.
@@ -74,7 +74,7 @@ public static class CorpusAnnotator
             {
                 foreach (var key in BodyParagraphs(members[index].Body).Select(LineKey).Distinct(StringComparer.Ordinal))
                 {
-                    if (key.Count(char.IsLetter) < options.MinLineLetters)
+                    if (!IsCandidateLine(key, options))
                     {
                         continue;
                     }
@@ -92,8 +92,7 @@ public static class CorpusAnnotator
             var lines = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, holding) in holders)
             {
-                var share = LineClassifier.CountWords(key) < options.ShortLineWords ? options.MinSiteShareForShortLines : options.MinSiteShare;
-                var needed = Math.Max(options.MinUnrelatedArticles, (int)Math.Ceiling(share * members.Count));
+                var needed = NeededHolders(LineClassifier.CountWords(key) < options.ShortLineWords, members.Count, options);
                 if (holding.Count >= needed && CountUnrelated(holding, members, fingerprints, options, needed) >= needed)
                 {
                     lines.Add(key);
@@ -107,6 +106,16 @@ public static class CorpusAnnotator
         }
 
         return result;
+    }
+
+    /// <summary>Lines with too few letters are never boilerplate (too little evidence).</summary>
+    internal static bool IsCandidateLine(string key, BoilerplateOptions options) => key.Count(char.IsLetter) >= options.MinLineLetters;
+
+    /// <summary>How many mutually unrelated articles of a site of <paramref name="siteArticles"/> must hold a line for it to be boilerplate.</summary>
+    internal static int NeededHolders(bool shortLine, int siteArticles, BoilerplateOptions options)
+    {
+        var share = shortLine ? options.MinSiteShareForShortLines : options.MinSiteShare;
+        return Math.Max(options.MinUnrelatedArticles, (int)Math.Ceiling(share * siteArticles));
     }
 
     /// <summary>Greedy count of holders that are pairwise unrelated, stopping as soon as enough are found.</summary>
@@ -129,10 +138,11 @@ public static class CorpusAnnotator
         return chosen.Count;
     }
 
-    private static Article MoveToAnnotations(Article article, HashSet<string> lines)
+    /// <summary>The article with the body paragraphs whose key <paramref name="isBoilerplate"/> accepts moved to annotations.</summary>
+    internal static Article MoveToAnnotations(Article article, Func<string, bool> isBoilerplate)
     {
         var paragraphs = BodyParagraphs(article.Body);
-        if (!paragraphs.Any(paragraph => lines.Contains(LineKey(paragraph))))
+        if (!paragraphs.Any(paragraph => isBoilerplate(LineKey(paragraph))))
         {
             return article;
         }
@@ -149,7 +159,7 @@ public static class CorpusAnnotator
                 position++;
             }
 
-            if (lines.Contains(LineKey(paragraph)))
+            if (isBoilerplate(LineKey(paragraph)))
             {
                 annotations.Add(new Annotation(AnnotationKind.Boilerplate, paragraph, position));
             }
@@ -168,12 +178,12 @@ public static class CorpusAnnotator
         };
     }
 
-    private static string[] BodyParagraphs(string body) =>
+    internal static string[] BodyParagraphs(string body) =>
         body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static string LineKey(string paragraph) => LineClassifier.WordKey(paragraph);
+    internal static string LineKey(string paragraph) => LineClassifier.WordKey(paragraph);
 
-    private static HashSet<ulong> Shingles(string body)
+    internal static HashSet<ulong> Shingles(string body)
     {
         var words = LineClassifier.WordKey(body).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var shingles = new HashSet<ulong>();
@@ -196,7 +206,7 @@ public static class CorpusAnnotator
         return shingles;
     }
 
-    private static double Jaccard(HashSet<ulong> a, HashSet<ulong> b)
+    internal static double Jaccard(HashSet<ulong> a, HashSet<ulong> b)
     {
         if (a.Count == 0 && b.Count == 0)
         {

@@ -80,7 +80,7 @@ public static partial class InjectedSentences
         int[]?[] families;
         using (StageTimings.Start("injected sentences: families"))
         {
-            families = FindFamilyMembers(parsed, options);
+            families = FindFamilyMembers([.. parsed.Select(article => article.Keys)], [.. parsed.Select(article => article.Article.Id)], options);
         }
 
         var annotated = new Article?[parsed.Length];
@@ -91,7 +91,7 @@ public static partial class InjectedSentences
                 if (families[index] is { Length: > 0 } members
                     && FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options) is { Count: > 0 } injected)
                 {
-                    annotated[index] = MoveToAnnotations(parsed[index], injected);
+                    annotated[index] = MoveToAnnotations(parsed[index].Article, injected);
                 }
             });
         }
@@ -207,33 +207,36 @@ public static partial class InjectedSentences
         return count;
     }
 
-    /// <summary>For each article, the most similar other articles sharing enough content-word pairs (sampled) to be of one family.</summary>
-    private static int[]?[] FindFamilyMembers(Parsed[] parsed, InjectionOptions options)
+    /// <summary>
+    /// For each article (its sampled keys, <see cref="Parsed.Keys"/>, and its id), the most similar other articles sharing
+    /// enough content-word pairs (sampled) to be of one family. Takes only keys and ids, so a streamed pass can hold just those.
+    /// </summary>
+    internal static int[]?[] FindFamilyMembers(ulong[][] articleKeys, string[] ids, InjectionOptions options)
     {
         // The postings as sorted arrays: every (key, article), sorted by key; a key's holders are one run. Keys held by one
         // article find nobody and keys held by too many say nothing, so each article keeps only the runs in between, as
         // (start, length) pairs in one array sliced per article.
         var total = 0;
-        foreach (var article in parsed)
+        foreach (var keysOfArticle in articleKeys)
         {
-            total += article.Keys.Length;
+            total += keysOfArticle.Length;
         }
 
         var keys = new ulong[total];
         var holders = new int[total];
         var at = 0;
-        for (var index = 0; index < parsed.Length; index++)
+        for (var index = 0; index < articleKeys.Length; index++)
         {
-            parsed[index].Keys.CopyTo(keys, at);
-            holders.AsSpan(at, parsed[index].Keys.Length).Fill(index);
-            at += parsed[index].Keys.Length;
+            articleKeys[index].CopyTo(keys, at);
+            holders.AsSpan(at, articleKeys[index].Length).Fill(index);
+            at += articleKeys[index].Length;
         }
 
         Array.Sort(keys, holders);
         // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
         // (runs sorted by holder), so the work is half that of counting from both sides.
         ForEachRun(run => holders.AsSpan(run.Start, run.Length).Sort());
-        var runsPerArticle = new int[parsed.Length + 1];
+        var runsPerArticle = new int[articleKeys.Length + 1];
         ForEachRun(run =>
         {
             foreach (var holder in holders.AsSpan(run.Start, run.Length - 1))
@@ -241,12 +244,12 @@ public static partial class InjectedSentences
                 runsPerArticle[holder + 1]++;
             }
         });
-        for (var index = 0; index < parsed.Length; index++)
+        for (var index = 0; index < articleKeys.Length; index++)
         {
             runsPerArticle[index + 1] += runsPerArticle[index];
         }
 
-        var runs = new (int Start, int Length)[runsPerArticle[parsed.Length]];
+        var runs = new (int Start, int Length)[runsPerArticle[articleKeys.Length]];
         var fill = runsPerArticle[..^1];
         ForEachRun(run =>
         {
@@ -259,11 +262,11 @@ public static partial class InjectedSentences
         // Shared-key counts per later article, in an array (one per worker) reset through the list of those touched: no
         // hashing per posting. The overlap of a pair is the same from either side, so each pair that is close enough is
         // kept once and given to both.
-        var close = new (int Other, double Overlap)[]?[parsed.Length];
+        var close = new (int Other, double Overlap)[]?[articleKeys.Length];
         Parallel.For(
             0,
-            parsed.Length,
-            () => (Shared: new int[parsed.Length], Touched: new List<int>()),
+            articleKeys.Length,
+            () => (Shared: new int[articleKeys.Length], Touched: new List<int>()),
             (index, _, scratch) =>
             {
                 var (shared, touched) = scratch;
@@ -287,7 +290,7 @@ public static partial class InjectedSentences
                 List<(int Other, double Overlap)>? found = null;
                 foreach (var other in touched)
                 {
-                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(parsed[index].Keys.Length, parsed[other].Keys.Length));
+                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(articleKeys[index].Length, articleKeys[other].Length));
                     if (overlap >= options.MinFamilyOverlap)
                     {
                         (found ??= []).Add((other, overlap));
@@ -299,8 +302,8 @@ public static partial class InjectedSentences
             },
             _ => { });
 
-        var candidates = new List<(int Other, double Overlap)>?[parsed.Length];
-        for (var index = 0; index < parsed.Length; index++)
+        var candidates = new List<(int Other, double Overlap)>?[articleKeys.Length];
+        for (var index = 0; index < articleKeys.Length; index++)
         {
             foreach (var (other, overlap) in close[index] ?? [])
             {
@@ -310,9 +313,9 @@ public static partial class InjectedSentences
         }
 
         // The most similar first; ties go to the smaller id, so the members do not depend on the input order.
-        var result = new int[]?[parsed.Length];
-        Parallel.For(0, parsed.Length, index => result[index] = candidates[index] is { } members
-            ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => parsed[pair.Other].Article.Id, StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
+        var result = new int[]?[articleKeys.Length];
+        Parallel.For(0, articleKeys.Length, index => result[index] = candidates[index] is { } members
+            ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => ids[pair.Other], StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
             : null);
         return result;
 
@@ -375,14 +378,14 @@ public static partial class InjectedSentences
         return bestScore >= options.MinSentenceMatch ? best : -1;
     }
 
-    private static Article MoveToAnnotations(Parsed parsed, List<(int Paragraph, int Sentence)> injected)
+    /// <summary>The article with its injected sentences (as <see cref="FindInjected"/> names them) moved to annotations.</summary>
+    internal static Article MoveToAnnotations(Article article, List<(int Paragraph, int Sentence)> injected)
     {
-        var article = parsed.Article;
 
         // The extracted text in reading order: body paragraphs fill the positions the annotations leave free.
         var sequence = new List<(string Text, AnnotationKind? Kind)>();
         var annotations = article.Annotations.OrderBy(annotation => annotation.Position).ToList();
-        var paragraphs = parsed.Paragraphs;
+        var paragraphs = CorpusAnnotator.BodyParagraphs(article.Body);
         var (nextAnnotation, next, position) = (0, 0, 0);
         while (nextAnnotation < annotations.Count || next < paragraphs.Length)
         {
@@ -662,9 +665,6 @@ public static partial class InjectedSentences
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        /// <summary>The body's paragraphs, as the body splits at blank lines.</summary>
-        public string[] Paragraphs => Article.Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
         public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, SplitBody);
 
         /// <summary>Every content word of the body, sorted, each once.</summary>
@@ -695,7 +695,7 @@ public static partial class InjectedSentences
         }
 
         /// <summary>
-        /// The body's sentences and their words, in one pass over the body: paragraphs are found where <see cref="Paragraphs"/>
+        /// The body's sentences and their words, in one pass over the body: paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/>
         /// splits them (at each "\n\n", trimmed, empty ones dropped) but kept as ranges, so no text is copied.
         /// </summary>
         private Sentence[] SplitBody()

@@ -43,7 +43,23 @@ public static class StageTimings
 
             var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var usedCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs, {GC.GetTotalMemory(false) / 1e6:F0} MB managed"));
+            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs, {Memory()}"));
         }
     }
+
+    /// <summary>Where memory stands: the managed heap now, after the last collection, and the process's peak resident set so far.</summary>
+    public static string Memory()
+    {
+        var info = GC.GetGCMemoryInfo();
+        using var process = Process.GetCurrentProcess();
+        return string.Create(CultureInfo.InvariantCulture, $"{GC.GetTotalMemory(false) / 1e6:F0} MB managed, {info.HeapSizeBytes / 1e6:F0} MB heap after the last GC, {process.PeakWorkingSet64 / 1e6:F0} MB peak RSS");
+    }
+
+    /// <summary>With timings on, a line saying where memory stands at each point <paramref name="then"/> is called at.</summary>
+    public static Action<string>? WithMemory(Action<string>? then) =>
+        Sink is not { } sink ? then : reached =>
+        {
+            sink($"memory at {reached}: {Memory()}");
+            then?.Invoke(reached);
+        };
 }

@@ -1,0 +1,401 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using Stemma.Pipeline;
+
+namespace Stemma.Ingest.Annotations;
+
+/// <summary>
+/// The corpus annotation of <see cref="CorpusAnnotator.Apply(IReadOnlyList{Article}, BoilerplateOptions)"/> over an input
+/// that can be read again, without holding the corpus: each pass reads the articles in order and keeps only compact
+/// evidence, and the annotated articles come out of a last pass, one at a time.
+/// <list type="number">
+/// <item>Boilerplate evidence and family keys (while the caller's first read runs): per site, a 64-bit hash of each
+/// distinct candidate paragraph key with the article holding it; the article ids; each article's sampled content-word
+/// pair keys (<see cref="InjectedSentences.Parsed.Keys"/>).</item>
+/// <item>Only when some key is held by enough articles of its site: the greedy count of mutually unrelated holders, run
+/// for all such keys at once in reading order (the order the in-memory pass takes them); each key keeps the word 4-gram
+/// sets of the holders it chose, and drops them once it has enough or can no longer get enough.</item>
+/// <item>Only when boilerplate was found: the family keys again, of the bodies without it. Families are found from the
+/// keys and the ids alone.</item>
+/// <item>Sentence checks: only articles with a family are parsed, each held until it and every article whose family it is in
+/// have been checked.</item>
+/// <item>Output: each article with its boilerplate and injected sentences moved to annotations.</item>
+/// </list>
+/// The result equals the in-memory pass's except if two different paragraph keys of one site share a 64-bit hash.
+/// Every pass must see the same articles in the same order; a pass that does not throws.
+/// </summary>
+public sealed class StreamingAnnotator
+{
+    /// <summary>Articles checked together (on all cores) in the sentence-check pass.</summary>
+    private const int CheckBatch = 512;
+
+    private readonly Func<IEnumerable<Article>> readAgain;
+    private readonly BoilerplateOptions boilerplateOptions;
+    private readonly InjectionOptions injectionOptions;
+    private readonly List<string> ids = [];
+    private readonly Dictionary<string, int> siteIndex = new(StringComparer.Ordinal);
+    private readonly List<SiteEvidence> sites = [];
+    private List<ulong[]> familyKeys = [];
+
+    // Decided: boilerplate key hashes per site (by site index), and injected sentences per article.
+    private HashSet<ulong>?[] boilerplate = [];
+    private readonly Dictionary<int, List<(int Paragraph, int Sentence)>> injected = [];
+
+    private StreamingAnnotator(Func<IEnumerable<Article>> readAgain, BoilerplateOptions boilerplateOptions, InjectionOptions injectionOptions)
+    {
+        this.readAgain = readAgain;
+        this.boilerplateOptions = boilerplateOptions;
+        this.injectionOptions = injectionOptions;
+    }
+
+    /// <summary>Articles in the input.</summary>
+    public int Count => ids.Count;
+
+    /// <summary>
+    /// Runs the evidence passes: <paramref name="first"/> is the first read (whatever the caller does on it, such as
+    /// reporting errors, happens once), <paramref name="readAgain"/> reads the same articles again for each later pass.
+    /// </summary>
+    public static StreamingAnnotator Prepare(IEnumerable<Article> first, Func<IEnumerable<Article>> readAgain, BoilerplateOptions? boilerplateOptions = null, InjectionOptions? injectionOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(readAgain);
+        var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default);
+        using (StageTimings.Start("read, boilerplate evidence, family keys"))
+        {
+            // The family keys of the bodies as read: they stand unless the boilerplate pass changes a body.
+            var table = new InjectedSentences.WordTable();
+            foreach (var batch in first.Chunk(CheckBatch))
+            {
+                var keys = new ulong[batch.Length][];
+                Parallel.For(0, batch.Length, at => keys[at] = new InjectedSentences.Parsed(batch[at], table).Keys);
+                for (var at = 0; at < batch.Length; at++)
+                {
+                    annotator.AddEvidence(batch[at]);
+                    annotator.familyKeys.Add(keys[at]);
+                }
+            }
+        }
+
+        using (StageTimings.Start("boilerplate decided"))
+        {
+            annotator.DecideBoilerplate();
+        }
+
+        if (annotator.Count >= 2)
+        {
+            annotator.FindInjected();
+        }
+
+        return annotator;
+    }
+
+    /// <summary>The annotated articles, read once more; nothing but the decisions is held.</summary>
+    public IEnumerable<Article> Articles()
+    {
+        foreach (var (index, article) in Reread())
+        {
+            yield return injected.TryGetValue(index, out var sentences) ? InjectedSentences.MoveToAnnotations(article, sentences) : article;
+        }
+    }
+
+    private void AddEvidence(Article article)
+    {
+        var index = ids.Count;
+        ids.Add(article.Id);
+        if (article.Site is not { } site)
+        {
+            return;
+        }
+
+        if (!siteIndex.TryGetValue(site, out var at))
+        {
+            siteIndex[site] = at = sites.Count;
+            sites.Add(new SiteEvidence());
+        }
+
+        var evidence = sites[at];
+        var local = evidence.Members.Count;
+        evidence.Members.Add(index);
+        var seen = new HashSet<ulong>();
+        foreach (var paragraph in CorpusAnnotator.BodyParagraphs(article.Body))
+        {
+            var key = CorpusAnnotator.LineKey(paragraph);
+            if (CorpusAnnotator.IsCandidateLine(key, boilerplateOptions) && seen.Add(KeyHash(key)))
+            {
+                evidence.Postings.Add(new Posting(KeyHash(key), local, LineClassifier.CountWords(key) < boilerplateOptions.ShortLineWords));
+            }
+        }
+    }
+
+    private static ulong KeyHash(string key) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
+
+    private void DecideBoilerplate()
+    {
+        // Keys held by enough articles of their site, each with its holders in reading order.
+        var keys = new List<KeyCount>();
+        for (var site = 0; site < sites.Count; site++)
+        {
+            var evidence = sites[site];
+            var postings = CollectionsMarshal.AsSpan(evidence.Postings);
+            if (evidence.Members.Count >= boilerplateOptions.MinUnrelatedArticles)
+            {
+                postings.Sort(static (a, b) => a.Hash != b.Hash ? a.Hash.CompareTo(b.Hash) : a.Local.CompareTo(b.Local));
+                for (var start = 0; start < postings.Length;)
+                {
+                    var end = start + 1;
+                    while (end < postings.Length && postings[end].Hash == postings[start].Hash)
+                    {
+                        end++;
+                    }
+
+                    var needed = CorpusAnnotator.NeededHolders(postings[start].Short, evidence.Members.Count, boilerplateOptions);
+                    if (end - start >= needed)
+                    {
+                        var holders = new int[end - start];
+                        for (var at = start; at < end; at++)
+                        {
+                            holders[at - start] = evidence.Members[postings[at].Local];
+                        }
+
+                        keys.Add(new KeyCount(site, postings[start].Hash, holders, needed));
+                    }
+
+                    start = end;
+                }
+            }
+
+            sites[site] = new SiteEvidence();
+        }
+
+        boilerplate = new HashSet<ulong>?[sites.Count];
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        // Which keys each article holds, in reading order: (article, key) sorted by article.
+        var holdings = keys.SelectMany((key, k) => key.Holders.Select(holder => (Article: holder, Key: k))).OrderBy(pair => pair.Article).ThenBy(pair => pair.Key).ToArray();
+        var next = 0;
+        foreach (var (index, article) in Reread())
+        {
+            if (next >= holdings.Length)
+            {
+                break;
+            }
+
+            HashSet<ulong>? shingles = null;
+            for (; next < holdings.Length && holdings[next].Article == index; next++)
+            {
+                var key = keys[holdings[next].Key];
+                if (!key.Done)
+                {
+                    key.Offer(shingles ??= CorpusAnnotator.Shingles(article.Body), boilerplateOptions.MaxRelatedSimilarity);
+                }
+            }
+        }
+
+        foreach (var key in keys.Where(key => key.Found))
+        {
+            (boilerplate[key.Site] ??= []).Add(key.Hash);
+        }
+    }
+
+    /// <summary>The injected-sentence pass of <see cref="InjectedSentences"/>, from family keys and then families only.</summary>
+    private void FindInjected()
+    {
+        var keys = familyKeys.ToArray();
+        familyKeys = [];
+        if (boilerplate.Any(lines => lines is not null))
+        {
+            // Bodies that lost boilerplate get their keys again.
+            using var rekeying = StageTimings.Start("injected sentences: family keys of bodies without boilerplate");
+            var table = new InjectedSentences.WordTable();
+            ForEachBatch(Reread(), (index, article) => keys[index] = new InjectedSentences.Parsed(article, table).Keys);
+        }
+
+        int[]?[] families;
+        using (StageTimings.Start("injected sentences: families (streamed)"))
+        {
+            families = InjectedSentences.FindFamilyMembers(keys, [.. ids], injectionOptions);
+        }
+
+        keys = [];
+        if (families.All(members => members is null))
+        {
+            return;
+        }
+
+        using var timing = StageTimings.Start("injected sentences: sentences checked (streamed)");
+
+        // An article is checked once it and its members are parsed; a parsed article is dropped once every check that needs
+        // it is done, so only families whose members are still to come are held.
+        var uses = new int[Count];
+        var dependents = new List<int>?[Count];
+        for (var index = 0; index < Count; index++)
+        {
+            if (families[index] is not { Length: > 0 } members)
+            {
+                continue;
+            }
+
+            uses[index]++;
+            foreach (var member in members)
+            {
+                uses[member]++;
+                (dependents[member] ??= []).Add(index);
+            }
+        }
+
+        var parsed = new InjectedSentences.Parsed?[Count];
+        var words = new InjectedSentences.WordTable();
+        var ready = new List<int>();
+        foreach (var (index, article) in Reread())
+        {
+            if (uses[index] == 0)
+            {
+                continue;
+            }
+
+            parsed[index] = new InjectedSentences.Parsed(article, words);
+            Consider(index);
+            foreach (var dependent in dependents[index] ?? [])
+            {
+                Consider(dependent);
+            }
+
+            if (ready.Count >= CheckBatch)
+            {
+                Check();
+            }
+        }
+
+        Check();
+
+        void Consider(int index)
+        {
+            if (families[index] is { Length: > 0 } members && parsed[index] is not null && members.All(member => parsed[member] is not null))
+            {
+                ready.Add(index);
+            }
+        }
+
+        void Check()
+        {
+            var found = new List<(int Paragraph, int Sentence)>?[ready.Count];
+            Parallel.For(0, ready.Count, at =>
+            {
+                var index = ready[at];
+                var result = InjectedSentences.FindInjected(parsed[index]!, [.. families[index]!.Select(member => parsed[member]!)], injectionOptions);
+                found[at] = result.Count > 0 ? result : null;
+            });
+            for (var at = 0; at < ready.Count; at++)
+            {
+                var index = ready[at];
+                if (found[at] is { } sentences)
+                {
+                    injected[index] = sentences;
+                }
+
+                Release(index);
+                foreach (var member in families[index]!)
+                {
+                    Release(member);
+                }
+
+                families[index] = null;
+            }
+
+            ready.Clear();
+        }
+
+        void Release(int index)
+        {
+            if (--uses[index] == 0)
+            {
+                parsed[index] = null;
+            }
+        }
+    }
+
+    /// <summary>The input read again, with its boilerplate moved to annotations, each article with its place in the input.</summary>
+    private IEnumerable<(int Index, Article Article)> Reread()
+    {
+        var index = 0;
+        foreach (var article in readAgain())
+        {
+            if (index >= ids.Count || !string.Equals(article.Id, ids[index], StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the input changed while it was being read again (article {index + 1}: '{article.Id}')");
+            }
+
+            var stripped = article.Site is { } site && siteIndex.TryGetValue(site, out var at) && boilerplate.Length > at && boilerplate[at] is { } lines
+                ? CorpusAnnotator.MoveToAnnotations(article, key => lines.Contains(KeyHash(key)))
+                : article;
+            yield return (index++, stripped);
+        }
+
+        if (index != ids.Count)
+        {
+            throw new InvalidOperationException($"the input changed while it was being read again ({index} articles instead of {ids.Count})");
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on each article, batches of them on all cores.</summary>
+    private static void ForEachBatch(IEnumerable<(int Index, Article Article)> articles, Action<int, Article> action)
+    {
+        foreach (var batch in articles.Chunk(CheckBatch))
+        {
+            Parallel.For(0, batch.Length, at => action(batch[at].Index, batch[at].Article));
+        }
+    }
+
+    private readonly record struct Posting(ulong Hash, int Local, bool Short);
+
+    private sealed class SiteEvidence
+    {
+        /// <summary>The site's articles (their places in the input), in reading order.</summary>
+        public List<int> Members { get; } = [];
+
+        public List<Posting> Postings { get; } = [];
+    }
+
+    /// <summary>One key's greedy count of mutually unrelated holders (as CorpusAnnotator counts them), fed in reading order.</summary>
+    private sealed class KeyCount(int site, ulong hash, int[] holders, int needed)
+    {
+        private List<HashSet<ulong>>? chosen = [];
+        private int offered;
+
+        public int Site { get; } = site;
+
+        public ulong Hash { get; } = hash;
+
+        public int[] Holders { get; } = holders;
+
+        public bool Found { get; private set; }
+
+        public bool Done => chosen is null;
+
+        public void Offer(HashSet<ulong> shingles, double maxRelated)
+        {
+            offered++;
+            if (chosen is not { } list)
+            {
+                return;
+            }
+
+            if (list.All(other => CorpusAnnotator.Jaccard(shingles, other) < maxRelated))
+            {
+                list.Add(shingles);
+            }
+
+            if (list.Count >= needed)
+            {
+                (Found, chosen) = (true, null);
+            }
+            else if (list.Count + (Holders.Length - offered) < needed)
+            {
+                chosen = null;
+            }
+        }
+    }
+}
