@@ -181,7 +181,7 @@ public sealed class StoreRelater
         var articles = documents.Select(d => d.Article).ToList();
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
-        ComputeAll(articles, features, sketches, cache, work);
+        ComputeAll(documents, features, sketches, cache, work);
         work.Clear();
         var load = clock.Lap();
         var regionStatistics = await StatisticsAsync(features, count, cancellationToken, frequencies).ConfigureAwait(false);
@@ -295,7 +295,7 @@ public sealed class StoreRelater
     {
         var features = new TextFeatures[documents.Count];
         var sketches = new DocumentSketch[documents.Count];
-        ComputeAll([.. documents.Select(d => d.Article)], features, sketches, cache);
+        ComputeAll(documents, features, sketches, cache);
         for (var i = 0; i < documents.Count; i++)
         {
             work[documents[i].Article.Id] = (features[i], sketches[i]);
@@ -322,22 +322,23 @@ public sealed class StoreRelater
     }
 
     /// <summary>
-    /// Features and sketches of <paramref name="articles"/>: taken from <paramref name="known"/>, from what the add step
-    /// computed, or from the cache when made from the same text; the rest computed (in parallel when many). Small regions
-    /// (one article added) keep theirs in the cache for the next add; bulk regions do not fill it.
+    /// Features and sketches of <paramref name="documents"/>: taken from <paramref name="known"/>, from what the add step
+    /// computed, or from the cache when made from the same text; the rest computed (in parallel when many), with the
+    /// stored signature instead of computing it again. Small regions (one article added) keep theirs in the cache for the
+    /// next add; bulk regions do not fill it.
     /// </summary>
     private void ComputeAll(
-        IReadOnlyList<Article> articles,
+        IReadOnlyList<StoredDocument> documents,
         TextFeatures[] features,
         DocumentSketch[] sketches,
         StoreStateCache cache,
         Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? known = null)
     {
-        var small = articles.Count < ParallelFrom;
+        var small = documents.Count < ParallelFrom;
         var missing = new List<int>();
-        for (var i = 0; i < articles.Count; i++)
+        for (var i = 0; i < documents.Count; i++)
         {
-            var article = articles[i];
+            var article = documents[i].Article;
             if (known is not null && known.TryGetValue(article.Id, out var done))
             {
                 (features[i], sketches[i]) = done;
@@ -360,7 +361,11 @@ public sealed class StoreRelater
             }
         }
 
-        Parallel.For(0, missing.Count, k => (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(articles[missing[k]]), sketcher.Sketch(articles[missing[k]].Body)));
+        Parallel.For(0, missing.Count, k =>
+        {
+            var document = documents[missing[k]];
+            (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(document.Article), sketcher.Sketch(document.Article.Body, document.Signature));
+        });
     }
 
     /// <summary>
