@@ -286,6 +286,52 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         return [.. found.OrderBy(f => f.Position).Where(f => seen.Add(f.Id)).Select(f => f.Id)];
     }
 
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+
+        // Every probe's keys sorted by shard: one call per shard for the whole batch.
+        var asks = new (List<int> HashProbes, List<ulong> Hashes, List<int> BandProbes, List<int> Bands, List<ulong> Keys)?[shardCount];
+        (List<int> HashProbes, List<ulong> Hashes, List<int> BandProbes, List<int> Bands, List<ulong> Keys) Ask(int shard) =>
+            asks[shard] ??= ([], [], [], [], []);
+        for (var p = 0; p < probes.Count; p++)
+        {
+            var hashAsk = Ask(Shards.OfContentHash(probes[p].ContentHash, shardCount));
+            hashAsk.HashProbes.Add(p);
+            hashAsk.Hashes.Add(probes[p].ContentHash);
+            var bandKeys = probes[p].BandKeys;
+            for (var band = 0; band < bandKeys.Count; band++)
+            {
+                var bandAsk = Ask(Shards.OfBand(band, bandKeys[band], shardCount));
+                bandAsk.BandProbes.Add(p);
+                bandAsk.Bands.Add(band);
+                bandAsk.Keys.Add(bandKeys[band]);
+            }
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, shardCount)
+            .Where(s => asks[s] is not null)
+            .Select(s =>
+            {
+                var ask = asks[s]!.Value;
+                return RetryAsync(() => shards[s].FindSketchCandidatesAsync([.. ask.HashProbes], [.. ask.Hashes], [.. ask.BandProbes], [.. ask.Bands], [.. ask.Keys]), cancellationToken);
+            })).ConfigureAwait(false);
+        var byProbe = new List<Found>?[probes.Count];
+        foreach (var found in answers.SelectMany(a => a))
+        {
+            (byProbe[found.Probe] ??= []).Add(new Found(found.Position, found.Id));
+        }
+
+        var result = new IReadOnlyList<string>[probes.Count];
+        for (var p = 0; p < probes.Count; p++)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            result[p] = byProbe[p] is { } list ? [.. list.OrderBy(f => f.Position).Where(f => seen.Add(f.Id)).Select(f => f.Id)] : [];
+        }
+
+        return result;
+    }
+
     public async Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(terms);

@@ -22,6 +22,13 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// <summary>Documents in any of the given buckets (band number, key), each once.</summary>
     Task<Found[]> FindBandCandidatesAsync(int[] bands, ulong[] keys);
 
+    /// <summary>
+    /// For many probes at once: the documents with the given content hashes (<paramref name="hashProbes"/> names the probe
+    /// of each) and those in the given buckets (band number and key; <paramref name="bandProbes"/> names the probe of each),
+    /// each (probe, document) once.
+    /// </summary>
+    Task<ProbeFound[]> FindSketchCandidatesAsync(int[] hashProbes, ulong[] hashes, int[] bandProbes, int[] bands, ulong[] keys);
+
     Task<ShardFrequency[]> GetTermFrequenciesAsync(uint[] terms);
 
     Task<ShardPosting[]> GetPostingsAsync(uint[] terms, int maxPerTerm);

@@ -153,6 +153,47 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         return Ordered(found);
     }
 
+    public async Task<ProbeFound[]> FindSketchCandidatesAsync(int[] hashProbes, ulong[] hashes, int[] bandProbes, int[] bands, ulong[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(hashProbes);
+        ArgumentNullException.ThrowIfNull(hashes);
+        ArgumentNullException.ThrowIfNull(bandProbes);
+        ArgumentNullException.ThrowIfNull(bands);
+        ArgumentNullException.ThrowIfNull(keys);
+        await LoadedAsync();
+        var found = new HashSet<(int Probe, string Id)>();
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            if (byContentHash.TryGetValue(hashes[i], out var ids))
+            {
+                foreach (var id in ids)
+                {
+                    found.Add((hashProbes[i], id));
+                }
+            }
+        }
+
+        for (var i = 0; i < bands.Length; i++)
+        {
+            if (buckets.TryGetValue((bands[i], keys[i]), out var bucket))
+            {
+                if (bucket is string single)
+                {
+                    found.Add((bandProbes[i], single));
+                }
+                else
+                {
+                    foreach (var id in (HashSet<string>)bucket)
+                    {
+                        found.Add((bandProbes[i], id));
+                    }
+                }
+            }
+        }
+
+        return [.. found.Select(f => new ProbeFound(f.Probe, documents[f.Id].Position, f.Id))];
+    }
+
     public async Task<ShardFrequency[]> GetTermFrequenciesAsync(uint[] terms)
     {
         ArgumentNullException.ThrowIfNull(terms);

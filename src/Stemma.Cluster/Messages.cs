@@ -40,6 +40,10 @@ public sealed record ShardUpdate(
 [GenerateSerializer, Immutable]
 public readonly record struct Found([property: Id(0)] long Position, [property: Id(1)] string Id);
 
+/// <summary>A document found in a shard for one probe of a batched look-up (the probe's index in the batch).</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct ProbeFound([property: Id(0)] int Probe, [property: Id(1)] long Position, [property: Id(2)] string Id);
+
 /// <summary>A term's document frequency as one shard holds it.</summary>
 [GenerateSerializer, Immutable]
 public readonly record struct ShardFrequency([property: Id(0)] uint Term, [property: Id(1)] int Count, [property: Id(2)] string? First);

@@ -267,6 +267,54 @@ public sealed partial class PostgreSqlStore : IStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        var hashProbes = Enumerable.Range(0, probes.Count).ToArray();
+        var hashes = probes.Select(p => ToStored(p.ContentHash)).ToArray();
+        var bandProbes = probes.SelectMany((p, i) => Enumerable.Repeat(i, p.BandKeys.Count)).ToArray();
+        var bands = probes.SelectMany(p => Enumerable.Range(0, p.BandKeys.Count)).ToArray();
+        var keys = probes.SelectMany(p => p.BandKeys.Select(ToStored)).ToArray();
+        return ReadAsync<IReadOnlyList<IReadOnlyList<string>>>(
+            async connection =>
+            {
+                // One statement for the whole batch: each probe's hash and band matches, merged per probe (UNION drops
+                // repeats), in insertion order.
+                await using var command = Command(
+                    connection,
+                    null,
+                    """
+                    SELECT m.probe, d.id FROM (
+                        SELECT h.probe, d.seq FROM unnest($1::integer[], $2::bigint[]) AS h (probe, hash)
+                        JOIN documents d ON d.content_hash = h.hash
+                        UNION
+                        SELECT q.probe, b.doc FROM unnest($3::integer[], $4::integer[], $5::bigint[]) AS q (probe, band, key)
+                        JOIN lsh_buckets b ON b.band = q.band AND b.key = q.key) m
+                    JOIN documents d ON d.seq = m.seq
+                    ORDER BY m.probe, m.seq
+                    """,
+                    hashProbes,
+                    hashes,
+                    bandProbes,
+                    bands,
+                    keys);
+                var found = new List<string>[probes.Count];
+                for (var p = 0; p < found.Length; p++)
+                {
+                    found[p] = [];
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found[reader.GetInt32(0)].Add(reader.GetString(1));
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -244,6 +244,46 @@ public sealed partial class SqliteStore : IStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        return ReadAsync<IReadOnlyList<IReadOnlyList<string>>>(
+            session =>
+            {
+                // One pooled connection and the same prepared statements for the whole batch; per probe the two look-ups
+                // are merged into insertion order without repeats.
+                var byHash = session.Command("SELECT seq, id FROM documents WHERE content_hash = $hash");
+                var found = new IReadOnlyList<string>[probes.Count];
+                var merged = new SortedDictionary<long, string>();
+                for (var p = 0; p < probes.Count; p++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var bandKeys = probes[p].BandKeys;
+                    merged.Clear();
+                    using (var reader = byHash.With("$hash", SqliteEncoding.ToStored(probes[p].ContentHash)).ExecuteReader())
+                    {
+                        while (reader.Read())
+                        {
+                            merged[reader.GetInt64(0)] = reader.GetString(1);
+                        }
+                    }
+
+                    for (var first = 0; first < bandKeys.Count; first += BandsPerStatement)
+                    {
+                        foreach (var (sequence, id) in QueryBuckets(session, bandKeys, first, Math.Min(BandsPerStatement, bandKeys.Count - first)))
+                        {
+                            merged[sequence] = id;
+                        }
+                    }
+
+                    found[p] = [.. merged.Values];
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
     public Task<long> CountDocumentsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(session => (long)session.Command("SELECT COUNT(*) FROM documents").ExecuteScalar()!, cancellationToken);
 

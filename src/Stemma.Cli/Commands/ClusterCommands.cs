@@ -148,6 +148,8 @@ internal static class ClusterCommands
 
         public Task<IReadOnlyList<string>> FindBandCandidatesAsync(IReadOnlyList<ulong> bandKeys, CancellationToken cancellationToken = default) => store.FindBandCandidatesAsync(bandKeys, cancellationToken);
 
+        public Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default) => store.FindSketchCandidatesAsync(probes, cancellationToken);
+
         public Task<IReadOnlyList<TermFrequency>> GetTermFrequenciesAsync(IReadOnlyList<uint> terms, CancellationToken cancellationToken = default) => store.GetTermFrequenciesAsync(terms, cancellationToken);
 
         public Task<IReadOnlyList<Posting>> GetPostingsAsync(IReadOnlyList<uint> terms, int maxPerTerm, CancellationToken cancellationToken = default) => store.GetPostingsAsync(terms, maxPerTerm, cancellationToken);

@@ -46,6 +46,9 @@ public sealed class StoreRelater
     private readonly Sketcher sketcher;
     private readonly LshParameters lsh;
 
+    // Holds only the options: its filters are what the labelling of candidates applies (see MayRelate).
+    private readonly StoryAnalyzer screen;
+
     public StoreRelater(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
@@ -54,6 +57,7 @@ public sealed class StoreRelater
         this.pipeline = pipeline ?? StorePipelineOptions.Default;
         sketcher = new Sketcher(this.options.Sketch);
         lsh = StoreIngestor.LshParametersFor(this.options);
+        screen = new StoryAnalyzer(relateOptions);
     }
 
     /// <summary>Called with <c>related:N</c> after the N-th region is committed.</summary>
@@ -131,34 +135,39 @@ public sealed class StoreRelater
         var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
         regionIds.UnionWith(stale);
 
-        // The probes' documents, features and sketches serve both the candidate look-up and the region's analysis.
+        // Documents read, and their features and sketches: the probes' serve the candidate look-up, the labelling of
+        // candidates and the region's analysis; the candidates' serve the labelling and, for those kept, the analysis.
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = cache.Frequencies;
-        var probeWork = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        Compute(probes, work, cache);
         IReadOnlyList<string> formerStories = [];
-        var placed = new HashSet<string>(StringComparer.Ordinal);
+        int candidateCount = 0, relatedCount = 0;
 
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
         if (count > allPending.Count)
         {
-            var probeFeatures = new TextFeatures[probes.Count];
-            var probeSketches = new DocumentSketch[probes.Count];
-            ComputeAll([.. probes.Select(p => p.Article)], probeFeatures, probeSketches, cache);
-            for (var i = 0; i < probes.Count; i++)
+            var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
+            var candidates = found.Select(ids => ids.Where(id => !allPending.Contains(id)).ToArray()).ToArray();
+            var stored = await store.GetDocumentsAsync([.. candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            candidateCount = stored.Count;
+            foreach (var document in stored)
             {
-                probeWork[probes[i].Article.Id] = (probeFeatures[i], probeSketches[i]);
+                loaded[document.Article.Id] = document;
             }
 
-            var candidates = await FindCandidatesAsync(probeFeatures, probeSketches, count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
-            foreach (var found in candidates)
-            {
-                regionIds.UnionWith(found.Where(id => !allPending.Contains(id)));
-            }
+            Compute(stored, work, cache);
+
+            // Only the candidates some probe relates to join the region (see docs/storage.md): the others, and their
+            // stories, keep what they hold.
+            var statistics = await StatisticsAsync([.. work.Values.Select(w => w.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
+            var related = RelatedCandidates(probes, candidates, loaded, work, statistics);
+            relatedCount = related.Count;
+            regionIds.UnionWith(related);
 
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
             formerStories = [.. placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
-            placed.UnionWith(placements.Select(p => p.DocumentId));
             foreach (var story in formerStories)
             {
                 regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
@@ -168,129 +177,130 @@ public sealed class StoreRelater
         var lookUp = clock.Lap();
         var others = await store.GetDocumentsAsync([.. regionIds.Where(id => !loaded.ContainsKey(id))], cancellationToken).ConfigureAwait(false);
         var documents = loaded.Values.Where(d => regionIds.Contains(d.Article.Id)).Concat(others).OrderBy(d => d.Position).ToList();
+        loaded.Clear();
         var articles = documents.Select(d => d.Article).ToList();
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
-        ComputeAll(articles, features, sketches, cache, probeWork);
+        ComputeAll(documents, features, sketches, cache, work);
+        work.Clear();
         var load = clock.Lap();
-        var statistics = (await StatisticsAndFrequenciesAsync(features, count, cancellationToken, unstored: false, frequencies).ConfigureAwait(false)).Statistics;
+        var regionStatistics = await StatisticsAsync(features, count, cancellationToken, frequencies).ConfigureAwait(false);
         cache.Trim();
 
         // Small work runs on this thread: spreading a handful of items over the pool costs more than it saves.
         var analyzer = new StoryAnalyzer(articles.Count < ParallelFrom ? relateOptions with { MaxDegreeOfParallelism = 1 } : relateOptions);
-        var alone = pendingBatch.Count == 1 && stale.Count == 0 && !placed.Contains(pendingBatch[0])
-            ? RelatesToNone(articles, features, sketches, articles.FindIndex(a => a.Id == pendingBatch[0]), statistics)
-            : -1;
-        RelateCommit commit;
-        StoryAnalysis analysis;
-        if (alone >= 0)
-        {
-            // The one new article relates to no document of its region (every pair the region's analysis could compare
-            // was compared and is unrelated): it is a story of its own, and the stories around it keep what they hold.
-            analysis = analyzer.Analyze([articles[alone]], [], [sketches[alone]], [features[alone]], statistics, cancellationToken);
-            commit = new RelateCommit(
-                [articles[alone].Id],
-                Placements(analysis, count),
-                [],
-                analysis.Trees,
-                [(articles[alone].Id, Posted(features[alone], statistics))],
-                pendingBatch);
-        }
-        else
-        {
-            var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
-            analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, statistics, cancellationToken);
+        var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
+        var analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, regionStatistics, cancellationToken);
 
-            // Postings are written for the documents this region relates for the first time (or again, being stale); the
-            // other members keep the postings made when they were related (the same drift bound as their placements), so
-            // adding one article to a large story rewrites one document's postings, not the story's.
-            var posted = new HashSet<string>(pendingBatch, StringComparer.Ordinal);
-            posted.UnionWith(stale);
-            var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
-            var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
-            For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], statistics)));
-            commit = new RelateCommit(
-                [.. regionIds],
-                Placements(analysis, count),
-                [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
-                analysis.Trees,
-                postings,
-                pendingBatch)
-            {
-                FormerStories = formerStories,
-            };
-        }
+        // Postings are written for the documents this region relates for the first time (or again, being stale); the
+        // other members keep the postings made when they were related (the same drift bound as their placements), so
+        // adding one article to a large story rewrites one document's postings, not the story's.
+        var posted = new HashSet<string>(pendingBatch, StringComparer.Ordinal);
+        posted.UnionWith(stale);
+        var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
+        var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
+        For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], regionStatistics)));
+        var commit = new RelateCommit(
+            [.. regionIds],
+            [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
+            [.. analysis.Pairs.Select(p => new PairScore(p.A, p.B, p.Jaccard ?? 0, p.Containment ?? 0, p.Relation, p.Similarity, p))],
+            analysis.Trees,
+            postings,
+            pendingBatch)
+        {
+            FormerStories = formerStories,
+        };
 
         var analyzed = clock.Lap();
         var before = cache.Version;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending{(alone >= 0 ? ", related to none" : string.Empty)}): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
     /// <summary>
-    /// <paramref name="probe"/> when no pair of it with another region document that the region's analysis
-    /// (<see cref="StoryAnalyzer"/>) could compare gets a relation; -1 when one does or may. Decides as the analysis does,
-    /// pair by pair: a near duplicate (always compared there, and it changes which document of its group is indexed)
-    /// gives up at once; any other pair is compared unless the analysis's own filters (weighted cosine or shared names,
-    /// shared text or a topical cosine) would drop it, whether or not its term index would have proposed it. The analysis
-    /// of the whole region then leaves the probe alone (its own family and story, no pairs), and the probe, indexed on its
-    /// own, could only take term-index places from other pairs: the region's other stories keep what they hold, as
-    /// stories outside any region do (within the statistics-drift bound).
+    /// The stored candidates that some probe may relate to (<see cref="MayRelate"/>), each pair labelled as the region's
+    /// analysis would label it; a candidate found related is not labelled again with another probe.
     /// </summary>
-    private int RelatesToNone(List<Article> articles, TextFeatures[] features, DocumentSketch[] sketches, int probe, TermStatistics statistics)
+    private HashSet<string> RelatedCandidates(
+        IReadOnlyList<StoredDocument> probes,
+        string[][] candidates,
+        Dictionary<string, StoredDocument> loaded,
+        Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work,
+        TermStatistics statistics)
     {
-        if (probe < 0)
+        var related = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        For(probes.Count, i =>
         {
-            return -1;
-        }
-
-        var analyzer = new StoryAnalyzer(relateOptions);
-        var probeSketch = sketches[probe];
-        for (var i = 0; i < articles.Count; i++)
-        {
-            if (i == probe)
+            var probe = probes[i];
+            var (probeFeatures, probeSketch) = work[probe.Article.Id];
+            foreach (var id in candidates[i])
             {
-                continue;
-            }
-
-            var other = sketches[i];
-            if (!probeSketch.IsEmpty && !other.IsEmpty)
-            {
-                var (jaccard, containment, shared) = probeSketch.Shingles.Compare(other.Shingles);
-                if (probeSketch.ContentHash == other.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
+                if (related.ContainsKey(id) || !loaded.TryGetValue(id, out var candidate))
                 {
-                    return -1;
+                    continue;
+                }
+
+                var (candidateFeatures, candidateSketch) = work[id];
+                var relates = candidate.Position < probe.Position
+                    ? MayRelate(candidate.Article, candidateFeatures, candidateSketch, probe.Article, probeFeatures, probeSketch, statistics)
+                    : MayRelate(probe.Article, probeFeatures, probeSketch, candidate.Article, candidateFeatures, candidateSketch, statistics);
+                if (relates)
+                {
+                    related.TryAdd(id, true);
                 }
             }
+        });
 
-            // The analysis compares pairs in insertion order (first, second); so does this.
-            var (a, b) = i < probe ? (i, probe) : (probe, i);
-            var cosine = PairComparer.Cosine(features[a], features[b], statistics);
-            if (!analyzer.WorthComparing(features[a], features[b], cosine))
-            {
-                continue;
-            }
+        return new HashSet<string>(related.Keys, StringComparer.Ordinal);
+    }
 
-            var mayShareText = PairComparer.MayShareText(sketches[a].Shingles, sketches[b].Shingles);
-            if (!mayShareText && cosine < relateOptions.Relations.MinStoryCosine)
+    /// <summary>
+    /// Whether the region's analysis (<see cref="StoryAnalyzer"/>) may give two documents, <paramref name="a"/> inserted
+    /// before <paramref name="b"/>, a relation, decided as it decides: a near duplicate (same content, or accepted by the
+    /// near-duplicate test: always compared there, and it changes which document of its group is indexed) may; any other
+    /// pair is compared unless the analysis's own filters (weighted cosine or shared names; shared text or a topical
+    /// cosine) would drop it, whether or not its term index would propose it, and may relate when the label is not
+    /// unrelated. False means the analysis of any region holding both leaves the pair without a relation.
+    /// </summary>
+    private bool MayRelate(Article a, TextFeatures featuresA, DocumentSketch sketchA, Article b, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
+    {
+        if (!sketchA.IsEmpty && !sketchB.IsEmpty)
+        {
+            var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
+            if (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
             {
-                continue;
-            }
-
-            var comparison = PairComparer.Compare(articles[a], features[a], articles[b], features[b], statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations);
-            if (comparison.Relation != Relations.Unrelated)
-            {
-                return -1;
+                return true;
             }
         }
 
-        return probe;
+        var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
+        if (!screen.WorthComparing(featuresA, featuresB, cosine))
+        {
+            return false;
+        }
+
+        var mayShareText = PairComparer.MayShareText(sketchA.Shingles, sketchB.Shingles);
+        if (!mayShareText && cosine < relateOptions.Relations.MinStoryCosine)
+        {
+            return false;
+        }
+
+        return PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
     }
 
-    /// <summary>The analysis's placements as the store keeps them, labeled at a store of <paramref name="count"/> documents.</summary>
-    private static StoredPlacement[] Placements(StoryAnalysis analysis, long count) =>
-        [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))];
+    /// <summary>Features and sketches of <paramref name="documents"/> into <paramref name="work"/> (see <see cref="ComputeAll"/>).</summary>
+    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache)
+    {
+        var features = new TextFeatures[documents.Count];
+        var sketches = new DocumentSketch[documents.Count];
+        ComputeAll(documents, features, sketches, cache);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            work[documents[i].Article.Id] = (features[i], sketches[i]);
+        }
+    }
 
     /// <summary>Below this many items work runs on the calling thread.</summary>
     private const int ParallelFrom = 64;
@@ -312,22 +322,23 @@ public sealed class StoreRelater
     }
 
     /// <summary>
-    /// Features and sketches of <paramref name="articles"/>: taken from <paramref name="known"/>, from what the add step
-    /// computed, or from the cache when made from the same text; the rest computed (in parallel when many). Small regions
-    /// (one article added) keep theirs in the cache for the next add; bulk regions do not fill it.
+    /// Features and sketches of <paramref name="documents"/>: taken from <paramref name="known"/>, from what the add step
+    /// computed, or from the cache when made from the same text; the rest computed (in parallel when many), with the
+    /// stored signature instead of computing it again. Small regions (one article added) keep theirs in the cache for the
+    /// next add; bulk regions do not fill it.
     /// </summary>
     private void ComputeAll(
-        IReadOnlyList<Article> articles,
+        IReadOnlyList<StoredDocument> documents,
         TextFeatures[] features,
         DocumentSketch[] sketches,
         StoreStateCache cache,
         Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? known = null)
     {
-        var small = articles.Count < ParallelFrom;
+        var small = documents.Count < ParallelFrom;
         var missing = new List<int>();
-        for (var i = 0; i < articles.Count; i++)
+        for (var i = 0; i < documents.Count; i++)
         {
-            var article = articles[i];
+            var article = documents[i].Article;
             if (known is not null && known.TryGetValue(article.Id, out var done))
             {
                 (features[i], sketches[i]) = done;
@@ -350,7 +361,11 @@ public sealed class StoreRelater
             }
         }
 
-        Parallel.For(0, missing.Count, k => (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(articles[missing[k]]), sketcher.Sketch(articles[missing[k]].Body)));
+        Parallel.For(0, missing.Count, k =>
+        {
+            var document = documents[missing[k]];
+            (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(document.Article), sketcher.Sketch(document.Article.Body, document.Signature));
+        });
     }
 
     /// <summary>
@@ -444,15 +459,20 @@ public sealed class StoreRelater
             .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : TermFrequency.FirstDocumentUpTo) && f.FirstDocument is not null)
             .ToDictionary(f => f!.Term, f => f!.FirstDocument!);
 
+        // Content hashes and bands of every probe in one look-up.
+        var sketched = Enumerable.Range(0, n).Where(i => !probeSketches[i].IsEmpty).ToArray();
+        var near = await store.FindSketchCandidatesAsync(
+            [.. sketched.Select(i => new SketchProbe(probeSketches[i].ContentHash, LshIndex.BandKeys(probeSketches[i].Signature, lsh)))],
+            cancellationToken).ConfigureAwait(false);
+        var nearOf = new Dictionary<int, IReadOnlyList<string>>(sketched.Length);
+        for (var k = 0; k < sketched.Length; k++)
+        {
+            nearOf[sketched[k]] = near[k];
+        }
+
         for (var i = 0; i < n; i++)
         {
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            var sketch = probeSketches[i];
-            if (!sketch.IsEmpty)
-            {
-                ids.UnionWith(await store.FindByContentHashAsync(sketch.ContentHash, cancellationToken).ConfigureAwait(false));
-                ids.UnionWith(await store.FindBandCandidatesAsync(LshIndex.BandKeys(sketch.Signature, lsh), cancellationToken).ConfigureAwait(false));
-            }
+            var ids = new HashSet<string>(nearOf.GetValueOrDefault(i) ?? [], StringComparer.Ordinal);
 
             var (terms, weights, norm) = chosen[i];
             if (norm > 0)

@@ -32,6 +32,18 @@ public sealed class Sketcher
 
     public DocumentSketch Sketch(string body) => OnComparableText(body, SketchNormalized);
 
+    /// <summary>
+    /// The sketch of a body whose MinHash signature is known (a stored document's, made with these options from this body):
+    /// only the shingles are made, not the signature again. A signature of another size is ignored.
+    /// </summary>
+    public DocumentSketch Sketch(string body, uint[] signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        return signature.Length != options.SignatureSize
+            ? Sketch(body)
+            : OnComparableText(body, text => WithShingles(text, (words, shingles) => new DocumentSketch(ContentHash(words), ShingleSet.From(shingles), signature, words.Length)));
+    }
+
     /// <summary>The MinHash signature of a body alone (no shingle set): what LSH needs, at the speed the benchmarks quote.</summary>
     public uint[] Signature(string body) => OnComparableText(body, text => WithShingles(text, (_, shingles) => Signature(shingles)));
 

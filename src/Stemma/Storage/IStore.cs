@@ -69,6 +69,13 @@ public interface ICandidateIndex
     Task<IReadOnlyList<string>> FindBandCandidatesAsync(IReadOnlyList<ulong> bandKeys, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// For many probes at once, what <see cref="FindByContentHashAsync"/> and <see cref="FindBandCandidatesAsync"/> give
+    /// for each probe's content hash and band keys, together: one list per probe, in the order given, each document once,
+    /// in insertion order. The whole batch costs one round trip (one per shard for a sharded index), not two per probe.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Document frequencies of the given terms over the stored documents (as counted from <see cref="StoredDocument.Terms"/>),
     /// with the first document that brought each term where at most <see cref="TermFrequency.FirstDocumentUpTo"/>
     /// documents hold it (null above: a store need not look it up). Terms no stored document has are left out.
@@ -189,6 +196,9 @@ public sealed record StoredDocument
     /// <summary>Distinct term hashes of the body, counted into the store's document frequencies; null counts nothing.</summary>
     public uint[]? Terms { get; init; }
 }
+
+/// <summary>One probe of <see cref="ICandidateIndex.FindSketchCandidatesAsync"/>: a document's content hash and LSH band keys.</summary>
+public sealed record SketchProbe(ulong ContentHash, IReadOnlyList<ulong> BandKeys);
 
 /// <summary>How many stored documents hold a term, and the first document that brought it (for rare terms).</summary>
 public sealed record TermFrequency(uint Term, int DocumentFrequency, string? FirstDocument)

@@ -103,22 +103,51 @@ public sealed class InMemoryStore : IStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var candidates = new HashSet<string>(StringComparer.Ordinal);
-            for (var band = 0; band < bandKeys.Count; band++)
+            AddBandCandidates(bandKeys, candidates);
+            return Task.FromResult<IReadOnlyList<string>>(InInsertionOrder(candidates));
+        }
+    }
+
+    public Task<IReadOnlyList<IReadOnlyList<string>>> FindSketchCandidatesAsync(IReadOnlyList<SketchProbe> probes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = new IReadOnlyList<string>[probes.Count];
+            for (var p = 0; p < probes.Count; p++)
             {
-                if (_buckets.TryGetValue((band, bandKeys[band]), out var bucket))
+                var candidates = new HashSet<string>(StringComparer.Ordinal);
+                if (_idsByContentHash.TryGetValue(probes[p].ContentHash, out var same))
                 {
-                    if (bucket is string single)
-                    {
-                        candidates.Add(single);
-                    }
-                    else
-                    {
-                        candidates.UnionWith((HashSet<string>)bucket);
-                    }
+                    candidates.UnionWith(same);
                 }
+
+                AddBandCandidates(probes[p].BandKeys, candidates);
+                found[p] = InInsertionOrder(candidates);
             }
 
-            return Task.FromResult<IReadOnlyList<string>>(InInsertionOrder(candidates));
+            return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>(found);
+        }
+    }
+
+    /// <summary>Adds the documents in the buckets of <paramref name="bandKeys"/> (band number = index); the caller holds the lock.</summary>
+    private void AddBandCandidates(IReadOnlyList<ulong> bandKeys, HashSet<string> candidates)
+    {
+        for (var band = 0; band < bandKeys.Count; band++)
+        {
+            if (_buckets.TryGetValue((band, bandKeys[band]), out var bucket))
+            {
+                if (bucket is string single)
+                {
+                    candidates.Add(single);
+                }
+                else
+                {
+                    candidates.UnionWith((HashSet<string>)bucket);
+                }
+            }
         }
     }
 

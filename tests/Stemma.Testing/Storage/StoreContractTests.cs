@@ -411,6 +411,63 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(["b"], await Store.FindBandCandidatesAsync([.. Enumerable.Repeat(ulong.MaxValue, 140), .. other[140..149], ulong.MaxValue]));
     }
 
+    [Fact]
+    public async Task Sketch_candidates_of_many_probes_come_in_one_call_one_list_per_probe()
+    {
+        // "c" shares a's content hash only, "b" shares a band key of a's only (same band), "d" holds a's key in another band.
+        await AddAsync(
+            Document("z-late", contentHash: 7, bandKeys: [900, 901]),
+            Document("a", contentHash: 1, bandKeys: [100, 200]),
+            Document("b", contentHash: 2, bandKeys: [101, 200]),
+            Document("c", contentHash: 1, bandKeys: [102, 202]),
+            Document("d", contentHash: 3, bandKeys: [200, 100]));
+
+        var probes = new SketchProbe[]
+        {
+            new(1, [100, 200]),          // hash of a and c; band 0 of a; band 1 of a and b
+            new(99, [555, 556]),         // nothing
+            new(3, [ulong.MaxValue]),    // hash of d only
+            new(7, [101, 200]),          // hash of z-late (inserted first); b by both bands, a by band 1: each once
+            new(1, [100, 200]),          // a probe repeated gives the same answer
+            new(5, []),                  // no band keys
+        };
+        var found = await Store.FindSketchCandidatesAsync(probes);
+
+        Assert.Equal(probes.Length, found.Count);
+        Assert.Equal(["a", "b", "c"], found[0]);
+        Assert.Empty(found[1]);
+        Assert.Equal(["d"], found[2]);
+        Assert.Equal(["z-late", "a", "b"], found[3]);
+        Assert.Equal(["a", "b", "c"], found[4]);
+        Assert.Empty(found[5]);
+        Assert.Empty(await Store.FindSketchCandidatesAsync([]));
+
+        // The same as the two single look-ups merged, for every probe.
+        for (var p = 0; p < probes.Length; p++)
+        {
+            var single = (await Store.FindByContentHashAsync(probes[p].ContentHash)).Concat(await Store.FindBandCandidatesAsync(probes[p].BandKeys)).Distinct().ToHashSet();
+            Assert.Equal(single.Order(StringComparer.Ordinal), found[p].Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Sketch_candidates_work_with_many_probes_and_bands()
+    {
+        var keys = Enumerable.Range(0, 150).Select(band => (ulong)band * 7).ToArray();
+        await AddAsync(Document("a", contentHash: ulong.MaxValue, bandKeys: keys));
+        var probes = Enumerable.Range(0, 500)
+            .Select(p => new SketchProbe(p == 499 ? ulong.MaxValue : (ulong)p, [.. keys.Select((key, band) => band == p % 150 && p % 2 == 0 ? key : key + 1)]))
+            .ToList();
+
+        var found = await Store.FindSketchCandidatesAsync(probes);
+
+        Assert.Equal(500, found.Count);
+        for (var p = 0; p < probes.Count; p++)
+        {
+            Assert.Equal(p % 2 == 0 || p == 499 ? ["a"] : (IEnumerable<string>)[], found[p]);
+        }
+    }
+
     // ---- pairs ------------------------------------------------------------------------------------------------
 
     [Fact]
