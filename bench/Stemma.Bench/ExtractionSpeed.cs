@@ -110,7 +110,7 @@ internal static class ExtractionSpeed
     }
 
     /// <summary>CPU time (user + system) of the calling thread, from /proc/thread-self/stat; the process's total when that is absent.</summary>
-    private static TimeSpan ThreadCpu()
+    internal static TimeSpan ThreadCpu()
     {
         try
         {
@@ -130,7 +130,7 @@ internal static class ExtractionSpeed
         }
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

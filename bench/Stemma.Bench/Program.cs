@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "extract-eval" => ExtractionEvaluation.Run(args[1..]),
     "extract-speed" => ExtractionSpeed.Run(args[1..]),
     "annotate-time" => AnnotateTimeRun.Run(args[1..]),
+    "read-speed" => ReadSpeedRun.Run(args[1..]),
     "e2e" => EndToEndRun.Run(args[1..]),
     "real-families" => RealTextFamilies.Run(args[1..]),
     "relate-quality" => RelateQuality.Run(args[1..]),

@@ -122,16 +122,19 @@ public static class ArticleAssembler
         ArgumentNullException.ThrowIfNull(text);
         var result = new List<TextBlock>();
         var block = new List<string>();
-        foreach (var rawLine in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        var normalized = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+
+        // Lines are cut as spans: only the trimmed line becomes a string (most files have no line to trim).
+        foreach (var range in normalized.AsSpan().Split('\n'))
         {
-            var line = rawLine.Trim();
-            if (line.Length == 0)
+            var line = normalized.AsSpan(range).Trim();
+            if (line.IsEmpty)
             {
                 FlushBlock(block, title, result);
             }
             else
             {
-                block.Add(line);
+                block.Add(line.Length == normalized.Length ? normalized : line.ToString());
             }
         }
 
@@ -158,16 +161,37 @@ public static class ArticleAssembler
             return;
         }
 
-        if (block.Count == 1 || !block.Any(line => LineClassifier.Classify(line, title) is not null))
+        // Each line is classified once (the first inserted line found decides whether the block is split at all).
+        LineClass?[]? classes = null;
+        if (block.Count > 1)
         {
-            result.Add(new TextBlock(string.Join("\n", block)));
+            for (var index = 0; index < block.Count; index++)
+            {
+                if (LineClassifier.Classify(block[index], title) is { } found)
+                {
+                    classes = new LineClass?[block.Count];
+                    classes[index] = found;
+                    for (var later = index + 1; later < block.Count; later++)
+                    {
+                        classes[later] = LineClassifier.Classify(block[later], title);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        if (classes is null)
+        {
+            result.Add(new TextBlock(block.Count == 1 ? block[0] : string.Join("\n", block)));
         }
         else
         {
             var run = new List<string>();
-            foreach (var line in block)
+            for (var index = 0; index < block.Count; index++)
             {
-                if (LineClassifier.Classify(line, title) is null)
+                var line = block[index];
+                if (classes[index] is null)
                 {
                     run.Add(line);
                     continue;

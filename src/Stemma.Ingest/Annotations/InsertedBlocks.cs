@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Stemma.Ingest.Annotations;
@@ -26,6 +27,12 @@ public static partial class InsertedBlocks
     /// <summary>What is left of a paragraph after an inline credit is cut must be a paragraph of at least this many words.</summary>
     private const int MinWordsAroundCredit = 8;
 
+    /// <summary>
+    /// Every credit <see cref="TrailingCreditPattern"/> finds starts with one of these words; a paragraph without any skips
+    /// the pattern, which otherwise tries its look-behind at every space of every body paragraph.
+    /// </summary>
+    private static readonly SearchValues<string> TrailingCreditWords = SearchValues.Create(["photo", "image", "picture"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Marks the paragraphs that a label, a related marker or a repetition makes inserted. <paramref name="kinds"/> is updated in place (null = body).</summary>
     public static void Apply(IReadOnlyList<string> paragraphs, IList<LineClass?> kinds)
     {
@@ -49,8 +56,9 @@ public static partial class InsertedBlocks
     public static (string Text, string Credit)? SplitInlineCredit(string paragraph)
     {
         ArgumentNullException.ThrowIfNull(paragraph);
-        var match = InlineCreditPattern().Match(paragraph);
-        if (!match.Success)
+        // Cheap scans first: an inline credit needs a bracket, a trailing one a credit word.
+        var match = paragraph.AsSpan().ContainsAny('(', '[') ? InlineCreditPattern().Match(paragraph) : Match.Empty;
+        if (!match.Success && paragraph.AsSpan().ContainsAny(TrailingCreditWords))
         {
             match = TrailingCreditPattern().Match(paragraph);
         }

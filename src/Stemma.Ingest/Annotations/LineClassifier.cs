@@ -39,7 +39,8 @@ public static partial class LineClassifier
             return null;
         }
 
-        var words = CountWords(text);
+        // Every rule below only asks whether the line is longer than ShortLineWords, so counting stops there.
+        var words = CountWords(text, ShortLineWords + 1);
 
         if (EditorNotePattern().IsMatch(text))
         {
@@ -126,16 +127,19 @@ public static partial class LineClassifier
         return text;
     }
 
-    internal static int CountWords(string text)
+    internal static int CountWords(string text) => CountWords(text, int.MaxValue);
+
+    /// <summary>Words of the text, counted up to <paramref name="cap"/> (a longer text gives the cap).</summary>
+    private static int CountWords(ReadOnlySpan<char> text, int cap)
     {
         var count = 0;
         var inWord = false;
         foreach (var c in text)
         {
             var isWordChar = !char.IsWhiteSpace(c);
-            if (isWordChar && !inWord)
+            if (isWordChar && !inWord && ++count >= cap)
             {
-                count++;
+                return cap;
             }
 
             inWord = isWordChar;
@@ -168,7 +172,8 @@ public static partial class LineClassifier
     /// <remarks>Compares the two <see cref="WordKey"/>s character by character as they are produced, without building them: it runs on every short paragraph.</remarks>
     internal static bool SameWords(string a, string b)
     {
-        var (atA, atB) = (new KeyCursor(a), new KeyCursor(b));
+        var atA = new KeyCursor(a);
+        var atB = new KeyCursor(b);
         while (true)
         {
             var next = atA.Next();
@@ -184,12 +189,38 @@ public static partial class LineClassifier
         }
     }
 
+    /// <summary>
+    /// Whether the <see cref="WordKey"/> of <paramref name="text"/> is that of <paramref name="words"/> followed by more
+    /// words, compared as the keys are produced, without building them (a title line against the whole first paragraph).
+    /// </summary>
+    internal static bool WordsContinue(ReadOnlySpan<char> text, ReadOnlySpan<char> words)
+    {
+        var atText = new KeyCursor(text);
+        var atWords = new KeyCursor(words);
+        while (true)
+        {
+            var expected = atWords.Next();
+            var actual = atText.Next();
+            if (expected == KeyCursor.End)
+            {
+                // Keys never start with a space, so an empty key is continued by nothing.
+                return actual == ' ';
+            }
+
+            if (actual != expected)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Yields the characters of <see cref="WordKey"/> one at a time.</summary>
-    private struct KeyCursor(string text)
+    private ref struct KeyCursor(ReadOnlySpan<char> text)
     {
         /// <summary>After the last character (never in a key: keys hold letters, digits and single spaces).</summary>
         public const char End = '\0';
 
+        private readonly ReadOnlySpan<char> text = text;
         private int at;
         private bool pendingSpace;
         private bool started;

@@ -6,8 +6,13 @@ namespace Stemma.Ingest.Formats;
 /// <summary>JSON Lines: one object per line with id, text and optional title, url, date, author, site, language.</summary>
 internal static class JsonlFormat
 {
-    /// <summary>Lines handed to a worker at once: enough work per task that scheduling costs little, few enough to bound memory.</summary>
-    private const int LinesPerChunk = 16;
+    /// <summary>
+    /// Lines handed to a worker at once, up to this many bytes (or <see cref="MaxLinesPerChunk"/> lines): enough work per
+    /// task that handing over and waiting cost little next to it, few enough to bound memory (the window holds 32 chunks).
+    /// </summary>
+    private const int ChunkBytes = 128 * 1024;
+
+    private const int MaxLinesPerChunk = 256;
 
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {
@@ -40,7 +45,8 @@ internal static class JsonlFormat
     private static IEnumerable<List<PendingLine>> Chunks(Stream stream, SourceContext source, LineCounts counts)
     {
         var reader = new ByteStreamReader(stream);
-        var chunk = new List<PendingLine>(LinesPerChunk);
+        var chunk = new List<PendingLine>();
+        var chunkBytes = 0L;
         while (true)
         {
             byte[]? line;
@@ -80,12 +86,14 @@ internal static class JsonlFormat
             {
                 counts.Records++;
                 chunk.Add(new PendingLine(line, lineNumber, null));
+                chunkBytes += line.Length;
             }
 
-            if (chunk.Count >= LinesPerChunk)
+            if (chunkBytes >= ChunkBytes || chunk.Count >= MaxLinesPerChunk)
             {
                 yield return chunk;
-                chunk = new List<PendingLine>(LinesPerChunk);
+                chunk = [];
+                chunkBytes = 0;
             }
         }
 

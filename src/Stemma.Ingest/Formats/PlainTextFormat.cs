@@ -20,7 +20,7 @@ internal static class PlainTextFormat
         }
 
         var text = PlainTextTitle.NormalizeLineEnds(decoded.Text).TrimStart('\uFEFF', ' ', '\t', '\n', '\f', '\v', '\u00A0');
-        if (!text.Any(char.IsLetter))
+        if (!PlainTextTitle.HasLetter(text))
         {
             yield return source.Error(text.Trim().Length == 0 ? "empty file" : "no text: the file holds no words");
             yield break;
@@ -89,15 +89,15 @@ public static class PlainTextTitle
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(rest);
         var words = LineClassifier.CountWords(line);
-        if (words == 0 || words > MaxTitleWords || line.Length > MaxTitleChars || !line.Any(char.IsLetter) || char.IsLower(line[0]))
+        if (words == 0 || words > MaxTitleWords || line.Length > MaxTitleChars || !HasLetter(line) || char.IsLower(line[0]))
         {
             return false;
         }
 
-        var next = rest.TrimStart(' ', '\t');
-        var blankLineFollows = next.StartsWith('\n');
-        var body = rest.Trim();
-        if (body.Length == 0 || !body.Any(char.IsLetter))
+        // The rest is the whole article: it is looked at through spans, never copied.
+        var blankLineFollows = rest.AsSpan().TrimStart(" \t").StartsWith('\n');
+        var body = rest.AsSpan().Trim();
+        if (body.IsEmpty || !HasLetter(body))
         {
             return false;
         }
@@ -119,10 +119,22 @@ public static class PlainTextTitle
         }
 
         // "Rain closed the harbour road" followed by "Rain closed the harbour road on Tuesday after ...": the lead, cut.
-        var firstParagraph = body.Split("\n\n", 2)[0];
-        var lineKey = LineClassifier.WordKey(line);
-        var paragraphKey = LineClassifier.WordKey(firstParagraph);
-        return !(paragraphKey.Length > lineKey.Length && paragraphKey.StartsWith(lineKey + " ", StringComparison.Ordinal));
+        var paragraphEnd = body.IndexOf("\n\n", StringComparison.Ordinal);
+        return !LineClassifier.WordsContinue(paragraphEnd < 0 ? body : body[..paragraphEnd], line);
+    }
+
+    /// <summary>Whether the text holds a letter (a loop, not an enumerator per character: it runs over whole files).</summary>
+    public static bool HasLetter(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

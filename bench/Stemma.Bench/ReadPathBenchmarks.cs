@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Attributes;
+using Stemma.Ingest;
+using Stemma.Ingest.Annotations;
+using Stemma.Ingest.Formats;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Bench;
+
+/// <summary>
+/// The per-article reading kernels (issue 13) on 500 generated plain-text articles: the whole file read from memory,
+/// the title check, the paragraph split, and the assembly (classifying every paragraph, joining the body).
+/// dotnet run -c Release --project bench/Stemma.Bench -- --filter '*ReadPathBenchmarks*' --job short
+/// </summary>
+[MemoryDiagnoser]
+public class ReadPathBenchmarks
+{
+    private List<(string Name, byte[] Bytes, string Title, string Body)> files = [];
+    private List<ArticleDraft> drafts = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var documents = new SyntheticCorpus(100, new CorpusOptions { Stories = 100, UnrelatedArticles = 0 }).Generate().Take(500).ToList();
+        files = [.. documents.Select(document => (document.Id + ".txt", System.Text.Encoding.UTF8.GetBytes(document.ToTextFile()), document.Title, document.Body + "\n"))];
+        drafts = [.. files.Select(file => new ArticleDraft { Id = file.Name, Title = file.Title, Paragraphs = ArticleAssembler.PlainTextParagraphs(file.Body, file.Title), Format = "txt" })];
+    }
+
+    [Benchmark]
+    public int ReadWholeFiles() => files.Sum(file => ArticleReader.ReadBytes(file.Bytes, file.Name).Count(outcome => outcome.Article is not null));
+
+    [Benchmark]
+    public int TitleCheck() => files.Count(file => PlainTextTitle.IsTitleLine(file.Title, "\n" + file.Body));
+
+    [Benchmark]
+    public int ParagraphSplit() => files.Sum(file => ArticleAssembler.PlainTextParagraphs(file.Body, file.Title).Count);
+
+    [Benchmark]
+    public int Assembly() => drafts.Sum(draft => ArticleAssembler.Build(draft).Body.Length);
+}
