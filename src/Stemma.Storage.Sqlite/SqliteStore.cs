@@ -1122,9 +1122,10 @@ public sealed partial class SqliteStore : IStore
     }
 
     /// <summary>
-    /// Asks for the WAL to be checkpointed beside the writer. One checkpoint runs at a time, at most one per
-    /// <see cref="CheckpointGapMilliseconds"/>, and commits made while one ran get another, so the WAL is caught up soon
-    /// after writes pause and the next write restarts it from the beginning. Passive checkpoints wait for no reader or
+    /// Asks for the WAL to be checkpointed beside the writer. One checkpoint runs at a time, right after a commit (while
+    /// the writer works out its next write), and commits made while one ran get another, so the WAL is caught up before
+    /// most writes and the next write restarts it from the beginning; waiting between checkpoints let adds made back to
+    /// back never find it caught up. Passive checkpoints wait for no reader or
     /// writer; a WAL that still grows past <see cref="LargeWalFrames"/> (writes that never pause) is truncated, which makes
     /// writers wait for that one checkpoint. Called holding the write gate.
     /// </summary>
@@ -1141,10 +1142,10 @@ public sealed partial class SqliteStore : IStore
             _checkpointRunning = true;
         }
 
-        _checkpoint = Task.Run(CheckpointUntilCaughtUpAsync);
+        _checkpoint = Task.Run(CheckpointUntilCaughtUp);
     }
 
-    private async Task CheckpointUntilCaughtUpAsync()
+    private void CheckpointUntilCaughtUp()
     {
         while (true)
         {
@@ -1157,12 +1158,6 @@ public sealed partial class SqliteStore : IStore
                 }
 
                 _checkpointWanted = false;
-            }
-
-            var wait = CheckpointGapMilliseconds - (Environment.TickCount64 - _lastCheckpointEnded);
-            if (wait > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(wait)).ConfigureAwait(false);
             }
 
             try
@@ -1180,19 +1175,15 @@ public sealed partial class SqliteStore : IStore
             {
                 // Best effort: the WAL keeps the data; the next commit (or closing the store) checkpoints again.
             }
-
-            _lastCheckpointEnded = Environment.TickCount64;
         }
     }
 
-    private const int CheckpointGapMilliseconds = 100;
     private const long LargeWalFrames = 8192;
     private readonly Lock _checkpointState = new();
     private bool _checkpointWanted;
     private bool _checkpointRunning;
     private Task _checkpoint = Task.CompletedTask;
     private SqliteSession? _checkpointer;
-    private long _lastCheckpointEnded;
 
     private SqliteSession RentReader()
     {
