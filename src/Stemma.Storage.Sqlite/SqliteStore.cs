@@ -1124,10 +1124,9 @@ public sealed partial class SqliteStore : IStore
     /// <summary>
     /// Asks for the WAL to be checkpointed beside the writer. One checkpoint runs at a time, right after a commit (while
     /// the writer works out its next write), and commits made while one ran get another, so the WAL is caught up before
-    /// most writes and the next write restarts it from the beginning; waiting between checkpoints let adds made back to
-    /// back never find it caught up. Passive checkpoints wait for no reader or
-    /// writer; a WAL that still grows past <see cref="LargeWalFrames"/> (writes that never pause) is truncated, which makes
-    /// writers wait for that one checkpoint. Called holding the write gate.
+    /// most writes and the next write restarts it from the beginning. Passive checkpoints wait for no reader or writer; a
+    /// WAL that still grows past <see cref="LargeWalFrames"/> (writes that never pause) is truncated, which makes writers
+    /// wait for that one checkpoint. Called holding the write gate.
     /// </summary>
     private void ScheduleCheckpoint()
     {

@@ -83,7 +83,7 @@ public sealed class SimilarFinder
                 continue;
             }
 
-            var (jaccard, containment, shared) = sketch.ContentHash == other.ContentHash ? (1.0, 1.0, int.MaxValue) : sketch.Shingles.Compare(other.Shingles);
+            var (jaccard, containment, shared) = sketch.Overlap(other);
             if (nearDuplicates.Accepts(jaccard, containment, shared))
             {
                 results.Add(new PairScore(id, selfId ?? string.Empty, jaccard, containment));

@@ -353,7 +353,7 @@ public sealed class StoreRelater
             }
             else if (small)
             {
-                (features[i], sketches[i]) = cache.FeaturesOf(article, sketcher);
+                (features[i], sketches[i]) = cache.FeaturesOf(documents[i], sketcher);
             }
             else
             {

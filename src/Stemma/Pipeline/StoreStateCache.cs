@@ -138,9 +138,13 @@ public sealed class StoreStateCache
         }
     }
 
-    /// <summary>Features and sketch of a stored article, from the cache when made from the same title and body.</summary>
-    internal (TextFeatures Features, DocumentSketch Sketch) FeaturesOf(Article article, Sketcher sketcher)
+    /// <summary>
+    /// Features and sketch of a stored document, from the cache when made from the same title and body; a sketch made here
+    /// takes the stored MinHash signature instead of computing it again.
+    /// </summary>
+    internal (TextFeatures Features, DocumentSketch Sketch) FeaturesOf(StoredDocument document, Sketcher sketcher)
     {
+        var article = document.Article;
         if (Known(article) is { } known)
         {
             if (known.Sketch is { } sketch)
@@ -148,12 +152,12 @@ public sealed class StoreStateCache
                 return (known.Features, sketch);
             }
 
-            var sketched = (known.Features, sketcher.Sketch(article.Body));
+            var sketched = (known.Features, sketcher.Sketch(article.Body, document.Signature));
             Keep(article, sketched.Features, sketched.Item2);
             return sketched;
         }
 
-        var made = (StoryAnalyzer.Features(article), sketcher.Sketch(article.Body));
+        var made = (StoryAnalyzer.Features(article), sketcher.Sketch(article.Body, document.Signature));
         Keep(article, made.Item1, made.Item2);
         return made;
     }

@@ -156,10 +156,8 @@ public sealed class StoryReader
             if (comparison.Relation != Relations.Unrelated)
             {
                 // Shingle overlap for the few related ones only: the answer shows how much text they share.
-                var storedSketch = known.FeaturesOf(stored, sketcher).Sketch;
-                var (jaccard, containment, _) = sketch.IsEmpty || storedSketch.IsEmpty ? (0.0, 0.0, 0)
-                    : sketch.ContentHash == storedSketch.ContentHash ? (1.0, 1.0, 0)
-                    : sketch.Shingles.Compare(storedSketch.Shingles);
+                var storedSketch = known.FeaturesOf(documents[i], sketcher).Sketch;
+                var (jaccard, containment, _) = sketch.IsEmpty || storedSketch.IsEmpty ? (0.0, 0.0, 0) : sketch.Overlap(storedSketch);
                 matches.Add(new CheckedMatch(stored, placements.GetValueOrDefault(stored.Id), comparison, jaccard, containment));
             }
         }

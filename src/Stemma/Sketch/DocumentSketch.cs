@@ -13,6 +13,13 @@ namespace Stemma.Sketch;
 public sealed record DocumentSketch(ulong ContentHash, ShingleSet Shingles, uint[] Signature, int WordCount)
 {
     public bool IsEmpty => WordCount == 0;
+
+    /// <summary>Jaccard, containment and shared shingles of two bodies; the same text (content hash) overlaps wholly without comparing.</summary>
+    public (double Jaccard, double Containment, int Shared) Overlap(DocumentSketch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ContentHash == other.ContentHash ? (1.0, 1.0, int.MaxValue) : Shingles.Compare(other.Shingles);
+    }
 }
 
 /// <summary>Turns a body into a <see cref="DocumentSketch"/>: normalize, hash words, shingle, MinHash. Thread-safe.</summary>
