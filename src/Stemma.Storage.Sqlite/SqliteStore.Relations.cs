@@ -151,71 +151,332 @@ public sealed partial class SqliteStore
                 .With("$count", documentCount).With("$limit", Math.Max(0, limit))),
             cancellationToken);
 
+    /// <summary>
+    /// Writes only what the region changed: what the store holds for the region (placements, inner pairs, the trees of its
+    /// stories) is read in bulk and compared with the commit, and only the difference is deleted, inserted or updated.
+    /// A bulk ingest's later regions are mostly stored stories that come out as they were, so most of a region writes
+    /// nothing. A placement equal in all but <c>labeled_at</c> gets only <c>labeled_at</c> rewritten (see docs/storage.md).
+    /// </summary>
     public Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
         return WriteAsync(
             (session, transaction) =>
             {
+                var sequences = Sequences(
+                    session,
+                    transaction,
+                    commit.Region
+                        .Concat(commit.Placements.Select(p => p?.DocumentId!))
+                        .Concat(commit.Pairs.SelectMany(p => p is null ? [] : new[] { p.A, p.B }))
+                        .Concat(commit.Postings.Select(p => p.DocumentId))
+                        .Concat(commit.Processed),
+                    cancellationToken);
+                var region = new HashSet<long>();
+                foreach (var id in commit.Region)
+                {
+                    if (id is not null && sequences.TryGetValue(id, out var sequence))
+                    {
+                        region.Add(sequence);
+                    }
+                }
+
                 session.Command("CREATE TEMP TABLE IF NOT EXISTS commit_region (seq INTEGER PRIMARY KEY)", transaction).ExecuteNonQuery();
                 session.Command("DELETE FROM commit_region", transaction).ExecuteNonQuery();
-                session.Command("INSERT OR IGNORE INTO commit_region (seq) SELECT seq FROM documents WHERE id IN (SELECT value FROM json_each($ids))", transaction)
-                    .With("$ids", ToJsonArray(commit.Region)).ExecuteNonQuery();
+                ExecuteForChunks(session.Command("INSERT OR IGNORE INTO commit_region (seq) SELECT value FROM json_each($rows)", transaction), [.. region], cancellationToken);
 
-                // Trees of the stories the region's documents belonged to, before the placements move them.
-                // CROSS JOIN keeps the region as the outer loop: the planner, knowing nothing of the temp table, would
-                // otherwise walk every placement of the store.
-                const string DeleteTreesOfRegion =
-                    "DELETE FROM lineage_trees WHERE story_id IN (SELECT g.story_id FROM commit_region r CROSS JOIN groups g ON g.doc = r.seq)";
-                session.Command(DeleteTreesOfRegion, transaction).ExecuteNonQuery();
-                // Each region document's pairs by their first document, kept when the second is in the region too (not one
-                // probe per two region documents).
-                session.Command(
-                    """
-                    DELETE FROM pairs WHERE (a, b) IN (
-                        SELECT p.a, p.b FROM commit_region r CROSS JOIN pairs p ON p.a = r.seq WHERE +p.b IN (SELECT seq FROM commit_region))
-                    """,
-                    transaction).ExecuteNonQuery();
-
-                var place = session.Command(
-                    """
-                    INSERT INTO groups (doc, family_id, story_id, parent, relation, origin, labeled_at)
-                    SELECT seq, $family, $story, $parent, $relation, $origin, $labeled_at FROM documents WHERE id = $id
-                    ON CONFLICT (doc) DO UPDATE SET family_id = excluded.family_id, story_id = excluded.story_id, parent = excluded.parent,
-                        relation = excluded.relation, origin = excluded.origin, labeled_at = excluded.labeled_at
-                    """,
-                    transaction);
-                foreach (var placement in commit.Placements)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (placement?.DocumentId is null || placement.FamilyId is null || placement.StoryId is null)
-                    {
-                        continue;
-                    }
-
-                    place.With("$id", placement.DocumentId).With("$family", placement.FamilyId).With("$story", placement.StoryId)
-                        .With("$parent", placement.Parent).With("$relation", placement.Relation).With("$origin", placement.Origin)
-                        .With("$labeled_at", placement.LabeledAt).ExecuteNonQuery();
-                }
-
-                session.Command(DeleteTreesOfRegion, transaction).ExecuteNonQuery();
-                var insertTree = session.Command(
-                    "INSERT OR REPLACE INTO lineage_trees (family_id, story_id, tree) VALUES ($family, $story, $tree)", transaction);
-                foreach (var tree in commit.Trees)
-                {
-                    insertTree.With("$family", tree.Family).With("$story", tree.Story).With("$tree", StoredJson.Write(tree)).ExecuteNonQuery();
-                }
-
-                InsertPairs(session, transaction, commit.Pairs, cancellationToken);
-                ReplacePostings(session, transaction, commit.Postings, cancellationToken);
-                session.Command("DELETE FROM pending WHERE doc IN (SELECT seq FROM documents WHERE id IN (SELECT value FROM json_each($ids)))", transaction)
-                    .With("$ids", ToJsonArray(commit.Processed)).ExecuteNonQuery();
+                var stories = new HashSet<string>(StringComparer.Ordinal);
+                var placed = ReadRegionPlacements(session, transaction);
+                stories.UnionWith(placed.Values.Select(p => p.StoryId));
+                WritePlacements(session, transaction, commit.Placements, sequences, region, placed, stories, cancellationToken);
+                WriteTrees(session, transaction, commit.Trees, stories, cancellationToken);
+                WriteRegionPairs(session, transaction, commit.Pairs, sequences, cancellationToken);
+                ReplacePostings(session, transaction, commit.Postings, sequences, cancellationToken);
+                ExecuteForChunks(
+                    session.Command("DELETE FROM pending WHERE doc IN (SELECT value FROM json_each($rows))", transaction),
+                    [.. commit.Processed.Where(id => id is not null && sequences.ContainsKey(id)).Select(id => sequences[id]).Distinct()],
+                    cancellationToken);
                 session.Command("DELETE FROM commit_region", transaction).ExecuteNonQuery();
 
                 // WriteAsync raises the version after this; report the value it will have.
                 return (long)session.Command("SELECT value FROM store_state WHERE key = 'version'", transaction).ExecuteScalar()! + 1;
             },
             cancellationToken);
+    }
+
+    /// <summary>The sequences of the named documents that exist, one statement per chunk of ids.</summary>
+    private static Dictionary<string, long> Sequences(SqliteSession session, SqliteTransaction transaction, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        var distinct = ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+        var command = session.Command("SELECT d.seq, d.id FROM json_each($ids) j JOIN documents d ON d.id = j.value", transaction);
+        for (var first = 0; first < distinct.Count; first += IdsPerStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var reader = command.With("$ids", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader();
+            while (reader.Read())
+            {
+                found[reader.GetString(1)] = reader.GetInt64(0);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Runs a statement over <paramref name="values"/> as JSON arrays of at most <see cref="RowsPerBulkStatement"/> integers.</summary>
+    private static void ExecuteForChunks(SqliteCommand command, IReadOnlyList<long> values, CancellationToken cancellationToken)
+    {
+        for (var first = 0; first < values.Count; first += RowsPerBulkStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = values.Skip(first).Take(RowsPerBulkStatement).Select(v => v.ToString(CultureInfo.InvariantCulture));
+            command.With("$rows", "[" + string.Join(',', chunk) + "]").ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The stored placements of the region (in <c>commit_region</c>), by document sequence.</summary>
+    private static Dictionary<long, StoredPlacement> ReadRegionPlacements(SqliteSession session, SqliteTransaction transaction)
+    {
+        // CROSS JOIN keeps the region as the outer loop: the planner, knowing nothing of the temp table, would otherwise
+        // walk every placement of the store.
+        var placed = new Dictionary<long, StoredPlacement>();
+        using var reader = session.Command(
+            "SELECT g.doc, g.family_id, g.story_id, g.parent, g.relation, g.origin, g.labeled_at FROM commit_region r CROSS JOIN groups g ON g.doc = r.seq",
+            transaction).ExecuteReader();
+        while (reader.Read())
+        {
+            placed[reader.GetInt64(0)] = new StoredPlacement(string.Empty, reader.GetString(1), reader.GetString(2), NullableString(reader, 3), NullableString(reader, 4), NullableString(reader, 5), reader.GetInt64(6));
+        }
+
+        return placed;
+    }
+
+    /// <summary>
+    /// Sets the commit's placements (the last one wins for a document named twice), writing only those that differ from
+    /// <paramref name="placed"/>; adds the stories the region's documents now belong to to <paramref name="stories"/>.
+    /// </summary>
+    private static void WritePlacements(
+        SqliteSession session,
+        SqliteTransaction transaction,
+        IReadOnlyList<StoredPlacement> placements,
+        Dictionary<string, long> sequences,
+        HashSet<long> region,
+        Dictionary<long, StoredPlacement> placed,
+        HashSet<string> stories,
+        CancellationToken cancellationToken)
+    {
+        var wanted = new Dictionary<long, StoredPlacement>();
+        foreach (var placement in placements)
+        {
+            if (placement?.DocumentId is null || placement.FamilyId is null || placement.StoryId is null || !sequences.TryGetValue(placement.DocumentId, out var sequence))
+            {
+                continue;
+            }
+
+            wanted[sequence] = placement;
+        }
+
+        var changed = new List<(long Sequence, StoredPlacement Placement)>();
+        var relabeled = new List<long>();
+        foreach (var (sequence, placement) in wanted)
+        {
+            if (region.Contains(sequence))
+            {
+                stories.Add(placement.StoryId);
+            }
+
+            if (!placed.TryGetValue(sequence, out var old)
+                || old.FamilyId != placement.FamilyId || old.StoryId != placement.StoryId || old.Parent != placement.Parent
+                || old.Relation != placement.Relation || old.Origin != placement.Origin)
+            {
+                changed.Add((sequence, placement));
+            }
+            else if (old.LabeledAt != placement.LabeledAt)
+            {
+                relabeled.Add(sequence);
+            }
+        }
+
+        // labeled_at is one value per commit in practice; grouped so each value is one statement.
+        foreach (var group in relabeled.GroupBy(sequence => wanted[sequence].LabeledAt))
+        {
+            ExecuteForChunks(
+                session.Command("UPDATE groups SET labeled_at = $labeled_at WHERE doc IN (SELECT value FROM json_each($rows))", transaction).With("$labeled_at", group.Key),
+                [.. group],
+                cancellationToken);
+        }
+
+        var upsert = session.Command(
+            """
+            INSERT INTO groups (doc, family_id, story_id, parent, relation, origin, labeled_at)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each($rows) WHERE true
+            ON CONFLICT (doc) DO UPDATE SET family_id = excluded.family_id, story_id = excluded.story_id, parent = excluded.parent,
+                relation = excluded.relation, origin = excluded.origin, labeled_at = excluded.labeled_at
+            """,
+            transaction);
+        changed.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
+        using var buffer = new MemoryStream();
+        for (var first = 0; first < changed.Count; first += RowsPerBulkStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            buffer.SetLength(0);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartArray();
+                foreach (var (sequence, placement) in changed.Skip(first).Take(RowsPerBulkStatement))
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(sequence);
+                    writer.WriteStringValue(placement.FamilyId);
+                    writer.WriteStringValue(placement.StoryId);
+                    WriteNullable(writer, placement.Parent);
+                    WriteNullable(writer, placement.Relation);
+                    WriteNullable(writer, placement.Origin);
+                    writer.WriteNumberValue(placement.LabeledAt);
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            upsert.With("$rows", Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)).ExecuteNonQuery();
+        }
+    }
+
+    private static void WriteNullable(System.Text.Json.Utf8JsonWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the trees of <paramref name="stories"/> by <paramref name="trees"/> (the last one wins for a family named
+    /// twice), deleting, inserting or updating only the trees that differ from what is stored.
+    /// </summary>
+    private static void WriteTrees(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<LineageTree> trees, HashSet<string> stories, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, (string Story, string Tree)>(StringComparer.Ordinal);
+        var read = session.Command("SELECT t.family_id, t.story_id, t.tree FROM json_each($ids) j JOIN lineage_trees t ON t.story_id = j.value", transaction);
+        var storyList = stories.ToList();
+        for (var first = 0; first < storyList.Count; first += IdsPerStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var reader = read.With("$ids", ToJsonArray(storyList.GetRange(first, Math.Min(IdsPerStatement, storyList.Count - first)))).ExecuteReader();
+            while (reader.Read())
+            {
+                stored[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
+            }
+        }
+
+        var wanted = new Dictionary<string, (string Story, string Tree)>(StringComparer.Ordinal);
+        foreach (var tree in trees)
+        {
+            if (tree is not null)
+            {
+                wanted[tree.Family] = (tree.Story, StoredJson.Write(tree));
+            }
+        }
+
+        var delete = session.Command("DELETE FROM lineage_trees WHERE family_id = $family", transaction);
+        foreach (var family in stored.Keys.Where(family => !wanted.ContainsKey(family)))
+        {
+            delete.With("$family", family).ExecuteNonQuery();
+        }
+
+        var insert = session.Command("INSERT OR REPLACE INTO lineage_trees (family_id, story_id, tree) VALUES ($family, $story, $tree)", transaction);
+        foreach (var (family, tree) in wanted)
+        {
+            if (!stored.TryGetValue(family, out var old) || old != tree)
+            {
+                insert.With("$family", family).With("$story", tree.Story).With("$tree", tree.Tree).ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the pairs among the region (in <c>commit_region</c>) by <paramref name="pairs"/>: stored inner pairs the
+    /// commit does not name are deleted, and a named pair is written only when it is new or differs from the stored row.
+    /// </summary>
+    private static void WriteRegionPairs(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<PairScore> pairs, Dictionary<string, long> sequences, CancellationToken cancellationToken)
+    {
+        // Each region document's pairs by their first document, kept when the second is in the region too (not one probe
+        // per two region documents).
+        var stored = new Dictionary<(long A, long B), StoredPairRow>();
+        using (var reader = session.Command(
+            """
+            SELECT p.a, p.b, p.jaccard, p.containment, p.relation, p.similarity, p.details
+            FROM commit_region r CROSS JOIN pairs p ON p.a = r.seq WHERE +p.b IN (SELECT seq FROM commit_region)
+            """,
+            transaction).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                stored[(reader.GetInt64(0), reader.GetInt64(1))] = new StoredPairRow(
+                    reader.GetDouble(2), reader.GetDouble(3), NullableString(reader, 4), reader.IsDBNull(5) ? null : reader.GetDouble(5), NullableString(reader, 6));
+            }
+        }
+
+        var wanted = CanonicalPairs(pairs, sequences);
+        var gone = stored.Keys.Where(key => !wanted.ContainsKey(key)).ToList();
+        var delete = session.Command("DELETE FROM pairs WHERE a = $a AND b = $b", transaction);
+        foreach (var (a, b) in gone)
+        {
+            delete.With("$a", a).With("$b", b).ExecuteNonQuery();
+        }
+
+        WritePairRows(session, transaction, wanted.Where(entry => !stored.TryGetValue(entry.Key, out var old) || old != entry.Value), cancellationToken);
+    }
+
+    /// <summary>A pair row as stored (<c>details</c> is the evidence's JSON).</summary>
+    private sealed record StoredPairRow(double Jaccard, double Containment, string? Relation, double? Similarity, string? Details);
+
+    /// <summary>Pairs keyed by the sequences of their canonical order (the last one wins for a pair named twice); unknown documents are skipped.</summary>
+    private static Dictionary<(long A, long B), StoredPairRow> CanonicalPairs(IReadOnlyList<PairScore> pairs, Dictionary<string, long> sequences)
+    {
+        var rows = new Dictionary<(long A, long B), StoredPairRow>();
+        foreach (var pair in pairs)
+        {
+            if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B)
+            {
+                continue;
+            }
+
+            var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
+            if (sequences.TryGetValue(canonical.A, out var a) && sequences.TryGetValue(canonical.B, out var b))
+            {
+                rows[(a, b)] = new StoredPairRow(
+                    canonical.Jaccard, canonical.Containment, canonical.Relation, canonical.Similarity, canonical.Details is null ? null : StoredJson.Write(canonical.Details));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Inserts or updates pair rows, in key order; values are bound, so the doubles are stored exactly.</summary>
+    private static int WritePairRows(SqliteSession session, SqliteTransaction transaction, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
+    {
+        var command = session.Command(
+            """
+            INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details) VALUES ($a, $b, $jaccard, $containment, $relation, $similarity, $details)
+            ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
+                relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
+            """,
+            transaction);
+        var written = 0;
+        foreach (var ((a, b), row) in rows.OrderBy(entry => entry.Key))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            written += command.With("$a", a).With("$b", b).With("$jaccard", row.Jaccard).With("$containment", row.Containment)
+                .With("$relation", row.Relation).With("$similarity", row.Similarity).With("$details", row.Details).ExecuteNonQuery();
+        }
+
+        return written;
     }
 
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) =>
@@ -260,13 +521,14 @@ public sealed partial class SqliteStore
 
     /// <summary>
     /// Replaces a document's counted terms (null removes them and its postings), collecting the frequency changes in
-    /// <paramref name="termCounts"/> so a batch writes each term once.
+    /// <paramref name="termCounts"/> so a batch writes each term once. <paramref name="added"/>: the document was inserted
+    /// by this transaction, so it has no terms to read (a look-up per added document was most of the term cost of a batch).
     /// </summary>
-    private static void ReplaceTerms(SqliteSession session, SqliteTransaction transaction, long sequence, uint[]? terms, Dictionary<uint, (int Delta, long First)> termCounts)
+    private static void ReplaceTerms(SqliteSession session, SqliteTransaction transaction, long sequence, uint[]? terms, Dictionary<uint, (int Delta, long First)> termCounts, bool added = false)
     {
-        using (var reader = session.Command("SELECT terms, posted FROM document_terms WHERE doc = $seq", transaction).With("$seq", sequence).ExecuteReader())
+        using (var reader = added ? null : session.Command("SELECT terms, posted FROM document_terms WHERE doc = $seq", transaction).With("$seq", sequence).ExecuteReader())
         {
-            if (reader.Read())
+            if (reader is not null && reader.Read())
             {
                 foreach (var old in SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(0)))
                 {
@@ -275,7 +537,9 @@ public sealed partial class SqliteStore
 
                 if (!reader.IsDBNull(1))
                 {
-                    DeletePostings(session, transaction, sequence, reader.GetFieldValue<byte[]>(1));
+                    var keys = new List<(long Term, long Sequence)>();
+                    AddPosted(keys, sequence, reader.GetFieldValue<byte[]>(1));
+                    DeletePostings(session, transaction, keys, CancellationToken.None);
                 }
             }
         }
@@ -324,31 +588,43 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static void ReplacePostings(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> postings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the postings of the named documents (the last list wins for a document named twice): the postings they
+    /// had are read from their posted blobs and deleted in bulk, the new ones inserted in index order.
+    /// </summary>
+    private static void ReplacePostings(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> postings, Dictionary<string, long> sequences, CancellationToken cancellationToken)
     {
+        var lists = new SortedDictionary<long, PostedTerm[]>();
+        foreach (var (documentId, terms) in postings)
+        {
+            if (documentId is not null && sequences.TryGetValue(documentId, out var sequence))
+            {
+                lists[sequence] = terms ?? [];
+            }
+        }
+
+        var old = new List<(long Term, long Sequence)>();
+        var read = session.Command("SELECT t.doc, t.posted FROM json_each($rows) j JOIN document_terms t ON t.doc = j.value WHERE t.posted IS NOT NULL", transaction);
+        var documents = lists.Keys.ToList();
+        for (var first = 0; first < documents.Count; first += RowsPerBulkStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = documents.Skip(first).Take(RowsPerBulkStatement).Select(d => d.ToString(CultureInfo.InvariantCulture));
+            using var reader = read.With("$rows", "[" + string.Join(',', chunk) + "]").ExecuteReader();
+            while (reader.Read())
+            {
+                AddPosted(old, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+            }
+        }
+
+        DeletePostings(session, transaction, old, cancellationToken);
         var rows = new List<(long Term, long Sequence, float Weight)>();
-        var find = session.Command("SELECT d.seq, t.posted FROM documents d LEFT JOIN document_terms t ON t.doc = d.seq WHERE d.id = $id", transaction);
         var setPosted = session.Command(
             "INSERT INTO document_terms (doc, terms, posted) VALUES ($seq, x'', $posted) ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted",
             transaction);
-        foreach (var (documentId, terms) in postings)
+        foreach (var (sequence, terms) in lists)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            long sequence;
-            using (var reader = find.With("$id", documentId).ExecuteReader())
-            {
-                if (!reader.Read())
-                {
-                    continue;
-                }
-
-                sequence = reader.GetInt64(0);
-                if (!reader.IsDBNull(1))
-                {
-                    DeletePostings(session, transaction, sequence, reader.GetFieldValue<byte[]>(1));
-                }
-            }
-
             var blob = new byte[terms.Length * 8];
             for (var k = 0; k < terms.Length; k++)
             {
@@ -379,12 +655,33 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static void DeletePostings(SqliteSession session, SqliteTransaction transaction, long sequence, byte[] posted)
+    /// <summary>Adds the (term, document) keys of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="keys"/>.</summary>
+    private static void AddPosted(List<(long Term, long Sequence)> keys, long sequence, byte[] posted)
     {
-        var command = session.Command("DELETE FROM term_postings WHERE term = $term AND doc = $seq", transaction);
         for (var at = 0; at + 8 <= posted.Length; at += 8)
         {
-            command.With("$term", (long)BinaryPrimitives.ReadUInt32LittleEndian(posted.AsSpan(at))).With("$seq", sequence).ExecuteNonQuery();
+            keys.Add((BinaryPrimitives.ReadUInt32LittleEndian(posted.AsSpan(at)), sequence));
+        }
+    }
+
+    /// <summary>Deletes postings by (term, document), sorted and in bulk statements.</summary>
+    private static void DeletePostings(SqliteSession session, SqliteTransaction transaction, List<(long Term, long Sequence)> keys, CancellationToken cancellationToken)
+    {
+        keys.Sort();
+        var command = session.Command("DELETE FROM term_postings WHERE (term, doc) IN (SELECT value ->> 0, value ->> 1 FROM json_each($rows))", transaction);
+        var json = new StringBuilder();
+        for (var first = 0; first < keys.Count; first += RowsPerBulkStatement)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            json.Clear().Append('[');
+            var count = Math.Min(RowsPerBulkStatement, keys.Count - first);
+            for (var i = 0; i < count; i++)
+            {
+                var (term, sequence) = keys[first + i];
+                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{sequence}]");
+            }
+
+            command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
         }
     }
 }

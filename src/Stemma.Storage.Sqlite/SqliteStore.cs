@@ -368,44 +368,10 @@ public sealed partial class SqliteStore : IStore
         return WriteAsync(
             (session, transaction) =>
             {
-                return InsertPairs(session, transaction, pairs, cancellationToken);
+                var sequences = Sequences(session, transaction, pairs.SelectMany(p => p is null ? [] : new[] { p.A, p.B }), cancellationToken);
+                return WritePairRows(session, transaction, CanonicalPairs(pairs, sequences), cancellationToken);
             },
             cancellationToken);
-    }
-
-    private static int InsertPairs(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken)
-    {
-        var stored = 0;
-        var command = session.Command(
-            """
-            INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details)
-            SELECT x.seq, y.seq, $jaccard, $containment, $relation, $similarity, $details
-            FROM documents x, documents y WHERE x.id = $a AND y.id = $b
-            ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
-                relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
-            """,
-            transaction);
-        foreach (var pair in pairs)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (pair is null || pair.A is null || pair.B is null || pair.A == pair.B)
-            {
-                continue;
-            }
-
-            var canonical = StoreRules.IsCanonicalOrder(pair.A, pair.B) ? pair : pair with { A = pair.B, B = pair.A };
-            stored += command
-                .With("$a", canonical.A)
-                .With("$b", canonical.B)
-                .With("$jaccard", canonical.Jaccard)
-                .With("$containment", canonical.Containment)
-                .With("$relation", canonical.Relation)
-                .With("$similarity", canonical.Similarity)
-                .With("$details", canonical.Details is null ? null : StoredJson.Write(canonical.Details))
-                .ExecuteNonQuery();
-        }
-
-        return stored;
     }
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
@@ -767,7 +733,7 @@ public sealed partial class SqliteStore : IStore
                 .With("$body", article.Body)
                 .ExecuteNonQuery();
             InsertAnnotations(session, transaction, sequence, article.Annotations);
-            ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts);
+            ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts, added: status == AddStatus.Added);
             session.Command("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)", transaction).With("$seq", sequence).ExecuteNonQuery();
             session.Command("RELEASE document", transaction).ExecuteNonQuery();
 
