@@ -141,6 +141,22 @@ internal static class SqliteSchema
         """
         CREATE INDEX term_postings_strongest ON term_postings (term, weight DESC, doc);
         """,
+
+        // 3 -> 4: postings keyed by (term, weight desc, doc) in one b-tree. The (term, doc) key was a second copy of every
+        // posting, written with each document related, and only deletes used it; they now find a posting by its weight
+        // (kept in the document's posted blob) instead.
+        """
+        CREATE TABLE term_postings_by_weight (
+            term INTEGER NOT NULL,
+            weight REAL NOT NULL,
+            doc INTEGER NOT NULL,
+            PRIMARY KEY (term, weight DESC, doc)
+        ) WITHOUT ROWID;
+        INSERT INTO term_postings_by_weight (term, weight, doc)
+            SELECT term, weight, doc FROM term_postings INDEXED BY term_postings_strongest ORDER BY term, weight DESC, doc;
+        DROP TABLE term_postings;
+        ALTER TABLE term_postings_by_weight RENAME TO term_postings;
+        """,
     ];
 
     /// <summary>The schema version this build writes and understands.</summary>

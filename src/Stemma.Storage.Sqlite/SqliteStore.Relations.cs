@@ -47,13 +47,13 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<Posting>>(
             session =>
             {
-                // One statement, run per term: the strongest postings come first in the term_postings_strongest index, so
-                // each term costs its first rows only, however many documents it is posted for.
+                // One statement, run per term: the strongest postings come first in term_postings' key, so each term costs its
+                // first rows only, however many documents it is posted for.
                 var found = new List<Posting>();
                 var limit = Math.Max(0, maxPerTerm);
                 var command = session.Command(
                     """
-                    SELECT d.id, p.weight FROM term_postings p INDEXED BY term_postings_strongest JOIN documents d ON d.seq = p.doc
+                    SELECT d.id, p.weight FROM term_postings p JOIN documents d ON d.seq = p.doc
                     WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
                     """).With("$limit", limit);
                 foreach (var term in terms.Distinct())
@@ -154,8 +154,9 @@ public sealed partial class SqliteStore
     /// <summary>
     /// Writes only what the region changed: what the store holds for the region (placements, inner pairs, the trees of its
     /// stories) is read in bulk and compared with the commit, and only the difference is deleted, inserted or updated.
-    /// A bulk ingest's later regions are mostly stored stories that come out as they were, so most of a region writes
-    /// nothing. A placement equal in all but <c>labeled_at</c> gets only <c>labeled_at</c> rewritten (see docs/storage.md).
+    /// Stored documents that come out of a region as they were (in a bulk ingest nearly all stored pairs and part of the
+    /// placements) are not written again. A placement equal in all but <c>labeled_at</c> gets only <c>labeled_at</c>
+    /// rewritten (see docs/storage.md).
     /// </summary>
     public Task<long> CommitRelateAsync(RelateCommit commit, CancellationToken cancellationToken = default)
     {
@@ -342,6 +343,7 @@ public sealed partial class SqliteStore
             upsert.With("$rows", Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)).ExecuteNonQuery();
         }
     }
+
 
     private static void WriteNullable(System.Text.Json.Utf8JsonWriter writer, string? value)
     {
@@ -537,7 +539,7 @@ public sealed partial class SqliteStore
 
                 if (!reader.IsDBNull(1))
                 {
-                    var keys = new List<(long Term, long Sequence)>();
+                    var keys = new List<(long Term, float Weight, long Sequence)>();
                     AddPosted(keys, sequence, reader.GetFieldValue<byte[]>(1));
                     DeletePostings(session, transaction, keys, CancellationToken.None);
                 }
@@ -589,8 +591,9 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// Replaces the postings of the named documents (the last list wins for a document named twice): the postings they
-    /// had are read from their posted blobs and deleted in bulk, the new ones inserted in index order.
+    /// Replaces the postings of the named documents (the last list wins for a document named twice, and the last weight
+    /// for a term named twice in one list): the postings they had are read from their posted blobs and deleted in bulk,
+    /// the new ones inserted in key order.
     /// </summary>
     private static void ReplacePostings(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> postings, Dictionary<string, long> sequences, CancellationToken cancellationToken)
     {
@@ -603,7 +606,7 @@ public sealed partial class SqliteStore
             }
         }
 
-        var old = new List<(long Term, long Sequence)>();
+        var old = new List<(long Term, float Weight, long Sequence)>();
         var read = session.Command("SELECT t.doc, t.posted FROM json_each($rows) j JOIN document_terms t ON t.doc = j.value WHERE t.posted IS NOT NULL", transaction);
         var documents = lists.Keys.ToList();
         for (var first = 0; first < documents.Count; first += RowsPerBulkStatement)
@@ -618,27 +621,45 @@ public sealed partial class SqliteStore
         }
 
         DeletePostings(session, transaction, old, cancellationToken);
-        var rows = new List<(long Term, long Sequence, float Weight)>();
+        var rows = new List<(long Term, float Weight, long Sequence)>();
         var setPosted = session.Command(
             "INSERT INTO document_terms (doc, terms, posted) VALUES ($seq, x'', $posted) ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted",
             transaction);
+        var at = new Dictionary<uint, int>();
+        var distinct = new List<PostedTerm>();
         foreach (var (sequence, terms) in lists)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var blob = new byte[terms.Length * 8];
-            for (var k = 0; k < terms.Length; k++)
+            at.Clear();
+            distinct.Clear();
+            foreach (var term in terms)
             {
-                BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(k * 8), terms[k].Term);
-                BinaryPrimitives.WriteSingleLittleEndian(blob.AsSpan((k * 8) + 4), terms[k].Weight);
-                rows.Add((terms[k].Term, sequence, terms[k].Weight));
+                if (at.TryGetValue(term.Term, out var index))
+                {
+                    distinct[index] = term;
+                }
+                else
+                {
+                    at[term.Term] = distinct.Count;
+                    distinct.Add(term);
+                }
+            }
+
+            var blob = new byte[distinct.Count * 8];
+            for (var k = 0; k < distinct.Count; k++)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(k * 8), distinct[k].Term);
+                BinaryPrimitives.WriteSingleLittleEndian(blob.AsSpan((k * 8) + 4), distinct[k].Weight);
+                rows.Add((distinct[k].Term, distinct[k].Weight, sequence));
             }
 
             setPosted.With("$seq", sequence).With("$posted", blob).ExecuteNonQuery();
         }
 
-        rows.Sort();
+        // The key's order: term, strongest first, then document.
+        rows.Sort((x, y) => x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence));
         var command = session.Command(
-            "INSERT OR REPLACE INTO term_postings (term, doc, weight) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
+            "INSERT OR IGNORE INTO term_postings (term, weight, doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
             transaction);
         var json = new StringBuilder();
         for (var first = 0; first < rows.Count; first += RowsPerBulkStatement)
@@ -647,38 +668,50 @@ public sealed partial class SqliteStore
             var count = Math.Min(RowsPerBulkStatement, rows.Count - first);
             for (var i = 0; i < count; i++)
             {
-                var (term, sequence, weight) = rows[first + i];
-                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{sequence},{weight:R}]");
+                var (term, weight, sequence) = rows[first + i];
+                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{weight:R},{sequence}]");
             }
 
             command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
         }
     }
 
-    /// <summary>Adds the (term, document) keys of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="keys"/>.</summary>
-    private static void AddPosted(List<(long Term, long Sequence)> keys, long sequence, byte[] posted)
+    /// <summary>Adds the postings of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="postings"/>.</summary>
+    private static void AddPosted(List<(long Term, float Weight, long Sequence)> postings, long sequence, byte[] posted)
     {
         for (var at = 0; at + 8 <= posted.Length; at += 8)
         {
-            keys.Add((BinaryPrimitives.ReadUInt32LittleEndian(posted.AsSpan(at)), sequence));
+            postings.Add((BinaryPrimitives.ReadUInt32LittleEndian(posted.AsSpan(at)), BinaryPrimitives.ReadSingleLittleEndian(posted.AsSpan(at + 4)), sequence));
         }
     }
 
-    /// <summary>Deletes postings by (term, document), sorted and in bulk statements.</summary>
-    private static void DeletePostings(SqliteSession session, SqliteTransaction transaction, List<(long Term, long Sequence)> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes postings in bulk statements. A posting is found by its key (term, weight, document): the weight was written
+    /// as the float's shortest decimal text, so the stored double lies strictly between the float's neighbours, and that
+    /// open interval holds no other posting of the same term and document.
+    /// </summary>
+    private static void DeletePostings(SqliteSession session, SqliteTransaction transaction, List<(long Term, float Weight, long Sequence)> postings, CancellationToken cancellationToken)
     {
-        keys.Sort();
-        var command = session.Command("DELETE FROM term_postings WHERE (term, doc) IN (SELECT value ->> 0, value ->> 1 FROM json_each($rows))", transaction);
+        postings.Sort();
+        var command = session.Command(
+            """
+            DELETE FROM term_postings WHERE (term, weight, doc) IN (
+                SELECT p.term, p.weight, p.doc FROM json_each($rows) j JOIN term_postings p
+                ON p.term = j.value ->> 0 AND p.weight > j.value ->> 1 AND p.weight < j.value ->> 2 AND p.doc = j.value ->> 3)
+            """,
+            transaction);
         var json = new StringBuilder();
-        for (var first = 0; first < keys.Count; first += RowsPerBulkStatement)
+        for (var first = 0; first < postings.Count; first += RowsPerBulkStatement)
         {
             cancellationToken.ThrowIfCancellationRequested();
             json.Clear().Append('[');
-            var count = Math.Min(RowsPerBulkStatement, keys.Count - first);
+            var count = Math.Min(RowsPerBulkStatement, postings.Count - first);
             for (var i = 0; i < count; i++)
             {
-                var (term, sequence) = keys[first + i];
-                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{sequence}]");
+                var (term, weight, sequence) = postings[first + i];
+                var below = (double)float.BitDecrement(weight);
+                var above = (double)float.BitIncrement(weight);
+                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{below:R},{above:R},{sequence}]");
             }
 
             command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();

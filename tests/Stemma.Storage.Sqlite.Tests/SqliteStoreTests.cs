@@ -218,7 +218,7 @@ public sealed class SqliteStoreTests : IDisposable
     {
         await using (var store = await SqliteStore.OpenAsync(DatabasePath))
         {
-            Assert.Equal(3, SqliteStore.SchemaVersion);
+            Assert.Equal(4, SqliteStore.SchemaVersion);
         }
 
         Assert.Equal((long)SqliteStore.SchemaVersion, Scalar("PRAGMA user_version"));

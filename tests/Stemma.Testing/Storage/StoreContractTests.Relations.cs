@@ -91,6 +91,67 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_recommit_of_a_region_keeps_what_is_unchanged_and_replaces_what_changed()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2), Document("c", 3), Document("d", 4), Document("e", 5));
+        var ab = new RelatedPair("a", "b", Relations.Edited, 0.9, 0.6, 0.7, 0.95, 0.8, 1, 0.01, [new Change(ChangeKind.Figure, "2", "3", null, null)]);
+        var changedAb = ab with { Similarity = 0.91 };
+        await Store.CommitRelateAsync(Commit(
+            ["a", "b", "c", "d", "e"],
+            [Placed("a", "a", "s"), Placed("b", "a", "s", "a"), Placed("c", "c", "s"), Placed("d", "d", "t"), Placed("e", "e", "u")],
+            [new PairScore("a", "b", 0.6, 0.7, Relations.Edited, 0.9, ab), new PairScore("c", "a", 0, 0, Relations.Rewrite, 0.5), new PairScore("d", "c", 0, 0, Relations.SameEvent, 0.3)],
+            [Tree("a", "s", "a", "b"), Tree("d", "t", "d", "x")],
+            [("a", [new PostedTerm(7, 0.8f), new PostedTerm(8, 0.6f)]), ("b", [new PostedTerm(7, 0.9f)])]));
+
+        // Again, later (labeled_at 2): b moves under c, the pair a-b gets new evidence, c-d is dropped, story t loses its
+        // tree (d joins story s), and a's postings change weight; e and a-c are as they were.
+        await Store.CommitRelateAsync(Commit(
+            ["a", "b", "c", "d", "e"],
+            [Placed("a", "a", "s", labeledAt: 2), Placed("b", "a", "s", "c", labeledAt: 2), Placed("c", "c", "s", labeledAt: 2), Placed("d", "d", "s", labeledAt: 2), Placed("e", "e", "u", labeledAt: 2)],
+            [new PairScore("a", "b", 0.6, 0.7, Relations.Edited, 0.91, changedAb), new PairScore("a", "c", 0, 0, Relations.Rewrite, 0.5)],
+            [Tree("a", "s", "a", "b")],
+            [("a", [new PostedTerm(7, 0.5f), new PostedTerm(9, 0.4f)])],
+            []));
+
+        Assert.Equal(
+            [Placed("a", "a", "s", labeledAt: 2), Placed("b", "a", "s", "c", labeledAt: 2), Placed("c", "c", "s", labeledAt: 2), Placed("d", "d", "s", labeledAt: 2), Placed("e", "e", "u", labeledAt: 2)],
+            await Store.GetPlacementsAsync(["a", "b", "c", "d", "e"]));
+        var pairs = (await Store.GetPairsAmongAsync(["a", "b", "c", "d", "e"])).OrderBy(p => p.A, StringComparer.Ordinal).ThenBy(p => p.B, StringComparer.Ordinal).ToList();
+        Assert.Equal([("a", "b", Relations.Edited, 0.91), ("a", "c", Relations.Rewrite, 0.5)], pairs.Select(p => (p.A, p.B, p.Relation!, p.Similarity!.Value)));
+        Assert.Equal(StoredJson.Write(changedAb), StoredJson.Write(pairs[0].Details!));
+        Assert.Empty(await Store.GetPairsAsync("d"));
+        Assert.Equal(Tree("a", "s", "a", "b"), Assert.Single(await Store.GetTreesAsync("s")), new TreeComparer());
+        Assert.Empty(await Store.GetTreesAsync("t"));
+        Assert.Equal([("b", 0.9f), ("a", 0.5f)], (await Store.GetPostingsAsync([7], 10)).Select(p => (p.DocumentId, p.Weight)));
+        Assert.Empty(await Store.GetPostingsAsync([8], 10));
+        Assert.Equal([("a", 0.4f)], (await Store.GetPostingsAsync([9], 10)).Select(p => (p.DocumentId, p.Weight)));
+        Assert.Empty(await Store.GetLabeledBeforeAsync(2, 10));
+    }
+
+    [Fact]
+    public async Task Postings_replaced_again_and_again_leave_one_posting_per_term_and_document()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2));
+
+        // Weights that need all of a float's digits, one posted twice in a list (the last weight wins).
+        var weights = new[] { 0.1f, 1f / 3, 0.7071068f, 1e-7f, 0.33333334f };
+        for (var round = 0; round < weights.Length; round++)
+        {
+            var w = weights[round];
+            await Store.CommitRelateAsync(Commit(
+                ["a", "b"],
+                [Placed("a", "a", "a"), Placed("b", "b", "b")],
+                postings: [("a", [new PostedTerm(1, 0.5f), new PostedTerm(2, w), new PostedTerm(1, w)]), ("b", [new PostedTerm(2, 1 - w)])]));
+            Assert.Equal([("a", w)], (await Store.GetPostingsAsync([1], 10)).Select(p => (p.DocumentId, p.Weight)));
+            Assert.Equal(new[] { ("a", w), ("b", 1 - w) }.OrderByDescending(p => p.Item2), (await Store.GetPostingsAsync([2], 10)).Select(p => (p.DocumentId, p.Weight)));
+        }
+
+        await Store.DeleteDocumentsAsync(["a"]);
+        Assert.Empty(await Store.GetPostingsAsync([1], 10));
+        Assert.Equal([("b", 1 - weights[^1])], (await Store.GetPostingsAsync([2], 10)).Select(p => (p.DocumentId, p.Weight)));
+    }
+
+    [Fact]
     public async Task A_story_is_titled_after_its_stored_lineage_root_not_a_copy_dated_earlier()
     {
         // Story "night": the original, a doctored copy dated a day earlier (its parent is still the original, as the
