@@ -131,7 +131,8 @@ public sealed partial class PostgreSqlStore
     /// Upserts pairs in one statement. Returns, like the other backends, how many of the given pairs were stored
     /// (a pair given twice counts twice; the last one given is what stays).
     /// </summary>
-    private static async Task<int> InsertPairsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken)
+    /// <param name="onlyChanged">Leave a stored row equal to the given one as it is (a commit, which needs no count); the count then leaves it out too.</param>
+    private static async Task<int> InsertPairsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken, bool onlyChanged = false)
     {
         var keys = new List<(string A, string B)>();
         var last = new Dictionary<(string A, string B), PairScore>();
@@ -158,7 +159,7 @@ public sealed partial class PostgreSqlStore
         await using (var command = Command(
             connection,
             transaction,
-            """
+            $"""
             WITH written AS (
                 INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details)
                 SELECT x.seq, y.seq, u.jaccard, u.containment, u.relation, u.similarity, u.details
@@ -167,6 +168,7 @@ public sealed partial class PostgreSqlStore
                 JOIN documents x ON x.id = u.a JOIN documents y ON y.id = u.b
                 ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
                     relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
+                {(onlyChanged ? UnchangedPairSql : string.Empty)}
                 RETURNING a, b)
             SELECT x.id, y.id FROM written w JOIN documents x ON x.seq = w.a JOIN documents y ON y.seq = w.b
             """,
@@ -187,6 +189,12 @@ public sealed partial class PostgreSqlStore
 
         return keys.Count(stored.Contains);
     }
+
+    private const string UnchangedPairSql =
+        """
+        WHERE (pairs.jaccard, pairs.containment, pairs.relation, pairs.similarity, pairs.details)
+            IS DISTINCT FROM (excluded.jaccard, excluded.containment, excluded.relation, excluded.similarity, excluded.details)
+        """;
 
     private static async Task<IReadOnlyList<PairScore>> ReadPairsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -482,23 +490,39 @@ public sealed partial class PostgreSqlStore
                 }
 
                 var regionSeqs = region.ToArray();
-                const string DeleteTreesOfRegion = "DELETE FROM lineage_trees WHERE story_id IN (SELECT story_id FROM groups WHERE doc = ANY($1))";
+                var regionIds = new HashSet<string>(commit.Region.Where(id => id is not null), StringComparer.Ordinal);
 
-                // Trees of the stories the region's documents belonged to, before the placements move them; pairs within the region.
+                // Only what changed is written: pairs among the region that the commit no longer names are deleted, and
+                // rows equal to what is stored (pairs, placements, trees) are left as they are (IS DISTINCT FROM below).
+                var placements = commit.Placements.Where(placement => placement?.DocumentId is not null && placement.FamilyId is not null && placement.StoryId is not null)
+                    .GroupBy(placement => placement.DocumentId, StringComparer.Ordinal).Select(group => group.Last()).ToList();
+                var pairs = commit.Pairs.Where(pair => pair?.A is not null && pair.B is not null && pair.A != pair.B)
+                    .Select(pair => StoreRules.IsCanonicalOrder(pair.A, pair.B) ? (pair.A, pair.B) : (A: pair.B, B: pair.A)).ToArray();
+
+                // The stories the region's documents belonged to, before the placements move them, and belong to now.
+                var stories = new HashSet<string>(StringComparer.Ordinal);
+                stories.UnionWith(await ReadStringsAsync(Command(connection, transaction, "SELECT DISTINCT story_id FROM groups WHERE doc = ANY($1)", (object)regionSeqs), cancellationToken).ConfigureAwait(false));
+
+                stories.UnionWith(placements.Where(placement => regionIds.Contains(placement.DocumentId)).Select(placement => placement.StoryId));
+                var trees = commit.Trees.Where(tree => tree is not null).GroupBy(tree => tree.Family, StringComparer.Ordinal).Select(group => group.Last()).ToArray();
+
                 // b + 0 keeps b out of the index condition: a btree scan with both array keys would visit region² key pairs.
                 await BatchAsync(
                     connection,
                     transaction,
                     cancellationToken,
-                    (DeleteTreesOfRegion, [regionSeqs]),
-                    ("DELETE FROM pairs WHERE a = ANY($1) AND b + 0 = ANY($1)", [regionSeqs])).ConfigureAwait(false);
+                    (
+                        """
+                        DELETE FROM pairs p WHERE p.a = ANY($1) AND p.b + 0 = ANY($1)
+                            AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS u (a, b) JOIN documents x ON x.id = u.a JOIN documents y ON y.id = u.b
+                                            WHERE x.seq = p.a AND y.seq = p.b)
+                        """,
+                        [regionSeqs, pairs.Select(pair => pair.A).ToArray(), pairs.Select(pair => pair.B).ToArray()]),
+                    (
+                        "DELETE FROM lineage_trees WHERE story_id = ANY($1) AND NOT (family_id = ANY($2))",
+                        [stories.ToArray(), trees.Select(tree => tree.Family).ToArray()])).ConfigureAwait(false);
 
-                var placements = commit.Placements.Where(placement => placement?.DocumentId is not null && placement.FamilyId is not null && placement.StoryId is not null).ToList();
-                await PlaceAsync(connection, transaction, placements, keepDetails: false, cancellationToken).ConfigureAwait(false);
-
-                // ...and the trees of the stories they belong to now.
-                await ExecuteAsync(connection, transaction, DeleteTreesOfRegion, cancellationToken, regionSeqs).ConfigureAwait(false);
-                var trees = commit.Trees.Where(tree => tree is not null).GroupBy(tree => tree.Family, StringComparer.Ordinal).Select(group => group.Last()).ToArray();
+                await PlaceAsync(connection, transaction, placements, keepDetails: false, cancellationToken, onlyChanged: true).ConfigureAwait(false);
                 if (trees.Length > 0)
                 {
                     await ExecuteAsync(
@@ -507,6 +531,7 @@ public sealed partial class PostgreSqlStore
                         """
                         INSERT INTO lineage_trees (family_id, story_id, tree) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                         ON CONFLICT (family_id) DO UPDATE SET story_id = excluded.story_id, tree = excluded.tree
+                        WHERE (lineage_trees.story_id, lineage_trees.tree) IS DISTINCT FROM (excluded.story_id, excluded.tree)
                         """,
                         cancellationToken,
                         trees.Select(tree => tree.Family).ToArray(),
@@ -514,7 +539,7 @@ public sealed partial class PostgreSqlStore
                         trees.Select(StoredJson.Write).ToArray()).ConfigureAwait(false);
                 }
 
-                await InsertPairsAsync(connection, transaction, commit.Pairs, cancellationToken).ConfigureAwait(false);
+                await InsertPairsAsync(connection, transaction, commit.Pairs, cancellationToken, onlyChanged: true).ConfigureAwait(false);
                 await ReplacePostingsAsync(connection, transaction, commit.Postings, cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(
                     connection,
@@ -606,7 +631,8 @@ public sealed partial class PostgreSqlStore
     /// Sets placements (the last one wins for a document named twice). <paramref name="keepDetails"/>: only family and
     /// story change (SetGroups); otherwise parent, relation, origin and labeled_at are set too. Returns the ids placed.
     /// </summary>
-    private static async Task<HashSet<string>> PlaceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredPlacement> placements, bool keepDetails, CancellationToken cancellationToken)
+    /// <param name="onlyChanged">Leave a stored placement equal to the given one as it is (it is then not among the ids returned).</param>
+    private static async Task<HashSet<string>> PlaceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredPlacement> placements, bool keepDetails, CancellationToken cancellationToken, bool onlyChanged = false)
     {
         var placed = new HashSet<string>(StringComparer.Ordinal);
         var rows = placements.GroupBy(placement => placement.DocumentId, StringComparer.Ordinal).Select(group => group.Last()).ToArray();
@@ -629,6 +655,7 @@ public sealed partial class PostgreSqlStore
                     AS u (id, family_id, story_id, parent, relation, origin, labeled_at)
                 JOIN documents d ON d.id = u.id
                 ON CONFLICT (doc) DO UPDATE SET {update}
+                {(onlyChanged ? UnchangedPlacementSql : string.Empty)}
                 RETURNING doc)
             SELECT d.id FROM written w JOIN documents d ON d.seq = w.doc
             """,
@@ -647,6 +674,12 @@ public sealed partial class PostgreSqlStore
 
         return placed;
     }
+
+    private const string UnchangedPlacementSql =
+        """
+        WHERE (groups.family_id, groups.story_id, groups.parent, groups.relation, groups.origin, groups.labeled_at)
+            IS DISTINCT FROM (excluded.family_id, excluded.story_id, excluded.parent, excluded.relation, excluded.origin, excluded.labeled_at)
+        """;
 
     /// <summary>Replaces the postings of the named documents (the last list wins for a document named twice).</summary>
     private static async Task ReplacePostingsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(string DocumentId, PostedTerm[] Terms)> postings, CancellationToken cancellationToken)
