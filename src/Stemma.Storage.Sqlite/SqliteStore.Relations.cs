@@ -461,7 +461,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Inserts or updates pair rows, in key order; values are bound, so the doubles are stored exactly.</summary>
-    private static int WritePairRows(SqliteSession session, SqliteTransaction transaction, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
+    private static void WritePairRows(SqliteSession session, SqliteTransaction transaction, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
     {
         var command = session.Command(
             """
@@ -470,15 +470,12 @@ public sealed partial class SqliteStore
                 relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
             """,
             transaction);
-        var written = 0;
         foreach (var ((a, b), row) in rows.OrderBy(entry => entry.Key))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            written += command.With("$a", a).With("$b", b).With("$jaccard", row.Jaccard).With("$containment", row.Containment)
+            command.With("$a", a).With("$b", b).With("$jaccard", row.Jaccard).With("$containment", row.Containment)
                 .With("$relation", row.Relation).With("$similarity", row.Similarity).With("$details", row.Details).ExecuteNonQuery();
         }
-
-        return written;
     }
 
     public Task<long> GetVersionAsync(CancellationToken cancellationToken = default) =>
