@@ -17,9 +17,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
 
     /// <summary>
     /// The kinds of store <c>--db</c> can name: a path is a SQLite file, postgres://... (or Host=...) a PostgreSQL
-    /// database. Each storage assembly brings its provider; this host registers both.
+    /// database. Each storage assembly brings its provider; this host registers both. Made on first use, so commands
+    /// without a database (and --help) do not load the storage assemblies.
     /// </summary>
-    /// Made on first use, so commands without a database (and --help) do not load the storage assemblies.
     public Stemma.Storage.StoreOpener Stores => stores ??= new(new Stemma.Storage.Sqlite.SqliteStoreProvider(), new Stemma.Storage.PostgreSql.PostgreSqlStoreProvider());
 
     /// <summary>How inputs are read: the limits (<c>--limit</c>) and the id root (<c>--id-root</c>).</summary>

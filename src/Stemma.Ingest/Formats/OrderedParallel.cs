@@ -74,7 +74,7 @@ internal static class OrderedParallel
     /// <summary>
     /// One item in flight. Whoever comes first maps it: a pool thread, or the caller when it needs the result and no pool
     /// thread has started it, so the caller works instead of spinning and waiting (on a busy machine the pool thread may not
-    /// run for a while, and spinning cost more CPU than reading on one thread).
+    /// run for a while, and the caller's spinning in Task.Wait was a tenth of a sampled read).
     /// </summary>
     private sealed class Slot<TIn, TOut>(TIn item, Func<TIn, TOut> map)
     {
