@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Stemma.Cli.Commands;
 
 namespace Stemma.Cli;
@@ -100,9 +99,7 @@ public static class StemmaApp
     }
 
     /// <summary>The version `--version` prints (the informational version, with the commit), as the parser prints it.</summary>
-    public static string Version =>
-        typeof(StemmaApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(StemmaApp).Assembly.GetName().Version?.ToString() ?? "unknown";
+    public static string Version => BuildVersion.Informational;
 
     /// <summary>Every command, in the order help lists them, and how to build it.</summary>
     private static readonly (string Name, Func<CliContext, Command> Create)[] Commands =

@@ -54,4 +54,21 @@ public sealed class StartupTests
         Assert.Contains("ferry.txt", result.Error, StringComparison.Ordinal);
         Assert.Empty(result.Out);
     }
+    [Fact]
+    public void The_version_written_at_build_time_is_the_assemblys_informational_version()
+    {
+        var attribute = typeof(StemmaApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single();
+
+        Assert.Equal(attribute.InformationalVersion, StemmaApp.Version);
+    }
+
+    [Fact]
+    public async Task Version_with_other_arguments_is_still_refused_by_the_parser()
+    {
+        var result = await CliRunner.RunAsync("--version", "--verbose");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--version option cannot be combined with other arguments", result.Error, StringComparison.Ordinal);
+    }
 }
