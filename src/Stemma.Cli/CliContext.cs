@@ -7,6 +7,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
 {
     private readonly TerminalSettings terminal = terminal ?? TerminalSettings.None;
     private IAnsiConsole? console;
+    private Stemma.Storage.StoreOpener? stores;
 
     public TextWriter Out { get; } = output;
 
@@ -16,9 +17,10 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
 
     /// <summary>
     /// The kinds of store <c>--db</c> can name: a path is a SQLite file, postgres://... (or Host=...) a PostgreSQL
-    /// database. Each storage assembly brings its provider; this host registers both.
+    /// database. Each storage assembly brings its provider; this host registers both. Made on first use, so commands
+    /// without a database (and --help) do not load the storage assemblies.
     /// </summary>
-    public Stemma.Storage.StoreOpener Stores { get; } = new(new Stemma.Storage.Sqlite.SqliteStoreProvider(), new Stemma.Storage.PostgreSql.PostgreSqlStoreProvider());
+    public Stemma.Storage.StoreOpener Stores => stores ??= new(new Stemma.Storage.Sqlite.SqliteStoreProvider(), new Stemma.Storage.PostgreSql.PostgreSqlStoreProvider());
 
     /// <summary>How inputs are read: the limits (<c>--limit</c>) and the id root (<c>--id-root</c>).</summary>
     public Stemma.Ingest.ReaderOptions ReaderOptions { get; set; } = Stemma.Ingest.ReaderOptions.Default;
@@ -32,8 +34,8 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
     /// <summary>True when output goes to a terminal (colours on).</summary>
     public bool IsTerminal => terminal.OutputIsTerminal;
 
-    /// <summary>Columns tables and wrapped text are laid out in.</summary>
-    public int Columns => Console.Profile.Width;
+    /// <summary>Columns tables and wrapped text are laid out in (worked out without Spectre, which help text does not need).</summary>
+    public int Columns => Width ?? terminal.Width ?? (terminal.OutputIsTerminal ? 100 : 200);
 
     /// <summary>Spectre console over <see cref="Out"/>; colours only on a terminal. Made on first use, after --width is known.</summary>
     public IAnsiConsole Console => console ??= CreateConsole();
@@ -49,7 +51,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TerminalSe
         });
 
         // Redirected output has no width of its own; wide enough that ids are not folded mid-word.
-        created.Profile.Width = Width ?? terminal.Width ?? (terminal.OutputIsTerminal ? 100 : 200);
+        created.Profile.Width = Columns;
 
         // Set, so Spectre never asks System.Console (whose first terminal query prints ESC[?1h ESC=); nothing here pages.
         created.Profile.Height = 40;

@@ -22,7 +22,7 @@ internal static class OrderedParallel
 
     private static IEnumerable<TOut> MapParallel<TIn, TOut>(IEnumerable<TIn> source, Func<TIn, TOut> map, int window)
     {
-        var pending = new Queue<Task<TOut>>(window);
+        var pending = new Queue<Slot<TIn, TOut>>(window);
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         using var items = source.GetEnumerator();
         try
@@ -43,35 +43,86 @@ internal static class OrderedParallel
                     break;
                 }
 
-                var item = items.Current;
-                pending.Enqueue(Task.Factory.StartNew(() => map(item), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default));
+                var slot = new Slot<TIn, TOut>(items.Current, map);
+                ThreadPool.UnsafeQueueUserWorkItem(static slot => slot.TryRun(), slot, preferLocal: false);
+                pending.Enqueue(slot);
                 if (pending.Count >= window)
                 {
                     // An exception thrown by the map surfaces here, in order, as it would have in a sequential loop.
-                    yield return pending.Dequeue().GetAwaiter().GetResult();
+                    yield return pending.Dequeue().Take();
                 }
             }
 
             while (pending.Count > 0)
             {
-                yield return pending.Dequeue().GetAwaiter().GetResult();
+                yield return pending.Dequeue().Take();
             }
 
             failure?.Throw();
         }
         finally
         {
-            // Stopped early (or failed): let the work in flight finish so nothing runs on after the caller moved on.
-            foreach (var task in pending)
+            // Stopped early (or failed): what no thread has started is dropped, and the work in flight finishes, so nothing
+            // runs on after the caller moved on.
+            foreach (var slot in pending)
             {
-                try
-                {
-                    task.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Already reported through the item that failed first, or never asked for.
-                }
+                slot.Abandon();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One item in flight. Whoever comes first maps it: a pool thread, or the caller when it needs the result and no pool
+    /// thread has started it, so the caller works instead of spinning and waiting (on a busy machine the pool thread may not
+    /// run for a while, and the caller's spinning in Task.Wait was a tenth of a sampled read).
+    /// </summary>
+    private sealed class Slot<TIn, TOut>(TIn item, Func<TIn, TOut> map)
+    {
+        private const int Queued = 0;
+        private const int Running = 1;
+        private const int Dropped = 2;
+        private readonly ManualResetEventSlim done = new(false, spinCount: 0);
+        private int state = Queued;
+        private TOut? result;
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? error;
+
+        /// <summary>Maps the item unless someone else already took it.</summary>
+        public void TryRun()
+        {
+            if (Interlocked.CompareExchange(ref state, Running, Queued) != Queued)
+            {
+                return;
+            }
+
+            try
+            {
+                result = map(item);
+            }
+            catch (Exception ex)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                done.Set();
+            }
+        }
+
+        /// <summary>The result (mapped here if no pool thread has started it), or the map's exception.</summary>
+        public TOut Take()
+        {
+            TryRun();
+            done.Wait();
+            error?.Throw();
+            return result!;
+        }
+
+        /// <summary>Drops the item if no thread has started it; otherwise returns once it is mapped.</summary>
+        public void Abandon()
+        {
+            if (Interlocked.CompareExchange(ref state, Dropped, Queued) != Queued)
+            {
+                done.Wait();
             }
         }
     }

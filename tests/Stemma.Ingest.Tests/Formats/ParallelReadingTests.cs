@@ -95,4 +95,57 @@ public sealed class ParallelReadingTests
         var last = Assert.Single(outcomes.Skip(articles.Count));
         Assert.Contains("gzip", last.Error, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Mapped_items_come_back_in_order_and_a_failing_map_throws_after_every_earlier_item()
+    {
+        // Items of uneven cost (some slow), mapped by the pool and by the caller, whichever comes first.
+        static int Slow(int n)
+        {
+            if (n % 7 == 0)
+            {
+                Thread.Sleep(2);
+            }
+
+            return n == 250 ? throw new InvalidOperationException("item 250") : n * 2;
+        }
+
+        var seen = new List<int>();
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var value in Stemma.Ingest.Formats.OrderedParallel.Map(Enumerable.Range(0, 400), Slow))
+            {
+                seen.Add(value);
+            }
+        });
+
+        Assert.Equal("item 250", failure.Message);
+        Assert.Equal(Enumerable.Range(0, 250).Select(n => n * 2), seen);
+    }
+
+    [Fact]
+    public void Stopping_early_waits_for_the_items_in_flight()
+    {
+        var finished = 0;
+        var started = 0;
+        foreach (var value in Stemma.Ingest.Formats.OrderedParallel.Map(Enumerable.Range(0, 1000), n =>
+        {
+            Interlocked.Increment(ref started);
+            Thread.Sleep(1);
+            Interlocked.Increment(ref finished);
+            return n;
+        }))
+        {
+            if (value == 10)
+            {
+                break;
+            }
+        }
+
+        // Nothing maps on after the loop has left: every item started has finished, and no more than a window was started.
+        var startedAtExit = Volatile.Read(ref started);
+        Assert.Equal(startedAtExit, Volatile.Read(ref finished));
+        Thread.Sleep(50);
+        Assert.Equal(startedAtExit, Volatile.Read(ref started));
+        Assert.InRange(startedAtExit, 11, 11 + (16 * Environment.ProcessorCount));
+    }
 }
