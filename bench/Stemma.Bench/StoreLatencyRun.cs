@@ -103,9 +103,16 @@ internal static class StoreLatencyRun
 
                 // One add and one check first, untimed: the process is warm, as a server's would be.
                 var ingestor = new StoreIngestor(store) { Log = verbose ? line => Console.Error.WriteLine(line) : null };
-                await ingestor.IngestAsync([toAdd[0]]).ConfigureAwait(false);
+                if (toAdd.Count > 0)
+                {
+                    await ingestor.IngestAsync([toAdd[0]]).ConfigureAwait(false);
+                }
+
                 var reader = new StoryReader(store, cache: new StoreStateCache());
-                await reader.CheckAsync(toCheck[^1], 10).ConfigureAwait(false);
+                if (toCheck.Count > 0)
+                {
+                    await reader.CheckAsync(toCheck[^1], 10).ConfigureAwait(false);
+                }
                 GC.Collect();
 
                 var addTimes = new List<double>(adds);
@@ -117,7 +124,7 @@ internal static class StoreLatencyRun
                     addTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
-                var addCpu = CpuSince(ref cpu) / addTimes.Count;
+                var addCpu = CpuSince(ref cpu) / Math.Max(1, addTimes.Count);
                 var checkTimes = new List<double>(checks);
                 foreach (var article in toCheck)
                 {
@@ -126,7 +133,7 @@ internal static class StoreLatencyRun
                     checkTimes.Add(clock.Elapsed.TotalMilliseconds);
                 }
 
-                var checkCpu = CpuSince(ref cpu) / checkTimes.Count;
+                var checkCpu = CpuSince(ref cpu) / Math.Max(1, checkTimes.Count);
 
                 // CPU per operation (all threads) alongside wall time: on a machine shared with other work, wall time
                 // includes waiting for a core.
@@ -163,6 +170,11 @@ internal static class StoreLatencyRun
 
     private static string Percentiles(List<double> milliseconds)
     {
+        if (milliseconds.Count == 0)
+        {
+            return "none timed";
+        }
+
         milliseconds.Sort();
         double At(double q) => milliseconds[Math.Min(milliseconds.Count - 1, (int)Math.Ceiling(q * milliseconds.Count) - 1)];
         return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):F1} ms, p95 {At(0.95):F1} ms, p99 {At(0.99):F1} ms, max {milliseconds[^1]:F1} ms");

@@ -47,28 +47,62 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<Posting>>(
             session =>
             {
-                // One statement, run per term: the strongest postings come first in term_postings' key, so each term costs its
-                // first rows only, however many documents it is posted for.
-                var found = new List<Posting>();
+                // One snapshot for the postings and the ids they name. One statement, run per term: the strongest postings
+                // come first in term_postings' key, so each term costs its first rows only, however many documents it is
+                // posted for. Ids come from the id cache, not from a join per row.
+                using var transaction = session.Connection.BeginTransaction(deferred: true);
+                var deletions = session.Command(SqliteDocumentIds.DeletionsSql, transaction).ExecuteScalar() is long counted ? counted : 0;
+                var rows = new List<(uint Term, long Sequence, float Weight)>();
                 var limit = Math.Max(0, maxPerTerm);
                 var command = session.Command(
                     """
-                    SELECT d.id, p.weight FROM term_postings p JOIN documents d ON d.seq = p.doc
+                    SELECT p.doc, p.weight FROM term_postings p
                     WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
-                    """).With("$limit", limit);
+                    """,
+                    transaction).With("$limit", limit);
+                var sequences = new HashSet<long>();
                 foreach (var term in terms.Distinct())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var reader = command.With("$term", (long)term).ExecuteReader();
                     while (reader.Read())
                     {
-                        found.Add(new Posting(term, reader.GetString(0), reader.GetFloat(1)));
+                        var sequence = reader.GetInt64(0);
+                        rows.Add((term, sequence, reader.GetFloat(1)));
+                        sequences.Add(sequence);
                     }
                 }
 
+                var ids = _documentIds.Resolve(deletions, sequences, missing => IdsOf(session, transaction, missing));
+                var found = new List<Posting>(rows.Count);
+                foreach (var (term, sequence, weight) in rows)
+                {
+                    // A posting of a document deleted since its postings were read is left out, as a join would.
+                    if (ids.TryGetValue(sequence, out var id))
+                    {
+                        found.Add(new Posting(term, id, weight));
+                    }
+                }
+
+                transaction.Commit();
                 return found;
             },
             cancellationToken);
+    }
+
+    /// <summary>The ids of the documents with these sequence numbers, read in chunks in the caller's transaction.</summary>
+    private static IEnumerable<(long Sequence, string Id)> IdsOf(SqliteSession session, SqliteTransaction transaction, List<long> sequences)
+    {
+        var command = session.Command("SELECT d.seq, d.id FROM json_each($seqs) j JOIN documents d ON d.seq = j.value", transaction);
+        for (var first = 0; first < sequences.Count; first += IdsPerStatement)
+        {
+            var chunk = sequences.GetRange(first, Math.Min(IdsPerStatement, sequences.Count - first));
+            using var reader = command.With("$seqs", "[" + string.Join(',', chunk.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]").ExecuteReader();
+            while (reader.Read())
+            {
+                yield return (reader.GetInt64(0), reader.GetString(1));
+            }
+        }
     }
 
     /// <summary>Distinct terms as JSON arrays of at most <see cref="RowsPerBulkStatement"/>, one statement each.</summary>

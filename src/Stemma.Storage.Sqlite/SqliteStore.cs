@@ -37,6 +37,7 @@ public sealed partial class SqliteStore : IStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentBag<SqliteSession> _idleReaders = [];
+    private readonly SqliteDocumentIds _documentIds = new();
     private SqliteSession? _writer;
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -340,6 +341,12 @@ public sealed partial class SqliteStore : IStore
                         session.Command("DELETE FROM documents WHERE seq = $seq", transaction).With("$seq", existing.Sequence).ExecuteNonQuery();
                         removed++;
                     }
+                }
+
+                if (removed > 0)
+                {
+                    // Sequence numbers may now be given again: id caches of every process start again (SqliteDocumentIds).
+                    session.Command(SqliteDocumentIds.CountDeletionSql, transaction).ExecuteNonQuery();
                 }
 
                 UpdateTermFrequencies(session, transaction, termCounts);

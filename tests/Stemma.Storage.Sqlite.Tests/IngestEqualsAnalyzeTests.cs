@@ -32,6 +32,30 @@ public class IngestEqualsAnalyzeTests
         }
     }
 
+    /// <summary>
+    /// Many small regions over a shuffled corpus: every story is scattered over the input, so regions are taken in the
+    /// relate order (related documents together) or, with it off, in insertion order; both store what one analysis finds.
+    /// </summary>
+    [Theory]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    [InlineData(4, false)]
+    public async Task Ingest_in_small_regions_equals_analyze_whichever_order_regions_take(int seed, bool arrange)
+    {
+        var random = new Random(seed);
+        var articles = new SyntheticCorpus(seed, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
+        var pipeline = new StorePipelineOptions { AddBatchSize = 9, RelateBatchSize = 12, ArrangeRegions = arrange };
+        var regions = new List<string>();
+
+        using var folder = new TemporaryFolder();
+        await using var store = await SqliteStore.OpenAsync(Path.Combine(folder.Path, "stemma.db"));
+        await new StoreIngestor(store, pipeline: pipeline) { Log = regions.Add }.IngestAsync(articles);
+
+        Assert.Equal(arrange, regions.Any(line => line.StartsWith("arranged ", StringComparison.Ordinal)));
+        Assert.True(regions.Count(line => line.StartsWith("region ", StringComparison.Ordinal)) >= articles.Count / 12, string.Join('\n', regions));
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+    }
+
     [Fact]
     public async Task Ingest_one_article_at_a_time_equals_analyze()
     {

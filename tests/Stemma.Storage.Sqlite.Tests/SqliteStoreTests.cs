@@ -88,6 +88,32 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_s_postings_name_the_right_document_after_another_writer_deleted_and_added()
+    {
+        // Two stores on one file stand for two processes: a server reading, an ingest writing.
+        await using var writer = await SqliteStore.OpenAsync(DatabasePath);
+        await using var reader = await SqliteStore.OpenAsync(DatabasePath);
+        await writer.AddDocumentsAsync([Annotated(1), Annotated(2)]);
+        await writer.CommitRelateAsync(Posted(("doc-1", 1f), ("doc-2", 0.5f)));
+        Assert.Equal(["doc-1", "doc-2"], (await reader.GetPostingsAsync([5], 10)).Select(p => p.DocumentId));
+
+        await writer.DeleteDocumentsAsync(["doc-2"]);
+        await writer.AddDocumentsAsync([Annotated(3)]);
+        await writer.CommitRelateAsync(Posted(("doc-3", 0.7f)));
+        Assert.Equal(2L, Scalar("SELECT seq FROM documents WHERE id = 'doc-3'")); // the deleted document's number, given again
+
+        Assert.Equal(["doc-1", "doc-3"], (await reader.GetPostingsAsync([5], 10)).Select(p => p.DocumentId));
+    }
+
+    private static RelateCommit Posted(params (string Id, float Weight)[] postings) => new(
+        [.. postings.Select(p => p.Id)],
+        [.. postings.Select(p => new StoredPlacement(p.Id, p.Id, p.Id, null, null, null, 0))],
+        [],
+        [],
+        [.. postings.Select(p => (p.Id, new[] { new PostedTerm(5, p.Weight) }))],
+        [.. postings.Select(p => p.Id)]);
+
+    [Fact]
     public async Task The_database_is_in_wal_mode()
     {
         await using var store = await SqliteStore.OpenAsync(DatabasePath);

@@ -101,6 +101,9 @@ public sealed class StoreIngestor
         // What the add step computed for the first region's documents (pending ones are related in the order they were
         // stored): the relate step takes it instead of computing it again. Bounded by the region size.
         var computed = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+
+        // What the relate step needs to take related documents into the same region, whatever their input order.
+        var order = new RelateOrder(lsh);
         int added = 0, unchanged = 0, updated = 0, done = 0, batches = 0;
         var cancelled = false;
         foreach (var batch in articles.Chunk(pipeline.AddBatchSize))
@@ -144,11 +147,11 @@ public sealed class StoreIngestor
                 {
                     case AddStatus.Added:
                         added++;
-                        Keep(computed, outcome.Id, work, i);
+                        Keep(computed, order, outcome.Id, work, i);
                         break;
                     case AddStatus.Updated:
                         updated++;
-                        Keep(computed, outcome.Id, work, i);
+                        Keep(computed, order, outcome.Id, work, i);
                         break;
                     case AddStatus.Unchanged:
                         unchanged++;
@@ -166,7 +169,7 @@ public sealed class StoreIngestor
 
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
-            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known }.RelateAsync(stop).ConfigureAwait(false);
+            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known, Order = order.Count > 0 ? order : null }.RelateAsync(stop).ConfigureAwait(false);
         var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
         return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {
@@ -176,10 +179,17 @@ public sealed class StoreIngestor
         };
     }
 
-    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, string id, (TextFeatures, DocumentSketch)[]? work, int index)
+    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, RelateOrder order, string id, (TextFeatures Features, DocumentSketch Sketch)[]? work, int index)
     {
+        if (work is null)
+        {
+            return;
+        }
+
+        order.Add(id, work[index].Features, work[index].Sketch);
+
         // Outcomes come one per document in input order; only a region's worth is kept.
-        if (work is not null && computed.Count < pipeline.RelateBatchSize)
+        if (computed.Count < pipeline.RelateBatchSize)
         {
             computed[id] = work[index];
         }

@@ -21,6 +21,13 @@ public sealed record StorePipelineOptions
     /// </summary>
     public double RelabelGrowth { get; init; } = 2.0;
 
+    /// <summary>
+    /// Whether a relate pass over more pending documents than one region holds takes them in the relate order (documents
+    /// that likely relate together, <see cref="RelateOrder"/>) instead of insertion order. Either stores the same result;
+    /// the order decides how often a story scattered over the input is loaded and analysed again.
+    /// </summary>
+    public bool ArrangeRegions { get; init; } = true;
+
     /// <summary>Stored documents taken from the term postings per probe (more than the in-memory index keeps: the
     /// region analysis decides among them).</summary>
     public int TermCandidatesPerDocument { get; init; } = 12;
@@ -79,6 +86,9 @@ public sealed class StoreRelater
     /// </summary>
     internal StoreStateCache? Cache { get; init; }
 
+    /// <summary>What the add step kept for ordering pending documents into regions (<see cref="RelateOrder"/>); null: insertion order.</summary>
+    internal RelateOrder? Order { get; init; }
+
     /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
@@ -86,6 +96,7 @@ public sealed class StoreRelater
         var relabelChecked = false;
         var cache = Cache ?? new StoreStateCache(maxDocuments: 0);
         await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
+        var arranged = await ArrangeAsync().ConfigureAwait(false);
         while (true)
         {
             if (stop.IsCancellationRequested)
@@ -93,7 +104,11 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
             }
 
-            var batch = await store.GetPendingAsync(pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
+            // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
+            // is pending, in insertion order.
+            var batch = arranged.Count > 0
+                ? Next(arranged, pipeline.RelateBatchSize)
+                : await store.GetPendingAsync(pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
             IReadOnlyList<string> stale = [];
             if (!relabelChecked)
             {
@@ -119,6 +134,38 @@ public sealed class StoreRelater
             stories += step.Stories;
             Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"related:{regions}"));
         }
+    }
+
+    /// <summary>Every pending document in the order of <see cref="Order"/>; empty without one.</summary>
+    private async Task<Queue<string>> ArrangeAsync()
+    {
+        if (Order is null || !pipeline.ArrangeRegions)
+        {
+            return [];
+        }
+
+        var clock = new StageClock();
+        var pending = await store.GetPendingAsync(int.MaxValue, CancellationToken.None).ConfigureAwait(false);
+        if (pending.Count <= pipeline.RelateBatchSize)
+        {
+            // One region holds them all: nothing to arrange.
+            return [];
+        }
+
+        var order = Order.Arrange(pending, out var groups, out var largest);
+        Log?.Invoke($"arranged {pending.Count} pending documents: {groups} groups, the largest of {largest}, {clock.Lap()}");
+        return new Queue<string>(order);
+    }
+
+    private static List<string> Next(Queue<string> arranged, int count)
+    {
+        var batch = new List<string>(Math.Min(count, arranged.Count));
+        while (batch.Count < count && arranged.TryDequeue(out var id))
+        {
+            batch.Add(id);
+        }
+
+        return batch;
     }
 
     private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache)

@@ -215,6 +215,21 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Postings_name_the_document_that_holds_them_when_a_deleted_document_s_place_is_taken()
+    {
+        await AddAsync(Document("a", 1), Document("b", 2));
+        await Store.CommitRelateAsync(Commit(["a", "b"], [Placed("a", "a", "a"), Placed("b", "b", "b")], postings: [("a", [new PostedTerm(5, 1f)]), ("b", [new PostedTerm(5, 0.5f)])], processed: ["a", "b"]));
+        Assert.Equal([("a", 1f), ("b", 0.5f)], (await Store.GetPostingsAsync([5], 10)).Select(p => (p.DocumentId, p.Weight)));
+
+        // The last document goes and a new one comes: a store may give it the same internal number.
+        await Store.DeleteDocumentsAsync(["b"]);
+        await AddAsync(Document("c", 3));
+        await Store.CommitRelateAsync(Commit(["c"], [Placed("c", "c", "c")], postings: [("c", [new PostedTerm(5, 0.7f)])], processed: ["c"]));
+
+        Assert.Equal([("a", 1f), ("c", 0.7f)], (await Store.GetPostingsAsync([5], 10)).Select(p => (p.DocumentId, p.Weight)));
+    }
+
+    [Fact]
     public async Task The_writer_lock_makes_a_second_writer_wait_and_says_so()
     {
         var first = await Store.AcquireWriterLockAsync();
