@@ -25,6 +25,13 @@ public sealed record StorePipelineOptions
     /// region analysis decides among them).</summary>
     public int TermCandidatesPerDocument { get; init; } = 12;
 
+    /// <summary>
+    /// Documents a relate pass keeps the terms, names and shingles of (about 4 KB each, no text), so that a document
+    /// read once in the pass is screened as a candidate of later regions without reading and tokenising its text again;
+    /// the oldest go first. 0 keeps none.
+    /// </summary>
+    public int ScreenedDocuments { get; init; } = 100_000;
+
     public static StorePipelineOptions Default { get; } = new();
 }
 
@@ -86,6 +93,9 @@ public sealed class StoreRelater
         var relabelChecked = false;
         var cache = Cache ?? new StoreStateCache(maxDocuments: 0);
         await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
+
+        // Kept for this pass only: it holds the writer lock (or is a one-shot), so no document read in it changes.
+        var screens = new ScreenedDocuments(pipeline.ScreenedDocuments);
         while (true)
         {
             if (stop.IsCancellationRequested)
@@ -111,7 +121,7 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
             }
 
-            var step = await RelateRegionAsync(batch, stale, cache).ConfigureAwait(false);
+            var step = await RelateRegionAsync(batch, stale, cache, screens).ConfigureAwait(false);
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -121,10 +131,12 @@ public sealed class StoreRelater
         }
     }
 
-    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache)
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
+        var steps = new StageClock();
+        var candidateSteps = string.Empty;
         var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
 
         // A batch shorter than the limit is every pending document.
@@ -140,7 +152,8 @@ public sealed class StoreRelater
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = cache.Frequencies;
         var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
-        Compute(probes, work, cache);
+        Compute(probes, work, cache, screens);
+        var probeTime = steps.Lap();
         IReadOnlyList<string> formerStories = [];
         int candidateCount = 0, relatedCount = 0;
 
@@ -149,21 +162,54 @@ public sealed class StoreRelater
         {
             var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
             var candidates = found.Select(ids => ids.Where(id => !allPending.Contains(id)).ToArray()).ToArray();
-            var stored = await store.GetDocumentsAsync([.. candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
-            candidateCount = stored.Count;
+            var lookUpTime = steps.Lap();
+
+            // Candidates this pass has read before are screened from what it kept of them; only the others are read now.
+            var distinct = candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList();
+            var stored = await store.GetDocumentsAsync([.. distinct.Where(id => !screens.Contains(id))], cancellationToken).ConfigureAwait(false);
             foreach (var document in stored)
             {
                 loaded[document.Article.Id] = document;
             }
 
-            Compute(stored, work, cache);
+            var readTime = steps.Lap();
+            Compute(stored, work, cache, screens);
+            var screened = new Dictionary<string, Screened>(distinct.Count, StringComparer.Ordinal);
+            foreach (var id in distinct)
+            {
+                if (screens.Get(id) is { } kept)
+                {
+                    screened[id] = kept;
+                }
+                else if (loaded.TryGetValue(id, out var document))
+                {
+                    screened[id] = new Screened(document.Position, work[id].Features, work[id].Sketch);
+                }
+            }
+
+            candidateCount = screened.Count;
+            var featureTime = steps.Lap();
 
             // Only the candidates some probe relates to join the region (see docs/storage.md): the others, and their
             // stories, keep what they hold.
-            var statistics = await StatisticsAsync([.. work.Values.Select(w => w.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
-            var related = RelatedCandidates(probes, candidates, loaded, work, statistics);
+            var statistics = await StatisticsAsync([.. probes.Select(p => work[p.Article.Id].Features), .. screened.Values.Select(c => c.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
+            var (related, compared) = await RelatedCandidatesAsync(probes, candidates, screened, loaded, work, statistics, cache, screens, cancellationToken).ConfigureAwait(false);
             relatedCount = related.Count;
             regionIds.UnionWith(related);
+
+            // The candidates no probe relates to leave memory now; weights cached on the kept screens would hold on to
+            // this region's statistics.
+            foreach (var (id, candidate) in screened)
+            {
+                candidate.Features.ForgetWeights();
+                if (!related.Contains(id))
+                {
+                    loaded.Remove(id);
+                    work.Remove(id);
+                }
+            }
+
+            var labelTime = steps.Lap();
 
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
@@ -172,6 +218,8 @@ public sealed class StoreRelater
             {
                 regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
             }
+
+            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime}, read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -182,6 +230,11 @@ public sealed class StoreRelater
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
         ComputeAll(documents, features, sketches, cache, work);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            screens.Keep(documents[i], features[i], sketches[i]);
+        }
+
         work.Clear();
         var load = clock.Lap();
         var regionStatistics = await StatisticsAsync(features, count, cancellationToken, frequencies).ConfigureAwait(false);
@@ -215,45 +268,102 @@ public sealed class StoreRelater
         var before = cache.Version;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
     /// <summary>
     /// The stored candidates that some probe may relate to (<see cref="MayRelate"/>), each pair labelled as the region's
-    /// analysis would label it; a candidate found related is not labelled again with another probe.
+    /// analysis would label it; a candidate found related is not labelled again with another probe. Pairs are first
+    /// screened from terms, names and shingles (<see cref="Screen"/>, no text needed); only the few the screen cannot
+    /// decide are compared in full, and only their candidates' texts are read (those this pass screened from what it
+    /// kept). Returns the related candidates and how many pairs were compared in full.
     /// </summary>
-    private HashSet<string> RelatedCandidates(
+    private async Task<(HashSet<string> Related, int Compared)> RelatedCandidatesAsync(
         IReadOnlyList<StoredDocument> probes,
         string[][] candidates,
+        Dictionary<string, Screened> screened,
         Dictionary<string, StoredDocument> loaded,
         Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work,
-        TermStatistics statistics)
+        TermStatistics statistics,
+        StoreStateCache cache,
+        ScreenedDocuments screens,
+        CancellationToken cancellationToken)
     {
         var related = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var undecided = new System.Collections.Concurrent.ConcurrentBag<(int Probe, string Candidate, double Cosine, bool MayShareText)>();
         For(probes.Count, i =>
         {
             var probe = probes[i];
             var (probeFeatures, probeSketch) = work[probe.Article.Id];
             foreach (var id in candidates[i])
             {
-                if (related.ContainsKey(id) || !loaded.TryGetValue(id, out var candidate))
+                if (related.ContainsKey(id) || !screened.TryGetValue(id, out var candidate))
                 {
                     continue;
                 }
 
-                var (candidateFeatures, candidateSketch) = work[id];
-                var relates = candidate.Position < probe.Position
-                    ? MayRelate(candidate.Article, candidateFeatures, candidateSketch, probe.Article, probeFeatures, probeSketch, statistics)
-                    : MayRelate(probe.Article, probeFeatures, probeSketch, candidate.Article, candidateFeatures, candidateSketch, statistics);
-                if (relates)
+                var (verdict, cosine, mayShareText) = candidate.Position < probe.Position
+                    ? Screen(candidate.Features, candidate.Sketch, probeFeatures, probeSketch, statistics)
+                    : Screen(probeFeatures, probeSketch, candidate.Features, candidate.Sketch, statistics);
+                if (verdict == PairVerdict.Relates)
                 {
                     related.TryAdd(id, true);
+                }
+                else if (verdict == PairVerdict.Compare)
+                {
+                    undecided.Add((i, id, cosine, mayShareText));
                 }
             }
         });
 
-        return new HashSet<string>(related.Keys, StringComparer.Ordinal);
+        var pairs = undecided.Where(p => !related.ContainsKey(p.Candidate)).OrderBy(p => p.Probe).ThenBy(p => p.Candidate, StringComparer.Ordinal).ToList();
+        var unread = pairs.Select(p => p.Candidate).Where(id => !loaded.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (unread.Count > 0)
+        {
+            var read = await store.GetDocumentsAsync(unread, cancellationToken).ConfigureAwait(false);
+            foreach (var document in read)
+            {
+                loaded[document.Article.Id] = document;
+            }
+
+            Compute(read, work, cache, screens);
+        }
+
+        For(pairs.Count, k =>
+        {
+            var (i, id, cosine, mayShareText) = pairs[k];
+            if (related.ContainsKey(id) || !loaded.TryGetValue(id, out var candidate))
+            {
+                return;
+            }
+
+            var probe = probes[i];
+            var probeFeatures = work[probe.Article.Id].Features;
+            var candidateFeatures = work[id].Features;
+            var relates = candidate.Position < probe.Position
+                ? Relates(candidate.Article, candidateFeatures, probe.Article, probeFeatures, statistics, cosine, mayShareText)
+                : Relates(probe.Article, probeFeatures, candidate.Article, candidateFeatures, statistics, cosine, mayShareText);
+            if (relates)
+            {
+                related.TryAdd(id, true);
+            }
+        });
+
+        return (new HashSet<string>(related.Keys, StringComparer.Ordinal), pairs.Count);
+    }
+
+    /// <summary>What <see cref="Screen"/> can tell of a pair without its texts.</summary>
+    private enum PairVerdict
+    {
+        /// <summary>A near duplicate: related.</summary>
+        Relates,
+
+        /// <summary>Dropped by the analysis's filters: never related.</summary>
+        Unrelated,
+
+        /// <summary>Passes the filters: the label decides (<see cref="Relates"/>), which reads both texts.</summary>
+        Compare,
     }
 
     /// <summary>
@@ -266,32 +376,45 @@ public sealed class StoreRelater
     /// </summary>
     private bool MayRelate(Article a, TextFeatures featuresA, DocumentSketch sketchA, Article b, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
     {
+        var (verdict, cosine, mayShareText) = Screen(featuresA, sketchA, featuresB, sketchB, statistics);
+        return verdict == PairVerdict.Relates
+            || (verdict == PairVerdict.Compare && Relates(a, featuresA, b, featuresB, statistics, cosine, mayShareText));
+    }
+
+    /// <summary>
+    /// The part of <see cref="MayRelate"/> that reads no text: content hashes and shingles (near duplicates, shared
+    /// text), weighted terms and names (the filters). Features without their text (<see cref="TextFeatures.WithoutText"/>)
+    /// and sketches without their signature give the same answer as the full ones.
+    /// </summary>
+    private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
+    {
         if (!sketchA.IsEmpty && !sketchB.IsEmpty)
         {
             var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
             if (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
             {
-                return true;
+                return (PairVerdict.Relates, 1, true);
             }
         }
 
         var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
         if (!screen.WorthComparing(featuresA, featuresB, cosine))
         {
-            return false;
+            return (PairVerdict.Unrelated, cosine, false);
         }
 
         var mayShareText = PairComparer.MayShareText(sketchA.Shingles, sketchB.Shingles);
-        if (!mayShareText && cosine < relateOptions.Relations.MinStoryCosine)
-        {
-            return false;
-        }
-
-        return PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
+        return !mayShareText && cosine < relateOptions.Relations.MinStoryCosine
+            ? (PairVerdict.Unrelated, cosine, false)
+            : (PairVerdict.Compare, cosine, mayShareText);
     }
 
+    /// <summary>The label of a pair that passed <see cref="Screen"/>: related unless it is unrelated.</summary>
+    private bool Relates(Article a, TextFeatures featuresA, Article b, TextFeatures featuresB, TermStatistics statistics, double cosine, bool mayShareText) =>
+        PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
+
     /// <summary>Features and sketches of <paramref name="documents"/> into <paramref name="work"/> (see <see cref="ComputeAll"/>).</summary>
-    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache)
+    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache, ScreenedDocuments screens)
     {
         var features = new TextFeatures[documents.Count];
         var sketches = new DocumentSketch[documents.Count];
@@ -299,6 +422,7 @@ public sealed class StoreRelater
         for (var i = 0; i < documents.Count; i++)
         {
             work[documents[i].Article.Id] = (features[i], sketches[i]);
+            screens.Keep(documents[i], features[i], sketches[i]);
         }
     }
 
@@ -528,4 +652,45 @@ internal sealed class StoredFrequencies
     public HashSet<uint> Asked { get; } = [];
 
     public Dictionary<uint, TermFrequency> Found { get; } = [];
+}
+
+/// <summary>What a relate pass keeps of a document it has read, to screen it as a candidate without its text.</summary>
+/// <param name="Position">The document's insertion position (which side of a pair it is).</param>
+/// <param name="Features">Its features, without the text when kept between regions (<see cref="TextFeatures.WithoutText"/>).</param>
+/// <param name="Sketch">Its content hash and shingles.</param>
+internal sealed record Screened(long Position, TextFeatures Features, DocumentSketch Sketch);
+
+/// <summary>
+/// The documents one relate pass has read, by id, as <see cref="Screened"/>: at most a given number, the oldest
+/// forgotten first. A pass holds the writer lock, so what it read stays true until it ends. Used by one thread.
+/// </summary>
+internal sealed class ScreenedDocuments(int capacity)
+{
+    private readonly Dictionary<string, Screened> documents = new(StringComparer.Ordinal);
+    private readonly Queue<string> order = new();
+
+    public bool Contains(string id) => documents.ContainsKey(id);
+
+    public Screened? Get(string id) => documents.GetValueOrDefault(id);
+
+    /// <summary>Keeps what screening needs of a document whose features and sketch were made from its stored text.</summary>
+    public void Keep(StoredDocument document, TextFeatures features, DocumentSketch sketch)
+    {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        var id = document.Article.Id;
+        if (!documents.ContainsKey(id))
+        {
+            order.Enqueue(id);
+            while (order.Count > capacity)
+            {
+                documents.Remove(order.Dequeue());
+            }
+        }
+
+        documents[id] = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
+    }
 }
