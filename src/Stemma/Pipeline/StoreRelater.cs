@@ -214,9 +214,9 @@ public sealed class StoreRelater
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
             formerStories = [.. placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
-            foreach (var story in formerStories)
+            foreach (var members in await store.GetStoryMembersAsync(formerStories, cancellationToken).ConfigureAwait(false))
             {
-                regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
+                regionIds.UnionWith(members);
             }
 
             candidateSteps = $" [probes {probeTime}, look-up {lookUpTime}, read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
