@@ -72,9 +72,12 @@ public sealed class StoreRelater
 
     /// <summary>
     /// Features and sketches the caller already computed for some documents (the ingest's add step), by id; each must be of
-    /// the document as stored. Used instead of computing them again.
+    /// the document as stored. Used instead of computing them again, for the region whose pending documents they are; let
+    /// go after it (they are a region's worth of memory, and later regions screen those documents from what the pass kept).
     /// </summary>
-    public IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? Computed { get; init; }
+    public IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? Computed { get => computed; init => computed = value; }
+
+    private IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? computed;
 
     /// <summary>Called with one line per region saying where its time went (for <c>--verbose</c> and benchmarks).</summary>
     public Action<string>? Log { get; init; }
@@ -152,6 +155,7 @@ public sealed class StoreRelater
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = cache.Frequencies;
         var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
         Compute(probes, work, cache, screens);
         var probeTime = steps.Lap();
         IReadOnlyList<string> formerStories = [];
@@ -267,6 +271,10 @@ public sealed class StoreRelater
         var analyzed = clock.Lap();
         var before = cache.Version;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        if (tookComputed)
+        {
+            computed = null;
+        }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
         Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
@@ -467,7 +475,7 @@ public sealed class StoreRelater
             {
                 (features[i], sketches[i]) = done;
             }
-            else if (Computed is not null && Computed.TryGetValue(article.Id, out var given))
+            else if (computed is not null && computed.TryGetValue(article.Id, out var given))
             {
                 (features[i], sketches[i]) = given;
                 if (small)
@@ -569,15 +577,32 @@ public sealed class StoreRelater
         StoredFrequencies? frequencies = null)
     {
         var n = probeFeatures.Count;
-        var found = new List<HashSet<string>>(n);
         var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
         var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
         For(n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
         var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
         var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
-        var postings = (await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
-            .GroupBy(p => p.Term)
-            .ToDictionary(g => g.Key, g => g.ToList());
+        // Each document found under a term gets a number once for the whole batch, so a probe's scores add up in an array
+        // instead of a dictionary keyed by id (a batch of probes scores millions of postings).
+        var postedIds = new List<string>();
+        var numberOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var postings = new Dictionary<uint, List<(int Document, float Weight)>>();
+        foreach (var posting in await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
+        {
+            if (!numberOf.TryGetValue(posting.DocumentId, out var number))
+            {
+                numberOf[posting.DocumentId] = number = postedIds.Count;
+                postedIds.Add(posting.DocumentId);
+            }
+
+            if (!postings.TryGetValue(posting.Term, out var list))
+            {
+                postings[posting.Term] = list = [];
+            }
+
+            list.Add((number, posting.Weight));
+        }
+
         var firstHolders = queryTerms
             .Select(term => stored.GetValueOrDefault(term))
             .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : TermFrequency.FirstDocumentUpTo) && f.FirstDocument is not null)
@@ -594,21 +619,25 @@ public sealed class StoreRelater
             nearOf[sketched[k]] = near[k];
         }
 
-        for (var i = 0; i < n; i++)
+        var found = new HashSet<string>[n];
+        void Score(int i, float[] scores, List<int> touched)
         {
             var ids = new HashSet<string>(nearOf.GetValueOrDefault(i) ?? [], StringComparer.Ordinal);
-
             var (terms, weights, norm) = chosen[i];
             if (norm > 0)
             {
-                var scores = new Dictionary<string, float>(StringComparer.Ordinal);
                 for (var k = 0; k < terms.Length; k++)
                 {
                     if (postings.TryGetValue(terms[k], out var list))
                     {
-                        foreach (var posting in list)
+                        foreach (var (document, weight) in list)
                         {
-                            scores[posting.DocumentId] = scores.GetValueOrDefault(posting.DocumentId) + (weights[k] / norm * posting.Weight);
+                            if (scores[document] == 0)
+                            {
+                                touched.Add(document);
+                            }
+
+                            scores[document] += weights[k] / norm * weight;
                         }
                     }
 
@@ -618,18 +647,47 @@ public sealed class StoreRelater
                     }
                 }
 
-                ids.UnionWith(scores
-                    .Where(s => s.Value >= relateOptions.MinCandidateScore / 2)
-                    .OrderByDescending(s => s.Value)
-                    .ThenBy(s => s.Key, StringComparer.Ordinal)
+                var strong = new List<(float Score, string Id)>();
+                foreach (var document in touched)
+                {
+                    if (scores[document] >= relateOptions.MinCandidateScore / 2)
+                    {
+                        strong.Add((scores[document], postedIds[document]));
+                    }
+
+                    scores[document] = 0;
+                }
+
+                touched.Clear();
+                ids.UnionWith(strong
+                    .OrderByDescending(s => s.Score)
+                    .ThenBy(s => s.Id, StringComparer.Ordinal)
                     .Take(pipeline.TermCandidatesPerDocument)
-                    .Select(s => s.Key));
+                    .Select(s => s.Id));
             }
 
-            found.Add(ids);
+            found[i] = ids;
         }
 
-        return found;
+        // One score array per thread, cleared through the documents each probe touched.
+        if (n < ParallelFrom)
+        {
+            var (scores, touched) = (new float[postedIds.Count], new List<int>());
+            for (var i = 0; i < n; i++)
+            {
+                Score(i, scores, touched);
+            }
+        }
+        else
+        {
+            Parallel.For(0, n, () => (new float[postedIds.Count], new List<int>()), (i, _, scratch) =>
+            {
+                Score(i, scratch.Item1, scratch.Item2);
+                return scratch;
+            }, _ => { });
+        }
+
+        return [.. found];
     }
 
     /// <summary>A document's index terms with weights of unit length, as postings store them.</summary>
