@@ -53,7 +53,7 @@ public sealed class StoreRelater
     private readonly Sketcher sketcher;
     private readonly LshParameters lsh;
 
-    // Holds only the options: its filters are what the labelling of candidates applies (see MayRelate).
+    // Holds only the options: its filters are what the labelling of candidates applies (see Screen).
     private readonly StoryAnalyzer screen;
 
     public StoreRelater(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
@@ -281,11 +281,11 @@ public sealed class StoreRelater
     }
 
     /// <summary>
-    /// The stored candidates that some probe may relate to (<see cref="MayRelate"/>), each pair labelled as the region's
-    /// analysis would label it; a candidate found related is not labelled again with another probe. Pairs are first
-    /// screened from terms, names and shingles (<see cref="Screen"/>, no text needed); only the few the screen cannot
-    /// decide are compared in full, and only their candidates' texts are read (those this pass screened from what it
-    /// kept). Returns the related candidates and how many pairs were compared in full.
+    /// The stored candidates that some probe may relate to, each pair decided as the region's analysis would decide it; a
+    /// candidate found related is not labelled again with another probe. Pairs are first screened from terms, names and
+    /// shingles (<see cref="Screen"/>, no text needed); only the few the screen cannot decide are labelled
+    /// (<see cref="Relates"/>), and only their candidates' texts are read (those this pass screened from what it kept).
+    /// Returns the related candidates and how many pairs were labelled in full.
     /// </summary>
     private async Task<(HashSet<string> Related, int Compared)> RelatedCandidatesAsync(
         IReadOnlyList<StoredDocument> probes,
@@ -375,23 +375,14 @@ public sealed class StoreRelater
     }
 
     /// <summary>
-    /// Whether the region's analysis (<see cref="StoryAnalyzer"/>) may give two documents, <paramref name="a"/> inserted
-    /// before <paramref name="b"/>, a relation, decided as it decides: a near duplicate (same content, or accepted by the
-    /// near-duplicate test: always compared there, and it changes which document of its group is indexed) may; any other
-    /// pair is compared unless the analysis's own filters (weighted cosine or shared names; shared text or a topical
-    /// cosine) would drop it, whether or not its term index would propose it, and may relate when the label is not
-    /// unrelated. False means the analysis of any region holding both leaves the pair without a relation.
-    /// </summary>
-    private bool MayRelate(Article a, TextFeatures featuresA, DocumentSketch sketchA, Article b, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
-    {
-        var (verdict, cosine, mayShareText) = Screen(featuresA, sketchA, featuresB, sketchB, statistics);
-        return verdict == PairVerdict.Relates
-            || (verdict == PairVerdict.Compare && Relates(a, featuresA, b, featuresB, statistics, cosine, mayShareText));
-    }
-
-    /// <summary>
-    /// The part of <see cref="MayRelate"/> that reads no text: content hashes and shingles (near duplicates, shared
-    /// text), weighted terms and names (the filters). Features without their text (<see cref="TextFeatures.WithoutText"/>)
+    /// The first half of the pair decision: whether the region's analysis (<see cref="StoryAnalyzer"/>) may give two
+    /// documents, <paramref name="featuresA"/> inserted before <paramref name="featuresB"/>, a relation, decided as it
+    /// decides. A near duplicate (same content, or accepted by the near-duplicate test: always compared there, and it
+    /// changes which document of its group is indexed) relates; any other pair is compared unless the analysis's own
+    /// filters (weighted cosine or shared names; shared text or a topical cosine) would drop it, whether or not its term
+    /// index would propose it, and then relates when its label (<see cref="Relates"/>) is not unrelated. Unrelated means
+    /// the analysis of any region holding both leaves the pair without a relation. This half reads no text (content
+    /// hashes and shingles, weighted terms and names): features without their text (<see cref="TextFeatures.WithoutText"/>)
     /// and sketches without their signature give the same answer as the full ones.
     /// </summary>
     private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
