@@ -390,6 +390,19 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public async Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
         (await GetStoryAsync(storyId, cancellationToken).ConfigureAwait(false)).Members;
 
+    /// <summary>Many stories' members straight from the silo's store, a chunk per call (a relate region's stories), not one story grain each.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        var found = new List<IReadOnlyList<string>>(storyIds.Count);
+        foreach (var chunk in storyIds.Chunk(ReadChunk))
+        {
+            found.AddRange(await RetryAsync(() => Gateway.GetMembersOfStoriesAsync(chunk), cancellationToken).ConfigureAwait(false));
+        }
+
+        return found;
+    }
+
     public async Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documentIds);

@@ -77,6 +77,9 @@ public interface IStoreGatewayGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId);
 
+    /// <summary>The members of each story asked, in that order (see <see cref="IStore.GetStoryMembersAsync(IReadOnlyList{string}, CancellationToken)"/>).</summary>
+    Task<IReadOnlyList<IReadOnlyList<string>>> GetMembersOfStoriesAsync(IReadOnlyList<string> storyIds);
+
     Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds);
 
     Task<IReadOnlyList<LineageTree>> GetTreesAsync(string storyId);

@@ -80,6 +80,9 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
     public async Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId) =>
         await (await Store).GetStoryMembersAsync(storyId);
 
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> GetMembersOfStoriesAsync(IReadOnlyList<string> storyIds) =>
+        await (await Store).GetStoryMembersAsync(storyIds);
+
     public async Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds) =>
         await (await Store).GetPlacementsAsync(documentIds);
 

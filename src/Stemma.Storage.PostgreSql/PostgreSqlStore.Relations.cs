@@ -290,6 +290,39 @@ public sealed partial class PostgreSqlStore
                 cancellationToken),
             cancellationToken);
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        var ids = storyIds.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToArray();
+        return ReadAsync<IReadOnlyList<IReadOnlyList<string>>>(
+            async connection =>
+            {
+                // One statement for every story asked.
+                var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                await using (var command = Command(
+                    connection,
+                    null,
+                    "SELECT g.story_id, d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = ANY($1) ORDER BY d.seq",
+                    (object)ids))
+                {
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var story = reader.GetString(0);
+                        if (!members.TryGetValue(story, out var list))
+                        {
+                            members[story] = list = [];
+                        }
+
+                        list.Add(reader.GetString(1));
+                    }
+                }
+
+                return [.. storyIds.Select(id => (IReadOnlyList<string>?)(id is null ? null : members.GetValueOrDefault(id)) ?? [])];
+            },
+            cancellationToken);
+    }
+
     public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

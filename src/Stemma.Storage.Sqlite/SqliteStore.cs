@@ -490,6 +490,38 @@ public sealed partial class SqliteStore : IStore
                 "SELECT d.id FROM groups g JOIN documents d ON d.seq = g.doc WHERE g.story_id = $story ORDER BY d.seq").With("$story", storyId)),
             cancellationToken);
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        return ReadAsync<IReadOnlyList<IReadOnlyList<string>>>(
+            session =>
+            {
+                // One statement per few thousand stories, joined to the ids as a JSON array (the story_id index finds each).
+                var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                var read = session.Command(
+                    "SELECT g.story_id, d.id FROM json_each($stories) j JOIN groups g ON g.story_id = j.value JOIN documents d ON d.seq = g.doc ORDER BY d.seq");
+                var distinct = storyIds.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+                for (var first = 0; first < distinct.Count; first += IdsPerStatement)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var reader = read.With("$stories", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var story = reader.GetString(0);
+                        if (!members.TryGetValue(story, out var list))
+                        {
+                            members[story] = list = [];
+                        }
+
+                        list.Add(reader.GetString(1));
+                    }
+                }
+
+                return [.. storyIds.Select(id => (IReadOnlyList<string>?)(id is null ? null : members.GetValueOrDefault(id)) ?? [])];
+            },
+            cancellationToken);
+    }
+
     public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -74,5 +74,42 @@ public class RegionPruningTests
         await StoredPipelineAssert.EqualsAnalysisAsync(store, [.. first.Concat(second).Select(d => d.ToArticle())]);
     }
 
+    /// <summary>
+    /// A relate pass screens a candidate it read in an earlier region from what it kept of it (terms, names, shingles; no
+    /// text) and reads the text only for a pair the screen cannot decide. In one pass of small regions most candidates are
+    /// such; the store must equal the analysis, as a pass that keeps nothing and reads every candidate does.
+    /// </summary>
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public async Task Candidates_screened_without_their_text_relate_as_candidates_read_in_full(int seed)
+    {
+        var articles = new SyntheticCorpus(seed, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        using var folder = new TemporaryFolder();
+        foreach (var kept in new[] { StorePipelineOptions.Default.ScreenedDocuments, 0 })
+        {
+            await using var store = await SqliteStore.OpenAsync(Path.Combine(folder.Path, $"kept-{kept}.db"));
+            var log = new List<string>();
+            var pipeline = new StorePipelineOptions { AddBatchSize = 16, RelateBatchSize = 8, ScreenedDocuments = kept };
+            await new StoreIngestor(store, pipeline: pipeline) { Log = log.Add }.IngestAsync(articles);
+
+            // Stored candidates, and those of them read because the pass had not kept them.
+            var regions = log.Select(line => Regex.Match(line, @"^region of \d+ \(\d+ pending, (\d+) stored candidates.* \((\d+) not screened before\)")).Where(m => m.Success).ToList();
+            var candidates = regions.Sum(m => Number(m.Groups[1]));
+            var unkept = regions.Sum(m => Number(m.Groups[2]));
+            Assert.True(candidates > 0);
+            if (kept > 0)
+            {
+                Assert.Equal(0, unkept);
+            }
+            else
+            {
+                Assert.Equal(candidates, unkept);
+            }
+
+            await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+        }
+    }
+
     private static int Number(Group group) => int.Parse(group.Value, CultureInfo.InvariantCulture);
 }

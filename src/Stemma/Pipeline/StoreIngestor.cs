@@ -100,7 +100,7 @@ public sealed class StoreIngestor
 
         // What the add step computed for the first region's documents (pending ones are related in the order they were
         // stored): the relate step takes it instead of computing it again. Bounded by the region size.
-        var computed = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? computed = new(StringComparer.Ordinal);
 
         // What the relate step needs to take related documents into the same region, whatever their input order.
         var order = new RelateOrder(lsh);
@@ -167,9 +167,12 @@ public sealed class StoreIngestor
             Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"added:{++batches}"));
         }
 
+        // The relater lets go of what the add step computed once it has served; so does this method.
+        var relater = new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known, Order = order.Count > 0 ? order : null };
+        computed = null;
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
-            : await new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known, Order = order.Count > 0 ? order : null }.RelateAsync(stop).ConfigureAwait(false);
+            : await relater.RelateAsync(stop).ConfigureAwait(false);
         var pending = (await store.GetPendingAsync(int.MaxValue, none).ConfigureAwait(false)).Count;
         return new IngestReport(added, unchanged, updated, rejected, relate.Pairs, relate.Stories)
         {

@@ -32,6 +32,13 @@ public sealed record StorePipelineOptions
     /// region analysis decides among them).</summary>
     public int TermCandidatesPerDocument { get; init; } = 12;
 
+    /// <summary>
+    /// Documents a relate pass keeps the terms, names and shingles of (about 4 KB each, no text), so that a document
+    /// read once in the pass is screened as a candidate of later regions without reading and tokenising its text again;
+    /// the oldest go first. 0 keeps none.
+    /// </summary>
+    public int ScreenedDocuments { get; init; } = 100_000;
+
     public static StorePipelineOptions Default { get; } = new();
 }
 
@@ -53,7 +60,7 @@ public sealed class StoreRelater
     private readonly Sketcher sketcher;
     private readonly LshParameters lsh;
 
-    // Holds only the options: its filters are what the labelling of candidates applies (see MayRelate).
+    // Holds only the options: its filters are what the labelling of candidates applies (see Screen).
     private readonly StoryAnalyzer screen;
 
     public StoreRelater(IStore store, AnalyzeOptions? options = null, StorePipelineOptions? pipeline = null)
@@ -72,9 +79,12 @@ public sealed class StoreRelater
 
     /// <summary>
     /// Features and sketches the caller already computed for some documents (the ingest's add step), by id; each must be of
-    /// the document as stored. Used instead of computing them again.
+    /// the document as stored. Used instead of computing them again, for the region whose pending documents they are; let
+    /// go after it (they are a region's worth of memory, and later regions screen those documents from what the pass kept).
     /// </summary>
-    public IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? Computed { get; init; }
+    public IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? Computed { get => computed; init => computed = value; }
+
+    private IReadOnlyDictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? computed;
 
     /// <summary>Called with one line per region saying where its time went (for <c>--verbose</c> and benchmarks).</summary>
     public Action<string>? Log { get; init; }
@@ -96,6 +106,9 @@ public sealed class StoreRelater
         var relabelChecked = false;
         var cache = Cache ?? new StoreStateCache(maxDocuments: 0);
         await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
+
+        // Kept for this pass only: it holds the writer lock (or is a one-shot), so no document read in it changes.
+        var screens = new ScreenedDocuments(pipeline.ScreenedDocuments);
         var arranged = await ArrangeAsync().ConfigureAwait(false);
         while (true)
         {
@@ -126,7 +139,7 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
             }
 
-            var step = await RelateRegionAsync(batch, stale, cache).ConfigureAwait(false);
+            var step = await RelateRegionAsync(batch, stale, cache, screens).ConfigureAwait(false);
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -168,10 +181,12 @@ public sealed class StoreRelater
         return batch;
     }
 
-    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache)
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
+        var steps = new StageClock();
+        var candidateSteps = string.Empty;
         var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
 
         // A batch shorter than the limit is every pending document.
@@ -187,7 +202,9 @@ public sealed class StoreRelater
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = cache.Frequencies;
         var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
-        Compute(probes, work, cache);
+        var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
+        Compute(probes, work, cache, screens);
+        var probeTime = steps.Lap();
         IReadOnlyList<string> formerStories = [];
         int candidateCount = 0, relatedCount = 0;
 
@@ -196,29 +213,64 @@ public sealed class StoreRelater
         {
             var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
             var candidates = found.Select(ids => ids.Where(id => !allPending.Contains(id)).ToArray()).ToArray();
-            var stored = await store.GetDocumentsAsync([.. candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
-            candidateCount = stored.Count;
+            var lookUpTime = steps.Lap();
+
+            // Candidates this pass has read before are screened from what it kept of them; only the others are read now.
+            var distinct = candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList();
+            var stored = await store.GetDocumentsAsync([.. distinct.Where(id => !screens.Contains(id))], cancellationToken).ConfigureAwait(false);
             foreach (var document in stored)
             {
                 loaded[document.Article.Id] = document;
             }
 
-            Compute(stored, work, cache);
+            var readTime = steps.Lap();
+            Compute(stored, work, cache, screens);
+            var screened = new Dictionary<string, Screened>(distinct.Count, StringComparer.Ordinal);
+            foreach (var id in distinct)
+            {
+                if (screens.Get(id) is { } kept)
+                {
+                    screened[id] = kept;
+                }
+                else if (loaded.TryGetValue(id, out var document))
+                {
+                    screened[id] = new Screened(document.Position, work[id].Features, work[id].Sketch);
+                }
+            }
+
+            candidateCount = screened.Count;
+            var featureTime = steps.Lap();
 
             // Only the candidates some probe relates to join the region (see docs/storage.md): the others, and their
             // stories, keep what they hold.
-            var statistics = await StatisticsAsync([.. work.Values.Select(w => w.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
-            var related = RelatedCandidates(probes, candidates, loaded, work, statistics);
+            var statistics = await StatisticsAsync([.. probes.Select(p => work[p.Article.Id].Features), .. screened.Values.Select(c => c.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
+            var (related, compared) = await RelatedCandidatesAsync(probes, candidates, screened, loaded, work, statistics, cache, screens, cancellationToken).ConfigureAwait(false);
             relatedCount = related.Count;
             regionIds.UnionWith(related);
+
+            // The candidates no probe relates to leave memory now; weights cached on the kept screens would hold on to
+            // this region's statistics.
+            foreach (var (id, candidate) in screened)
+            {
+                candidate.Features.ForgetWeights();
+                if (!related.Contains(id))
+                {
+                    loaded.Remove(id);
+                    work.Remove(id);
+                }
+            }
+
+            var labelTime = steps.Lap();
 
             // Whole stories: a region replaces what the store held for every story it touches.
             var placements = await store.GetPlacementsAsync([.. regionIds], cancellationToken).ConfigureAwait(false);
             formerStories = [.. placements.Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
-            foreach (var story in formerStories)
+            foreach (var members in await store.GetStoryMembersAsync(formerStories, cancellationToken).ConfigureAwait(false))
             {
-                regionIds.UnionWith(await store.GetStoryMembersAsync(story, cancellationToken).ConfigureAwait(false));
+                regionIds.UnionWith(members);
             }
+
+            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime}, read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -229,6 +281,11 @@ public sealed class StoreRelater
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
         ComputeAll(documents, features, sketches, cache, work);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            screens.Keep(documents[i], features[i], sketches[i]);
+        }
+
         work.Clear();
         var load = clock.Lap();
         var regionStatistics = await StatisticsAsync(features, count, cancellationToken, frequencies).ConfigureAwait(false);
@@ -261,84 +318,149 @@ public sealed class StoreRelater
         var analyzed = clock.Lap();
         var before = cache.Version;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        if (tookComputed)
+        {
+            computed = null;
+        }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
     /// <summary>
-    /// The stored candidates that some probe may relate to (<see cref="MayRelate"/>), each pair labelled as the region's
-    /// analysis would label it; a candidate found related is not labelled again with another probe.
+    /// The stored candidates that some probe may relate to, each pair decided as the region's analysis would decide it; a
+    /// candidate found related is not labelled again with another probe. Pairs are first screened from terms, names and
+    /// shingles (<see cref="Screen"/>, no text needed); only the few the screen cannot decide are labelled
+    /// (<see cref="Relates"/>), and only their candidates' texts are read (those this pass screened from what it kept).
+    /// Returns the related candidates and how many pairs were labelled in full.
     /// </summary>
-    private HashSet<string> RelatedCandidates(
+    private async Task<(HashSet<string> Related, int Compared)> RelatedCandidatesAsync(
         IReadOnlyList<StoredDocument> probes,
         string[][] candidates,
+        Dictionary<string, Screened> screened,
         Dictionary<string, StoredDocument> loaded,
         Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work,
-        TermStatistics statistics)
+        TermStatistics statistics,
+        StoreStateCache cache,
+        ScreenedDocuments screens,
+        CancellationToken cancellationToken)
     {
         var related = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var undecided = new System.Collections.Concurrent.ConcurrentBag<(int Probe, string Candidate, double Cosine, bool MayShareText)>();
         For(probes.Count, i =>
         {
             var probe = probes[i];
             var (probeFeatures, probeSketch) = work[probe.Article.Id];
             foreach (var id in candidates[i])
             {
-                if (related.ContainsKey(id) || !loaded.TryGetValue(id, out var candidate))
+                if (related.ContainsKey(id) || !screened.TryGetValue(id, out var candidate))
                 {
                     continue;
                 }
 
-                var (candidateFeatures, candidateSketch) = work[id];
-                var relates = candidate.Position < probe.Position
-                    ? MayRelate(candidate.Article, candidateFeatures, candidateSketch, probe.Article, probeFeatures, probeSketch, statistics)
-                    : MayRelate(probe.Article, probeFeatures, probeSketch, candidate.Article, candidateFeatures, candidateSketch, statistics);
-                if (relates)
+                var (verdict, cosine, mayShareText) = candidate.Position < probe.Position
+                    ? Screen(candidate.Features, candidate.Sketch, probeFeatures, probeSketch, statistics)
+                    : Screen(probeFeatures, probeSketch, candidate.Features, candidate.Sketch, statistics);
+                if (verdict == PairVerdict.Relates)
                 {
                     related.TryAdd(id, true);
+                }
+                else if (verdict == PairVerdict.Compare)
+                {
+                    undecided.Add((i, id, cosine, mayShareText));
                 }
             }
         });
 
-        return new HashSet<string>(related.Keys, StringComparer.Ordinal);
+        var pairs = undecided.Where(p => !related.ContainsKey(p.Candidate)).OrderBy(p => p.Probe).ThenBy(p => p.Candidate, StringComparer.Ordinal).ToList();
+        var unread = pairs.Select(p => p.Candidate).Where(id => !loaded.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (unread.Count > 0)
+        {
+            var read = await store.GetDocumentsAsync(unread, cancellationToken).ConfigureAwait(false);
+            foreach (var document in read)
+            {
+                loaded[document.Article.Id] = document;
+            }
+
+            Compute(read, work, cache, screens);
+        }
+
+        For(pairs.Count, k =>
+        {
+            var (i, id, cosine, mayShareText) = pairs[k];
+            if (related.ContainsKey(id) || !loaded.TryGetValue(id, out var candidate))
+            {
+                return;
+            }
+
+            var probe = probes[i];
+            var probeFeatures = work[probe.Article.Id].Features;
+            var candidateFeatures = work[id].Features;
+            var relates = candidate.Position < probe.Position
+                ? Relates(candidate.Article, candidateFeatures, probe.Article, probeFeatures, statistics, cosine, mayShareText)
+                : Relates(probe.Article, probeFeatures, candidate.Article, candidateFeatures, statistics, cosine, mayShareText);
+            if (relates)
+            {
+                related.TryAdd(id, true);
+            }
+        });
+
+        return (new HashSet<string>(related.Keys, StringComparer.Ordinal), pairs.Count);
+    }
+
+    /// <summary>What <see cref="Screen"/> can tell of a pair without its texts.</summary>
+    private enum PairVerdict
+    {
+        /// <summary>A near duplicate: related.</summary>
+        Relates,
+
+        /// <summary>Dropped by the analysis's filters: never related.</summary>
+        Unrelated,
+
+        /// <summary>Passes the filters: the label decides (<see cref="Relates"/>), which reads both texts.</summary>
+        Compare,
     }
 
     /// <summary>
-    /// Whether the region's analysis (<see cref="StoryAnalyzer"/>) may give two documents, <paramref name="a"/> inserted
-    /// before <paramref name="b"/>, a relation, decided as it decides: a near duplicate (same content, or accepted by the
-    /// near-duplicate test: always compared there, and it changes which document of its group is indexed) may; any other
-    /// pair is compared unless the analysis's own filters (weighted cosine or shared names; shared text or a topical
-    /// cosine) would drop it, whether or not its term index would propose it, and may relate when the label is not
-    /// unrelated. False means the analysis of any region holding both leaves the pair without a relation.
+    /// The first half of the pair decision: whether the region's analysis (<see cref="StoryAnalyzer"/>) may give two
+    /// documents, <paramref name="featuresA"/> inserted before <paramref name="featuresB"/>, a relation, decided as it
+    /// decides. A near duplicate (same content, or accepted by the near-duplicate test: always compared there, and it
+    /// changes which document of its group is indexed) relates; any other pair is compared unless the analysis's own
+    /// filters (weighted cosine or shared names; shared text or a topical cosine) would drop it, whether or not its term
+    /// index would propose it, and then relates when its label (<see cref="Relates"/>) is not unrelated. Unrelated means
+    /// the analysis of any region holding both leaves the pair without a relation. This half reads no text (content
+    /// hashes and shingles, weighted terms and names): features without their text (<see cref="TextFeatures.WithoutText"/>)
+    /// and sketches without their signature give the same answer as the full ones.
     /// </summary>
-    private bool MayRelate(Article a, TextFeatures featuresA, DocumentSketch sketchA, Article b, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
+    private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
     {
         if (!sketchA.IsEmpty && !sketchB.IsEmpty)
         {
             var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
             if (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
             {
-                return true;
+                return (PairVerdict.Relates, 1, true);
             }
         }
 
         var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
         if (!screen.WorthComparing(featuresA, featuresB, cosine))
         {
-            return false;
+            return (PairVerdict.Unrelated, cosine, false);
         }
 
         var mayShareText = PairComparer.MayShareText(sketchA.Shingles, sketchB.Shingles);
-        if (!mayShareText && cosine < relateOptions.Relations.MinStoryCosine)
-        {
-            return false;
-        }
-
-        return PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
+        return !mayShareText && cosine < relateOptions.Relations.MinStoryCosine
+            ? (PairVerdict.Unrelated, cosine, false)
+            : (PairVerdict.Compare, cosine, mayShareText);
     }
 
+    /// <summary>The label of a pair that passed <see cref="Screen"/>: related unless it is unrelated.</summary>
+    private bool Relates(Article a, TextFeatures featuresA, Article b, TextFeatures featuresB, TermStatistics statistics, double cosine, bool mayShareText) =>
+        PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
+
     /// <summary>Features and sketches of <paramref name="documents"/> into <paramref name="work"/> (see <see cref="ComputeAll"/>).</summary>
-    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache)
+    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache, ScreenedDocuments screens)
     {
         var features = new TextFeatures[documents.Count];
         var sketches = new DocumentSketch[documents.Count];
@@ -346,6 +468,7 @@ public sealed class StoreRelater
         for (var i = 0; i < documents.Count; i++)
         {
             work[documents[i].Article.Id] = (features[i], sketches[i]);
+            screens.Keep(documents[i], features[i], sketches[i]);
         }
     }
 
@@ -390,7 +513,7 @@ public sealed class StoreRelater
             {
                 (features[i], sketches[i]) = done;
             }
-            else if (Computed is not null && Computed.TryGetValue(article.Id, out var given))
+            else if (computed is not null && computed.TryGetValue(article.Id, out var given))
             {
                 (features[i], sketches[i]) = given;
                 if (small)
@@ -492,15 +615,32 @@ public sealed class StoreRelater
         StoredFrequencies? frequencies = null)
     {
         var n = probeFeatures.Count;
-        var found = new List<HashSet<string>>(n);
         var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
         var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
         For(n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
         var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
         var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
-        var postings = (await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
-            .GroupBy(p => p.Term)
-            .ToDictionary(g => g.Key, g => g.ToList());
+        // Each document found under a term gets a number once for the whole batch, so a probe's scores add up in an array
+        // instead of a dictionary keyed by id (a batch of probes scores millions of postings).
+        var postedIds = new List<string>();
+        var numberOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var postings = new Dictionary<uint, List<(int Document, float Weight)>>();
+        foreach (var posting in await store.GetPostingsAsync(queryTerms, maxPerTerm, cancellationToken).ConfigureAwait(false))
+        {
+            if (!numberOf.TryGetValue(posting.DocumentId, out var number))
+            {
+                numberOf[posting.DocumentId] = number = postedIds.Count;
+                postedIds.Add(posting.DocumentId);
+            }
+
+            if (!postings.TryGetValue(posting.Term, out var list))
+            {
+                postings[posting.Term] = list = [];
+            }
+
+            list.Add((number, posting.Weight));
+        }
+
         var firstHolders = queryTerms
             .Select(term => stored.GetValueOrDefault(term))
             .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : TermFrequency.FirstDocumentUpTo) && f.FirstDocument is not null)
@@ -517,21 +657,25 @@ public sealed class StoreRelater
             nearOf[sketched[k]] = near[k];
         }
 
-        for (var i = 0; i < n; i++)
+        var found = new HashSet<string>[n];
+        void Score(int i, float[] scores, List<int> touched)
         {
             var ids = new HashSet<string>(nearOf.GetValueOrDefault(i) ?? [], StringComparer.Ordinal);
-
             var (terms, weights, norm) = chosen[i];
             if (norm > 0)
             {
-                var scores = new Dictionary<string, float>(StringComparer.Ordinal);
                 for (var k = 0; k < terms.Length; k++)
                 {
                     if (postings.TryGetValue(terms[k], out var list))
                     {
-                        foreach (var posting in list)
+                        foreach (var (document, weight) in list)
                         {
-                            scores[posting.DocumentId] = scores.GetValueOrDefault(posting.DocumentId) + (weights[k] / norm * posting.Weight);
+                            if (scores[document] == 0)
+                            {
+                                touched.Add(document);
+                            }
+
+                            scores[document] += weights[k] / norm * weight;
                         }
                     }
 
@@ -541,18 +685,47 @@ public sealed class StoreRelater
                     }
                 }
 
-                ids.UnionWith(scores
-                    .Where(s => s.Value >= relateOptions.MinCandidateScore / 2)
-                    .OrderByDescending(s => s.Value)
-                    .ThenBy(s => s.Key, StringComparer.Ordinal)
+                var strong = new List<(float Score, string Id)>();
+                foreach (var document in touched)
+                {
+                    if (scores[document] >= relateOptions.MinCandidateScore / 2)
+                    {
+                        strong.Add((scores[document], postedIds[document]));
+                    }
+
+                    scores[document] = 0;
+                }
+
+                touched.Clear();
+                ids.UnionWith(strong
+                    .OrderByDescending(s => s.Score)
+                    .ThenBy(s => s.Id, StringComparer.Ordinal)
                     .Take(pipeline.TermCandidatesPerDocument)
-                    .Select(s => s.Key));
+                    .Select(s => s.Id));
             }
 
-            found.Add(ids);
+            found[i] = ids;
         }
 
-        return found;
+        // One score array per thread, cleared through the documents each probe touched.
+        if (n < ParallelFrom)
+        {
+            var (scores, touched) = (new float[postedIds.Count], new List<int>());
+            for (var i = 0; i < n; i++)
+            {
+                Score(i, scores, touched);
+            }
+        }
+        else
+        {
+            Parallel.For(0, n, () => (new float[postedIds.Count], new List<int>()), (i, _, scratch) =>
+            {
+                Score(i, scratch.Item1, scratch.Item2);
+                return scratch;
+            }, _ => { });
+        }
+
+        return [.. found];
     }
 
     /// <summary>A document's index terms with weights of unit length, as postings store them.</summary>
@@ -575,4 +748,45 @@ internal sealed class StoredFrequencies
     public HashSet<uint> Asked { get; } = [];
 
     public Dictionary<uint, TermFrequency> Found { get; } = [];
+}
+
+/// <summary>What a relate pass keeps of a document it has read, to screen it as a candidate without its text.</summary>
+/// <param name="Position">The document's insertion position (which side of a pair it is).</param>
+/// <param name="Features">Its features, without the text when kept between regions (<see cref="TextFeatures.WithoutText"/>).</param>
+/// <param name="Sketch">Its content hash and shingles.</param>
+internal sealed record Screened(long Position, TextFeatures Features, DocumentSketch Sketch);
+
+/// <summary>
+/// The documents one relate pass has read, by id, as <see cref="Screened"/>: at most a given number, the oldest
+/// forgotten first. A pass holds the writer lock, so what it read stays true until it ends. Used by one thread.
+/// </summary>
+internal sealed class ScreenedDocuments(int capacity)
+{
+    private readonly Dictionary<string, Screened> documents = new(StringComparer.Ordinal);
+    private readonly Queue<string> order = new();
+
+    public bool Contains(string id) => documents.ContainsKey(id);
+
+    public Screened? Get(string id) => documents.GetValueOrDefault(id);
+
+    /// <summary>Keeps what screening needs of a document whose features and sketch were made from its stored text.</summary>
+    public void Keep(StoredDocument document, TextFeatures features, DocumentSketch sketch)
+    {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        var id = document.Article.Id;
+        if (!documents.ContainsKey(id))
+        {
+            order.Enqueue(id);
+            while (order.Count > capacity)
+            {
+                documents.Remove(order.Dequeue());
+            }
+        }
+
+        documents[id] = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
+    }
 }

@@ -115,6 +115,20 @@ public sealed class TextFeatures
     private WeightedTerms? weighted;
     private QuoteIndex? quoteIndex;
 
+    private static readonly TokenizedText NoWords = TokenizedText.Create(string.Empty);
+
+    /// <summary>
+    /// The same terms, names, figures, dates and quotations, sharing their arrays, without the words and text they were
+    /// read from: what term cosines and name overlaps read, at a tenth of the memory (the stored pipeline keeps this of
+    /// the documents it has read, to screen them as candidates again without reading their text). Alignment, change
+    /// detection and trigrams read the words: never hand this to them.
+    /// </summary>
+    internal TextFeatures WithoutText() =>
+        new(NoWords, FunctionWordCount, TermHashes, TermFrequencies, TermIsFact, EntityHashes, NumberHashes, DateHashes, QuoteHashes, FactHashes);
+
+    /// <summary>Drops the cached weights, which hold on to the statistics they were made with.</summary>
+    internal void ForgetWeights() => weighted = null;
+
     /// <summary>Double quotes and paragraph breaks of the text, built on first use (change detection asks it per pair).</summary>
     internal QuoteIndex QuoteMarks => quoteIndex ??= new QuoteIndex(Words.Text);
 

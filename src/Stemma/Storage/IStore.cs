@@ -137,6 +137,24 @@ public interface IRelationStore
     /// <summary>Ids of the members of one story, in insertion order.</summary>
     Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The members of many stories at once (a relate region reads every story it touches): one list per story id, in the
+    /// order asked, each as <see cref="GetStoryMembersAsync(string, CancellationToken)"/> gives it (empty for an unknown
+    /// story). Stores answer in a fixed number of round trips per thousands of stories; this default, for a store that
+    /// cannot, asks one story at a time.
+    /// </summary>
+    async Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        var members = new IReadOnlyList<string>[storyIds.Count];
+        for (var i = 0; i < storyIds.Count; i++)
+        {
+            members[i] = await GetStoryMembersAsync(storyIds[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return members;
+    }
+
     /// <summary>Placements (family, story, parent, relation, origin) of the given documents; documents without one are skipped.</summary>
     Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default);
 

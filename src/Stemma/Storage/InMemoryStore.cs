@@ -376,6 +376,22 @@ public sealed class InMemoryStore : IStore
     public Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) =>
         MembersWhere(group => group.StoryId == storyId, cancellationToken);
 
+    public Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var asked = new HashSet<string>(storyIds.Where(id => id is not null), StringComparer.Ordinal);
+            var members = _groups.Values
+                .Where(group => asked.Contains(group.StoryId))
+                .GroupBy(group => group.StoryId, StringComparer.Ordinal)
+                .ToDictionary(story => story.Key, story => InInsertionOrder(story.Select(group => group.DocumentId)), StringComparer.Ordinal);
+            return Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>([.. storyIds.Select(id => id is not null && members.TryGetValue(id, out var found) ? found : [])]);
+        }
+    }
+
     public Task<StoryPage> ListStoriesAsync(StoryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

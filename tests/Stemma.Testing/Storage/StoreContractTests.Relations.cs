@@ -152,6 +152,34 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Members_of_many_stories_come_at_once_in_the_order_asked()
+    {
+        // More stories than one SQLite statement takes (2,048 ids), so the answer is put together from several.
+        const int many = 2100;
+        string Id(int i) => "d" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+        string StoryOf(int i) => i % 1000 == 0 ? "big" : "s" + Id(i);
+        await AddAsync([.. Enumerable.Range(0, many).Select(i => Document(Id(i), (ulong)i + 1))]);
+        var placements = Enumerable.Range(0, many).Select(i => Placed(Id(i), Id(i), StoryOf(i))).ToList();
+        await Store.CommitRelateAsync(Commit([.. placements.Select(p => p.DocumentId)], placements));
+
+        // Backwards, with an unknown story and one story asked twice.
+        var alone = Enumerable.Range(0, many).Where(i => i % 1000 != 0).Reverse().ToList();
+        string[] asked = ["big", "unknown", .. alone.Select(StoryOf), "big"];
+        var members = await Store.GetStoryMembersAsync(asked);
+
+        Assert.Equal(asked.Length, members.Count);
+        Assert.Equal(["d0000", "d1000", "d2000"], members[0]);
+        Assert.Empty(members[1]);
+        for (var k = 0; k < alone.Count; k++)
+        {
+            Assert.Equal([Id(alone[k])], members[k + 2]);
+        }
+
+        Assert.Equal(["d0000", "d1000", "d2000"], members[^1]);
+        Assert.Empty(await Store.GetStoryMembersAsync(Array.Empty<string>()));
+    }
+
+    [Fact]
     public async Task A_story_is_titled_after_its_stored_lineage_root_not_a_copy_dated_earlier()
     {
         // Story "night": the original, a doctored copy dated a day earlier (its parent is still the original, as the
