@@ -174,6 +174,8 @@ internal static class ClusterCommands
 
         public Task<IReadOnlyList<string>> GetStoryMembersAsync(string storyId, CancellationToken cancellationToken = default) => store.GetStoryMembersAsync(storyId, cancellationToken);
 
+        public Task<IReadOnlyList<IReadOnlyList<string>>> GetStoryMembersAsync(IReadOnlyList<string> storyIds, CancellationToken cancellationToken = default) => store.GetStoryMembersAsync(storyIds, cancellationToken);
+
         public Task<IReadOnlyList<StoredPlacement>> GetPlacementsAsync(IReadOnlyList<string> documentIds, CancellationToken cancellationToken = default) => store.GetPlacementsAsync(documentIds, cancellationToken);
 
         public Task<IReadOnlyList<Lineage.LineageTree>> GetTreesAsync(string storyId, CancellationToken cancellationToken = default) => store.GetTreesAsync(storyId, cancellationToken);
