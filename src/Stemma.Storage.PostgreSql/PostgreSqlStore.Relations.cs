@@ -298,7 +298,7 @@ public sealed partial class PostgreSqlStore
             async connection =>
             {
                 // One statement for every story asked.
-                var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                var rows = new List<(string Story, string Document)>();
                 await using (var command = Command(
                     connection,
                     null,
@@ -308,17 +308,11 @@ public sealed partial class PostgreSqlStore
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var story = reader.GetString(0);
-                        if (!members.TryGetValue(story, out var list))
-                        {
-                            members[story] = list = [];
-                        }
-
-                        list.Add(reader.GetString(1));
+                        rows.Add((reader.GetString(0), reader.GetString(1)));
                     }
                 }
 
-                return [.. storyIds.Select(id => (IReadOnlyList<string>?)(id is null ? null : members.GetValueOrDefault(id)) ?? [])];
+                return StoreRules.MembersInOrderAsked(storyIds, rows);
             },
             cancellationToken);
     }

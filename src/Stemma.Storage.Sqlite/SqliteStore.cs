@@ -497,7 +497,7 @@ public sealed partial class SqliteStore : IStore
             session =>
             {
                 // One statement per few thousand stories, joined to the ids as a JSON array (the story_id index finds each).
-                var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                var rows = new List<(string Story, string Document)>();
                 var read = session.Command(
                     "SELECT g.story_id, d.id FROM json_each($stories) j JOIN groups g ON g.story_id = j.value JOIN documents d ON d.seq = g.doc ORDER BY d.seq");
                 var distinct = storyIds.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
@@ -507,17 +507,11 @@ public sealed partial class SqliteStore : IStore
                     using var reader = read.With("$stories", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader();
                     while (reader.Read())
                     {
-                        var story = reader.GetString(0);
-                        if (!members.TryGetValue(story, out var list))
-                        {
-                            members[story] = list = [];
-                        }
-
-                        list.Add(reader.GetString(1));
+                        rows.Add((reader.GetString(0), reader.GetString(1)));
                     }
                 }
 
-                return [.. storyIds.Select(id => (IReadOnlyList<string>?)(id is null ? null : members.GetValueOrDefault(id)) ?? [])];
+                return StoreRules.MembersInOrderAsked(storyIds, rows);
             },
             cancellationToken);
     }

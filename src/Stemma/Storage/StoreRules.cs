@@ -71,4 +71,26 @@ public static class StoreRules
 
     /// <summary>Folded site name for comparison.</summary>
     public static string? FoldSite(string? site) => site?.ToLower(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Members of many stories, read as (story, document) rows in insertion order, answered one list per story id in the
+    /// order asked (empty for an unknown or null id), as <see cref="IRelationStore.GetStoryMembersAsync(IReadOnlyList{string}, System.Threading.CancellationToken)"/> promises.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> MembersInOrderAsked(IReadOnlyList<string> storyIds, IEnumerable<(string Story, string Document)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(storyIds);
+        ArgumentNullException.ThrowIfNull(rows);
+        var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (story, document) in rows)
+        {
+            if (!members.TryGetValue(story, out var list))
+            {
+                members[story] = list = [];
+            }
+
+            list.Add(document);
+        }
+
+        return [.. storyIds.Select(id => (IReadOnlyList<string>?)(id is null ? null : members.GetValueOrDefault(id)) ?? [])];
+    }
 }
