@@ -434,13 +434,12 @@ public sealed class StoreRelater
     /// </summary>
     private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
     {
-        if (!sketchA.IsEmpty && !sketchB.IsEmpty)
+        // One overlap of the shingles serves the near-duplicate test and the shared-text test.
+        var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
+        if (!sketchA.IsEmpty && !sketchB.IsEmpty
+            && (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared)))
         {
-            var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
-            if (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared))
-            {
-                return (PairVerdict.Relates, 1, true);
-            }
+            return (PairVerdict.Relates, 1, true);
         }
 
         var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
@@ -449,7 +448,7 @@ public sealed class StoreRelater
             return (PairVerdict.Unrelated, cosine, false);
         }
 
-        var mayShareText = PairComparer.MayShareText(sketchA.Shingles, sketchB.Shingles);
+        var mayShareText = PairComparer.MayShareText(containment, shared);
         return !mayShareText && cosine < relateOptions.Relations.MinStoryCosine
             ? (PairVerdict.Unrelated, cosine, false)
             : (PairVerdict.Compare, cosine, mayShareText);

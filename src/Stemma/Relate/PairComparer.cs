@@ -145,8 +145,11 @@ public static class PairComparer
     internal static bool MayShareText(ShingleSet a, ShingleSet b)
     {
         var (_, containment, shared) = a.Compare(b);
-        return shared >= 12 || containment >= 0.03;
+        return MayShareText(containment, shared);
     }
+
+    /// <summary><see cref="MayShareText(ShingleSet, ShingleSet)"/> from an overlap the caller has already measured.</summary>
+    internal static bool MayShareText(double containment, int shared) => shared >= 12 || containment >= 0.03;
 
     /// <summary>
     /// Story similarity in [0, 1]: weighted words of the whole texts and of their leads, shared names, figures and
