@@ -32,14 +32,11 @@ internal sealed class SqliteDocumentIds
         var missing = new List<long>();
         lock (_gate)
         {
-            if (deletions != _deletions)
+            if (deletions > _deletions)
             {
-                if (deletions > _deletions)
-                {
-                    // A newer count: what the cache holds may name deleted documents.
-                    _ids = [];
-                    _deletions = deletions;
-                }
+                // A newer count: what the cache holds may name deleted documents.
+                _ids = [];
+                _deletions = deletions;
             }
 
             var current = deletions == _deletions;

@@ -98,8 +98,8 @@ public sealed class StoreIngestor
 
         var rejected = new List<AddOutcome>();
 
-        // What the add step computed for the first region's documents (pending ones are related in the order they were
-        // stored): the relate step takes it instead of computing it again. Bounded by the region size.
+        // What the add step computed for the first documents it stored: the relate step takes it instead of computing it
+        // again for those in its first region. Bounded by the region size.
         Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? computed = new(StringComparer.Ordinal);
 
         // What the relate step needs to take related documents into the same region, whatever their input order.
