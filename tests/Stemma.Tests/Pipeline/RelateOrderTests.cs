@@ -2,6 +2,7 @@ using Stemma.Pipeline;
 using Stemma.Relate;
 using Stemma.Sketch;
 using Stemma.Testing.Corpus;
+using Stemma.Testing.Storage;
 
 namespace Stemma.Tests.Pipeline;
 
@@ -11,16 +12,8 @@ namespace Stemma.Tests.Pipeline;
 /// </summary>
 public class RelateOrderTests
 {
-    private static readonly CorpusOptions EveryOperation = new()
-    {
-        Stories = 60,
-        UnrelatedArticles = 60,
-        MaxCopies = 5,
-        CopyOfCopyRate = 0.3,
-        RewritesPerStory = 1,
-        SameEventReportsPerStory = 1,
-        Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop, CopyOperation.Spun],
-    };
+    // Every operation, copies of copies, rewrites and same-event reports, as the stored pipeline is checked on; more stories.
+    private static readonly CorpusOptions EveryOperation = StoredPipelineAssert.EveryOperation with { Stories = 60, UnrelatedArticles = 60 };
 
     [Theory]
     [InlineData(1)]
