@@ -20,6 +20,8 @@ public class IngestCrashTests
     [InlineData("KILL@related:1")]
     [InlineData("INT@added:2")]
     [InlineData("INT@related:1")]
+    [InlineData("INT@analyzing:2")]
+    [InlineData("KILL@analyzing:1")]
     public async Task An_interrupted_ingest_run_again_equals_an_uninterrupted_one(string fault)
     {
         using var folder = new TempDirectory();

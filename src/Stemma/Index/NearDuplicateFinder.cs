@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Stemma.Sketch;
+using Stemma.Stories;
 
 namespace Stemma.Index;
 
@@ -21,6 +22,14 @@ public sealed record NearDuplicateOptions
     /// </summary>
     public double LshThreshold { get; init; } = 0.3;
 
+    /// <summary>
+    /// At most this many near-duplicate partners are kept for each document among the documents before it: its most
+    /// similar ones, plus any other that joins it to a group it is not yet joined to, so every group stays whole. A wire
+    /// story reposted by thousands of sites would otherwise make millions of pairs (n²/2), each aligned by the relate stage.
+    /// 0 keeps every pair.
+    /// </summary>
+    public int MaxPartners { get; init; } = 32;
+
     public static NearDuplicateOptions Default { get; } = new();
 
     public bool Accepts(double jaccard, double containment, int shared) =>
@@ -28,8 +37,9 @@ public sealed record NearDuplicateOptions
 }
 
 /// <summary>
-/// Finds all near-duplicate pairs of a batch: exact duplicates by content hash first, then MinHash LSH candidates
-/// among the distinct texts, each verified with exact Jaccard and containment on the shingle sets.
+/// Finds the near-duplicate pairs of a batch: exact duplicates by content hash first (each paired with the text's first
+/// occurrence), then MinHash LSH candidates among the distinct texts, each verified with exact Jaccard and containment on
+/// the shingle sets, at most <see cref="NearDuplicateOptions.MaxPartners"/> per document beyond those that join groups.
 /// </summary>
 public static class NearDuplicateFinder
 {
@@ -67,45 +77,143 @@ public static class NearDuplicateFinder
 
         var parameters = LshParameters.Optimal(options.LshThreshold, sketches[representatives.Count > 0 ? representatives[0] : 0].Signature.Length);
         var index = new LshIndex(parameters);
-        var candidates = new List<(int A, int B)>();
+        var groups = new UnionFind(sketches.Count);
+        foreach (var pair in pairs)
+        {
+            groups.Union(pair.A, pair.B);
+        }
+
+        // Probes go in blocks: each block's candidates are verified in parallel, then kept or dropped in input order, so
+        // the result does not depend on the threads and memory holds one block's pairs, not a whole cluster's.
+        var block = new List<(int Probe, int First, int Count)>();
+        var candidates = new List<int>();
         var found = new List<int>();
         var keys = new ulong[parameters.Bands];
-        foreach (var document in representatives)
+        for (var r = 0; r < representatives.Count; r++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var document = representatives[r];
             LshIndex.BandKeys(sketches[document].Signature, parameters, keys);
             found.Clear();
             index.Query(keys, found);
-            foreach (var item in found)
+            if (found.Count > 0)
             {
-                candidates.Add((representatives[item], document));
+                block.Add((document, candidates.Count, found.Count));
+                foreach (var item in found)
+                {
+                    candidates.Add(representatives[item]);
+                }
             }
 
             index.Add(keys);
+            if (candidates.Count >= VerifyBlock || (r == representatives.Count - 1 && block.Count > 0))
+            {
+                VerifyAndKeep(sketches, options, block, candidates, groups, pairs, cancellationToken);
+                block.Clear();
+                candidates.Clear();
+            }
         }
 
-        var verified = new ConcurrentBag<CandidatePair>();
-        if (candidates.Count > 0)
-        {
-                Parallel.ForEach(
-                System.Collections.Concurrent.Partitioner.Create(0, candidates.Count, 4096),
-                new ParallelOptions { CancellationToken = cancellationToken },
-                range =>
-                {
-                    for (var c = range.Item1; c < range.Item2; c++)
-                    {
-                        var (a, b) = candidates[c];
-                        var (jaccard, containment, shared) = sketches[a].Shingles.Compare(sketches[b].Shingles);
-                        if (options.Accepts(jaccard, containment, shared))
-                        {
-                            verified.Add(new CandidatePair(a, b, jaccard, containment));
-                        }
-                    }
-                });
-        }
-
-        pairs.AddRange(verified);
         pairs.Sort(static (x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
         return pairs;
+    }
+
+    /// <summary>Higher Jaccard, then higher containment; among equals the earlier partner, so that copies of one text all meet its first occurrences.</summary>
+    private static bool MoreSimilar(CandidatePair x, CandidatePair y) =>
+        x.Jaccard != y.Jaccard ? x.Jaccard > y.Jaccard : x.Containment != y.Containment ? x.Containment > y.Containment : x.A < y.A;
+
+    /// <summary>Candidate pairs verified together; bounds the memory of one block of probes.</summary>
+    private const int VerifyBlock = 1 << 16;
+
+    /// <summary>
+    /// Verifies each probe's candidates (documents before it) and keeps, in probe order, its
+    /// <see cref="NearDuplicateOptions.MaxPartners"/> most similar partners, and any other partner that joins it to a group it
+    /// is not yet joined to: the groups are those of every verified pair, the pairs are at most about n times the bound.
+    /// </summary>
+    private static void VerifyAndKeep(
+        IReadOnlyList<DocumentSketch> sketches,
+        NearDuplicateOptions options,
+        List<(int Probe, int First, int Count)> block,
+        List<int> candidates,
+        UnionFind groups,
+        List<CandidatePair> pairs,
+        CancellationToken cancellationToken)
+    {
+        var verified = new CandidatePair?[candidates.Count];
+        Parallel.ForEach(
+            Partitioner.Create(0, block.Count, Math.Max(1, block.Count / (4 * Environment.ProcessorCount))),
+            new ParallelOptions { CancellationToken = cancellationToken },
+            range =>
+            {
+                for (var p = range.Item1; p < range.Item2; p++)
+                {
+                    var (probe, first, count) = block[p];
+                    for (var c = first; c < first + count; c++)
+                    {
+                        var (jaccard, containment, shared) = sketches[candidates[c]].Shingles.Compare(sketches[probe].Shingles);
+                        if (options.Accepts(jaccard, containment, shared))
+                        {
+                            verified[c] = new CandidatePair(candidates[c], probe, jaccard, containment);
+                        }
+                    }
+                }
+            });
+
+        var partners = new List<CandidatePair>();
+        var top = new List<CandidatePair>();
+        foreach (var (probe, first, count) in block)
+        {
+            partners.Clear();
+            top.Clear();
+            for (var c = first; c < first + count; c++)
+            {
+                if (verified[c] is not { } pair)
+                {
+                    continue;
+                }
+
+                if (options.MaxPartners <= 0)
+                {
+                    pairs.Add(pair);
+                    continue;
+                }
+
+                // The most similar partners, kept sorted; most candidates of a large cluster fail the first comparison.
+                if (top.Count < options.MaxPartners || MoreSimilar(pair, top[^1]))
+                {
+                    var at = top.Count;
+                    while (at > 0 && MoreSimilar(pair, top[at - 1]))
+                    {
+                        at--;
+                    }
+
+                    top.Insert(at, pair);
+                    if (top.Count > options.MaxPartners)
+                    {
+                        partners.Add(top[^1]);
+                        top.RemoveAt(top.Count - 1);
+                    }
+                }
+                else
+                {
+                    partners.Add(pair);
+                }
+            }
+
+            foreach (var pair in top)
+            {
+                groups.Union(pair.A, probe);
+                pairs.Add(pair);
+            }
+
+            // Beyond the bound, a partner stays only when it joins the probe to a group it is not yet joined to.
+            foreach (var pair in partners)
+            {
+                if (groups.Union(pair.A, probe))
+                {
+                    pairs.Add(pair);
+                }
+            }
+        }
     }
 }

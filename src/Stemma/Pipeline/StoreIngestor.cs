@@ -61,7 +61,8 @@ public sealed class StoreIngestor
 
     /// <summary>
     /// Called after each commit with where the run stands: <c>added:N</c> after the N-th batch of documents,
-    /// <c>related:N</c> after the N-th related region (for progress logs and fault-injection tests).
+    /// <c>related:N</c> after the N-th related region; also <c>analyzing:N</c> when the N-th region's analysis starts, before
+    /// anything of it is written (for progress logs and fault-injection tests).
     /// </summary>
     public Action<string>? Committed { get; init; }
 

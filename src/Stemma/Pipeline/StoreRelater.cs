@@ -74,7 +74,7 @@ public sealed class StoreRelater
         screen = new StoryAnalyzer(relateOptions);
     }
 
-    /// <summary>Called with <c>related:N</c> after the N-th region is committed.</summary>
+    /// <summary>Called with <c>related:N</c> after the N-th region is committed, and <c>analyzing:N</c> when its analysis starts (nothing of it written yet).</summary>
     public Action<string>? Committed { get; init; }
 
     /// <summary>
@@ -99,7 +99,7 @@ public sealed class StoreRelater
     /// <summary>What the add step kept for ordering pending documents into regions (<see cref="RelateOrder"/>); null: insertion order.</summary>
     internal RelateOrder? Order { get; init; }
 
-    /// <summary>Relates every pending document, one region at a time; stops between regions when cancelled.</summary>
+    /// <summary>Relates every pending document, one region at a time; when cancelled, stops between regions or in a region's analysis (which then writes nothing).</summary>
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
         int related = 0, regions = 0, regionDocuments = 0, pairs = 0, stories = 0;
@@ -139,7 +139,17 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
             }
 
-            var step = await RelateRegionAsync(batch, stale, cache, screens).ConfigureAwait(false);
+            (int RegionDocuments, int Pairs, int Stories) step;
+            try
+            {
+                step = await RelateRegionAsync(batch, stale, cache, screens, regions + 1, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped in the region's analysis, before its commit: its documents stay pending for the next run.
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
+            }
+
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -181,7 +191,8 @@ public sealed class StoreRelater
         return batch;
     }
 
-    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens)
+    /// <param name="stop">Stops the region's analysis (nothing of the region is written then); reads and the commit run on.</param>
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens, int regionNumber, CancellationToken stop)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
@@ -292,9 +303,10 @@ public sealed class StoreRelater
         cache.Trim();
 
         // Small work runs on this thread: spreading a handful of items over the pool costs more than it saves.
+        Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"analyzing:{regionNumber}"));
         var analyzer = new StoryAnalyzer(articles.Count < ParallelFrom ? relateOptions with { MaxDegreeOfParallelism = 1 } : relateOptions);
-        var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, cancellationToken);
-        var analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, regionStatistics, cancellationToken);
+        var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, stop);
+        var analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, regionStatistics, stop);
 
         // Postings are written for the documents this region relates for the first time (or again, being stale); the
         // other members keep the postings made when they were related (the same drift bound as their placements), so

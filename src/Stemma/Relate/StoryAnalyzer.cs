@@ -72,7 +72,7 @@ public sealed class StoryAnalyzer
 
         // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index, as sorted distinct keys.
         var nearKeys = new List<long>(nearDuplicates.Count);
-        var nearByKey = new Dictionary<long, CandidatePair>(nearDuplicates.Count);
+        var nearByKey = new Dictionary<long, CandidatePair>(nearDuplicates.Count, TermIndex.PairKeyComparer);
         foreach (var pair in nearDuplicates)
         {
             if (pair.A != pair.B && (uint)pair.A < (uint)n && (uint)pair.B < (uint)n)

@@ -180,6 +180,19 @@ internal sealed class TermIndex
 
     public static (int A, int B) FromKey(long key) => ((int)(key >> 32), (int)(key & 0xFFFF_FFFF));
 
+    /// <summary>
+    /// Hashes pair keys with both halves mixed. A long's own hash XORs its halves, so the pairs among n documents fall into
+    /// about n buckets: 3,000 near-identical articles (4.5 million pairs) took minutes to put in a dictionary.
+    /// </summary>
+    public static IEqualityComparer<long> PairKeyComparer { get; } = new MixedPairKeys();
+
+    private sealed class MixedPairKeys : IEqualityComparer<long>
+    {
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)Text.TokenHasher.Mix((ulong)obj);
+    }
+
     private long[] Query(int d, QueryScratch scratch, StoryAnalyzerOptions options)
     {
         if (norms[d] == 0)

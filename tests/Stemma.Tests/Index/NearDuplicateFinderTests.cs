@@ -66,4 +66,53 @@ public class NearDuplicateFinderTests
         var pairs = NearDuplicateFinder.FindPairs(corpus.Select(d => sketcher.Sketch(d.Body)).ToList());
         Assert.Empty(pairs);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 3)]
+    public void A_bound_on_partners_keeps_every_group_whole_and_only_drops_pairs(int seed, int maxPartners)
+    {
+        // Stories of up to 30 versions, copies of copies among them: far more partners per document than the bound.
+        var corpus = new SyntheticCorpus(seed, new CorpusOptions { Stories = 12, MinCopies = 8, MaxCopies = 30, UnrelatedArticles = 30, CopyOfCopyRate = 0.5 }).Generate();
+        var sketcher = new Sketcher();
+        var sketches = corpus.Select(d => sketcher.Sketch(d.Body)).ToList();
+        var ids = corpus.Select(d => d.Id).ToList();
+        var all = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 0 });
+        var bounded = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = maxPartners });
+
+        Assert.Equal(CopyFamilies.Assign(ids, all), CopyFamilies.Assign(ids, bounded));
+        Assert.Subset(all.ToHashSet(), bounded.ToHashSet());
+        Assert.True(bounded.Count < all.Count / 2, $"{bounded.Count} pairs kept of {all.Count}");
+
+        // Each document keeps its most similar earlier partners: none left out is more similar than one kept beyond the groups' needs.
+        foreach (var probe in Enumerable.Range(0, ids.Count))
+        {
+            var kept = bounded.Where(p => p.B == probe).ToList();
+            var dropped = all.Where(p => p.B == probe).Except(kept).ToList();
+            if (dropped.Count > 0)
+            {
+                Assert.True(kept.Count >= maxPartners, $"document {probe} dropped pairs while keeping only {kept.Count}");
+                var bestDropped = dropped.Max(p => p.Jaccard);
+                Assert.True(kept.OrderByDescending(p => p.Jaccard).Take(maxPartners).All(p => p.Jaccard >= bestDropped), $"document {probe} dropped a pair of Jaccard {bestDropped:F3}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_story_reposted_hundreds_of_times_makes_pairs_in_proportion_to_its_copies_not_their_square()
+    {
+        const int copies = 600;
+        var options = NearDuplicateOptions.Default;
+        var sketcher = new Sketcher();
+        var sketches = Enumerable.Range(0, copies)
+            .Select(i => sketcher.Sketch($"The tram line to the university will reopen on Monday after three weeks of track repairs, the city said, and buses will stop running on route {i % 7}. Update number {i}."))
+            .ToList();
+        var pairs = NearDuplicateFinder.FindPairs(sketches, options);
+        var all = NearDuplicateFinder.FindPairs(sketches, options with { MaxPartners = 0 });
+
+        Assert.Single(CopyFamilies.Assign([.. Enumerable.Range(0, copies).Select(i => $"t{i}")], pairs).Distinct());
+        Assert.True(all.Count > copies * (copies - 1) / 4, $"{all.Count} pairs without a bound");
+        Assert.True(pairs.Count <= copies * options.MaxPartners, $"{pairs.Count} pairs with a bound of {options.MaxPartners}");
+    }
 }
