@@ -1193,6 +1193,9 @@ public sealed partial class SqliteStore : IStore
     private bool _checkpointWanted;
     private bool _checkpointRunning;
     private Task _checkpoint = Task.CompletedTask;
+
+    /// <summary>The checkpoint running beside the writer, if any (tests wait for it instead of for a time).</summary>
+    internal Task RunningCheckpoint => _checkpoint;
     private SqliteSession? _checkpointer;
 
     private SqliteSession RentReader()

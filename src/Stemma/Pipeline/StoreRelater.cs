@@ -117,22 +117,25 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
             }
 
-            // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
-            // is pending, in insertion order.
-            var batch = arranged.Count > 0
-                ? Next(arranged, pipeline.RelateBatchSize)
-                : await store.GetPendingAsync(pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
             IReadOnlyList<string> stale = [];
             if (!relabelChecked)
             {
-                // Placements made when the corpus was much smaller: related again with today's statistics.
+                // Placements made when the corpus was much smaller: related again with today's statistics, in a region
+                // that holds no more documents than any other (half of it at most for them).
                 relabelChecked = true;
                 if (pipeline.RelabelGrowth > 1)
                 {
                     var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
-                    stale = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), pipeline.RelateBatchSize, CancellationToken.None).ConfigureAwait(false);
+                    stale = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), Math.Max(1, pipeline.RelateBatchSize / 2), CancellationToken.None).ConfigureAwait(false);
                 }
             }
+
+            // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
+            // is pending, in insertion order.
+            var asked = Math.Max(1, pipeline.RelateBatchSize - stale.Count);
+            var batch = arranged.Count > 0
+                ? Next(arranged, asked)
+                : await store.GetPendingAsync(asked, CancellationToken.None).ConfigureAwait(false);
 
             if (batch.Count == 0 && stale.Count == 0)
             {
@@ -142,7 +145,7 @@ public sealed class StoreRelater
             (int RegionDocuments, int Pairs, int Stories) step;
             try
             {
-                step = await RelateRegionAsync(batch, stale, cache, screens, regions + 1, stop).ConfigureAwait(false);
+                step = await RelateRegionAsync(batch, batch.Count < asked && arranged.Count == 0, stale, cache, screens, regions + 1, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -192,7 +195,8 @@ public sealed class StoreRelater
     }
 
     /// <param name="stop">Stops the region's analysis (nothing of the region is written then); reads and the commit run on.</param>
-    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens, int regionNumber, CancellationToken stop)
+    /// <param name="wholePending">Whether <paramref name="pendingBatch"/> is every pending document (else they are read).</param>
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, bool wholePending, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens, int regionNumber, CancellationToken stop)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
@@ -200,9 +204,8 @@ public sealed class StoreRelater
         var candidateSteps = string.Empty;
         var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
 
-        // A batch shorter than the limit is every pending document.
         var allPending = new HashSet<string>(
-            pendingBatch.Count < pipeline.RelateBatchSize ? pendingBatch : await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false),
+            wholePending ? pendingBatch : await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false),
             StringComparer.Ordinal);
         var probes = await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
         var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
