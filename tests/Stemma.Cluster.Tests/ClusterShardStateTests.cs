@@ -144,7 +144,7 @@ public sealed class ClusterShardStateTests(PostgreSqlServer server, Xunit.Abstra
                     && r.Key.State != "stemma-shard-manifest" && (!before.TryGetValue(r.Key, out var was) || was.Version != r.Value.Version)).ToList();
                 var pagesWritten = written.Count(r => r.Key.State.StartsWith("stemma-shard-page-", StringComparison.Ordinal));
                 var deltasWritten = written.Count(r => r.Key.State.StartsWith("stemma-shard-delta-", StringComparison.Ordinal));
-                output.WriteLine($"shard {s}: {taken} snapshots wrote {pagesWritten} pages and {deltasWritten} deltas, {written.Sum(r => r.Value.Bytes)} bytes; the whole shard is {whole} bytes in {Pages} pages");
+                output.WriteLine($"{articles.Count} articles, shard {s}: {taken} snapshots wrote {pagesWritten} pages and {deltasWritten} deltas, {written.Sum(r => r.Value.Bytes)} bytes; the whole shard is {whole} bytes in {Pages} pages");
                 Assert.Equal(taken, pagesWritten);
                 Assert.InRange(deltasWritten, 0, taken);
                 Assert.True(written.Sum(r => r.Value.Bytes) * 4 < whole * taken, $"shard {s}: {written.Sum(r => r.Value.Bytes)} bytes in {taken} snapshots of a {whole}-byte shard");
