@@ -362,21 +362,21 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     {
         ClearAll();
         pages = stored.PageVersions.Length;
-        var pageReads = Enumerable.Range(0, pages).Select(async page =>
+        var pageReads = Enumerable.Range(0, pages).Select(page => (Func<Task<(string, GrainState<ShardSnapshot>)>>)(async () =>
         {
             var name = PageState(page, stored.PageSlots[page]);
             var row = new GrainState<ShardSnapshot>();
             await storage!.ReadStateAsync(name, this.GetGrainId(), row);
             return (name, row);
-        }).ToList();
-        var deltaReads = stored.DeltaSequences.Select(async sequence =>
+        })).ToList();
+        var deltaReads = stored.DeltaSequences.Select(sequence => (Func<Task<(string, GrainState<ShardDelta>)>>)(async () =>
         {
             var name = DeltaState(sequence);
             var row = new GrainState<ShardDelta>();
             await storage!.ReadStateAsync(name, this.GetGrainId(), row);
             return (name, row);
-        }).ToList();
-        foreach (var (name, row) in await Task.WhenAll(pageReads))
+        })).ToList();
+        foreach (var (name, row) in await InTurnsAsync(pageReads))
         {
             if (!row.RecordExists || row.State is null)
             {
@@ -387,7 +387,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             Put(row.State, [], [], _ => true);
         }
 
-        var deltas = await Task.WhenAll(deltaReads);
+        var deltas = await InTurnsAsync(deltaReads);
         for (var d = 0; d < deltas.Length; d++)
         {
             var (name, row) = deltas[d];
@@ -498,40 +498,61 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
 
         var grain = this.GetGrainId();
         var pageStates = writes.Select(w => (Name: PageState(w.Page, w.Slot), Row: new GrainState<ShardSnapshot>(w.State))).ToList();
-        var stores = pageStates.Select(p => states.WriteOverAsync(p.Name, grain, Held(pageRows, p.Name, p.Row))).ToList();
-        (string Name, GrainState<ShardDelta> Row)? deltaState = delta is null ? null : (DeltaState(sequences[^1]), new GrainState<ShardDelta>(delta));
-        if (deltaState is { } written)
+        var stores = pageStates.Select(p => (Func<Task<bool>>)(() => Done(states.WriteOverAsync(p.Name, grain, Held(pageRows, p.Name, p.Row))))).ToList();
+        if (delta is not null)
         {
-            stores.Add(states.WriteOverAsync(written.Name, grain, Held(deltaRows, written.Name, written.Row)));
+            var name = DeltaState(sequences[^1]);
+            stores.Add(() => Done(states.WriteOverAsync(name, grain, Held(deltaRows, name, new GrainState<ShardDelta>(delta)))));
         }
 
-        await Task.WhenAll(stores);
+        await InTurnsAsync(stores);
         manifest.State = new ShardManifest(version, pageVersions, slots, [.. sequences], [.. versions], next);
         await states.WriteOverAsync(ManifestState, grain, manifest);
 
         // The manifest now names the new rows: what it no longer names goes, and so do the log entries it covers.
         var pageNames = Enumerable.Range(0, pages).Select(page => PageState(page, slots[page])).ToHashSet(StringComparer.Ordinal);
         var deltaNames = sequences.Select(DeltaState).ToHashSet(StringComparer.Ordinal);
-        var deletes = new List<Task>();
+        var deletes = new List<Func<Task<bool>>>();
         foreach (var (name, row) in pageRows.Where(r => !pageNames.Contains(r.Key)).ToList())
         {
-            deletes.Add(states.ClearStateAsync(name, grain, row));
+            deletes.Add(() => Done(states.ClearStateAsync(name, grain, row)));
             pageRows.Remove(name);
         }
 
         foreach (var (name, row) in deltaRows.Where(r => !deltaNames.Contains(r.Key)).ToList())
         {
-            deletes.Add(states.ClearStateAsync(name, grain, row));
+            deletes.Add(() => Done(states.ClearStateAsync(name, grain, row)));
             deltaRows.Remove(name);
         }
 
-        deletes.AddRange(logged.Select(entry => states.ClearStateAsync(entry.Name, grain, entry.State)));
-        await Task.WhenAll(deletes);
+        deletes.AddRange(logged.Select(entry => (Func<Task<bool>>)(() => Done(states.ClearStateAsync(entry.Name, grain, entry.State)))));
+        await InTurnsAsync(deletes);
         logged.Clear();
         dirtyIds.Clear();
         dirtyTerms.Clear();
         dirtyAll = false;
         snapshots++;
+    }
+
+    /// <summary>Storage calls a few at a time: a whole write or a restore touches every page, and a silo restores several shards over one connection pool.</summary>
+    private static async Task<T[]> InTurnsAsync<T>(IReadOnlyList<Func<Task<T>>> calls)
+    {
+        const int Width = 8;
+        var done = new T[calls.Count];
+        for (var first = 0; first < calls.Count; first += Width)
+        {
+            var results = await Task.WhenAll(calls.Skip(first).Take(Width).Select(call => call()));
+            results.CopyTo(done, first);
+        }
+
+        return done;
+    }
+
+    /// <summary>A storage call as one of <see cref="InTurnsAsync"/>'s.</summary>
+    private static async Task<bool> Done(Task clear)
+    {
+        await clear;
+        return true;
     }
 
     /// <summary>The row held under <paramref name="name"/> (its stored version) now carrying the new state; a new row otherwise.</summary>
