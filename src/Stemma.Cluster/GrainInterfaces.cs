@@ -120,7 +120,8 @@ public interface ISketchWorkerGrain : IGrainWithIntegerKey
 /// One story of one store (key <see cref="StoryGrain.Key"/>): its members and copy trees, kept current by the relate
 /// commits that go through <see cref="ClusterStore"/> (each names the stories its region had and has), so readers
 /// (<c>serve --cluster</c>) get a story from the grain rather than from the store. A story merged into another or split
-/// is told it is gone.
+/// is told it is gone. A write the cluster did not make (<see cref="IWriteLedgerGrain"/>) sends a grain whose view
+/// predates it back to the store.
 /// </summary>
 public interface IStoryGrain : IGrainWithStringKey
 {
