@@ -188,7 +188,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
                 return updates;
             },
             cancellationToken).ConfigureAwait(false);
-        return (await ReportAsync(result, cancellationToken).ConfigureAwait(false)).Outcomes;
+        return (await ReportAsync(result, result.Value.Positions.Count > 0, cancellationToken).ConfigureAwait(false)).Outcomes;
     }
 
     public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
@@ -224,7 +224,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         var stories = (await GetPlacementsAsync([.. ids.Where(id => id is not null)], cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId).Distinct(StringComparer.Ordinal).ToList();
         var deleted = await DeleteFromStoreAndShardsAsync(ids, cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
-        return await ReportAsync(deleted, cancellationToken).ConfigureAwait(false);
+        return await ReportChangedAsync(deleted, cancellationToken).ConfigureAwait(false);
     }
 
     private Task ForgetStoriesAsync(IEnumerable<string> stories, CancellationToken cancellationToken) =>
@@ -258,7 +258,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
         var cleared = await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
-        await ReportAsync(cleared, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(cleared, changed: true, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default)
@@ -355,7 +355,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     }
 
     public async Task<int> AddPairsAsync(IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken = default) =>
-        await ReportAsync(await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await ReportChangedAsync(await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.GetPairsAsync(documentId), cancellationToken);
@@ -373,7 +373,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
             .Concat(assignments.Select(a => a.StoryId)).Distinct(StringComparer.Ordinal).ToList();
         var set = await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
-        return await ReportAsync(set, cancellationToken).ConfigureAwait(false);
+        return await ReportChangedAsync(set, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<GroupAssignment?> GetGroupAsync(string documentId, CancellationToken cancellationToken = default) =>
@@ -441,7 +441,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         var views = now.Select(story => (story.Key, View: new StoryView(version, false, story.Value, [.. commit.Trees.Where(t => string.Equals(t.Story, story.Key, StringComparison.Ordinal))])))
             .Concat(former.Where(story => !now.ContainsKey(story)).Select(story => (Key: story, View: new StoryView(version, true, [], []))));
         await Task.WhenAll(views.Select(v => RetryAsync(() => Story(v.Key).UpdateAsync(v.View), cancellationToken))).ConfigureAwait(false);
-        return await ReportAsync(committed, cancellationToken).ConfigureAwait(false);
+        return await ReportAsync(committed, committed.Value == committed.After, cancellationToken).ConfigureAwait(false);
     }
 
     private IStoryGrain Story(string storyId) => grains.GetGrain<IStoryGrain>(StoryGrain.Key(name, storyId));
@@ -563,18 +563,24 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     private IWriteLedgerGrain Ledger => grains.GetGrain<IWriteLedgerGrain>(name);
 
     /// <summary>
-    /// Tells the ledger a write went through the cluster with its story grains told. Only a write that raised the version
-    /// by exactly one is surely this client's alone (a wider span holds another writer's step, which must stay unreported).
+    /// Tells the ledger a write went through the cluster with its story grains told. Only a write that changed something
+    /// (<paramref name="changed"/>) and raised the version by exactly one surely made that step itself: a wider span holds
+    /// another writer's step, and a write that changed nothing may have left the store's version to another writer's
+    /// step in between; either must stay unreported.
     /// </summary>
-    private async Task<T> ReportAsync<T>(Versioned<T> written, CancellationToken cancellationToken)
+    private async Task<T> ReportAsync<T>(Versioned<T> written, bool changed, CancellationToken cancellationToken)
     {
-        if (written.After - written.Before == 1)
+        if (changed && written.After - written.Before == 1)
         {
             await RetryAsync(() => Ledger.ReportAsync(written.Before, written.After), cancellationToken).ConfigureAwait(false);
         }
 
         return written.Value;
     }
+
+    /// <summary>As <see cref="ReportAsync"/>, for writes that answer how many rows they changed.</summary>
+    private Task<int> ReportChangedAsync(Versioned<int> written, CancellationToken cancellationToken) =>
+        ReportAsync(written, written.Value > 0, cancellationToken);
 
     private Task RetryAsync(Func<Task> call, CancellationToken cancellationToken) =>
         RetryAsync(async () =>
