@@ -119,4 +119,39 @@ public sealed class ClusterStoryTests(ClusterFixture fixture)
         Assert.True(await store.GetVersionAsync() > outsideVersion);
         Assert.Equal(outsideVersion, await ledger.GetUnreportedAsync());
     }
+
+    [Fact]
+    public async Task The_ledger_names_the_newest_step_no_cluster_write_reported_whatever_the_order_of_reports_and_steps()
+    {
+        await using var store = fixture.NewStore();
+        await store.InitializeAsync();
+        await using var direct = await SqliteStore.OpenAsync(store.Name);
+        var ledger = fixture.Cluster.Client.GetGrain<IWriteLedgerGrain>(store.Name);
+        async Task<long> StepAsync()
+        {
+            var before = await direct.GetVersionAsync();
+            await direct.AddPairsAsync([]);
+            Assert.Equal(before + 1, await direct.GetVersionAsync());
+            return before + 1;
+        }
+
+        // A new ledger suspects everything before it.
+        var start = await direct.GetVersionAsync();
+        Assert.Equal(start, await ledger.GetUnreportedAsync());
+
+        // A step nobody reports is someone else's.
+        var foreign = await StepAsync();
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
+
+        // A step reported before the ledger sees the store reach it is the cluster's.
+        await ledger.ReportAsync(foreign, foreign + 1);
+        Assert.Equal(foreign + 1, await StepAsync());
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
+
+        // A step seen before its report is suspect until the report comes (a commit whose grains are being told).
+        var late = await StepAsync();
+        Assert.Equal(late, await ledger.GetUnreportedAsync());
+        await ledger.ReportAsync(late - 1, late);
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
+    }
 }
