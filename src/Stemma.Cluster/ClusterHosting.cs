@@ -83,8 +83,14 @@ public sealed record ClusterSettings(string? Membership = null)
 /// <summary>How the index shards persist their state.</summary>
 public sealed class ShardStateOptions
 {
-    /// <summary>Changes a shard logs one by one before it writes a whole snapshot (and deletes those log entries).</summary>
+    /// <summary>Changes a shard logs one by one before it writes a snapshot (and deletes those log entries).</summary>
     public int SnapshotEvery { get; set; } = 64;
+
+    /// <summary>
+    /// Pages (key ranges) a shard's stored state is split into. A snapshot writes the keys changed since the previous one
+    /// and rewrites one page, the oldest; a full write (after a rebuild or a clear) writes every page.
+    /// </summary>
+    public int SnapshotPages { get; set; } = 64;
 }
 
 /// <summary>Builds Stemma silos and clients: the grains, the serializer for the core's types, membership.</summary>

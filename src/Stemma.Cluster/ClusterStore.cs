@@ -188,7 +188,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
                 return updates;
             },
             cancellationToken).ConfigureAwait(false);
-        return result.Outcomes;
+        return (await ReportAsync(result, result.Value.Positions.Count > 0, cancellationToken).ConfigureAwait(false)).Outcomes;
     }
 
     public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
@@ -224,13 +224,13 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         var stories = (await GetPlacementsAsync([.. ids.Where(id => id is not null)], cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId).Distinct(StringComparer.Ordinal).ToList();
         var deleted = await DeleteFromStoreAndShardsAsync(ids, cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
-        return deleted;
+        return await ReportChangedAsync(deleted, cancellationToken).ConfigureAwait(false);
     }
 
     private Task ForgetStoriesAsync(IEnumerable<string> stories, CancellationToken cancellationToken) =>
         Task.WhenAll(stories.Select(story => RetryAsync(() => Story(story).ForgetAsync(), cancellationToken)));
 
-    private async Task<int> DeleteFromStoreAndShardsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private async Task<Versioned<int>> DeleteFromStoreAndShardsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         return await WriteAsync(
             () => Gateway.DeleteDocumentsAsync(ids),
@@ -256,8 +256,9 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
             stories.AddRange(page.Stories.Select(s => s.StoryId));
         }
 
-        await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
+        var cleared = await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(cleared, changed: true, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default)
@@ -354,7 +355,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     }
 
     public async Task<int> AddPairsAsync(IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken = default) =>
-        await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false);
+        await ReportChangedAsync(await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.GetPairsAsync(documentId), cancellationToken);
@@ -372,7 +373,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
             .Concat(assignments.Select(a => a.StoryId)).Distinct(StringComparer.Ordinal).ToList();
         var set = await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
-        return set;
+        return await ReportChangedAsync(set, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<GroupAssignment?> GetGroupAsync(string documentId, CancellationToken cancellationToken = default) =>
@@ -432,14 +433,15 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         var former = commit.FormerStories.Count > 0 || commit.Region.Count == 0
             ? commit.FormerStories
             : [.. (await GetPlacementsAsync(commit.Region, cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId).Distinct(StringComparer.Ordinal)];
-        var version = await CommitToStoreAndShardsAsync(commit, cancellationToken).ConfigureAwait(false);
+        var committed = await CommitToStoreAndShardsAsync(commit, cancellationToken).ConfigureAwait(false);
+        var version = committed.Value;
 
         // Then the story grains: every story the region now has gets its members and trees, every one it had and lost is gone.
         var now = commit.Placements.GroupBy(p => p.StoryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.DocumentId).ToArray(), StringComparer.Ordinal);
         var views = now.Select(story => (story.Key, View: new StoryView(version, false, story.Value, [.. commit.Trees.Where(t => string.Equals(t.Story, story.Key, StringComparison.Ordinal))])))
             .Concat(former.Where(story => !now.ContainsKey(story)).Select(story => (Key: story, View: new StoryView(version, true, [], []))));
         await Task.WhenAll(views.Select(v => RetryAsync(() => Story(v.Key).UpdateAsync(v.View), cancellationToken))).ConfigureAwait(false);
-        return version;
+        return await ReportAsync(committed, committed.Value == committed.After, cancellationToken).ConfigureAwait(false);
     }
 
     private IStoryGrain Story(string storyId) => grains.GetGrain<IStoryGrain>(StoryGrain.Key(name, storyId));
@@ -448,7 +450,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public Task<StoryView> GetStoryAsync(string storyId, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Story(storyId).GetAsync(), cancellationToken);
 
-    private async Task<long> CommitToStoreAndShardsAsync(RelateCommit commit, CancellationToken cancellationToken)
+    private async Task<Versioned<long>> CommitToStoreAndShardsAsync(RelateCommit commit, CancellationToken cancellationToken)
     {
         return await WriteAsync(
             () => Gateway.CommitRelateAsync(commit),
@@ -533,7 +535,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         [.. Enumerable.Range(0, shardCount).Select(_ => (new List<ShardDocument>(), new List<string>(), new List<ShardPostings>(), clear))];
 
     /// <summary>One write: the store first (the record), then every shard, told the versions around the write.</summary>
-    private async Task<T> WriteAsync<T>(
+    /// <remarks>The caller reports the write to the ledger (<see cref="ReportAsync"/>) once it has told the story grains.</remarks>
+    private async Task<Versioned<T>> WriteAsync<T>(
         Func<Task<Versioned<T>>> write,
         Func<T, (List<ShardDocument> Upserts, List<string> Removed, List<ShardPostings> Postings, bool Clear)[]> changes,
         CancellationToken cancellationToken)
@@ -549,13 +552,35 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
                 var update = new ShardUpdate(written.Before, written.After, [.. upserts], [.. removed], [.. postings], clear);
                 return RetryAsync(() => shards[s].ApplyAsync(update), cancellationToken);
             })).ConfigureAwait(false);
-            return written.Value;
+            return written;
         }
         finally
         {
             writes.Release();
         }
     }
+
+    private IWriteLedgerGrain Ledger => grains.GetGrain<IWriteLedgerGrain>(name);
+
+    /// <summary>
+    /// Tells the ledger a write went through the cluster with its story grains told. Only a write that changed something
+    /// (<paramref name="changed"/>) and raised the version by exactly one surely made that step itself: a wider span holds
+    /// another writer's step, and a write that changed nothing may have left the store's version to another writer's
+    /// step in between; either must stay unreported.
+    /// </summary>
+    private async Task<T> ReportAsync<T>(Versioned<T> written, bool changed, CancellationToken cancellationToken)
+    {
+        if (changed && written.After - written.Before == 1)
+        {
+            await RetryAsync(() => Ledger.ReportAsync(written.Before, written.After), cancellationToken).ConfigureAwait(false);
+        }
+
+        return written.Value;
+    }
+
+    /// <summary>As <see cref="ReportAsync"/>, for writes that answer how many rows they changed.</summary>
+    private Task<int> ReportChangedAsync(Versioned<int> written, CancellationToken cancellationToken) =>
+        ReportAsync(written, written.Value > 0, cancellationToken);
 
     private Task RetryAsync(Func<Task> call, CancellationToken cancellationToken) =>
         RetryAsync(async () =>

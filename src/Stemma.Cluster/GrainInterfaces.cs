@@ -120,7 +120,8 @@ public interface ISketchWorkerGrain : IGrainWithIntegerKey
 /// One story of one store (key <see cref="StoryGrain.Key"/>): its members and copy trees, kept current by the relate
 /// commits that go through <see cref="ClusterStore"/> (each names the stories its region had and has), so readers
 /// (<c>serve --cluster</c>) get a story from the grain rather than from the store. A story merged into another or split
-/// is told it is gone.
+/// is told it is gone. A write the cluster did not make (<see cref="IWriteLedgerGrain"/>) sends a grain whose view
+/// predates it back to the store.
 /// </summary>
 public interface IStoryGrain : IGrainWithStringKey
 {
@@ -142,4 +143,22 @@ public interface IReadWorkerGrain : IGrainWithIntegerKey
 {
     /// <summary>Each input's outcomes (<see cref="Ingest.ArticleReader.ReadContent"/>), inputs in order, and the silo that read them.</summary>
     Task<ReadSlice> ReadAsync(RawFile[] inputs, Ingest.IngestLimits limits);
+}
+
+/// <summary>
+/// Which steps of one store's version (key: the store's name) the cluster made and told the story grains of. Every write
+/// through <see cref="ClusterStore"/> that raised the version by exactly one reports that step once its story grains are
+/// told; a step never reported was made by another writer (an ingest without <c>--cluster</c>), or by a cluster client
+/// that has not finished telling the grains yet, and a story view older than it may be stale.
+/// </summary>
+public interface IWriteLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>The step from <paramref name="before"/> to <paramref name="after"/> went through the cluster, story grains told.</summary>
+    Task ReportAsync(long before, long after);
+
+    /// <summary>
+    /// Reads the store's version and answers the newest step up to it that was not reported: a story view made at an older
+    /// version may miss what that step changed.
+    /// </summary>
+    Task<long> GetUnreportedAsync();
 }

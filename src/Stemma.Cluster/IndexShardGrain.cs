@@ -15,10 +15,13 @@ namespace Stemma.Cluster;
 /// whole); a shard already at or past the version after ignores it; any other shard (a fresh activation, a missed
 /// write, a concurrent writer) rebuilds its slice from the store, which already holds the write.
 /// Persistence, when the silo has grain storage named <see cref="ClusterHosting.StateStorage"/>: every applied change is
-/// written as a log entry under its version, and every <see cref="ShardStateOptions.SnapshotEvery"/> changes (and after a
-/// rebuild) the whole shard is written as a snapshot and the log entries it covers are deleted. A new activation (its silo
-/// died) loads the snapshot and replays the log entries after it, so it stands where the lost one stood without reading
-/// the store; only a gap (a change never logged) sends it back to a rebuild.
+/// written as a log entry under its version, and every <see cref="ShardStateOptions.SnapshotEvery"/> changes a snapshot
+/// replaces those log entries. The stored state is split into <see cref="ShardStateOptions.SnapshotPages"/> pages by key
+/// (document id, term); a snapshot writes one delta (the state of the keys changed since the previous snapshot), rewrites
+/// the oldest page, and switches a manifest to them; deltas older than every page are deleted. So a snapshot costs what
+/// changed plus one page, not the shard; a rebuild or a clear writes every page. A new activation (its silo died) loads
+/// the pages, the deltas each page is older than, and the log entries after the manifest, so it stands where the lost one
+/// stood without reading the store; only a gap (a change never logged) sends it back to a rebuild.
 /// </remarks>
 internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions.Options.IOptions<ShardStateOptions> options) : Grain, IIndexShardGrain
 {
@@ -38,9 +41,20 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     private long version = -1;
     private int rebuilds;
 
-    private const string SnapshotState = "stemma-shard-snapshot";
+    private const string ManifestState = "stemma-shard-manifest";
     private IGrainStorage? storage;
-    private GrainState<ShardSnapshot> snapshot = new();
+    private GrainState<ShardManifest> manifest = new();
+
+    // The rows the manifest names, by state name, as read or written (their versions make the next write or delete valid).
+    private readonly Dictionary<string, GrainState<ShardSnapshot>> pageRows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GrainState<ShardDelta>> deltaRows = new(StringComparer.Ordinal);
+
+    // What changed since the stored state: the next delta holds these keys. A clear makes the next snapshot whole.
+    private readonly HashSet<string> dirtyIds = new(StringComparer.Ordinal);
+    private readonly HashSet<uint> dirtyTerms = [];
+    private bool dirtyAll;
+    private int pages;
+    private int snapshots;
 
     // Log entries written (or replayed) since the snapshot: deleted once a newer snapshot holds them.
     private readonly List<(string Name, GrainState<ShardUpdate> State)> logged = [];
@@ -81,12 +95,14 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         if (update.Clear)
         {
             ClearAll();
+            dirtyAll = true;
         }
 
         foreach (var id in update.Removed)
         {
             Remove(id);
             deleted.Add(id);
+            dirtyIds.Add(id);
         }
 
         foreach (var document in update.Upserts)
@@ -104,6 +120,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             foreach (var document in await backing.GetDocumentsAsync(strangers))
             {
                 documents[document.Article.Id] = new Entry(document.Position, null, [], [], []);
+                dirtyIds.Add(document.Article.Id);
             }
         }
 
@@ -244,7 +261,8 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             postings.Values.Sum(p => p.Count),
             rebuilds,
             restoredVersion,
-            replayed);
+            replayed,
+            snapshots);
     }
 
     private async Task LoadedAsync()
@@ -291,22 +309,37 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         rebuilds++;
         if (storage is not null)
         {
-            await WriteSnapshotAsync();
+            await WriteSnapshotAsync(whole: true);
         }
     }
 
     private static string LogState(long after) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stemma-shard-log-{after}");
 
-    /// <summary>The snapshot, then the log entries after it, one version after another until the first one missing.</summary>
+    private static string PageState(int page, int slot) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stemma-shard-page-{page}-{slot}");
+
+    private static string DeltaState(long sequence) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stemma-shard-delta-{sequence}");
+
+    /// <summary>The pages and deltas the manifest names, then the log entries after it, one version after another until the first one missing.</summary>
     private async Task RestoreAsync()
     {
-        await storage!.ReadStateAsync(SnapshotState, this.GetGrainId(), snapshot);
-        if (!snapshot.RecordExists || snapshot.State is null)
+        await storage!.ReadStateAsync(ManifestState, this.GetGrainId(), manifest);
+        if (!manifest.RecordExists || manifest.State is null)
         {
+            manifest.State = null!;
             return;
         }
 
-        Load(snapshot.State);
+        if (!await LoadStoredAsync(manifest.State))
+        {
+            // A row the manifest names is missing: the first use rebuilds from the store and writes every page anew.
+            ClearAll();
+            version = -1;
+            manifest.State = null!;
+            return;
+        }
+
+        dirtyIds.Clear();
+        dirtyTerms.Clear();
         restoredVersion = version;
         while (true)
         {
@@ -324,6 +357,54 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         }
     }
 
+    /// <summary>Every page, then each delta's keys in the pages older than it; false when a row is missing.</summary>
+    private async Task<bool> LoadStoredAsync(ShardManifest stored)
+    {
+        ClearAll();
+        pages = stored.PageVersions.Length;
+        var pageReads = Enumerable.Range(0, pages).Select(page => (Func<Task<(string, GrainState<ShardSnapshot>)>>)(async () =>
+        {
+            var name = PageState(page, stored.PageSlots[page]);
+            var row = new GrainState<ShardSnapshot>();
+            await storage!.ReadStateAsync(name, this.GetGrainId(), row);
+            return (name, row);
+        })).ToList();
+        var deltaReads = stored.DeltaSequences.Select(sequence => (Func<Task<(string, GrainState<ShardDelta>)>>)(async () =>
+        {
+            var name = DeltaState(sequence);
+            var row = new GrainState<ShardDelta>();
+            await storage!.ReadStateAsync(name, this.GetGrainId(), row);
+            return (name, row);
+        })).ToList();
+        foreach (var (name, row) in await InTurnsAsync(pageReads))
+        {
+            if (!row.RecordExists || row.State is null)
+            {
+                return false;
+            }
+
+            pageRows[name] = row;
+            Put(row.State, [], [], _ => true);
+        }
+
+        var deltas = await InTurnsAsync(deltaReads);
+        for (var d = 0; d < deltas.Length; d++)
+        {
+            var (name, row) = deltas[d];
+            var at = stored.DeltaVersions[d];
+            if (!row.RecordExists || row.State is null || row.State.Version != at)
+            {
+                return false;
+            }
+
+            deltaRows[name] = row;
+            Put(row.State.State, row.State.Ids, row.State.Terms, page => stored.PageVersions[page] < at);
+        }
+
+        version = stored.Version;
+        return true;
+    }
+
     /// <summary>After a change is applied: a log entry, or every <see cref="ShardStateOptions.SnapshotEvery"/> changes a snapshot.</summary>
     private async Task PersistAsync(ShardUpdate update)
     {
@@ -334,7 +415,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
 
         if (logged.Count + 1 >= options.Value.SnapshotEvery)
         {
-            await WriteSnapshotAsync();
+            await WriteSnapshotAsync(whole: false);
             return;
         }
 
@@ -344,48 +425,219 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         logged.Add((name, entry));
     }
 
-    private async Task WriteSnapshotAsync()
+    /// <summary>
+    /// A snapshot: a delta of the changed keys and the oldest page (or, <paramref name="whole"/>, every page), then the
+    /// manifest naming them, then deletes what it no longer names and the log entries it covers. Until the manifest is
+    /// written the stored state is the previous one: pages go into the slot not in use, deltas under a new sequence.
+    /// </summary>
+    private async Task WriteSnapshotAsync(bool whole)
     {
-        snapshot.State = Snapshot();
-        await storage!.WriteOverAsync(SnapshotState, this.GetGrainId(), snapshot);
-        await Task.WhenAll(logged.Select(entry => storage!.ClearStateAsync(entry.Name, this.GetGrainId(), entry.State)));
+        var states = storage!;
+        var old = manifest.State;
+        whole |= old is null || dirtyAll || old.PageVersions.Length == 0;
+        var writes = new List<(int Page, int Slot, ShardSnapshot State)>();
+        long[] pageVersions;
+        int[] slots;
+        var sequences = new List<long>();
+        var versions = new List<long>();
+        var next = old?.NextDelta ?? 0;
+        ShardDelta? delta = null;
+        if (whole)
+        {
+            pages = Math.Max(1, options.Value.SnapshotPages);
+            pageVersions = [.. Enumerable.Repeat(version, pages)];
+            slots = new int[pages];
+            var ids = new List<string>[pages];
+            var terms = new List<uint>[pages];
+            foreach (var id in documents.Keys.Concat(deleted).Distinct(StringComparer.Ordinal))
+            {
+                (ids[Shards.PageOfDocument(id, pages)] ??= []).Add(id);
+            }
+
+            foreach (var term in frequencies.Keys)
+            {
+                (terms[Shards.PageOfTerm(term, pages)] ??= []).Add(term);
+            }
+
+            for (var page = 0; page < pages; page++)
+            {
+                slots[page] = old is not null && old.PageSlots.Length == pages ? 1 - old.PageSlots[page] : 0;
+                writes.Add((page, slots[page], State(ids[page] ?? [], terms[page] ?? [])));
+            }
+        }
+        else
+        {
+            pageVersions = [.. old!.PageVersions];
+            slots = [.. old.PageSlots];
+            var oldest = Array.IndexOf(pageVersions, pageVersions.Min());
+            slots[oldest] = 1 - slots[oldest];
+            pageVersions[oldest] = version;
+            writes.Add((oldest, slots[oldest], State(
+                documents.Keys.Concat(deleted).Distinct(StringComparer.Ordinal).Where(id => Shards.PageOfDocument(id, pages) == oldest),
+                frequencies.Keys.Where(term => Shards.PageOfTerm(term, pages) == oldest))));
+
+            // Deltas stay while some page is older than them; the new one only when a page still needs it.
+            var floor = pageVersions.Min();
+            for (var d = 0; d < old.DeltaSequences.Length; d++)
+            {
+                if (old.DeltaVersions[d] > floor)
+                {
+                    sequences.Add(old.DeltaSequences[d]);
+                    versions.Add(old.DeltaVersions[d]);
+                }
+            }
+
+            if ((dirtyIds.Count > 0 || dirtyTerms.Count > 0) && version > floor)
+            {
+                delta = new ShardDelta(version, [.. dirtyIds], [.. dirtyTerms], State(dirtyIds, dirtyTerms));
+                sequences.Add(next);
+                versions.Add(version);
+                next++;
+            }
+        }
+
+        var grain = this.GetGrainId();
+        var pageStates = writes.Select(w => (Name: PageState(w.Page, w.Slot), Row: new GrainState<ShardSnapshot>(w.State))).ToList();
+        var stores = pageStates.Select(p => (Func<Task<bool>>)(() => Done(states.WriteOverAsync(p.Name, grain, Held(pageRows, p.Name, p.Row))))).ToList();
+        if (delta is not null)
+        {
+            var name = DeltaState(sequences[^1]);
+            stores.Add(() => Done(states.WriteOverAsync(name, grain, Held(deltaRows, name, new GrainState<ShardDelta>(delta)))));
+        }
+
+        await InTurnsAsync(stores);
+        manifest.State = new ShardManifest(version, pageVersions, slots, [.. sequences], [.. versions], next);
+        await states.WriteOverAsync(ManifestState, grain, manifest);
+
+        // The manifest now names the new rows: what it no longer names goes, and so do the log entries it covers.
+        var pageNames = Enumerable.Range(0, pages).Select(page => PageState(page, slots[page])).ToHashSet(StringComparer.Ordinal);
+        var deltaNames = sequences.Select(DeltaState).ToHashSet(StringComparer.Ordinal);
+        var deletes = new List<Func<Task<bool>>>();
+        foreach (var (name, row) in pageRows.Where(r => !pageNames.Contains(r.Key)).ToList())
+        {
+            deletes.Add(() => Done(states.ClearStateAsync(name, grain, row)));
+            pageRows.Remove(name);
+        }
+
+        foreach (var (name, row) in deltaRows.Where(r => !deltaNames.Contains(r.Key)).ToList())
+        {
+            deletes.Add(() => Done(states.ClearStateAsync(name, grain, row)));
+            deltaRows.Remove(name);
+        }
+
+        deletes.AddRange(logged.Select(entry => (Func<Task<bool>>)(() => Done(states.ClearStateAsync(entry.Name, grain, entry.State)))));
+        await InTurnsAsync(deletes);
         logged.Clear();
+        dirtyIds.Clear();
+        dirtyTerms.Clear();
+        dirtyAll = false;
+        snapshots++;
     }
 
-    private ShardSnapshot Snapshot()
+    /// <summary>Storage calls a few at a time: a whole write or a restore touches every page, and a silo restores several shards over one connection pool.</summary>
+    private static async Task<T[]> InTurnsAsync<T>(IReadOnlyList<Func<Task<T>>> calls)
     {
-        var held = documents.ToList();
-        var terms = frequencies.Keys.ToArray();
+        const int Width = 8;
+        var done = new T[calls.Count];
+        for (var first = 0; first < calls.Count; first += Width)
+        {
+            var results = await Task.WhenAll(calls.Skip(first).Take(Width).Select(call => call()));
+            results.CopyTo(done, first);
+        }
+
+        return done;
+    }
+
+    /// <summary>A storage call as one of <see cref="InTurnsAsync"/>'s.</summary>
+    private static async Task<bool> Done(Task clear)
+    {
+        await clear;
+        return true;
+    }
+
+    /// <summary>The row held under <paramref name="name"/> (its stored version) now carrying the new state; a new row otherwise.</summary>
+    private static GrainState<T> Held<T>(Dictionary<string, GrainState<T>> rows, string name, GrainState<T> fresh)
+    {
+        if (rows.TryGetValue(name, out var held))
+        {
+            held.State = fresh.State;
+            return held;
+        }
+
+        rows[name] = fresh;
+        return fresh;
+    }
+
+    /// <summary>The state of the given documents (held entries, postings, deleted marks) and terms (frequencies).</summary>
+    private ShardSnapshot State(IEnumerable<string> ids, IEnumerable<uint> terms)
+    {
+        var held = new List<ShardDocument>();
+        var posted = new List<ShardPostings>();
+        var gone = new List<string>();
+        foreach (var id in ids)
+        {
+            if (documents.TryGetValue(id, out var entry))
+            {
+                held.Add(new ShardDocument(id, entry.Position, entry.ContentHash, entry.Bands, entry.BandKeys, entry.Terms));
+                if (entry.Posted.Length > 0)
+                {
+                    posted.Add(new ShardPostings(id, entry.Posted, [.. entry.Posted.Select(t => postings[t][id])]));
+                }
+            }
+
+            if (deleted.Contains(id))
+            {
+                gone.Add(id);
+            }
+        }
+
+        var counted = terms.Where(frequencies.ContainsKey).ToArray();
         return new ShardSnapshot(
             version,
-            [.. held.Select(d => new ShardDocument(d.Key, d.Value.Position, d.Value.ContentHash, d.Value.Bands, d.Value.BandKeys, d.Value.Terms))],
-            [.. held.Where(d => d.Value.Posted.Length > 0).Select(d => new ShardPostings(d.Key, d.Value.Posted, [.. d.Value.Posted.Select(t => postings[t][d.Key])]))],
-            terms,
-            [.. terms.Select(t => frequencies[t].Count)],
-            [.. terms.Select(t => frequencies[t].First)],
-            [.. deleted]);
+            [.. held],
+            [.. posted],
+            counted,
+            [.. counted.Select(t => frequencies[t].Count)],
+            [.. counted.Select(t => frequencies[t].First)],
+            [.. gone]);
     }
 
-    private void Load(ShardSnapshot state)
+    /// <summary>
+    /// Sets the keys of stored state in the pages <paramref name="applies"/> picks: the named documents and terms lose what
+    /// they had, then take what <paramref name="state"/> holds (a page read into an empty shard names none).
+    /// </summary>
+    private void Put(ShardSnapshot state, string[] ids, uint[] terms, Func<int, bool> applies)
     {
-        ClearAll();
-        foreach (var document in state.Documents)
+        foreach (var id in ids.Where(id => applies(Shards.PageOfDocument(id, pages))))
+        {
+            Remove(id, counted: false);
+            deleted.Remove(id);
+        }
+
+        foreach (var term in terms.Where(term => applies(Shards.PageOfTerm(term, pages))))
+        {
+            frequencies.Remove(term);
+        }
+
+        foreach (var document in state.Documents.Where(d => applies(Shards.PageOfDocument(d.Id, pages))))
         {
             IndexKeys(document);
         }
 
         for (var i = 0; i < state.FrequencyTerms.Length; i++)
         {
-            frequencies[state.FrequencyTerms[i]] = (state.FrequencyCounts[i], state.FrequencyFirsts[i]);
+            if (applies(Shards.PageOfTerm(state.FrequencyTerms[i], pages)))
+            {
+                frequencies[state.FrequencyTerms[i]] = (state.FrequencyCounts[i], state.FrequencyFirsts[i]);
+            }
         }
 
-        foreach (var posted in state.Postings)
+        foreach (var posted in state.Postings.Where(p => applies(Shards.PageOfDocument(p.Id, pages))))
         {
             SetPostings(posted.Id, posted.Terms, posted.Weights);
         }
 
-        deleted.UnionWith(state.Deleted);
-        version = state.Version;
+        deleted.UnionWith(state.Deleted.Where(id => applies(Shards.PageOfDocument(id, pages))));
     }
 
     /// <summary>The part of a stored document that belongs to shard <paramref name="shard"/> of <paramref name="count"/>; null when none does.</summary>
@@ -413,6 +665,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     private void Index(ShardDocument document)
     {
         IndexKeys(document);
+        dirtyTerms.UnionWith(document.Terms);
         foreach (var term in document.Terms)
         {
             frequencies[term] = frequencies.TryGetValue(term, out var known) ? (known.Count + 1, known.First) : (1, document.Id);
@@ -422,6 +675,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     private void IndexKeys(ShardDocument document)
     {
         var id = document.Id;
+        dirtyIds.Add(id);
         documents[id] = new Entry(document.Position, document.ContentHash, document.Bands, document.BandKeys, document.Terms);
         if (document.ContentHash is { } hash)
         {
@@ -454,22 +708,27 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         }
     }
 
-    /// <summary>Removes a document's keys, frequencies and postings from this shard (a document it does not hold: nothing).</summary>
-    private void Remove(string id)
+    /// <summary>
+    /// Removes a document's keys, postings and (<paramref name="counted"/>) its share of the term frequencies from this
+    /// shard (a document it does not hold: nothing). Stored state sets frequencies itself, hence uncounted removals.
+    /// </summary>
+    private void Remove(string id, bool counted = true)
     {
         if (!documents.Remove(id, out var entry))
         {
             return;
         }
 
+        dirtyIds.Add(id);
         SetPostings(id, [], [], entry);
         if (entry.ContentHash is { } hash && byContentHash.TryGetValue(hash, out var same) && same.Remove(id) && same.Count == 0)
         {
             byContentHash.Remove(hash);
         }
 
-        foreach (var term in entry.Terms)
+        foreach (var term in counted ? entry.Terms : [])
         {
+            dirtyTerms.Add(term);
             if (frequencies.TryGetValue(term, out var known))
             {
                 if (known.Count <= 1)
@@ -517,6 +776,8 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         {
             return;
         }
+
+        dirtyIds.Add(id);
 
         foreach (var term in entry.Posted)
         {

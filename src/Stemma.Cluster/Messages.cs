@@ -71,11 +71,41 @@ public sealed record ShardStatistics(
     [property: Id(5)] int Postings,
     [property: Id(6)] int Rebuilds,
     [property: Id(7)] long RestoredVersion = -1,
-    [property: Id(8)] int ReplayedUpdates = 0);
+    [property: Id(8)] int ReplayedUpdates = 0,
+    [property: Id(9)] int Snapshots = 0);
 
 /// <summary>
-/// A shard's whole state at one store version, as grain storage keeps it: every document's keys in this shard, its posted
-/// terms with their weights, the term document frequencies and the deleted documents frequencies may still name.
+/// The keys that changed in a shard between two snapshots and their state at <see cref="Version"/>: every document id
+/// whose keys, postings or deleted mark changed (<see cref="Ids"/>), every term whose frequency changed
+/// (<see cref="Terms"/>), and what of them the shard still holds (<see cref="State"/>; an id or term named but absent there
+/// is gone).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardDelta(
+    [property: Id(0)] long Version,
+    [property: Id(1)] string[] Ids,
+    [property: Id(2)] uint[] Terms,
+    [property: Id(3)] ShardSnapshot State);
+
+/// <summary>
+/// What makes up a shard's stored state at <see cref="Version"/>: page <c>i</c> (a key range) was written at
+/// <c>PageVersions[i]</c> into slot <c>PageSlots[i]</c> (0 or 1: a page is written into the slot not in use, so the
+/// manifest, written last, is the one switch), and the deltas <c>DeltaSequences</c> (written at <c>DeltaVersions</c>,
+/// oldest first) hold every change since the oldest page. The next delta is written under <see cref="NextDelta"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardManifest(
+    [property: Id(0)] long Version,
+    [property: Id(1)] long[] PageVersions,
+    [property: Id(2)] int[] PageSlots,
+    [property: Id(3)] long[] DeltaSequences,
+    [property: Id(4)] long[] DeltaVersions,
+    [property: Id(5)] long NextDelta);
+
+/// <summary>
+/// Part of a shard's state at one store version, as grain storage keeps it: documents' keys in this shard, their posted
+/// terms with their weights, term document frequencies and deleted documents frequencies may still name. A page holds
+/// one key range whole (<see cref="Shards.PageOfDocument"/>, <see cref="Shards.PageOfTerm"/>); a delta the keys that changed.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ShardSnapshot(

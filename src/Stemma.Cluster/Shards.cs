@@ -34,6 +34,22 @@ public static class Shards
             int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The page (key range) of a shard's stored state a document's entry goes in: a hash stable across processes.</summary>
+    public static int PageOfDocument(string id, int pages)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var hash = 14695981039346656037UL;
+        foreach (var c in id)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return (int)(Mix(hash) % (ulong)pages);
+    }
+
+    /// <summary>The page a term's frequency goes in (a seed of its own: the shard of a term already fixes its low bits mod the shard count).</summary>
+    public static int PageOfTerm(uint term, int pages) => (int)((Mix(term ^ 0xA4093822299F31D0UL) >> 32) % (ulong)pages);
+
     // SplitMix64's finalizer: term and band keys are already hashes, but of few bits in places; mixing spreads them evenly.
     private static ulong Mix(ulong x)
     {

@@ -5,9 +5,10 @@ namespace Stemma.Cluster;
 
 /// <inheritdoc cref="IStoryGrain"/>
 /// <remarks>
-/// The view is kept in grain storage (<see cref="ClusterHosting.StateStorage"/>) when the silo has it. A grain with no
-/// view (never told, or its storage lost) reads the story from the store once. Only commits through the cluster reach
-/// the grains: a store also written without the cluster leaves them behind (as it does the index shards).
+/// The view is kept in grain storage (<see cref="ClusterHosting.StateStorage"/>) when the silo has it. Only commits
+/// through the cluster reach the grains, so every read first asks the store's <see cref="IWriteLedgerGrain"/> for the
+/// newest step of the store's version the cluster did not report (a write without the cluster, or one whose grains are
+/// still being told): a view older than that step, or no view (never told, storage lost), is read from the store again.
 /// </remarks>
 internal sealed class StoryGrain(BackingStores stores) : Grain, IStoryGrain
 {
@@ -59,11 +60,11 @@ internal sealed class StoryGrain(BackingStores stores) : Grain, IStoryGrain
 
     public async Task<StoryView> GetAsync()
     {
-        if (view.State is null)
+        var key = this.GetPrimaryKeyString();
+        var cut = key.IndexOf(Separator, StringComparison.Ordinal);
+        var (name, story) = (key[..cut], key[(cut + 1)..]);
+        if (view.State is null || view.State.Version < await GrainFactory.GetGrain<IWriteLedgerGrain>(name).GetUnreportedAsync())
         {
-            var key = this.GetPrimaryKeyString();
-            var cut = key.IndexOf(Separator, StringComparison.Ordinal);
-            var (name, story) = (key[..cut], key[(cut + 1)..]);
             var store = await stores.GetAsync(name);
             var version = await store.GetVersionAsync();
             var members = await store.GetStoryMembersAsync(story);

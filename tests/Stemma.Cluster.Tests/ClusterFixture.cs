@@ -16,6 +16,9 @@ public sealed class SqliteSilo : ISiloConfigurator
     /// <summary>Snapshot every so many shard changes (absent: the default).</summary>
     public const string SnapshotEveryKey = "StemmaSnapshotEvery";
 
+    /// <summary>Pages a shard's stored state is split into (absent: the default).</summary>
+    public const string SnapshotPagesKey = "StemmaSnapshotPages";
+
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.UseStemmaGrainState(siloBuilder.Configuration[GrainStateKey])
@@ -23,6 +26,11 @@ public sealed class SqliteSilo : ISiloConfigurator
         if (siloBuilder.Configuration[SnapshotEveryKey] is { } every)
         {
             siloBuilder.Services.Configure<ShardStateOptions>(o => o.SnapshotEvery = int.Parse(every, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (siloBuilder.Configuration[SnapshotPagesKey] is { } pages)
+        {
+            siloBuilder.Services.Configure<ShardStateOptions>(o => o.SnapshotPages = int.Parse(pages, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Stemma.Pipeline;
 using Stemma.Storage.Sqlite;
 using Stemma.Testing.Corpus;
+using Stemma.Testing.Storage;
 
 namespace Stemma.Cluster.Tests;
 
@@ -53,5 +54,104 @@ public sealed class ClusterStoryTests(ClusterFixture fixture)
         Assert.True(never.Gone);
         Assert.Empty(never.Members);
         Assert.Empty(never.Trees);
+    }
+
+    [Fact]
+    public async Task After_an_ingest_into_the_same_database_without_the_cluster_story_grains_serve_what_the_store_holds()
+    {
+        var articles = new SyntheticCorpus(5, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        var (through, around) = (articles.Take(articles.Count / 2).ToList(), articles.Skip(articles.Count / 2).ToList());
+        await using var store = fixture.NewStore();
+        await new StoreIngestor(store).IngestAsync(through);
+
+        // Every story the cluster made, read through its grain: each grain holds a view.
+        var before = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var story in (await store.GetPlacementsAsync([.. through.Select(a => a.Id)])).Select(p => p.StoryId).Distinct(StringComparer.Ordinal))
+        {
+            before[story] = (await store.GetStoryAsync(story)).Members;
+        }
+
+        // The other half goes into the same database without the cluster: the grains hear nothing of it.
+        await using (var outside = await SqliteStore.OpenAsync(store.Name))
+        {
+            await new StoreIngestor(outside).IngestAsync(around);
+        }
+
+        // The ledger names the outside ingest's last step as not the cluster's.
+        var ledger = fixture.Cluster.Client.GetGrain<IWriteLedgerGrain>(store.Name);
+        var outsideVersion = await store.GetVersionAsync();
+        Assert.Equal(outsideVersion, await ledger.GetUnreportedAsync());
+
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+        await using var direct = await SqliteStore.OpenAsync(store.Name);
+        var placements = await direct.GetPlacementsAsync([.. articles.Select(a => a.Id)]);
+        var stories = placements.Select(p => p.StoryId).Concat(before.Keys).Distinct(StringComparer.Ordinal).ToList();
+
+        // The outside ingest changed stories the grains held (else this test could not fail).
+        var changed = 0;
+        foreach (var (story, members) in before)
+        {
+            changed += members.SequenceEqual(await direct.GetStoryMembersAsync(story)) ? 0 : 1;
+        }
+
+        Assert.True(changed > 0, "the outside ingest changed no story the grains held");
+
+        var expected = CorpusAnalyzer.Analyze(articles).Documents.GroupBy(d => d.Story, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Id).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        foreach (var story in stories)
+        {
+            var view = await store.GetStoryAsync(story);
+            var members = await direct.GetStoryMembersAsync(story);
+            Assert.Equal(members, view.Members);
+            Assert.Equal(members.Count == 0, view.Gone);
+            Assert.Equal(JsonSerializer.Serialize(await direct.GetTreesAsync(story)), JsonSerializer.Serialize(view.Trees));
+            Assert.Equal(expected.GetValueOrDefault(story) ?? [], [.. view.Members.Order(StringComparer.Ordinal)]);
+            Assert.Equal(members, await store.GetStoryMembersAsync(story));
+        }
+
+        // A commit through the cluster afterwards is served from the grains again, and still equals the store.
+        var extra = new Article { Id = "extra", Title = "Copy", Body = articles[0].Body };
+        await new StoreIngestor(store).IngestAsync([extra]);
+        var joined = (await direct.GetPlacementsAsync(["extra"]))[0].StoryId;
+        Assert.Equal(await direct.GetStoryMembersAsync(joined), (await store.GetStoryAsync(joined)).Members);
+
+        // The cluster's own steps were reported: views made since the outside ingest stay valid and are not read again.
+        Assert.True(await store.GetVersionAsync() > outsideVersion);
+        Assert.Equal(outsideVersion, await ledger.GetUnreportedAsync());
+    }
+
+    [Fact]
+    public async Task The_ledger_names_the_newest_step_no_cluster_write_reported_whatever_the_order_of_reports_and_steps()
+    {
+        await using var store = fixture.NewStore();
+        await store.InitializeAsync();
+        await using var direct = await SqliteStore.OpenAsync(store.Name);
+        var ledger = fixture.Cluster.Client.GetGrain<IWriteLedgerGrain>(store.Name);
+        async Task<long> StepAsync()
+        {
+            var before = await direct.GetVersionAsync();
+            await direct.AddPairsAsync([]);
+            Assert.Equal(before + 1, await direct.GetVersionAsync());
+            return before + 1;
+        }
+
+        // A new ledger suspects everything before it.
+        var start = await direct.GetVersionAsync();
+        Assert.Equal(start, await ledger.GetUnreportedAsync());
+
+        // A step nobody reports is someone else's.
+        var foreign = await StepAsync();
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
+
+        // A step reported before the ledger sees the store reach it is the cluster's.
+        await ledger.ReportAsync(foreign, foreign + 1);
+        Assert.Equal(foreign + 1, await StepAsync());
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
+
+        // A step seen before its report is suspect until the report comes (a commit whose grains are being told).
+        var late = await StepAsync();
+        Assert.Equal(late, await ledger.GetUnreportedAsync());
+        await ledger.ReportAsync(late - 1, late);
+        Assert.Equal(foreign, await ledger.GetUnreportedAsync());
     }
 }
