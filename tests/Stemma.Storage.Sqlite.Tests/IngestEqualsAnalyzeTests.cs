@@ -69,6 +69,29 @@ public class IngestEqualsAnalyzeTests
         await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
     }
 
+    /// <summary>
+    /// The statistics-drift bound (docs/storage.md): after the store more than doubles, every placement made before is
+    /// made again with today's frequencies, whatever their number, half a region of them at a time; and the result
+    /// is still what one analysis of everything finds.
+    /// </summary>
+    [Fact]
+    public async Task A_store_that_more_than_doubles_relates_every_older_placement_again_in_bounded_regions()
+    {
+        var articles = new SyntheticCorpus(8, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        var first = articles.Take(articles.Count / 3).ToList();
+        var pipeline = new StorePipelineOptions { AddBatchSize = 3, RelateBatchSize = 4 };
+        await using var store = new InMemoryStore();
+        await new StoreIngestor(store, pipeline: pipeline).IngestAsync(first);
+        Assert.Empty(await store.GetLabeledBeforeAsync(first.Count, int.MaxValue));
+
+        await new StoreIngestor(store, pipeline: pipeline).IngestAsync(articles.Skip(first.Count));
+
+        // Far more than one region's worth were stale (half a region of them at a time); none is left.
+        Assert.True(first.Count > 4 * pipeline.RelateBatchSize, $"{first.Count} articles first");
+        Assert.Empty(await store.GetLabeledBeforeAsync(articles.Count / 2, int.MaxValue));
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+    }
+
     private static List<List<Article>> RandomSplit(List<Article> articles, Random random, int parts)
     {
         var cuts = Enumerable.Range(0, parts - 1).Select(_ => random.Next(1, articles.Count)).Distinct().Order().ToList();

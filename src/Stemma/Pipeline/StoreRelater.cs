@@ -103,7 +103,8 @@ public sealed class StoreRelater
     public async Task<RelateReport> RelateAsync(CancellationToken stop = default)
     {
         int related = 0, regions = 0, regionDocuments = 0, pairs = 0, stories = 0;
-        var relabelChecked = false;
+        var relabelling = pipeline.RelabelGrowth > 1;
+        var relabelled = new HashSet<string>(StringComparer.Ordinal);
         var cache = Cache ?? new StoreStateCache(maxDocuments: 0);
         await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
 
@@ -118,16 +119,15 @@ public sealed class StoreRelater
             }
 
             IReadOnlyList<string> stale = [];
-            if (!relabelChecked)
+            if (relabelling)
             {
-                // Placements made when the corpus was much smaller: related again with today's statistics, in a region
-                // that holds no more documents than any other (half of it at most for them).
-                relabelChecked = true;
-                if (pipeline.RelabelGrowth > 1)
-                {
-                    var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
-                    stale = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), Math.Max(1, pipeline.RelateBatchSize / 2), CancellationToken.None).ConfigureAwait(false);
-                }
+                // Placements made when the corpus was much smaller: all related again with today's statistics, half a
+                // region of them at a time beside pending documents, so no region holds more documents than any other.
+                // Each comes back once at most (its new placement records today's count).
+                var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
+                var found = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), Math.Max(1, pipeline.RelateBatchSize / 2), CancellationToken.None).ConfigureAwait(false);
+                stale = [.. found.Where(relabelled.Add)];
+                relabelling = stale.Count > 0;
             }
 
             // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
