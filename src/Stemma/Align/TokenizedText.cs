@@ -49,7 +49,7 @@ public sealed class TokenizedText
         ArgumentNullException.ThrowIfNull(text);
 
         // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
-        var capacity = (text.Length / 2) + 1;
+        var capacity = WordTokenizer.MaxWords(text);
         var starts = ArrayPool<int>.Shared.Rent(capacity);
         var hashes = ArrayPool<uint>.Shared.Rent(capacity);
         var wide = ArrayPool<ulong>.Shared.Rent(capacity);
