@@ -36,6 +36,29 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void A_lone_surrogate_escape_is_one_replaced_character_not_a_lost_file()
+    {
+        // Half an emoji ("\ud83d" without its low half), as scrapers that cut strings by UTF-16 length write it.
+        using var folder = new TempFolder();
+        folder.Write("records.jsonl",
+            "{\"id\":\"first\",\"text\":\"The first record is whole.\"}\n" +
+            "{\"id\":\"cut\",\"title\":\"Cut \\ud83d\",\"text\":\"The harbour reopened \\ud83d today.\\nThe \\u00e9 and \\ud83d\\ude00 stay.\"}\n" +
+            "{\"id\":\"last\",\"text\":\"The last record is whole.\"}\n");
+        folder.Write("post.json", "{\"id\": 7, \"link\": \"https://example.org/p/7\", \"title\": {\"rendered\": \"Post \\udc00\"}, \"content\": {\"rendered\": \"<p>The ferry sailed \\ud800 at dawn.</p>\"}}");
+        folder.Write("page.html", "<html><head><title>Page</title><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Page\",\"author\":{\"name\":\"Ana \\ud800\"}}</script></head><body><article><p>The page body is read.</p></article></body></html>");
+
+        var outcomes = ArticleReader.Read([folder.Path]).ToList();
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        var articles = outcomes.Select(o => o.Article!).ToDictionary(a => a.Id);
+        Assert.Equal(["page.html", "https://example.org/p/7", "first", "cut", "last"], outcomes.Select(o => o.Article!.Id));
+        Assert.Equal("The harbour reopened \uFFFD today.\nThe \u00e9 and \U0001F600 stay.", articles["cut"].Body);
+        Assert.Equal("Cut \uFFFD", articles["cut"].Title);
+        Assert.Equal("The ferry sailed \uFFFD at dawn.", articles["https://example.org/p/7"].Body);
+        Assert.Equal("Ana \uFFFD", articles["page.html"].Author);
+    }
+
+    [Fact]
     public void Files_under_a_directory_get_relative_ids_with_forward_slashes()
     {
         using var folder = new TempFolder();
