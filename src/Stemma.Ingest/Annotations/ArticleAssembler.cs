@@ -42,7 +42,7 @@ public static class ArticleAssembler
         foreach (var block in draft.Paragraphs)
         {
             // A paragraph never holds a blank line: Body splits back into paragraphs on "\n\n".
-            var text = block.Text.Replace("\r", string.Empty, StringComparison.Ordinal).Trim();
+            var text = WithoutNul(block.Text).Replace("\r", string.Empty, StringComparison.Ordinal).Trim();
             while (text.Contains("\n\n", StringComparison.Ordinal))
             {
                 text = text.Replace("\n\n", "\n", StringComparison.Ordinal);
@@ -100,18 +100,24 @@ public static class ArticleAssembler
         {
             Id = draft.Id,
             Body = string.Join("\n\n", body),
-            Title = string.IsNullOrWhiteSpace(draft.Title) ? null : draft.Title.Trim(),
+            Title = string.IsNullOrWhiteSpace(draft.Title) ? null : WithoutNul(draft.Title).Trim(),
             SourcePath = draft.SourcePath,
             Date = draft.Date,
             Site = site,
             Url = draft.Url,
-            Author = string.IsNullOrWhiteSpace(draft.Author) ? null : draft.Author.Trim(),
+            Author = string.IsNullOrWhiteSpace(draft.Author) ? null : WithoutNul(draft.Author).Trim(),
             Language = NormalizeLanguage(draft.Language),
             Attribution = attribution ?? draft.Attribution,
             Annotations = annotations,
             Format = draft.Format,
         };
     }
+
+    /// <summary>
+    /// Text without NUL characters: stray ones (a JSON "\u0000", a byte of padding) mean nothing to a reader, and
+    /// PostgreSQL text cannot hold them, so an article that carried one was refused there though stored in SQLite.
+    /// </summary>
+    private static string WithoutNul(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", string.Empty, StringComparison.Ordinal) : text;
 
     /// <summary>
     /// Paragraphs of plain text: blocks separated by blank lines. A line inside a block that is itself an

@@ -129,13 +129,29 @@ public static partial class LineClassifier
 
     internal static int CountWords(string text) => CountWords(text, int.MaxValue);
 
-    /// <summary>Words of the text, counted up to <paramref name="cap"/> (a longer text gives the cap).</summary>
+    /// <summary>
+    /// Words of the text, counted up to <paramref name="cap"/> (a longer text gives the cap). Chinese and Japanese have no
+    /// spaces: every two ideographs or kana count as a word (about a word's worth), or a whole paragraph was one word,
+    /// a "short line" to every rule here.
+    /// </summary>
     private static int CountWords(ReadOnlySpan<char> text, int cap)
     {
         var count = 0;
+        var unspaced = 0;
         var inWord = false;
         foreach (var c in text)
         {
+            if (Stemma.Text.WordTokenizer.IsUnspaced(c))
+            {
+                inWord = false;
+                if (++unspaced % 2 == 1 && ++count >= cap)
+                {
+                    return cap;
+                }
+
+                continue;
+            }
+
             var isWordChar = !char.IsWhiteSpace(c);
             if (isWordChar && !inWord && ++count >= cap)
             {

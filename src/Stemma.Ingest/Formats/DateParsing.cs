@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Stemma.Ingest.Formats;
 
-/// <summary>Publication dates as feeds and APIs write them: RFC 822 (RSS pubDate) and ISO 8601 with or without a zone.</summary>
+/// <summary>
+/// Publication dates as feeds and APIs write them: RFC 822 (RSS pubDate), ISO 8601 with or without a zone, Unix time
+/// (seconds or milliseconds, as JSON dumps hold it) and the month-name forms pages print ("March 7, 2026", "7 March 2026").
+/// </summary>
 public static partial class DateParsing
 {
     private static readonly string[] Rfc822Formats =
@@ -14,6 +17,14 @@ public static partial class DateParsing
         "d MMM yyyy HH:mm:ss",
         "d MMM yyyy HH:mm",
         "d MMMM yyyy HH:mm:ss zzz",
+    ];
+
+    /// <summary>Dates with the month's name as pages print them; taken as UTC. Day before month with a 4-digit year.</summary>
+    private static readonly string[] MonthNameFormats =
+    [
+        "MMMM d, yyyy", "MMM d, yyyy", "MMM. d, yyyy", "MMMM d yyyy", "MMM d yyyy",
+        "MMMM d, yyyy h:mm tt", "MMM d, yyyy h:mm tt", "MMMM d, yyyy HH:mm", "MMM d, yyyy HH:mm",
+        "d MMMM yyyy", "d MMMM, yyyy",
     ];
 
     /// <summary>Zone names RFC 822 allows besides numeric offsets.</summary>
@@ -37,6 +48,17 @@ public static partial class DateParsing
         if (TryParseIso(text, out var iso))
         {
             return iso;
+        }
+
+        if (TryParseUnixTime(text, out var unix))
+        {
+            return unix;
+        }
+
+        // Before RFC 822, whose leading-weekday rule would take "March" of "March 7, 2026" for a weekday.
+        if (DateTimeOffset.TryParseExact(MultipleSpaces().Replace(text, " "), MonthNameFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var named))
+        {
+            return named;
         }
 
         return TryParseRfc822(text, out var rfc) ? rfc : null;
@@ -78,6 +100,20 @@ public static partial class DateParsing
         }
 
         return DateTimeOffset.TryParseExact(normalized, Rfc822Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out date);
+    }
+
+    /// <summary>Seconds (10 digits: 2001 to 2286) or milliseconds (13 digits) since 1970; other lengths are not dates.</summary>
+    private static bool TryParseUnixTime(string text, out DateTimeOffset date)
+    {
+        date = default;
+        if (text.Length is not (10 or 13) || !text.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var value = long.Parse(text, CultureInfo.InvariantCulture);
+        date = text.Length == 10 ? DateTimeOffset.FromUnixTimeSeconds(value) : DateTimeOffset.FromUnixTimeMilliseconds(value);
+        return true;
     }
 
     private static bool HasZone(string text)

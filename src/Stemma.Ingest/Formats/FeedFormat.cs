@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using Stemma.Ingest.Annotations;
@@ -34,7 +36,7 @@ internal static class FeedFormat
             // Decoding ourselves (rather than letting XmlReader) gives the same charset rules and Windows-1252 fallback as pages.
             var decoded = TextDecoding.Decode(bytes);
             warning = StreamLimits.DecodingWarning(decoded);
-            textReader = new StringReader(decoded.Text);
+            textReader = new StringReader(FeedRepair.Repair(decoded.Text));
         }
         else
         {
@@ -331,3 +333,62 @@ internal static class FeedFormat
         public string? Language { get; set; }
     }
 }
+
+/// <summary>
+/// The mistakes real feeds make that stop an XML parser, mended before parsing: a bare '&amp;' (in a link's query or a
+/// title), HTML entities XML does not define (<c>&amp;nbsp;</c>, <c>&amp;eacute;</c>), control characters pasted from word
+/// processors and references to characters XML cannot hold. Without this, every item from the first such mistake on
+/// was lost (one bad link in the first item lost the whole feed). A well-formed feed is left exactly as it is.
+/// </summary>
+internal static partial class FeedRepair
+{
+    public static string Repair(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        var mended = Controls().Replace(xml, string.Empty);
+        return Ampersands().Replace(mended, static match => Mend(match.Value));
+    }
+
+    private static string Mend(string reference)
+    {
+        if (reference.Length == 1)
+        {
+            return "&amp;";
+        }
+
+        // CDATA holds text as it is: nothing there needs escaping.
+        if (reference[0] == '<')
+        {
+            return reference;
+        }
+
+        var name = reference[1..^1];
+        if (name[0] == '#')
+        {
+            var hex = name.Length > 1 && name[1] is 'x' or 'X';
+            var digits = hex ? name[2..] : name[1..];
+            var valid = int.TryParse(digits, hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code)
+                && code is 0x9 or 0xA or 0xD or (>= 0x20 and <= 0xD7FF) or (>= 0xE000 and <= 0xFFFD) or (>= 0x10000 and <= 0x10FFFF);
+            return valid ? reference : "&#xFFFD;";
+        }
+
+        if (name is "amp" or "lt" or "gt" or "quot" or "apos")
+        {
+            return reference;
+        }
+
+        var decoded = WebUtility.HtmlDecode(reference);
+        return decoded == reference
+            ? "&amp;" + reference[1..]
+            : string.Concat(decoded.EnumerateRunes().Select(static rune => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&#{rune.Value};")));
+    }
+
+    /// <summary>A CDATA section (kept whole), or an ampersand and the reference it starts, if any.</summary>
+    [GeneratedRegex("<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|&(?:#[0-9]{1,8};|#[xX][0-9A-Fa-f]{1,8};|[A-Za-z][A-Za-z0-9]{1,31};)?")]
+    private static partial Regex Ampersands();
+
+    /// <summary>Characters XML 1.0 cannot hold, written raw (C0 controls but tab and line ends).</summary>
+    [GeneratedRegex("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]")]
+    private static partial Regex Controls();
+}
+

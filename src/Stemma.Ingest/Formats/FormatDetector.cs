@@ -149,7 +149,10 @@ public static class FormatDetector
         return best;
     }
 
-    /// <summary>NUL bytes or many control characters mean binary (text in UTF-16 without a BOM is rare enough to give up on).</summary>
+    /// <summary>
+    /// More than one NUL byte in a hundred, or many control characters, mean binary (text in UTF-16 without a BOM is rare
+    /// enough to give up on). A few stray NULs in text (padding, a bad copy) do not: the file's words are still an article.
+    /// </summary>
     private static bool LooksBinary(ReadOnlySpan<byte> head)
     {
         if (head.Length == 0)
@@ -157,15 +160,16 @@ public static class FormatDetector
             return false;
         }
 
+        var nul = head.Count((byte)0);
+        if (nul * 100 > head.Length)
+        {
+            return true;
+        }
+
         var control = 0;
         foreach (var b in head)
         {
-            if (b == 0)
-            {
-                return true;
-            }
-
-            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r' and not 0x0C and not 0x1B)
+            if (b is > 0 and < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r' and not 0x0C and not 0x1B)
             {
                 control++;
             }

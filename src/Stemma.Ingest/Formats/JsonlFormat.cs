@@ -181,10 +181,67 @@ internal static class JsonFields
 
         var text = current.ValueKind switch
         {
-            JsonValueKind.String => current.GetString(),
+            JsonValueKind.String => StringOf(current),
             JsonValueKind.Number => current.GetRawText(),
             _ => null,
         };
         return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
+    /// <summary>
+    /// The value of a JSON string. A lone surrogate escape ("\ud83d" without its other half, an emoji cut in two by a
+    /// truncating scraper) becomes U+FFFD, as invalid UTF-8 does, instead of failing the record (and, uncaught, the file).
+    /// </summary>
+    public static string? StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return Unescape(value.GetRawText());
+        }
+    }
+
+    /// <summary>Unescapes a JSON string literal (quotes included) by hand, keeping lone surrogates as U+FFFD.</summary>
+    private static string Unescape(string literal)
+    {
+        var text = new System.Text.StringBuilder(literal.Length);
+        for (var i = 1; i < literal.Length - 1; i++)
+        {
+            var c = literal[i];
+            if (c != '\\' || i + 1 >= literal.Length - 1)
+            {
+                text.Append(c);
+                continue;
+            }
+
+            c = literal[++i];
+            if (c == 'u' && i + 4 < literal.Length - 1
+                && ushort.TryParse(literal.AsSpan(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                text.Append((char)code);
+                i += 4;
+                continue;
+            }
+
+            text.Append(c switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => c });
+        }
+
+        // Pairs stay; a high surrogate without a low one after it, or a low one without a high one before it, is replaced.
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                text[i] = '\uFFFD';
+            }
+        }
+
+        return text.ToString();
     }
 }

@@ -51,7 +51,7 @@ internal static class StreamLimits
     }
 
     public static string? DecodingWarning(DecodedText decoded) =>
-        decoded.Source == EncodingSource.Windows1252Fallback ? "not valid UTF-8; decoded as Windows-1252" : null;
+        decoded.Source == EncodingSource.Windows1252Fallback ? $"not valid UTF-8; decoded as Windows-{decoded.Encoding.CodePage}" : null;
 }
 
 /// <summary>Decompressed content that stops with <see cref="IngestLimitException"/> past the per-file cap or a shared (per-request) budget.</summary>

@@ -11,7 +11,7 @@ public enum EncodingSource
     HttpCharset,
     DeclaredCharset,
     Utf8,
-    /// <summary>The bytes were not valid UTF-8 and nothing reliable was declared: decoded as Windows-1252.</summary>
+    /// <summary>The bytes were not valid UTF-8 and nothing reliable was declared: decoded as Windows-1252, or Windows-1251 when the letters are Cyrillic bytes.</summary>
     Windows1252Fallback,
 }
 
@@ -34,6 +34,8 @@ public static partial class TextDecoding
 
     private static readonly Encoding Windows1252 = CreateWindows1252();
 
+    private static readonly Encoding Windows1251 = Encoding.GetEncoding(1251);
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static Encoding Windows1252Encoding => Windows1252;
@@ -45,8 +47,10 @@ public static partial class TextDecoding
         var payload = bytes[bomLength..];
         if (encoding.CodePage == Encoding.UTF8.CodePage && !Utf8.IsValid(payload))
         {
-            // Declared or presumed UTF-8 that is not: pages in the wild are most often Windows-1252 then.
-            return new DecodedText(Windows1252.GetString(payload), Windows1252, EncodingSource.Windows1252Fallback);
+            // Declared or presumed UTF-8 that is not: pages in the wild are most often Windows-1252 then, or, when the
+            // letters are nearly all high bytes (Russian, Ukrainian, Bulgarian text files), Windows-1251.
+            var fallback = LooksCyrillic(payload) ? Windows1251 : Windows1252;
+            return new DecodedText(fallback.GetString(payload), fallback, EncodingSource.Windows1252Fallback);
         }
 
         // A page saved or re-encoded by a crawler often keeps its single-byte declaration while its bytes are UTF-8;
@@ -196,6 +200,29 @@ public static partial class TextDecoding
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Windows-1251 Cyrillic: most letters are bytes 0xC0-0xFF (and 0xA8, 0xB8 for Ё, ё), with few ASCII letters between.
+    /// Windows-1252 text in any language written with Latin letters is mostly ASCII letters with some accented ones.
+    /// </summary>
+    private static bool LooksCyrillic(ReadOnlySpan<byte> bytes)
+    {
+        var ascii = 0;
+        var high = 0;
+        foreach (var b in bytes)
+        {
+            if ((uint)((b | 0x20) - 'a') <= 'z' - 'a')
+            {
+                ascii++;
+            }
+            else if (b >= 0xC0 || b is 0xA8 or 0xB8)
+            {
+                high++;
+            }
+        }
+
+        return high > 3 * ascii;
     }
 
     private static Encoding CreateWindows1252()

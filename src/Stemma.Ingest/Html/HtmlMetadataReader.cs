@@ -141,9 +141,9 @@ internal static partial class HtmlMetadataReader
         }
         return value.ValueKind switch
         {
-            JsonValueKind.String => NullIfBlank(value.GetString()),
-            JsonValueKind.Array when value.GetArrayLength() > 0 && value[0].ValueKind == JsonValueKind.String => NullIfBlank(value[0].GetString()),
-            JsonValueKind.Object when value.TryGetProperty("@value", out var inner) && inner.ValueKind == JsonValueKind.String => NullIfBlank(inner.GetString()),
+            JsonValueKind.String => NullIfBlank(Formats.JsonFields.StringOf(value)),
+            JsonValueKind.Array when value.GetArrayLength() > 0 && value[0].ValueKind == JsonValueKind.String => NullIfBlank(Formats.JsonFields.StringOf(value[0])),
+            JsonValueKind.Object when value.TryGetProperty("@value", out var inner) && inner.ValueKind == JsonValueKind.String => NullIfBlank(Formats.JsonFields.StringOf(inner)),
             _ => null,
         };
     }
@@ -159,7 +159,7 @@ internal static partial class HtmlMetadataReader
         {
             var name = item.ValueKind switch
             {
-                JsonValueKind.String => item.GetString(),
+                JsonValueKind.String => Formats.JsonFields.StringOf(item),
                 JsonValueKind.Object => StringProperty(item, "name"),
                 _ => null,
             };

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Stemma.Text;
 
 namespace Stemma.Align;
@@ -48,7 +49,7 @@ public sealed class TokenizedText
         ArgumentNullException.ThrowIfNull(text);
 
         // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
-        var capacity = (text.Length / 2) + 1;
+        var capacity = WordTokenizer.MaxWords(text);
         var starts = ArrayPool<int>.Shared.Rent(capacity);
         var hashes = ArrayPool<uint>.Shared.Rent(capacity);
         var wide = ArrayPool<ulong>.Shared.Rent(capacity);
@@ -67,10 +68,12 @@ public sealed class TokenizedText
             }
             else
             {
+                // One check of the whole text spares the per-word one when it is already composed, as most text is.
+                var composed = span.IsNormalized(NormalizationForm.FormKC);
                 foreach (var token in WordTokenizer.Tokenize(span))
                 {
                     starts[count] = token.Start;
-                    hashes[count] = HashFolded(token.In(span));
+                    hashes[count] = composed ? FoldAndHash(token.In(span)) : HashFolded(token.In(span));
                     count++;
                 }
             }
@@ -129,8 +132,35 @@ public sealed class TokenizedText
     /// </summary>
     private static uint WordHash(ulong hash) => (uint)hash;
 
-    /// <summary>Hash of a word in the form <see cref="TextNormalizer"/> gives it (case, quote and dash style folded), without copying it.</summary>
+    /// <summary>
+    /// Hash of a word in the form <see cref="TextNormalizer"/> gives it (NFKC, case, quote and dash style folded), without
+    /// copying it unless it needs composing: "é" written as "e" and a combining accent is the same word as "é".
+    /// </summary>
     public static uint HashFolded(ReadOnlySpan<char> word)
+    {
+        if (!word.ContainsAnyExceptInRange('\0', '\u007F') || word.IsNormalized(NormalizationForm.FormKC))
+        {
+            return FoldAndHash(word);
+        }
+
+        var length = word.GetNormalizedLength(NormalizationForm.FormKC);
+        var rented = length > 256 ? ArrayPool<char>.Shared.Rent(length) : null;
+        Span<char> buffer = rented ?? stackalloc char[256];
+        try
+        {
+            return word.TryNormalize(buffer, out var written, NormalizationForm.FormKC) ? FoldAndHash(buffer[..written]) : FoldAndHash(word);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Hash of a word already in NFKC, folded as <see cref="TextNormalizer"/> folds it.</summary>
+    private static uint FoldAndHash(ReadOnlySpan<char> word)
     {
         var h = TokenHasher.Start;
         foreach (var c in word)

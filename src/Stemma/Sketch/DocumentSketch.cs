@@ -88,7 +88,7 @@ public sealed class Sketcher
     /// <summary>Hashes the words of <paramref name="text"/> and their shingles into pooled buffers for <paramref name="handler"/>.</summary>
     private T WithShingles<T>(ReadOnlySpan<char> text, ShingleHandler<T> handler)
     {
-        var max = Shingler.MaxShingles(text.Length);
+        var max = Shingler.MaxShingles(text);
         var words = ArrayPool<ulong>.Shared.Rent(max);
         var shingles = ArrayPool<ulong>.Shared.Rent(max);
         try

@@ -11,7 +11,7 @@ public static class Shingler
     private const ulong Base = 0x9E37_79B9_7F4A_7C15;
 
     /// <summary>An upper bound on the number of words (and so shingles) in <paramref name="text"/>.</summary>
-    public static int MaxShingles(int textLength) => (textLength / 2) + 1;
+    public static int MaxShingles(ReadOnlySpan<char> text) => WordTokenizer.MaxWords(text);
 
     /// <summary>
     /// Writes the shingle hashes of the words <paramref name="wordHashes"/> in text order (duplicates kept) into

@@ -13,6 +13,7 @@ public readonly record struct Token(int Start, int Length)
 /// <summary>
 /// Splits text into words without allocating: a word is a run of letters, digits and combining marks,
 /// keeping an apostrophe between letters ("don't") and a '.' or ',' between digits ("2.5", "1,000").
+/// Chinese and Japanese, written without spaces, are a word per ideograph or kana (see <see cref="IsUnspaced"/>).
 /// Use it over normalized text (see <see cref="TextNormalizer"/>) when the tokens are compared.
 /// </summary>
 public static class WordTokenizer
@@ -40,6 +41,18 @@ public static class WordTokenizer
 
         return char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
     }
+
+    /// <summary>
+    /// Ideographs and kana: Chinese and Japanese run a whole clause together without spaces, so each such character is a
+    /// word of its own; as one word per clause, a changed character changed the whole clause and a lightly edited copy
+    /// shared no shingle with its source.
+    /// </summary>
+    public static bool IsUnspaced(char c) =>
+        c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF');
+
+    /// <summary>An upper bound on the number of words in <paramref name="text"/>: words are apart by a character, except unspaced ones.</summary>
+    public static int MaxWords(ReadOnlySpan<char> text) =>
+        text.ContainsAnyInRange('\u3040', '\uFAFF') ? text.Length + 1 : (text.Length / 2) + 1;
 
     public ref struct TokenEnumerator
     {
@@ -74,9 +87,14 @@ public static class WordTokenizer
 
             var start = i;
             i++;
-            while (i < span.Length)
+            while (i < span.Length && !IsUnspaced(span[start]))
             {
                 var c = span[i];
+                if (IsUnspaced(c))
+                {
+                    break;
+                }
+
                 if (IsWordChar(c))
                 {
                     i++;

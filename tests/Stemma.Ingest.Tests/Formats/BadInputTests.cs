@@ -36,6 +36,55 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void A_lone_surrogate_escape_is_one_replaced_character_not_a_lost_file()
+    {
+        // Half an emoji ("\ud83d" without its low half), as scrapers that cut strings by UTF-16 length write it.
+        using var folder = new TempFolder();
+        folder.Write("records.jsonl",
+            "{\"id\":\"first\",\"text\":\"The first record is whole.\"}\n" +
+            "{\"id\":\"cut\",\"title\":\"Cut \\ud83d\",\"text\":\"The harbour reopened \\ud83d today.\\nThe \\u00e9 and \\ud83d\\ude00 stay.\"}\n" +
+            "{\"id\":\"last\",\"text\":\"The last record is whole.\"}\n");
+        folder.Write("post.json", "{\"id\": 7, \"link\": \"https://example.org/p/7\", \"title\": {\"rendered\": \"Post \\udc00\"}, \"content\": {\"rendered\": \"<p>The ferry sailed \\ud800 at dawn.</p>\"}}");
+        folder.Write("page.html", "<html><head><title>Page</title><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Page\",\"author\":{\"name\":\"Ana \\ud800\"}}</script></head><body><article><p>The page body is read.</p></article></body></html>");
+
+        var outcomes = ArticleReader.Read([folder.Path]).ToList();
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        var articles = outcomes.Select(o => o.Article!).ToDictionary(a => a.Id);
+        Assert.Equal(["page.html", "https://example.org/p/7", "first", "cut", "last"], outcomes.Select(o => o.Article!.Id));
+        Assert.Equal("The harbour reopened \uFFFD today.\nThe \u00e9 and \U0001F600 stay.", articles["cut"].Body);
+        Assert.Equal("Cut \uFFFD", articles["cut"].Title);
+        Assert.Equal("The ferry sailed \uFFFD at dawn.", articles["https://example.org/p/7"].Body);
+        Assert.Equal("Ana \uFFFD", articles["page.html"].Author);
+    }
+
+    [Fact]
+    public void Stray_nul_characters_are_dropped_and_the_article_kept()
+    {
+        // A text file with a few NUL bytes (a bad copy, padding) and a JSONL record with "\u0000" escapes: articles
+        // without the NULs, which no store has to refuse (PostgreSQL text cannot hold them).
+        const string body = "The council met on Tuesday and approved the harbour plan after a long debate. Work on the new sea wall "
+            + "starts in the spring and should take two years, the mayor said, with the cost shared between the town and the region.";
+        using var folder = new TempFolder();
+        var text = Encoding.UTF8.GetBytes("Harbour plan approved\n" + body + "\n");
+        text[40] = 0;
+        text[60] = 0;
+        folder.Write("a-stray.txt", text);
+        folder.Write("b-records.jsonl", "{\"id\":\"escaped\",\"title\":\"Harbour\\u0000 plan\",\"text\":\"The council\\u0000 met.\"}\n");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52];
+        folder.Write("c-image.txt", png);
+
+        var outcomes = ArticleReader.Read([folder.Path]).ToList();
+
+        var stray = outcomes[0].Article ?? throw new InvalidOperationException(outcomes[0].Error);
+        Assert.Equal("Harbour plan approved", stray.Title);
+        Assert.Equal(body.Remove(60 - 22, 1).Remove(40 - 22, 1), stray.Body);
+        var escaped = outcomes[1].Article ?? throw new InvalidOperationException(outcomes[1].Error);
+        Assert.Equal(("Harbour plan", "The council met."), (escaped.Title, escaped.Body));
+        Assert.Contains("binary", outcomes[2].Error);
+    }
+
+    [Fact]
     public void Files_under_a_directory_get_relative_ids_with_forward_slashes()
     {
         using var folder = new TempFolder();

@@ -112,6 +112,33 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public void Mistakes_real_feeds_make_lose_no_item()
+    {
+        // A bare ampersand in the first item's link and title, HTML entities XML does not define, a vertical tab pasted from
+        // a word processor and a reference to half an emoji: each stopped the parser, losing that item and every later one.
+        const string feed = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>Wire</title><link>https://wire.example.org/</link>
+            <item><title>Fish & chips shop reopens</title><link>https://wire.example.org/a?id=1&ref=rss</link>
+              <description>The shop reopened on Monday.</description></item>
+            <item><title>Caf&eacute; prices&nbsp;rise</title><link>https://wire.example.org/b</link>
+              <description>Prices rose by a third.{VT} The owner &#xD83D; blamed rents.</description></item>
+            <item><title>Ferry &amp; bus timetable</title><link>https://wire.example.org/c</link>
+              <description><![CDATA[<p>Buses & ferries run hourly.</p>]]></description></item>
+            </channel></rss>
+            """;
+
+        var outcomes = Reading.ReadText("feed.xml", feed.Replace("{VT}", "\u000B", StringComparison.Ordinal));
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        var articles = outcomes.Select(o => o.Article!).ToList();
+        Assert.Equal(["Fish & chips shop reopens", "Caf\u00e9 prices rise", "Ferry & bus timetable"], articles.Select(a => a.Title));
+        Assert.Equal("https://wire.example.org/a?id=1&ref=rss", articles[0].Url);
+        Assert.Equal("Prices rose by a third. The owner \uFFFD blamed rents.", articles[1].Body);
+        Assert.Equal("Buses & ferries run hourly.", articles[2].Body);
+    }
+
+    [Fact]
     public void Xml_that_is_not_a_feed_is_reported()
     {
         var outcome = Assert.Single(Reading.ReadText("data.xml", "<?xml version=\"1.0\"?><catalog><book>x</book></catalog>"));

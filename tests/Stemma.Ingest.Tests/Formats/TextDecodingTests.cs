@@ -55,6 +55,20 @@ public sealed class TextDecodingTests
     }
 
     [Fact]
+    public void Undeclared_cyrillic_bytes_fall_back_to_windows_1251()
+    {
+        // A Russian text file saved by Windows in its Cyrillic code page: read as Windows-1252 it was all accented Latin letters.
+        const string title = "Новый план транспорта";
+        const string body = "Правительство объявило о новом плане общественного транспорта после роста числа пассажиров на 38 процентов. Ещё ёлки.";
+        var bytes = Encoding.GetEncoding(1251).GetBytes($"{title}\n{body}\n");
+
+        var outcome = Assert.Single(ArticleReader.ReadBytes(bytes, "plan.txt"));
+
+        Assert.Equal((title, body), (outcome.Article!.Title, outcome.Article.Body));
+        Assert.Contains("Windows-1251", outcome.Warning);
+    }
+
+    [Fact]
     public void Http_charset_beats_the_meta_declaration()
     {
         var bytes = Windows1252.GetBytes("<meta charset=\"utf-8\"><p>na\u00efve</p>");

@@ -93,6 +93,22 @@ public class PairComparerTests
             Assert.Contains(toOriginal.Changes, c => c.Kind == ChangeKind.Figure && c.Before!.Contains(from.TrimStart('$'), StringComparison.Ordinal) && c.After!.Contains(to.TrimStart('$'), StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void Accents_written_composed_or_as_combining_marks_are_the_same_text()
+    {
+        // One generated article with accented vowels, stored once composed (NFC) and once decomposed (NFD), as files
+        // from different systems carry it: the same text to a reader, and so to the comparison.
+        var source = new SyntheticCorpus(35).Generate()[0].ToArticle();
+        var accented = source.Body.Replace("a", "\u00E1", StringComparison.Ordinal).Replace("e", "\u00E8", StringComparison.Ordinal);
+        var composed = source with { Id = "composed", Body = accented.Normalize(System.Text.NormalizationForm.FormC) };
+        var decomposed = source with { Id = "decomposed", Body = accented.Normalize(System.Text.NormalizationForm.FormD) };
+        Assert.NotEqual(composed.Body, decomposed.Body);
+
+        var comparison = PairComparer.Compare(composed, decomposed);
+        Assert.Equal(Relations.Identical, comparison.Relation);
+        Assert.Equal(1.0, comparison.Similarity, 3);
+    }
 }
 
 public class CompareAllTests

@@ -46,6 +46,12 @@ public class WordTokenizerTests
     }
 
     [Fact]
+    public void Chinese_and_japanese_are_a_word_per_ideograph_or_kana()
+    {
+        Assert.Equal(["东", "京", "2026", "年", "tokyo", "の", "カ", "フ", "ェ"], Words("东京2026年tokyoのカフェ。"));
+    }
+
+    [Fact]
     public void Empty_and_punctuation_only_text_has_no_words()
     {
         Assert.Empty(Words(string.Empty));
