@@ -11,7 +11,9 @@ internal static class FaultInjection
 {
     public const string Variable = "STEMMA_FAULT";
 
-    public static Action<string>? At(string? specification)
+    /// <param name="stopping">The command's token: after an INT the run goes on only once the signal has cancelled it,
+    /// however late a loaded machine delivers the signal.</param>
+    public static Action<string>? At(string? specification, CancellationToken stopping = default)
     {
         if (string.IsNullOrWhiteSpace(specification) || specification.Split('@') is not [var signal, var checkpoint])
         {
@@ -30,8 +32,15 @@ internal static class FaultInjection
                 kill?.WaitForExit();
             }
 
-            // Give the signal time to arrive before the run goes on (a KILL never returns from here).
-            Thread.Sleep(500);
+            // Wait for the signal to arrive before the run goes on (a KILL never returns from here).
+            if (signal == "INT" && stopping.CanBeCanceled)
+            {
+                stopping.WaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+            }
+            else
+            {
+                Thread.Sleep(500);
+            }
         };
     }
 }

@@ -37,7 +37,7 @@ internal static class StoreCommands
             var ingestor = new StoreIngestor(store, pipeline: pipeline)
             {
                 Waiting = () => context.ReportError($"waiting for another ingest into {context.Stores.Describe(parse.GetValue(database)!)} to finish"),
-                Committed = StageTimings.WithMemory(FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable))),
+                Committed = StageTimings.WithMemory(FaultInjection.At(Environment.GetEnvironmentVariable(FaultInjection.Variable), cancellationToken)),
                 Log = context.Log,
             };
             IngestReport report;
