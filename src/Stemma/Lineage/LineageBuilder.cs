@@ -22,9 +22,17 @@ internal sealed class LineageBuilder(
 
     /// <param name="AlignedPairs">Member pairs the lineage aligned itself (not found by the earlier stages).</param>
     /// <param name="Edges">Each member's edge from its parent (null for a root), with its evidence and confidence.</param>
-    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs, LineageEdge?[] Edges);
+    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs, LineageEdge?[] Edges)
+    {
+        /// <summary>Trigram estimates of unpaired candidates (<see cref="EstimatedNovelty"/>): the work a large family's parents cost beyond its known pairs.</summary>
+        public int Estimates { get; init; }
+    }
+
+    // Unpaired earlier members estimated for a member of a bounded family that has no earlier known pair (the root among them).
+    internal const int EstimatedCandidates = 16;
 
     private int alignedPairs;
+    private int estimates;
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
@@ -37,23 +45,54 @@ internal sealed class LineageBuilder(
         var edgeOf = new LineageEdge?[n];
         var trees = new ConcurrentBag<LineageTree>();
         var families = Enumerable.Range(0, n).GroupBy(i => familyIds[i], StringComparer.Ordinal).ToList();
+        var partners = KnownPartners(families, familyIds);
         Parallel.ForEach(
             families,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
             family =>
             {
-                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], parents, relations, origins, edgeOf);
+                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], partners, parents, relations, origins, edgeOf);
                 if (tree is not null)
                 {
                     trees.Add(tree);
                 }
             });
 
-        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf);
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf) { Estimates = estimates };
     }
 
-    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
+    /// <summary>
+    /// Each member of a family above <see cref="StoryAnalyzerOptions.BoundedLineageFamilySize"/> with its known pairs inside
+    /// the family (one pass over the pairs); null entries for everyone else.
+    /// </summary>
+    private List<int>?[] KnownPartners(List<IGrouping<string, int>> families, string[] familyIds)
     {
+        var partners = new List<int>?[articles.Count];
+        var bounded = families.Where(f => f.Count() > options.BoundedLineageFamilySize).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        if (bounded.Count == 0)
+        {
+            return partners;
+        }
+
+        foreach (var (a, b) in pairs.Keys)
+        {
+            // Pairs are keyed (smaller, larger), the only way round they are looked up.
+            if (a < b && familyIds[a] == familyIds[b] && bounded.Contains(familyIds[a]))
+            {
+                (partners[a] ??= []).Add(b);
+                (partners[b] ??= []).Add(a);
+            }
+        }
+
+        return partners;
+    }
+
+    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, List<int>?[] partnersOf, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
+    {
+        // A large family reads only its known pairs: every pair of members would cost n² look-ups and estimates.
+        var bounded = members.Length > options.BoundedLineageFamilySize;
+        IReadOnlyList<int> Partners(int m) => partnersOf[m] ?? [];
+
         var local = new Dictionary<(int, int), PairResult?>();
         // Members with the same body are one text to every comparison: each is given the alignment of the first of them
         // (their own alignments with a third member could differ by which side the aligner took first), so candidates
@@ -129,7 +168,7 @@ internal sealed class LineageBuilder(
             return d;
         }
 
-        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf, small ? DissentOf : null);
+        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf, small ? DissentOf : null, bounded ? Partners : null);
         var outside = NormalizeSource(articles[root].Attribution) is { } rootCredit && !sites.Contains(rootCredit)
             ? articles[root].Attribution!.Trim()
             : credited.Where(c => !sites.Contains(c)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).FirstOrDefault();
@@ -160,6 +199,24 @@ internal sealed class LineageBuilder(
             order = BreadthFirst(order, treeParents);
         }
 
+        var position = new Dictionary<int, int>(bounded ? order.Length : 0);
+        if (bounded)
+        {
+            for (var k = 0; k < order.Length; k++)
+            {
+                position[order[k]] = k;
+            }
+
+            // Each member's partners in the order's order, once: candidates are then read in the order the full path reads them.
+            foreach (var m in members)
+            {
+                if (partnersOf[m] is { } list)
+                {
+                    list.Sort((x, y) => position[x].CompareTo(position[y]));
+                }
+            }
+        }
+
         var edges = new List<LineageEdge>();
         for (var k = 1; k < order.Length; k++)
         {
@@ -173,7 +230,7 @@ internal sealed class LineageBuilder(
             }
             else
             {
-                candidates = Likeliest(order.AsSpan(0, k), child);
+                candidates = bounded ? LikeliestKnown(order, k, child, Partners, position) : Likeliest(order.AsSpan(0, k), child);
                 parent = BestParent([.. candidates], child, Pair);
             }
 
@@ -231,10 +288,15 @@ internal sealed class LineageBuilder(
                 .Select(a => new Change(ChangeKind.Dropped, a.Text, null, null, null)));
     }
 
-    /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>
-    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf, Func<int, double>? dissent)
+    /// <summary>
+    /// The member others credit; else the earliest dated; else the one with least text the others lack. With
+    /// <paramref name="partners"/> (a bounded family) only each member's known pairs are read: every other pair has no
+    /// result there, so it adds the fixed cost of an unexplained pair to the sum.
+    /// </summary>
+    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf, Func<int, double>? dissent, Func<int, IReadOnlyList<int>>? partners)
     {
-        var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && credited.Contains(site, StringComparer.Ordinal)).ToArray();
+        var creditors = credited.ToHashSet(StringComparer.Ordinal);
+        var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && creditors.Contains(site)).ToArray();
         var pool = creditedMembers.Length > 0 ? creditedMembers : members;
         var dated = pool.Where(m => articles[m].Date is not null).ToArray();
         if (dated.Length > 0)
@@ -250,7 +312,7 @@ internal sealed class LineageBuilder(
         }
 
         // A part of a longer member cannot be where the longer text came from.
-        var whole = pool.Where(m => !members.Any(o => o != m && isExcerptOf(m, o))).ToArray();
+        var whole = pool.Where(m => !(partners?.Invoke(m) ?? members).Any(o => o != m && isExcerptOf(m, o))).ToArray();
         if (whole.Length > 0)
         {
             pool = whole;
@@ -261,7 +323,9 @@ internal sealed class LineageBuilder(
         // member has. Then, as a tie-break, the one the others leave least unexplained.
         return pool
             .OrderBy(m => dissent is null ? 0 : Math.Round(dissent(m), 6))
-            .ThenBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), 1e6)))
+            .ThenBy(m => partners is null
+                ? members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), Unpaired))
+                : partners(m).Sum(o => Math.Min(novelty(m, o), Unpaired)) + (Unpaired * (members.Length - 1 - partners(m).Count)))
             // A tie-break, not evidence: a text file without a date beside dated web copies of the same words is more
             // often the source the copies were posted from than a copy of them.
             .ThenBy(m => articles[m].Date is null ? 0 : 1)
@@ -328,6 +392,67 @@ internal sealed class LineageBuilder(
         return [.. result];
     }
 
+    /// <summary>
+    /// <see cref="Likeliest"/> in a bounded family: the earlier members known to pair with <paramref name="child"/>, in
+    /// the order, up to the first that explains it exactly; the rest of the family is never read. A bounded family
+    /// aligns no new pairs, so an unpaired member cannot beat a paired one and needs no estimate while one is paired.
+    /// A child without an earlier known pair is estimated against the root and earlier partners of its partners (at
+    /// most <see cref="EstimatedCandidates"/>, its closest partners' first): the closest by trigrams, and those tied with it.
+    /// </summary>
+    private int[] LikeliestKnown(int[] order, int k, int child, Func<int, IReadOnlyList<int>> partners, Dictionary<int, int> position)
+    {
+        var result = new List<int>();
+        foreach (var candidate in partners(child))
+        {
+            if (position[candidate] >= k)
+            {
+                break;
+            }
+
+            result.Add(candidate);
+            var known = pairs[(Math.Min(candidate, child), Math.Max(candidate, child))];
+            if (Relations.IsCopyFamily(known.Relation) && EdgeCost(known, candidate, child) <= 1e-9)
+            {
+                break;
+            }
+        }
+
+        if (result.Count > 0)
+        {
+            return [.. result];
+        }
+
+        var pool = new List<int> { order[0] };
+        var seen = new HashSet<int> { order[0] };
+        var closest = partners(child)
+            .OrderByDescending(p => pairs[(Math.Min(p, child), Math.Max(p, child))].Similarity)
+            .ThenBy(p => position[p]);
+        foreach (var partner in closest)
+        {
+            foreach (var candidate in partners(partner))
+            {
+                if (pool.Count >= EstimatedCandidates || position[candidate] >= k)
+                {
+                    break;
+                }
+
+                if (seen.Add(candidate))
+                {
+                    pool.Add(candidate);
+                }
+            }
+
+            if (pool.Count >= EstimatedCandidates)
+            {
+                break;
+            }
+        }
+
+        var estimated = pool.Select(m => (Member: m, Cost: EstimatedNovelty(m, child))).ToList();
+        var best = estimated.Min(e => e.Cost);
+        return [.. estimated.Where(e => e.Cost <= best + 1e-9).Select(e => e.Member).OrderBy(m => position[m])];
+    }
+
     private bool AllPaired(ReadOnlySpan<int> earlier, int child)
     {
         foreach (var candidate in earlier)
@@ -344,6 +469,7 @@ internal sealed class LineageBuilder(
     /// <summary>Trigrams of <paramref name="child"/> that <paramref name="parent"/> lacks, plus a tenth of those the child left out: the lineage cost counted in trigrams rather than aligned words.</summary>
     private double EstimatedNovelty(int parent, int child)
     {
+        Interlocked.Increment(ref estimates);
         var (childTrigrams, parentTrigrams) = (trigrams(child), trigrams(parent));
         var shared = childTrigrams.Compare(parentTrigrams).Shared;
         return childTrigrams.Count - shared + (0.1 * (parentTrigrams.Count - shared));
@@ -451,6 +577,9 @@ internal sealed class LineageBuilder(
         var parents = MinimumArborescence.Parents(cost, 0);
         return parents?.Select((parent, k) => (Member: order[k], Parent: parent < 0 ? -1 : order[parent])).ToDictionary(x => x.Member, x => x.Parent);
     }
+
+    // What a pair with no result adds to a root candidate's sum (above any real cost).
+    private const double Unpaired = 1e6;
 
     // A text-sharing relation beats any cost: a family member that only retells another is nobody's copy.
     private const double NotCopyPenalty = 1e6;
@@ -679,6 +808,14 @@ internal sealed class LineageBuilder(
                         : $"explains the child's words best: {own:0.#} left unexplained, {runner.Cost:0.#} by {articles[runner.Member].Id}"));
                 }
             }
+        }
+        else
+        {
+            // A large family aligns no pair the earlier stages did not find: nothing earlier was found to pair with the
+            // child, and the parent is only the closest by shared trigrams.
+            choice = 0.5;
+            choiceKind = LineageConfidence.Estimated;
+            evidence.Add(new EdgeEvidence(EdgeEvidence.Unaligned, "not aligned: no earlier member was found to pair with the child; the parent is the earlier member whose trigrams leave least of it unexplained, an estimate"));
         }
 
         // Calibrated: the fraction of such edges found right on generated ground truth, where the fit saw them.
