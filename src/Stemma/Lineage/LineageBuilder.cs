@@ -108,7 +108,10 @@ internal sealed class LineageBuilder(
         PairResult? Pair(int x, int y)
         {
             var (tx, ty) = (textOf[x], textOf[y]);
-            if (tx == ty || (tx == x && ty == y))
+            // Two repeats of one text: the earlier stages paired each only with the text's first occurrence. A bounded
+            // family, which aligns nothing itself, gives them the first occurrence's pair with one of them.
+            var repeats = tx == ty && bounded && x != tx && y != tx;
+            if (!repeats && (tx == ty || (tx == x && ty == y)))
             {
                 return Aligned(x, y);
             }
@@ -116,7 +119,7 @@ internal sealed class LineageBuilder(
             var key = (Math.Min(x, y), Math.Max(x, y));
             if (!relabelled.TryGetValue(key, out var result))
             {
-                relabelled[key] = result = Aligned(tx, ty) is { } shared
+                relabelled[key] = result = Aligned(tx, repeats ? y : ty) is { } shared
                     ? shared with { A = shared.A == tx ? x : y, B = shared.A == tx ? y : x }
                     : Aligned(x, y);
             }
@@ -199,23 +202,7 @@ internal sealed class LineageBuilder(
             order = BreadthFirst(order, treeParents);
         }
 
-        var position = new Dictionary<int, int>(bounded ? order.Length : 0);
-        if (bounded)
-        {
-            for (var k = 0; k < order.Length; k++)
-            {
-                position[order[k]] = k;
-            }
-
-            // Each member's partners in the order's order, once: candidates are then read in the order the full path reads them.
-            foreach (var m in members)
-            {
-                if (partnersOf[m] is { } list)
-                {
-                    list.Sort((x, y) => position[x].CompareTo(position[y]));
-                }
-            }
-        }
+        var known = bounded ? new KnownPairs(order, partnersOf, textOf) : null;
 
         var edges = new List<LineageEdge>();
         for (var k = 1; k < order.Length; k++)
@@ -230,7 +217,7 @@ internal sealed class LineageBuilder(
             }
             else
             {
-                candidates = bounded ? LikeliestKnown(order, k, child, Partners, position) : Likeliest(order.AsSpan(0, k), child);
+                candidates = known is not null ? LikeliestKnown(known, k, child, Pair) : Likeliest(order.AsSpan(0, k), child);
                 parent = BestParent([.. candidates], child, Pair);
             }
 
@@ -393,25 +380,116 @@ internal sealed class LineageBuilder(
     }
 
     /// <summary>
-    /// <see cref="Likeliest"/> in a bounded family: the earlier members known to pair with <paramref name="child"/>, in
-    /// the order, up to the first that explains it exactly; the rest of the family is never read. A bounded family
-    /// aligns no new pairs, so an unpaired member cannot beat a paired one and needs no estimate while one is paired.
-    /// A child without an earlier known pair is estimated against the root and earlier partners of its partners (at
-    /// most <see cref="EstimatedCandidates"/>, its closest partners' first): the closest by trigrams, and those tied with it.
+    /// A bounded family's known pairs, arranged once: the order's positions, each member's partners in the order, and the
+    /// members sharing a text. The earlier stages pair a text's first occurrence (the member the lineage lets stand for
+    /// its text) with the other texts, and each repeat only with that first occurrence; the lineage gives every member
+    /// of a text its first occurrence's pairs (see BuildFamily's Pair).
     /// </summary>
-    private int[] LikeliestKnown(int[] order, int k, int child, Func<int, IReadOnlyList<int>> partners, Dictionary<int, int> position)
+    private sealed class KnownPairs
     {
-        var result = new List<int>();
-        foreach (var candidate in partners(child))
+        public KnownPairs(int[] order, List<int>?[] partnersOf, Dictionary<int, int> textOf)
+        {
+            Order = order;
+            Position = new Dictionary<int, int>(order.Length);
+            for (var k = 0; k < order.Length; k++)
+            {
+                Position[order[k]] = k;
+            }
+
+            TextOf = textOf;
+            PartnersOf = partnersOf;
+            foreach (var m in order)
+            {
+                // In the order's order, once: candidates are read as the full path reads them, earliest first.
+                partnersOf[m]?.Sort((x, y) => Position[x].CompareTo(Position[y]));
+                if (!SameText.TryGetValue(textOf[m], out var group))
+                {
+                    SameText[textOf[m]] = group = [];
+                }
+
+                group.Add(m);
+            }
+
+            // The other texts a text's first occurrence is paired with, the one with the earliest member first.
+            foreach (var (text, _) in SameText)
+            {
+                OtherTexts[text] = [.. Partners(text).Where(p => textOf[p] == p && p != text).OrderBy(p => Position[SameText[p][0]]).ThenBy(p => p)];
+            }
+        }
+
+        public int[] Order { get; }
+
+        public Dictionary<int, int> Position { get; }
+
+        public Dictionary<int, int> TextOf { get; }
+
+        private List<int>?[] PartnersOf { get; }
+
+        /// <summary>The members of each text (keyed by its first occurrence), in the order.</summary>
+        public Dictionary<int, List<int>> SameText { get; } = [];
+
+        /// <summary>The texts each text's first occurrence is paired with (keyed by first occurrences), earliest member first.</summary>
+        public Dictionary<int, int[]> OtherTexts { get; } = [];
+
+        public IReadOnlyList<int> Partners(int member) => PartnersOf[member] ?? [];
+    }
+
+    // Of each other text a child's text is paired with, this many of its earliest members are candidates (members of one
+    // text differ only by their inserted lines), of at most RelatedTexts texts.
+    private const int MembersPerText = 4;
+
+    private const int RelatedTexts = 32;
+
+    /// <summary>
+    /// <see cref="Likeliest"/> in a bounded family: the earlier members paired with <paramref name="child"/> (directly, or
+    /// through the first occurrences of their texts: at most <see cref="MembersPerText"/> of each of
+    /// <see cref="RelatedTexts"/> texts), in the order, up to the first that explains it exactly; the rest of the family
+    /// is never read. A bounded family aligns no new pairs, so an unpaired member cannot beat a paired one and needs no
+    /// estimate while one is paired. A child paired with nothing earlier is estimated against the root and earlier
+    /// partners of its partners (at most <see cref="EstimatedCandidates"/>, its closest partners' first): the closest by
+    /// trigrams, and those tied with it.
+    /// </summary>
+    private int[] LikeliestKnown(KnownPairs known, int k, int child, Func<int, int, PairResult?> pair)
+    {
+        var position = known.Position;
+        var found = new HashSet<int>();
+        foreach (var candidate in known.Partners(child))
         {
             if (position[candidate] >= k)
             {
                 break;
             }
 
+            found.Add(candidate);
+        }
+
+        // The earliest members of the child's own text, and of the texts its text is paired with.
+        var own = known.SameText[known.TextOf[child]];
+        for (var i = 0; i < own.Count && i < MembersPerText && position[own[i]] < k; i++)
+        {
+            found.Add(own[i]);
+        }
+
+        var texts = 0;
+        foreach (var text in known.OtherTexts[known.TextOf[child]])
+        {
+            var members = known.SameText[text];
+            if (position[members[0]] >= k || ++texts > RelatedTexts)
+            {
+                break;
+            }
+
+            for (var i = 0; i < members.Count && i < MembersPerText && position[members[i]] < k; i++)
+            {
+                found.Add(members[i]);
+            }
+        }
+
+        var result = new List<int>(found.Count);
+        foreach (var candidate in found.OrderBy(m => position[m]))
+        {
             result.Add(candidate);
-            var known = pairs[(Math.Min(candidate, child), Math.Max(candidate, child))];
-            if (Relations.IsCopyFamily(known.Relation) && EdgeCost(known, candidate, child) <= 1e-9)
+            if (pair(candidate, child) is { } p && Relations.IsCopyFamily(p.Relation) && EdgeCost(p, candidate, child) <= 1e-9)
             {
                 break;
             }
@@ -422,14 +500,14 @@ internal sealed class LineageBuilder(
             return [.. result];
         }
 
-        var pool = new List<int> { order[0] };
-        var seen = new HashSet<int> { order[0] };
-        var closest = partners(child)
-            .OrderByDescending(p => pairs[(Math.Min(p, child), Math.Max(p, child))].Similarity)
+        var pool = new List<int> { known.Order[0] };
+        var seen = new HashSet<int> { known.Order[0] };
+        var closest = known.Partners(child)
+            .OrderByDescending(p => pair(p, child)?.Similarity ?? 0)
             .ThenBy(p => position[p]);
         foreach (var partner in closest)
         {
-            foreach (var candidate in partners(partner))
+            foreach (var candidate in known.Partners(partner))
             {
                 if (pool.Count >= EstimatedCandidates || position[candidate] >= k)
                 {

@@ -1,0 +1,171 @@
+using Stemma.Index;
+using Stemma.Lineage;
+using Stemma.Pipeline;
+using Stemma.Relate;
+using Stemma.Sketch;
+using Stemma.Stories;
+using Stemma.Testing.Corpus;
+
+namespace Stemma.Tests.Lineage;
+
+/// <summary>
+/// A story reposted by hundreds of sites: its lineage reads the known pairs, not every pair of members, and still gives
+/// every member a parent in the family, finds the generated parents, and leaves smaller families as the full path builds them.
+/// </summary>
+public class LargeFamilyTests
+{
+    // Operations that leave a copy of a copy something to inherit (figures, lines, dropped or kept sentences).
+    private static readonly CopyOperation[] Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop];
+
+    private static readonly StoryAnalyzerOptions Full = new() { BoundedLineageFamilySize = int.MaxValue };
+
+    /// <summary>One story with <paramref name="copies"/> copies (30 % of them copies of copies) among unrelated articles, in the generator's shuffled order.</summary>
+    private static List<GeneratedDocument> Corpus(int seed, int copies) =>
+        [.. new SyntheticCorpus(seed, new CorpusOptions { Stories = 1, MinCopies = copies, MaxCopies = copies, UnrelatedArticles = 20, MinSentences = 14, MaxSentences = 20, Operations = Operations }).Generate()];
+
+    /// <summary>
+    /// The lineage of <paramref name="articles"/> from the pairs a near-duplicate pass finds, labelled as the relate stage
+    /// labels them; <paramref name="drop"/> leaves pairs out (as if the finder had not kept them).
+    /// </summary>
+    private static (LineageBuilder.Result Result, string[] Families) Lineage(IReadOnlyList<Article> articles, StoryAnalyzerOptions options, Func<int, int, bool>? drop = null)
+    {
+        var sketches = CorpusAnalyzer.SketchAll(articles, new Sketcher(SketchOptions.Default));
+        var features = articles.Select(StoryAnalyzer.Features).ToArray();
+        var statistics = TermStatistics.Build(features);
+        foreach (var f in features)
+        {
+            f.Weighted(statistics);
+        }
+
+        var pairs = new Dictionary<(int, int), PairResult>();
+        var families = new UnionFind(articles.Count);
+        foreach (var near in NearDuplicateFinder.FindPairs(sketches))
+        {
+            var (a, b) = (Math.Min(near.A, near.B), Math.Max(near.A, near.B));
+            var comparison = PairComparer.Compare(articles[a], features[a], articles[b], features[b], statistics, allChanges: false);
+            if (comparison.Relation == Relations.Unrelated || pairs.ContainsKey((a, b)))
+            {
+                continue;
+            }
+
+            if (Relations.IsCopyFamily(comparison.Relation))
+            {
+                families.Union(a, b);
+            }
+
+            if (drop?.Invoke(a, b) != true)
+            {
+                pairs[(a, b)] = PairResult.From(a, b, features[a], features[b], comparison, statistics, near);
+            }
+        }
+
+        var familyIds = families.GroupIds([.. articles.Select(x => x.Id)]);
+        var result = new LineageBuilder(articles, features, statistics, pairs, options, i => sketches[i].Shingles).Build(familyIds, familyIds, default);
+        return (result, familyIds);
+    }
+
+    private static int[] Members(string[] families, string family) => [.. Enumerable.Range(0, families.Length).Where(i => families[i] == family)];
+
+    [Theory]
+    [InlineData(61, true)]
+    [InlineData(62, false)]
+    public void A_family_of_hundreds_reads_its_known_pairs_and_finds_the_generated_parents(int seed, bool dated)
+    {
+        const int copies = 320;
+        var corpus = Corpus(seed, copies);
+        var articles = corpus.Select(d => d.ToArticle() with { Date = dated ? d.Date : null }).ToList();
+        var (bounded, families) = Lineage(articles, new StoryAnalyzerOptions());
+        var index = corpus.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var family = Members(families, families[index[corpus.Single(d => d.Operation == CopyOperation.Original).Id]]);
+        Assert.True(family.Length > new StoryAnalyzerOptions().BoundedLineageFamilySize, $"the generated family has {family.Length} members");
+
+        // Bounded work: the order's one estimate per member from the root, and at most EstimatedCandidates for a member
+        // without an earlier known pair. The full path estimates each member against its unpaired earlier members.
+        var n = family.Length;
+        Assert.InRange(bounded.Estimates, n - 1, (n - 1) * (1 + LineageBuilder.EstimatedCandidates));
+        var (full, _) = Lineage(articles, Full);
+        Assert.True(full.Estimates > n * n / 8, $"the full path made {full.Estimates} estimates for {n} members");
+        Assert.Equal(0, bounded.AlignedPairs);
+
+        // Every member but the root has a parent in its family, and walking up from any member reaches the root.
+        var roots = family.Where(m => bounded.Parents[m] < 0).ToList();
+        Assert.Single(roots);
+        foreach (var m in family)
+        {
+            var steps = 0;
+            for (var up = m; bounded.Parents[up] >= 0; up = bounded.Parents[up])
+            {
+                Assert.Equal(families[m], families[bounded.Parents[up]]);
+                Assert.True(++steps <= n, "a cycle");
+            }
+        }
+
+        Assert.Equal(n - 1, bounded.Edges.Count(e => e is not null && family.Contains(index[e.Child])));
+
+        // The generated parents, or a member with the same text (nothing tells identical texts apart without dates).
+        // Measured 2026-12-03: seed 61 dated, bounded 188 of 320, the full path 183; seed 62 undated, both 154. Both lose
+        // the generator's wrapped copies of the original to wrapped siblings (their inserted lines are in the text here,
+        // and the siblings share the title and footer lines) and many excerpts: docs/relate.md.
+        int Right(LineageBuilder.Result r) => corpus.Count(d => d.ParentId is { } p && r.Parents[index[d.Id]] is var q && q >= 0 && (q == index[p] || articles[q].Body == articles[index[p]].Body));
+        var (rightBounded, rightFull) = (Right(bounded), Right(full));
+        Assert.True(rightBounded >= rightFull, $"bounded {rightBounded}, full {rightFull} of {copies}");
+        Assert.True(rightBounded >= copies * (dated ? 0.55 : 0.45), $"bounded found {rightBounded} of {copies} parents, full {rightFull}");
+    }
+
+    [Fact]
+    public void A_member_with_no_earlier_known_pair_gets_an_estimated_parent_that_says_so()
+    {
+        var corpus = Corpus(63, 300);
+        var articles = corpus.Select(d => d.ToArticle()).ToList();
+        // The latest copy loses its pairs with every earlier member: nothing aligned explains it.
+        var last = articles.Select((a, i) => (a, i)).Where(x => corpus[x.i].ParentId is not null).MaxBy(x => x.a.Date!.Value).i;
+        bool Drop(int a, int b) => (a == last || b == last) && articles[a == last ? b : a].Date < articles[last].Date;
+        var (result, families) = Lineage(articles, new StoryAnalyzerOptions(), Drop);
+
+        var parent = result.Parents[last];
+        Assert.True(parent >= 0);
+        Assert.Equal(families[last], families[parent]);
+        Assert.True(articles[parent].Date <= articles[last].Date);
+        var edge = result.Edges[last]!;
+        Assert.Contains(edge.Evidence, e => e.Kind == EdgeEvidence.Unaligned);
+        Assert.EndsWith("/" + LineageConfidence.Estimated, edge.ConfidenceBasis, StringComparison.Ordinal);
+        Assert.True(edge.Confidence <= 0.5, $"confidence {edge.Confidence}");
+        Assert.Equal(0, edge.Similarity);
+
+        // Members with an aligned parent say nothing of the kind.
+        Assert.All(result.Edges.Where((e, i) => e is not null && i != last), e => Assert.DoesNotContain(e!.Evidence, x => x.Kind == EdgeEvidence.Unaligned));
+    }
+
+    [Theory]
+    [InlineData(71, 12, true)]
+    [InlineData(72, 30, false)]
+    [InlineData(73, 55, true)]
+    [InlineData(74, 90, false)]
+    public void Families_at_or_below_the_bound_are_built_as_the_full_path_builds_them(int seed, int copies, bool dated)
+    {
+        var corpus = Corpus(seed, copies);
+        var articles = corpus.Select(d => d.ToArticle() with { Date = dated ? d.Date : null }).ToList();
+        var (full, families) = Lineage(articles, Full);
+        var largest = families.GroupBy(f => f, StringComparer.Ordinal).Max(g => g.Count());
+        // The default bound, and the bound set to the largest family itself: at the bound is not above it.
+        foreach (var options in new[] { new StoryAnalyzerOptions(), new StoryAnalyzerOptions { BoundedLineageFamilySize = largest } })
+        {
+            var (result, _) = Lineage(articles, options);
+            Assert.Equal(full.Parents, result.Parents);
+            Assert.Equal(full.Relations, result.Relations);
+            Assert.Equal(full.Estimates, result.Estimates);
+            Assert.Equal(full.AlignedPairs, result.AlignedPairs);
+            Assert.Equal(Describe(full), Describe(result));
+        }
+
+        // Above it the same family is built from its known pairs alone: a dated family's parents then cost other estimates.
+        if (dated)
+        {
+            var (bounded, _) = Lineage(articles, new StoryAnalyzerOptions { BoundedLineageFamilySize = largest - 1 });
+            Assert.NotEqual(full.Estimates, bounded.Estimates);
+        }
+    }
+
+    private static string[] Describe(LineageBuilder.Result result) =>
+        [.. result.Edges.Select(e => e is null ? "-" : $"{e.Parent}>{e.Child} {e.Relation} {e.Similarity:R} {e.Confidence:R} {e.Direction} {e.ConfidenceBasis} {string.Join("; ", e.Evidence.Select(x => x.Kind + ":" + x.Detail))}")];
+}
