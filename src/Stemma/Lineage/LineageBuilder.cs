@@ -26,6 +26,9 @@ internal sealed class LineageBuilder(
     {
         /// <summary>Trigram estimates of unpaired candidates (<see cref="EstimatedNovelty"/>): the work a large family's parents cost beyond its known pairs.</summary>
         public int Estimates { get; init; }
+
+        /// <summary>Earlier members read as possible parents, over all members of dated or large families (every earlier member on the full path).</summary>
+        public long CandidatesRead { get; init; }
     }
 
     // Unpaired earlier members estimated for a member of a bounded family that has no earlier known pair (the root among them).
@@ -33,6 +36,7 @@ internal sealed class LineageBuilder(
 
     private int alignedPairs;
     private int estimates;
+    private long candidatesRead;
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
@@ -58,7 +62,7 @@ internal sealed class LineageBuilder(
                 }
             });
 
-        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf) { Estimates = estimates };
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf) { Estimates = estimates, CandidatesRead = candidatesRead };
     }
 
     /// <summary>
@@ -327,6 +331,7 @@ internal sealed class LineageBuilder(
     /// </summary>
     private int[] Likeliest(ReadOnlySpan<int> earlier, int child)
     {
+        Interlocked.Add(ref candidatesRead, earlier.Length);
         if (earlier.Length <= 1 || AllPaired(earlier, child))
         {
             return earlier.ToArray();
@@ -436,9 +441,9 @@ internal sealed class LineageBuilder(
 
     // Of each other text a child's text is paired with, this many of its earliest members are candidates (members of one
     // text differ only by their inserted lines), of at most RelatedTexts texts.
-    private const int MembersPerText = 4;
+    internal const int MembersPerText = 2;
 
-    private const int RelatedTexts = 32;
+    internal const int RelatedTexts = 16;
 
     /// <summary>
     /// <see cref="Likeliest"/> in a bounded family: the earlier members paired with <paramref name="child"/> (directly, or
@@ -485,6 +490,7 @@ internal sealed class LineageBuilder(
             }
         }
 
+        Interlocked.Add(ref candidatesRead, found.Count);
         var result = new List<int>(found.Count);
         foreach (var candidate in found.OrderBy(m => position[m]))
         {
@@ -526,6 +532,7 @@ internal sealed class LineageBuilder(
             }
         }
 
+        Interlocked.Add(ref candidatesRead, pool.Count);
         var estimated = pool.Select(m => (Member: m, Cost: EstimatedNovelty(m, child))).ToList();
         var best = estimated.Min(e => e.Cost);
         return [.. estimated.Where(e => e.Cost <= best + 1e-9).Select(e => e.Member).OrderBy(m => position[m])];

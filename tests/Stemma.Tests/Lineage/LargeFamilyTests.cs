@@ -12,7 +12,7 @@ namespace Stemma.Tests.Lineage;
 /// A story reposted by hundreds of sites: its lineage reads the known pairs, not every pair of members, and still gives
 /// every member a parent in the family, finds the generated parents, and leaves smaller families as the full path builds them.
 /// </summary>
-public class LargeFamilyTests
+public class LargeFamilyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     // Operations that leave a copy of a copy something to inherit (figures, lines, dropped or kept sentences).
     private static readonly CopyOperation[] Operations = [CopyOperation.Verbatim, CopyOperation.Wrapped, CopyOperation.Excerpt, CopyOperation.Edited, CopyOperation.SentenceDrop];
@@ -27,7 +27,7 @@ public class LargeFamilyTests
     /// The lineage of <paramref name="articles"/> from the pairs a near-duplicate pass finds, labelled as the relate stage
     /// labels them; <paramref name="drop"/> leaves pairs out (as if the finder had not kept them).
     /// </summary>
-    private static (LineageBuilder.Result Result, string[] Families) Lineage(IReadOnlyList<Article> articles, StoryAnalyzerOptions options, Func<int, int, bool>? drop = null)
+    private static (LineageBuilder.Result Result, string[] Families, Dictionary<(int, int), PairResult> Pairs) Lineage(IReadOnlyList<Article> articles, StoryAnalyzerOptions options, Func<int, int, bool>? drop = null)
     {
         var sketches = CorpusAnalyzer.SketchAll(articles, new Sketcher(SketchOptions.Default));
         var features = articles.Select(StoryAnalyzer.Features).ToArray();
@@ -61,7 +61,7 @@ public class LargeFamilyTests
 
         var familyIds = families.GroupIds([.. articles.Select(x => x.Id)]);
         var result = new LineageBuilder(articles, features, statistics, pairs, options, i => sketches[i].Shingles).Build(familyIds, familyIds, default);
-        return (result, familyIds);
+        return (result, familyIds, pairs);
     }
 
     private static int[] Members(string[] families, string family) => [.. Enumerable.Range(0, families.Length).Where(i => families[i] == family)];
@@ -74,7 +74,7 @@ public class LargeFamilyTests
         const int copies = 320;
         var corpus = Corpus(seed, copies);
         var articles = corpus.Select(d => d.ToArticle() with { Date = dated ? d.Date : null }).ToList();
-        var (bounded, families) = Lineage(articles, new StoryAnalyzerOptions());
+        var (bounded, families, pairs) = Lineage(articles, new StoryAnalyzerOptions());
         var index = corpus.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var family = Members(families, families[index[corpus.Single(d => d.Operation == CopyOperation.Original).Id]]);
         Assert.True(family.Length > new StoryAnalyzerOptions().BoundedLineageFamilySize, $"the generated family has {family.Length} members");
@@ -83,9 +83,15 @@ public class LargeFamilyTests
         // without an earlier known pair. The full path estimates each member against its unpaired earlier members.
         var n = family.Length;
         Assert.InRange(bounded.Estimates, n - 1, (n - 1) * (1 + LineageBuilder.EstimatedCandidates));
-        var (full, _) = Lineage(articles, Full);
+        var (full, _, _) = Lineage(articles, Full);
         Assert.True(full.Estimates > n * n / 8, $"the full path made {full.Estimates} estimates for {n} members");
         Assert.Equal(0, bounded.AlignedPairs);
+
+        // Parents are read among each member's known pairs and a bounded number of members of the texts those pairs
+        // stand for; the full path reads every earlier member of every member.
+        var known = pairs.Keys.Count(k => families[k.Item1] == families[family[0]] && families[k.Item2] == families[family[0]]);
+        Assert.InRange(bounded.CandidatesRead, n - 1, (2L * known) + ((n - 1) * (LineageBuilder.MembersPerText * (1 + LineageBuilder.RelatedTexts) + LineageBuilder.EstimatedCandidates)));
+        Assert.True(full.CandidatesRead >= (long)n * (n - 1) / 2, $"the full path read {full.CandidatesRead} candidates");
 
         // Every member but the root has a parent in its family, and walking up from any member reaches the root.
         var roots = family.Where(m => bounded.Parents[m] < 0).ToList();
@@ -108,6 +114,7 @@ public class LargeFamilyTests
         // and the siblings share the title and footer lines) and many excerpts: docs/relate.md.
         int Right(LineageBuilder.Result r) => corpus.Count(d => d.ParentId is { } p && r.Parents[index[d.Id]] is var q && q >= 0 && (q == index[p] || articles[q].Body == articles[index[p]].Body));
         var (rightBounded, rightFull) = (Right(bounded), Right(full));
+        output.WriteLine($"{n} members: parents found bounded {rightBounded}, full {rightFull} of {copies}; estimates {bounded.Estimates} / {full.Estimates}; candidates read {bounded.CandidatesRead} / {full.CandidatesRead}; known pairs {known}");
         Assert.True(rightBounded >= rightFull, $"bounded {rightBounded}, full {rightFull} of {copies}");
         Assert.True(rightBounded >= copies * (dated ? 0.55 : 0.45), $"bounded found {rightBounded} of {copies} parents, full {rightFull}");
     }
@@ -120,7 +127,7 @@ public class LargeFamilyTests
         // The latest copy loses its pairs with every earlier member: nothing aligned explains it.
         var last = articles.Select((a, i) => (a, i)).Where(x => corpus[x.i].ParentId is not null).MaxBy(x => x.a.Date!.Value).i;
         bool Drop(int a, int b) => (a == last || b == last) && articles[a == last ? b : a].Date < articles[last].Date;
-        var (result, families) = Lineage(articles, new StoryAnalyzerOptions(), Drop);
+        var (result, families, _) = Lineage(articles, new StoryAnalyzerOptions(), Drop);
 
         var parent = result.Parents[last];
         Assert.True(parent >= 0);
@@ -145,23 +152,24 @@ public class LargeFamilyTests
     {
         var corpus = Corpus(seed, copies);
         var articles = corpus.Select(d => d.ToArticle() with { Date = dated ? d.Date : null }).ToList();
-        var (full, families) = Lineage(articles, Full);
+        var (full, families, _) = Lineage(articles, Full);
         var largest = families.GroupBy(f => f, StringComparer.Ordinal).Max(g => g.Count());
         // The default bound, and the bound set to the largest family itself: at the bound is not above it.
         foreach (var options in new[] { new StoryAnalyzerOptions(), new StoryAnalyzerOptions { BoundedLineageFamilySize = largest } })
         {
-            var (result, _) = Lineage(articles, options);
+            var (result, _, _) = Lineage(articles, options);
             Assert.Equal(full.Parents, result.Parents);
             Assert.Equal(full.Relations, result.Relations);
             Assert.Equal(full.Estimates, result.Estimates);
             Assert.Equal(full.AlignedPairs, result.AlignedPairs);
+            Assert.Equal(full.CandidatesRead, result.CandidatesRead);
             Assert.Equal(Describe(full), Describe(result));
         }
 
         // Above it the same family is built from its known pairs alone: a dated family's parents then cost other estimates.
         if (dated)
         {
-            var (bounded, _) = Lineage(articles, new StoryAnalyzerOptions { BoundedLineageFamilySize = largest - 1 });
+            var (bounded, _, _) = Lineage(articles, new StoryAnalyzerOptions { BoundedLineageFamilySize = largest - 1 });
             Assert.NotEqual(full.Estimates, bounded.Estimates);
         }
     }
