@@ -64,6 +64,14 @@ public class LargeFamilyTests(Xunit.Abstractions.ITestOutputHelper output)
         return (result, familyIds, pairs);
     }
 
+    /// <summary>
+    /// The most a bounded family of <paramref name="n"/> members and <paramref name="known"/> known pairs may read: each
+    /// pair once (by the later of its two members), a few members of each of a few texts per member, and one read per
+    /// estimate beyond the order's one per member.
+    /// </summary>
+    private static long ReadBound(int n, int known, int estimates) =>
+        known + ((long)(n - 1) * LineageBuilder.MembersPerText * (1 + LineageBuilder.RelatedTexts)) + (estimates - (n - 1));
+
     private static int[] Members(string[] families, string family) => [.. Enumerable.Range(0, families.Length).Where(i => families[i] == family)];
 
     [Theory]
@@ -90,7 +98,7 @@ public class LargeFamilyTests(Xunit.Abstractions.ITestOutputHelper output)
         // Parents are read among each member's known pairs and a bounded number of members of the texts those pairs
         // stand for; the full path reads every earlier member of every member.
         var known = pairs.Keys.Count(k => families[k.Item1] == families[family[0]] && families[k.Item2] == families[family[0]]);
-        Assert.InRange(bounded.CandidatesRead, n - 1, (2L * known) + ((n - 1) * (LineageBuilder.MembersPerText * (1 + LineageBuilder.RelatedTexts) + LineageBuilder.EstimatedCandidates)));
+        Assert.InRange(bounded.CandidatesRead, n - 1, ReadBound(n, known, bounded.Estimates));
         Assert.True(full.CandidatesRead >= (long)n * (n - 1) / 2, $"the full path read {full.CandidatesRead} candidates");
 
         // Every member but the root has a parent in its family, and walking up from any member reaches the root.
@@ -117,6 +125,47 @@ public class LargeFamilyTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"{n} members: parents found bounded {rightBounded}, full {rightFull} of {copies}; estimates {bounded.Estimates} / {full.Estimates}; candidates read {bounded.CandidatesRead} / {full.CandidatesRead}; known pairs {known}");
         Assert.True(rightBounded >= rightFull, $"bounded {rightBounded}, full {rightFull} of {copies}");
         Assert.True(rightBounded >= copies * (dated ? 0.55 : 0.45), $"bounded found {rightBounded} of {copies} parents, full {rightFull}");
+    }
+
+    [Fact]
+    public void A_story_reposted_verbatim_hundreds_of_times_reads_a_bounded_number_of_its_repeats()
+    {
+        // The original, 200 verbatim reposts and 200 copies that each add a line of their own, in date order. The earlier
+        // stages pair every repost and every copy with the original (the first occurrence of its text).
+        var original = new SyntheticCorpus(64).GenerateChain("w", CopyOperation.Verbatim)[0].ToArticle();
+        // A line of words no other member has.
+        static string Word(int i, int k) => "qu" + string.Concat($"{i:D3}{k}".Select(c => (char)('a' + c - '0'))) + "el";
+        static string Line(int i) => string.Join(' ', Enumerable.Range(0, 6).Select(k => Word(i, k))) + ".";
+        var day = original.Date!.Value;
+        var articles = new List<Article> { original };
+        for (var i = 1; i <= 400; i++)
+        {
+            articles.Add(original with
+            {
+                Id = $"w-{i}",
+                Site = $"site{i}.example",
+                Date = day.AddMinutes(i),
+                Body = i % 2 == 0 ? original.Body : original.Body + "\n\n" + Line(i),
+            });
+        }
+
+        var (result, families, pairs) = Lineage(articles, new StoryAnalyzerOptions());
+        var n = articles.Count;
+        Assert.All(families, f => Assert.Equal(families[0], f));
+        Assert.Null(result.Edges[0]);
+        for (var i = 1; i < n; i++)
+        {
+            // Every repost and every copy descends from the original or from one of its reposts (the same text).
+            var parent = result.Parents[i];
+            Assert.True(parent >= 0 && parent < i && articles[parent].Body == original.Body, $"{articles[i].Id} under {(parent < 0 ? "none" : articles[parent].Id)}");
+            Assert.Equal(0, i % 2 == 0 ? parent : 0);
+        }
+
+        // The original's text is paired with 200 other texts and has 200 repeats: each member reads at most a few of them.
+        var bound = ReadBound(n, pairs.Count, result.Estimates);
+        output.WriteLine($"{n} members, {pairs.Count} known pairs: candidates read {result.CandidatesRead} (bound {bound}), estimates {result.Estimates}");
+        Assert.InRange(result.CandidatesRead, n - 1, bound);
+        Assert.InRange(result.Estimates, n - 1, (n - 1) * (1 + LineageBuilder.EstimatedCandidates));
     }
 
     [Fact]
