@@ -22,9 +22,21 @@ internal sealed class LineageBuilder(
 
     /// <param name="AlignedPairs">Member pairs the lineage aligned itself (not found by the earlier stages).</param>
     /// <param name="Edges">Each member's edge from its parent (null for a root), with its evidence and confidence.</param>
-    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs, LineageEdge?[] Edges);
+    public sealed record Result(int[] Parents, string?[] Relations, string?[] Origins, IReadOnlyList<LineageTree> Trees, int AlignedPairs, LineageEdge?[] Edges)
+    {
+        /// <summary>Trigram estimates of unpaired candidates (<see cref="EstimatedNovelty"/>): the work a large family's parents cost beyond its known pairs.</summary>
+        public int Estimates { get; init; }
+
+        /// <summary>Earlier members read as possible parents, over all members of dated or large families (every earlier member on the full path).</summary>
+        public long CandidatesRead { get; init; }
+    }
+
+    // Unpaired earlier members estimated for a member of a bounded family that has no earlier known pair (the root among them).
+    internal const int EstimatedCandidates = 16;
 
     private int alignedPairs;
+    private int estimates;
+    private long candidatesRead;
 
     public Result Build(string[] familyIds, string[] storyIds, CancellationToken cancellationToken)
     {
@@ -37,23 +49,54 @@ internal sealed class LineageBuilder(
         var edgeOf = new LineageEdge?[n];
         var trees = new ConcurrentBag<LineageTree>();
         var families = Enumerable.Range(0, n).GroupBy(i => familyIds[i], StringComparer.Ordinal).ToList();
+        var partners = KnownPartners(families, familyIds);
         Parallel.ForEach(
             families,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
             family =>
             {
-                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], parents, relations, origins, edgeOf);
+                var tree = BuildFamily(family.Key, storyIds[family.First()], [.. family], partners, parents, relations, origins, edgeOf);
                 if (tree is not null)
                 {
                     trees.Add(tree);
                 }
             });
 
-        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf);
+        return new Result(parents, relations, origins, [.. trees.OrderBy(t => t.Family, StringComparer.Ordinal)], alignedPairs, edgeOf) { Estimates = estimates, CandidatesRead = candidatesRead };
     }
 
-    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
+    /// <summary>
+    /// Each member of a family above <see cref="StoryAnalyzerOptions.BoundedLineageFamilySize"/> with its known pairs inside
+    /// the family (one pass over the pairs); null entries for everyone else.
+    /// </summary>
+    private List<int>?[] KnownPartners(List<IGrouping<string, int>> families, string[] familyIds)
     {
+        var partners = new List<int>?[articles.Count];
+        var bounded = families.Where(f => f.Count() > options.BoundedLineageFamilySize).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        if (bounded.Count == 0)
+        {
+            return partners;
+        }
+
+        foreach (var (a, b) in pairs.Keys)
+        {
+            // Pairs are keyed (smaller, larger), the only way round they are looked up.
+            if (a < b && familyIds[a] == familyIds[b] && bounded.Contains(familyIds[a]))
+            {
+                (partners[a] ??= []).Add(b);
+                (partners[b] ??= []).Add(a);
+            }
+        }
+
+        return partners;
+    }
+
+    private LineageTree? BuildFamily(string familyId, string storyId, int[] members, List<int>?[] partnersOf, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
+    {
+        // A large family reads only its known pairs: every pair of members would cost n² look-ups and estimates.
+        var bounded = members.Length > options.BoundedLineageFamilySize;
+        IReadOnlyList<int> Partners(int m) => partnersOf[m] ?? [];
+
         var local = new Dictionary<(int, int), PairResult?>();
         // Members with the same body are one text to every comparison: each is given the alignment of the first of them
         // (their own alignments with a third member could differ by which side the aligner took first), so candidates
@@ -69,7 +112,10 @@ internal sealed class LineageBuilder(
         PairResult? Pair(int x, int y)
         {
             var (tx, ty) = (textOf[x], textOf[y]);
-            if (tx == ty || (tx == x && ty == y))
+            // Two repeats of one text: the earlier stages paired each only with the text's first occurrence. A bounded
+            // family, which aligns nothing itself, gives them the first occurrence's pair with one of them.
+            var repeats = tx == ty && bounded && x != tx && y != tx;
+            if (!repeats && (tx == ty || (tx == x && ty == y)))
             {
                 return Aligned(x, y);
             }
@@ -77,7 +123,7 @@ internal sealed class LineageBuilder(
             var key = (Math.Min(x, y), Math.Max(x, y));
             if (!relabelled.TryGetValue(key, out var result))
             {
-                relabelled[key] = result = Aligned(tx, ty) is { } shared
+                relabelled[key] = result = Aligned(tx, repeats ? y : ty) is { } shared
                     ? shared with { A = shared.A == tx ? x : y, B = shared.A == tx ? y : x }
                     : Aligned(x, y);
             }
@@ -129,7 +175,7 @@ internal sealed class LineageBuilder(
             return d;
         }
 
-        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf, small ? DissentOf : null);
+        var root = ChooseRoot(members, credited, Novelty, IsExcerptOf, small ? DissentOf : null, bounded ? Partners : null);
         var outside = NormalizeSource(articles[root].Attribution) is { } rootCredit && !sites.Contains(rootCredit)
             ? articles[root].Attribution!.Trim()
             : credited.Where(c => !sites.Contains(c)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).FirstOrDefault();
@@ -160,6 +206,8 @@ internal sealed class LineageBuilder(
             order = BreadthFirst(order, treeParents);
         }
 
+        var known = bounded ? new KnownPairs(order, partnersOf, textOf) : null;
+
         var edges = new List<LineageEdge>();
         for (var k = 1; k < order.Length; k++)
         {
@@ -173,7 +221,7 @@ internal sealed class LineageBuilder(
             }
             else
             {
-                candidates = Likeliest(order.AsSpan(0, k), child);
+                candidates = known is not null ? LikeliestKnown(known, k, child, Pair) : Likeliest(order.AsSpan(0, k), child);
                 parent = BestParent([.. candidates], child, Pair);
             }
 
@@ -231,10 +279,15 @@ internal sealed class LineageBuilder(
                 .Select(a => new Change(ChangeKind.Dropped, a.Text, null, null, null)));
     }
 
-    /// <summary>The member others credit; else the earliest dated; else the one with least text the others lack.</summary>
-    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf, Func<int, double>? dissent)
+    /// <summary>
+    /// The member others credit; else the earliest dated; else the one with least text the others lack. With
+    /// <paramref name="partners"/> (a bounded family) only each member's known pairs are read: every other pair has no
+    /// result there, so it adds the fixed cost of an unexplained pair to the sum.
+    /// </summary>
+    private int ChooseRoot(int[] members, List<string> credited, Func<int, int, double> novelty, Func<int, int, bool> isExcerptOf, Func<int, double>? dissent, Func<int, IReadOnlyList<int>>? partners)
     {
-        var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && credited.Contains(site, StringComparer.Ordinal)).ToArray();
+        var creditors = credited.ToHashSet(StringComparer.Ordinal);
+        var creditedMembers = members.Where(m => SiteOf(articles[m]) is { } site && creditors.Contains(site)).ToArray();
         var pool = creditedMembers.Length > 0 ? creditedMembers : members;
         var dated = pool.Where(m => articles[m].Date is not null).ToArray();
         if (dated.Length > 0)
@@ -250,7 +303,7 @@ internal sealed class LineageBuilder(
         }
 
         // A part of a longer member cannot be where the longer text came from.
-        var whole = pool.Where(m => !members.Any(o => o != m && isExcerptOf(m, o))).ToArray();
+        var whole = pool.Where(m => !(partners?.Invoke(m) ?? members).Any(o => o != m && isExcerptOf(m, o))).ToArray();
         if (whole.Length > 0)
         {
             pool = whole;
@@ -261,7 +314,9 @@ internal sealed class LineageBuilder(
         // member has. Then, as a tie-break, the one the others leave least unexplained.
         return pool
             .OrderBy(m => dissent is null ? 0 : Math.Round(dissent(m), 6))
-            .ThenBy(m => members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), 1e6)))
+            .ThenBy(m => partners is null
+                ? members.Where(o => o != m).Sum(o => Math.Min(novelty(m, o), Unpaired))
+                : partners(m).Sum(o => Math.Min(novelty(m, o), Unpaired)) + (Unpaired * (members.Length - 1 - partners(m).Count)))
             // A tie-break, not evidence: a text file without a date beside dated web copies of the same words is more
             // often the source the copies were posted from than a copy of them.
             .ThenBy(m => articles[m].Date is null ? 0 : 1)
@@ -276,6 +331,7 @@ internal sealed class LineageBuilder(
     /// </summary>
     private int[] Likeliest(ReadOnlySpan<int> earlier, int child)
     {
+        Interlocked.Add(ref candidatesRead, earlier.Length);
         if (earlier.Length <= 1 || AllPaired(earlier, child))
         {
             return earlier.ToArray();
@@ -328,6 +384,160 @@ internal sealed class LineageBuilder(
         return [.. result];
     }
 
+    /// <summary>
+    /// A bounded family's known pairs, arranged once: the order's positions, each member's partners in the order, and the
+    /// members sharing a text. The earlier stages pair a text's first occurrence (the member the lineage lets stand for
+    /// its text) with the other texts, and each repeat only with that first occurrence; the lineage gives every member
+    /// of a text its first occurrence's pairs (see BuildFamily's Pair).
+    /// </summary>
+    private sealed class KnownPairs
+    {
+        public KnownPairs(int[] order, List<int>?[] partnersOf, Dictionary<int, int> textOf)
+        {
+            Order = order;
+            Position = new Dictionary<int, int>(order.Length);
+            for (var k = 0; k < order.Length; k++)
+            {
+                Position[order[k]] = k;
+            }
+
+            TextOf = textOf;
+            PartnersOf = partnersOf;
+            foreach (var m in order)
+            {
+                // In the order's order, once: candidates are read as the full path reads them, earliest first.
+                partnersOf[m]?.Sort((x, y) => Position[x].CompareTo(Position[y]));
+                if (!SameText.TryGetValue(textOf[m], out var group))
+                {
+                    SameText[textOf[m]] = group = [];
+                }
+
+                group.Add(m);
+            }
+
+            // The other texts a text's first occurrence is paired with, the one with the earliest member first.
+            foreach (var (text, _) in SameText)
+            {
+                OtherTexts[text] = [.. Partners(text).Where(p => textOf[p] == p && p != text).OrderBy(p => Position[SameText[p][0]]).ThenBy(p => p)];
+            }
+        }
+
+        public int[] Order { get; }
+
+        public Dictionary<int, int> Position { get; }
+
+        public Dictionary<int, int> TextOf { get; }
+
+        private List<int>?[] PartnersOf { get; }
+
+        /// <summary>The members of each text (keyed by its first occurrence), in the order.</summary>
+        public Dictionary<int, List<int>> SameText { get; } = [];
+
+        /// <summary>The texts each text's first occurrence is paired with (keyed by first occurrences), earliest member first.</summary>
+        public Dictionary<int, int[]> OtherTexts { get; } = [];
+
+        public IReadOnlyList<int> Partners(int member) => PartnersOf[member] ?? [];
+    }
+
+    // Of each other text a child's text is paired with, this many of its earliest members are candidates (members of one
+    // text differ only by their inserted lines), of at most RelatedTexts texts.
+    internal const int MembersPerText = 2;
+
+    internal const int RelatedTexts = 16;
+
+    /// <summary>
+    /// <see cref="Likeliest"/> in a bounded family: the earlier members paired with <paramref name="child"/> (directly, or
+    /// through the first occurrences of their texts: at most <see cref="MembersPerText"/> of each of
+    /// <see cref="RelatedTexts"/> texts), in the order, up to the first that explains it exactly; the rest of the family
+    /// is never read. A bounded family aligns no new pairs, so an unpaired member cannot beat a paired one and needs no
+    /// estimate while one is paired. A child paired with nothing earlier is estimated against the root and earlier
+    /// partners of its partners (at most <see cref="EstimatedCandidates"/>, its closest partners' first): the closest by
+    /// trigrams, and those tied with it.
+    /// </summary>
+    private int[] LikeliestKnown(KnownPairs known, int k, int child, Func<int, int, PairResult?> pair)
+    {
+        var position = known.Position;
+        var found = new HashSet<int>();
+        foreach (var candidate in known.Partners(child))
+        {
+            if (position[candidate] >= k)
+            {
+                break;
+            }
+
+            found.Add(candidate);
+        }
+
+        // The earliest members of the child's own text, and of the texts its text is paired with.
+        var own = known.SameText[known.TextOf[child]];
+        for (var i = 0; i < own.Count && i < MembersPerText && position[own[i]] < k; i++)
+        {
+            found.Add(own[i]);
+        }
+
+        var texts = 0;
+        foreach (var text in known.OtherTexts[known.TextOf[child]])
+        {
+            var members = known.SameText[text];
+            if (position[members[0]] >= k || ++texts > RelatedTexts)
+            {
+                break;
+            }
+
+            for (var i = 0; i < members.Count && i < MembersPerText && position[members[i]] < k; i++)
+            {
+                found.Add(members[i]);
+            }
+        }
+
+        Interlocked.Add(ref candidatesRead, found.Count);
+        var result = new List<int>(found.Count);
+        foreach (var candidate in found.OrderBy(m => position[m]))
+        {
+            result.Add(candidate);
+            if (pair(candidate, child) is { } p && Relations.IsCopyFamily(p.Relation) && EdgeCost(p, candidate, child) <= 1e-9)
+            {
+                break;
+            }
+        }
+
+        if (result.Count > 0)
+        {
+            return [.. result];
+        }
+
+        var pool = new List<int> { known.Order[0] };
+        var seen = new HashSet<int> { known.Order[0] };
+        var closest = known.Partners(child)
+            .OrderByDescending(p => pair(p, child)?.Similarity ?? 0)
+            .ThenBy(p => position[p]);
+        foreach (var partner in closest)
+        {
+            foreach (var candidate in known.Partners(partner))
+            {
+                if (pool.Count >= EstimatedCandidates || position[candidate] >= k)
+                {
+                    break;
+                }
+
+                if (seen.Add(candidate))
+                {
+                    pool.Add(candidate);
+                }
+            }
+
+            if (pool.Count >= EstimatedCandidates)
+            {
+                break;
+            }
+        }
+
+        Interlocked.Add(ref candidatesRead, pool.Count);
+        var estimated = pool.Select(m => (Member: m, Cost: EstimatedNovelty(m, child))).ToList();
+        var best = estimated.Min(e => e.Cost);
+        return [.. estimated.Where(e => e.Cost <= best + 1e-9).Select(e => e.Member).OrderBy(m => position[m])];
+    }
+
     private bool AllPaired(ReadOnlySpan<int> earlier, int child)
     {
         foreach (var candidate in earlier)
@@ -344,6 +554,7 @@ internal sealed class LineageBuilder(
     /// <summary>Trigrams of <paramref name="child"/> that <paramref name="parent"/> lacks, plus a tenth of those the child left out: the lineage cost counted in trigrams rather than aligned words.</summary>
     private double EstimatedNovelty(int parent, int child)
     {
+        Interlocked.Increment(ref estimates);
         var (childTrigrams, parentTrigrams) = (trigrams(child), trigrams(parent));
         var shared = childTrigrams.Compare(parentTrigrams).Shared;
         return childTrigrams.Count - shared + (0.1 * (parentTrigrams.Count - shared));
@@ -451,6 +662,9 @@ internal sealed class LineageBuilder(
         var parents = MinimumArborescence.Parents(cost, 0);
         return parents?.Select((parent, k) => (Member: order[k], Parent: parent < 0 ? -1 : order[parent])).ToDictionary(x => x.Member, x => x.Parent);
     }
+
+    // What a pair with no result adds to a root candidate's sum (above any real cost).
+    private const double Unpaired = 1e6;
 
     // A text-sharing relation beats any cost: a family member that only retells another is nobody's copy.
     private const double NotCopyPenalty = 1e6;
@@ -679,6 +893,14 @@ internal sealed class LineageBuilder(
                         : $"explains the child's words best: {own:0.#} left unexplained, {runner.Cost:0.#} by {articles[runner.Member].Id}"));
                 }
             }
+        }
+        else
+        {
+            // A large family aligns no pair the earlier stages did not find: nothing earlier was found to pair with the
+            // child, and the parent is only the closest by shared trigrams.
+            choice = 0.5;
+            choiceKind = LineageConfidence.Estimated;
+            evidence.Add(new EdgeEvidence(EdgeEvidence.Unaligned, "not aligned: no earlier member was found to pair with the child; the parent is the earlier member whose trigrams leave least of it unexplained, an estimate"));
         }
 
         // Calibrated: the fraction of such edges found right on generated ground truth, where the fit saw them.

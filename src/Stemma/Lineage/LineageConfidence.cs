@@ -43,6 +43,9 @@ public sealed record LineageConfidence
     /// <summary>Other candidates explain the child equally well: the parent is a tie-break.</summary>
     public const string Tie = "tie";
 
+    /// <summary>The two were never aligned (a large family reads only the pairs found before): the parent is the closest earlier member by shared trigrams.</summary>
+    public const string Estimated = "estimated";
+
     /// <summary>The cell of a direction kind and a choice kind: "date-order/clear".</summary>
     public static string Cell(string direction, string choice) => direction + "/" + choice;
 

@@ -31,7 +31,7 @@ public sealed record LineageEdge(string Parent, string Child, string Relation, d
 }
 
 /// <summary>One reason behind a lineage edge, e.g. ("date-order", "published 3 h after the parent").</summary>
-/// <param name="Kind">One of the constants of this record: credit, date-order, inherited-lines, inherited-figures, excerpt, text, family-majority, tie-break.</param>
+/// <param name="Kind">One of the constants of this record: credit, date-order, inherited-lines, inherited-figures, excerpt, text, family-majority, tie-break, unaligned.</param>
 /// <param name="Detail">What was seen, in words.</param>
 public sealed record EdgeEvidence(string Kind, string Detail)
 {
@@ -58,6 +58,9 @@ public sealed record EdgeEvidence(string Kind, string Detail)
 
     /// <summary>No evidence separated the candidates: the parent (or the direction) is a tie-break, not a finding.</summary>
     public const string TieBreak = "tie-break";
+
+    /// <summary>The parent and the child were never aligned (a large family reads only the pairs found before): the parent is an estimate from shared trigrams, not a finding.</summary>
+    public const string Unaligned = "unaligned";
 }
 
 /// <summary>The copy tree (stemma) of one family; <see cref="Root"/> is the original, or the outside origin when one is credited.</summary>

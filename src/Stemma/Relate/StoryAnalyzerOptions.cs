@@ -36,6 +36,14 @@ public sealed record StoryAnalyzerOptions
     /// <summary>Families up to this size compare every pair of members to build the lineage; larger ones use the pairs already found.</summary>
     public int FullLineageFamilySize { get; init; } = 40;
 
+    /// <summary>
+    /// Families above this size (a wire story reposted by hundreds of sites) build their lineage from each member's
+    /// pairs already found (the near-duplicate partners and term-index candidates) rather than from every pair of
+    /// members: the root is chosen and each parent picked among known pairs, and a member with no earlier known pair
+    /// is estimated against a bounded number of earlier members. The work grows with members times partners, not members squared.
+    /// </summary>
+    public int BoundedLineageFamilySize { get; init; } = 250;
+
     /// <summary>The thresholds of the relation labels (<see cref="RelationThresholds.Default"/>).</summary>
     public RelationThresholds Relations { get; init; } = RelationThresholds.Default;
 
