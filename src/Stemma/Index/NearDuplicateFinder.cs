@@ -30,6 +30,14 @@ public sealed record NearDuplicateOptions
     /// </summary>
     public int MaxPartners { get; init; } = 32;
 
+    /// <summary>
+    /// A document with more LSH candidates than this (one of a cluster of hundreds of near copies) does not verify each:
+    /// it verifies its candidates with the most MinHash signature agreement until <see cref="MaxPartners"/> of them pass,
+    /// and of the rest only those in a group it is not yet joined to, so groups stay those of every verified pair while the
+    /// exact comparisons per document stay bounded. 10,000 near copies of one line made 50 million exact comparisons.
+    /// </summary>
+    public int RankByEstimateAbove { get; init; } = 256;
+
     public static NearDuplicateOptions Default { get; } = new();
 
     public bool Accepts(double jaccard, double containment, int shared) =>
@@ -140,6 +148,7 @@ public static class NearDuplicateFinder
         CancellationToken cancellationToken)
     {
         var verified = new CandidatePair?[candidates.Count];
+        var agreement = new int[candidates.Count];
         Parallel.ForEach(
             Partitioner.Create(0, block.Count, Math.Max(1, block.Count / (4 * Environment.ProcessorCount))),
             new ParallelOptions { CancellationToken = cancellationToken },
@@ -148,12 +157,16 @@ public static class NearDuplicateFinder
                 for (var p = range.Item1; p < range.Item2; p++)
                 {
                     var (probe, first, count) = block[p];
+                    var ranked = Ranked(options, count);
                     for (var c = first; c < first + count; c++)
                     {
-                        var (jaccard, containment, shared) = sketches[candidates[c]].Shingles.Compare(sketches[probe].Shingles);
-                        if (options.Accepts(jaccard, containment, shared))
+                        if (ranked)
                         {
-                            verified[c] = new CandidatePair(candidates[c], probe, jaccard, containment);
+                            agreement[c] = SignatureMath.CountEqual(sketches[candidates[c]].Signature, sketches[probe].Signature);
+                        }
+                        else
+                        {
+                            verified[c] = Verify(sketches, options, candidates[c], probe);
                         }
                     }
                 }
@@ -163,6 +176,12 @@ public static class NearDuplicateFinder
         var top = new List<CandidatePair>();
         foreach (var (probe, first, count) in block)
         {
+            if (Ranked(options, count))
+            {
+                KeepRanked(sketches, options, probe, first, count, candidates, agreement, groups, pairs);
+                continue;
+            }
+
             partners.Clear();
             top.Clear();
             for (var c = first; c < first + count; c++)
@@ -213,6 +232,99 @@ public static class NearDuplicateFinder
                 {
                     pairs.Add(pair);
                 }
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="size"/> positions in [first, first + count) that come first by <paramref name="before"/>.</summary>
+    private static List<int> Best(int first, int count, int size, Func<int, int, bool> before)
+    {
+        var best = new List<int>(size + 1);
+        for (var c = first; c < first + count; c++)
+        {
+            if (best.Count < size || before(c, best[^1]))
+            {
+                var at = best.Count;
+                while (at > 0 && before(c, best[at - 1]))
+                {
+                    at--;
+                }
+
+                best.Insert(at, c);
+                if (best.Count > size)
+                {
+                    best.RemoveAt(best.Count - 1);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static bool Ranked(NearDuplicateOptions options, int candidates) =>
+        options.MaxPartners > 0 && candidates > Math.Max(options.RankByEstimateAbove, options.MaxPartners);
+
+    private static CandidatePair? Verify(IReadOnlyList<DocumentSketch> sketches, NearDuplicateOptions options, int earlier, int probe)
+    {
+        var (jaccard, containment, shared) = sketches[earlier].Shingles.Compare(sketches[probe].Shingles);
+        return options.Accepts(jaccard, containment, shared) ? new CandidatePair(earlier, probe, jaccard, containment) : null;
+    }
+
+    /// <summary>
+    /// A probe with very many candidates: those with the most signature agreement (twice the bound) and the earliest (the
+    /// bound) are verified and kept as the exact path keeps its partners; of the others, only a candidate in a group the
+    /// probe is not yet joined to is verified, and kept when it passes.
+    /// </summary>
+    private static void KeepRanked(
+        IReadOnlyList<DocumentSketch> sketches,
+        NearDuplicateOptions options,
+        int probe,
+        int first,
+        int count,
+        List<int> candidates,
+        int[] agreement,
+        UnionFind groups,
+        List<CandidatePair> pairs)
+    {
+        // The candidates most likely to pass (most signature agreement) and the earliest ones (the tie-break of the exact
+        // path, so that copies of one text still meet its first occurrences), verified and ranked as the exact path ranks.
+        var chosen = new HashSet<int>();
+        foreach (var c in Best(first, count, 2 * options.MaxPartners, (x, y) => agreement[x] != agreement[y] ? agreement[x] > agreement[y] : candidates[x] < candidates[y]))
+        {
+            chosen.Add(c);
+        }
+
+        foreach (var c in Best(first, count, options.MaxPartners, (x, y) => candidates[x] < candidates[y]))
+        {
+            chosen.Add(c);
+        }
+
+        var passed = new List<CandidatePair>(chosen.Count);
+        foreach (var c in chosen)
+        {
+            if (Verify(sketches, options, candidates[c], probe) is { } pair)
+            {
+                passed.Add(pair);
+            }
+
+            agreement[c] = -1;
+        }
+
+        passed.Sort((x, y) => MoreSimilar(x, y) ? -1 : MoreSimilar(y, x) ? 1 : 0);
+        for (var k = 0; k < passed.Count; k++)
+        {
+            if (groups.Union(passed[k].A, probe) || k < options.MaxPartners)
+            {
+                pairs.Add(passed[k]);
+            }
+        }
+
+        for (var c = first; c < first + count; c++)
+        {
+            if (agreement[c] >= 0 && groups.Find(candidates[c]) != groups.Find(probe) && Verify(sketches, options, candidates[c], probe) is { } pair)
+            {
+                groups.Union(pair.A, probe);
+                pairs.Add(pair);
             }
         }
     }

@@ -99,6 +99,47 @@ public class NearDuplicateFinderTests
         }
     }
 
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(5, 2)]
+    public void Ranking_candidates_by_signature_keeps_every_group_whole_and_only_drops_pairs(int seed, int maxPartners)
+    {
+        // Every document with more than two candidates ranks them by signature agreement instead of verifying each.
+        var corpus = new SyntheticCorpus(seed, new CorpusOptions { Stories = 12, MinCopies = 8, MaxCopies = 30, UnrelatedArticles = 30, CopyOfCopyRate = 0.5 }).Generate();
+        var sketcher = new Sketcher();
+        var sketches = corpus.Select(d => sketcher.Sketch(d.Body)).ToList();
+        var ids = corpus.Select(d => d.Id).ToList();
+        var all = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 0 });
+        var ranked = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = maxPartners, RankByEstimateAbove = 2 });
+
+        Assert.Equal(CopyFamilies.Assign(ids, all), CopyFamilies.Assign(ids, ranked));
+        Assert.Subset(all.ToHashSet(), ranked.ToHashSet());
+        Assert.True(ranked.Count < all.Count / 2, $"{ranked.Count} pairs kept of {all.Count}");
+    }
+
+    [Fact]
+    public void A_roundup_of_two_reposted_stories_joins_both_when_its_candidates_are_ranked()
+    {
+        // A roundup holds two whole stories, each reposted many times: its best-ranked candidates are copies of one of
+        // them, and only the rule for candidates in another group joins the other story's copies to it.
+        var corpus = new SyntheticCorpus(12, new CorpusOptions { Stories = 2, MinCopies = 1, MaxCopies = 1, UnrelatedArticles = 0, MinSentences = 20, MaxSentences = 20 }).Generate();
+        var (x, y) = (corpus.First(d => d.ParentId is null).Body, corpus.Last(d => d.ParentId is null).Body);
+        var texts = Enumerable.Range(0, 12).Select(i => $"{x}\nUpdate {i} on the first story.")
+            .Concat(Enumerable.Range(0, 12).Select(i => $"{y}\nUpdate {i} on the second story."))
+            .Append($"{x}\n{y}")
+            .ToList();
+        var sketcher = new Sketcher();
+        var sketches = texts.Select(t => sketcher.Sketch(t)).ToList();
+        var ids = texts.Select((_, i) => $"d{i}").ToList();
+        var all = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 0 });
+        var ranked = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 1, RankByEstimateAbove = 2 });
+
+        Assert.Single(CopyFamilies.Assign(ids, all).Distinct());
+        Assert.Single(CopyFamilies.Assign(ids, ranked).Distinct());
+        Assert.Contains(ranked, p => p.B == texts.Count - 1 && p.A < 12);
+        Assert.Contains(ranked, p => p.B == texts.Count - 1 && p.A >= 12);
+    }
+
     [Fact]
     public void A_story_reposted_hundreds_of_times_makes_pairs_in_proportion_to_its_copies_not_their_square()
     {
