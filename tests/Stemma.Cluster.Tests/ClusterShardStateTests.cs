@@ -80,17 +80,7 @@ public sealed class ClusterShardStateTests(PostgreSqlServer server, Xunit.Abstra
         }
         finally
         {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            await server.DropDatabaseAsync(connection);
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await CleanUpAsync(cluster, connection, folder);
         }
     }
 
@@ -169,17 +159,23 @@ public sealed class ClusterShardStateTests(PostgreSqlServer server, Xunit.Abstra
         }
         finally
         {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            await server.DropDatabaseAsync(connection);
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await CleanUpAsync(cluster, connection, folder);
+        }
+    }
+
+    /// <summary>Stops the silos and drops what the test made: its database and its folder (left if something still holds it).</summary>
+    private async Task CleanUpAsync(Orleans.TestingHost.TestCluster cluster, string connection, string folder)
+    {
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await server.DropDatabaseAsync(connection);
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 

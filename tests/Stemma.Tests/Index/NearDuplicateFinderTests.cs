@@ -73,17 +73,7 @@ public class NearDuplicateFinderTests
     [InlineData(3, 3)]
     public void A_bound_on_partners_keeps_every_group_whole_and_only_drops_pairs(int seed, int maxPartners)
     {
-        // Stories of up to 30 versions, copies of copies among them: far more partners per document than the bound.
-        var corpus = new SyntheticCorpus(seed, new CorpusOptions { Stories = 12, MinCopies = 8, MaxCopies = 30, UnrelatedArticles = 30, CopyOfCopyRate = 0.5 }).Generate();
-        var sketcher = new Sketcher();
-        var sketches = corpus.Select(d => sketcher.Sketch(d.Body)).ToList();
-        var ids = corpus.Select(d => d.Id).ToList();
-        var all = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 0 });
-        var bounded = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = maxPartners });
-
-        Assert.Equal(CopyFamilies.Assign(ids, all), CopyFamilies.Assign(ids, bounded));
-        Assert.Subset(all.ToHashSet(), bounded.ToHashSet());
-        Assert.True(bounded.Count < all.Count / 2, $"{bounded.Count} pairs kept of {all.Count}");
+        var (ids, all, bounded) = WholeAndBounded(seed, new NearDuplicateOptions { MaxPartners = maxPartners });
 
         // Each document keeps its most similar earlier partners: none left out is more similar than one kept beyond the groups' needs.
         foreach (var probe in Enumerable.Range(0, ids.Count))
@@ -105,16 +95,26 @@ public class NearDuplicateFinderTests
     public void Ranking_candidates_by_signature_keeps_every_group_whole_and_only_drops_pairs(int seed, int maxPartners)
     {
         // Every document with more than two candidates ranks them by signature agreement instead of verifying each.
+        WholeAndBounded(seed, new NearDuplicateOptions { MaxPartners = maxPartners, RankByEstimateAbove = 2 });
+    }
+
+    /// <summary>
+    /// Stories of up to 30 versions, copies of copies among them (far more partners per document than the bound), paired
+    /// with every pair kept and with <paramref name="options"/>: the same families, and only pairs dropped, most of them.
+    /// </summary>
+    private static (List<string> Ids, IReadOnlyList<CandidatePair> All, IReadOnlyList<CandidatePair> Bounded) WholeAndBounded(int seed, NearDuplicateOptions options)
+    {
         var corpus = new SyntheticCorpus(seed, new CorpusOptions { Stories = 12, MinCopies = 8, MaxCopies = 30, UnrelatedArticles = 30, CopyOfCopyRate = 0.5 }).Generate();
         var sketcher = new Sketcher();
         var sketches = corpus.Select(d => sketcher.Sketch(d.Body)).ToList();
         var ids = corpus.Select(d => d.Id).ToList();
-        var all = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = 0 });
-        var ranked = NearDuplicateFinder.FindPairs(sketches, new NearDuplicateOptions { MaxPartners = maxPartners, RankByEstimateAbove = 2 });
+        var all = NearDuplicateFinder.FindPairs(sketches, options with { MaxPartners = 0 });
+        var bounded = NearDuplicateFinder.FindPairs(sketches, options);
 
-        Assert.Equal(CopyFamilies.Assign(ids, all), CopyFamilies.Assign(ids, ranked));
-        Assert.Subset(all.ToHashSet(), ranked.ToHashSet());
-        Assert.True(ranked.Count < all.Count / 2, $"{ranked.Count} pairs kept of {all.Count}");
+        Assert.Equal(CopyFamilies.Assign(ids, all), CopyFamilies.Assign(ids, bounded));
+        Assert.Subset(all.ToHashSet(), bounded.ToHashSet());
+        Assert.True(bounded.Count < all.Count / 2, $"{bounded.Count} pairs kept of {all.Count}");
+        return (ids, all, bounded);
     }
 
     [Fact]
