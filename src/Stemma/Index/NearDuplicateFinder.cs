@@ -172,8 +172,7 @@ public static class NearDuplicateFinder
                 }
             });
 
-        var partners = new List<CandidatePair>();
-        var top = new List<CandidatePair>();
+        var passed = new List<CandidatePair>();
         foreach (var (probe, first, count) in block)
         {
             if (Ranked(options, count))
@@ -182,56 +181,37 @@ public static class NearDuplicateFinder
                 continue;
             }
 
-            partners.Clear();
-            top.Clear();
+            passed.Clear();
             for (var c = first; c < first + count; c++)
             {
-                if (verified[c] is not { } pair)
+                if (verified[c] is { } pair)
                 {
-                    continue;
-                }
-
-                if (options.MaxPartners <= 0)
-                {
-                    pairs.Add(pair);
-                    continue;
-                }
-
-                // The most similar partners, kept sorted; most candidates of a large cluster fail the first comparison.
-                if (top.Count < options.MaxPartners || MoreSimilar(pair, top[^1]))
-                {
-                    var at = top.Count;
-                    while (at > 0 && MoreSimilar(pair, top[at - 1]))
-                    {
-                        at--;
-                    }
-
-                    top.Insert(at, pair);
-                    if (top.Count > options.MaxPartners)
-                    {
-                        partners.Add(top[^1]);
-                        top.RemoveAt(top.Count - 1);
-                    }
-                }
-                else
-                {
-                    partners.Add(pair);
+                    passed.Add(pair);
                 }
             }
 
-            foreach (var pair in top)
-            {
-                groups.Union(pair.A, probe);
-                pairs.Add(pair);
-            }
+            Keep(passed, probe, options, groups, pairs);
+        }
+    }
 
-            // Beyond the bound, a partner stays only when it joins the probe to a group it is not yet joined to.
-            foreach (var pair in partners)
+    /// <summary>
+    /// Keeps a probe's verified partners, most similar first: the first <see cref="NearDuplicateOptions.MaxPartners"/>
+    /// always, any other only when it joins the probe to a group it is not yet joined to.
+    /// </summary>
+    private static void Keep(List<CandidatePair> passed, int probe, NearDuplicateOptions options, UnionFind groups, List<CandidatePair> pairs)
+    {
+        if (options.MaxPartners <= 0)
+        {
+            pairs.AddRange(passed);
+            return;
+        }
+
+        passed.Sort(static (x, y) => MoreSimilar(x, y) ? -1 : MoreSimilar(y, x) ? 1 : 0);
+        for (var k = 0; k < passed.Count; k++)
+        {
+            if (groups.Union(passed[k].A, probe) || k < options.MaxPartners)
             {
-                if (groups.Union(pair.A, probe))
-                {
-                    pairs.Add(pair);
-                }
+                pairs.Add(passed[k]);
             }
         }
     }
@@ -310,15 +290,7 @@ public static class NearDuplicateFinder
             agreement[c] = -1;
         }
 
-        passed.Sort((x, y) => MoreSimilar(x, y) ? -1 : MoreSimilar(y, x) ? 1 : 0);
-        for (var k = 0; k < passed.Count; k++)
-        {
-            if (groups.Union(passed[k].A, probe) || k < options.MaxPartners)
-            {
-                pairs.Add(passed[k]);
-            }
-        }
-
+        Keep(passed, probe, options, groups, pairs);
         for (var c = first; c < first + count; c++)
         {
             if (agreement[c] >= 0 && groups.Find(candidates[c]) != groups.Find(probe) && Verify(sketches, options, candidates[c], probe) is { } pair)
