@@ -87,7 +87,10 @@ public static class WordTokenizer
 
             var start = i;
             i++;
-            while (i < span.Length && !IsUnspaced(span[start]))
+
+            // An ideograph or kana is a word alone; any other word runs on until an unspaced character or a separator.
+            var alone = IsUnspaced(span[start]);
+            while (!alone && i < span.Length)
             {
                 var c = span[i];
                 if (IsUnspaced(c))
