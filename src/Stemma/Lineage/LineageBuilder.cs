@@ -469,12 +469,15 @@ internal sealed class LineageBuilder(
         }
 
         // The earliest members of the child's own text, and of the texts its text is paired with.
-        var own = known.SameText[known.TextOf[child]];
-        for (var i = 0; i < own.Count && i < MembersPerText && position[own[i]] < k; i++)
+        void AddEarliest(List<int> members)
         {
-            found.Add(own[i]);
+            for (var i = 0; i < members.Count && i < MembersPerText && position[members[i]] < k; i++)
+            {
+                found.Add(members[i]);
+            }
         }
 
+        AddEarliest(known.SameText[known.TextOf[child]]);
         var texts = 0;
         foreach (var text in known.OtherTexts[known.TextOf[child]])
         {
@@ -484,10 +487,7 @@ internal sealed class LineageBuilder(
                 break;
             }
 
-            for (var i = 0; i < members.Count && i < MembersPerText && position[members[i]] < k; i++)
-            {
-                found.Add(members[i]);
-            }
+            AddEarliest(members);
         }
 
         Interlocked.Add(ref candidatesRead, found.Count);
