@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "web-load" => WebLoadRun.Run(args[1..]),
     "store-compare" => StoreCompareRun.Run(args[1..]),
     "store-latency" => StoreLatencyRun.Run(args[1..]),
+    "store-add" => StoreAddRun.Run(args[1..]),
     "cluster" => ClusterRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };

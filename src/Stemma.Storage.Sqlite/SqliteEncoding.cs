@@ -43,12 +43,12 @@ internal static class SqliteEncoding
         return values;
     }
 
-    public static ulong[] ToUInt64Array(byte[] blob)
+    public static ulong[] ToUInt64Array(ReadOnlySpan<byte> blob)
     {
         var values = new ulong[blob.Length / sizeof(ulong)];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(i * sizeof(ulong)));
+            values[i] = BinaryPrimitives.ReadUInt64LittleEndian(blob[(i * sizeof(ulong))..]);
         }
 
         return values;

@@ -9,6 +9,7 @@ namespace Stemma.Storage.Sqlite;
 internal sealed class SqliteSession : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
     private SqliteSession(SqliteConnection connection) => Connection = connection;
 
@@ -57,8 +58,29 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The statement for <paramref name="sql"/> bound by position, prepared on first use (for statements run once per
+    /// document or row on a hot path; see <see cref="SqliteStatement"/>). Bindings keep their last values.
+    /// </summary>
+    public SqliteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(Connection, sql);
+            _statements[sql] = statement;
+        }
+
+        return statement;
+    }
+
     public void Dispose()
     {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         foreach (var command in _commands.Values)
         {
             command.Dispose();

@@ -588,8 +588,8 @@ public sealed partial class SqliteStore
             termCounts[term] = termCounts.TryGetValue(term, out var known) ? (known.Delta + 1, known.First) : (1, sequence);
         }
 
-        session.Command("INSERT OR REPLACE INTO document_terms (doc, terms, posted) VALUES ($seq, $terms, NULL)", transaction)
-            .With("$seq", sequence).With("$terms", SqliteEncoding.ToBlob(terms)).ExecuteNonQuery();
+        session.Statement("INSERT OR REPLACE INTO document_terms (doc, terms, posted) VALUES ($seq, $terms, NULL)")
+            .Bind("$seq", sequence).Bind("$terms", SqliteEncoding.ToBlob(terms)).Execute();
     }
 
     private static void UpdateTermFrequencies(SqliteSession session, SqliteTransaction transaction, Dictionary<uint, (int Delta, long First)> termCounts)

@@ -334,7 +334,7 @@ public sealed partial class SqliteStore : IStore
                 foreach (var id in ids)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (id is not null && FindExisting(session, transaction, id) is { } existing)
+                    if (id is not null && FindExisting(session, id) is { } existing)
                     {
                         DeleteBuckets(session, transaction, existing.Sequence, existing.BandKeys);
                         ReplaceTerms(session, transaction, existing.Sequence, null, termCounts);
@@ -706,12 +706,12 @@ public sealed partial class SqliteStore : IStore
         var article = document.Article;
 
         // A savepoint per document: if one fails half-written, only its own rows are undone and the batch goes on.
-        session.Command("SAVEPOINT document", transaction).ExecuteNonQuery();
+        session.Statement("SAVEPOINT document").Execute();
         try
         {
             AddStatus status;
             long sequence;
-            if (FindExisting(session, transaction, article.Id) is { } existing)
+            if (FindExisting(session, article.Id) is { } existing)
             {
                 if (existing.ContentHash == document.ContentHash)
                 {
@@ -721,7 +721,7 @@ public sealed partial class SqliteStore : IStore
                         ReplaceTerms(session, transaction, existing.Sequence, document.Terms, termCounts);
                     }
 
-                    session.Command("RELEASE document", transaction).ExecuteNonQuery();
+                    session.Statement("RELEASE document").Execute();
                     return new AddOutcome(article.Id, AddStatus.Unchanged);
                 }
 
@@ -730,47 +730,45 @@ public sealed partial class SqliteStore : IStore
                 DeleteBuckets(session, transaction, sequence, existing.BandKeys);
                 session.Command("DELETE FROM annotations WHERE doc = $seq", transaction).With("$seq", sequence).ExecuteNonQuery();
                 session.Command("DELETE FROM pairs WHERE a = $seq OR b = $seq", transaction).With("$seq", sequence).ExecuteNonQuery();
-                BindDocument(session.Command(
+                BindDocument(session.Statement(
                     """
                     UPDATE documents SET source_path = $source_path, title = $title, title_folded = $title_folded,
                         content_hash = $content_hash, date_utc_ticks = $date_utc_ticks, date_offset_minutes = $date_offset_minutes,
                         site = $site, url = $url, author = $author, language = $language, attribution = $attribution, format = $format
                     WHERE seq = $seq
-                    """,
-                    transaction), document).With("$seq", sequence).ExecuteNonQuery();
-                session.Command("UPDATE signatures SET signature = $signature, band_keys = $band_keys WHERE doc = $seq", transaction)
-                    .With("$signature", SqliteEncoding.ToBlob(document.Signature))
-                    .With("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
-                    .With("$seq", sequence)
-                    .ExecuteNonQuery();
+                    """), document).Bind("$seq", sequence).Execute();
+                session.Statement("UPDATE signatures SET signature = $signature, band_keys = $band_keys WHERE doc = $seq")
+                    .Bind("$signature", SqliteEncoding.ToBlob(document.Signature))
+                    .Bind("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .Bind("$seq", sequence)
+                    .Execute();
             }
             else
             {
                 status = AddStatus.Added;
-                sequence = (long)BindDocument(session.Command(
+                sequence = BindDocument(session.Statement(
                     """
                     INSERT INTO documents (id, source_path, title, title_folded, content_hash, date_utc_ticks, date_offset_minutes,
                         site, url, author, language, attribution, format, ingested_at_ticks)
                     VALUES ($id, $source_path, $title, $title_folded, $content_hash, $date_utc_ticks, $date_offset_minutes,
                         $site, $url, $author, $language, $attribution, $format, $ingested_at_ticks)
                     RETURNING seq
-                    """,
-                    transaction), document).With("$id", article.Id).With("$ingested_at_ticks", ingestedAt).ExecuteScalar()!;
-                session.Command("INSERT INTO signatures (doc, signature, band_keys) VALUES ($seq, $signature, $band_keys)", transaction)
-                    .With("$seq", sequence)
-                    .With("$signature", SqliteEncoding.ToBlob(document.Signature))
-                    .With("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
-                    .ExecuteNonQuery();
+                    """), document).Bind("$id", article.Id).Bind("$ingested_at_ticks", ingestedAt).ExecuteInt64()!.Value;
+                session.Statement("INSERT INTO signatures (doc, signature, band_keys) VALUES ($seq, $signature, $band_keys)")
+                    .Bind("$seq", sequence)
+                    .Bind("$signature", SqliteEncoding.ToBlob(document.Signature))
+                    .Bind("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .Execute();
             }
 
-            session.Command("INSERT OR REPLACE INTO document_bodies (doc, body) VALUES ($seq, $body)", transaction)
-                .With("$seq", sequence)
-                .With("$body", article.Body)
-                .ExecuteNonQuery();
-            InsertAnnotations(session, transaction, sequence, article.Annotations);
+            session.Statement("INSERT OR REPLACE INTO document_bodies (doc, body) VALUES ($seq, $body)")
+                .Bind("$seq", sequence)
+                .Bind("$body", article.Body)
+                .Execute();
+            InsertAnnotations(session, sequence, article.Annotations);
             ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts, added: status == AddStatus.Added);
-            session.Command("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)", transaction).With("$seq", sequence).ExecuteNonQuery();
-            session.Command("RELEASE document", transaction).ExecuteNonQuery();
+            session.Statement("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)").Bind("$seq", sequence).Execute();
+            session.Statement("RELEASE document").Execute();
 
             // Replaces keys queued earlier in this batch for the same document (added, then updated).
             bucketsToInsert[sequence] = [.. document.BandKeys];
@@ -778,43 +776,43 @@ public sealed partial class SqliteStore : IStore
         }
         catch (SqliteException exception)
         {
-            session.Command("ROLLBACK TO document", transaction).ExecuteNonQuery();
-            session.Command("RELEASE document", transaction).ExecuteNonQuery();
+            session.Statement("ROLLBACK TO document").Execute();
+            session.Statement("RELEASE document").Execute();
             return new AddOutcome(article.Id, AddStatus.Rejected, exception.Message);
         }
     }
 
-    private static SqliteCommand BindDocument(SqliteCommand command, StoredDocument document)
+    private static SqliteStatement BindDocument(SqliteStatement statement, StoredDocument document)
     {
         var article = document.Article;
-        return command
-            .With("$source_path", article.SourcePath)
-            .With("$title", article.Title)
-            .With("$title_folded", StoreRules.FoldForSearch(article.Title))
-            .With("$content_hash", SqliteEncoding.ToStored(document.ContentHash))
-            .With("$date_utc_ticks", article.Date?.UtcTicks)
-            .With("$date_offset_minutes", article.Date is { } date ? (long)date.Offset.TotalMinutes : null)
-            .With("$site", article.Site)
-            .With("$url", article.Url)
-            .With("$author", article.Author)
-            .With("$language", article.Language)
-            .With("$attribution", article.Attribution)
-            .With("$format", article.Format);
+        return statement
+            .Bind("$source_path", article.SourcePath)
+            .Bind("$title", article.Title)
+            .Bind("$title_folded", StoreRules.FoldForSearch(article.Title))
+            .Bind("$content_hash", SqliteEncoding.ToStored(document.ContentHash))
+            .Bind("$date_utc_ticks", article.Date?.UtcTicks)
+            .Bind("$date_offset_minutes", article.Date is { } date ? (long)date.Offset.TotalMinutes : null)
+            .Bind("$site", article.Site)
+            .Bind("$url", article.Url)
+            .Bind("$author", article.Author)
+            .Bind("$language", article.Language)
+            .Bind("$attribution", article.Attribution)
+            .Bind("$format", article.Format);
     }
 
-    private static void InsertAnnotations(SqliteSession session, SqliteTransaction transaction, long sequence, IReadOnlyList<Annotation> annotations)
+    private static void InsertAnnotations(SqliteSession session, long sequence, IReadOnlyList<Annotation> annotations)
     {
         if (annotations.Count == 0)
         {
             return;
         }
 
-        var command = session.Command("INSERT INTO annotations (doc, ordinal, position, kind, text) VALUES ($seq, $ordinal, $position, $kind, $text)", transaction);
+        var statement = session.Statement("INSERT INTO annotations (doc, ordinal, position, kind, text) VALUES ($seq, $ordinal, $position, $kind, $text)");
         for (var ordinal = 0; ordinal < annotations.Count; ordinal++)
         {
             var annotation = annotations[ordinal];
-            command.With("$seq", sequence).With("$ordinal", ordinal).With("$position", annotation.Position)
-                .With("$kind", annotation.Kind.ToKebabCase()).With("$text", annotation.Text).ExecuteNonQuery();
+            statement.Bind("$seq", sequence).Bind("$ordinal", ordinal).Bind("$position", annotation.Position)
+                .Bind("$kind", annotation.Kind.ToKebabCase()).Bind("$text", annotation.Text).Execute();
         }
     }
 
@@ -911,20 +909,26 @@ public sealed partial class SqliteStore : IStore
         }
     }
 
-    private static ExistingDocument? FindExisting(SqliteSession session, SqliteTransaction transaction, string id)
+    private static ExistingDocument? FindExisting(SqliteSession session, string id)
     {
-        using var reader = session.Command(
-            "SELECT d.seq, d.content_hash, s.band_keys FROM documents d LEFT JOIN signatures s ON s.doc = d.seq WHERE d.id = $id",
-            transaction).With("$id", id).ExecuteReader();
-        if (!reader.Read())
+        var statement = session.Statement("SELECT d.seq, d.content_hash, s.band_keys FROM documents d LEFT JOIN signatures s ON s.doc = d.seq WHERE d.id = $id")
+            .Bind("$id", id);
+        if (!statement.Read())
         {
             return null;
         }
 
-        return new ExistingDocument(
-            reader.GetInt64(0),
-            SqliteEncoding.FromStored(reader.GetInt64(1)),
-            reader.IsDBNull(2) ? [] : SqliteEncoding.ToUInt64Array(reader.GetFieldValue<byte[]>(2)));
+        try
+        {
+            return new ExistingDocument(
+                statement.Int64(0),
+                SqliteEncoding.FromStored(statement.Int64(1)),
+                statement.IsNull(2) ? [] : SqliteEncoding.ToUInt64Array(statement.Blob(2)));
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private static Annotation ReadAnnotation(SqliteDataReader reader, int firstColumn)

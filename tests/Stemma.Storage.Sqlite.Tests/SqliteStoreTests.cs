@@ -206,6 +206,41 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_document_the_database_refuses_half_way_is_rejected_alone_and_leaves_no_rows()
+    {
+        await using (var created = await SqliteStore.OpenAsync(DatabasePath))
+        {
+        }
+
+        // The refusal comes after the document's own row is written (bodies are written after documents), so the rows
+        // written before it must be undone while the batch goes on.
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var trigger = connection.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON document_bodies WHEN NEW.body LIKE '%number 1' BEGIN SELECT RAISE(ABORT, 'refused by test'); END";
+            trigger.ExecuteNonQuery();
+        }
+
+        await using var store = await SqliteStore.OpenAsync(DatabasePath);
+        var outcomes = await store.AddDocumentsAsync([Annotated(0), Annotated(1), Annotated(2)]);
+
+        Assert.Equal([AddStatus.Added, AddStatus.Rejected, AddStatus.Added], outcomes.Select(outcome => outcome.Status));
+        Assert.Contains("refused by test", outcomes[1].Error, StringComparison.Ordinal);
+        Assert.Equal(["doc-0", "doc-2"], (await store.GetDocumentsAsync(["doc-0", "doc-1", "doc-2"])).Select(d => d.Article.Id));
+        var counts = RowCounts();
+        Assert.Equal(2, counts["documents"]);
+        Assert.Equal(2, counts["signatures"]);
+        Assert.Equal(4, counts["annotations"]);
+        Assert.Equal(6, counts["lsh_buckets"]);
+        Assert.Equal(2L, Scalar("SELECT COUNT(*) FROM pending"));
+
+        // The same statements serve the next batch after the refusal.
+        var next = await store.AddDocumentsAsync([Annotated(3)]);
+        Assert.Equal(AddStatus.Added, Assert.Single(next).Status);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_database_gives_a_clear_error_naming_it()
     {
         var path = Path.Combine(_folder.Path, "notes.db");
