@@ -33,6 +33,8 @@ internal static class RelationSweep
         [nameof(RelationThresholds.OneEventMinOverlap)] = (t, v) => t with { OneEventMinOverlap = v },
         [nameof(RelationThresholds.SharedPassageWords)] = (t, v) => t with { SharedPassageWords = (int)v },
         [nameof(RelationThresholds.SharedPassageMinCoverage)] = (t, v) => t with { SharedPassageMinCoverage = v },
+        [nameof(RelationThresholds.SharedBlockMinLeadWords)] = (t, v) => t with { SharedBlockMinLeadWords = (int)v },
+        [nameof(RelationThresholds.SharedBlockMaxLeadCosine)] = (t, v) => t with { SharedBlockMaxLeadCosine = v },
     };
 
     public static int Run(string[] args)

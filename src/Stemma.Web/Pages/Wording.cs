@@ -19,6 +19,7 @@ public static class Wording
         Relations.Spun => "is a reworded (spun) copy of",
         Relations.Rewrite => "is a rewrite of",
         Relations.SameEvent => "reports the same event as",
+        Relations.SharesPassages => "shares passages with",
         Relations.Unrelated => "is unrelated to",
         null => "is related to",
         _ => "is " + relation + " of",
@@ -34,6 +35,7 @@ public static class Wording
         Relations.Spun => "copied text with many words swapped for synonyms",
         Relations.Rewrite => "the same facts told in other words",
         Relations.SameEvent => "an independent report of the same event",
+        Relations.SharesPassages => "another story that reuses some of the same passages (background, a quote block, a disclaimer or footer)",
         Lineage.LineageTree.CreditedRelation => "the copy names this outside source",
         _ => "related",
     };

@@ -296,6 +296,13 @@ public static class PairComparer
                 return Relations.SharesPassages;
             }
 
+            // Each text's own lead, a different story in each, and only what follows shared: a common block (a disclaimer,
+            // a footer, a promotion), however much of two short texts it makes.
+            if (e.LeadCosine < t.SharedBlockMaxLeadCosine && LeadsOutsidePassages(alignment, t.SharedBlockMinLeadWords))
+            {
+                return Relations.SharesPassages;
+            }
+
             // Many swapped words, or fewer of them mostly swapped for synonyms: a spinner's work, over the bulk of both texts.
             if (coverLong >= t.SpunLongCoverage && (e.SubstitutionRate >= t.SpunSubstitutionRate || (SynonymsCanDecide(e.SubstitutionRate, t) && e.SynonymSwaps >= t.SpunMinSynonymSwaps && e.SynonymSwaps * 2 >= OneForOneSwaps(alignment))))
             {
@@ -356,6 +363,20 @@ public static class PairComparer
         alignment.Spans.Sum(span => span.Differences.Where(d => d.WordsA == d.WordsB).Sum(d => d.WordsA));
 
     /// <summary>Whether the longer text's aligned words form one block (an excerpt) rather than being spread through it.</summary>
+    // Whether every passage starts at least minLeadWords into both texts.
+    private static bool LeadsOutsidePassages(Alignment alignment, int minLeadWords)
+    {
+        foreach (var span in alignment.Spans)
+        {
+            if (span.FirstWordA < minLeadWords || span.FirstWordB < minLeadWords)
+            {
+                return false;
+            }
+        }
+
+        return alignment.Spans.Count > 0;
+    }
+
     private static bool IsOneBlock(Alignment alignment, bool longIsB)
     {
         if (alignment.Spans.Count == 0)

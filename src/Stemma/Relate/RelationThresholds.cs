@@ -57,6 +57,16 @@ public sealed record RelationThresholds
     /// <summary>...or at least this term cosine with some shared facts.</summary>
     public double SameEventMinCosine { get; init; } = 0.4;
 
+    /// <summary>
+    /// Shared passages, not a copy, when neither text's lead lies in them: every passage starts at least this many words
+    /// into both texts (and the leads differ, <see cref="SharedBlockMaxLeadCosine"/>). A copy keeps its source's lead; two
+    /// stories that end in one disclaimer, footer or promotion block share only what follows their own leads.
+    /// </summary>
+    public int SharedBlockMinLeadWords { get; init; } = 30;
+
+    /// <summary>...and the two leads' weighted cosine is under this.</summary>
+    public double SharedBlockMaxLeadCosine { get; init; } = 0.25;
+
     /// <summary>Two texts that share passages tell one event when both their names and their leads overlap at least this much.</summary>
     public double OneEventMinOverlap { get; init; } = 0.3;
 

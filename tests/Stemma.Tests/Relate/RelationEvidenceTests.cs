@@ -125,6 +125,58 @@ public class RelationEvidenceTests
         Assert.Contains(analysis.Pairs, p => p.Relation == Relations.SharesPassages);
     }
 
+    // A block many sites append to every article: written here, no story's names or figures in it.
+    private const string SharedFooter =
+        "Disclaimer: the information in this article is for general information only and is not financial, legal or medical "
+        + "advice. Readers should ask a qualified professional before acting on anything they read here. The publisher makes "
+        + "no promise of any kind, stated or implied, about the completeness, accuracy or reliability of what is printed, and "
+        + "accepts no liability for any loss or damage that comes from its use. Views of contributors are their own and are "
+        + "not those of the editors or of any advertiser. Letters to the editor may be shortened for length and clarity.";
+
+    private static Article ShortStory(int seed, string id) =>
+        new SyntheticCorpus(seed, new CorpusOptions { MinSentences = 4, MaxSentences = 5 }).GenerateChain(id, CopyOperation.Verbatim)[0].ToArticle();
+
+    [Fact]
+    public void Different_short_stories_ending_in_one_long_footer_share_passages_and_are_no_copies()
+    {
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var first = ShortStory(300 + seed, "f");
+            var second = ShortStory(600 + seed, "g");
+            var a = first with { Body = first.Body + "\n\n" + SharedFooter };
+            var b = second with { Body = second.Body + "\n\n" + SharedFooter };
+
+            var comparison = PairComparer.Compare(a, b);
+            Assert.True(comparison.Relation == Relations.SharesPassages, $"seed {seed}: {comparison.Relation}: {comparison.Evidence}");
+
+            var analysis = new StoryAnalyzer().Analyze([a, b], []);
+            var placed = analysis.Documents.ToDictionary(p => p.Id);
+            Assert.NotEqual(placed[a.Id].Family, placed[b.Id].Family);
+            Assert.Null(placed[a.Id].Parent);
+            Assert.Null(placed[b.Id].Parent);
+        }
+    }
+
+    [Fact]
+    public void A_copy_of_a_short_story_with_the_footer_stays_a_copy_whatever_it_changed_or_put_before_it()
+    {
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var story = ShortStory(900 + seed, "h");
+            var original = story with { Body = story.Body + "\n\n" + SharedFooter };
+            var paragraphs = original.Body.Split("\n\n");
+
+            // The copy keeps the lead: its own introduction before it, or a sentence of the story dropped after it.
+            var introduced = original with { Id = "intro", Body = "Our correspondent sends this report from the regional desk, where the editors have followed the matter closely for several weeks and spoken to many of the people involved in it.\n\n" + original.Body };
+            var shortened = original with { Id = "dropped", Body = string.Join("\n\n", paragraphs.Where((_, k) => k != paragraphs.Length - 2)) };
+            foreach (var copy in new[] { introduced, shortened })
+            {
+                var comparison = PairComparer.Compare(original, copy);
+                Assert.True(Relations.IsCopyFamily(comparison.Relation), $"seed {seed}, {copy.Id}: {comparison.Relation}: {comparison.Evidence}");
+            }
+        }
+    }
+
     [Fact]
     public void Three_events_on_one_theme_each_with_copies_and_a_rewrite_stay_three_stories()
     {
