@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml;
 using Stemma.Ingest.Formats;
 
@@ -365,7 +366,8 @@ public static class ArticleReader
                 break;
         }
 
-        using var stream = OpenContent(open, gzipped, source.Options);
+        using var content = OpenContent(open, gzipped, source.Options);
+        using var stream = format is InputFormat.Jsonl or InputFormat.WordPress ? AsUtf8Json(content, head) : content;
         IEnumerable<ReadOutcome> outcomes = format switch
         {
             InputFormat.Warc => WarcFormat.Read(stream, source),
@@ -388,6 +390,33 @@ public static class ArticleReader
 
             yield return outcome;
         }
+    }
+
+    /// <summary>
+    /// JSON read as UTF-8 whatever its bytes: UTF-16 or UTF-32 (with a byte order mark, or UTF-16 without one, as Windows
+    /// PowerShell writes redirected output) is transcoded as it streams; anything else is returned as it is.
+    /// </summary>
+    private static Stream AsUtf8Json(Stream content, byte[] head)
+    {
+        Encoding encoding;
+        var skip = 0;
+        if (TextDecoding.TryDetectBom(head, out var marked, out var bomLength))
+        {
+            if (marked.CodePage == Encoding.UTF8.CodePage)
+            {
+                return content;
+            }
+
+            (encoding, skip) = (marked, bomLength);
+        }
+        else if (!TextDecoding.TryDetectUnmarkedUtf16(head, out encoding))
+        {
+            return content;
+        }
+
+        Span<byte> mark = stackalloc byte[4];
+        content.ReadExactly(mark[..skip]);
+        return Encoding.CreateTranscodingStream(content, encoding, Encoding.UTF8, leaveOpen: true);
     }
 
     private static byte[] ReadHead(Func<Stream> open, bool gzipped)

@@ -40,6 +40,11 @@ public static class FormatDetector
         }
 
         var hasBom = TextDecoding.TryDetectBom(head, out var bomEncoding, out var bomLength);
+        if (!hasBom && TextDecoding.TryDetectUnmarkedUtf16(head, out var utf16))
+        {
+            (hasBom, bomEncoding) = (true, utf16);
+        }
+
         // A UTF-8 byte order mark does not make what follows text: random bytes behind one are still binary.
         if ((!hasBom || bomEncoding.CodePage == Encoding.UTF8.CodePage) && LooksBinary(head[bomLength..]))
         {
@@ -150,8 +155,8 @@ public static class FormatDetector
     }
 
     /// <summary>
-    /// More than one NUL byte in a hundred, or many control characters, mean binary (text in UTF-16 without a BOM is rare
-    /// enough to give up on). A few stray NULs in text (padding, a bad copy) do not: the file's words are still an article.
+    /// More than one NUL byte in a hundred, or many control characters, mean binary (UTF-16 without a BOM is recognised
+    /// before this). A few stray NULs in text (padding, a bad copy) do not: the file's words are still an article.
     /// </summary>
     private static bool LooksBinary(ReadOnlySpan<byte> head)
     {

@@ -8,6 +8,8 @@ namespace Stemma.Ingest.Formats;
 public enum EncodingSource
 {
     ByteOrderMark,
+    /// <summary>No byte order mark, but the bytes alternate with zeros as UTF-16 text in a Latin script does.</summary>
+    Utf16Pattern,
     HttpCharset,
     DeclaredCharset,
     Utf8,
@@ -73,6 +75,11 @@ public static partial class TextDecoding
             return (bomEncoding, bomLength, EncodingSource.ByteOrderMark);
         }
 
+        if (TryDetectUnmarkedUtf16(bytes, out var utf16))
+        {
+            return (utf16, 0, EncodingSource.Utf16Pattern);
+        }
+
         if (TryGetEncoding(httpCharset, out var httpEncoding))
         {
             return (httpEncoding, 0, EncodingSource.HttpCharset);
@@ -114,6 +121,43 @@ public static partial class TextDecoding
         }
 
         (encoding, length) = (Encoding.UTF8, 0);
+        return false;
+    }
+
+    /// <summary>
+    /// UTF-16 saved without a byte order mark (some Windows exports): in text of a Latin script every other byte is zero.
+    /// True when at least 70 % of the first byte pairs (and at least 8) are one non-zero byte and one zero, the zero on the
+    /// same side each time; binary data and UTF-32 (half its pairs all zero) do not look like that.
+    /// </summary>
+    public static bool TryDetectUnmarkedUtf16(ReadOnlySpan<byte> bytes, out Encoding encoding)
+    {
+        encoding = Encoding.UTF8;
+        var pairs = Math.Min(bytes.Length, 4096) / 2;
+        if (pairs < 8)
+        {
+            return false;
+        }
+
+        int little = 0, big = 0;
+        for (var i = 0; i < pairs; i++)
+        {
+            var (first, second) = (bytes[2 * i], bytes[(2 * i) + 1]);
+            little += first != 0 && second == 0 ? 1 : 0;
+            big += first == 0 && second != 0 ? 1 : 0;
+        }
+
+        if (little * 10 >= pairs * 7)
+        {
+            encoding = Encoding.Unicode;
+            return true;
+        }
+
+        if (big * 10 >= pairs * 7)
+        {
+            encoding = Encoding.BigEndianUnicode;
+            return true;
+        }
+
         return false;
     }
 

@@ -20,6 +20,55 @@ public sealed class TextDecodingTests
         Assert.Equal("The caf\u00e9 on Mill Street opens today.", article.Body);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Utf16_without_a_bom_is_an_article_not_binary(bool bigEndian)
+    {
+        // Some Windows exports save "Unicode" text with no byte order mark.
+        var text = "Ferry fares rise\n\nThe harbour board raised the fare to Orrin Isle by 40 cents on Monday, its first rise since 2019.\n";
+        var encoding = bigEndian ? Encoding.BigEndianUnicode : Encoding.Unicode;
+
+        var article = Reading.Single(ArticleReader.ReadBytes(encoding.GetBytes(text), "fares.txt"));
+
+        Assert.Equal("Ferry fares rise", article.Title);
+        Assert.Equal("The harbour board raised the fare to Orrin Isle by 40 cents on Monday, its first rise since 2019.", article.Body);
+    }
+
+    [Theory]
+    [InlineData("utf-16le-bom")]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be-bom")]
+    public void Jsonl_and_wordpress_json_in_utf16_are_read(string form)
+    {
+        // Windows PowerShell redirects output as UTF-16 (with a mark); other tools save it without one.
+        var encoding = form.StartsWith("utf-16be", StringComparison.Ordinal) ? Encoding.BigEndianUnicode : Encoding.Unicode;
+        byte[] Encode(string text) => [.. (form.EndsWith("-bom", StringComparison.Ordinal) ? encoding.GetPreamble() : []), .. encoding.GetBytes(text)];
+        var jsonl = "{\"id\":\"f1\",\"title\":\"Ferry fares rise\",\"body\":\"The harbour board raised the fare by 40 cents.\"}\n"
+            + "{\"id\":\"f2\",\"title\":\"Caf\u00e9 closes\",\"body\":\"The caf\u00e9 on Mill Street closed on Friday.\"}\n";
+        var wordPress = "[{\"id\":7,\"link\":\"https://harbour.example/fares\",\"date\":\"2026-01-02T10:00:00\",\"title\":{\"rendered\":\"Ferry fares rise\"},\"content\":{\"rendered\":\"<p>The harbour board raised the fare by 40 cents.</p>\"}}]";
+
+        var records = ArticleReader.ReadBytes(Encode(jsonl), "feed.jsonl").ToList();
+        var post = Reading.Single(ArticleReader.ReadBytes(Encode(wordPress), "posts.json"));
+
+        Assert.All(records, r => Assert.Null(r.Error));
+        Assert.Equal(["f1", "f2"], records.Select(r => r.Article!.Id));
+        Assert.Equal("The caf\u00e9 on Mill Street closed on Friday.", records[1].Article!.Body);
+        Assert.Equal("The harbour board raised the fare by 40 cents.", post.Body);
+    }
+
+    [Fact]
+    public void Zero_bytes_that_do_not_alternate_with_text_stay_binary()
+    {
+        // UTF-32 without a mark (half its byte pairs all zero) and a run of binary records with zeros in them.
+        var utf32 = new UTF32Encoding(bigEndian: false, byteOrderMark: false).GetBytes("Ferry fares rise on Monday morning at the harbour.");
+        var records = Enumerable.Range(0, 200).SelectMany(i => new byte[] { (byte)(i * 37), 0, 0, (byte)(i * 11 + 1) }).ToArray();
+
+        Assert.False(TextDecoding.TryDetectUnmarkedUtf16(utf32, out _));
+        Assert.False(TextDecoding.TryDetectUnmarkedUtf16(records, out _));
+        Assert.Contains("binary", Assert.Single(ArticleReader.ReadBytes(records, "data.txt")).Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Utf16_big_endian_html_with_bom_is_detected_and_decoded()
     {
