@@ -296,9 +296,10 @@ public static class PairComparer
                 return Relations.SharesPassages;
             }
 
-            // Each text's own lead, a different story in each, and only what follows shared: a common block (a disclaimer,
-            // a footer, a promotion), however much of two short texts it makes.
-            if (e.LeadCosine < t.SharedBlockMaxLeadCosine && LeadsOutsidePassages(alignment, t.SharedBlockMinLeadWords))
+            // Each text's own lead, a different story in each (different leads, hardly a name in common), and only what
+            // follows shared: a common block (a disclaimer, a footer, a promotion), however much of two short texts it
+            // makes. Two copies of one story that each replaced the lead still share the story's names.
+            if (e.LeadCosine < t.SharedBlockMaxLeadCosine && e.EntityOverlap < t.OneEventMinOverlap && LeadsOutsidePassages(alignment, t.SharedBlockMinLeadWords))
             {
                 return Relations.SharesPassages;
             }

@@ -64,7 +64,7 @@ public sealed record RelationThresholds
     /// </summary>
     public int SharedBlockMinLeadWords { get; init; } = 30;
 
-    /// <summary>...and the two leads' weighted cosine is under this.</summary>
+    /// <summary>...and the two leads' weighted cosine is under this (and the names overlap under <see cref="OneEventMinOverlap"/>).</summary>
     public double SharedBlockMaxLeadCosine { get; init; } = 0.25;
 
     /// <summary>Two texts that share passages tell one event when both their names and their leads overlap at least this much.</summary>

@@ -178,6 +178,22 @@ public class RelationEvidenceTests
     }
 
     [Fact]
+    public void Two_copies_of_one_story_that_each_replaced_the_lead_stay_copies_of_each_other()
+    {
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var story = new SyntheticCorpus(1200 + seed, new CorpusOptions { MinSentences = 14, MaxSentences = 18 }).GenerateChain("k", CopyOperation.Verbatim)[0].ToArticle();
+            var paragraphs = story.Body.Split("\n\n");
+            string WithLead(int leadSeed) => string.Join("\n\n", new[] { string.Join(" ", ShortStory(leadSeed, "lead").Body.Split("\n\n")) }.Concat(paragraphs.Skip(1)));
+            var first = story with { Id = "first", Body = WithLead(1500 + seed) };
+            var second = story with { Id = "second", Body = WithLead(1800 + seed) };
+
+            var comparison = PairComparer.Compare(first, second);
+            Assert.True(Relations.IsCopyFamily(comparison.Relation), $"seed {seed}: {comparison.Relation}: {comparison.Evidence}");
+        }
+    }
+
+    [Fact]
     public void Three_events_on_one_theme_each_with_copies_and_a_rewrite_stay_three_stories()
     {
         var start = new DateTimeOffset(2026, 6, 2, 8, 0, 0, TimeSpan.Zero);
