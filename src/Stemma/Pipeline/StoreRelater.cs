@@ -200,6 +200,7 @@ public sealed class StoreRelater
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
+        var processorTime = Environment.CpuUsage.TotalTime;
         var steps = new StageClock();
         var candidateSteps = string.Empty;
         var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
@@ -351,7 +352,7 @@ public sealed class StoreRelater
             computed = null;
         }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}; CPU {(Environment.CpuUsage.TotalTime - processorTime).TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
@@ -462,24 +463,67 @@ public sealed class StoreRelater
     /// </summary>
     private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
     {
-        // One overlap of the shingles serves the near-duplicate test and the shared-text test.
-        var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
-        if (!sketchA.IsEmpty && !sketchB.IsEmpty
-            && (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared)))
+        var sketched = !sketchA.IsEmpty && !sketchB.IsEmpty;
+        if (sketched && sketchA.ContentHash == sketchB.ContentHash)
         {
             return (PairVerdict.Relates, 1, true);
         }
 
+        // Most candidates fail the filters: then only a near duplicate relates, and the shingles are counted only as far
+        // as that needs (the same answer as the full count below, at a fraction of the merge).
         var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
         if (!screen.WorthComparing(featuresA, featuresB, cosine))
         {
-            return (PairVerdict.Unrelated, cosine, false);
+            return sketched && IsNearDuplicate(sketchA.Shingles, sketchB.Shingles) ? (PairVerdict.Relates, 1, true) : (PairVerdict.Unrelated, cosine, false);
+        }
+
+        // One overlap of the shingles serves the near-duplicate test and the shared-text test.
+        var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
+        if (sketched && options.NearDuplicates.Accepts(jaccard, containment, shared))
+        {
+            return (PairVerdict.Relates, 1, true);
         }
 
         var mayShareText = PairComparer.MayShareText(containment, shared);
         return !mayShareText && cosine < relateOptions.Relations.MinStoryCosine
             ? (PairVerdict.Unrelated, cosine, false)
             : (PairVerdict.Compare, cosine, mayShareText);
+    }
+
+    /// <summary>
+    /// The near-duplicate test of <see cref="ShingleSet.Compare"/>'s overlap, deciding on the count of shared shingles
+    /// alone: with both sizes fixed, Jaccard and containment grow with that count, so the test passes from a least count
+    /// on (found by the test itself), and <see cref="ShingleSet.SharesAtLeast"/> answers without counting them all.
+    /// </summary>
+    private bool IsNearDuplicate(ShingleSet a, ShingleSet b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return options.NearDuplicates.Accepts(0, 0, 0);
+        }
+
+        var smaller = Math.Min(a.Count, b.Count);
+        bool Accepts(int shared) => options.NearDuplicates.Accepts((double)shared / (a.Count + b.Count - shared), (double)shared / smaller, shared);
+        if (!Accepts(smaller))
+        {
+            return false;
+        }
+
+        int low = 0, high = smaller;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (Accepts(middle))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return a.SharesAtLeast(b, low);
     }
 
     /// <summary>The label of a pair that passed <see cref="Screen"/>: related unless it is unrelated.</summary>
@@ -701,6 +745,15 @@ public sealed class StoreRelater
     {
         var n = probeFeatures.Count;
         var clock = new StageClock();
+        var cpu = Environment.CpuUsage.TotalTime;
+        string Lap()
+        {
+            var now = Environment.CpuUsage.TotalTime;
+            var lap = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{clock.Lap()}, CPU {(now - cpu).TotalSeconds:0.00} s");
+            cpu = now;
+            return lap;
+        }
+
         IReadOnlyDictionary<uint, TermFrequency> stored;
         if (statistics is not null && frequencies is not null && !unstored)
         {
@@ -712,11 +765,11 @@ public sealed class StoreRelater
             (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
         }
 
-        steps?.Add($"frequencies {clock.Lap()}");
+        steps?.Add($"frequencies {Lap()}");
         var probeStatistics = statistics;
         var chosenTerms = chosen ?? new (uint[] Terms, float[] Weights, float Norm)[n];
         For(n, i => chosenTerms[i] = TermIndex.ChooseTerms(probeFeatures[i], probeStatistics, relateOptions));
-        steps?.Add($"terms {clock.Lap()}");
+        steps?.Add($"terms {Lap()}");
         var queryTerms = chosenTerms.SelectMany(c => c.Terms).Distinct().ToList();
         var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
         // Each document found under a term gets a number once for the whole batch, so a probe's scores add up in an array
@@ -740,7 +793,7 @@ public sealed class StoreRelater
             list.Add((number, posting.Weight));
         }
 
-        steps?.Add($"postings {clock.Lap()} ({queryTerms.Count} terms)");
+        steps?.Add($"postings {Lap()} ({queryTerms.Count} terms)");
 
         var firstHolders = queryTerms
             .Select(term => stored.GetValueOrDefault(term))
@@ -758,7 +811,7 @@ public sealed class StoreRelater
             nearOf[sketched[k]] = near[k];
         }
 
-        steps?.Add($"hashes and bands {clock.Lap()}");
+        steps?.Add($"hashes and bands {Lap()}");
 
         var found = new HashSet<string>[n];
         void Score(int i, float[] scores, List<int> touched)
@@ -828,7 +881,7 @@ public sealed class StoreRelater
             }, _ => { });
         }
 
-        steps?.Add($"scores {clock.Lap()}");
+        steps?.Add($"scores {Lap()}");
         return [.. found];
     }
 
