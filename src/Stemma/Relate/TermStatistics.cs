@@ -71,12 +71,12 @@ public sealed class TermStatistics
     /// </summary>
     internal void Include(uint term, int documentFrequency)
     {
-        ref var held = ref this.documentFrequency.GetValueRefOrAdd(term);
-        if (held != 0)
+        if (Holds(term))
         {
             return;
         }
 
+        ref var held = ref this.documentFrequency.GetValueRefOrAdd(term);
         held = Math.Max(0, documentFrequency);
         if (held >= idfByFrequency.Length)
         {
