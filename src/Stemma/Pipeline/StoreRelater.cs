@@ -624,8 +624,8 @@ public sealed class StoreRelater
     /// of every term of <paramref name="features"/> it does not hold yet, reading from the store only the terms
     /// <paramref name="known"/> has not asked. A term's frequency does not move within a region (the pass holds the writer
     /// lock), so one object serves the probes' look-up, the screening of candidates and the region's analysis, and the
-    /// weights a document caches from it serve all three: with a statistics object per step, every probe computed its
-    /// weights three times and every candidate twice, and the distinct terms were gathered three times.
+    /// weights a probe caches from it serve all three: with a statistics object per step, every probe computed its
+    /// weights three times, and the distinct terms of each step were gathered and tabled again.
     /// </summary>
     private async Task IncludeAsync(TermStatistics statistics, StoredFrequencies known, IEnumerable<TextFeatures> features, CancellationToken cancellationToken)
     {
