@@ -251,33 +251,68 @@ public sealed partial class SqliteStore : IStore
         return ReadAsync<IReadOnlyList<IReadOnlyList<string>>>(
             session =>
             {
-                // One pooled connection and the same prepared statements for the whole batch; per probe the two look-ups
-                // are merged into insertion order without repeats.
-                var byHash = session.Command("SELECT seq, id FROM documents WHERE content_hash = $hash");
-                var found = new IReadOnlyList<string>[probes.Count];
-                var merged = new SortedDictionary<long, string>();
-                for (var p = 0; p < probes.Count; p++)
+                // A batch of probes in a few statements, not two per probe: the content hashes, and each band's keys, go in
+                // as flat JSON arrays joined to their index (an array element's position names its probe; nested rows
+                // cost more to unpack than the look-ups). Ids come from the id cache, as for postings. One snapshot for all.
+                using var transaction = session.Connection.BeginTransaction(deferred: true);
+                var deletions = session.Command(SqliteDocumentIds.DeletionsSql, transaction).ExecuteScalar() is long counted ? counted : 0;
+                var hits = new List<(int Probe, long Sequence)>();
+                var bandCount = probes.Count == 0 ? 0 : probes.Max(probe => probe.BandKeys.Count);
+
+                // CROSS JOIN keeps the JSON array as the outer loop, each element one index look-up.
+                var byHash = session.Command("SELECT j.key, d.seq FROM json_each($keys) j CROSS JOIN documents d ON d.content_hash = j.value", transaction);
+                var byBand = session.Command("SELECT j.key, b.doc FROM json_each($keys) j CROSS JOIN lsh_buckets b ON b.band = $band AND b.key = j.value", transaction);
+                var asked = new List<int>(Math.Min(probes.Count, RowsPerBucketInsert));
+                var json = new StringBuilder();
+                for (var band = -1; band < bandCount; band++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var bandKeys = probes[p].BandKeys;
-                    merged.Clear();
-                    using (var reader = byHash.With("$hash", SqliteEncoding.ToStored(probes[p].ContentHash)).ExecuteReader())
+                    for (var first = 0; first < probes.Count; first += RowsPerBucketInsert)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        asked.Clear();
+                        json.Clear().Append('[');
+                        for (var p = first; p < Math.Min(probes.Count, first + RowsPerBucketInsert); p++)
+                        {
+                            // Band -1 is the content hash.
+                            var keys = probes[p].BandKeys;
+                            if (band < 0 || band < keys.Count)
+                            {
+                                var key = SqliteEncoding.ToStored(band < 0 ? probes[p].ContentHash : keys[band]);
+                                json.Append(CultureInfo.InvariantCulture, $"{(asked.Count == 0 ? string.Empty : ",")}{key}");
+                                asked.Add(p);
+                            }
+                        }
+
+                        var command = band < 0 ? byHash : byBand.With("$band", band);
+                        using var reader = command.With("$keys", json.Append(']').ToString()).ExecuteReader();
                         while (reader.Read())
                         {
-                            merged[reader.GetInt64(0)] = reader.GetString(1);
+                            hits.Add((asked[(int)reader.GetInt64(0)], reader.GetInt64(1)));
                         }
                     }
+                }
 
-                    for (var first = 0; first < bandKeys.Count; first += BandsPerStatement)
+                // Per probe: each document once, in insertion order; a sequence with no document (deleted) is left out.
+                var ids = _documentIds.Resolve(deletions, hits.Select(hit => hit.Sequence).ToHashSet(), missing => IdsOf(session, transaction, missing));
+                transaction.Commit();
+                hits.Sort();
+                var found = new IReadOnlyList<string>[probes.Count];
+                var at = 0;
+                for (var p = 0; p < probes.Count; p++)
+                {
+                    var list = new List<string>();
+                    for (var previous = -1L; at < hits.Count && hits[at].Probe == p; at++)
                     {
-                        foreach (var (sequence, id) in QueryBuckets(session, bandKeys, first, Math.Min(BandsPerStatement, bandKeys.Count - first)))
+                        var sequence = hits[at].Sequence;
+                        if (sequence != previous && ids.TryGetValue(sequence, out var id))
                         {
-                            merged[sequence] = id;
+                            list.Add(id);
                         }
+
+                        previous = sequence;
                     }
 
-                    found[p] = [.. merged.Values];
+                    found[p] = list;
                 }
 
                 return found;

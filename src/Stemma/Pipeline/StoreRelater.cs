@@ -200,6 +200,7 @@ public sealed class StoreRelater
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
+        var processorTime = Environment.CpuUsage.TotalTime;
         var steps = new StageClock();
         var candidateSteps = string.Empty;
         var count = await cache.CountAsync(store, cancellationToken).ConfigureAwait(false);
@@ -215,6 +216,10 @@ public sealed class StoreRelater
         // candidates and the region's analysis; the candidates' serve the labelling and, for those kept, the analysis.
         var loaded = probes.ToDictionary(p => p.Article.Id, StringComparer.Ordinal);
         var frequencies = cache.Frequencies;
+
+        // One statistics object for the look-up, the screening and the analysis (see IncludeAsync).
+        var statistics = TermStatistics.Growing((int)Math.Min(int.MaxValue, count));
+        var probeTerms = new Dictionary<string, (uint[] Terms, float[] Weights, float Norm)>(StringComparer.Ordinal);
         var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
         var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
         Compute(probes, work, cache, screens);
@@ -225,7 +230,14 @@ public sealed class StoreRelater
         // Stored documents the probes may relate to; pending ones are left to their own batch, which finds these.
         if (count > allPending.Count)
         {
-            var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies).ConfigureAwait(false);
+            var chosen = new (uint[] Terms, float[] Weights, float Norm)[probes.Count];
+            var lookUpSteps = new List<string>();
+            var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies, statistics: statistics, chosen: chosen, steps: lookUpSteps).ConfigureAwait(false);
+            for (var i = 0; i < probes.Count; i++)
+            {
+                probeTerms[probes[i].Article.Id] = chosen[i];
+            }
+
             var candidates = found.Select(ids => ids.Where(id => !allPending.Contains(id)).ToArray()).ToArray();
             var lookUpTime = steps.Lap();
 
@@ -257,7 +269,7 @@ public sealed class StoreRelater
 
             // Only the candidates some probe relates to join the region (see docs/storage.md): the others, and their
             // stories, keep what they hold.
-            var statistics = await StatisticsAsync([.. probes.Select(p => work[p.Article.Id].Features), .. screened.Values.Select(c => c.Features)], count, cancellationToken, frequencies).ConfigureAwait(false);
+            await IncludeAsync(statistics, frequencies, screened.Values.Select(c => c.Features), cancellationToken).ConfigureAwait(false);
             var (related, compared) = await RelatedCandidatesAsync(probes, candidates, screened, loaded, work, statistics, cache, screens, cancellationToken).ConfigureAwait(false);
             relatedCount = related.Count;
             regionIds.UnionWith(related);
@@ -284,7 +296,7 @@ public sealed class StoreRelater
                 regionIds.UnionWith(members);
             }
 
-            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime}, read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
+            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -302,7 +314,8 @@ public sealed class StoreRelater
 
         work.Clear();
         var load = clock.Lap();
-        var regionStatistics = await StatisticsAsync(features, count, cancellationToken, frequencies).ConfigureAwait(false);
+        await IncludeAsync(statistics, frequencies, features, cancellationToken).ConfigureAwait(false);
+        var regionStatistics = statistics;
         cache.Trim();
 
         // Small work runs on this thread: spreading a handful of items over the pool costs more than it saves.
@@ -318,7 +331,8 @@ public sealed class StoreRelater
         posted.UnionWith(stale);
         var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
         var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
-        For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(features[toPost[k]], regionStatistics)));
+        For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(
+            probeTerms.TryGetValue(articles[toPost[k]].Id, out var terms) ? terms : TermIndex.ChooseTerms(features[toPost[k]], regionStatistics, relateOptions))));
         var commit = new RelateCommit(
             [.. regionIds],
             [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
@@ -338,7 +352,7 @@ public sealed class StoreRelater
             computed = null;
         }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}; CPU {(Environment.CpuUsage.TotalTime - processorTime).TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
@@ -449,24 +463,67 @@ public sealed class StoreRelater
     /// </summary>
     private (PairVerdict Verdict, double Cosine, bool MayShareText) Screen(TextFeatures featuresA, DocumentSketch sketchA, TextFeatures featuresB, DocumentSketch sketchB, TermStatistics statistics)
     {
-        // One overlap of the shingles serves the near-duplicate test and the shared-text test.
-        var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
-        if (!sketchA.IsEmpty && !sketchB.IsEmpty
-            && (sketchA.ContentHash == sketchB.ContentHash || options.NearDuplicates.Accepts(jaccard, containment, shared)))
+        var sketched = !sketchA.IsEmpty && !sketchB.IsEmpty;
+        if (sketched && sketchA.ContentHash == sketchB.ContentHash)
         {
             return (PairVerdict.Relates, 1, true);
         }
 
+        // Most candidates fail the filters: then only a near duplicate relates, and the shingles are counted only as far
+        // as that needs (the same answer as the full count below, at a fraction of the merge).
         var cosine = PairComparer.Cosine(featuresA, featuresB, statistics);
         if (!screen.WorthComparing(featuresA, featuresB, cosine))
         {
-            return (PairVerdict.Unrelated, cosine, false);
+            return sketched && IsNearDuplicate(sketchA.Shingles, sketchB.Shingles) ? (PairVerdict.Relates, 1, true) : (PairVerdict.Unrelated, cosine, false);
+        }
+
+        // One overlap of the shingles serves the near-duplicate test and the shared-text test.
+        var (jaccard, containment, shared) = sketchA.Shingles.Compare(sketchB.Shingles);
+        if (sketched && options.NearDuplicates.Accepts(jaccard, containment, shared))
+        {
+            return (PairVerdict.Relates, 1, true);
         }
 
         var mayShareText = PairComparer.MayShareText(containment, shared);
         return !mayShareText && cosine < relateOptions.Relations.MinStoryCosine
             ? (PairVerdict.Unrelated, cosine, false)
             : (PairVerdict.Compare, cosine, mayShareText);
+    }
+
+    /// <summary>
+    /// The near-duplicate test of <see cref="ShingleSet.Compare"/>'s overlap, deciding on the count of shared shingles
+    /// alone: with both sizes fixed, Jaccard and containment grow with that count, so the test passes from a least count
+    /// on (found by the test itself), and <see cref="ShingleSet.SharesAtLeast"/> answers without counting them all.
+    /// </summary>
+    private bool IsNearDuplicate(ShingleSet a, ShingleSet b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return options.NearDuplicates.Accepts(0, 0, 0);
+        }
+
+        var smaller = Math.Min(a.Count, b.Count);
+        bool Accepts(int shared) => options.NearDuplicates.Accepts((double)shared / (a.Count + b.Count - shared), (double)shared / smaller, shared);
+        if (!Accepts(smaller))
+        {
+            return false;
+        }
+
+        int low = 0, high = smaller;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (Accepts(middle))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return a.SharesAtLeast(b, low);
     }
 
     /// <summary>The label of a pair that passed <see cref="Screen"/>: related unless it is unrelated.</summary>
@@ -562,6 +619,58 @@ public sealed class StoreRelater
     internal async Task<TermStatistics> StatisticsAsync(IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, StoredFrequencies frequencies) =>
         (await StatisticsAndFrequenciesAsync(features, documents, cancellationToken, unstored: false, frequencies).ConfigureAwait(false)).Statistics;
 
+    /// <summary>
+    /// Gives <paramref name="statistics"/> (a region's, <see cref="TermStatistics.Growing"/>) the stored document frequency
+    /// of every term of <paramref name="features"/> it does not hold yet, reading from the store only the terms
+    /// <paramref name="known"/> has not asked. A term's frequency does not move within a region (the pass holds the writer
+    /// lock), so one object serves the probes' look-up, the screening of candidates and the region's analysis, and the
+    /// weights a probe caches from it serve all three: with a statistics object per step, every probe computed its
+    /// weights three times, and the distinct terms of each step were gathered and tabled again.
+    /// </summary>
+    private async Task IncludeAsync(TermStatistics statistics, StoredFrequencies known, IEnumerable<TextFeatures> features, CancellationToken cancellationToken)
+    {
+        var missing = new HashSet<uint>();
+        foreach (var feature in features)
+        {
+            foreach (var term in feature.TermHashes)
+            {
+                if (statistics.Holds(term))
+                {
+                    continue;
+                }
+
+                if (known.Found.TryGetValue(term, out var frequency))
+                {
+                    statistics.Include(term, frequency.DocumentFrequency);
+                }
+                else if (known.Asked.Contains(term))
+                {
+                    statistics.Include(term, 0);
+                }
+                else
+                {
+                    missing.Add(term);
+                }
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var frequency in await store.GetTermFrequenciesAsync([.. missing], cancellationToken).ConfigureAwait(false))
+        {
+            known.Found[frequency.Term] = frequency;
+        }
+
+        known.Asked.UnionWith(missing);
+        foreach (var term in missing)
+        {
+            statistics.Include(term, known.Found.TryGetValue(term, out var frequency) ? frequency.DocumentFrequency : 0);
+        }
+    }
+
     private async Task<(TermStatistics Statistics, Dictionary<uint, TermFrequency> Stored)> StatisticsAndFrequenciesAsync(
         IReadOnlyList<TextFeatures> features, long documents, CancellationToken cancellationToken, bool unstored, StoredFrequencies? known = null)
     {
@@ -620,19 +729,48 @@ public sealed class StoreRelater
     /// <param name="cancellationToken">Stops the look-ups.</param>
     /// <param name="unstored">The probes are not stored (a checked article): their terms are counted on top of the store's.</param>
     /// <param name="frequencies">Document frequencies already read from the store in this step (and where to keep those read now).</param>
+    /// <param name="statistics">The region's statistics (<see cref="IncludeAsync"/>), given the probes' terms here; null: made for the probes.</param>
+    /// <param name="chosen">Filled with each probe's index terms when given (one place per probe).</param>
+    /// <param name="steps">Where the time went, appended when given.</param>
     internal async Task<List<HashSet<string>>> FindCandidatesAsync(
         IReadOnlyList<TextFeatures> probeFeatures,
         IReadOnlyList<DocumentSketch> probeSketches,
         long storedDocuments,
         CancellationToken cancellationToken,
         bool unstored = false,
-        StoredFrequencies? frequencies = null)
+        StoredFrequencies? frequencies = null,
+        TermStatistics? statistics = null,
+        (uint[] Terms, float[] Weights, float Norm)[]? chosen = null,
+        List<string>? steps = null)
     {
         var n = probeFeatures.Count;
-        var (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
-        var chosen = new (uint[] Terms, float[] Weights, float Norm)[n];
-        For(n, i => chosen[i] = TermIndex.ChooseTerms(probeFeatures[i], statistics, relateOptions));
-        var queryTerms = chosen.SelectMany(c => c.Terms).Distinct().ToList();
+        var clock = new StageClock();
+        var cpu = Environment.CpuUsage.TotalTime;
+        string Lap()
+        {
+            var now = Environment.CpuUsage.TotalTime;
+            var lap = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{clock.Lap()}, CPU {(now - cpu).TotalSeconds:0.00} s");
+            cpu = now;
+            return lap;
+        }
+
+        IReadOnlyDictionary<uint, TermFrequency> stored;
+        if (statistics is not null && frequencies is not null && !unstored)
+        {
+            await IncludeAsync(statistics, frequencies, probeFeatures, cancellationToken).ConfigureAwait(false);
+            stored = frequencies.Found;
+        }
+        else
+        {
+            (statistics, stored) = await StatisticsAndFrequenciesAsync(probeFeatures, storedDocuments, cancellationToken, unstored, frequencies).ConfigureAwait(false);
+        }
+
+        steps?.Add($"frequencies {Lap()}");
+        var probeStatistics = statistics;
+        var chosenTerms = chosen ?? new (uint[] Terms, float[] Weights, float Norm)[n];
+        For(n, i => chosenTerms[i] = TermIndex.ChooseTerms(probeFeatures[i], probeStatistics, relateOptions));
+        steps?.Add($"terms {Lap()}");
+        var queryTerms = chosenTerms.SelectMany(c => c.Terms).Distinct().ToList();
         var maxPerTerm = Math.Max(1, relateOptions.PostingsBudget / Math.Max(1, relateOptions.IndexTermsPerDocument));
         // Each document found under a term gets a number once for the whole batch, so a probe's scores add up in an array
         // instead of a dictionary keyed by id (a batch of probes scores millions of postings).
@@ -655,6 +793,8 @@ public sealed class StoreRelater
             list.Add((number, posting.Weight));
         }
 
+        steps?.Add($"postings {Lap()} ({queryTerms.Count} terms)");
+
         var firstHolders = queryTerms
             .Select(term => stored.GetValueOrDefault(term))
             .Where(f => f is not null && f.DocumentFrequency <= (unstored ? 1 : TermFrequency.FirstDocumentUpTo) && f.FirstDocument is not null)
@@ -671,11 +811,13 @@ public sealed class StoreRelater
             nearOf[sketched[k]] = near[k];
         }
 
+        steps?.Add($"hashes and bands {Lap()}");
+
         var found = new HashSet<string>[n];
         void Score(int i, float[] scores, List<int> touched)
         {
             var ids = new HashSet<string>(nearOf.GetValueOrDefault(i) ?? [], StringComparer.Ordinal);
-            var (terms, weights, norm) = chosen[i];
+            var (terms, weights, norm) = chosenTerms[i];
             if (norm > 0)
             {
                 for (var k = 0; k < terms.Length; k++)
@@ -739,13 +881,14 @@ public sealed class StoreRelater
             }, _ => { });
         }
 
+        steps?.Add($"scores {Lap()}");
         return [.. found];
     }
 
-    /// <summary>A document's index terms with weights of unit length, as postings store them.</summary>
-    private PostedTerm[] Posted(TextFeatures features, TermStatistics statistics)
+    /// <summary>A document's index terms (<see cref="TermIndex.ChooseTerms"/>) with weights of unit length, as postings store them.</summary>
+    private static PostedTerm[] Posted((uint[] Terms, float[] Weights, float Norm) chosen)
     {
-        var (terms, weights, norm) = TermIndex.ChooseTerms(features, statistics, relateOptions);
+        var (terms, weights, norm) = chosen;
         var posted = new PostedTerm[terms.Length];
         for (var k = 0; k < terms.Length; k++)
         {

@@ -4,7 +4,7 @@ namespace Stemma.Relate;
 public sealed class TermStatistics
 {
     private readonly Index.HashTable documentFrequency;
-    private readonly float[] idfByFrequency;
+    private float[] idfByFrequency;
 
     private TermStatistics(Index.HashTable documentFrequency, int documents)
     {
@@ -55,6 +55,34 @@ public sealed class TermStatistics
     internal const double UnknownIdf = 3.0;
 
     public int DocumentFrequency(uint term) => documentFrequency.GetValueOrDefault(term);
+
+    /// <summary>
+    /// Statistics over <paramref name="documents"/> documents holding no term yet, filled by <see cref="Include"/>: one
+    /// object for every step of a store's relate region, so weights a document cached from it serve all of them.
+    /// </summary>
+    internal static TermStatistics Growing(int documents) => new(new Index.HashTable(1024), Math.Max(0, documents));
+
+    /// <summary>Whether <see cref="Include"/> has given this term's frequency (or a constructor).</summary>
+    internal bool Holds(uint term) => documentFrequency.TryGetValue(term, out _);
+
+    /// <summary>
+    /// Adds a term's frequency when the term is not held yet (a held term keeps its frequency, so every weight made from
+    /// these statistics stays right). Not thread-safe: call between the parallel steps that read the statistics.
+    /// </summary>
+    internal void Include(uint term, int documentFrequency)
+    {
+        if (Holds(term))
+        {
+            return;
+        }
+
+        ref var held = ref this.documentFrequency.GetValueRefOrAdd(term);
+        held = Math.Max(0, documentFrequency);
+        if (held >= idfByFrequency.Length)
+        {
+            idfByFrequency = IdfTableFor(Documents, held);
+        }
+    }
 
     /// <summary>
     /// Unseen background documents added to every count. In a small collection one story's names fill most documents and

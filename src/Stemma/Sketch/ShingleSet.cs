@@ -87,6 +87,61 @@ public sealed class ShingleSet
         return Index.SortedSets.IntersectionCount(a, b);
     }
 
+    /// <summary>
+    /// Whether at least <paramref name="needed"/> fingerprints are shared with <paramref name="other"/>: the merge stops as
+    /// soon as the answer is known (that many found, or too few left on one side to get there). Screening pairs that
+    /// only a near duplicate could relate needs only this, and for unrelated texts it ends well before the arrays do.
+    /// </summary>
+    internal bool SharesAtLeast(ShingleSet other, int needed)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (needed <= 0)
+        {
+            return true;
+        }
+
+        ReadOnlySpan<uint> a = fingerprints, b = other.fingerprints;
+        if (Math.Min(a.Length, b.Length) < needed)
+        {
+            return false;
+        }
+
+        if (Math.Min(a.Length, b.Length) * 16 < Math.Max(a.Length, b.Length))
+        {
+            return IntersectionCount(other) >= needed;
+        }
+
+        // Blocks of steps without a check, then the two ways out.
+        const int Block = 32;
+        int i = 0, j = 0, shared = 0;
+        while (true)
+        {
+            var steps = Math.Min(Block, Math.Min(a.Length - i, b.Length - j));
+            if (steps == 0)
+            {
+                return shared >= needed;
+            }
+
+            for (var k = 0; k < steps; k++)
+            {
+                var (x, y) = (a[i], b[j]);
+                shared += x == y ? 1 : 0;
+                i += x <= y ? 1 : 0;
+                j += x >= y ? 1 : 0;
+            }
+
+            if (shared >= needed)
+            {
+                return true;
+            }
+
+            if (shared + Math.Min(a.Length - i, b.Length - j) < needed)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Exact Jaccard and containment (intersection over the smaller set) with <paramref name="other"/>.</summary>
     public (double Jaccard, double Containment, int Shared) Compare(ShingleSet other)
     {

@@ -468,6 +468,32 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Sketch_candidates_of_more_probes_than_one_statement_takes_keep_each_probe_its_own()
+    {
+        // More probes than a store may send in one statement (SQLite: 8,192 keys per JSON array): every probe past a
+        // chunk boundary must still get its own documents, found by its hash or one of its bands.
+        await AddAsync(
+            Document("even", contentHash: 2, bandKeys: [10, 20]),
+            Document("odd", contentHash: 3, bandKeys: [11, 21]));
+        var probes = Enumerable.Range(0, 9000)
+            .Select(p => p % 3 == 0 ? new SketchProbe(p % 2 == 0 ? 2UL : 3UL, [1, 1])
+                : p % 3 == 1 ? new SketchProbe(1, [p % 2 == 0 ? 10UL : 11UL, 1])
+                : new SketchProbe(1, [1, p % 2 == 0 ? 20UL : 21UL]))
+            .ToList();
+        probes[8999] = new SketchProbe(1, [1, 1]);
+
+        var found = await Store.FindSketchCandidatesAsync(probes);
+
+        Assert.Equal(9000, found.Count);
+        for (var p = 0; p < 8999; p++)
+        {
+            Assert.Equal([p % 2 == 0 ? "even" : "odd"], found[p]);
+        }
+
+        Assert.Empty(found[8999]);
+    }
+
     // ---- pairs ------------------------------------------------------------------------------------------------
 
     [Fact]

@@ -34,6 +34,26 @@ public class ShingleTests
     }
 
     [Fact]
+    public void Shares_at_least_answers_as_the_full_intersection_count_does()
+    {
+        // Sets drawn from a small range overlap anywhere from not at all to wholly; sizes range from equal to 1:40, so
+        // both the stopping merge and the binary-search path are taken, and needed counts straddle the true count.
+        Prop.ForAll(
+            Gen.Choose(0, 1_000_000).ToArbitrary(),
+            seed =>
+            {
+                var random = new Random(seed);
+                var (sizeA, sizeB, range) = (random.Next(401), random.Next(401), random.Next(1, 1001));
+                ShingleSet Draw(int size) => ShingleSet.FromSortedFingerprints(
+                    [.. Enumerable.Range(0, size).Select(_ => (uint)random.Next(range)).Distinct().Order()]);
+                var (a, b) = (Draw(sizeA), Draw(sizeB));
+                var shared = a.IntersectionCount(b);
+                return new[] { 0, 1, shared - 1, shared, shared + 1, (a.Count + b.Count) / 3, Math.Min(a.Count, b.Count) + 1 }
+                    .All(needed => a.SharesAtLeast(b, needed) == (shared >= needed) && b.SharesAtLeast(a, needed) == (shared >= needed));
+            }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void Shingles_depend_on_word_order_and_normalization_hides_case_and_quotes()
     {
         var sketcher = new Sketcher();
