@@ -270,17 +270,42 @@ public static partial class InjectedSentences
             total += keysOfArticle.Length;
         }
 
-        var keys = new ulong[total];
-        var holders = new int[total];
-        var at = 0;
-        for (var index = 0; index < articleKeys.Length; index++)
+        // Sorted in two steps: spread into buckets by the top bits of the key (keys are hashes, so the buckets are even), then
+        // each bucket sorted alone. The same arrays as one sort of everything (the holders of a key are put in order below),
+        // for fewer comparisons.
+        const int BucketBits = 16;
+        var bucketStarts = new int[(1 << BucketBits) + 1];
+        foreach (var keysOfArticle in articleKeys)
         {
-            articleKeys[index].CopyTo(keys, at);
-            holders.AsSpan(at, articleKeys[index].Length).Fill(index);
-            at += articleKeys[index].Length;
+            foreach (var key in keysOfArticle)
+            {
+                bucketStarts[(int)(key >> (64 - BucketBits)) + 1]++;
+            }
         }
 
-        Array.Sort(keys, holders);
+        for (var bucket = 0; bucket < 1 << BucketBits; bucket++)
+        {
+            bucketStarts[bucket + 1] += bucketStarts[bucket];
+        }
+
+        var keys = new ulong[total];
+        var holders = new int[total];
+        var next = bucketStarts[..^1];
+        for (var index = 0; index < articleKeys.Length; index++)
+        {
+            foreach (var key in articleKeys[index])
+            {
+                var slot = next[(int)(key >> (64 - BucketBits))]++;
+                (keys[slot], holders[slot]) = (key, index);
+            }
+        }
+
+        for (var bucket = 0; bucket < 1 << BucketBits; bucket++)
+        {
+            var (start, length) = (bucketStarts[bucket], bucketStarts[bucket + 1] - bucketStarts[bucket]);
+            keys.AsSpan(start, length).Sort(holders.AsSpan(start, length));
+        }
+
         // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
         // (runs sorted by holder), so the work is half that of counting from both sides.
         ForEachRun(run => holders.AsSpan(run.Start, run.Length).Sort());
@@ -710,23 +735,23 @@ public static partial class InjectedSentences
     /// </summary>
     internal static int[] Sketch(string body, WordTable table, DenseWords dense, out ulong[] keys)
     {
-        var pairs = new List<ulong>(body.Length / 32);
-        var sentences = Parsed.SplitBody(body, table, pairs);
-        keys = Parsed.SortedDistinct(pairs.ToArray());
-        var words = sentences.Length == 0 ? 0 : sentences[0].AllWords.Length;
-        var sketch = new int[SketchHeader + (SketchFieldsPerSentence * sentences.Length) + words];
-        sketch[0] = sentences.Length;
-        var at = SketchHeader + (SketchFieldsPerSentence * sentences.Length);
-        for (var s = 0; s < sentences.Length; s++)
+        // Straight from the split's scratch lists: no sentence objects or word arrays are made for a sketch.
+        var split = Parsed.Split(body, table, withKeys: true);
+        keys = Parsed.SortedDistinct(split.Pairs.ToArray());
+        var count = split.Ranges.Count;
+        var sketch = new int[SketchHeader + (SketchFieldsPerSentence * count) + split.Words.Count];
+        sketch[0] = count;
+        for (var s = 0; s < count; s++)
         {
-            var sentence = sentences[s];
-            sketch[SketchHeader + (SketchFieldsPerSentence * s)] = sentence.Paragraph;
-            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 1] = sentence.Index;
-            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 2] = sentence.WordCount;
-            foreach (var word in sentence.Words)
-            {
-                sketch[at++] = dense.Id(word);
-            }
+            sketch[SketchHeader + (SketchFieldsPerSentence * s)] = split.Places[s].Paragraph;
+            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 1] = split.Places[s].Index;
+            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 2] = split.Bounds[s].Count;
+        }
+
+        var at = SketchHeader + (SketchFieldsPerSentence * count);
+        foreach (var word in split.Words)
+        {
+            sketch[at++] = dense.Id(word);
         }
 
         return sketch;
@@ -800,7 +825,7 @@ public static partial class InjectedSentences
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!, null) : FromSketch());
+        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!) : FromSketch());
 
         /// <summary>Every content word of the body, sorted, each once.</summary>
         public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : SortedDistinct(Sentences[0].AllWords.ToArray()));
@@ -883,16 +908,31 @@ public static partial class InjectedSentences
             public int[] Holders { get; }
         }
 
-        /// <summary>
-        /// The body's sentences and their words, in one pass over the body: paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/>
-        /// splits them (at each "\n\n", trimmed, empty ones dropped) but kept as ranges, so no text is copied. With
-        /// <paramref name="keys"/>, the family keys are collected on the way: the sentences hold every content word of the
-        /// body in order (only whitespace lies between them), so the pairs are those a scan of the whole body finds.
-        /// </summary>
-        internal static Sentence[] SplitBody(string body, WordTable table, List<ulong>? keys)
+        /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>
+        private static Sentence[] SplitBody(string body, WordTable table)
         {
-            var ranges = new List<Range>();
-            var places = new List<(int Paragraph, int Index)>();
+            var split = Split(body, table, withKeys: false);
+            var all = split.Words.ToArray();
+            var sentences = new Sentence[split.Ranges.Count];
+            for (var s = 0; s < sentences.Length; s++)
+            {
+                sentences[s] = new Sentence(split.Places[s].Paragraph, split.Places[s].Index, split.Ranges[s], all, split.Bounds[s].Start, split.Bounds[s].Count);
+            }
+
+            return sentences;
+        }
+
+        /// <summary>
+        /// The body's sentences and their words, in one pass over the body, into lists the calling thread reuses (valid until
+        /// its next call): paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/> splits them (at each "\n\n",
+        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. With <paramref name="withKeys"/>, the family
+        /// keys are collected on the way: the sentences hold every content word of the body in order (only whitespace lies
+        /// between them), so the pairs are those a scan of the whole body finds.
+        /// </summary>
+        internal static SplitLists Split(string body, WordTable table, bool withKeys)
+        {
+            var split = t_split ??= new SplitLists();
+            split.Clear();
             var paragraph = 0;
             for (var at = 0; at <= body.Length;)
             {
@@ -901,11 +941,11 @@ public static partial class InjectedSentences
                 var (from, to) = TrimmedRange(body, at, end);
                 if (to > from)
                 {
-                    var before = ranges.Count;
-                    SentenceRanges(body.AsSpan(from, to - from), from, ranges);
-                    for (var s = before; s < ranges.Count; s++)
+                    var before = split.Ranges.Count;
+                    SentenceRanges(body.AsSpan(from, to - from), from, split.Ranges);
+                    for (var s = before; s < split.Ranges.Count; s++)
                     {
-                        places.Add((paragraph, s - before));
+                        split.Places.Add((paragraph, s - before));
                     }
 
                     paragraph++;
@@ -915,13 +955,12 @@ public static partial class InjectedSentences
             }
 
             // Each sentence's words are appended to one list, then made distinct in place.
-            var scan = new SentenceScan { Words = new List<long>(body.Length / 8), Pairs = new KeyScan { Keys = keys! }, WithKeys = keys is not null };
-            var bounds = new (int Start, int Count)[ranges.Count];
-            for (var s = 0; s < ranges.Count; s++)
+            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs }, WithKeys = withKeys };
+            var words = split.Words;
+            for (var s = 0; s < split.Ranges.Count; s++)
             {
-                var words = scan.Words;
                 var first = words.Count;
-                ContentWords(body.AsSpan(ranges[s]), table, ref scan, static (ref SentenceScan state, long code, ReadOnlySpan<char> word) =>
+                ContentWords(body.AsSpan(split.Ranges[s]), table, ref scan, static (ref SentenceScan state, long code, ReadOnlySpan<char> word) =>
                 {
                     state.Words.Add(code);
                     if (state.WithKeys)
@@ -939,17 +978,36 @@ public static partial class InjectedSentences
                 }
 
                 words.RemoveRange(distinct, words.Count - distinct);
-                bounds[s] = (first, distinct - first);
+                split.Bounds.Add((first, distinct - first));
             }
 
-            var all = scan.Words.ToArray();
-            var sentences = new Sentence[ranges.Count];
-            for (var s = 0; s < sentences.Length; s++)
+            return split;
+        }
+
+        [ThreadStatic]
+        private static SplitLists? t_split;
+
+        /// <summary>A split body: each sentence's range, (paragraph, place in it) and (first word, word count); the words; the key pairs.</summary>
+        internal sealed class SplitLists
+        {
+            public List<Range> Ranges { get; } = [];
+
+            public List<(int Paragraph, int Index)> Places { get; } = [];
+
+            public List<(int Start, int Count)> Bounds { get; } = [];
+
+            public List<long> Words { get; } = [];
+
+            public List<ulong> Pairs { get; } = [];
+
+            public void Clear()
             {
-                sentences[s] = new Sentence(places[s].Paragraph, places[s].Index, ranges[s], all, bounds[s].Start, bounds[s].Count);
+                Ranges.Clear();
+                Places.Clear();
+                Bounds.Clear();
+                Words.Clear();
+                Pairs.Clear();
             }
-
-            return sentences;
         }
 
         private struct SentenceScan
