@@ -37,12 +37,9 @@ public sealed class StreamingAnnotator
     private readonly Dictionary<string, int> siteIndex = new(StringComparer.Ordinal);
     private readonly List<SiteEvidence> sites = [];
     private List<ulong[]> familyKeys = [];
-    private readonly List<DateTimeOffset?> dates = [];
-    private SketchStore sketches = new();
 
-    // One word table for every sketch, so that equal words get equal numbers in all of them.
-    private readonly InjectedSentences.WordTable words = new();
-    private readonly InjectedSentences.DenseWords denseWords = new();
+    // What the sentence checks work from; dropped once they are done.
+    private Sketching? sketching = new();
 
     // Decided: boilerplate key hashes per site (by site index), and injected sentences per article.
     private HashSet<ulong>?[] boilerplate = [];
@@ -82,8 +79,8 @@ public sealed class StreamingAnnotator
                 {
                     annotator.AddEvidence(batch[at]);
                     annotator.familyKeys.Add(keys[at]);
-                    annotator.sketches.Add(sketches[at]);
-                    annotator.dates.Add(batch[at].Date);
+                    annotator.sketching!.Store.Add(sketches[at]);
+                    annotator.sketching.Dates.Add(batch[at].Date);
                 }
             }
         }
@@ -98,7 +95,7 @@ public sealed class StreamingAnnotator
             annotator.FindInjected();
         }
 
-        annotator.sketches = new SketchStore();
+        annotator.sketching = null;
         return annotator;
     }
 
@@ -148,7 +145,7 @@ public sealed class StreamingAnnotator
         }
     }
 
-    private int[] Sketch(Article article, out ulong[] keys) => InjectedSentences.Sketch(article.Body, words, denseWords, out keys);
+    private int[] Sketch(Article article, out ulong[] keys) => InjectedSentences.Sketch(article.Body, sketching!.Words, sketching.DenseWords, out keys);
 
     private static ulong KeyHash(string key) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
 
@@ -238,7 +235,7 @@ public sealed class StreamingAnnotator
                 Parallel.For(0, batch.Length, at => sketched[at] = Sketch(batch[at].Article, out keys[batch[at].Index]));
                 for (var at = 0; at < batch.Length; at++)
                 {
-                    sketches.Replace(batch[at].Index, sketched[at]);
+                    sketching!.Store.Replace(batch[at].Index, sketched[at]);
                 }
             }
         }
@@ -285,7 +282,7 @@ public sealed class StreamingAnnotator
                 continue;
             }
 
-            parsed[index] = new InjectedSentences.Parsed(sketches.Get(index), dates[index]);
+            parsed[index] = new InjectedSentences.Parsed(sketching!.Store.Get(index), sketching.Dates[index]);
             Consider(index);
             foreach (var dependent in dependents[index] ?? [])
             {
@@ -373,6 +370,19 @@ public sealed class StreamingAnnotator
         {
             throw new InvalidOperationException($"the input changed while it was being read again ({index} articles instead of {ids.Count})");
         }
+    }
+
+    /// <summary>The sentence sketches and dates in reading order, and the tables that number the sketches' words.</summary>
+    private sealed class Sketching
+    {
+        public SketchStore Store { get; } = new();
+
+        public List<DateTimeOffset?> Dates { get; } = [];
+
+        // One word table for every sketch, so that equal words get equal numbers in all of them.
+        public InjectedSentences.WordTable Words { get; } = new();
+
+        public InjectedSentences.DenseWords DenseWords { get; } = new();
     }
 
     /// <summary>
