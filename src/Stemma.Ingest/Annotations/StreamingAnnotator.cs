@@ -20,7 +20,8 @@ namespace Stemma.Ingest.Annotations;
 /// found from the keys and the ids alone.</item>
 /// <item>Sentence checks, from the sketches (the input is not read for them): only articles with a family are unpacked,
 /// each held until it and every article whose family it is in have been checked.</item>
-/// <item>Output: each article with its boilerplate and injected sentences moved to annotations.</item>
+/// <item>Output: each article with its boilerplate and injected sentences moved to annotations; a check that hung on
+/// whether a sentence reads as click-bait (which needs the text) is decided here.</item>
 /// </list>
 /// The result equals the in-memory pass's except if two different paragraph keys of one site share a 64-bit hash.
 /// Every pass must see the same articles in the same order; a pass that does not throws.
