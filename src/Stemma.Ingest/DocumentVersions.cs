@@ -56,8 +56,35 @@ public sealed class DocumentVersions
         return at > 0 && id.Length == at + VersionMarker.Length + 8 && id[(at + VersionMarker.Length)..].All(char.IsAsciiHexDigitLower) ? id[..at] : id;
     }
 
-    private static ulong ContentHash(Article article) =>
-        XxHash64.HashToUInt64(Encoding.UTF8.GetBytes((article.Title ?? string.Empty) + "\n" + article.Body));
+    /// <summary>
+    /// The hash of the UTF-8 bytes of the title, a line break and the body, encoded a piece at a time into one small buffer
+    /// (every article read passes here, so no copy of the text is made). Encoding the pieces apart gives the same bytes as
+    /// encoding them joined: the line break between them is never half of a surrogate pair.
+    /// </summary>
+    private static ulong ContentHash(Article article)
+    {
+        var hash = new XxHash64();
+        Span<byte> buffer = stackalloc byte[4096];
+        Append(hash, article.Title, buffer);
+        Append(hash, "\n", buffer);
+        Append(hash, article.Body, buffer);
+        return hash.GetCurrentHashAsUInt64();
+
+        static void Append(XxHash64 hash, ReadOnlySpan<char> text, Span<byte> buffer)
+        {
+            var encoder = Encoding.UTF8.GetEncoder();
+            while (true)
+            {
+                encoder.Convert(text, buffer, flush: true, out var used, out var written, out var completed);
+                hash.Append(buffer[..written]);
+                text = text[used..];
+                if (completed)
+                {
+                    return;
+                }
+            }
+        }
+    }
 
     private static bool IsUrl(string id) =>
         id.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || id.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

@@ -37,8 +37,8 @@ public static class ArticleAssembler
     public static Article Build(ArticleDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var paragraphs = new List<string>();
-        var kinds = new List<LineClass?>();
+        var paragraphs = new List<string>(draft.Paragraphs.Count);
+        var kinds = new List<LineClass?>(draft.Paragraphs.Count);
         foreach (var block in draft.Paragraphs)
         {
             // A paragraph never holds a blank line: Body splits back into paragraphs on "\n\n".
@@ -75,7 +75,7 @@ public static class ArticleAssembler
         // Rules over neighbouring paragraphs: what an editor's label governs, the headline after a related marker, a caption twice.
         InsertedBlocks.Apply(paragraphs, kinds);
 
-        var body = new List<string>();
+        var body = new List<string>(paragraphs.Count);
         var annotations = new List<Annotation>();
         string? attribution = null;
         for (var position = 0; position < paragraphs.Count; position++)

@@ -80,7 +80,7 @@ public static partial class InjectedSentences
         int[]?[] families;
         using (StageTimings.Start("injected sentences: families"))
         {
-            families = FindFamilyMembers([.. parsed.Select(article => article.Keys)], [.. parsed.Select(article => article.Article.Id)], options);
+            families = FindFamilyMembers([.. parsed.Select(article => article.Keys)], [.. articles.Select(article => article.Id)], options);
         }
 
         var annotated = new Article?[parsed.Length];
@@ -91,7 +91,7 @@ public static partial class InjectedSentences
                 if (families[index] is { Length: > 0 } members
                     && FindInjected(parsed[index], [.. members.Select(member => parsed[member])], options) is { Count: > 0 } injected)
                 {
-                    annotated[index] = MoveToAnnotations(parsed[index].Article, injected);
+                    annotated[index] = MoveToAnnotations(articles[index], injected);
                 }
             });
         }
@@ -100,13 +100,19 @@ public static partial class InjectedSentences
     }
 
     /// <summary>The body's sentences (in reading order) that are injected, as (paragraph index, sentence index in that paragraph).</summary>
-    internal static List<(int Paragraph, int Sentence)> FindInjected(Parsed article, IReadOnlyList<Parsed> members, InjectionOptions options)
+    internal static List<(int Paragraph, int Sentence)> FindInjected(Parsed article, IReadOnlyList<Parsed> members, InjectionOptions options) =>
+        Weigh(article, members, options).Decide(article.IsClickBait, options);
+
+    /// <summary>
+    /// <see cref="FindInjected"/> up to the click-bait test, which needs the sentence's text: an article known by its sketch
+    /// is decided later, when its text is read anyway (<see cref="Verdict.NeedsText"/>).
+    /// </summary>
+    internal static Verdict Weigh(Parsed article, IReadOnlyList<Parsed> members, InjectionOptions options)
     {
-        var found = new List<(int, int)>();
         var sentences = article.Sentences;
         if (sentences.Length < 3)
         {
-            return found;
+            return Verdict.None;
         }
 
         // The cheap tests first: (almost) no content word shared with the sentences before and after it, and at most a third
@@ -125,7 +131,7 @@ public static partial class InjectedSentences
 
         if (candidates is null)
         {
-            return found;
+            return Verdict.None;
         }
 
         // Where each sentence of the article is in each member (-1 when absent), worked out when first asked: a candidate that
@@ -137,6 +143,7 @@ public static partial class InjectedSentences
         }
 
         int Match(int m, int i) => matches[m][i] is var known && known != NotYetMatched ? known : matches[m][i] = BestMatch(sentences[i].Words, members[m], options);
+        var found = new List<Verdict.Candidate>();
         foreach (var i in candidates)
         {
             if (Enumerable.Range(0, members.Count).Any(m => Match(m, i) >= 0))
@@ -147,29 +154,70 @@ public static partial class InjectedSentences
             // Members that go straight from the previous sentence to the next one, and are not known to be later copies.
             var agreeing = Enumerable.Range(0, members.Count)
                 .Where(m => Match(m, i - 1) >= 0 && Match(m, i + 1) == Match(m, i - 1) + 1
-                    && !(members[m].Article.Date > article.Article.Date))
+                    && !(members[m].Date > article.Date))
                 .ToList();
-            var earlier = agreeing.Any(m => members[m].Article.Date < article.Article.Date);
-            if (agreeing.Count >= 2 || (agreeing.Count == 1 && (earlier || ClickBaitPattern().IsMatch(article.SentenceText(i)))))
+            var earlier = agreeing.Any(m => members[m].Date < article.Date);
+            if (agreeing.Count >= 2 || agreeing.Count == 1)
             {
-                found.Add((sentences[i].Paragraph, sentences[i].Index));
+                // One member alone counts when it is dated earlier or the sentence reads as click-bait.
+                found.Add(new Verdict.Candidate(i, sentences[i].Paragraph, sentences[i].Index, IfClickBait: agreeing.Count == 1 && !earlier));
             }
         }
 
         if (found.Count == 0)
         {
-            return found;
+            return Verdict.None;
         }
 
         // Only a close copy of its family holds injections: enough of its sentences are found in some member.
         var countable = sentences.Count(sentence => sentence.Words.Length >= MinSentenceWords);
         var matched = Enumerable.Range(0, sentences.Length).Count(i => sentences[i].Words.Length >= MinSentenceWords && Enumerable.Range(0, members.Count).Any(m => Match(m, i) >= 0));
-        if (countable == 0 || matched < options.MinMatchedSentences * countable)
+        return new Verdict(found, countable, matched);
+    }
+
+    /// <summary>
+    /// What the checks found in one article before the click-bait test: the candidate sentences (each injected outright, or
+    /// only if it reads as click-bait), the article's countable sentences (long enough) and how many of them a member carries.
+    /// </summary>
+    internal sealed class Verdict(List<Verdict.Candidate> candidates, int countable, int matched)
+    {
+        public static Verdict None { get; } = new([], 0, 0);
+
+        public bool IsEmpty => candidates.Count == 0;
+
+        /// <summary>Whether deciding needs the text of some sentence (the click-bait test).</summary>
+        public bool NeedsText => candidates.Exists(candidate => candidate.IfClickBait);
+
+        /// <summary>The injected sentences, as (paragraph, index in the paragraph), given the click-bait test of a sentence.</summary>
+        public List<(int Paragraph, int Sentence)> Decide(Func<int, bool> isClickBait, InjectionOptions options)
         {
-            return [];
+            var found = new List<(int, int)>();
+            foreach (var candidate in candidates)
+            {
+                if (!candidate.IfClickBait || isClickBait(candidate.Sentence))
+                {
+                    found.Add((candidate.Paragraph, candidate.Index));
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                return found;
+            }
+
+            if (countable == 0 || matched < options.MinMatchedSentences * countable)
+            {
+                return [];
+            }
+
+            return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
         }
 
-        return found.Count <= Math.Max(1, options.MaxInjectedShare * countable) ? found : [];
+        /// <param name="Sentence">The sentence's place in the article.</param>
+        /// <param name="Paragraph">Its paragraph.</param>
+        /// <param name="Index">Its place in the paragraph.</param>
+        /// <param name="IfClickBait">Injected only if it reads as click-bait.</param>
+        public readonly record struct Candidate(int Sentence, int Paragraph, int Index, bool IfClickBait);
     }
 
     /// <summary>How many of sentence i's (distinct) words the sentences before and after it hold; sentences are short, so a scan.</summary>
@@ -222,17 +270,42 @@ public static partial class InjectedSentences
             total += keysOfArticle.Length;
         }
 
-        var keys = new ulong[total];
-        var holders = new int[total];
-        var at = 0;
-        for (var index = 0; index < articleKeys.Length; index++)
+        // Sorted in two steps: spread into buckets by the top bits of the key (keys are hashes, so the buckets are even), then
+        // each bucket sorted alone. The same arrays as one sort of everything (the holders of a key are put in order below),
+        // for fewer comparisons.
+        const int BucketBits = 16;
+        var bucketStarts = new int[(1 << BucketBits) + 1];
+        foreach (var keysOfArticle in articleKeys)
         {
-            articleKeys[index].CopyTo(keys, at);
-            holders.AsSpan(at, articleKeys[index].Length).Fill(index);
-            at += articleKeys[index].Length;
+            foreach (var key in keysOfArticle)
+            {
+                bucketStarts[(int)(key >> (64 - BucketBits)) + 1]++;
+            }
         }
 
-        Array.Sort(keys, holders);
+        for (var bucket = 0; bucket < 1 << BucketBits; bucket++)
+        {
+            bucketStarts[bucket + 1] += bucketStarts[bucket];
+        }
+
+        var keys = new ulong[total];
+        var holders = new int[total];
+        var next = bucketStarts[..^1];
+        for (var index = 0; index < articleKeys.Length; index++)
+        {
+            foreach (var key in articleKeys[index])
+            {
+                var slot = next[(int)(key >> (64 - BucketBits))]++;
+                (keys[slot], holders[slot]) = (key, index);
+            }
+        }
+
+        for (var bucket = 0; bucket < 1 << BucketBits; bucket++)
+        {
+            var (start, length) = (bucketStarts[bucket], bucketStarts[bucket + 1] - bucketStarts[bucket]);
+            keys.AsSpan(start, length).Sort(holders.AsSpan(start, length));
+        }
+
         // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
         // (runs sorted by holder), so the work is half that of counting from both sides.
         ForEachRun(run => holders.AsSpan(run.Start, run.Length).Sort());
@@ -347,29 +420,29 @@ public static partial class InjectedSentences
             return -1;
         }
 
-        var counts = new int[member.Sentences.Length];
-        var touched = new List<int>();
+        var sentences = member.Sentences;
+        Span<int> counts = sentences.Length <= 256 ? stackalloc int[sentences.Length] : new int[sentences.Length];
+        counts.Clear();
         foreach (var word in words)
         {
-            if (member.SentencesByWord.TryGetValue(word, out var holders))
+            foreach (var holder in member.SentencesWith(word))
             {
-                foreach (var holder in holders)
-                {
-                    if (counts[holder]++ == 0)
-                    {
-                        touched.Add(holder);
-                    }
-                }
+                counts[holder]++;
             }
         }
 
+        // In sentence order with a strict comparison: of equal scores the first sentence wins.
         var best = -1;
         var bestScore = 0.0;
-        foreach (var holder in touched)
+        for (var holder = 0; holder < counts.Length; holder++)
         {
-            var count = counts[holder];
-            var score = count / (double)Math.Max(1, Math.Min(words.Length, member.Sentences[holder].Words.Length));
-            if (score > bestScore || (score == bestScore && holder < best))
+            if (counts[holder] == 0)
+            {
+                continue;
+            }
+
+            var score = counts[holder] / (double)Math.Max(1, Math.Min(words.Length, sentences[holder].WordCount));
+            if (score > bestScore)
             {
                 (best, bestScore) = (holder, score);
             }
@@ -623,6 +696,19 @@ public static partial class InjectedSentences
         }
     }
 
+    /// <summary>Whether a sentence (as <see cref="SentenceText"/> gives it: line breaks as spaces) carries click-bait wording.</summary>
+    private static bool IsClickBait(ReadOnlySpan<char> sentence)
+    {
+        if (!sentence.Contains('\n'))
+        {
+            return ClickBaitPattern().IsMatch(sentence);
+        }
+
+        var copy = sentence.Length <= 1024 ? stackalloc char[sentence.Length] : new char[sentence.Length];
+        sentence.Replace(copy, '\n', ' ');
+        return ClickBaitPattern().IsMatch(copy);
+    }
+
     /// <summary>Sensational wording that click-bait lines carry.</summary>
     [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClickBaitPattern();
@@ -636,13 +722,75 @@ public static partial class InjectedSentences
         public ReadOnlySpan<long> Words => AllWords.AsSpan(WordStart, WordCount);
     }
 
+    // A sketch (what the sentence checks need of an article, without its text): the sentence count; for each sentence its
+    // paragraph, its place in the paragraph and its word count; then the words of every sentence in order, as numbers from
+    // DenseWords.
+    private const int SketchHeader = 1;
+
+    private const int SketchFieldsPerSentence = 3;
+
+    /// <summary>
+    /// The body's sentence sketch and its family keys (<see cref="Parsed.Keys"/>), from one pass over the body: a streamed
+    /// pass keeps the sketch instead of reading the article again for the sentence checks.
+    /// </summary>
+    internal static int[] Sketch(string body, WordTable table, DenseWords dense, out ulong[] keys)
+    {
+        // Straight from the split's scratch lists: no sentence objects or word arrays are made for a sketch.
+        var split = Parsed.Split(body, table, withKeys: true);
+        keys = Parsed.SortedDistinct(split.Pairs.ToArray());
+        var count = split.Ranges.Count;
+        var sketch = new int[SketchHeader + (SketchFieldsPerSentence * count) + split.Words.Count];
+        sketch[0] = count;
+        for (var s = 0; s < count; s++)
+        {
+            sketch[SketchHeader + (SketchFieldsPerSentence * s)] = split.Places[s].Paragraph;
+            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 1] = split.Places[s].Index;
+            sketch[SketchHeader + (SketchFieldsPerSentence * s) + 2] = split.Bounds[s].Count;
+        }
+
+        var at = SketchHeader + (SketchFieldsPerSentence * count);
+        foreach (var word in split.Words)
+        {
+            sketch[at++] = dense.Id(word);
+        }
+
+        return sketch;
+    }
+
+    /// <summary>Small numbers for word codes (equal codes, equal numbers), so that a sketch holds 32 bits a word. Safe for parallel use.</summary>
+    internal sealed class DenseWords
+    {
+        private readonly ConcurrentDictionary<long, int> _ids = new();
+        private int _count;
+
+        public int Id(long code)
+        {
+            if (_ids.TryGetValue(code, out var id))
+            {
+                return id;
+            }
+
+            lock (_ids)
+            {
+                if (!_ids.TryGetValue(code, out id))
+                {
+                    id = _count++;
+                    _ids[code] = id;
+                }
+            }
+
+            return id;
+        }
+    }
+
     /// <summary>An article's sampled keys that find its family; its sentences and vocabulary, made on first use.</summary>
     internal sealed class Parsed
     {
-        private readonly WordTable _table;
+        private readonly WordTable? _table;
+        private readonly ReadOnlyMemory<int> _sketch;
         private Sentence[]? _sentences;
         private long[]? _vocabulary;
-        private Dictionary<long, List<int>>? _sentencesByWord;
+        private WordIndex? _index;
 
         public Parsed(Article article) : this(article, new WordTable())
         {
@@ -651,6 +799,7 @@ public static partial class InjectedSentences
         public Parsed(Article article, WordTable table)
         {
             Article = article;
+            Date = article.Date;
             _table = table;
 
             // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
@@ -660,49 +809,130 @@ public static partial class InjectedSentences
             Keys = SortedDistinct(pairs.Keys.ToArray());
         }
 
-        public Article Article { get; }
+        /// <summary>An article known by its <see cref="Sketch"/> alone (no text, no keys): enough for the sentence checks.</summary>
+        public Parsed(ReadOnlyMemory<int> sketch, DateTimeOffset? date)
+        {
+            _sketch = sketch;
+            Date = date;
+            Keys = [];
+        }
+
+        /// <summary>The article, when parsed from its text.</summary>
+        public Article? Article { get; }
+
+        public DateTimeOffset? Date { get; }
 
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, SplitBody);
+        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!) : FromSketch());
 
         /// <summary>Every content word of the body, sorted, each once.</summary>
         public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : SortedDistinct(Sentences[0].AllWords.ToArray()));
 
-        /// <summary>Which sentences hold each content word.</summary>
-        public Dictionary<long, List<int>> SentencesByWord => LazyInitializer.EnsureInitialized(ref _sentencesByWord, IndexSentences);
-
-        public string SentenceText(int sentence) => InjectedSentences.SentenceText(Article.Body, Sentences[sentence].Range);
-
-        private Dictionary<long, List<int>> IndexSentences()
+        /// <summary>The sentences that hold a content word, in order.</summary>
+        public ReadOnlySpan<int> SentencesWith(long word)
         {
-            var index = new Dictionary<long, List<int>>();
-            for (var s = 0; s < Sentences.Length; s++)
+            var at = Vocabulary.AsSpan().BinarySearch(word);
+            if (at < 0)
             {
-                foreach (var word in Sentences[s].Words)
-                {
-                    if (!index.TryGetValue(word, out var list))
-                    {
-                        index[word] = list = [];
-                    }
+                return [];
+            }
 
-                    list.Add(s);
+            var index = LazyInitializer.EnsureInitialized(ref _index, () => new WordIndex(Sentences, Vocabulary));
+            return index.Holders.AsSpan(index.Starts[at], index.Starts[at + 1] - index.Starts[at]);
+        }
+
+        /// <summary>Whether the sentence reads as click-bait; only an article parsed from its text can tell.</summary>
+        public bool IsClickBait(int sentence) => Article is { } article
+            ? InjectedSentences.IsClickBait(article.Body.AsSpan(Sentences[sentence].Range))
+            : throw new InvalidOperationException("a sketch holds no text to test for click-bait wording");
+
+        private Sentence[] FromSketch()
+        {
+            var sketch = _sketch.Span;
+            var count = sketch[0];
+            var words = new long[sketch.Length - SketchHeader - (SketchFieldsPerSentence * count)];
+            var wordStart = SketchHeader + (SketchFieldsPerSentence * count);
+            for (var w = 0; w < words.Length; w++)
+            {
+                words[w] = sketch[wordStart + w];
+            }
+
+            var sentences = new Sentence[count];
+            var start = 0;
+            for (var s = 0; s < count; s++)
+            {
+                var field = SketchHeader + (SketchFieldsPerSentence * s);
+                var wordCount = sketch[field + 2];
+                sentences[s] = new Sentence(sketch[field], sketch[field + 1], default, words, start, wordCount);
+                start += wordCount;
+            }
+
+            return sentences;
+        }
+
+        /// <summary>Which sentences hold each word of the vocabulary: the holders of word v are Holders[Starts[v]..Starts[v + 1]].</summary>
+        private sealed class WordIndex
+        {
+            public WordIndex(Sentence[] sentences, long[] vocabulary)
+            {
+                var all = sentences.Length == 0 ? [] : sentences[0].AllWords;
+                var places = new int[all.Length];
+                Starts = new int[vocabulary.Length + 1];
+                for (var w = 0; w < all.Length; w++)
+                {
+                    places[w] = vocabulary.AsSpan().BinarySearch(all[w]);
+                    Starts[places[w] + 1]++;
+                }
+
+                for (var v = 0; v < vocabulary.Length; v++)
+                {
+                    Starts[v + 1] += Starts[v];
+                }
+
+                // Sentences are visited in order, so each word's holders come out in order.
+                var fill = Starts[..^1];
+                Holders = new int[all.Length];
+                for (var s = 0; s < sentences.Length; s++)
+                {
+                    for (var w = sentences[s].WordStart; w < sentences[s].WordStart + sentences[s].WordCount; w++)
+                    {
+                        Holders[fill[places[w]]++] = s;
+                    }
                 }
             }
 
-            return index;
+            public int[] Starts { get; }
+
+            public int[] Holders { get; }
+        }
+
+        /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>
+        private static Sentence[] SplitBody(string body, WordTable table)
+        {
+            var split = Split(body, table, withKeys: false);
+            var all = split.Words.ToArray();
+            var sentences = new Sentence[split.Ranges.Count];
+            for (var s = 0; s < sentences.Length; s++)
+            {
+                sentences[s] = new Sentence(split.Places[s].Paragraph, split.Places[s].Index, split.Ranges[s], all, split.Bounds[s].Start, split.Bounds[s].Count);
+            }
+
+            return sentences;
         }
 
         /// <summary>
-        /// The body's sentences and their words, in one pass over the body: paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/>
-        /// splits them (at each "\n\n", trimmed, empty ones dropped) but kept as ranges, so no text is copied.
+        /// The body's sentences and their words, in one pass over the body, into lists the calling thread reuses (valid until
+        /// its next call): paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/> splits them (at each "\n\n",
+        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. With <paramref name="withKeys"/>, the family
+        /// keys are collected on the way: the sentences hold every content word of the body in order (only whitespace lies
+        /// between them), so the pairs are those a scan of the whole body finds.
         /// </summary>
-        private Sentence[] SplitBody()
+        internal static SplitLists Split(string body, WordTable table, bool withKeys)
         {
-            var body = Article.Body;
-            var ranges = new List<Range>();
-            var places = new List<(int Paragraph, int Index)>();
+            var split = t_split ??= new SplitLists();
+            split.Clear();
             var paragraph = 0;
             for (var at = 0; at <= body.Length;)
             {
@@ -711,11 +941,11 @@ public static partial class InjectedSentences
                 var (from, to) = TrimmedRange(body, at, end);
                 if (to > from)
                 {
-                    var before = ranges.Count;
-                    SentenceRanges(body.AsSpan(from, to - from), from, ranges);
-                    for (var s = before; s < ranges.Count; s++)
+                    var before = split.Ranges.Count;
+                    SentenceRanges(body.AsSpan(from, to - from), from, split.Ranges);
+                    for (var s = before; s < split.Ranges.Count; s++)
                     {
-                        places.Add((paragraph, s - before));
+                        split.Places.Add((paragraph, s - before));
                     }
 
                     paragraph++;
@@ -725,12 +955,19 @@ public static partial class InjectedSentences
             }
 
             // Each sentence's words are appended to one list, then made distinct in place.
-            var words = new List<long>(body.Length / 8);
-            var bounds = new (int Start, int Count)[ranges.Count];
-            for (var s = 0; s < ranges.Count; s++)
+            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs }, WithKeys = withKeys };
+            var words = split.Words;
+            for (var s = 0; s < split.Ranges.Count; s++)
             {
                 var first = words.Count;
-                ContentWords(body.AsSpan(ranges[s]), _table, ref words, static (ref List<long> list, long code, ReadOnlySpan<char> _) => list.Add(code));
+                ContentWords(body.AsSpan(split.Ranges[s]), table, ref scan, static (ref SentenceScan state, long code, ReadOnlySpan<char> word) =>
+                {
+                    state.Words.Add(code);
+                    if (state.WithKeys)
+                    {
+                        state.Pairs.Add(word);
+                    }
+                });
                 var distinct = first;
                 for (var w = first; w < words.Count; w++)
                 {
@@ -741,17 +978,43 @@ public static partial class InjectedSentences
                 }
 
                 words.RemoveRange(distinct, words.Count - distinct);
-                bounds[s] = (first, distinct - first);
+                split.Bounds.Add((first, distinct - first));
             }
 
-            var all = words.ToArray();
-            var sentences = new Sentence[ranges.Count];
-            for (var s = 0; s < sentences.Length; s++)
+            return split;
+        }
+
+        [ThreadStatic]
+        private static SplitLists? t_split;
+
+        /// <summary>A split body: each sentence's range, (paragraph, place in it) and (first word, word count); the words; the key pairs.</summary>
+        internal sealed class SplitLists
+        {
+            public List<Range> Ranges { get; } = [];
+
+            public List<(int Paragraph, int Index)> Places { get; } = [];
+
+            public List<(int Start, int Count)> Bounds { get; } = [];
+
+            public List<long> Words { get; } = [];
+
+            public List<ulong> Pairs { get; } = [];
+
+            public void Clear()
             {
-                sentences[s] = new Sentence(places[s].Paragraph, places[s].Index, ranges[s], all, bounds[s].Start, bounds[s].Count);
+                Ranges.Clear();
+                Places.Clear();
+                Bounds.Clear();
+                Words.Clear();
+                Pairs.Clear();
             }
+        }
 
-            return sentences;
+        private struct SentenceScan
+        {
+            public List<long> Words;
+            public KeyScan Pairs;
+            public bool WithKeys;
         }
 
         /// <summary>The hash of each pair of consecutive words (the characters of the previous word kept), one in four kept.</summary>
@@ -784,7 +1047,7 @@ public static partial class InjectedSentences
             }
         }
 
-        private static T[] SortedDistinct<T>(T[] values)
+        internal static T[] SortedDistinct<T>(T[] values)
             where T : IEquatable<T>
         {
             Array.Sort(values);

@@ -140,7 +140,8 @@ public static partial class InsertedBlocks
     {
         for (var index = 1; index < paragraphs.Count; index++)
         {
-            if (LineClassifier.CountWords(paragraphs[index]) > MaxRepeatedCaptionWords
+            // Counting stops past the limit: body paragraphs are long and only the comparison matters.
+            if (LineClassifier.CountWords(paragraphs[index], MaxRepeatedCaptionWords + 1) > MaxRepeatedCaptionWords
                 || !LineClassifier.SameWords(paragraphs[index], paragraphs[index - 1]))
             {
                 continue;

@@ -134,7 +134,7 @@ public static partial class LineClassifier
     /// spaces: every two ideographs or kana count as a word (about a word's worth), or a whole paragraph was one word,
     /// a "short line" to every rule here.
     /// </summary>
-    private static int CountWords(ReadOnlySpan<char> text, int cap)
+    internal static int CountWords(ReadOnlySpan<char> text, int cap)
     {
         var count = 0;
         var unspaced = 0;

@@ -9,17 +9,19 @@ namespace Stemma.Ingest.Annotations;
 /// that can be read again, without holding the corpus: each pass reads the articles in order and keeps only compact
 /// evidence, and the annotated articles come out of a last pass, one at a time.
 /// <list type="number">
-/// <item>Boilerplate evidence and family keys (while the caller's first read runs): per site, a 64-bit hash of each
-/// distinct candidate paragraph key with the article holding it; the article ids; each article's sampled content-word
-/// pair keys (<see cref="InjectedSentences.Parsed.Keys"/>).</item>
+/// <item>Boilerplate evidence, family keys and sentence sketches (while the caller's first read runs): per site, a 64-bit
+/// hash of each distinct candidate paragraph key with the article holding it; the article ids and dates; each article's
+/// sampled content-word pair keys (<see cref="InjectedSentences.Parsed.Keys"/>) and the sketch of its sentences that the
+/// checks need (<see cref="InjectedSentences.Sketch"/>: 32 bits a content word, no text), from one scan of the body.</item>
 /// <item>Only when some key is held by enough articles of its site: the greedy count of mutually unrelated holders, run
 /// for all such keys at once in reading order (the order the in-memory pass takes them); each key keeps the word 4-gram
 /// sets of the holders it chose, and drops them once it has enough or can no longer get enough.</item>
-/// <item>Only when boilerplate was found: the family keys again, of the bodies without it. Families are found from the
-/// keys and the ids alone.</item>
-/// <item>Sentence checks: only articles with a family are parsed, each held until it and every article whose family it is in
-/// have been checked.</item>
-/// <item>Output: each article with its boilerplate and injected sentences moved to annotations.</item>
+/// <item>Only when boilerplate was found: the family keys and sketches again, of the bodies that lost some. Families are
+/// found from the keys and the ids alone.</item>
+/// <item>Sentence checks, from the sketches (the input is not read for them): only articles with a family are unpacked,
+/// each held until it and every article whose family it is in have been checked.</item>
+/// <item>Output: each article with its boilerplate and injected sentences moved to annotations; a check that hung on
+/// whether a sentence reads as click-bait (which needs the text) is decided here.</item>
 /// </list>
 /// The result equals the in-memory pass's except if two different paragraph keys of one site share a 64-bit hash.
 /// Every pass must see the same articles in the same order; a pass that does not throws.
@@ -37,9 +39,15 @@ public sealed class StreamingAnnotator
     private readonly List<SiteEvidence> sites = [];
     private List<ulong[]> familyKeys = [];
 
+    // What the sentence checks work from; dropped once they are done.
+    private Sketching? sketching = new();
+
     // Decided: boilerplate key hashes per site (by site index), and injected sentences per article.
     private HashSet<ulong>?[] boilerplate = [];
     private readonly Dictionary<int, List<(int Paragraph, int Sentence)>> injected = [];
+
+    // Articles whose injected sentences depend on a click-bait test of their text: decided when the output reads them.
+    private readonly Dictionary<int, InjectedSentences.Verdict> undecided = [];
 
     private StreamingAnnotator(Func<IEnumerable<Article>> readAgain, BoilerplateOptions boilerplateOptions, InjectionOptions injectionOptions)
     {
@@ -60,18 +68,20 @@ public sealed class StreamingAnnotator
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(readAgain);
         var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default);
-        using (StageTimings.Start("read, boilerplate evidence, family keys"))
+        using (StageTimings.Start("read, boilerplate evidence, family keys, sentence sketches"))
         {
-            // The family keys of the bodies as read: they stand unless the boilerplate pass changes a body.
-            var table = new InjectedSentences.WordTable();
+            // The family keys and sketches of the bodies as read: they stand unless the boilerplate pass changes a body.
             foreach (var batch in first.Chunk(CheckBatch))
             {
                 var keys = new ulong[batch.Length][];
-                Parallel.For(0, batch.Length, at => keys[at] = new InjectedSentences.Parsed(batch[at], table).Keys);
+                var sketches = new int[batch.Length][];
+                Parallel.For(0, batch.Length, at => sketches[at] = annotator.Sketch(batch[at], out keys[at]));
                 for (var at = 0; at < batch.Length; at++)
                 {
                     annotator.AddEvidence(batch[at]);
                     annotator.familyKeys.Add(keys[at]);
+                    annotator.sketching!.Store.Add(sketches[at]);
+                    annotator.sketching.Dates.Add(batch[at].Date);
                 }
             }
         }
@@ -86,14 +96,23 @@ public sealed class StreamingAnnotator
             annotator.FindInjected();
         }
 
+        annotator.sketching = null;
         return annotator;
     }
 
     /// <summary>The annotated articles, read once more; nothing but the decisions is held.</summary>
     public IEnumerable<Article> Articles()
     {
-        foreach (var (index, article) in Reread())
+        foreach (var (index, article, _) in Reread())
         {
+            if (undecided.TryGetValue(index, out var verdict))
+            {
+                var text = new InjectedSentences.Parsed(article);
+                var decided = verdict.Decide(text.IsClickBait, injectionOptions);
+                yield return decided.Count > 0 ? InjectedSentences.MoveToAnnotations(article, decided) : article;
+                continue;
+            }
+
             yield return injected.TryGetValue(index, out var sentences) ? InjectedSentences.MoveToAnnotations(article, sentences) : article;
         }
     }
@@ -126,6 +145,8 @@ public sealed class StreamingAnnotator
             }
         }
     }
+
+    private int[] Sketch(Article article, out ulong[] keys) => InjectedSentences.Sketch(article.Body, sketching!.Words, sketching.DenseWords, out keys);
 
     private static ulong KeyHash(string key) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
 
@@ -176,7 +197,7 @@ public sealed class StreamingAnnotator
         // Which keys each article holds, in reading order: (article, key) sorted by article.
         var holdings = keys.SelectMany((key, k) => key.Holders.Select(holder => (Article: holder, Key: k))).OrderBy(pair => pair.Article).ThenBy(pair => pair.Key).ToArray();
         var next = 0;
-        foreach (var (index, article) in Reread())
+        foreach (var (index, article, _) in Reread())
         {
             if (next >= holdings.Length)
             {
@@ -207,10 +228,17 @@ public sealed class StreamingAnnotator
         familyKeys = [];
         if (boilerplate.Any(lines => lines is not null))
         {
-            // Bodies that lost boilerplate get their keys again.
+            // Bodies that lost boilerplate get their keys and sketches again.
             using var rekeying = StageTimings.Start("injected sentences: family keys of bodies without boilerplate");
-            var table = new InjectedSentences.WordTable();
-            ForEachBatch(Reread(), (index, article) => keys[index] = new InjectedSentences.Parsed(article, table).Keys);
+            foreach (var batch in Reread().Where(entry => entry.Changed).Chunk(CheckBatch))
+            {
+                var sketched = new int[batch.Length][];
+                Parallel.For(0, batch.Length, at => sketched[at] = Sketch(batch[at].Article, out keys[batch[at].Index]));
+                for (var at = 0; at < batch.Length; at++)
+                {
+                    sketching!.Store.Replace(batch[at].Index, sketched[at]);
+                }
+            }
         }
 
         int[]?[] families;
@@ -247,16 +275,15 @@ public sealed class StreamingAnnotator
         }
 
         var parsed = new InjectedSentences.Parsed?[Count];
-        var words = new InjectedSentences.WordTable();
         var ready = new List<int>();
-        foreach (var (index, article) in Reread())
+        for (var index = 0; index < Count; index++)
         {
             if (uses[index] == 0)
             {
                 continue;
             }
 
-            parsed[index] = new InjectedSentences.Parsed(article, words);
+            parsed[index] = new InjectedSentences.Parsed(sketching!.Store.Get(index), sketching.Dates[index]);
             Consider(index);
             foreach (var dependent in dependents[index] ?? [])
             {
@@ -281,17 +308,20 @@ public sealed class StreamingAnnotator
 
         void Check()
         {
-            var found = new List<(int Paragraph, int Sentence)>?[ready.Count];
+            var found = new InjectedSentences.Verdict[ready.Count];
             Parallel.For(0, ready.Count, at =>
             {
                 var index = ready[at];
-                var result = InjectedSentences.FindInjected(parsed[index]!, [.. families[index]!.Select(member => parsed[member]!)], injectionOptions);
-                found[at] = result.Count > 0 ? result : null;
+                found[at] = InjectedSentences.Weigh(parsed[index]!, [.. families[index]!.Select(member => parsed[member]!)], injectionOptions);
             });
             for (var at = 0; at < ready.Count; at++)
             {
                 var index = ready[at];
-                if (found[at] is { } sentences)
+                if (found[at].NeedsText)
+                {
+                    undecided[index] = found[at];
+                }
+                else if (!found[at].IsEmpty && found[at].Decide(_ => false, injectionOptions) is { Count: > 0 } sentences)
                 {
                     injected[index] = sentences;
                 }
@@ -317,8 +347,11 @@ public sealed class StreamingAnnotator
         }
     }
 
-    /// <summary>The input read again, with its boilerplate moved to annotations, each article with its place in the input.</summary>
-    private IEnumerable<(int Index, Article Article)> Reread()
+    /// <summary>
+    /// The input read again, with its boilerplate moved to annotations, each article with its place in the input and whether
+    /// it lost boilerplate.
+    /// </summary>
+    private IEnumerable<(int Index, Article Article, bool Changed)> Reread()
     {
         var index = 0;
         foreach (var article in readAgain())
@@ -331,7 +364,7 @@ public sealed class StreamingAnnotator
             var stripped = article.Site is { } site && siteIndex.TryGetValue(site, out var at) && boilerplate.Length > at && boilerplate[at] is { } lines
                 ? CorpusAnnotator.MoveToAnnotations(article, key => lines.Contains(KeyHash(key)))
                 : article;
-            yield return (index++, stripped);
+            yield return (index++, stripped, !ReferenceEquals(stripped, article));
         }
 
         if (index != ids.Count)
@@ -340,12 +373,61 @@ public sealed class StreamingAnnotator
         }
     }
 
-    /// <summary>Runs <paramref name="action"/> on each article, batches of them on all cores.</summary>
-    private static void ForEachBatch(IEnumerable<(int Index, Article Article)> articles, Action<int, Article> action)
+    /// <summary>The sentence sketches and dates in reading order, and the tables that number the sketches' words.</summary>
+    private sealed class Sketching
     {
-        foreach (var batch in articles.Chunk(CheckBatch))
+        public SketchStore Store { get; } = new();
+
+        public List<DateTimeOffset?> Dates { get; } = [];
+
+        // One word table for every sketch, so that equal words get equal numbers in all of them.
+        public InjectedSentences.WordTable Words { get; } = new();
+
+        public InjectedSentences.DenseWords DenseWords { get; } = new();
+    }
+
+    /// <summary>
+    /// The sentence sketches in reading order, packed into large shared arrays (a few objects for the collector to look at,
+    /// instead of one per article).
+    /// </summary>
+    private sealed class SketchStore
+    {
+        private const int ChunkLength = 1 << 20;
+
+        private readonly List<int[]> chunks = [];
+        private readonly List<(int Chunk, int Start, int Length)> places = [];
+        private int used = ChunkLength;
+
+        public void Add(int[] sketch) => places.Add(Append(sketch));
+
+        /// <summary>Gives an article a new sketch (the old one's room is not reused).</summary>
+        public void Replace(int index, int[] sketch) => places[index] = Append(sketch);
+
+        public ReadOnlyMemory<int> Get(int index)
         {
-            Parallel.For(0, batch.Length, at => action(batch[at].Index, batch[at].Article));
+            var (chunk, start, length) = places[index];
+            return chunks[chunk].AsMemory(start, length);
+        }
+
+        private (int Chunk, int Start, int Length) Append(int[] sketch)
+        {
+            if (sketch.Length > ChunkLength)
+            {
+                // A sketch larger than a chunk keeps its own array.
+                chunks.Add(sketch);
+                used = ChunkLength;
+                return (chunks.Count - 1, 0, sketch.Length);
+            }
+
+            if (used + sketch.Length > ChunkLength)
+            {
+                chunks.Add(new int[ChunkLength]);
+                used = 0;
+            }
+
+            sketch.CopyTo(chunks[^1], used);
+            used += sketch.Length;
+            return (chunks.Count - 1, used - sketch.Length, sketch.Length);
         }
     }
 
