@@ -28,8 +28,10 @@ public sealed partial class SqliteStore : IStore
 
     private const int MaxIdleReaders = 8;
 
-    // Readers mostly go through the memory map; the writer's cache holds the bucket index pages a batch touches.
-    private const int WriterCacheKibibytes = 128 * 1024;
+    // Page caches are memory of this process; the operating system caches the file beside them. The writer's was 128 MB
+    // and held about 250 MB of SQLite's memory by the end of a 100k ingest; at 16 MB an ingest of 30k or 100k articles
+    // takes the same CPU (docs/benchmarks.md, tenth pass of issue 9).
+    private const int WriterCacheKibibytes = 16 * 1024;
     private const int ReaderCacheKibibytes = 16 * 1024;
 
     private static readonly ConcurrentDictionary<(int FirstBand, int Count), string> BucketQuerySql = new();

@@ -26,23 +26,63 @@ internal sealed class RelateOrder
     internal const int MinSharedFacts = 3;
 
     private readonly LshParameters lsh;
-    private readonly Dictionary<string, Note> notes = new(StringComparer.Ordinal);
+
+    /// <summary>Documents per page of what is kept: pages are allocated once and never copied as the order grows.</summary>
+    private const int PageDocuments = 1024;
+
+    // What is kept of each document, by slot (its order of first addition), in pages of flat arrays rather than an object
+    // and three arrays per document: the content hash and the band keys (keysPerDocument values, the hash first), whether
+    // the document had a sketch, and its sampled names and figures (FactSample places, how many are used).
+    private readonly Dictionary<string, int> slots = new(StringComparer.Ordinal);
+    private readonly List<ulong[]> keyPages = [];
+    private readonly List<uint[]> factPages = [];
+    private readonly List<byte[]> factCountPages = [];
+    private readonly List<bool[]> sketchedPages = [];
+    private readonly int keysPerDocument;
 
     public RelateOrder(LshParameters lsh)
     {
         this.lsh = lsh ?? throw new ArgumentNullException(nameof(lsh));
+        keysPerDocument = 1 + lsh.Bands;
     }
 
-    public int Count => notes.Count;
+    public int Count => slots.Count;
 
-    /// <summary>Keeps what ordering needs of one document (a few hundred bytes), from what the add step computed.</summary>
+    /// <summary>
+    /// Keeps what ordering needs of one document, from what the add step computed: its content hash, one key per band and
+    /// up to <see cref="FactSample"/> sampled names and figures (about 400 bytes with 37 bands, plus its id).
+    /// </summary>
     public void Add(string id, TextFeatures features, DocumentSketch sketch)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(sketch);
-        var bands = sketch.IsEmpty ? [] : LshIndex.BandKeys(sketch.Signature, lsh);
-        notes[id] = new Note(sketch.IsEmpty ? null : sketch.ContentHash, bands, SampleFacts(features));
+        if (!slots.TryGetValue(id, out var slot))
+        {
+            slot = slots[id] = slots.Count;
+            if (slot % PageDocuments == 0)
+            {
+                keyPages.Add(new ulong[PageDocuments * keysPerDocument]);
+                factPages.Add(new uint[PageDocuments * FactSample]);
+                factCountPages.Add(new byte[PageDocuments]);
+                sketchedPages.Add(new bool[PageDocuments]);
+            }
+        }
+
+        // Added again (an update in the same run): the new values replace the old.
+        var (page, at) = Math.DivRem(slot, PageDocuments);
+        sketchedPages[page][at] = !sketch.IsEmpty;
+        var keys = keyPages[page].AsSpan(at * keysPerDocument, keysPerDocument);
+        keys.Clear();
+        if (!sketch.IsEmpty)
+        {
+            keys[0] = sketch.ContentHash;
+            LshIndex.BandKeys(sketch.Signature, lsh, keys[1..]);
+        }
+
+        var sample = SampleFacts(features);
+        sample.CopyTo(factPages[page].AsSpan(at * FactSample, FactSample));
+        factCountPages[page][at] = (byte)sample.Length;
     }
 
     /// <summary>
@@ -53,18 +93,17 @@ internal sealed class RelateOrder
     {
         ArgumentNullException.ThrowIfNull(pending);
         var n = pending.Count;
-        var known = new Note?[n];
+        var known = new int[n];
         for (var k = 0; k < n; k++)
         {
-            known[k] = notes.TryGetValue(pending[k], out var note) ? note : null;
+            known[k] = slots.TryGetValue(pending[k], out var slot) ? slot : -1;
         }
 
         var together = new UnionFind(n);
-        JoinOnKeys(known, together, note => note.ContentHash);
-        for (var band = 0; band < lsh.Bands; band++)
+        for (var key = 0; key < keysPerDocument; key++)
         {
-            var b = band;
-            JoinOnKeys(known, together, note => note.Bands.Length > b ? note.Bands[b] : null);
+            // The content hash, then each band.
+            JoinOnKeys(known, together, key);
         }
 
         JoinOnSharedFacts(known, together);
@@ -100,30 +139,49 @@ internal sealed class RelateOrder
         return order;
     }
 
-    /// <summary>Joins the documents whose key (one per document, or none) is equal.</summary>
-    private static void JoinOnKeys(Note?[] known, UnionFind together, Func<Note, ulong?> keyOf)
+    /// <summary>Joins the sketched documents whose <paramref name="key"/>-th key (0: the content hash, then the bands) is equal.</summary>
+    private void JoinOnKeys(int[] known, UnionFind together, int key)
     {
         var first = new Dictionary<ulong, int>();
         for (var k = 0; k < known.Length; k++)
         {
-            if (known[k] is not { } note || keyOf(note) is not { } key)
+            if (known[k] < 0)
             {
                 continue;
             }
 
-            if (!first.TryAdd(key, k))
+            var (page, at) = Math.DivRem(known[k], PageDocuments);
+            if (!sketchedPages[page][at])
             {
-                together.Union(first[key], k);
+                continue;
+            }
+
+            var value = keyPages[page][(at * keysPerDocument) + key];
+            if (!first.TryAdd(value, k))
+            {
+                together.Union(first[value], k);
             }
         }
     }
 
-    private static void JoinOnSharedFacts(Note?[] known, UnionFind together)
+    /// <summary>The sampled names and figures of the document in <paramref name="slot"/> (none for -1).</summary>
+    private ReadOnlySpan<uint> FactsOf(int slot)
+    {
+        if (slot < 0)
+        {
+            return [];
+        }
+
+        var (page, at) = Math.DivRem(slot, PageDocuments);
+        return factPages[page].AsSpan(at * FactSample, factCountPages[page][at]);
+    }
+
+    private void JoinOnSharedFacts(int[] known, UnionFind together)
     {
         var holders = new Dictionary<uint, List<int>>();
         for (var k = 0; k < known.Length; k++)
         {
-            foreach (var fact in known[k]?.Facts ?? [])
+            foreach (var fact in FactsOf(known[k]))
             {
                 if (!holders.TryGetValue(fact, out var list))
                 {
@@ -142,7 +200,7 @@ internal sealed class RelateOrder
         var touched = new List<int>();
         for (var k = 0; k < known.Length; k++)
         {
-            foreach (var fact in known[k]?.Facts ?? [])
+            foreach (var fact in FactsOf(known[k]))
             {
                 var list = holders[fact];
                 if (list.Count > MaxFactHolders)
@@ -180,6 +238,4 @@ internal sealed class RelateOrder
         all.UnionWith(features.NumberHashes);
         return [.. all.Take(FactSample)];
     }
-
-    private sealed record Note(ulong? ContentHash, ulong[] Bands, uint[] Facts);
 }

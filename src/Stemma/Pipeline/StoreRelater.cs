@@ -39,6 +39,13 @@ public sealed record StorePipelineOptions
     /// </summary>
     public int ScreenedDocuments { get; init; } = 100_000;
 
+    /// <summary>
+    /// What the screens of <see cref="ScreenedDocuments"/> may hold in all, in bytes (as <see cref="Screened.Bytes"/>
+    /// counts them): a pass over a large batch keeps this much of it, not the whole batch; the screens used since they
+    /// were kept stay longest.
+    /// </summary>
+    public long ScreenedBytes { get; init; } = 512L << 20;
+
     public static StorePipelineOptions Default { get; } = new();
 }
 
@@ -109,7 +116,7 @@ public sealed class StoreRelater
         await cache.SyncAsync(store, CancellationToken.None).ConfigureAwait(false);
 
         // Kept for this pass only: it holds the writer lock (or is a one-shot), so no document read in it changes.
-        var screens = new ScreenedDocuments(pipeline.ScreenedDocuments);
+        var screens = new ScreenedDocuments(pipeline.ScreenedDocuments, pipeline.ScreenedBytes);
         var arranged = await ArrangeAsync().ConfigureAwait(false);
         while (true)
         {
@@ -153,6 +160,7 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
             }
 
+            Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"screens kept: {screens.Count} documents, {screens.Bytes / 1e6:F0} MB"));
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -242,8 +250,18 @@ public sealed class StoreRelater
             var lookUpTime = steps.Lap();
 
             // Candidates this pass has read before are screened from what it kept of them; only the others are read now.
+            // The kept ones are taken first: keeping the documents read now may push older ones out of the screens.
             var distinct = candidates.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).ToList();
-            var stored = await store.GetDocumentsAsync([.. distinct.Where(id => !screens.Contains(id))], cancellationToken).ConfigureAwait(false);
+            var kept = new Dictionary<string, Screened>(distinct.Count, StringComparer.Ordinal);
+            foreach (var id in distinct)
+            {
+                if (screens.Get(id) is { } screen)
+                {
+                    kept[id] = screen;
+                }
+            }
+
+            var stored = await store.GetDocumentsAsync([.. distinct.Where(id => !kept.ContainsKey(id))], cancellationToken).ConfigureAwait(false);
             foreach (var document in stored)
             {
                 loaded[document.Article.Id] = document;
@@ -254,15 +272,17 @@ public sealed class StoreRelater
             var screened = new Dictionary<string, Screened>(distinct.Count, StringComparer.Ordinal);
             foreach (var id in distinct)
             {
-                if (screens.Get(id) is { } kept)
+                if (kept.TryGetValue(id, out var screen))
                 {
-                    screened[id] = kept;
+                    screened[id] = screen;
                 }
                 else if (loaded.TryGetValue(id, out var document))
                 {
                     screened[id] = new Screened(document.Position, work[id].Features, work[id].Sketch);
                 }
             }
+
+            kept.Clear();
 
             candidateCount = screened.Count;
             var featureTime = steps.Lap();
@@ -911,20 +931,51 @@ internal sealed class StoredFrequencies
 /// <param name="Position">The document's insertion position (which side of a pair it is).</param>
 /// <param name="Features">Its features, without the text when kept between regions (<see cref="TextFeatures.WithoutText"/>).</param>
 /// <param name="Sketch">Its content hash and shingles.</param>
-internal sealed record Screened(long Position, TextFeatures Features, DocumentSketch Sketch);
+internal sealed record Screened(long Position, TextFeatures Features, DocumentSketch Sketch)
+{
+    /// <summary>About what one kept screen holds in memory: its arrays and objects, its id and its place in the screens.</summary>
+    internal long Bytes(string id)
+    {
+        var features = Features;
+        long hashes = features.TermHashes.Length + features.EntityHashes.Length + features.NumberHashes.Length
+            + features.DateHashes.Length + features.QuoteHashes.Length + features.FactHashes.Length + Sketch.Shingles.Count;
+
+        // A term is a hash, a count and a flag.
+        return (4 * hashes) + (2L * features.TermHashes.Length) + (2L * id.Length) + ScreenOverhead;
+    }
+
+    // Nine array headers, the record, the features, the sketch and its shingle set, the id's string header, a dictionary
+    // entry and a queue slot.
+    private const int ScreenOverhead = 500;
+}
 
 /// <summary>
-/// The documents one relate pass has read, by id, as <see cref="Screened"/>: at most a given number, the oldest
-/// forgotten first. A pass holds the writer lock, so what it read stays true until it ends. Used by one thread.
+/// The documents one relate pass has read, by id, as <see cref="Screened"/>: at most a given number and a given size in
+/// bytes, so that a pass over a large batch holds a bounded part of it. When full, the oldest screen goes, unless it was
+/// used since it was kept or last passed over (it then goes to the back once): the documents many regions find as
+/// candidates stay. A pass holds the writer lock, so what it read stays true until it ends. Used by one thread.
 /// </summary>
-internal sealed class ScreenedDocuments(int capacity)
+internal sealed class ScreenedDocuments(int capacity, long maxBytes = long.MaxValue)
 {
-    private readonly Dictionary<string, Screened> documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> documents = new(StringComparer.Ordinal);
     private readonly Queue<string> order = new();
 
-    public bool Contains(string id) => documents.ContainsKey(id);
+    /// <summary>Screens kept now.</summary>
+    public int Count => documents.Count;
 
-    public Screened? Get(string id) => documents.GetValueOrDefault(id);
+    /// <summary>What the kept screens hold, by <see cref="Screened.Bytes"/>.</summary>
+    public long Bytes { get; private set; }
+
+    public Screened? Get(string id)
+    {
+        if (!documents.TryGetValue(id, out var entry))
+        {
+            return null;
+        }
+
+        entry.Used = true;
+        return entry.Screen;
+    }
 
     /// <summary>Keeps what screening needs of a document whose features and sketch were made from its stored text.</summary>
     public void Keep(StoredDocument document, TextFeatures features, DocumentSketch sketch)
@@ -935,15 +986,43 @@ internal sealed class ScreenedDocuments(int capacity)
         }
 
         var id = document.Article.Id;
-        if (!documents.ContainsKey(id))
+        var screen = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
+        var bytes = screen.Bytes(id);
+        if (documents.TryGetValue(id, out var entry))
         {
+            Bytes += bytes - entry.Bytes;
+            (entry.Screen, entry.Bytes) = (screen, bytes);
+        }
+        else
+        {
+            documents[id] = new Entry { Screen = screen, Bytes = bytes };
             order.Enqueue(id);
-            while (order.Count > capacity)
-            {
-                documents.Remove(order.Dequeue());
-            }
+            Bytes += bytes;
         }
 
-        documents[id] = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
+        while (documents.Count > capacity || (Bytes > maxBytes && documents.Count > 1))
+        {
+            var oldest = order.Dequeue();
+            var old = documents[oldest];
+            if (old.Used)
+            {
+                // A second chance: the flag is cleared, so this loop ends after one round at most.
+                old.Used = false;
+                order.Enqueue(oldest);
+                continue;
+            }
+
+            documents.Remove(oldest);
+            Bytes -= old.Bytes;
+        }
+    }
+
+    private sealed class Entry
+    {
+        public required Screened Screen { get; set; }
+
+        public long Bytes { get; set; }
+
+        public bool Used { get; set; }
     }
 }
