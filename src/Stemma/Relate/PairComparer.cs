@@ -363,8 +363,7 @@ public static class PairComparer
     private static int OneForOneSwaps(Alignment alignment) =>
         alignment.Spans.Sum(span => span.Differences.Where(d => d.WordsA == d.WordsB).Sum(d => d.WordsA));
 
-    /// <summary>Whether the longer text's aligned words form one block (an excerpt) rather than being spread through it.</summary>
-    // Whether every passage starts at least minLeadWords into both texts.
+    /// <summary>Whether there are passages and every one starts at least <paramref name="minLeadWords"/> words into both texts.</summary>
     private static bool LeadsOutsidePassages(Alignment alignment, int minLeadWords)
     {
         foreach (var span in alignment.Spans)
@@ -378,6 +377,7 @@ public static class PairComparer
         return alignment.Spans.Count > 0;
     }
 
+    /// <summary>Whether the longer text's aligned words form one block (an excerpt) rather than being spread through it.</summary>
     private static bool IsOneBlock(Alignment alignment, bool longIsB)
     {
         if (alignment.Spans.Count == 0)
