@@ -398,24 +398,13 @@ public static class ArticleReader
     /// </summary>
     private static Stream AsUtf8Json(Stream content, byte[] head)
     {
-        Encoding encoding;
-        var skip = 0;
-        if (TextDecoding.TryDetectBom(head, out var marked, out var bomLength))
-        {
-            if (marked.CodePage == Encoding.UTF8.CodePage)
-            {
-                return content;
-            }
-
-            (encoding, skip) = (marked, bomLength);
-        }
-        else if (!TextDecoding.TryDetectUnmarkedUtf16(head, out encoding))
+        if (!TextDecoding.TryDetectFromBytes(head, out var encoding, out var bomLength) || encoding.CodePage == Encoding.UTF8.CodePage)
         {
             return content;
         }
 
         Span<byte> mark = stackalloc byte[4];
-        content.ReadExactly(mark[..skip]);
+        content.ReadExactly(mark[..bomLength]);
         return Encoding.CreateTranscodingStream(content, encoding, Encoding.UTF8, leaveOpen: true);
     }
 

@@ -39,19 +39,14 @@ public static class FormatDetector
             return InputFormat.Warc;
         }
 
-        var hasBom = TextDecoding.TryDetectBom(head, out var bomEncoding, out var bomLength);
-        if (!hasBom && TextDecoding.TryDetectUnmarkedUtf16(head, out var utf16))
-        {
-            (hasBom, bomEncoding) = (true, utf16);
-        }
-
+        var shown = TextDecoding.TryDetectFromBytes(head, out var shownEncoding, out var bomLength);
         // A UTF-8 byte order mark does not make what follows text: random bytes behind one are still binary.
-        if ((!hasBom || bomEncoding.CodePage == Encoding.UTF8.CodePage) && LooksBinary(head[bomLength..]))
+        if ((!shown || shownEncoding.CodePage == Encoding.UTF8.CodePage) && LooksBinary(head[bomLength..]))
         {
             return InputFormat.Binary;
         }
 
-        var encoding = hasBom ? bomEncoding : Encoding.Latin1;
+        var encoding = shown ? shownEncoding : Encoding.Latin1;
         var text = encoding.GetString(head[bomLength..]).TrimStart();
         var extension = ExtensionOf(fileName);
         if (text.Length == 0)

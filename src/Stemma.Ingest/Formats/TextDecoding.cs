@@ -70,14 +70,9 @@ public static partial class TextDecoding
     public static (Encoding Encoding, int BomLength, EncodingSource Source) DetectEncoding(ReadOnlySpan<byte> bytes, string? httpCharset = null)
     {
         _ = Windows1252;
-        if (TryDetectBom(bytes, out var bomEncoding, out var bomLength))
+        if (TryDetectFromBytes(bytes, out var shown, out var bomLength))
         {
-            return (bomEncoding, bomLength, EncodingSource.ByteOrderMark);
-        }
-
-        if (TryDetectUnmarkedUtf16(bytes, out var utf16))
-        {
-            return (utf16, 0, EncodingSource.Utf16Pattern);
+            return (shown, bomLength, bomLength > 0 ? EncodingSource.ByteOrderMark : EncodingSource.Utf16Pattern);
         }
 
         if (TryGetEncoding(httpCharset, out var httpEncoding))
@@ -122,6 +117,20 @@ public static partial class TextDecoding
 
         (encoding, length) = (Encoding.UTF8, 0);
         return false;
+    }
+
+    /// <summary>
+    /// The encoding the bytes themselves show, before any declaration: a byte order mark (its length in
+    /// <paramref name="bomLength"/>), else UTF-16 without one (<see cref="TryDetectUnmarkedUtf16"/>, length 0).
+    /// </summary>
+    public static bool TryDetectFromBytes(ReadOnlySpan<byte> bytes, out Encoding encoding, out int bomLength)
+    {
+        if (TryDetectBom(bytes, out encoding, out bomLength))
+        {
+            return true;
+        }
+
+        return TryDetectUnmarkedUtf16(bytes, out encoding);
     }
 
     /// <summary>
