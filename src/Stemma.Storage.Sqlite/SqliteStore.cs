@@ -264,16 +264,16 @@ public sealed partial class SqliteStore : IStore
                 // CROSS JOIN keeps the JSON array as the outer loop, each element one index look-up.
                 var byHash = session.Command("SELECT j.key, d.seq FROM json_each($keys) j CROSS JOIN documents d ON d.content_hash = j.value", transaction);
                 var byBand = session.Command("SELECT j.key, b.doc FROM json_each($keys) j CROSS JOIN lsh_buckets b ON b.band = $band AND b.key = j.value", transaction);
-                var asked = new List<int>(Math.Min(probes.Count, RowsPerBucketInsert));
+                var asked = new List<int>(Math.Min(probes.Count, RowsPerBulkStatement));
                 var json = new StringBuilder();
                 for (var band = -1; band < bandCount; band++)
                 {
-                    for (var first = 0; first < probes.Count; first += RowsPerBucketInsert)
+                    for (var first = 0; first < probes.Count; first += RowsPerBulkStatement)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         asked.Clear();
                         json.Clear().Append('[');
-                        for (var p = first; p < Math.Min(probes.Count, first + RowsPerBucketInsert); p++)
+                        for (var p = first; p < Math.Min(probes.Count, first + RowsPerBulkStatement); p++)
                         {
                             // Band -1 is the content hash.
                             var keys = probes[p].BandKeys;
