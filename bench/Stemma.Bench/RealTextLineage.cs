@@ -181,7 +181,8 @@ internal static partial class RealTextLineage
 
         var articles = ArticleReader.ReadBytes(Encoding.UTF8.GetBytes(jsonl.ToString()), "corpus.jsonl").Where(o => o.Article is not null).Select(o => o.Article!).ToList();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var analysis = CorpusAnalyzer.Analyze(articles);
+        // Annotated as `stemma analyze` annotates what it reads (inserted lines, site boilerplate), so the lineage sees what the command's does.
+        var analysis = CorpusAnalyzer.Analyze(Stemma.Ingest.Annotations.CorpusAnnotator.Apply(articles));
         var placed = analysis.Documents.ToDictionary(p => readable[p.Id], p => p with { Id = readable[p.Id], Family = readable[p.Family], Parent = p.Parent is null ? null : readable[p.Parent] });
         var familyAri = ClusteringMetrics.AdjustedRandIndex(documents.ToDictionary(d => d.Id, d => d.Family), placed.ToDictionary(p => p.Key, p => p.Value.Family));
         var copies = documents.Where(d => d.Parent is not null).ToList();
