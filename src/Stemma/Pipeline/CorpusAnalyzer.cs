@@ -63,6 +63,8 @@ public static class CorpusAnalyzer
                 stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, cancellationToken);
             }
 
+            StageTimings.Sink?.Invoke($"relate stages: {stories.Timings}");
+
             var placed = stories.Documents.Select(d => new DocumentResult(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin)).ToList();
             return new CorpusAnalysis(articles, sketches, pairs, placed, stories);
         }
