@@ -73,18 +73,28 @@ internal static class TerminalViews
     /// <summary>"is an excerpt of" → "an excerpt of": the relation as a phrase after a name.</summary>
     public static string RelationOf(string? relation) => Wording.RelationPhrase(relation) is var phrase && phrase.StartsWith("is ", StringComparison.Ordinal) ? phrase[3..] : Wording.RelationPhrase(relation);
 
-    /// <summary>How one member came to be, for a table cell.</summary>
-    public static string HowMade(DocumentResult document, string? familyRoot, IdNames names)
+    /// <summary>
+    /// How one member came to be, for a table cell. When nothing tells which of the member and its parent came first
+    /// (identical undated texts), the parent is named rather than called the original, and the cell says so.
+    /// </summary>
+    public static string HowMade(DocumentResult document, string? familyRoot, IdNames names, bool directionUnknown = false)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(names);
         return document switch
         {
+            { Parent: { } parent, Relation: { } relation } when directionUnknown => $"{RelationOf(relation)} {names[parent]}; {WhichCameFirst}",
             { Parent: { } parent, Relation: { } relation } => $"{RelationOf(relation)} {(parent == familyRoot ? "the original" : names[parent])}",
             { Parent: null, Origin: { } origin } => $"earliest stored copy; credits {origin}",
             _ => "original",
         };
     }
+
+    private const string WhichCameFirst = "which came first is unknown";
+
+    /// <summary>Whether the copy trees say nothing tells which of <paramref name="id"/> and its parent came first.</summary>
+    private static bool DirectionUnknown(IEnumerable<LineageTree> trees, string id) =>
+        trees.Select(t => t.ParentEdgeOf(id)).FirstOrDefault(e => e is not null) is { IsDirectionUnknown: true };
 
     public static void WriteAnalyzeTable(CliContext context, CorpusAnalysis analysis, int rejected)
     {
@@ -98,6 +108,7 @@ internal static class TerminalViews
             .ThenBy(f => f.Key, StringComparer.Ordinal)
             .ToList();
         var withCopies = families.Where(f => f.Count() > 1).ToList();
+        var trees = analysis.Stories?.Trees ?? [];
 
         // A story column only when some story holds more than one family; otherwise it repeats the family.
         var showStory = withCopies.Any(f => f.First().Document.Story != f.Key);
@@ -118,7 +129,8 @@ internal static class TerminalViews
                 .Where(m => m.Document.Id != root.Document.Id)
                 .OrderBy(m => m.Article.Date ?? DateTimeOffset.MaxValue)
                 .ThenBy(m => m.Document.Id, StringComparer.Ordinal)
-                .Select(m => (Id: names[m.Document.Id], How: m.Document.Parent == root.Document.Id || m.Document.Parent is null ? m.Document.Relation ?? "original" : $"{m.Document.Relation} of {names[m.Document.Parent]}"))
+                .Select(m => (Id: names[m.Document.Id], How: (m.Document.Parent == root.Document.Id || m.Document.Parent is null ? m.Document.Relation ?? "original" : $"{m.Document.Relation} of {names[m.Document.Parent]}")
+                    + (DirectionUnknown(trees, m.Document.Id) ? $" ({WhichCameFirst})" : string.Empty)))
                 .ToList();
             var idWidth = copies.Max(c => c.Id.Length);
             var first = names[root.Document.Id] + (root.Document.Origin is { } origin ? $"\n(credits {origin})" : string.Empty);
@@ -176,7 +188,7 @@ internal static class TerminalViews
         var copies = members.Where(m => m.Document.Family == originalFamily).ToList();
         var related = members.Where(m => m.Document.Family != originalFamily).ToList();
         var headline = original.Article?.Title;
-        WriteMembers(context, "Copies", copies, m => HowMade(m.Document, originalId, names), names, headline);
+        WriteMembers(context, "Copies", copies, m => HowMade(m.Document, originalId, names, DirectionUnknown(trees, m.Document.Id)), names, headline);
         if (related.Count > 0)
         {
             string Related((DocumentResult Document, Article Article) member)
