@@ -23,6 +23,8 @@ public sealed class JsonRecordFieldsTests
     [
         "{\"id\":\"a-1\",\"title\":\"One &amp; two\",\"text\":\"Body one.\\nRelated: x\",\"date\":\"2026-01-02\"}",
         "{\"id\":7,\"text\":\"Body two.\",\"site\":-1.5e3}",
+        "{\"id\":8,\"text\":12345.5e-1}",
+        "\uFEFF{\"id\":\"bom\",\"text\":\"A byte order mark before the first record.\"}",
         "{\"text\":\"caf\\u00e9 \\\"quoted\\\" back\\\\slash \\/ tab\\t cr\\r ff\\f bs\\b nul\\u0000 end\"}",
         "{\"text\":\"pair \\ud83d\\ude00 raw 😀 done\"}",
         "{\"text\":\"lone high \\ud83d then text\",\"title\":\"lone low \\ude00\"}",
