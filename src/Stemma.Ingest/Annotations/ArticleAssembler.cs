@@ -126,21 +126,30 @@ public static class ArticleAssembler
     public static IReadOnlyList<TextBlock> PlainTextParagraphs(string text, string? title)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return PlainTextParagraphs(text, title, whole: text);
+    }
+
+    /// <inheritdoc cref="PlainTextParagraphs(string, string?)"/>
+    public static IReadOnlyList<TextBlock> PlainTextParagraphs(ReadOnlySpan<char> text, string? title) => PlainTextParagraphs(text, title, whole: null);
+
+    /// <summary>The split itself; <paramref name="whole"/>, when given, is the text as a string, kept when it is one line.</summary>
+    private static List<TextBlock> PlainTextParagraphs(ReadOnlySpan<char> text, string? title, string? whole)
+    {
         var result = new List<TextBlock>();
         var block = new List<string>();
-        var normalized = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
 
-        // Lines are cut as spans: only the trimmed line becomes a string (most files have no line to trim).
-        foreach (var range in normalized.AsSpan().Split('\n'))
+        // Lines are cut as spans: only the trimmed line becomes a string. A CR before the LF needs no replacing first:
+        // trimming the line takes it off with the other trailing white space.
+        foreach (var range in text.Split('\n'))
         {
-            var line = normalized.AsSpan(range).Trim();
+            var line = text[range].Trim();
             if (line.IsEmpty)
             {
                 FlushBlock(block, title, result);
             }
             else
             {
-                block.Add(line.Length == normalized.Length ? normalized : line.ToString());
+                block.Add(whole is not null && line.Length == whole.Length ? whole : line.ToString());
             }
         }
 

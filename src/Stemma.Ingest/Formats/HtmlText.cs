@@ -66,6 +66,9 @@ public static partial class HtmlText
     /// <summary>True when text carries block markup (paragraphs, line breaks, divs), not just a stray angle bracket.</summary>
     public static bool LooksLikeHtml(string text) => BlockTagPattern().IsMatch(text);
 
+    /// <inheritdoc cref="LooksLikeHtml(string)"/>
+    public static bool LooksLikeHtml(ReadOnlySpan<char> text) => BlockTagPattern().IsMatch(text);
+
     /// <summary>Paragraph texts of an HTML fragment.</summary>
     public static IReadOnlyList<string> ToParagraphs(string? html) => [.. ToBlocks(html).Select(block => block.Text)];
 

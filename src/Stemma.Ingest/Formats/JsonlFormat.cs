@@ -106,50 +106,55 @@ internal static class JsonlFormat
     private static List<ReadOutcome> ReadChunk(List<PendingLine> chunk, SourceContext source)
     {
         var outcomes = new List<ReadOutcome>(chunk.Count);
+        var fields = new JsonRecordFields();
         foreach (var pending in chunk)
         {
-            outcomes.Add(pending.Decided ?? ReadRecord(pending.Line!, pending.Number, source));
+            outcomes.Add(pending.Decided ?? ReadRecord(pending.Line!, pending.Number, source, fields));
         }
 
         return outcomes;
     }
 
-    private static ReadOutcome ReadRecord(byte[] line, int lineNumber, SourceContext source)
+    /// <summary>The fields that may hold the article's text, in the order they are tried.</summary>
+    private static readonly JsonRecordFields.Field[] TextFields = [JsonRecordFields.Field.Text, JsonRecordFields.Field.Body, JsonRecordFields.Field.Content];
+
+    private static ReadOutcome ReadRecord(byte[] line, int lineNumber, SourceContext source, JsonRecordFields fields)
     {
         if (!TextDecoding.IsValidUtf8(line))
         {
             return source.Error("invalid UTF-8 in record", lineNumber);
         }
 
+        char[]? buffer = null;
         try
         {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            fields.Read(line);
+            if (fields.Root != JsonTokenType.StartObject)
             {
-                return source.Error($"record is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object", lineNumber);
+                return source.Error($"record is a JSON {fields.RootKindName}, not an object", lineNumber);
             }
 
-            var text = JsonFields.String(root, "text") ?? JsonFields.String(root, "body") ?? JsonFields.String(root, "content");
-            if (string.IsNullOrWhiteSpace(text))
+            if (!fields.TryDecodeFirst(TextFields, out buffer, out var length))
             {
                 return source.Error("record has no text", lineNumber);
             }
 
-            var title = HtmlText.ToInlineText(JsonFields.String(root, "title"));
-            var url = JsonFields.String(root, "url");
+            // The text is split where it was decoded: it never becomes one string (only its paragraphs and the body do).
+            var text = buffer.AsSpan(0, length);
+            var title = HtmlText.ToInlineText(fields.String(JsonRecordFields.Field.Title));
+            var url = fields.String(JsonRecordFields.Field.Url);
             var article = ArticleAssembler.Build(new ArticleDraft
             {
-                Id = JsonFields.String(root, "id") ?? $"{source.Id}#{lineNumber}",
+                Id = fields.String(JsonRecordFields.Field.Id) ?? $"{source.Id}#{lineNumber}",
                 Title = title,
                 // Some dumps keep the page markup in "text": split it on its block elements then.
-                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(text, source.Options.Limits) : ArticleAssembler.PlainTextParagraphs(text, title),
+                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(new string(text), source.Options.Limits) : ArticleAssembler.PlainTextParagraphs(text, title),
                 SourcePath = source.Path,
                 Url = url,
-                Date = DateParsing.Parse(JsonFields.String(root, "date")),
-                Site = SiteNames.FromUrl(JsonFields.String(root, "site")) ?? SiteNames.FromUrl(url),
-                Author = JsonFields.String(root, "author"),
-                Language = JsonFields.String(root, "language") ?? JsonFields.String(root, "lang"),
+                Date = DateParsing.Parse(fields.String(JsonRecordFields.Field.Date)),
+                Site = SiteNames.FromUrl(fields.String(JsonRecordFields.Field.Site)) ?? SiteNames.FromUrl(url),
+                Author = fields.String(JsonRecordFields.Field.Author),
+                Language = fields.String(JsonRecordFields.Field.Language) ?? fields.String(JsonRecordFields.Field.Lang),
                 Format = "jsonl",
             });
             return article.Body.Length == 0 ? source.Error("record has no body text (only annotation lines)", lineNumber) : source.Success(article);
@@ -161,6 +166,13 @@ internal static class JsonlFormat
         catch (IngestLimitException ex)
         {
             return source.Error(ex.Message, lineNumber);
+        }
+        finally
+        {
+            if (buffer is { Length: > 0 })
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            }
         }
     }
 }

@@ -26,12 +26,13 @@ internal static class PlainTextFormat
             yield break;
         }
 
-        var (title, rest) = PlainTextTitle.Split(text);
+        // The body is split where it lies in the text (a copy of the rest was a second copy of every file).
+        var (trimmed, title, bodyStart) = PlainTextTitle.SplitAt(text);
         var article = ArticleAssembler.Build(new ArticleDraft
         {
             Id = source.Id,
             Title = title,
-            Paragraphs = ArticleAssembler.PlainTextParagraphs(rest, title),
+            Paragraphs = bodyStart == 0 ? ArticleAssembler.PlainTextParagraphs(trimmed, title) : ArticleAssembler.PlainTextParagraphs(trimmed.AsSpan(bodyStart), title),
             SourcePath = source.Path,
             Format = "txt",
         });
@@ -66,17 +67,26 @@ public static class PlainTextTitle
     /// <summary>Splits text (line ends normalized, leading blank lines removed) into the title, or null, and the rest.</summary>
     public static (string? Title, string Body) Split(string text)
     {
+        var (trimmed, title, bodyStart) = SplitAt(text);
+        return (title, trimmed[bodyStart..]);
+    }
+
+    /// <summary>
+    /// As <see cref="Split"/>, without copying the rest: the text with leading white space removed, the title or null, and
+    /// where the body starts in that text (0 without a title).
+    /// </summary>
+    internal static (string Text, string? Title, int BodyStart) SplitAt(string text)
+    {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart();
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         if (newline < 0)
         {
-            return (null, text);
+            return (text, null, 0);
         }
 
         var first = text[..newline].Trim();
-        var rest = text[(newline + 1)..];
-        return IsTitleLine(first, rest) ? (first, rest) : (null, text);
+        return IsTitleLine(first, text.AsSpan(newline + 1)) ? (text, first, newline + 1) : (text, null, 0);
     }
 
     /// <summary>
@@ -86,8 +96,14 @@ public static class PlainTextTitle
     /// </summary>
     public static bool IsTitleLine(string line, string rest)
     {
-        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(rest);
+        return IsTitleLine(line, rest.AsSpan());
+    }
+
+    /// <inheritdoc cref="IsTitleLine(string, string)"/>
+    public static bool IsTitleLine(string line, ReadOnlySpan<char> rest)
+    {
+        ArgumentNullException.ThrowIfNull(line);
         var words = LineClassifier.CountWords(line);
         if (words == 0 || words > MaxTitleWords || line.Length > MaxTitleChars || !HasLetter(line) || char.IsLower(line[0]))
         {
@@ -95,8 +111,8 @@ public static class PlainTextTitle
         }
 
         // The rest is the whole article: it is looked at through spans, never copied.
-        var blankLineFollows = rest.AsSpan().TrimStart(" \t").StartsWith('\n');
-        var body = rest.AsSpan().Trim();
+        var blankLineFollows = rest.TrimStart(" \t").StartsWith('\n');
+        var body = rest.Trim();
         if (body.IsEmpty || !HasLetter(body))
         {
             return false;

@@ -22,6 +22,20 @@ internal static class StreamLimits
     /// <summary>Reads a whole stream into memory, refusing to go past the cap.</summary>
     public static byte[] ReadBounded(Stream stream, long capBytes)
     {
+        if (stream is MemoryStream held && held.TryGetBuffer(out var content))
+        {
+            // Content already in memory (a small file read whole) is handed on as it is, not copied through a buffer
+            // into a growing stream and out again: read only, as every caller uses it.
+            var rest = content[(int)held.Position..];
+            if (rest.Count > capBytes)
+            {
+                throw new InputTooLargeException(capBytes);
+            }
+
+            held.Position = held.Length;
+            return rest.Offset == 0 && rest.Count == rest.Array!.Length ? rest.Array : rest.ToArray();
+        }
+
         using var memory = new MemoryStream();
 
         // A pooled buffer: a fresh 80 KB array per small file was most of what reading a file allocated (and zeroed).
