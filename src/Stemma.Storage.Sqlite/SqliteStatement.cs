@@ -135,6 +135,8 @@ internal sealed class SqliteStatement : IDisposable
 
     public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
 
+    public double Double(int column) => raw.sqlite3_column_double(statement, column);
+
     public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
 
     public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(statement, column);

@@ -54,21 +54,21 @@ public sealed partial class SqliteStore
                 var deletions = session.Command(SqliteDocumentIds.DeletionsSql, transaction).ExecuteScalar() is long counted ? counted : 0;
                 var rows = new List<(uint Term, long Sequence, float Weight)>();
                 var limit = Math.Max(0, maxPerTerm);
-                var command = session.Command(
+                // A prepared statement bound by position: a batch runs it for thousands of terms.
+                var statement = session.Statement(
                     """
                     SELECT p.doc, p.weight FROM term_postings p
                     WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
-                    """,
-                    transaction).With("$limit", limit);
+                    """).Bind("$limit", limit);
                 var sequences = new HashSet<long>();
                 foreach (var term in terms.Distinct())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$term", (long)term).ExecuteReader();
-                    while (reader.Read())
+                    statement.Bind("$term", (long)term);
+                    while (statement.Read())
                     {
-                        var sequence = reader.GetInt64(0);
-                        rows.Add((term, sequence, reader.GetFloat(1)));
+                        var sequence = statement.Int64(0);
+                        rows.Add((term, sequence, (float)statement.Double(1)));
                         sequences.Add(sequence);
                     }
                 }

@@ -232,6 +232,7 @@ public sealed class StoreRelater
         var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
         Compute(probes, work, cache, screens);
         var probeTime = steps.Lap();
+        var probeCpu = Environment.CpuUsage.TotalTime - processorTime;
         IReadOnlyList<string> formerStories = [];
         int candidateCount = 0, relatedCount = 0;
 
@@ -321,7 +322,7 @@ public sealed class StoreRelater
                 regionIds.UnionWith(members);
             }
 
-            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
+            candidateSteps = $" [probes {probeTime}, CPU {Seconds(probeCpu)}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -371,15 +372,19 @@ public sealed class StoreRelater
 
         var analyzed = clock.Lap();
         var before = cache.Version;
+        var commitCpu = Environment.CpuUsage.TotalTime;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        commitCpu = Environment.CpuUsage.TotalTime - commitCpu;
         if (tookComputed)
         {
             computed = null;
         }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}; CPU {(Environment.CpuUsage.TotalTime - processorTime).TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}, CPU {Seconds(commitCpu)}; CPU {Seconds(Environment.CpuUsage.TotalTime - processorTime)}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00 s", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The stored candidates that some probe may relate to, each pair decided as the region's analysis would decide it; a
