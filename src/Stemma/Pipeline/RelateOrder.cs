@@ -80,7 +80,6 @@ internal sealed class RelateOrder
                 sketchedPages.Add(new bool[PageDocuments]);
             }
         }
-
         else
         {
             // Added again (an update in the same run): the new values replace the old.
