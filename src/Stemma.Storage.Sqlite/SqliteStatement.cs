@@ -46,6 +46,21 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    public SqliteStatement Bind(string name, double value)
+    {
+        Check(raw.sqlite3_bind_double(statement, Index(name), value));
+        return this;
+    }
+
+    public SqliteStatement Bind(string name, double? value) => value is { } known ? Bind(name, known) : BindNull(name);
+
+    /// <summary>Binds UTF-8 text (the column's affinity applies, as it does to any bound text).</summary>
+    public SqliteStatement BindText(string name, ReadOnlySpan<byte> utf8)
+    {
+        Check(raw.sqlite3_bind_text(statement, Index(name), utf8));
+        return this;
+    }
+
     public SqliteStatement Bind(string name, ReadOnlySpan<byte> value)
     {
         Check(raw.sqlite3_bind_blob(statement, Index(name), value));
@@ -119,6 +134,8 @@ internal sealed class SqliteStatement : IDisposable
     public void Reset() => raw.sqlite3_reset(statement);
 
     public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+    public double Double(int column) => raw.sqlite3_column_double(statement, column);
 
     public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
 

@@ -54,21 +54,21 @@ public sealed partial class SqliteStore
                 var deletions = session.Command(SqliteDocumentIds.DeletionsSql, transaction).ExecuteScalar() is long counted ? counted : 0;
                 var rows = new List<(uint Term, long Sequence, float Weight)>();
                 var limit = Math.Max(0, maxPerTerm);
-                var command = session.Command(
+                // A prepared statement bound by position: a batch runs it for thousands of terms.
+                var statement = session.Statement(
                     """
                     SELECT p.doc, p.weight FROM term_postings p
                     WHERE p.term = $term ORDER BY p.weight DESC, p.doc LIMIT $limit
-                    """,
-                    transaction).With("$limit", limit);
+                    """).Bind("$limit", limit);
                 var sequences = new HashSet<long>();
                 foreach (var term in terms.Distinct())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    using var reader = command.With("$term", (long)term).ExecuteReader();
-                    while (reader.Read())
+                    statement.Bind("$term", (long)term);
+                    while (statement.Read())
                     {
-                        var sequence = reader.GetInt64(0);
-                        rows.Add((term, sequence, reader.GetFloat(1)));
+                        var sequence = statement.Int64(0);
+                        rows.Add((term, sequence, (float)statement.Double(1)));
                         sequences.Add(sequence);
                     }
                 }
@@ -341,53 +341,21 @@ public sealed partial class SqliteStore
                 cancellationToken);
         }
 
-        var upsert = session.Command(
+        // One prepared statement, bound by position per row: the rows' values went through a JSON text before, written
+        // here and parsed again by SQLite.
+        var upsert = session.Statement(
             """
             INSERT INTO groups (doc, family_id, story_id, parent, relation, origin, labeled_at)
-            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each($rows) WHERE true
+            VALUES ($doc, $family, $story, $parent, $relation, $origin, $labeled_at)
             ON CONFLICT (doc) DO UPDATE SET family_id = excluded.family_id, story_id = excluded.story_id, parent = excluded.parent,
                 relation = excluded.relation, origin = excluded.origin, labeled_at = excluded.labeled_at
-            """,
-            transaction);
+            """);
         changed.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
-        using var buffer = new MemoryStream();
-        for (var first = 0; first < changed.Count; first += RowsPerBulkStatement)
+        foreach (var (sequence, placement) in changed)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            buffer.SetLength(0);
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartArray();
-                foreach (var (sequence, placement) in changed.Skip(first).Take(RowsPerBulkStatement))
-                {
-                    writer.WriteStartArray();
-                    writer.WriteNumberValue(sequence);
-                    writer.WriteStringValue(placement.FamilyId);
-                    writer.WriteStringValue(placement.StoryId);
-                    WriteNullable(writer, placement.Parent);
-                    WriteNullable(writer, placement.Relation);
-                    WriteNullable(writer, placement.Origin);
-                    writer.WriteNumberValue(placement.LabeledAt);
-                    writer.WriteEndArray();
-                }
-
-                writer.WriteEndArray();
-            }
-
-            upsert.With("$rows", Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)).ExecuteNonQuery();
-        }
-    }
-
-
-    private static void WriteNullable(System.Text.Json.Utf8JsonWriter writer, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            writer.WriteStringValue(value);
+            upsert.Bind("$doc", sequence).Bind("$family", placement.FamilyId).Bind("$story", placement.StoryId).Bind("$parent", placement.Parent)
+                .Bind("$relation", placement.Relation).Bind("$origin", placement.Origin).Bind("$labeled_at", placement.LabeledAt).Execute();
         }
     }
 
@@ -460,10 +428,10 @@ public sealed partial class SqliteStore
 
         var wanted = CanonicalPairs(pairs, sequences);
         var gone = stored.Keys.Where(key => !wanted.ContainsKey(key)).ToList();
-        var delete = session.Command("DELETE FROM pairs WHERE a = $a AND b = $b", transaction);
+        var delete = session.Statement("DELETE FROM pairs WHERE a = $a AND b = $b");
         foreach (var (a, b) in gone)
         {
-            delete.With("$a", a).With("$b", b).ExecuteNonQuery();
+            delete.Bind("$a", a).Bind("$b", b).Execute();
         }
 
         WritePairRows(session, transaction, wanted.Where(entry => !stored.TryGetValue(entry.Key, out var old) || old != entry.Value), cancellationToken);
@@ -497,18 +465,17 @@ public sealed partial class SqliteStore
     /// <summary>Inserts or updates pair rows, in key order; values are bound, so the doubles are stored exactly.</summary>
     private static void WritePairRows(SqliteSession session, SqliteTransaction transaction, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
     {
-        var command = session.Command(
+        var command = session.Statement(
             """
             INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details) VALUES ($a, $b, $jaccard, $containment, $relation, $similarity, $details)
             ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
                 relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
-            """,
-            transaction);
+            """);
         foreach (var ((a, b), row) in rows.OrderBy(entry => entry.Key))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            command.With("$a", a).With("$b", b).With("$jaccard", row.Jaccard).With("$containment", row.Containment)
-                .With("$relation", row.Relation).With("$similarity", row.Similarity).With("$details", row.Details).ExecuteNonQuery();
+            command.Bind("$a", a).Bind("$b", b).Bind("$jaccard", row.Jaccard).Bind("$containment", row.Containment)
+                .Bind("$relation", row.Relation).Bind("$similarity", row.Similarity).Bind("$details", row.Details).Execute();
         }
     }
 
@@ -653,9 +620,8 @@ public sealed partial class SqliteStore
 
         DeletePostings(session, transaction, old, cancellationToken);
         var rows = new List<(long Term, float Weight, long Sequence)>();
-        var setPosted = session.Command(
-            "INSERT INTO document_terms (doc, terms, posted) VALUES ($seq, x'', $posted) ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted",
-            transaction);
+        var setPosted = session.Statement(
+            "INSERT INTO document_terms (doc, terms, posted) VALUES ($seq, x'', $posted) ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted");
         var at = new Dictionary<uint, int>();
         var distinct = new List<PostedTerm>();
         foreach (var (sequence, terms) in lists)
@@ -684,27 +650,34 @@ public sealed partial class SqliteStore
                 rows.Add((distinct[k].Term, distinct[k].Weight, sequence));
             }
 
-            setPosted.With("$seq", sequence).With("$posted", blob).ExecuteNonQuery();
+            setPosted.Bind("$seq", sequence).Bind("$posted", blob).Execute();
         }
 
         // The key's order: term, strongest first, then document.
-        rows.Sort((x, y) => x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence));
-        var command = session.Command(
-            "INSERT OR IGNORE INTO term_postings (term, weight, doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
-            transaction);
-        var json = new StringBuilder();
-        for (var first = 0; first < rows.Count; first += RowsPerBulkStatement)
+        rows.Sort(PostingKeyOrder.Instance);
+
+        // One prepared statement per row. The weight is bound as the float's shortest decimal text, which the column's
+        // REAL affinity turns into the double DeletePostings relies on (the same conversion the JSON rows went through).
+        var command = session.Statement("INSERT OR IGNORE INTO term_postings (term, weight, doc) VALUES ($term, $weight, $doc)");
+        Span<byte> text = stackalloc byte[32];
+        foreach (var (term, weight, sequence) in rows)
         {
-            json.Clear().Append('[');
-            var count = Math.Min(RowsPerBulkStatement, rows.Count - first);
-            for (var i = 0; i < count; i++)
+            if (!weight.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture))
             {
-                var (term, weight, sequence) = rows[first + i];
-                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{term},{weight:R},{sequence}]");
+                throw new InvalidOperationException("A posting's weight did not fit its text buffer.");
             }
 
-            command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
+            command.Bind("$term", term).BindText("$weight", text[..written]).Bind("$doc", sequence).Execute();
         }
+    }
+
+    /// <summary>term_postings' key order: term, strongest first, then document.</summary>
+    private sealed class PostingKeyOrder : IComparer<(long Term, float Weight, long Sequence)>
+    {
+        public static readonly PostingKeyOrder Instance = new();
+
+        public int Compare((long Term, float Weight, long Sequence) x, (long Term, float Weight, long Sequence) y) =>
+            x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence);
     }
 
     /// <summary>Adds the postings of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="postings"/>.</summary>

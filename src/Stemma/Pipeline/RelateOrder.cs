@@ -40,6 +40,13 @@ internal sealed class RelateOrder
     private readonly List<bool[]> sketchedPages = [];
     private readonly int keysPerDocument;
 
+    // Each slot's id (the strings the slots dictionary holds), for SharingKeys.
+    private readonly List<string> ids = [];
+
+    // Whether every document was new to the store when added once, each with all its keys: slots are then in storage
+    // order and the keys are what the store's index holds (see Covers).
+    private bool onlyNew = true;
+
     public RelateOrder(LshParameters lsh)
     {
         this.lsh = lsh ?? throw new ArgumentNullException(nameof(lsh));
@@ -52,7 +59,11 @@ internal sealed class RelateOrder
     /// Keeps what ordering needs of one document, from what the add step computed: its content hash, one key per band and
     /// up to <see cref="FactSample"/> sampled names and figures (about 400 bytes with 37 bands, plus its id).
     /// </summary>
-    public void Add(string id, TextFeatures features, DocumentSketch sketch)
+    /// <param name="id">The document's id.</param>
+    /// <param name="features">Its features.</param>
+    /// <param name="sketch">Its sketch (the one stored).</param>
+    /// <param name="added">Whether the document was new to the store (false: an update of a stored one).</param>
+    public void Add(string id, TextFeatures features, DocumentSketch sketch, bool added = true)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(features);
@@ -60,6 +71,7 @@ internal sealed class RelateOrder
         if (!slots.TryGetValue(id, out var slot))
         {
             slot = slots[id] = slots.Count;
+            ids.Add(id);
             if (slot % PageDocuments == 0)
             {
                 keyPages.Add(new ulong[PageDocuments * keysPerDocument]);
@@ -68,21 +80,130 @@ internal sealed class RelateOrder
                 sketchedPages.Add(new bool[PageDocuments]);
             }
         }
+        else
+        {
+            // Added again (an update in the same run): the new values replace the old.
+            onlyNew = false;
+        }
 
-        // Added again (an update in the same run): the new values replace the old.
+        onlyNew &= added;
         var (page, at) = Math.DivRem(slot, PageDocuments);
         sketchedPages[page][at] = !sketch.IsEmpty;
         var keys = keyPages[page].AsSpan(at * keysPerDocument, keysPerDocument);
         keys.Clear();
-        if (!sketch.IsEmpty)
+
+        // The keys of an unsketched document too, as the store indexes them (ordering skips them; SharingKeys does not).
+        keys[0] = sketch.ContentHash;
+        if (sketch.Signature.Length >= lsh.Bands * lsh.Rows)
         {
-            keys[0] = sketch.ContentHash;
             LshIndex.BandKeys(sketch.Signature, lsh, keys[1..]);
+        }
+        else
+        {
+            onlyNew = false;
         }
 
         var sample = SampleFacts(features);
         sample.CopyTo(factPages[page].AsSpan(at * FactSample, FactSample));
         factCountPages[page][at] = (byte)sample.Length;
+    }
+
+    /// <summary>
+    /// Whether this order holds every one of the store's <paramref name="storedDocuments"/> documents, each added once as a
+    /// new document: then <see cref="SharingKeys"/> answers what the store's content-hash and band look-up would. A store
+    /// that held documents before this run, or a run that updated some, is looked up in the store instead.
+    /// </summary>
+    public bool Covers(long storedDocuments) => onlyNew && slots.Count == storedDocuments;
+
+    /// <summary>Whether this order holds the document.</summary>
+    public bool Holds(string id) => slots.ContainsKey(id);
+
+    /// <summary>
+    /// For each probe (documents this order holds), the documents of this order with the same content hash or an equal
+    /// key in some band, in the order they were added, each once; those <paramref name="include"/> refuses are left out.
+    /// With <see cref="Covers"/> true these are what the store's look-up finds (its index holds the same keys, and slots
+    /// are in storage order), found in memory: one hash look-up per key of each included document instead of one index
+    /// look-up per key of each probe in the store.
+    /// </summary>
+    public List<string>[] SharingKeys(IReadOnlyList<string> probes, Func<string, bool> include)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(include);
+
+        // Per key (the content hash, then each band), the probes holding each value, as chains through next.
+        var heads = new Dictionary<ulong, int>[keysPerDocument];
+        for (var key = 0; key < keysPerDocument; key++)
+        {
+            heads[key] = new Dictionary<ulong, int>(probes.Count);
+        }
+
+        // A bit per (key, value) of the probes, so that most keys of the scanned documents (held by no probe) cost one
+        // bit test rather than a dictionary look-up.
+        var filter = new ulong[1 << (FilterBits - 6)];
+        var next = new int[probes.Count * keysPerDocument];
+        for (var p = 0; p < probes.Count; p++)
+        {
+            var keys = KeysOf(slots[probes[p]]);
+            for (var key = 0; key < keysPerDocument; key++)
+            {
+                var entry = (p * keysPerDocument) + key;
+                next[entry] = heads[key].TryGetValue(keys[key], out var head) ? head : -1;
+                heads[key][keys[key]] = entry;
+                var bit = FilterBit(key, keys[key]);
+                filter[bit >> 6] |= 1UL << (int)(bit & 63);
+            }
+        }
+
+        var found = new List<string>[probes.Count];
+        var last = new int[probes.Count];
+        for (var p = 0; p < found.Length; p++)
+        {
+            found[p] = [];
+            last[p] = -1;
+        }
+
+        for (var slot = 0; slot < ids.Count; slot++)
+        {
+            if (!include(ids[slot]))
+            {
+                continue;
+            }
+
+            var keys = KeysOf(slot);
+            for (var key = 0; key < keysPerDocument; key++)
+            {
+                var bit = FilterBit(key, keys[key]);
+                if ((filter[bit >> 6] & (1UL << (int)(bit & 63))) == 0 || !heads[key].TryGetValue(keys[key], out var entry))
+                {
+                    continue;
+                }
+
+                for (; entry >= 0; entry = next[entry])
+                {
+                    // Slots come in increasing order: a document found under several keys of a probe is its last one.
+                    var p = entry / keysPerDocument;
+                    if (last[p] != slot)
+                    {
+                        last[p] = slot;
+                        found[p].Add(ids[slot]);
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Bits of the probe filter of <see cref="SharingKeys"/> (2 MB; a region's keys set about one bit in 40).</summary>
+    private const int FilterBits = 24;
+
+    /// <summary>A key's bit in the probe filter: its value (a hash already) mixed with which key it is.</summary>
+    private static uint FilterBit(int key, ulong value) => (uint)((value ^ ((ulong)(key + 1) * 0x9E3779B97F4A7C15UL)) >> (64 - FilterBits));
+
+    private ReadOnlySpan<ulong> KeysOf(int slot)
+    {
+        var (page, at) = Math.DivRem(slot, PageDocuments);
+        return keyPages[page].AsSpan(at * keysPerDocument, keysPerDocument);
     }
 
     /// <summary>

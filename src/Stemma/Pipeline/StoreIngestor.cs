@@ -148,11 +148,11 @@ public sealed class StoreIngestor
                 {
                     case AddStatus.Added:
                         added++;
-                        Keep(computed, order, outcome.Id, work, i);
+                        Keep(computed, order, outcome.Id, work, i, isNew: true);
                         break;
                     case AddStatus.Updated:
                         updated++;
-                        Keep(computed, order, outcome.Id, work, i);
+                        Keep(computed, order, outcome.Id, work, i, isNew: false);
                         break;
                     case AddStatus.Unchanged:
                         unchanged++;
@@ -183,14 +183,14 @@ public sealed class StoreIngestor
         };
     }
 
-    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, RelateOrder order, string id, (TextFeatures Features, DocumentSketch Sketch)[]? work, int index)
+    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, RelateOrder order, string id, (TextFeatures Features, DocumentSketch Sketch)[]? work, int index, bool isNew)
     {
         if (work is null)
         {
             return;
         }
 
-        order.Add(id, work[index].Features, work[index].Sketch);
+        order.Add(id, work[index].Features, work[index].Sketch, isNew);
 
         // Outcomes come one per document in input order; only a region's worth is kept.
         if (computed.Count < pipeline.RelateBatchSize)

@@ -232,6 +232,7 @@ public sealed class StoreRelater
         var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
         Compute(probes, work, cache, screens);
         var probeTime = steps.Lap();
+        var probeCpu = Environment.CpuUsage.TotalTime - processorTime;
         IReadOnlyList<string> formerStories = [];
         int candidateCount = 0, relatedCount = 0;
 
@@ -240,7 +241,12 @@ public sealed class StoreRelater
         {
             var chosen = new (uint[] Terms, float[] Weights, float Norm)[probes.Count];
             var lookUpSteps = new List<string>();
-            var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies, statistics: statistics, chosen: chosen, steps: lookUpSteps).ConfigureAwait(false);
+            // When this pass's order holds every stored document, their content hashes and band keys are matched in memory
+            // (pending ones are left out here rather than below).
+            Func<int[], IReadOnlyList<IReadOnlyList<string>>>? sharing = Order is { } order && order.Covers(count) && probes.All(p => order.Holds(p.Article.Id))
+                ? sketched => order.SharingKeys([.. sketched.Select(i => probes[i].Article.Id)], id => !allPending.Contains(id))
+                : null;
+            var found = await FindCandidatesAsync([.. probes.Select(p => work[p.Article.Id].Features)], [.. probes.Select(p => work[p.Article.Id].Sketch)], count, cancellationToken, frequencies: frequencies, statistics: statistics, chosen: chosen, steps: lookUpSteps, sharing: sharing).ConfigureAwait(false);
             for (var i = 0; i < probes.Count; i++)
             {
                 probeTerms[probes[i].Article.Id] = chosen[i];
@@ -316,7 +322,7 @@ public sealed class StoreRelater
                 regionIds.UnionWith(members);
             }
 
-            candidateSteps = $" [probes {probeTime}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
+            candidateSteps = $" [probes {probeTime}, CPU {Seconds(probeCpu)}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -366,15 +372,19 @@ public sealed class StoreRelater
 
         var analyzed = clock.Lap();
         var before = cache.Version;
+        var commitCpu = Environment.CpuUsage.TotalTime;
         cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        commitCpu = Environment.CpuUsage.TotalTime - commitCpu;
         if (tookComputed)
         {
             computed = null;
         }
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}; CPU {(Environment.CpuUsage.TotalTime - processorTime).TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s");
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}, CPU {Seconds(commitCpu)}; CPU {Seconds(Environment.CpuUsage.TotalTime - processorTime)}");
         return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00 s", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The stored candidates that some probe may relate to, each pair decided as the region's analysis would decide it; a
@@ -752,6 +762,8 @@ public sealed class StoreRelater
     /// <param name="statistics">The region's statistics (<see cref="IncludeAsync"/>), given the probes' terms here; null: made for the probes.</param>
     /// <param name="chosen">Filled with each probe's index terms when given (one place per probe).</param>
     /// <param name="steps">Where the time went, appended when given.</param>
+    /// <param name="sharing">Finds the stored documents sharing a content hash or band key with the probes of the given
+    /// indexes without the store (<see cref="RelateOrder.SharingKeys"/>); null: the store's look-up.</param>
     internal async Task<List<HashSet<string>>> FindCandidatesAsync(
         IReadOnlyList<TextFeatures> probeFeatures,
         IReadOnlyList<DocumentSketch> probeSketches,
@@ -761,7 +773,8 @@ public sealed class StoreRelater
         StoredFrequencies? frequencies = null,
         TermStatistics? statistics = null,
         (uint[] Terms, float[] Weights, float Norm)[]? chosen = null,
-        List<string>? steps = null)
+        List<string>? steps = null,
+        Func<int[], IReadOnlyList<IReadOnlyList<string>>>? sharing = null)
     {
         var n = probeFeatures.Count;
         var clock = new StageClock();
@@ -822,9 +835,11 @@ public sealed class StoreRelater
 
         // Content hashes and bands of every probe in one look-up.
         var sketched = Enumerable.Range(0, n).Where(i => !probeSketches[i].IsEmpty).ToArray();
-        var near = await store.FindSketchCandidatesAsync(
-            [.. sketched.Select(i => new SketchProbe(probeSketches[i].ContentHash, LshIndex.BandKeys(probeSketches[i].Signature, lsh)))],
-            cancellationToken).ConfigureAwait(false);
+        var near = sharing is not null
+            ? sharing(sketched)
+            : await store.FindSketchCandidatesAsync(
+                [.. sketched.Select(i => new SketchProbe(probeSketches[i].ContentHash, LshIndex.BandKeys(probeSketches[i].Signature, lsh)))],
+                cancellationToken).ConfigureAwait(false);
         var nearOf = new Dictionary<int, IReadOnlyList<string>>(sketched.Length);
         for (var k = 0; k < sketched.Length; k++)
         {
