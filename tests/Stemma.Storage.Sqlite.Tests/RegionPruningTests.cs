@@ -118,5 +118,32 @@ public class RegionPruningTests
         }
     }
 
+    /// <summary>
+    /// A pass whose memory budget is smaller than its regions (the screens give way to each region's documents) and that
+    /// reads its unscreened candidates a few at a time stores what the analysis gives, as an unbounded pass does: the
+    /// screens only spare reads, and a candidate screened from a slice is decided as one read with all the others.
+    /// </summary>
+    [Theory]
+    [InlineData(33)]
+    [InlineData(34)]
+    public async Task A_pass_under_a_tiny_memory_budget_reading_candidates_in_slices_stores_the_same_result(int seed)
+    {
+        var articles = new SyntheticCorpus(seed, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        using var folder = new TemporaryFolder();
+        await using var store = await SqliteStore.OpenAsync(Path.Combine(folder.Path, "budget.db"));
+        var log = new List<string>();
+        var pipeline = new StorePipelineOptions { AddBatchSize = 16, RelateBatchSize = 8, MemoryBudget = 40_000, CandidatesReadAtOnce = 3 };
+        await new StoreIngestor(store, pipeline: pipeline) { Log = log.Add }.IngestAsync(articles);
+
+        // The screens were held below their own size by the regions, and candidates they gave up were read again.
+        var allowed = log.Select(line => Regex.Match(line, @"^screens kept: (\d+) documents, \d+ MB of (\d+) MB allowed")).Where(m => m.Success).ToList();
+        Assert.NotEmpty(allowed);
+        Assert.All(allowed, m => Assert.Equal(0, Number(m.Groups[2])));
+        var regions = log.Select(line => Regex.Match(line, @"^region of \d+ \(\d+ pending, (\d+) stored candidates.* \((\d+) not screened before\)")).Where(m => m.Success).ToList();
+        Assert.InRange(regions.Sum(m => Number(m.Groups[2])), 4, regions.Sum(m => Number(m.Groups[1])));
+
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+    }
+
     private static int Number(Group group) => int.Parse(group.Value, CultureInfo.InvariantCulture);
 }

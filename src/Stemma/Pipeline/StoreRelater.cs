@@ -46,6 +46,21 @@ public sealed record StorePipelineOptions
     /// </summary>
     public long ScreenedBytes { get; init; } = 512L << 20;
 
+    /// <summary>
+    /// What the screens and the documents of the region being related may hold together, in bytes (screens as
+    /// <see cref="Screened.Bytes"/> counts them, a region's documents as <see cref="ScreenedDocuments.FullBytes"/> estimates
+    /// them with their texts and full features): a region larger than most (re-labelling, a large story) makes the screens
+    /// give up the difference, so that it does not come on top of full screens. Never more than
+    /// <see cref="ScreenedBytes"/> is screened.
+    /// </summary>
+    public long MemoryBudget { get; init; } = 640L << 20;
+
+    /// <summary>
+    /// Stored candidates a region reads at a time to screen them (each held with its text and full features, about 20 KB,
+    /// until it is screened): the region's candidates grow with the store, this slice does not.
+    /// </summary>
+    public int CandidatesReadAtOnce { get; init; } = 2048;
+
     public static StorePipelineOptions Default { get; } = new();
 }
 
@@ -160,7 +175,7 @@ public sealed class StoreRelater
                 return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
             }
 
-            Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"screens kept: {screens.Count} documents, {screens.Bytes / 1e6:F0} MB"));
+            Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"screens kept: {screens.Count} documents, {screens.Bytes / 1e6:F0} MB of {screens.Allowed / 1e6:F0} MB allowed"));
             related += batch.Count;
             regions++;
             regionDocuments += step.RegionDocuments;
@@ -267,31 +282,33 @@ public sealed class StoreRelater
                 }
             }
 
-            var stored = await store.GetDocumentsAsync([.. distinct.Where(id => !kept.ContainsKey(id))], cancellationToken).ConfigureAwait(false);
-            foreach (var document in stored)
+            // The others are read a slice at a time and kept as screens only (no text): a region's stored candidates grow
+            // with the store (58,000 a region at a million documents, half of them not screened before), and held whole,
+            // with texts and full features at about 20 KB each, they came on top of the screens. The few the screen cannot
+            // decide, and those that join the region, are read again (RelatedCandidatesAsync, the region's load). Slices
+            // are of equal size: a small one would be featured through the cache of single adds (ComputeAll).
+            var unscreened = distinct.Where(id => !kept.ContainsKey(id)).ToList();
+            StageTime readTime = default, featureTime = default;
+            var perSlice = Math.Max(1, pipeline.CandidatesReadAtOnce);
+            var slices = (unscreened.Count + perSlice - 1) / perSlice;
+            for (var k = 0; k < slices; k++)
             {
-                loaded[document.Article.Id] = document;
+                var (from, to) = ((int)((long)unscreened.Count * k / slices), (int)((long)unscreened.Count * (k + 1) / slices));
+                var slice = await store.GetDocumentsAsync(unscreened.GetRange(from, to - from), cancellationToken).ConfigureAwait(false);
+                readTime = Sum(readTime, steps.Lap());
+                var sliceFeatures = new TextFeatures[slice.Count];
+                var sliceSketches = new DocumentSketch[slice.Count];
+                ComputeAll(slice, sliceFeatures, sliceSketches, cache);
+                for (var i = 0; i < slice.Count; i++)
+                {
+                    kept[slice[i].Article.Id] = screens.Keep(slice[i], sliceFeatures[i], sliceSketches[i]);
+                }
+
+                featureTime = Sum(featureTime, steps.Lap());
             }
 
-            var readTime = steps.Lap();
-            Compute(stored, work, cache, screens);
-            var screened = new Dictionary<string, Screened>(distinct.Count, StringComparer.Ordinal);
-            foreach (var id in distinct)
-            {
-                if (kept.TryGetValue(id, out var screen))
-                {
-                    screened[id] = screen;
-                }
-                else if (loaded.TryGetValue(id, out var document))
-                {
-                    screened[id] = new Screened(document.Position, work[id].Features, work[id].Sketch);
-                }
-            }
-
-            kept.Clear();
-
+            var screened = kept;
             candidateCount = screened.Count;
-            var featureTime = steps.Lap();
 
             // Only the candidates some probe relates to join the region (see docs/storage.md): the others, and their
             // stories, keep what they hold.
@@ -322,7 +339,7 @@ public sealed class StoreRelater
                 regionIds.UnionWith(members);
             }
 
-            candidateSteps = $" [probes {probeTime}, CPU {Seconds(probeCpu)}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({stored.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
+            candidateSteps = $" [probes {probeTime}, CPU {Seconds(probeCpu)}, look-up {lookUpTime} ({string.Join(", ", lookUpSteps)}), read {readTime} ({unscreened.Count} not screened before), features {featureTime}, labels {labelTime} ({compared} pairs compared), stories {steps.Lap()}]";
         }
 
         var lookUp = clock.Lap();
@@ -333,6 +350,15 @@ public sealed class StoreRelater
         var sketches = new DocumentSketch[articles.Count];
         var features = new TextFeatures[articles.Count];
         ComputeAll(documents, features, sketches, cache, work);
+
+        // The region's documents, whole, and the screens share the budget until the next region is loaded.
+        long regionBytes = 0;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            regionBytes += ScreenedDocuments.FullBytes(documents[i], features[i], sketches[i]);
+        }
+
+        screens.Limit(pipeline.MemoryBudget - regionBytes);
         for (var i = 0; i < documents.Count; i++)
         {
             screens.Keep(documents[i], features[i], sketches[i]);
@@ -572,6 +598,8 @@ public sealed class StoreRelater
             screens.Keep(documents[i], features[i], sketches[i]);
         }
     }
+
+    private static StageTime Sum(StageTime a, StageTime b) => new(a.Wall + b.Wall, a.GcPause + b.GcPause);
 
     /// <summary>Below this many items work runs on the calling thread.</summary>
     private const int ParallelFrom = 64;
@@ -975,8 +1003,37 @@ internal sealed class ScreenedDocuments(int capacity, long maxBytes = long.MaxVa
     private readonly Dictionary<string, Entry> documents = new(StringComparer.Ordinal);
     private readonly Queue<string> order = new();
 
+    // What the screens may hold at most, and now: less while a large region is in memory (Limit).
+    private readonly long maxBytes = maxBytes;
+    private long limit = maxBytes;
+
+    /// <summary>
+    /// About what a document read in full holds in memory: its text (two bytes a character), its words (a start and a
+    /// hash each, and a trigram hash once the analysis aligns it), its signature, and what its screen holds.
+    /// </summary>
+    internal static long FullBytes(StoredDocument document, TextFeatures features, DocumentSketch sketch)
+    {
+        var article = document.Article;
+        var screen = new Screened(document.Position, features, sketch);
+        return (2L * (article.Body.Length + (article.Title?.Length ?? 0))) + (16L * features.Words.Count)
+            + (4L * document.Signature.Length) + (8L * document.BandKeys.Length) + screen.Bytes(article.Id);
+    }
+
+    /// <summary>
+    /// Sets what the screens may hold from now on to <paramref name="bytes"/> (never more than the size they were made
+    /// with, never less than nothing), giving up screens at once as <see cref="Keep"/> does when full.
+    /// </summary>
+    public void Limit(long bytes)
+    {
+        limit = Math.Clamp(bytes, 0, maxBytes);
+        Evict();
+    }
+
     /// <summary>Screens kept now.</summary>
     public int Count => documents.Count;
+
+    /// <summary>What the screens may hold now (see <see cref="Limit"/>).</summary>
+    public long Allowed => limit;
 
     /// <summary>What the kept screens hold, by <see cref="Screened.Bytes"/>.</summary>
     public long Bytes { get; private set; }
@@ -992,16 +1049,19 @@ internal sealed class ScreenedDocuments(int capacity, long maxBytes = long.MaxVa
         return entry.Screen;
     }
 
-    /// <summary>Keeps what screening needs of a document whose features and sketch were made from its stored text.</summary>
-    public void Keep(StoredDocument document, TextFeatures features, DocumentSketch sketch)
+    /// <summary>
+    /// Keeps what screening needs of a document whose features and sketch were made from its stored text; returns it (made
+    /// even when nothing is kept).
+    /// </summary>
+    public Screened Keep(StoredDocument document, TextFeatures features, DocumentSketch sketch)
     {
+        var screen = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
         if (capacity <= 0)
         {
-            return;
+            return screen;
         }
 
         var id = document.Article.Id;
-        var screen = new Screened(document.Position, features.WithoutText(), sketch with { Signature = [] });
         var bytes = screen.Bytes(id);
         if (documents.TryGetValue(id, out var entry))
         {
@@ -1015,7 +1075,13 @@ internal sealed class ScreenedDocuments(int capacity, long maxBytes = long.MaxVa
             Bytes += bytes;
         }
 
-        while (documents.Count > capacity || (Bytes > maxBytes && documents.Count > 1))
+        Evict();
+        return screen;
+    }
+
+    private void Evict()
+    {
+        while (documents.Count > capacity || (Bytes > limit && documents.Count > 1))
         {
             var oldest = order.Dequeue();
             var old = documents[oldest];

@@ -67,6 +67,51 @@ public class ScreenedDocumentsTests
         Assert.NotNull(screens.Get(last.Article.Id));
     }
 
+    [Fact]
+    public void A_limit_gives_up_screens_at_once_and_keeps_later_ones_within_it_but_never_lifts_the_size_made_with()
+    {
+        var documents = Documents(30);
+        var one = documents.Max(d => Screen(d).Bytes(d.Document.Article.Id));
+        var screens = new ScreenedDocuments(capacity: 100_000, maxBytes: 20 * one);
+        foreach (var (document, features, sketch) in documents.Take(20))
+        {
+            screens.Keep(document, features, sketch);
+        }
+
+        Assert.Equal(20, screens.Count);
+
+        // A large region comes: the screens give way to it before anything more is kept.
+        screens.Limit(4 * one);
+        Assert.InRange(screens.Bytes, 1, 4 * one);
+        Assert.Equal(4 * one, screens.Allowed);
+        foreach (var (document, features, sketch) in documents.Skip(20))
+        {
+            screens.Keep(document, features, sketch);
+            Assert.InRange(screens.Bytes, 1, 4 * one);
+        }
+
+        Assert.NotNull(screens.Get(documents[^1].Document.Article.Id));
+        Assert.Null(screens.Get(documents[0].Document.Article.Id));
+
+        // A budget larger than the size the screens were made with, or below nothing, is clamped.
+        screens.Limit(1000 * one);
+        Assert.Equal(20 * one, screens.Allowed);
+        screens.Limit(-one);
+        Assert.Equal(0, screens.Allowed);
+        Assert.Equal(1, screens.Count);
+    }
+
+    [Fact]
+    public void A_document_read_in_full_is_estimated_at_its_text_and_words_beyond_its_screen()
+    {
+        foreach (var (document, features, sketch) in Documents(10))
+        {
+            var full = ScreenedDocuments.FullBytes(document, features, sketch);
+            var screen = Screen((document, features, sketch)).Bytes(document.Article.Id);
+            Assert.InRange(full, screen + (2L * document.Article.Body.Length) + (8L * features.Words.Count), screen + (4L * document.Article.Body.Length) + (32L * features.Words.Count) + 4096);
+        }
+    }
+
     private static Screened Screen((StoredDocument Document, TextFeatures Features, DocumentSketch Sketch) d) =>
         new(d.Document.Position, d.Features.WithoutText(), d.Sketch with { Signature = [] });
 
