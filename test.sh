@@ -26,6 +26,4 @@ if [ -z "${STEMMA_TEST_POSTGRES:-}" ] && ! compgen -G '/usr/lib/postgresql/*/bin
     || echo "test.sh: could not install postgresql; the PostgreSQL store tests will fail (or set STEMMA_TEST_POSTGRES)" >&2
 fi
 
-# One test project at a time (-m:1): on two cores projects run side by side only contend, and in such a run the crash
-# tests' child processes were not interrupted by their SIGINT (three cases exited 0; they pass with the projects in turn).
-exec dotnet test Stemma.slnx -m:1 "$@"
+exec dotnet test Stemma.slnx "$@"

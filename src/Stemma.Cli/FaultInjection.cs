@@ -27,11 +27,6 @@ internal static class FaultInjection
                 return;
             }
 
-            // This callback blocks the thread it runs on (a pool thread) until the signal has cancelled the run, and the
-            // runtime hands a signal to its handler on a pool thread too: with every pool thread busy on a loaded machine
-            // the handler waited for one past the minute below (three crash tests failed so in a whole-suite run).
-            ThreadPool.GetMinThreads(out var workers, out var completions);
-            ThreadPool.SetMinThreads(workers + 2, completions);
             using (var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {Environment.ProcessId}") { UseShellExecute = false }))
             {
                 kill?.WaitForExit();
