@@ -434,7 +434,7 @@ public sealed partial class SqliteStore
             delete.Bind("$a", a).Bind("$b", b).Execute();
         }
 
-        WritePairRows(session, transaction, wanted.Where(entry => !stored.TryGetValue(entry.Key, out var old) || old != entry.Value), cancellationToken);
+        WritePairRows(session, wanted.Where(entry => !stored.TryGetValue(entry.Key, out var old) || old != entry.Value), cancellationToken);
     }
 
     /// <summary>A pair row as stored (<c>details</c> is the evidence's JSON).</summary>
@@ -463,7 +463,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Inserts or updates pair rows, in key order; values are bound, so the doubles are stored exactly.</summary>
-    private static void WritePairRows(SqliteSession session, SqliteTransaction transaction, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
+    private static void WritePairRows(SqliteSession session, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
     {
         var command = session.Statement(
             """
@@ -654,7 +654,7 @@ public sealed partial class SqliteStore
         }
 
         // The key's order: term, strongest first, then document.
-        rows.Sort(PostingKeyOrder.Instance);
+        rows.Sort(static (x, y) => x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence));
 
         // One prepared statement per row. The weight is bound as the float's shortest decimal text, which the column's
         // REAL affinity turns into the double DeletePostings relies on (the same conversion the JSON rows went through).
@@ -669,15 +669,6 @@ public sealed partial class SqliteStore
 
             command.Bind("$term", term).BindText("$weight", text[..written]).Bind("$doc", sequence).Execute();
         }
-    }
-
-    /// <summary>term_postings' key order: term, strongest first, then document.</summary>
-    private sealed class PostingKeyOrder : IComparer<(long Term, float Weight, long Sequence)>
-    {
-        public static readonly PostingKeyOrder Instance = new();
-
-        public int Compare((long Term, float Weight, long Sequence) x, (long Term, float Weight, long Sequence) y) =>
-            x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence);
     }
 
     /// <summary>Adds the postings of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="postings"/>.</summary>

@@ -414,7 +414,7 @@ public sealed partial class SqliteStore : IStore
             {
                 // Counted as given (a pair given twice counts twice, the last one stays), as the other backends count.
                 var sequences = Sequences(session, transaction, pairs.SelectMany(p => p is null ? [] : new[] { p.A, p.B }), cancellationToken);
-                WritePairRows(session, transaction, CanonicalPairs(pairs, sequences), cancellationToken);
+                WritePairRows(session, CanonicalPairs(pairs, sequences), cancellationToken);
                 return pairs.Count(p => p?.A is not null && p.B is not null && p.A != p.B && sequences.ContainsKey(p.A) && sequences.ContainsKey(p.B));
             },
             cancellationToken);

@@ -367,14 +367,13 @@ public sealed class StoreRelater
         work.Clear();
         var load = clock.Lap();
         await IncludeAsync(statistics, frequencies, features, cancellationToken).ConfigureAwait(false);
-        var regionStatistics = statistics;
         cache.Trim();
 
         // Small work runs on this thread: spreading a handful of items over the pool costs more than it saves.
         Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"analyzing:{regionNumber}"));
         var analyzer = new StoryAnalyzer(articles.Count < ParallelFrom ? relateOptions with { MaxDegreeOfParallelism = 1 } : relateOptions);
         var nearDuplicates = NearDuplicateFinder.FindPairs(sketches, options.NearDuplicates, stop);
-        var analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, regionStatistics, stop);
+        var analysis = analyzer.Analyze(articles, nearDuplicates, sketches, features, statistics, stop);
 
         // Postings are written for the documents this region relates for the first time (or again, being stale); the
         // other members keep the postings made when they were related (the same drift bound as their placements), so
@@ -384,7 +383,7 @@ public sealed class StoreRelater
         var toPost = Enumerable.Range(0, articles.Count).Where(i => posted.Contains(articles[i].Id)).ToArray();
         var postings = new (string DocumentId, PostedTerm[] Terms)[toPost.Length];
         For(toPost.Length, k => postings[k] = (articles[toPost[k]].Id, Posted(
-            probeTerms.TryGetValue(articles[toPost[k]].Id, out var terms) ? terms : TermIndex.ChooseTerms(features[toPost[k]], regionStatistics, relateOptions))));
+            probeTerms.TryGetValue(articles[toPost[k]].Id, out var terms) ? terms : TermIndex.ChooseTerms(features[toPost[k]], statistics, relateOptions))));
         var commit = new RelateCommit(
             [.. regionIds],
             [.. analysis.Documents.Select(d => new StoredPlacement(d.Id, d.Family, d.Story, d.Parent, d.Relation, d.Origin, count))],
@@ -687,46 +686,40 @@ public sealed class StoreRelater
     /// </summary>
     private async Task IncludeAsync(TermStatistics statistics, StoredFrequencies known, IEnumerable<TextFeatures> features, CancellationToken cancellationToken)
     {
-        var missing = new HashSet<uint>();
+        var terms = new HashSet<uint>();
         foreach (var feature in features)
         {
             foreach (var term in feature.TermHashes)
             {
-                if (statistics.Holds(term))
+                if (!statistics.Holds(term))
                 {
-                    continue;
-                }
-
-                if (known.Found.TryGetValue(term, out var frequency))
-                {
-                    statistics.Include(term, frequency.DocumentFrequency);
-                }
-                else if (known.Asked.Contains(term))
-                {
-                    statistics.Include(term, 0);
-                }
-                else
-                {
-                    missing.Add(term);
+                    terms.Add(term);
                 }
             }
         }
 
+        await AskAsync(known, terms, cancellationToken).ConfigureAwait(false);
+        foreach (var term in terms)
+        {
+            statistics.Include(term, known.Found.TryGetValue(term, out var frequency) ? frequency.DocumentFrequency : 0);
+        }
+    }
+
+    /// <summary>Reads from the store the frequencies of the <paramref name="terms"/> <paramref name="known"/> has not asked yet, and keeps them there.</summary>
+    private async Task AskAsync(StoredFrequencies known, IEnumerable<uint> terms, CancellationToken cancellationToken)
+    {
+        var missing = terms.Where(term => !known.Asked.Contains(term)).ToList();
         if (missing.Count == 0)
         {
             return;
         }
 
-        foreach (var frequency in await store.GetTermFrequenciesAsync([.. missing], cancellationToken).ConfigureAwait(false))
+        foreach (var frequency in await store.GetTermFrequenciesAsync(missing, cancellationToken).ConfigureAwait(false))
         {
             known.Found[frequency.Term] = frequency;
         }
 
         known.Asked.UnionWith(missing);
-        foreach (var term in missing)
-        {
-            statistics.Include(term, known.Found.TryGetValue(term, out var frequency) ? frequency.DocumentFrequency : 0);
-        }
     }
 
     private async Task<(TermStatistics Statistics, Dictionary<uint, TermFrequency> Stored)> StatisticsAndFrequenciesAsync(
@@ -739,17 +732,7 @@ public sealed class StoreRelater
             terms.UnionWith(feature.TermHashes);
         }
 
-        var missing = terms.Where(term => !known.Asked.Contains(term)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var frequency in await store.GetTermFrequenciesAsync(missing, cancellationToken).ConfigureAwait(false))
-            {
-                known.Found[frequency.Term] = frequency;
-            }
-
-            known.Asked.UnionWith(missing);
-        }
-
+        await AskAsync(known, terms, cancellationToken).ConfigureAwait(false);
         var stored = new Dictionary<uint, TermFrequency>(terms.Count);
         foreach (var term in terms)
         {
@@ -810,7 +793,7 @@ public sealed class StoreRelater
         string Lap()
         {
             var now = Environment.CpuUsage.TotalTime;
-            var lap = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{clock.Lap()}, CPU {(now - cpu).TotalSeconds:0.00} s");
+            var lap = $"{clock.Lap()}, CPU {Seconds(now - cpu)}";
             cpu = now;
             return lap;
         }
