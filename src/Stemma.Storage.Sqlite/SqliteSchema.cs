@@ -157,6 +157,21 @@ internal static class SqliteSchema
         DROP TABLE term_postings;
         ALTER TABLE term_postings_by_weight RENAME TO term_postings;
         """,
+
+        // 4 -> 5: new bucket rows go to a small table first and move to lsh_buckets in bulk (see SqliteStore.Buckets). Band
+        // keys are hashes, so a batch's rows land on nearly every page of a large index: inserted straight into lsh_buckets,
+        // each add batch rewrote the whole index (729 MB at a million documents), and its time grew with the store.
+        // store_state counts the rows each table received (an estimate: deletes do not lower it) to decide when to move.
+        """
+        CREATE TABLE lsh_recent (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            doc INTEGER NOT NULL,
+            PRIMARY KEY (band, key, doc)
+        ) WITHOUT ROWID;
+        INSERT INTO store_state (key, value) VALUES ('recent_buckets', 0);
+        INSERT INTO store_state (key, value) SELECT 'merged_buckets', COUNT(*) FROM lsh_buckets;
+        """,
     ];
 
     /// <summary>The schema version this build writes and understands.</summary>

@@ -23,9 +23,6 @@ public sealed partial class SqliteStore : IStore
     /// <summary>Ids per look-up statement (joined as one JSON array parameter).</summary>
     private const int IdsPerStatement = 2048;
 
-    /// <summary>Bucket rows per insert statement.</summary>
-    private const int RowsPerBucketInsert = 8192;
-
     private const int MaxIdleReaders = 8;
 
     // Page caches are memory of this process; the operating system caches the file beside them. The writer's was 128 MB
@@ -148,7 +145,7 @@ public sealed partial class SqliteStore : IStore
                     outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts));
                 }
 
-                InsertBucketsSorted(session, transaction, bucketsToInsert);
+                InsertBuckets(session, transaction, bucketsToInsert);
                 UpdateTermFrequencies(session, transaction, termCounts);
                 return outcomes;
             },
@@ -263,7 +260,7 @@ public sealed partial class SqliteStore : IStore
 
                 // CROSS JOIN keeps the JSON array as the outer loop, each element one index look-up.
                 var byHash = session.Command("SELECT j.key, d.seq FROM json_each($keys) j CROSS JOIN documents d ON d.content_hash = j.value", transaction);
-                var byBand = session.Command("SELECT j.key, b.doc FROM json_each($keys) j CROSS JOIN lsh_buckets b ON b.band = $band AND b.key = j.value", transaction);
+                var byBand = session.Command(BandKeysJoinSql, transaction);
                 var asked = new List<int>(Math.Min(probes.Count, RowsPerBulkStatement));
                 var json = new StringBuilder();
                 for (var band = -1; band < bandCount; band++)
@@ -397,11 +394,12 @@ public sealed partial class SqliteStore : IStore
             (session, transaction) =>
             {
                 // Children first: cheaper than letting every document delete cascade.
-                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "document_bodies", "lsh_buckets", "pending", "document_terms", "term_frequencies", "term_postings", "lineage_trees", "documents" })
+                foreach (var table in new[] { "pairs", "groups", "annotations", "signatures", "document_bodies", "lsh_buckets", "lsh_recent", "pending", "document_terms", "term_frequencies", "term_postings", "lineage_trees", "documents" })
                 {
                     session.Command($"DELETE FROM {table}", transaction).ExecuteNonQuery();
                 }
 
+                ResetBucketCounts(session, transaction);
                 return 0;
             },
             cancellationToken);
@@ -590,6 +588,7 @@ public sealed partial class SqliteStore : IStore
             {
                 // Aggregates over a column outside each index's leading key force a full read of its pages.
                 session.Command("SELECT MAX(doc) FROM lsh_buckets").ExecuteScalar();
+                session.Command("SELECT MAX(doc) FROM lsh_recent").ExecuteScalar();
                 session.Command("SELECT MAX(length(id)) FROM documents").ExecuteScalar();
                 return 0;
             },
@@ -853,51 +852,6 @@ public sealed partial class SqliteStore : IStore
         }
     }
 
-    /// <summary>
-    /// Inserts the batch's bucket rows in index order. Random-order inserts into the (band, key) index were the
-    /// bulk-ingest bottleneck; sorted, consecutive rows land on the same pages, and many rows go per statement.
-    /// </summary>
-    private static void InsertBucketsSorted(SqliteSession session, SqliteTransaction transaction, Dictionary<long, ulong[]> bandKeysBySequence)
-    {
-        var rows = new List<(long Band, long Key, long Sequence)>(bandKeysBySequence.Count * 32);
-        foreach (var (sequence, bandKeys) in bandKeysBySequence)
-        {
-            for (var band = 0; band < bandKeys.Length; band++)
-            {
-                rows.Add((band, SqliteEncoding.ToStored(bandKeys[band]), sequence));
-            }
-        }
-
-        rows.Sort();
-
-        // One JSON array parameter per chunk, unpacked by json_each: binding thousands of named parameters
-        // costs more than SQLite's JSON parser (parameter lookup by name is a linear scan per parameter).
-        var command = session.Command(
-            "INSERT INTO lsh_buckets (band, key, doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
-            transaction);
-        var json = new StringBuilder();
-        for (var first = 0; first < rows.Count; first += RowsPerBucketInsert)
-        {
-            var count = Math.Min(RowsPerBucketInsert, rows.Count - first);
-            json.Clear().Append('[');
-            for (var i = 0; i < count; i++)
-            {
-                var (band, key, sequence) = rows[first + i];
-                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{band},{key},{sequence}]");
-            }
-
-            command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
-        }
-    }
-
-    private static void DeleteBuckets(SqliteSession session, SqliteTransaction transaction, long sequence, ulong[] bandKeys)
-    {
-        var command = session.Command("DELETE FROM lsh_buckets WHERE band = $band AND key = $key AND doc = $seq", transaction);
-        for (var band = 0; band < bandKeys.Length; band++)
-        {
-            command.With("$band", band).With("$key", SqliteEncoding.ToStored(bandKeys[band])).With("$seq", sequence).ExecuteNonQuery();
-        }
-    }
 
     private static List<(long Sequence, string Id)> QueryBuckets(SqliteSession session, IReadOnlyList<ulong> bandKeys, int first, int count)
     {
@@ -927,7 +881,7 @@ public sealed partial class SqliteStore : IStore
     {
         // One indexed probe per band; the IN list becomes a sorted ephemeral index, so rows come out in seq order, deduplicated.
         var probes = Enumerable.Range(0, shape.Count)
-            .Select(i => string.Create(CultureInfo.InvariantCulture, $"SELECT doc FROM lsh_buckets WHERE band = {shape.FirstBand + i} AND key = $p{i}"));
+            .Select(i => BucketProbeSql(shape.FirstBand + i, "$p" + i.ToString(CultureInfo.InvariantCulture)));
         return $"SELECT d.seq, d.id FROM documents d WHERE d.seq IN ({string.Join(" UNION ALL ", probes)}) ORDER BY d.seq";
     }
 

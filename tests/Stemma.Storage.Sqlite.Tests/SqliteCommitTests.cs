@@ -122,7 +122,10 @@ public sealed class SqliteCommitTests : IDisposable
             DROP TABLE term_postings;
             ALTER TABLE old_postings RENAME TO term_postings;
             CREATE INDEX term_postings_strongest ON term_postings (term, weight DESC, doc);
-            DELETE FROM schema_migrations WHERE version = 4;
+            INSERT INTO lsh_buckets SELECT band, key, doc FROM lsh_recent;
+            DROP TABLE lsh_recent;
+            DELETE FROM store_state WHERE key IN ('recent_buckets', 'merged_buckets');
+            DELETE FROM schema_migrations WHERE version IN (4, 5);
             PRAGMA user_version = 3;
             """);
 
