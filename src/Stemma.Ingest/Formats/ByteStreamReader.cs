@@ -61,8 +61,7 @@ internal sealed class ByteStreamReader(Stream stream)
 
     /// <summary>
     /// As <see cref="ReadLine"/>, but the line is appended to <paramref name="into"/> at <paramref name="used"/> (the array
-    /// is replaced by a larger one from the shared pool when it is full, the old one returned there) instead of becoming an
-    /// array of its own. Returns the line's length, or -1 at end of input; a line longer than maxBytes is skipped to its end
+    /// is replaced by a larger copy when it is full) instead of becoming an array of its own. Returns the line's length, or -1 at end of input; a line longer than maxBytes is skipped to its end
     /// and reported as TooLong with length 0.
     /// </summary>
     public int AppendLine(ref byte[] into, ref int used, int maxBytes, out bool tooLong)
@@ -97,9 +96,8 @@ internal sealed class ByteStreamReader(Stream stream)
                 {
                     if (into.Length - used < take)
                     {
-                        var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(into.Length * 2, used + take));
+                        var larger = new byte[Math.Max(into.Length * 2, used + take)];
                         into.AsSpan(0, used).CopyTo(larger);
-                        System.Buffers.ArrayPool<byte>.Shared.Return(into);
                         into = larger;
                     }
 
