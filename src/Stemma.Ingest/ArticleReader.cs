@@ -86,17 +86,31 @@ public static class ArticleReader
             yield break;
         }
 
-        foreach (var (unit, outcomes) in OrderedParallel.Map(Units(paths), unit => (unit, ReadWholeIfSmall(unit, options))))
+        // A worker takes a few files at a time: one hand-over (queueing, waking a thread, waiting for the result) per file
+        // cost as much as reading a small file.
+        var batches = OrderedParallel.Map(
+            Units(paths).Chunk(FilesPerBatch),
+            batch => Array.ConvertAll(batch, unit => (Unit: unit, Outcomes: ReadWholeIfSmall(unit, options))),
+            BatchesPerCore);
+        foreach (var batch in batches)
         {
-            foreach (var outcome in outcomes ?? ReadFileUnderRoot(unit.File!, unit.Id!, options))
+            foreach (var (unit, outcomes) in batch)
             {
-                yield return outcome;
+                foreach (var outcome in outcomes ?? ReadFileUnderRoot(unit.File!, unit.Id!, options))
+                {
+                    yield return outcome;
+                }
             }
         }
     }
 
     /// <summary>Files below this size are read whole by a worker (their outcomes held until their turn); larger ones stream.</summary>
     private const long SmallFileBytes = 1024 * 1024;
+
+    /// <summary>Files a worker reads in one go, and batches in flight per core: 64 small files held at most on two cores.</summary>
+    private const int FilesPerBatch = 8;
+
+    private const int BatchesPerCore = 4;
 
     /// <summary>One input in reading order: a file with its id, or an outcome already known (a listing error, a missing path).</summary>
     private readonly record struct ReadUnit(ReadOutcome? Ready, string? File, string? Id);

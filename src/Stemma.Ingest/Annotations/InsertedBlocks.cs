@@ -140,9 +140,10 @@ public static partial class InsertedBlocks
     {
         for (var index = 1; index < paragraphs.Count; index++)
         {
-            // Counting stops past the limit: body paragraphs are long and only the comparison matters.
-            if (LineClassifier.CountWords(paragraphs[index], MaxRepeatedCaptionWords + 1) > MaxRepeatedCaptionWords
-                || !LineClassifier.SameWords(paragraphs[index], paragraphs[index - 1]))
+            // The comparison first: it stops at the first character that differs, where counting the words of every
+            // paragraph (up to the limit) read its first 40 words each time.
+            if (!LineClassifier.SameWords(paragraphs[index], paragraphs[index - 1])
+                || LineClassifier.CountWords(paragraphs[index], MaxRepeatedCaptionWords + 1) > MaxRepeatedCaptionWords)
             {
                 continue;
             }

@@ -141,6 +141,20 @@ public static partial class LineClassifier
         var inWord = false;
         foreach (var c in text)
         {
+            // ASCII first (most text): a space or a control character from tab to carriage return is white space, anything
+            // else is part of a word. Every paragraph's words are counted, so the general tests below run only past ASCII.
+            if (c < 0x80)
+            {
+                var isAsciiWordChar = c != ' ' && (uint)(c - '\t') > '\r' - '\t';
+                if (isAsciiWordChar && !inWord && ++count >= cap)
+                {
+                    return cap;
+                }
+
+                inWord = isAsciiWordChar;
+                continue;
+            }
+
             if (Stemma.Text.WordTokenizer.IsUnspaced(c))
             {
                 inWord = false;

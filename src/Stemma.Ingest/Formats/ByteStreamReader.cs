@@ -59,6 +59,73 @@ internal sealed class ByteStreamReader(Stream stream)
         }
     }
 
+    /// <summary>
+    /// As <see cref="ReadLine"/>, but the line is appended to <paramref name="into"/> at <paramref name="used"/> (the array
+    /// is replaced by a larger copy when it is full) instead of becoming an array of its own. Returns the line's length, or -1 at end of input; a line longer than maxBytes is skipped to its end
+    /// and reported as TooLong with length 0.
+    /// </summary>
+    public int AppendLine(ref byte[] into, ref int used, int maxBytes, out bool tooLong)
+    {
+        tooLong = false;
+        var lineStart = used;
+        var any = false;
+        while (true)
+        {
+            if (start == end && !Fill())
+            {
+                if (!any)
+                {
+                    return -1;
+                }
+
+                break;
+            }
+
+            any = true;
+            var span = buffer.AsSpan(start, end - start);
+            var newline = span.IndexOf((byte)'\n');
+            var take = newline < 0 ? span.Length : newline;
+            if (!tooLong)
+            {
+                if (used - lineStart + take > maxBytes)
+                {
+                    tooLong = true;
+                    used = lineStart;
+                }
+                else
+                {
+                    if (into.Length - used < take)
+                    {
+                        var larger = new byte[Math.Max(into.Length * 2, used + take)];
+                        into.AsSpan(0, used).CopyTo(larger);
+                        into = larger;
+                    }
+
+                    span[..take].CopyTo(into.AsSpan(used));
+                    used += take;
+                }
+            }
+
+            Advance(newline < 0 ? take : take + 1);
+            if (newline >= 0)
+            {
+                break;
+            }
+        }
+
+        if (tooLong)
+        {
+            return 0;
+        }
+
+        if (used > lineStart && into[used - 1] == '\r')
+        {
+            used--;
+        }
+
+        return used - lineStart;
+    }
+
     /// <summary>Reads up to count bytes (fewer only at end of input).</summary>
     public byte[] ReadBlock(int count)
     {

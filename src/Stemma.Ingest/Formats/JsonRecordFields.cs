@@ -17,7 +17,7 @@ internal sealed class JsonRecordFields
     private static readonly string[] Names = ["id", "title", "text", "body", "content", "url", "date", "site", "author", "language", "lang"];
 
     private readonly Value[] values = new Value[Names.Length];
-    private byte[] line = [];
+    private ReadOnlyMemory<byte> line;
 
     public enum Field
     {
@@ -40,13 +40,16 @@ internal sealed class JsonRecordFields
     /// <summary>Where a field's value sits in the line: a string's content (escaped or not) or a number's text, or nothing usable.</summary>
     private readonly record struct Value(JsonTokenType Kind, int Start, int Length, bool Escaped);
 
-    /// <summary>Reads a whole line (valid UTF-8); throws <see cref="JsonException"/> where the JSON is malformed.</summary>
-    public void Read(byte[] utf8Line)
+    /// <summary>
+    /// Reads a whole line (valid UTF-8; a slice of a larger buffer is fine, it is read in place and must stay until the
+    /// values are taken); throws <see cref="JsonException"/> where the JSON is malformed.
+    /// </summary>
+    public void Read(ReadOnlyMemory<byte> utf8Line)
     {
         line = utf8Line;
         Array.Clear(values);
         Root = JsonTokenType.None;
-        var reader = new Utf8JsonReader(utf8Line, isFinalBlock: true, state: default);
+        var reader = new Utf8JsonReader(utf8Line.Span, isFinalBlock: true, state: default);
         while (reader.Read())
         {
             if (Root == JsonTokenType.None)
@@ -95,7 +98,7 @@ internal sealed class JsonRecordFields
             return null;
         }
 
-        var raw = line.AsSpan(value.Start, value.Length);
+        var raw = line.Span.Slice(value.Start, value.Length);
         string text;
         if (!value.Escaped)
         {
@@ -131,7 +134,7 @@ internal sealed class JsonRecordFields
                 continue;
             }
 
-            var raw = line.AsSpan(value.Start, value.Length);
+            var raw = line.Span.Slice(value.Start, value.Length);
             buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, raw.Length));
             length = value.Escaped ? Unescape(raw, buffer) : Encoding.UTF8.GetChars(raw, buffer);
             if (!buffer.AsSpan(0, length).IsWhiteSpace())

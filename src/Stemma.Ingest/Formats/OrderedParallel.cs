@@ -13,11 +13,15 @@ internal static class OrderedParallel
     /// <summary>Whether mapping in parallel can pay at all (one core: everything runs in order on the caller's thread).</summary>
     public static bool Enabled => Environment.ProcessorCount > 1 && Environment.GetEnvironmentVariable("STEMMA_READ_THREADS") != "1";
 
-    public static IEnumerable<TOut> Map<TIn, TOut>(IEnumerable<TIn> source, Func<TIn, TOut> map)
+    public static IEnumerable<TOut> Map<TIn, TOut>(IEnumerable<TIn> source, Func<TIn, TOut> map) => Map(source, map, ItemsPerCore);
+
+    /// <summary>As <see cref="Map{TIn, TOut}(IEnumerable{TIn}, Func{TIn, TOut})"/>, with <paramref name="itemsPerCore"/> items in flight per core (fewer when each item is a batch).</summary>
+    public static IEnumerable<TOut> Map<TIn, TOut>(IEnumerable<TIn> source, Func<TIn, TOut> map, int itemsPerCore)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(map);
-        return Enabled ? MapParallel(source, map, ItemsPerCore * Environment.ProcessorCount) : source.Select(map);
+        ArgumentOutOfRangeException.ThrowIfLessThan(itemsPerCore, 1);
+        return Enabled ? MapParallel(source, map, itemsPerCore * Environment.ProcessorCount) : source.Select(map);
     }
 
     private static IEnumerable<TOut> MapParallel<TIn, TOut>(IEnumerable<TIn> source, Func<TIn, TOut> map, int window)

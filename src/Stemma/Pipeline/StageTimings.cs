@@ -25,6 +25,7 @@ public static class StageTimings
         private readonly long started;
         private readonly TimeSpan cpu;
         private readonly int collections;
+        private readonly TimeSpan paused;
 
         internal Stage(string name)
         {
@@ -32,6 +33,7 @@ public static class StageTimings
             started = Stopwatch.GetTimestamp();
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
             collections = GC.CollectionCount(0);
+            paused = GC.GetTotalPauseDuration();
         }
 
         public void Dispose()
@@ -43,7 +45,7 @@ public static class StageTimings
 
             var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var usedCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs, {Memory()}"));
+            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs ({(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused), {Memory()}"));
         }
     }
 
