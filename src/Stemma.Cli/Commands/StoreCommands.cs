@@ -16,8 +16,9 @@ internal static class StoreCommands
         var database = CommonOptions.Database();
         var batchSize = new Option<int?>("--batch-size")
         {
-            Description = "Documents written per transaction (pending documents are related in regions of two batches); by default as many as fit "
-                + $"{StorePipelineOptions.BulkBatchBytes >> 20} MB of texts and features, at least {StorePipelineOptions.Default.AddBatchSize}; Ctrl+C stops at a batch boundary",
+            Description = "Documents written per transaction, and related per region of pending documents twice that; by default sized by memory "
+                + $"(as many as fit {StorePipelineOptions.BulkBatchBytes >> 20} MB of texts and features, at least {StorePipelineOptions.Default.AddBatchSize} "
+                + $"and {StorePipelineOptions.Default.RelateBatchSize}); Ctrl+C stops at a batch boundary",
         };
         var cluster = ClusterCommands.ClusterOption();
         var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize, cluster };

@@ -21,9 +21,10 @@ public sealed record StorePipelineOptions
     /// 0: add batches and regions hold <see cref="AddBatchSize"/> and <see cref="RelateBatchSize"/> documents. Otherwise
     /// what one add batch, and the pending documents of one region, may hold in memory with their texts and features, in
     /// bytes (as <see cref="ScreenedDocuments.FullBytes"/> estimates them, averaged over the documents this ingest has
-    /// sketched so far): a bulk ingest of short articles then writes and relates more of them at a time, since every add
-    /// transaction and every region costs about the same beside its documents (index pages written again, a look-up of
-    /// the region's terms). Never fewer documents than the fixed sizes, never more than <see cref="MaxBatchGrowth"/>
+    /// sketched so far): a bulk ingest then writes and relates more documents at a time, since every add transaction and
+    /// every region costs something beside its documents (index pages written again; a look-up of the region's terms; in
+    /// every region after the first, its probes looked up against what the earlier ones stored). Never fewer documents
+    /// than the fixed sizes, never more than <see cref="MaxBatchGrowth"/>
     /// times them. The CLI's <c>ingest</c> uses <see cref="BulkBatchBytes"/> unless given <c>--batch-size</c>.
     /// </summary>
     public long BatchBytes { get; init; }
@@ -34,7 +35,7 @@ public sealed record StorePipelineOptions
 
     /// <summary>
     /// The <see cref="BatchBytes"/> of a bulk ingest: half of <see cref="MemoryBudget"/>'s default, so that a region's
-    /// documents leave the screens at least as much (about 20,000 news articles of 16 KB).
+    /// documents leave the screens at least as much (about 17,400 news articles of 19 KB).
     /// </summary>
     public const long BulkBatchBytes = 320L << 20;
 
