@@ -1,3 +1,4 @@
+using System.Globalization;
 using Stemma.Pipeline;
 using Stemma.Testing.Corpus;
 using Stemma.Testing.Storage;
@@ -91,6 +92,68 @@ public class IngestEqualsAnalyzeTests
         Assert.Empty(await store.GetLabeledBeforeAsync(articles.Count / 2, int.MaxValue));
         await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
     }
+
+    /// <summary>
+    /// Batches and regions sized by bytes (what the CLI's ingest does by default): from the second batch on, as many
+    /// documents as the byte budget holds, within the fixed sizes and <see cref="StorePipelineOptions.MaxBatchGrowth"/>
+    /// times them; the stored result is still what one analysis finds.
+    /// </summary>
+    [Theory]
+    [InlineData(long.MaxValue / 4, 15, 20)]
+    [InlineData(1L, 3, 4)]
+    public async Task Batches_and_regions_sized_by_bytes_stay_within_their_bounds_and_equal_analyze(long bytes, int addBatch, int region)
+    {
+        var random = new Random(6);
+        var articles = new SyntheticCorpus(6, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).OrderBy(_ => random.Next()).ToList();
+        var pipeline = new StorePipelineOptions { AddBatchSize = 3, RelateBatchSize = 4, BatchBytes = bytes, MaxBatchGrowth = 5 };
+        var log = new List<string>();
+
+        await using var store = new InMemoryStore();
+        await new StoreIngestor(store, pipeline: pipeline) { Log = log.Add }.IngestAsync(articles);
+
+        // The first batch has no estimate yet: the fixed size.
+        var expected = new List<int> { 3 };
+        for (var left = articles.Count - 3; left > 0; left -= addBatch)
+        {
+            expected.Add(Math.Min(addBatch, left));
+        }
+
+        Assert.Equal(expected, Sizes(log, "batch of "));
+        var pending = log.Where(line => line.StartsWith("region of ", StringComparison.Ordinal)).Select(line => int.Parse(line.Split('(', ' ')[4], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(articles.Count, pending.Sum());
+        Assert.Equal(region, pending.Max());
+        Assert.Equal((articles.Count + region - 1) / region, pending.Count);
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+    }
+
+    /// <summary>A region that relates stale documents again keeps the fixed size when regions are sized by bytes: their
+    /// whole stories come with them.</summary>
+    [Fact]
+    public async Task Regions_that_relabel_keep_the_fixed_size_when_sized_by_bytes()
+    {
+        var articles = new SyntheticCorpus(8, StoredPipelineAssert.EveryOperation).Generate().Select(d => d.ToArticle()).ToList();
+        var first = articles.Take(articles.Count / 3).ToList();
+        await using var store = new InMemoryStore();
+        const int fixedRegion = 4;
+        await new StoreIngestor(store, pipeline: new StorePipelineOptions { AddBatchSize = 3, RelateBatchSize = fixedRegion }).IngestAsync(first);
+
+        var log = new List<string>();
+        var sized = new StorePipelineOptions { AddBatchSize = 3, RelateBatchSize = fixedRegion, BatchBytes = long.MaxValue / 4, MaxBatchGrowth = 5 };
+        await new StoreIngestor(store, pipeline: sized) { Log = log.Add }.IngestAsync(articles.Skip(first.Count));
+
+        // While stale documents are left: half a region of them (2) and pending ones up to the fixed 4 (fewer such
+        // regions than pairs of stale documents: a region relabels the stale documents' whole stories); then regions of 20.
+        var pending = log.Where(line => line.StartsWith("region of ", StringComparison.Ordinal)).Select(line => int.Parse(line.Split('(', ' ')[4], CultureInfo.InvariantCulture)).ToList();
+        var relabelling = pending.TakeWhile(count => count < fixedRegion).Count();
+        Assert.True(relabelling > 0, string.Join('\n', log));
+        Assert.Equal(2, pending[0]);
+        Assert.All(pending.Skip(relabelling).SkipLast(1), count => Assert.Equal(20, count));
+        Assert.Empty(await store.GetLabeledBeforeAsync(articles.Count / 2, int.MaxValue));
+        await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
+    }
+
+    private static List<int> Sizes(IEnumerable<string> log, string prefix) =>
+        [.. log.Where(line => line.StartsWith(prefix, StringComparison.Ordinal)).Select(line => int.Parse(line[prefix.Length..].Split(':')[0], CultureInfo.InvariantCulture))];
 
     private static List<List<Article>> RandomSplit(List<Article> articles, Random random, int parts)
     {

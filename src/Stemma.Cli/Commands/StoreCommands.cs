@@ -14,10 +14,11 @@ internal static class StoreCommands
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories to ingest (directories are read recursively)", Arity = ArgumentArity.OneOrMore };
         var database = CommonOptions.Database();
-        var batchSize = new Option<int>("--batch-size")
+        var batchSize = new Option<int?>("--batch-size")
         {
-            Description = "Documents written per transaction (pending documents are related in regions of two batches); Ctrl+C stops at a batch boundary",
-            DefaultValueFactory = _ => StorePipelineOptions.Default.AddBatchSize,
+            Description = "Documents written per transaction, and related per region of pending documents twice that; by default sized by memory "
+                + $"(as many as fit {StorePipelineOptions.BulkBatchBytes >> 20} MB of texts and features, at least {StorePipelineOptions.Default.AddBatchSize} "
+                + $"and {StorePipelineOptions.Default.RelateBatchSize}); Ctrl+C stops at a batch boundary",
         };
         var cluster = ClusterCommands.ClusterOption();
         var command = new Command("ingest", "Add articles to the database and relate them to everything stored: copies, stories and copy trees") { paths, database, batchSize, cluster };
@@ -27,13 +28,18 @@ internal static class StoreCommands
             // Through a cluster, the silos read and extract the files; this process lists them and sends their bytes. Local
             // files are streamed: read a few times, never held whole.
             var input = await InputCollector.StreamAsync(parse.GetValue(paths)!, context, store as Ingest.IRemoteReading, cancellationToken);
-            var size = parse.GetValue(batchSize);
-            if (size < 1)
+            // Without --batch-size, batches and regions are sized by memory: a bulk ingest then takes fewer, larger ones.
+            var pipeline = StorePipelineOptions.Default with { BatchBytes = StorePipelineOptions.BulkBatchBytes };
+            if (parse.GetValue(batchSize) is { } size)
             {
-                throw new UsageException($"--batch-size must be at least 1 (got {size})");
+                if (size < 1)
+                {
+                    throw new UsageException($"--batch-size must be at least 1 (got {size})");
+                }
+
+                pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 2 * size };
             }
 
-            var pipeline = new StorePipelineOptions { AddBatchSize = size, RelateBatchSize = 2 * size };
             var ingestor = new StoreIngestor(store, pipeline: pipeline)
             {
                 Waiting = () => context.ReportError($"waiting for another ingest into {context.Stores.Describe(parse.GetValue(database)!)} to finish"),

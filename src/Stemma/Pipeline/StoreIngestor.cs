@@ -107,7 +107,11 @@ public sealed class StoreIngestor
         var order = new RelateOrder(lsh);
         int added = 0, unchanged = 0, updated = 0, done = 0, batches = 0;
         var cancelled = false;
-        foreach (var batch in articles.Chunk(pipeline.AddBatchSize))
+
+        // What the documents sketched so far hold in memory, for sizing batches and regions by bytes (BatchBytes).
+        var sizing = new DocumentBytes();
+        using var source = articles.GetEnumerator();
+        while (Next(source, pipeline.SizeFor(pipeline.AddBatchSize, sizing.Average)) is { Length: > 0 } batch)
         {
             if (stop.IsCancellationRequested)
             {
@@ -134,6 +138,7 @@ public sealed class StoreIngestor
                     made[i] = (features, documentSketch);
                 });
                 (documents, work) = (local, made);
+                sizing.Add(local, made);
             }
 
             var sketched = clock.Lap();
@@ -141,6 +146,7 @@ public sealed class StoreIngestor
             var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
             await known.AddedAsync(store, before, documents, outcomes, none).ConfigureAwait(false);
             Log?.Invoke($"batch of {batch.Length}: sketch {sketched}, store {clock.Lap()}");
+            var regionSize = pipeline.SizeFor(pipeline.RelateBatchSize, sizing.Average);
             for (var i = 0; i < outcomes.Count; i++)
             {
                 var outcome = outcomes[i];
@@ -148,11 +154,11 @@ public sealed class StoreIngestor
                 {
                     case AddStatus.Added:
                         added++;
-                        Keep(computed, order, outcome.Id, work, i, isNew: true);
+                        Keep(computed, order, outcome.Id, work, i, isNew: true, regionSize);
                         break;
                     case AddStatus.Updated:
                         updated++;
-                        Keep(computed, order, outcome.Id, work, i, isNew: false);
+                        Keep(computed, order, outcome.Id, work, i, isNew: false, regionSize);
                         break;
                     case AddStatus.Unchanged:
                         unchanged++;
@@ -169,7 +175,7 @@ public sealed class StoreIngestor
         }
 
         // The relater lets go of what the add step computed once it has served; so does this method.
-        var relater = new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known, Order = order.Count > 0 ? order : null };
+        var relater = new StoreRelater(store, options, pipeline) { Committed = Committed, Log = Log, Computed = computed, Cache = known, Order = order.Count > 0 ? order : null, DocumentBytes = sizing.Average };
         computed = null;
         var relate = cancelled
             ? new RelateReport(0, 0, 0, 0, 0, Cancelled: true)
@@ -183,7 +189,19 @@ public sealed class StoreIngestor
         };
     }
 
-    private void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, RelateOrder order, string id, (TextFeatures Features, DocumentSketch Sketch)[]? work, int index, bool isNew)
+    /// <summary>The next <paramref name="count"/> articles (fewer at the end; none when all are read).</summary>
+    private static Article[] Next(IEnumerator<Article> source, int count)
+    {
+        var batch = new List<Article>(Math.Min(count, 8192));
+        while (batch.Count < count && source.MoveNext())
+        {
+            batch.Add(source.Current);
+        }
+
+        return [.. batch];
+    }
+
+    private static void Keep(Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> computed, RelateOrder order, string id, (TextFeatures Features, DocumentSketch Sketch)[]? work, int index, bool isNew, int regionSize)
     {
         if (work is null)
         {
@@ -193,9 +211,29 @@ public sealed class StoreIngestor
         order.Add(id, work[index].Features, work[index].Sketch, isNew);
 
         // Outcomes come one per document in input order; only a region's worth is kept.
-        if (computed.Count < pipeline.RelateBatchSize)
+        if (computed.Count < regionSize)
         {
             computed[id] = work[index];
         }
+    }
+}
+
+/// <summary>The average of what documents sketched by an ingest hold in memory (<see cref="ScreenedDocuments.FullBytes"/>).</summary>
+internal sealed class DocumentBytes
+{
+    private long bytes;
+    private long count;
+
+    /// <summary>The average so far; 0 before any document.</summary>
+    public double Average => count == 0 ? 0 : (double)bytes / count;
+
+    public void Add(IReadOnlyList<StoredDocument> documents, (TextFeatures Features, DocumentSketch Sketch)[] made)
+    {
+        for (var i = 0; i < documents.Count; i++)
+        {
+            bytes += ScreenedDocuments.FullBytes(documents[i], made[i].Features, made[i].Sketch);
+        }
+
+        count += documents.Count;
     }
 }

@@ -8,11 +8,51 @@ namespace Stemma.Pipeline;
 /// <summary>Settings of the stored pipeline beyond the analysis itself.</summary>
 public sealed record StorePipelineOptions
 {
-    /// <summary>Documents written per transaction while adding.</summary>
+    /// <summary>Documents written per transaction while adding (the least, when <see cref="BatchBytes"/> sizes batches).</summary>
     public int AddBatchSize { get; init; } = 5000;
 
-    /// <summary>Pending documents related per region; bounds the memory of one relate step.</summary>
+    /// <summary>
+    /// Pending documents related per region; bounds the memory of one relate step (the least, when
+    /// <see cref="BatchBytes"/> sizes regions). A region that relates stale documents again always holds this many.
+    /// </summary>
     public int RelateBatchSize { get; init; } = 10000;
+
+    /// <summary>
+    /// 0: add batches and regions hold <see cref="AddBatchSize"/> and <see cref="RelateBatchSize"/> documents. Otherwise
+    /// what one add batch, and the pending documents of one region, may hold in memory with their texts and features, in
+    /// bytes (as <see cref="ScreenedDocuments.FullBytes"/> estimates them, averaged over the documents this ingest has
+    /// sketched so far): a bulk ingest then writes and relates more documents at a time, since every add transaction and
+    /// every region costs something beside its documents (index pages written again; a look-up of the region's terms; in
+    /// every region after the first, its probes looked up against what the earlier ones stored). Never fewer documents
+    /// than the fixed sizes, never more than <see cref="MaxBatchGrowth"/>
+    /// times them. The CLI's <c>ingest</c> uses <see cref="BulkBatchBytes"/> unless given <c>--batch-size</c>.
+    /// </summary>
+    public long BatchBytes { get; init; }
+
+    /// <summary>What <see cref="BatchBytes"/> may make of the fixed sizes at most (a bound on the documents of a region
+    /// whatever their size: a region's pairs grow with its documents, not its bytes).</summary>
+    public int MaxBatchGrowth { get; init; } = 8;
+
+    /// <summary>
+    /// The <see cref="BatchBytes"/> of a bulk ingest: half of <see cref="MemoryBudget"/>'s default, so that a region's
+    /// documents leave the screens at least as much (about 17,400 news articles of 19 KB).
+    /// </summary>
+    public const long BulkBatchBytes = 320L << 20;
+
+    /// <summary>
+    /// How many documents an add batch (<paramref name="fixedSize"/> = <see cref="AddBatchSize"/>) or a region
+    /// (<see cref="RelateBatchSize"/>) takes, given the average estimated bytes of a document; 0 when not known.
+    /// </summary>
+    public int SizeFor(int fixedSize, double documentBytes)
+    {
+        if (BatchBytes <= 0 || documentBytes <= 0)
+        {
+            return fixedSize;
+        }
+
+        var fitting = BatchBytes / documentBytes;
+        return (int)Math.Clamp(fitting, fixedSize, (double)fixedSize * Math.Max(1, MaxBatchGrowth));
+    }
 
     /// <summary>
     /// A placement is made again when the store has grown by this factor since it was made: document frequencies move
@@ -118,6 +158,13 @@ public sealed class StoreRelater
     /// </summary>
     internal StoreStateCache? Cache { get; init; }
 
+    /// <summary>
+    /// The average estimated bytes of a pending document (<see cref="ScreenedDocuments.FullBytes"/>), as the add step
+    /// measured it; sizes regions by <see cref="StorePipelineOptions.BatchBytes"/>. 0: not known, regions of
+    /// <see cref="StorePipelineOptions.RelateBatchSize"/>.
+    /// </summary>
+    internal double DocumentBytes { get; init; }
+
     /// <summary>What the add step kept for ordering pending documents into regions (<see cref="RelateOrder"/>); null: insertion order.</summary>
     internal RelateOrder? Order { get; init; }
 
@@ -132,7 +179,8 @@ public sealed class StoreRelater
 
         // Kept for this pass only: it holds the writer lock (or is a one-shot), so no document read in it changes.
         var screens = new ScreenedDocuments(pipeline.ScreenedDocuments, pipeline.ScreenedBytes);
-        var arranged = await ArrangeAsync().ConfigureAwait(false);
+        var regionSize = pipeline.SizeFor(pipeline.RelateBatchSize, DocumentBytes);
+        var arranged = await ArrangeAsync(regionSize).ConfigureAwait(false);
         while (true)
         {
             if (stop.IsCancellationRequested)
@@ -153,8 +201,9 @@ public sealed class StoreRelater
             }
 
             // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
-            // is pending, in insertion order.
-            var asked = Math.Max(1, pipeline.RelateBatchSize - stale.Count);
+            // is pending, in insertion order. A region with stale documents keeps the fixed size: their whole stories come
+            // with them, so it grows well beyond its pending documents (at a million documents, 18,000-26,000 of 10,000).
+            var asked = stale.Count > 0 ? Math.Max(1, pipeline.RelateBatchSize - stale.Count) : regionSize;
             var batch = arranged.Count > 0
                 ? Next(arranged, asked)
                 : await store.GetPendingAsync(asked, CancellationToken.None).ConfigureAwait(false);
@@ -186,7 +235,7 @@ public sealed class StoreRelater
     }
 
     /// <summary>Every pending document in the order of <see cref="Order"/>; empty without one.</summary>
-    private async Task<Queue<string>> ArrangeAsync()
+    private async Task<Queue<string>> ArrangeAsync(int regionSize)
     {
         if (Order is null || !pipeline.ArrangeRegions)
         {
@@ -195,7 +244,7 @@ public sealed class StoreRelater
 
         var clock = new StageClock();
         var pending = await store.GetPendingAsync(int.MaxValue, CancellationToken.None).ConfigureAwait(false);
-        if (pending.Count <= pipeline.RelateBatchSize)
+        if (pending.Count <= regionSize)
         {
             // One region holds them all: nothing to arrange.
             return [];
