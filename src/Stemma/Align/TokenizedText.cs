@@ -93,6 +93,30 @@ public sealed class TokenizedText
     [ThreadStatic]
     private static ulong[]? t_wide;
 
+    /// <summary>
+    /// The words of a plain ASCII <paramref name="text"/> from its 64-bit word hashes and starts as
+    /// <see cref="TokenHasher.HashAsciiWords(ReadOnlySpan{char}, Span{ulong}, Span{int})"/> gives them (a caller that
+    /// hashed them for the sketch): the same as <see cref="Create(string, ReadOnlySpan{TextRange})"/>.
+    /// </summary>
+    internal static TokenizedText FromAsciiWords(string text, ReadOnlySpan<ulong> wordHashes, ReadOnlySpan<int> wordStarts, ReadOnlySpan<TextRange> skip)
+    {
+        var count = wordHashes.Length;
+        var starts = ThreadBuffer.Get(ref t_starts, count);
+        var hashes = ThreadBuffer.Get(ref t_hashes, count);
+        wordStarts.CopyTo(starts);
+        for (var w = 0; w < count; w++)
+        {
+            hashes[w] = WordHash(wordHashes[w]);
+        }
+
+        if (!skip.IsEmpty)
+        {
+            count = RemoveSkipped(starts, hashes, count, skip);
+        }
+
+        return new TokenizedText(text, Keep(starts.AsSpan(0, count)), Keep(hashes.AsSpan(0, count)));
+    }
+
     private static int RemoveSkipped(int[] starts, uint[] hashes, int count, ReadOnlySpan<TextRange> skip)
     {
         var kept = 0;
