@@ -598,7 +598,7 @@ public static partial class InjectedSentences
     /// Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a
     /// crude stem). Calls <paramref name="onWord"/> with each word's code (equal codes, equal words) and its characters.
     /// </summary>
-    private static void ContentWords<TState>(ReadOnlySpan<char> text, WordTable table, ref TState state, WordAction<TState> onWord)
+    internal static void ContentWords<TState>(ReadOnlySpan<char> text, WordTable table, ref TState state, WordAction<TState> onWord)
     {
         Span<char> buffer = stackalloc char[6];
         var length = 0;
@@ -666,10 +666,10 @@ public static partial class InjectedSentences
     /// <summary>Each ASCII character lowered when it is a letter or digit (as char.ToLowerInvariant), 0 otherwise.</summary>
     private static readonly byte[] AsciiLower = [.. Enumerable.Range(0, 128).Select(c => char.IsLetterOrDigit((char)c) ? (byte)char.ToLowerInvariant((char)c) : (byte)0)];
 
-    private delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
+    internal delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
 
     /// <summary>The stop words' codes (all ASCII, so their codes never come from a table and are the same in every pass).</summary>
-    private static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
+    internal static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
 
     /// <summary>
     /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
@@ -929,7 +929,9 @@ public static partial class InjectedSentences
             public WordIndex(Sentence[] sentences, long[] vocabulary)
             {
                 var all = sentences.Length == 0 ? [] : sentences[0].AllWords;
-                var places = new int[all.Length];
+
+                // Each word's place in the vocabulary, in a buffer the thread reuses.
+                var places = t_places is { } reused && reused.Length >= all.Length ? reused : t_places = new int[Math.Max(all.Length, 1024)];
                 Starts = new int[vocabulary.Length + 1];
                 for (var w = 0; w < all.Length; w++)
                 {
@@ -957,6 +959,9 @@ public static partial class InjectedSentences
             public int[] Starts { get; }
 
             public int[] Holders { get; }
+
+            [ThreadStatic]
+            private static int[]? t_places;
         }
 
         /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>

@@ -8,7 +8,7 @@ namespace Stemma.Text;
 internal static class ThreadBuffer
 {
     /// <summary>Larger requests get an array of their own that is not kept: one huge document should not pin its buffers.</summary>
-    private const int MaxKept = 1 << 20;
+    private const int MaxKept = 1 << 18;
 
     /// <summary>An array of at least <paramref name="length"/> items (contents undefined), kept in <paramref name="field"/> when not too large.</summary>
     public static T[] Get<T>(ref T[]? field, int length)
