@@ -336,13 +336,21 @@ public static partial class InjectedSentences
         // hashing per posting. The overlap of a pair is the same from either side, so each pair that is close enough is
         // kept once and given to both.
         var close = new (int Other, double Overlap)[]?[articleKeys.Length];
+
+        // Key counts side by side: the overlap test reads one per touched article, which through the arrays is a cache miss each.
+        var keyCounts = new int[articleKeys.Length];
+        for (var index = 0; index < articleKeys.Length; index++)
+        {
+            keyCounts[index] = articleKeys[index].Length;
+        }
+
         Parallel.For(
             0,
             articleKeys.Length,
-            () => (Shared: new int[articleKeys.Length], Touched: new List<int>()),
+            () => (Shared: new int[articleKeys.Length], Touched: new List<int>(), Found: new List<(int Other, double Overlap)>()),
             (index, _, scratch) =>
             {
-                var (shared, touched) = scratch;
+                var (shared, touched, found) = scratch;
                 foreach (var other in touched)
                 {
                     shared[other] = 0;
@@ -360,17 +368,18 @@ public static partial class InjectedSentences
                     }
                 }
 
-                List<(int Other, double Overlap)>? found = null;
+                found.Clear();
+                var ownKeys = keyCounts[index];
                 foreach (var other in touched)
                 {
-                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(articleKeys[index].Length, articleKeys[other].Length));
+                    var overlap = shared[other] / (double)Math.Max(1, Math.Min(ownKeys, keyCounts[other]));
                     if (overlap >= options.MinFamilyOverlap)
                     {
-                        (found ??= []).Add((other, overlap));
+                        found.Add((other, overlap));
                     }
                 }
 
-                close[index] = found?.ToArray();
+                close[index] = found.Count > 0 ? [.. found] : null;
                 return scratch;
             },
             _ => { });
@@ -589,19 +598,45 @@ public static partial class InjectedSentences
     /// Content words: letters and digits, lower case, three characters or more, not a stop word, cut to six characters (a
     /// crude stem). Calls <paramref name="onWord"/> with each word's code (equal codes, equal words) and its characters.
     /// </summary>
-    private static void ContentWords<TState>(ReadOnlySpan<char> text, WordTable table, ref TState state, WordAction<TState> onWord)
+    internal static void ContentWords<TState>(ReadOnlySpan<char> text, WordTable table, ref TState state, WordAction<TState> onWord)
     {
         Span<char> buffer = stackalloc char[6];
         var length = 0;
         var full = 0;
+
+        // The word's code built as its characters arrive (what WordTable.AsciiCode gives the kept characters), so a word of
+        // ASCII codes needs no second pass; a kept character that is not ASCII after lowering sends it to the table.
+        long code = 0;
+        var ascii = true;
+        var lower = AsciiLower;
         for (var i = 0; i <= text.Length; i++)
         {
             var c = i < text.Length ? text[i] : ' ';
-            if (char.IsLetterOrDigit(c))
+            char folded;
+            if (c < 128)
+            {
+                folded = (char)lower[c];
+            }
+            else
+            {
+                folded = char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '\0';
+            }
+
+            // 0: not a letter or digit (no letter or digit lowers to it).
+            if (folded != '\0')
             {
                 if (length < buffer.Length)
                 {
-                    buffer[length++] = char.ToLowerInvariant(c);
+                    if (folded < 128)
+                    {
+                        code |= (long)folded << (3 + (7 * length));
+                    }
+                    else
+                    {
+                        ascii = false;
+                    }
+
+                    buffer[length++] = folded;
                 }
 
                 full++;
@@ -617,21 +652,24 @@ public static partial class InjectedSentences
             if (full >= 3)
             {
                 var word = buffer[..length];
-                var code = table.Code(word);
-                if (full > 6 || !StopCodes.Contains(code))
+                var wordCode = ascii ? code | (long)length : table.Code(word);
+                if (full > 6 || !StopCodes.Contains(wordCode))
                 {
-                    onWord(ref state, code, word);
+                    onWord(ref state, wordCode, word);
                 }
             }
 
-            (length, full) = (0, 0);
+            (length, full, code, ascii) = (0, 0, 0, true);
         }
     }
 
-    private delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
+    /// <summary>Each ASCII character lowered when it is a letter or digit (as char.ToLowerInvariant), 0 otherwise.</summary>
+    private static readonly byte[] AsciiLower = [.. Enumerable.Range(0, 128).Select(c => char.IsLetterOrDigit((char)c) ? (byte)char.ToLowerInvariant((char)c) : (byte)0)];
+
+    internal delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
 
     /// <summary>The stop words' codes (all ASCII, so their codes never come from a table and are the same in every pass).</summary>
-    private static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
+    internal static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
 
     /// <summary>
     /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
@@ -737,7 +775,7 @@ public static partial class InjectedSentences
     {
         // Straight from the split's scratch lists: no sentence objects or word arrays are made for a sketch.
         var split = Parsed.Split(body, table, withKeys: true);
-        keys = Parsed.SortedDistinct(split.Pairs.ToArray());
+        keys = Parsed.SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(split.Pairs));
         var count = split.Ranges.Count;
         var sketch = new int[SketchHeader + (SketchFieldsPerSentence * count) + split.Words.Count];
         sketch[0] = count;
@@ -804,9 +842,11 @@ public static partial class InjectedSentences
 
             // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
             // four kept by hash: what copies (even spun ones) share.
-            var pairs = new KeyScan { Keys = new List<ulong>(article.Body.Length / 32) };
+            // Into a list the thread reuses: only the distinct keys are kept.
+            var pairs = new KeyScan { Keys = t_keys ??= [] };
+            pairs.Keys.Clear();
             ContentWords(article.Body, table, ref pairs, static (ref KeyScan scan, long _, ReadOnlySpan<char> word) => scan.Add(word));
-            Keys = SortedDistinct(pairs.Keys.ToArray());
+            Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs.Keys));
         }
 
         /// <summary>An article known by its <see cref="Sketch"/> alone (no text, no keys): enough for the sentence checks.</summary>
@@ -828,7 +868,18 @@ public static partial class InjectedSentences
         public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!) : FromSketch());
 
         /// <summary>Every content word of the body, sorted, each once.</summary>
-        public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : SortedDistinct(Sentences[0].AllWords.ToArray()));
+        public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : DistinctWords(Sentences[0].AllWords));
+
+        // Sorted in a buffer the thread reuses (the words stay in reading order), then copied once.
+        private static long[] DistinctWords(long[] words)
+        {
+            var scratch = t_words is { } reused && reused.Length >= words.Length ? reused : t_words = new long[Math.Max(words.Length, 1024)];
+            words.CopyTo(scratch, 0);
+            return SortedDistinct(scratch.AsSpan(0, words.Length));
+        }
+
+        [ThreadStatic]
+        private static long[]? t_words;
 
         /// <summary>The sentences that hold a content word, in order.</summary>
         public ReadOnlySpan<int> SentencesWith(long word)
@@ -878,7 +929,9 @@ public static partial class InjectedSentences
             public WordIndex(Sentence[] sentences, long[] vocabulary)
             {
                 var all = sentences.Length == 0 ? [] : sentences[0].AllWords;
-                var places = new int[all.Length];
+
+                // Each word's place in the vocabulary, in a buffer the thread reuses.
+                var places = t_places is { } reused && reused.Length >= all.Length ? reused : t_places = new int[Math.Max(all.Length, 1024)];
                 Starts = new int[vocabulary.Length + 1];
                 for (var w = 0; w < all.Length; w++)
                 {
@@ -906,6 +959,9 @@ public static partial class InjectedSentences
             public int[] Starts { get; }
 
             public int[] Holders { get; }
+
+            [ThreadStatic]
+            private static int[]? t_places;
         }
 
         /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>
@@ -1047,10 +1103,14 @@ public static partial class InjectedSentences
             }
         }
 
-        internal static T[] SortedDistinct<T>(T[] values)
+        [ThreadStatic]
+        private static List<ulong>? t_keys;
+
+        /// <summary>Sorts <paramref name="values"/> in place and returns a copy of its distinct values.</summary>
+        internal static T[] SortedDistinct<T>(Span<T> values)
             where T : IEquatable<T>
         {
-            Array.Sort(values);
+            values.Sort();
             var count = 0;
             for (var i = 0; i < values.Length; i++)
             {
@@ -1060,7 +1120,7 @@ public static partial class InjectedSentences
                 }
             }
 
-            return count == values.Length ? values : values[..count];
+            return values[..count].ToArray();
         }
 
         private static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace Stemma.Align;
@@ -58,110 +57,111 @@ public sealed class PassageAligner
         }
 
         var minMatched = Math.Min(options.MinMatchedWords, Math.Min(na, nb));
-        var coveredA = ArrayPool<bool>.Shared.Rent(na);
-        var coveredB = ArrayPool<bool>.Shared.Rent(nb);
-        var nextSame = ArrayPool<int>.Shared.Rent(na);
+        var coveredA = Text.ThreadBuffer.Get(ref t_coveredA, na);
+        var coveredB = Text.ThreadBuffer.Get(ref t_coveredB, nb);
+        var nextSame = Text.ThreadBuffer.Get(ref t_nextSame, na);
         Array.Clear(coveredA, 0, na);
         Array.Clear(coveredB, 0, nb);
-        try
+        // Seed table: first position of every word n-gram of A, with a chain to its later occurrences.
+        var scratch = Scratch.ForThisThread(na);
+        var heads = scratch.Heads;
+        for (var i = na - seed; i >= 0; i--)
         {
-            // Seed table: first position of every word n-gram of A, with a chain to its later occurrences.
-            var scratch = Scratch.ForThisThread(na);
-            var heads = scratch.Heads;
-            for (var i = na - seed; i >= 0; i--)
+            // Stored as position + 1, so 0 (just added) means no later occurrence.
+            ref var head = ref heads.GetValueRefOrAdd(Gram(a.Hashes, i, seed));
+            nextSame[i] = head - 1;
+            head = i + 1;
+        }
+
+        // Seeds are maximal exact runs; the longest are placed first so a short coincidence never takes a passage's place.
+        var seeds = scratch.Seeds;
+        for (var j = 0; j <= nb - seed; j++)
+        {
+            if (!heads.TryGetValue(Gram(b.Hashes, j, seed), out var head))
             {
-                // Stored as position + 1, so 0 (just added) means no later occurrence.
-                ref var head = ref heads.GetValueRefOrAdd(Gram(a.Hashes, i, seed));
-                nextSame[i] = head - 1;
-                head = i + 1;
+                continue;
             }
 
-            // Seeds are maximal exact runs; the longest are placed first so a short coincidence never takes a passage's place.
-            var seeds = scratch.Seeds;
-            for (var j = 0; j <= nb - seed; j++)
+            var i = head - 1;
+            for (var occurrences = 0; i >= 0 && occurrences < MaxOccurrencesPerSeed; i = nextSame[i], occurrences++)
             {
-                if (!heads.TryGetValue(Gram(b.Hashes, j, seed), out var head))
+                if (i > 0 && j > 0 && a.Hashes[i - 1] == b.Hashes[j - 1])
                 {
                     continue;
                 }
 
-                var i = head - 1;
-                for (var occurrences = 0; i >= 0 && occurrences < MaxOccurrencesPerSeed; i = nextSame[i], occurrences++)
-                {
-                    if (i > 0 && j > 0 && a.Hashes[i - 1] == b.Hashes[j - 1])
-                    {
-                        continue;
-                    }
-
-                    var length = 0;
-                    while (i + length < na && j + length < nb && a.Hashes[i + length] == b.Hashes[j + length])
-                    {
-                        length++;
-                    }
-
-                    if (length >= seed)
-                    {
-                        seeds.Add((i, j, length));
-                    }
-                }
-            }
-
-            seeds.Sort((x, y) => x.Length != y.Length ? y.Length.CompareTo(x.Length) : x.J != y.J ? x.J.CompareTo(y.J) : x.I.CompareTo(y.I));
-            var differences = scratch.Differences;
-            var backward = scratch.Backward;
-            foreach (var (i, j, runLength) in seeds)
-            {
-                // Keep the part of the run still free on both sides.
                 var length = 0;
-                while (length < runLength && !coveredA[i + length] && !coveredB[j + length])
+                while (i + length < na && j + length < nb && a.Hashes[i + length] == b.Hashes[j + length])
                 {
                     length++;
                 }
 
-                if (length < seed)
+                if (length >= seed)
                 {
-                    continue;
+                    seeds.Add((i, j, length));
                 }
+            }
+        }
 
-                differences.Clear();
-                backward.Clear();
-                var (endA, endB, matchedForward) = Extend(a, b, coveredA, coveredB, i + length, j + length, +1, differences);
-                var (startA, startB, matchedBackward) = Extend(a, b, coveredA, coveredB, i - 1, j - 1, -1, backward);
-                var matched = length + matchedForward + matchedBackward;
-                if (matched < minMatched)
-                {
-                    continue;
-                }
-
-                // Backward extension returns the last matched position moved past; the passage starts one step later.
-                startA++;
-                startB++;
-                endA--;
-                endB--;
-                backward.Reverse();
-                backward.AddRange(differences);
-                Array.Fill(coveredA, true, startA, endA - startA + 1);
-                Array.Fill(coveredB, true, startB, endB - startB + 1);
-                spans.Add(new AlignedSpan(
-                    new TextRange(a.StartOf(startA), a.EndOf(endA)),
-                    new TextRange(b.StartOf(startB), b.EndOf(endB)),
-                    endA - startA + 1,
-                    endB - startB + 1,
-                    matched,
-                    [.. backward])
-                { FirstWordA = startA, FirstWordB = startB });
+        seeds.Sort((x, y) => x.Length != y.Length ? y.Length.CompareTo(x.Length) : x.J != y.J ? x.J.CompareTo(y.J) : x.I.CompareTo(y.I));
+        var differences = scratch.Differences;
+        var backward = scratch.Backward;
+        foreach (var (i, j, runLength) in seeds)
+        {
+            // Keep the part of the run still free on both sides.
+            var length = 0;
+            while (length < runLength && !coveredA[i + length] && !coveredB[j + length])
+            {
+                length++;
             }
 
-            spans.Sort((x, y) => x.FirstWordB.CompareTo(y.FirstWordB));
-            return Finish(a, b, spans, coveredA, coveredB);
+            if (length < seed)
+            {
+                continue;
+            }
+
+            differences.Clear();
+            backward.Clear();
+            var (endA, endB, matchedForward) = Extend(a, b, coveredA, coveredB, i + length, j + length, +1, differences);
+            var (startA, startB, matchedBackward) = Extend(a, b, coveredA, coveredB, i - 1, j - 1, -1, backward);
+            var matched = length + matchedForward + matchedBackward;
+            if (matched < minMatched)
+            {
+                continue;
+            }
+
+            // Backward extension returns the last matched position moved past; the passage starts one step later.
+            startA++;
+            startB++;
+            endA--;
+            endB--;
+            backward.Reverse();
+            backward.AddRange(differences);
+            Array.Fill(coveredA, true, startA, endA - startA + 1);
+            Array.Fill(coveredB, true, startB, endB - startB + 1);
+            spans.Add(new AlignedSpan(
+                new TextRange(a.StartOf(startA), a.EndOf(endA)),
+                new TextRange(b.StartOf(startB), b.EndOf(endB)),
+                endA - startA + 1,
+                endB - startB + 1,
+                matched,
+                [.. backward])
+            { FirstWordA = startA, FirstWordB = startB });
         }
-        finally
-        {
-            ArrayPool<bool>.Shared.Return(coveredA);
-            ArrayPool<bool>.Shared.Return(coveredB);
-            ArrayPool<int>.Shared.Return(nextSame);
-        }
+
+        spans.Sort((x, y) => x.FirstWordB.CompareTo(y.FirstWordB));
+        return Finish(a, b, spans, coveredA, coveredB);
     }
+
+    // Scratch of Align, one set per thread (see ThreadBuffer); only the first na and nb items are used.
+    [ThreadStatic]
+    private static bool[]? t_coveredA;
+
+    [ThreadStatic]
+    private static bool[]? t_coveredB;
+
+    [ThreadStatic]
+    private static int[]? t_nextSame;
 
     /// <summary>
     /// Walks from (ia, jb) in direction <paramref name="step"/> while words agree; on a difference looks for the nearest

@@ -48,49 +48,73 @@ public sealed class TokenizedText
     {
         ArgumentNullException.ThrowIfNull(text);
 
-        // One pass into pooled buffers sized for the most words the text can hold, then exact copies.
+        // One pass into the thread's buffers sized for the most words the text can hold, then exact copies.
         var capacity = WordTokenizer.MaxWords(text);
-        var starts = ArrayPool<int>.Shared.Rent(capacity);
-        var hashes = ArrayPool<uint>.Shared.Rent(capacity);
-        var wide = ArrayPool<ulong>.Shared.Rent(capacity);
-        try
+        var starts = ThreadBuffer.Get(ref t_starts, capacity);
+        var hashes = ThreadBuffer.Get(ref t_hashes, capacity);
+        var wide = ThreadBuffer.Get(ref t_wide, capacity);
+        var count = 0;
+        var span = text.AsSpan();
+        if (TokenHasher.IsPlainAscii(span))
         {
-            var count = 0;
-            var span = text.AsSpan();
-            if (TokenHasher.IsPlainAscii(span))
+            // Plain ASCII folds by table; the fast path finds the same words with the same hashes.
+            count = TokenHasher.HashAsciiWords(span, wide.AsSpan(0, capacity), starts.AsSpan(0, capacity));
+            for (var w = 0; w < count; w++)
             {
-                // Plain ASCII folds by table; the fast path finds the same words with the same hashes.
-                count = TokenHasher.HashAsciiWords(span, wide.AsSpan(0, capacity), starts.AsSpan(0, capacity));
-                for (var w = 0; w < count; w++)
-                {
-                    hashes[w] = WordHash(wide[w]);
-                }
+                hashes[w] = WordHash(wide[w]);
             }
-            else
-            {
-                // One check of the whole text spares the per-word one when it is already composed, as most text is.
-                var composed = span.IsNormalized(NormalizationForm.FormKC);
-                foreach (var token in WordTokenizer.Tokenize(span))
-                {
-                    starts[count] = token.Start;
-                    hashes[count] = composed ? FoldAndHash(token.In(span)) : HashFolded(token.In(span));
-                    count++;
-                }
-            }
-
-            if (!skip.IsEmpty)
-            {
-                count = RemoveSkipped(starts, hashes, count, skip);
-            }
-
-            return new TokenizedText(text, Keep(starts.AsSpan(0, count)), Keep(hashes.AsSpan(0, count)));
         }
-        finally
+        else
         {
-            ArrayPool<int>.Shared.Return(starts);
-            ArrayPool<uint>.Shared.Return(hashes);
-            ArrayPool<ulong>.Shared.Return(wide);
+            // One check of the whole text spares the per-word one when it is already composed, as most text is.
+            var composed = span.IsNormalized(NormalizationForm.FormKC);
+            foreach (var token in WordTokenizer.Tokenize(span))
+            {
+                starts[count] = token.Start;
+                hashes[count] = composed ? FoldAndHash(token.In(span)) : HashFolded(token.In(span));
+                count++;
+            }
         }
+
+        if (!skip.IsEmpty)
+        {
+            count = RemoveSkipped(starts, hashes, count, skip);
+        }
+
+        return new TokenizedText(text, Keep(starts.AsSpan(0, count)), Keep(hashes.AsSpan(0, count)));
+    }
+
+    [ThreadStatic]
+    private static int[]? t_starts;
+
+    [ThreadStatic]
+    private static uint[]? t_hashes;
+
+    [ThreadStatic]
+    private static ulong[]? t_wide;
+
+    /// <summary>
+    /// The words of a plain ASCII <paramref name="text"/> from its 64-bit word hashes and starts as
+    /// <see cref="TokenHasher.HashAsciiWords(ReadOnlySpan{char}, Span{ulong}, Span{int})"/> gives them (a caller that
+    /// hashed them for the sketch): the same as <see cref="Create(string, ReadOnlySpan{TextRange})"/>.
+    /// </summary>
+    internal static TokenizedText FromAsciiWords(string text, ReadOnlySpan<ulong> wordHashes, ReadOnlySpan<int> wordStarts, ReadOnlySpan<TextRange> skip)
+    {
+        var count = wordHashes.Length;
+        var starts = ThreadBuffer.Get(ref t_starts, count);
+        var hashes = ThreadBuffer.Get(ref t_hashes, count);
+        wordStarts.CopyTo(starts);
+        for (var w = 0; w < count; w++)
+        {
+            hashes[w] = WordHash(wordHashes[w]);
+        }
+
+        if (!skip.IsEmpty)
+        {
+            count = RemoveSkipped(starts, hashes, count, skip);
+        }
+
+        return new TokenizedText(text, Keep(starts.AsSpan(0, count)), Keep(hashes.AsSpan(0, count)));
     }
 
     private static int RemoveSkipped(int[] starts, uint[] hashes, int count, ReadOnlySpan<TextRange> skip)

@@ -38,45 +38,47 @@ internal static class SortedSets
             return;
         }
 
-        var scratch = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length);
-        try
+        var scratch = Text.ThreadBuffer.Get(ref t_radixScratch, values.Length);
+
+        // The four digits' counts in one read of the values (the order of the values does not change them).
+        Span<int> counts = stackalloc int[4 * 256];
+        counts.Clear();
+        foreach (var value in values)
         {
-            Span<int> counts = stackalloc int[256];
-            var source = values;
-            var target = scratch.AsSpan(0, values.Length);
-            for (var shift = 0; shift < 32; shift += 8)
+            counts[(int)(value & 0xFF)]++;
+            counts[256 + (int)((value >> 8) & 0xFF)]++;
+            counts[512 + (int)((value >> 16) & 0xFF)]++;
+            counts[768 + (int)(value >> 24)]++;
+        }
+
+        var source = values;
+        var target = scratch.AsSpan(0, values.Length);
+        for (var shift = 0; shift < 32; shift += 8)
+        {
+            var digit = counts.Slice(shift * 32, 256);
+            var offset = 0;
+            for (var bucket = 0; bucket < 256; bucket++)
             {
-                counts.Clear();
-                foreach (var value in source)
-                {
-                    counts[(int)((value >> shift) & 0xFF)]++;
-                }
-
-                var offset = 0;
-                for (var bucket = 0; bucket < 256; bucket++)
-                {
-                    var size = counts[bucket];
-                    counts[bucket] = offset;
-                    offset += size;
-                }
-
-                foreach (var value in source)
-                {
-                    target[counts[(int)((value >> shift) & 0xFF)]++] = value;
-                }
-
-                var swap = source;
-                source = target;
-                target = swap;
+                var size = digit[bucket];
+                digit[bucket] = offset;
+                offset += size;
             }
 
-            // Four passes end with the data back in the caller's span.
+            foreach (var value in source)
+            {
+                target[digit[(int)((value >> shift) & 0xFF)]++] = value;
+            }
+
+            var swap = source;
+            source = target;
+            target = swap;
         }
-        finally
-        {
-            System.Buffers.ArrayPool<uint>.Shared.Return(scratch);
-        }
+
+        // Four passes end with the data back in the caller's span.
     }
+
+    [ThreadStatic]
+    private static uint[]? t_radixScratch;
 
     /// <summary>Builds the set from fingerprints that are already sorted and distinct (as read back from storage).</summary>
 }

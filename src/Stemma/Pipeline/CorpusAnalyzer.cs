@@ -44,9 +44,18 @@ public static class CorpusAnalyzer
         ArgumentNullException.ThrowIfNull(articles);
         options ??= new AnalyzeOptions();
         DocumentSketch[] sketches;
-        using (StageTimings.Start("sketch"))
+        TextFeatures[]? features = null;
+        using (StageTimings.Start(options.Relate is null ? "sketch" : "sketch and features"))
         {
-            sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
+            if (options.Relate is null)
+            {
+                sketches = SketchAll(articles, new Sketcher(options.Sketch), cancellationToken);
+            }
+            else
+            {
+                // The relate stage's features from the same pass: a plain ASCII body is tokenized once for both.
+                (sketches, features) = SketchAndFeaturesAll(articles, new Sketcher(options.Sketch), cancellationToken);
+            }
         }
 
         IReadOnlyList<CandidatePair> pairs;
@@ -60,7 +69,7 @@ public static class CorpusAnalyzer
             StoryAnalysis stories;
             using (StageTimings.Start("relate"))
             {
-                stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, cancellationToken);
+                stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, features, null, cancellationToken);
             }
 
             StageTimings.Sink?.Invoke($"relate stages: {stories.Timings}");
@@ -88,5 +97,14 @@ public static class CorpusAnalyzer
         var sketches = new DocumentSketch[articles.Count];
         Parallel.For(0, articles.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => sketches[i] = sketcher.Sketch(articles[i].Body));
         return sketches;
+    }
+
+    /// <summary>Sketches and relate features of every article (<see cref="StoryAnalyzer.SketchAndFeatures"/>) on all cores, in input order.</summary>
+    private static (DocumentSketch[] Sketches, TextFeatures[] Features) SketchAndFeaturesAll(IReadOnlyList<Article> articles, Sketcher sketcher, CancellationToken cancellationToken)
+    {
+        var sketches = new DocumentSketch[articles.Count];
+        var features = new TextFeatures[articles.Count];
+        Parallel.For(0, articles.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => (sketches[i], features[i]) = StoryAnalyzer.SketchAndFeatures(sketcher, articles[i]));
+        return (sketches, features);
     }
 }

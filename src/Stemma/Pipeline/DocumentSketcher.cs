@@ -39,8 +39,7 @@ public sealed class DocumentSketcher
     public (StoredDocument Document, TextFeatures Features, DocumentSketch Sketch) Sketch(Article article)
     {
         ArgumentNullException.ThrowIfNull(article);
-        var sketch = sketcher.Sketch(article.Body);
-        var features = StoryAnalyzer.Features(article);
+        var (sketch, features) = StoryAnalyzer.SketchAndFeatures(sketcher, article);
         var document = new StoredDocument
         {
             Article = article,

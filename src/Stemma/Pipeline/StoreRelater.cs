@@ -711,7 +711,7 @@ public sealed class StoreRelater
         Parallel.For(0, missing.Count, k =>
         {
             var document = documents[missing[k]];
-            (features[missing[k]], sketches[missing[k]]) = (StoryAnalyzer.Features(document.Article), sketcher.Sketch(document.Article.Body, document.Signature));
+            (sketches[missing[k]], features[missing[k]]) = StoryAnalyzer.SketchAndFeatures(sketcher, document.Article, document.Signature);
         });
     }
 

@@ -157,9 +157,9 @@ public sealed class StoreStateCache
             return sketched;
         }
 
-        var made = (StoryAnalyzer.Features(article), sketcher.Sketch(article.Body, document.Signature));
-        Keep(article, made.Item1, made.Item2);
-        return made;
+        var (sketchMade, featuresMade) = StoryAnalyzer.SketchAndFeatures(sketcher, article, document.Signature);
+        Keep(article, featuresMade, sketchMade);
+        return (featuresMade, sketchMade);
     }
 
     /// <summary>Features of a stored article (no sketch needed), from the cache when made from the same title and body.</summary>

@@ -224,6 +224,37 @@ public sealed class StoryAnalyzer
     public static TextFeatures Features(Article article) => TextFeatures.Create(Align.TokenizedText.Create(article.Body, RepeatedTitleLines(article)));
 
     /// <summary>
+    /// An article's sketch (<paramref name="signature"/>: the one stored, see <see cref="Sketch.Sketcher.Sketch(string, uint[])"/>)
+    /// and its <see cref="Features"/>. A plain ASCII body is tokenized and hashed once for both: the sketcher and the
+    /// aligner find the same words with the same hashes there. Other bodies are normalized for the sketch and read as
+    /// written for the features, each in its own pass.
+    /// </summary>
+    public static (Sketch.DocumentSketch Sketch, TextFeatures Features) SketchAndFeatures(Sketch.Sketcher sketcher, Article article, uint[]? signature = null)
+    {
+        ArgumentNullException.ThrowIfNull(sketcher);
+        ArgumentNullException.ThrowIfNull(article);
+        var body = article.Body;
+        if (!Text.TokenHasher.IsPlainAscii(body))
+        {
+            return (signature is null ? sketcher.Sketch(body) : sketcher.Sketch(body, signature), Features(article));
+        }
+
+        var capacity = Text.WordTokenizer.MaxWords(body);
+        var hashes = Text.ThreadBuffer.Get(ref t_wordHashes, capacity);
+        var starts = Text.ThreadBuffer.Get(ref t_wordStarts, capacity);
+        var count = Text.TokenHasher.HashAsciiWords(body, hashes.AsSpan(0, capacity), starts.AsSpan(0, capacity));
+        var sketch = sketcher.FromAsciiWords(hashes.AsSpan(0, count), signature);
+        var words = Align.TokenizedText.FromAsciiWords(body, hashes.AsSpan(0, count), starts.AsSpan(0, count), RepeatedTitleLines(article));
+        return (sketch, TextFeatures.Create(words));
+    }
+
+    [ThreadStatic]
+    private static ulong[]? t_wordHashes;
+
+    [ThreadStatic]
+    private static int[]? t_wordStarts;
+
+    /// <summary>
     /// The lines of the body that repeat the article's own title: copiers paste the title above the text, and siblings
     /// sharing it would otherwise look as if one copied the other, so those words are left out of matching.
     /// </summary>

@@ -190,106 +190,109 @@ public sealed class TextFeatures
         ArgumentNullException.ThrowIfNull(words);
         var text = words.Text;
         var n = words.Count;
-        var terms = ArrayPool<uint>.Shared.Rent((5 * n) + 1);
-        var capitals = ArrayPool<uint>.Shared.Rent(n + 1);
-        var numbers = ArrayPool<uint>.Shared.Rent(n + 1);
-        var dates = ArrayPool<uint>.Shared.Rent((3 * n) + 1);
-        try
+        var terms = Text.ThreadBuffer.Get(ref t_terms, (5 * n) + 1);
+        var capitals = Text.ThreadBuffer.Get(ref t_capitals, n + 1);
+        var numbers = Text.ThreadBuffer.Get(ref t_numbers, n + 1);
+        var dates = Text.ThreadBuffer.Get(ref t_dates, (3 * n) + 1);
+        int termCount = 0, capitalCount = 0, numberCount = 0, dateCount = 0;
+        for (var w = 0; w < n; w++)
         {
-            int termCount = 0, capitalCount = 0, numberCount = 0, dateCount = 0;
-            for (var w = 0; w < n; w++)
+            var hash = words.HashAt(w);
+            var first = text[words.StartOf(w)];
+            var kind = Lexicon.Classify(hash);
+            var functionWord = (kind & Lexicon.WordKind.Function) != 0;
+            if (!functionWord)
             {
-                var hash = words.HashAt(w);
-                var first = text[words.StartOf(w)];
-                var kind = Lexicon.Classify(hash);
-                var functionWord = (kind & Lexicon.WordKind.Function) != 0;
-                if (!functionWord)
-                {
-                    terms[termCount++] = hash;
-                }
-
-                if (char.IsAsciiDigit(first))
-                {
-                    numbers[numberCount++] = hash;
-                }
-                else if (char.IsUpper(first) && !functionWord && !StartsSentence(text, words.StartOf(w)))
-                {
-                    capitals[capitalCount++] = hash;
-                }
-
-                if ((kind & Lexicon.WordKind.Month) != 0)
-                {
-                    dates[dateCount++] = hash;
-                    // "12 March" and "March 12" both name the day: keep the pair as one date term.
-                    if (w > 0 && IsDayNumber(words.WordAt(w - 1)))
-                    {
-                        dates[dateCount++] = Pair(hash, words.HashAt(w - 1));
-                    }
-
-                    if (w + 1 < n && IsDayNumber(words.WordAt(w + 1)))
-                    {
-                        dates[dateCount++] = Pair(hash, words.HashAt(w + 1));
-                    }
-                }
+                terms[termCount++] = hash;
             }
 
-            var functionWords = n - termCount;
-            var dateSet = SortedDistinct(dates.AsSpan(0, dateCount));
-            var numberSet = SortedDistinct(numbers.AsSpan(0, numberCount));
-
-            // A capitalized word at a sentence start is a name only when the text also capitalizes it mid-sentence.
-            var entitySet = Except(SortedDistinct(capitals.AsSpan(0, capitalCount)), dateSet);
-            // Names and figures in reading order. Figures are the words starting with a digit; a 1,024-bit filter over
-            // the names spares most words the binary search.
-            Span<ulong> nameFilter = stackalloc ulong[16];
-            nameFilter.Clear();
-            foreach (var entity in entitySet)
+            if (char.IsAsciiDigit(first))
             {
-                nameFilter[(int)(entity >> 6) & 15] |= 1UL << (int)(entity & 63);
+                numbers[numberCount++] = hash;
+            }
+            else if (char.IsUpper(first) && !functionWord && !StartsSentence(text, words.StartOf(w)))
+            {
+                capitals[capitalCount++] = hash;
             }
 
-            var factCount = 0;
-            for (var w = 0; w < n; w++)
+            if ((kind & Lexicon.WordKind.Month) != 0)
             {
-                var hash = words.HashAt(w);
-                if (char.IsAsciiDigit(text[words.StartOf(w)])
-                    || ((nameFilter[(int)(hash >> 6) & 15] & (1UL << (int)(hash & 63))) != 0 && Array.BinarySearch(entitySet, hash) >= 0))
+                dates[dateCount++] = hash;
+                // "12 March" and "March 12" both name the day: keep the pair as one date term.
+                if (w > 0 && IsDayNumber(words.WordAt(w - 1)))
                 {
-                    capitals[factCount++] = hash;
+                    dates[dateCount++] = Pair(hash, words.HashAt(w - 1));
+                }
+
+                if (w + 1 < n && IsDayNumber(words.WordAt(w + 1)))
+                {
+                    dates[dateCount++] = Pair(hash, words.HashAt(w + 1));
                 }
             }
-
-            var factSequence = capitals.AsSpan(0, factCount).ToArray();
-            var quoteSet = QuotedPassages(words);
-            dateSet.CopyTo(terms, termCount);
-            termCount += dateSet.Length;
-            quoteSet.CopyTo(terms, termCount);
-            termCount += quoteSet.Length;
-            var (termHashes, frequencies) = CountRuns(terms.AsSpan(0, termCount));
-            // The fact sets are small: look each of their items up among the terms rather than every term in them.
-            var isFact = new bool[termHashes.Length];
-            foreach (var set in (ReadOnlySpan<uint[]>)[entitySet, numberSet, dateSet, quoteSet])
-            {
-                foreach (var fact in set)
-                {
-                    var k = Array.BinarySearch(termHashes, fact);
-                    if (k >= 0)
-                    {
-                        isFact[k] = true;
-                    }
-                }
-            }
-
-            return new TextFeatures(words, functionWords, termHashes, frequencies, isFact, entitySet, numberSet, dateSet, quoteSet, factSequence);
         }
-        finally
+
+        var functionWords = n - termCount;
+        var dateSet = SortedDistinct(dates.AsSpan(0, dateCount));
+        var numberSet = SortedDistinct(numbers.AsSpan(0, numberCount));
+
+        // A capitalized word at a sentence start is a name only when the text also capitalizes it mid-sentence.
+        var entitySet = Except(SortedDistinct(capitals.AsSpan(0, capitalCount)), dateSet);
+        // Names and figures in reading order. Figures are the words starting with a digit; a 1,024-bit filter over
+        // the names spares most words the binary search.
+        Span<ulong> nameFilter = stackalloc ulong[16];
+        nameFilter.Clear();
+        foreach (var entity in entitySet)
         {
-            ArrayPool<uint>.Shared.Return(terms);
-            ArrayPool<uint>.Shared.Return(capitals);
-            ArrayPool<uint>.Shared.Return(numbers);
-            ArrayPool<uint>.Shared.Return(dates);
+            nameFilter[(int)(entity >> 6) & 15] |= 1UL << (int)(entity & 63);
         }
+
+        var factCount = 0;
+        for (var w = 0; w < n; w++)
+        {
+            var hash = words.HashAt(w);
+            if (char.IsAsciiDigit(text[words.StartOf(w)])
+                || ((nameFilter[(int)(hash >> 6) & 15] & (1UL << (int)(hash & 63))) != 0 && Array.BinarySearch(entitySet, hash) >= 0))
+            {
+                capitals[factCount++] = hash;
+            }
+        }
+
+        var factSequence = capitals.AsSpan(0, factCount).ToArray();
+        var quoteSet = QuotedPassages(words);
+        dateSet.CopyTo(terms, termCount);
+        termCount += dateSet.Length;
+        quoteSet.CopyTo(terms, termCount);
+        termCount += quoteSet.Length;
+        var (termHashes, frequencies) = CountRuns(terms.AsSpan(0, termCount));
+        // The fact sets are small: look each of their items up among the terms rather than every term in them.
+        var isFact = new bool[termHashes.Length];
+        foreach (var set in (ReadOnlySpan<uint[]>)[entitySet, numberSet, dateSet, quoteSet])
+        {
+            foreach (var fact in set)
+            {
+                var k = Array.BinarySearch(termHashes, fact);
+                if (k >= 0)
+                {
+                    isFact[k] = true;
+                }
+            }
+        }
+
+        return new TextFeatures(words, functionWords, termHashes, frequencies, isFact, entitySet, numberSet, dateSet, quoteSet, factSequence);
     }
+
+    // Scratch of Create, one set per thread (see ThreadBuffer).
+    [ThreadStatic]
+    private static uint[]? t_terms;
+
+    [ThreadStatic]
+    private static uint[]? t_capitals;
+
+    [ThreadStatic]
+    private static uint[]? t_numbers;
+
+    [ThreadStatic]
+    private static uint[]? t_dates;
 
     internal static bool StartsSentence(string text, int position)
     {

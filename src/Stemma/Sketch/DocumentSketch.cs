@@ -58,6 +58,24 @@ public sealed class Sketcher
     public DocumentSketch SketchNormalized(ReadOnlySpan<char> normalized) =>
         WithShingles(normalized, (words, shingles) => new DocumentSketch(ContentHash(words), ShingleSet.From(shingles), Signature(shingles), words.Length));
 
+    /// <summary>
+    /// The sketch of a plain ASCII body from its word hashes (<see cref="TokenHasher.HashAsciiWords(ReadOnlySpan{char}, Span{ulong}, Span{int})"/>),
+    /// made by a caller that needed the words anyway: the same sketch <see cref="Sketch(string)"/> gives, or with
+    /// <paramref name="signature"/> (of this size) the one <see cref="Sketch(string, uint[])"/> gives.
+    /// </summary>
+    internal DocumentSketch FromAsciiWords(ReadOnlySpan<ulong> words, uint[]? signature)
+    {
+        var shingles = ThreadBuffer.Get(ref t_shingles, Math.Max(1, words.Length));
+        var shingleCount = Shingler.Combine(words, options.ShingleSize, options.Seed, shingles);
+        var shingleHashes = shingles.AsSpan(0, shingleCount);
+        return signature is not null && signature.Length == options.SignatureSize
+            ? new DocumentSketch(ContentHash(words), ShingleSet.From(shingleHashes), signature, words.Length)
+            : new DocumentSketch(ContentHash(words), ShingleSet.From(shingleHashes), Signature(shingleHashes), words.Length);
+    }
+
+    [ThreadStatic]
+    private static ulong[]? t_shingles;
+
     /// <summary>The exact-duplicate key: a hash of the word hashes in order.</summary>
     public static ulong ContentHash(ReadOnlySpan<ulong> wordHashes) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(wordHashes));
 

@@ -116,4 +116,19 @@ public class RadixSortTests
         Stemma.Index.SortedSets.RadixSort(large);
         Assert.Equal(sorted, large);
     }
+
+    /// <summary>Arrays long enough for the radix passes, one after another on one thread (its scratch reused, larger and smaller), with values crowded into few high bytes as well as spread.</summary>
+    [Fact]
+    public void Radix_sort_sorts_long_arrays_one_after_another()
+    {
+        var random = new Random(3);
+        foreach (var length in new[] { 64, 5000, 65, 300, 20000, 1000, 64, 70000 })
+        {
+            var crowded = random.Next(2) == 0;
+            var values = Enumerable.Range(0, length).Select(_ => crowded ? (uint)random.Next(0, 4096) : (uint)random.NextInt64(0, 1L << 32)).ToArray();
+            var expected = values.Order().ToArray();
+            Stemma.Index.SortedSets.RadixSort(values);
+            Assert.Equal(expected, values);
+        }
+    }
 }
