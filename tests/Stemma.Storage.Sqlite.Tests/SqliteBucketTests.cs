@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Stemma.Testing.Storage;
 
 namespace Stemma.Storage.Sqlite.Tests;
@@ -24,14 +23,7 @@ public sealed class SqliteBucketTests : IDisposable
 
     private long Rows(string table) => (long)Scalar($"SELECT COUNT(*) FROM {table}")!;
 
-    private object? Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
+    private object? Scalar(string sql) => RawSqlite.Scalar(DatabasePath, sql);
 
     private async Task<SqliteStore> OpenAsync(long floor)
     {
@@ -134,18 +126,14 @@ public sealed class SqliteBucketTests : IDisposable
 
         // Back to schema 4 as an older build left it: one bucket table, no counts.
         Assert.Equal(15L, Rows("lsh_buckets"));
-        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                DROP TABLE lsh_recent;
-                DELETE FROM store_state WHERE key IN ('recent_buckets', 'merged_buckets');
-                DELETE FROM schema_migrations WHERE version = 5;
-                PRAGMA user_version = 4;
-                """;
-            command.ExecuteNonQuery();
-        }
+        RawSqlite.Execute(
+            DatabasePath,
+            """
+            DROP TABLE lsh_recent;
+            DELETE FROM store_state WHERE key IN ('recent_buckets', 'merged_buckets');
+            DELETE FROM schema_migrations WHERE version = 5;
+            PRAGMA user_version = 4;
+            """);
 
         await using var reopened = await OpenAsync(floor: 100);
         Assert.Equal((long)SqliteStore.SchemaVersion, Scalar("PRAGMA user_version"));

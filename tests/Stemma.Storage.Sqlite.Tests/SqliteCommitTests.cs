@@ -17,14 +17,7 @@ public sealed class SqliteCommitTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private void Execute(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => RawSqlite.Execute(DatabasePath, sql);
 
     private List<string> Writes()
     {

@@ -45,14 +45,7 @@ public sealed class SqliteStoreTests : IDisposable
         return counts;
     }
 
-    private object? Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
+    private object? Scalar(string sql) => RawSqlite.Scalar(DatabasePath, sql);
 
     [Fact]
     public async Task Reopening_after_dispose_keeps_everything()
