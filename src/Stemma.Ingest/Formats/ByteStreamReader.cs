@@ -13,56 +13,20 @@ internal sealed class ByteStreamReader(Stream stream)
 
     public long Consumed { get; private set; }
 
-    /// <summary>Reads one line without its terminator. Returns null at end of input. A line longer than maxBytes is skipped to its end and reported as TooLong.</summary>
+    /// <summary>Reads one line without its terminator. Returns null at end of input. A line longer than maxBytes is skipped to its end and reported as TooLong (an empty line).</summary>
     public byte[]? ReadLine(int maxBytes, out bool tooLong)
     {
-        tooLong = false;
-        var collected = new List<byte[]>(0);
-        var length = 0;
-        while (true)
-        {
-            if (start == end && !Fill())
-            {
-                return collected.Count == 0 && length == 0 && !tooLong ? null : Finish(collected, length, tooLong);
-            }
-
-            var span = buffer.AsSpan(start, end - start);
-            var newline = span.IndexOf((byte)'\n');
-            var take = newline < 0 ? span.Length : newline;
-            if (newline >= 0 && collected.Count == 0 && !tooLong && take <= maxBytes)
-            {
-                // The whole line is in the buffer (the common case): no list of parts to join.
-                var whole = span[..take].ToArray();
-                Advance(take + 1);
-                return take > 0 && whole[^1] == '\r' ? whole[..^1] : whole;
-            }
-
-            if (!tooLong)
-            {
-                if (length + take > maxBytes)
-                {
-                    tooLong = true;
-                    collected.Clear();
-                }
-                else
-                {
-                    collected.Add(span[..take].ToArray());
-                    length += take;
-                }
-            }
-
-            Advance(newline < 0 ? take : take + 1);
-            if (newline >= 0)
-            {
-                return Finish(collected, length, tooLong);
-            }
-        }
+        // The line as an array of its own: appended to an empty one, which grows to the line's length (its CR left out).
+        var line = Array.Empty<byte>();
+        var used = 0;
+        var length = AppendLine(ref line, ref used, maxBytes, out tooLong);
+        return length < 0 ? null : length == line.Length ? line : line[..length];
     }
 
     /// <summary>
-    /// As <see cref="ReadLine"/>, but the line is appended to <paramref name="into"/> at <paramref name="used"/> (the array
-    /// is replaced by a larger copy when it is full) instead of becoming an array of its own. Returns the line's length, or -1 at end of input; a line longer than maxBytes is skipped to its end
-    /// and reported as TooLong with length 0.
+    /// Reads one line without its terminator (LF, or CRLF) and appends it to <paramref name="into"/> at <paramref name="used"/>
+    /// (the array is replaced by a larger copy when it is full). Returns the line's length, or -1 at end of input; a line
+    /// longer than maxBytes (its CR counted) is skipped to its end and reported as TooLong with length 0.
     /// </summary>
     public int AppendLine(ref byte[] into, ref int used, int maxBytes, out bool tooLong)
     {
@@ -192,24 +156,6 @@ internal sealed class ByteStreamReader(Stream stream)
         start = 0;
         end = bytes.Length + pending;
         Consumed -= bytes.Length;
-    }
-
-    private static byte[] Finish(List<byte[]> parts, int length, bool tooLong)
-    {
-        if (tooLong)
-        {
-            return [];
-        }
-
-        var line = new byte[length];
-        var offset = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(line, offset);
-            offset += part.Length;
-        }
-
-        return length > 0 && line[^1] == '\r' ? line[..^1] : line;
     }
 
     private void Advance(int count)

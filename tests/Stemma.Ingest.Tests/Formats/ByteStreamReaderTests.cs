@@ -3,9 +3,10 @@ using Stemma.Ingest.Formats;
 namespace Stemma.Ingest.Tests.Formats;
 
 /// <summary>
-/// Appending lines into one array (how JSONL chunks are read) gives the lines <see cref="ByteStreamReader.ReadLine"/> gives:
-/// the same bytes, the same lines past the cap, the same end, over lines that cross the reader's 64 KB buffer and outgrow the
-/// array they are appended to.
+/// Appending lines into one array (how JSONL chunks are read) and <see cref="ByteStreamReader.ReadLine"/> (WARC headers) both
+/// give the lines of the bytes split at LF with one CR before it dropped, a line over the cap (its CR counted) as an empty
+/// line marked too long, and no line after a final LF: over lines that cross the reader's 64 KB buffer and outgrow the array
+/// they are appended to.
 /// </summary>
 public sealed class ByteStreamReaderTests
 {
@@ -19,11 +20,12 @@ public sealed class ByteStreamReaderTests
         for (var trial = 0; trial < 40; trial++)
         {
             var content = RandomLines(random);
-            var expected = new List<(byte[] Line, bool TooLong)>();
-            var byLine = new ByteStreamReader(new MemoryStream(content));
-            while (byLine.ReadLine(maxBytes, out var tooLong) is { } line)
+            var expected = SplitLines(content, maxBytes);
+            var byLine = new List<(byte[] Line, bool TooLong)>();
+            var lineReader = new ByteStreamReader(new MemoryStream(content));
+            while (lineReader.ReadLine(maxBytes, out var tooLong) is { } line)
             {
-                expected.Add((line, tooLong));
+                byLine.Add((line, tooLong));
             }
 
             var actual = new List<(byte[] Line, bool TooLong)>();
@@ -41,13 +43,33 @@ public sealed class ByteStreamReaderTests
                 }
             }
 
-            Assert.Equal(expected.Count, actual.Count);
-            for (var i = 0; i < expected.Count; i++)
+            foreach (var read in new[] { byLine, actual })
             {
-                Assert.Equal(expected[i].TooLong, actual[i].TooLong);
-                Assert.True(expected[i].Line.AsSpan().SequenceEqual(actual[i].Line), $"line {i + 1} of trial {trial}");
+                Assert.Equal(expected.Count, read.Count);
+                for (var i = 0; i < expected.Count; i++)
+                {
+                    Assert.Equal(expected[i].TooLong, read[i].TooLong);
+                    Assert.True(expected[i].Line.AsSpan().SequenceEqual(read[i].Line), $"line {i + 1} of trial {trial}");
+                }
             }
         }
+    }
+
+    /// <summary>The lines as the rule above states them, from the whole content at once.</summary>
+    private static List<(byte[] Line, bool TooLong)> SplitLines(byte[] content, int maxBytes)
+    {
+        var lines = new List<(byte[] Line, bool TooLong)>();
+        for (var at = 0; at < content.Length;)
+        {
+            var newline = Array.IndexOf(content, (byte)'\n', at);
+            var end = newline < 0 ? content.Length : newline;
+            var raw = content[at..end];
+            at = newline < 0 ? content.Length : newline + 1;
+            var tooLong = raw.Length > maxBytes;
+            lines.Add((tooLong ? [] : raw.Length > 0 && raw[^1] == '\r' ? raw[..^1] : raw, tooLong));
+        }
+
+        return lines;
     }
 
     /// <summary>Lines of 0 to 150,000 bytes ending in LF or CRLF (a CR alone stays in the line), the last one maybe unterminated.</summary>
