@@ -7,8 +7,8 @@ namespace Stemma.Cluster;
 
 /// <summary>
 /// The store as a cluster client sees it: an <see cref="IStore"/> whose candidate index is sharded over
-/// <see cref="IIndexShardGrain"/>s and whose documents and relations go through <see cref="IStoreGatewayGrain"/>s to the
-/// store the silos hold. <see cref="Pipeline.StoreIngestor"/> and <see cref="Pipeline.StoreRelater"/> run over it
+/// <see cref="IIndexShardGrain"/>s by key, whose documents are read from <see cref="IDocumentShardGrain"/>s by id, and
+/// whose writes and relations go through <see cref="IStoreGatewayGrain"/>s to the store the silos hold. <see cref="Pipeline.StoreIngestor"/> and <see cref="Pipeline.StoreRelater"/> run over it
 /// unchanged, so an ingest through the cluster does exactly what a single-process ingest does.
 /// </summary>
 /// <remarks>
@@ -31,6 +31,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     private readonly int shardCount;
     private readonly SemaphoreSlim writes = new(1, 1);
     private readonly IIndexShardGrain[] shards;
+    private readonly IDocumentShardGrain[] documentShards;
 
     /// <param name="grains">The cluster client.</param>
     /// <param name="name">The store's name on the silos (<see cref="BackingStores.Default"/> for the one given to <c>stemma silo --db</c>).</param>
@@ -43,6 +44,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         this.name = name ?? throw new ArgumentNullException(nameof(name));
         this.shardCount = shardCount;
         shards = [.. Enumerable.Range(0, shardCount).Select(s => grains.GetGrain<IIndexShardGrain>(Shards.Key(name, s, shardCount)))];
+        documentShards = [.. Enumerable.Range(0, shardCount).Select(s => grains.GetGrain<IDocumentShardGrain>(Shards.Key(name, s, shardCount)))];
     }
 
     /// <summary>The store's name on the silos.</summary>
@@ -152,7 +154,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     {
         ArgumentNullException.ThrowIfNull(documents);
         var result = await WriteAsync(
-            () => Gateway.AddDocumentsAsync(documents),
+            () => Gateway.AddDocumentsAsync(documents, shardCount),
             added =>
             {
                 var updates = Empty();
@@ -194,13 +196,31 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
         (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
+    /// <summary>From the document shards: the ids grouped by shard, one call per shard asked, all at once; answered in the order asked, as the store does.</summary>
     public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var found = new List<StoredDocument>(ids.Count);
-        foreach (var chunk in ids.Chunk(ReadChunk))
+        var byShard = new List<string>?[shardCount];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
         {
-            found.AddRange(await RetryAsync(() => Gateway.GetDocumentsAsync(chunk), cancellationToken).ConfigureAwait(false));
+            if (id is not null && seen.Add(id))
+            {
+                (byShard[Shards.OfDocument(id, shardCount)] ??= []).Add(id);
+            }
+        }
+
+        var asks = Enumerable.Range(0, shardCount)
+            .Where(s => byShard[s] is not null)
+            .Select(s => RetryAsync(() => documentShards[s].GetDocumentsAsync([.. byShard[s]!]), cancellationToken));
+        var held = (await Task.WhenAll(asks).ConfigureAwait(false)).SelectMany(d => d).ToDictionary(d => d.Article.Id, StringComparer.Ordinal);
+        var found = new List<StoredDocument>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (id is not null && held.TryGetValue(id, out var document))
+            {
+                found.Add(document);
+            }
         }
 
         return found;
@@ -233,7 +253,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     private async Task<Versioned<int>> DeleteFromStoreAndShardsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         return await WriteAsync(
-            () => Gateway.DeleteDocumentsAsync(ids),
+            () => Gateway.DeleteDocumentsAsync(ids, shardCount),
             _ =>
             {
                 var updates = Empty();
@@ -256,7 +276,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
             stories.AddRange(page.Stories.Select(s => s.StoryId));
         }
 
-        var cleared = await WriteAsync(() => Gateway.ClearAsync(), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
+        var cleared = await WriteAsync(() => Gateway.ClearAsync(shardCount), _ => Empty(clear: true), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
         await ReportAsync(cleared, changed: true, cancellationToken).ConfigureAwait(false);
     }
@@ -355,7 +375,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     }
 
     public async Task<int> AddPairsAsync(IReadOnlyList<PairScore> pairs, CancellationToken cancellationToken = default) =>
-        await ReportChangedAsync(await WriteAsync(() => Gateway.AddPairsAsync(pairs), _ => Empty(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await ReportChangedAsync(await WriteAsync(() => Gateway.AddPairsAsync(pairs, shardCount), _ => Empty(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId, CancellationToken cancellationToken = default) =>
         RetryAsync(() => Gateway.GetPairsAsync(documentId), cancellationToken);
@@ -371,7 +391,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         // Groups set outside a relate commit: the stories the documents leave and join read themselves from the store again.
         var stories = (await GetPlacementsAsync([.. assignments.Select(a => a.DocumentId)], cancellationToken).ConfigureAwait(false)).Select(p => p.StoryId)
             .Concat(assignments.Select(a => a.StoryId)).Distinct(StringComparer.Ordinal).ToList();
-        var set = await WriteAsync(() => Gateway.SetGroupsAsync(assignments), _ => Empty(), cancellationToken).ConfigureAwait(false);
+        var set = await WriteAsync(() => Gateway.SetGroupsAsync(assignments, shardCount), _ => Empty(), cancellationToken).ConfigureAwait(false);
         await ForgetStoriesAsync(stories, cancellationToken).ConfigureAwait(false);
         return await ReportChangedAsync(set, cancellationToken).ConfigureAwait(false);
     }
@@ -453,7 +473,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     private async Task<Versioned<long>> CommitToStoreAndShardsAsync(RelateCommit commit, CancellationToken cancellationToken)
     {
         return await WriteAsync(
-            () => Gateway.CommitRelateAsync(commit),
+            () => Gateway.CommitRelateAsync(commit, shardCount),
             _ =>
             {
                 var updates = Empty();
@@ -515,12 +535,17 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     private async Task EnsureShardsAsync(CancellationToken cancellationToken)
     {
         var version = await GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.EnsureAsync(version), cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.EnsureAsync(version), cancellationToken))
+            .Concat(documentShards.Select(shard => RetryAsync(() => shard.EnsureAsync(version), cancellationToken)))).ConfigureAwait(false);
     }
 
-    /// <summary>What each shard holds now.</summary>
+    /// <summary>What each index shard holds now.</summary>
     public async Task<IReadOnlyList<ShardStatistics>> GetShardStatisticsAsync(CancellationToken cancellationToken = default) =>
         await Task.WhenAll(shards.Select(shard => RetryAsync(() => shard.GetStatisticsAsync(), cancellationToken))).ConfigureAwait(false);
+
+    /// <summary>What each document shard holds now.</summary>
+    public async Task<IReadOnlyList<DocumentShardStatistics>> GetDocumentShardStatisticsAsync(CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(documentShards.Select(shard => RetryAsync(() => shard.GetStatisticsAsync(), cancellationToken))).ConfigureAwait(false);
 
     public ValueTask DisposeAsync()
     {

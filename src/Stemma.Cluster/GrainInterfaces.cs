@@ -37,27 +37,48 @@ public interface IIndexShardGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The way into the store a silo holds (key: the store's name): documents and relations go straight to it. A stateless
-/// worker, so every silo serves these calls locally and a silo that dies takes nothing with it.
+/// One shard of the documents of one store (key <see cref="Shards.Key"/>, as the index shards' but a grain type of its
+/// own): the documents whose id hashes to it (<see cref="Shards.OfDocument"/>), as the store returns them (article,
+/// annotations, content hash, signature, band keys, position), held in memory so the relate step's reads of candidates
+/// and regions fan out by id over the silos instead of queuing at the one store. Derived state, like an index shard: the
+/// store is the record, and a shard behind it reads its slice again (<see cref="VersionedShardGrain"/>).
+/// </summary>
+public interface IDocumentShardGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one write's changes; see <see cref="DocumentShardUpdate"/>.</summary>
+    Task ApplyAsync(DocumentShardUpdate update);
+
+    /// <summary>Reads its slice from the store again unless the shard already stands at <paramref name="version"/>.</summary>
+    Task EnsureAsync(long version);
+
+    /// <summary>The documents among <paramref name="ids"/> this shard holds (ids it does not hold are skipped), each once.</summary>
+    Task<StoredDocument[]> GetDocumentsAsync(string[] ids);
+
+    Task<DocumentShardStatistics> GetStatisticsAsync();
+}
+
+/// <summary>
+/// The way into the store a silo holds (key: the store's name): writes, relations and listings go straight to it. A
+/// stateless worker, so every silo serves these calls locally and a silo that dies takes nothing with it. Every write
+/// takes the number of document shards of the store (<c>documentShards</c> in each) and tells each of them
+/// what it changed, with the store's versions around it (<see cref="IDocumentShardGrain"/>), before it answers.
 /// </summary>
 public interface IStoreGatewayGrain : IGrainWithStringKey
 {
     Task InitializeAsync();
 
-    Task<Versioned<AddResult>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents);
-
-    Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids);
+    Task<Versioned<AddResult>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents, int documentShards);
 
     Task<long> CountDocumentsAsync();
 
     /// <summary>All documents in insertion order, streamed in batches.</summary>
     IAsyncEnumerable<StoredDocument> ListDocumentsAsync();
 
-    Task<Versioned<int>> DeleteDocumentsAsync(IReadOnlyList<string> ids);
+    Task<Versioned<int>> DeleteDocumentsAsync(IReadOnlyList<string> ids, int documentShards);
 
-    Task<Versioned<bool>> ClearAsync();
+    Task<Versioned<bool>> ClearAsync(int documentShards);
 
-    Task<Versioned<int>> AddPairsAsync(IReadOnlyList<PairScore> pairs);
+    Task<Versioned<int>> AddPairsAsync(IReadOnlyList<PairScore> pairs, int documentShards);
 
     Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId);
 
@@ -65,7 +86,7 @@ public interface IStoreGatewayGrain : IGrainWithStringKey
 
     Task<long> CountPairsAsync();
 
-    Task<Versioned<int>> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments);
+    Task<Versioned<int>> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, int documentShards);
 
     Task<GroupAssignment?> GetGroupAsync(string documentId);
 
@@ -88,7 +109,7 @@ public interface IStoreGatewayGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit);
 
-    Task<Versioned<long>> CommitRelateAsync(RelateCommit commit);
+    Task<Versioned<long>> CommitRelateAsync(RelateCommit commit, int documentShards);
 
     Task<long> GetVersionAsync();
 }

@@ -10,10 +10,8 @@ namespace Stemma.Cluster;
 /// ties in insertion order; an updated document loses its postings until it is related again.
 /// </summary>
 /// <remarks>
-/// Consistency with the store: every write through <see cref="ClusterStore"/> sends each shard the store's version before
-/// and after it. A shard at the version before applies the change (idempotently: a document's entries are replaced
-/// whole); a shard already at or past the version after ignores it; any other shard (a fresh activation, a missed
-/// write, a concurrent writer) rebuilds its slice from the store, which already holds the write.
+/// Consistency with the store: the protocol of <see cref="VersionedShardGrain"/> (applying is idempotent: a document's
+/// entries are replaced whole).
 /// Persistence, when the silo has grain storage named <see cref="ClusterHosting.StateStorage"/>: every applied change is
 /// written as a log entry under its version, and every <see cref="ShardStateOptions.SnapshotEvery"/> changes a snapshot
 /// replaces those log entries. The stored state is split into <see cref="ShardStateOptions.SnapshotPages"/> pages by key
@@ -23,7 +21,7 @@ namespace Stemma.Cluster;
 /// the pages, the deltas each page is older than, and the log entries after the manifest, so it stands where the lost one
 /// stood without reading the store; only a gap (a change never logged) sends it back to a rebuild.
 /// </remarks>
-internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions.Options.IOptions<ShardStateOptions> options) : Grain, IIndexShardGrain
+internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions.Options.IOptions<ShardStateOptions> options) : VersionedShardGrain, IIndexShardGrain
 {
     private const int LookupChunk = 10_000;
 
@@ -38,8 +36,6 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     private string store = string.Empty;
     private int shard;
     private int count;
-    private long version = -1;
-    private int rebuilds;
 
     private const string ManifestState = "stemma-shard-manifest";
     private IGrainStorage? storage;
@@ -71,22 +67,14 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         }
     }
 
-    public async Task ApplyAsync(ShardUpdate update)
+    public Task ApplyAsync(ShardUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        if (version >= update.After && version >= 0)
+        return ApplyAtVersionAsync(update.Before, update.After, async () =>
         {
-            return;
-        }
-
-        if (version != update.Before || update.After - update.Before > 1)
-        {
-            await RebuildAsync();
-            return;
-        }
-
-        await ChangeAsync(update);
-        await PersistAsync(update);
+            await ChangeAsync(update);
+            await PersistAsync(update);
+        });
     }
 
     /// <summary>Applies one change in memory (a new one, or one replayed from the log).</summary>
@@ -129,15 +117,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             SetPostings(posted.Id, posted.Terms, posted.Weights);
         }
 
-        version = update.After;
-    }
-
-    public async Task EnsureAsync(long storeVersion)
-    {
-        if (version != storeVersion)
-        {
-            await RebuildAsync();
-        }
+        Version = update.After;
     }
 
     public async Task<Found[]> FindByContentHashAsync(ulong contentHash)
@@ -253,28 +233,20 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
     {
         await LoadedAsync();
         return new ShardStatistics(
-            version,
+            Version,
             documents.Count,
             byContentHash.Count,
             documents.Values.Sum(e => e.Bands.Length),
             frequencies.Count,
             postings.Values.Sum(p => p.Count),
-            rebuilds,
+            Rebuilds,
             restoredVersion,
             replayed,
             snapshots);
     }
 
-    private async Task LoadedAsync()
-    {
-        if (version < 0)
-        {
-            await RebuildAsync();
-        }
-    }
-
     /// <summary>Reads this shard's slice again from the store: every document's keys, then the frequencies and postings of its terms.</summary>
-    private async Task RebuildAsync()
+    protected override async Task<long> ReadSliceAsync()
     {
         var backing = await stores.GetAsync(store);
         var at = await backing.GetVersionAsync();
@@ -305,8 +277,11 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             }
         }
 
-        version = at;
-        rebuilds++;
+        return at;
+    }
+
+    protected override async Task RebuiltAsync()
+    {
         if (storage is not null)
         {
             await WriteSnapshotAsync(whole: true);
@@ -333,20 +308,20 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         {
             // A row the manifest names is missing: the first use rebuilds from the store and writes every page anew.
             ClearAll();
-            version = -1;
+            Version = -1;
             manifest.State = null!;
             return;
         }
 
         dirtyIds.Clear();
         dirtyTerms.Clear();
-        restoredVersion = version;
+        restoredVersion = Version;
         while (true)
         {
-            var name = LogState(version + 1);
+            var name = LogState(Version + 1);
             var entry = new GrainState<ShardUpdate>();
             await storage.ReadStateAsync(name, this.GetGrainId(), entry);
-            if (!entry.RecordExists || entry.State is null || entry.State.Before != version)
+            if (!entry.RecordExists || entry.State is null || entry.State.Before != Version)
             {
                 return;
             }
@@ -401,7 +376,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             Put(row.State.State, row.State.Ids, row.State.Terms, page => stored.PageVersions[page] < at);
         }
 
-        version = stored.Version;
+        Version = stored.Version;
         return true;
     }
 
@@ -445,7 +420,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         if (whole)
         {
             pages = Math.Max(1, options.Value.SnapshotPages);
-            pageVersions = [.. Enumerable.Repeat(version, pages)];
+            pageVersions = [.. Enumerable.Repeat(Version, pages)];
             slots = new int[pages];
             var ids = new List<string>[pages];
             var terms = new List<uint>[pages];
@@ -471,7 +446,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             slots = [.. old.PageSlots];
             var oldest = Array.IndexOf(pageVersions, pageVersions.Min());
             slots[oldest] = 1 - slots[oldest];
-            pageVersions[oldest] = version;
+            pageVersions[oldest] = Version;
             writes.Add((oldest, slots[oldest], State(
                 documents.Keys.Concat(deleted).Distinct(StringComparer.Ordinal).Where(id => Shards.PageOfDocument(id, pages) == oldest),
                 frequencies.Keys.Where(term => Shards.PageOfTerm(term, pages) == oldest))));
@@ -487,11 +462,11 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
                 }
             }
 
-            if ((dirtyIds.Count > 0 || dirtyTerms.Count > 0) && version > floor)
+            if ((dirtyIds.Count > 0 || dirtyTerms.Count > 0) && Version > floor)
             {
-                delta = new ShardDelta(version, [.. dirtyIds], [.. dirtyTerms], State(dirtyIds, dirtyTerms));
+                delta = new ShardDelta(Version, [.. dirtyIds], [.. dirtyTerms], State(dirtyIds, dirtyTerms));
                 sequences.Add(next);
-                versions.Add(version);
+                versions.Add(Version);
                 next++;
             }
         }
@@ -506,7 +481,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
         }
 
         await InTurnsAsync(stores);
-        manifest.State = new ShardManifest(version, pageVersions, slots, [.. sequences], [.. versions], next);
+        manifest.State = new ShardManifest(Version, pageVersions, slots, [.. sequences], [.. versions], next);
         await states.WriteOverAsync(ManifestState, grain, manifest);
 
         // The manifest now names the new rows: what it no longer names goes, and so do the log entries it covers.
@@ -593,7 +568,7 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
 
         var counted = terms.Where(frequencies.ContainsKey).ToArray();
         return new ShardSnapshot(
-            version,
+            Version,
             [.. held],
             [.. posted],
             counted,

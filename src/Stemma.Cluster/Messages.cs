@@ -36,6 +36,28 @@ public sealed record ShardUpdate(
     [property: Id(4)] ShardPostings[] Postings,
     [property: Id(5)] bool Clear);
 
+/// <summary>
+/// What one write of the store changed in one document shard: the documents that hash there as the store now returns
+/// them (added or updated), the ids removed, or everything (<see cref="Clear"/>). Every write, documents or not, sends
+/// every document shard one, so each follows the store's version (see <see cref="VersionedShardGrain"/>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DocumentShardUpdate(
+    [property: Id(0)] long Before,
+    [property: Id(1)] long After,
+    [property: Id(2)] StoredDocument[] Upserts,
+    [property: Id(3)] string[] Removed,
+    [property: Id(4)] bool Clear);
+
+/// <summary>What one document shard holds (for the scale model and tests).</summary>
+/// <param name="Bytes">The text (id, fields, body, annotations) in UTF-8 plus signatures and band keys: what a document costs there beyond object overhead.</param>
+[GenerateSerializer, Immutable]
+public sealed record DocumentShardStatistics(
+    [property: Id(0)] long Version,
+    [property: Id(1)] int Documents,
+    [property: Id(2)] long Bytes,
+    [property: Id(3)] int Rebuilds);
+
 /// <summary>A document found in a shard, with its insertion position (merged across shards in this order).</summary>
 [GenerateSerializer, Immutable]
 public readonly record struct Found([property: Id(0)] long Position, [property: Id(1)] string Id);

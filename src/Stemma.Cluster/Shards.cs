@@ -1,8 +1,8 @@
 namespace Stemma.Cluster;
 
 /// <summary>
-/// Where each key of the candidate index lives: content hashes, LSH band keys and terms are spread over the shards by a
-/// mixed hash of the key, so every shard holds about the same share of every kind of key.
+/// Where each key lives: content hashes, LSH band keys and terms are spread over the index shards, document ids over the
+/// document shards, by a mixed hash of the key, so every shard holds about the same share of every kind of key.
 /// </summary>
 public static class Shards
 {
@@ -34,8 +34,14 @@ public static class Shards
             int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The page (key range) of a shard's stored state a document's entry goes in: a hash stable across processes.</summary>
-    public static int PageOfDocument(string id, int pages)
+    /// <summary>The document shard a document lives in (see <see cref="IDocumentShardGrain"/>).</summary>
+    public static int OfDocument(string id, int count) => (int)(Mix(HashOf(id) ^ 0x452821E638D01377UL) % (ulong)count);
+
+    /// <summary>The page (key range) of a shard's stored state a document's entry goes in.</summary>
+    public static int PageOfDocument(string id, int pages) => (int)(Mix(HashOf(id)) % (ulong)pages);
+
+    // FNV-1a of the id's characters: stable across processes, unlike string.GetHashCode.
+    private static ulong HashOf(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         var hash = 14695981039346656037UL;
@@ -44,7 +50,7 @@ public static class Shards
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        return (int)(Mix(hash) % (ulong)pages);
+        return hash;
     }
 
     /// <summary>The page a term's frequency goes in (a seed of its own: the shard of a term already fixes its low bits mod the shard count).</summary>

@@ -12,27 +12,25 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
 
     public async Task InitializeAsync() => await (await Store).InitializeAsync();
 
-    public async Task<Versioned<AddResult>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents)
+    public async Task<Versioned<AddResult>> AddDocumentsAsync(IReadOnlyList<StoredDocument> documents, int documentShards)
     {
         var store = await Store;
         var before = await store.GetVersionAsync();
         var outcomes = await store.AddDocumentsAsync(documents);
         var after = await store.GetVersionAsync();
         var changed = outcomes.Where(o => o.Status is AddStatus.Added or AddStatus.Updated).Select(o => o.Id).Distinct(StringComparer.Ordinal).ToList();
-        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        // The documents as the store now returns them: their positions for the index shards, themselves for the document shards.
+        var stored = new List<StoredDocument>(changed.Count);
         foreach (var chunk in changed.Chunk(2000))
         {
-            foreach (var document in await store.GetDocumentsAsync(chunk))
-            {
-                positions[document.Article.Id] = document.Position;
-            }
+            stored.AddRange(await store.GetDocumentsAsync(chunk));
         }
 
+        var positions = stored.ToDictionary(d => d.Article.Id, d => d.Position, StringComparer.Ordinal);
+        await TellDocumentShardsAsync(before, after, documentShards, stored, [], clear: false);
         return new Versioned<AddResult>(new AddResult(outcomes, positions), before, after);
     }
-
-    public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids) =>
-        await (await Store).GetDocumentsAsync(ids);
 
     public async Task<long> CountDocumentsAsync() => await (await Store).CountDocumentsAsync();
 
@@ -45,15 +43,19 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
         }
     }
 
-    public Task<Versioned<int>> DeleteDocumentsAsync(IReadOnlyList<string> ids) => WriteAsync(store => store.DeleteDocumentsAsync(ids));
+    public Task<Versioned<int>> DeleteDocumentsAsync(IReadOnlyList<string> ids, int documentShards) =>
+        WriteAsync(store => store.DeleteDocumentsAsync(ids), documentShards, removed: [.. ids.Where(id => id is not null)]);
 
-    public Task<Versioned<bool>> ClearAsync() => WriteAsync(async store =>
-    {
-        await store.ClearAsync();
-        return true;
-    });
+    public Task<Versioned<bool>> ClearAsync(int documentShards) => WriteAsync(
+        async store =>
+        {
+            await store.ClearAsync();
+            return true;
+        },
+        documentShards,
+        clear: true);
 
-    public Task<Versioned<int>> AddPairsAsync(IReadOnlyList<PairScore> pairs) => WriteAsync(store => store.AddPairsAsync(pairs));
+    public Task<Versioned<int>> AddPairsAsync(IReadOnlyList<PairScore> pairs, int documentShards) => WriteAsync(store => store.AddPairsAsync(pairs), documentShards);
 
     public async Task<IReadOnlyList<PairScore>> GetPairsAsync(string documentId) =>
         await (await Store).GetPairsAsync(documentId);
@@ -63,7 +65,7 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
 
     public async Task<long> CountPairsAsync() => await (await Store).CountPairsAsync();
 
-    public Task<Versioned<int>> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments) => WriteAsync(store => store.SetGroupsAsync(assignments));
+    public Task<Versioned<int>> SetGroupsAsync(IReadOnlyList<GroupAssignment> assignments, int documentShards) => WriteAsync(store => store.SetGroupsAsync(assignments), documentShards);
 
     public async Task<GroupAssignment?> GetGroupAsync(string documentId) =>
         await (await Store).GetGroupAsync(documentId);
@@ -95,17 +97,44 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
     public async Task<IReadOnlyList<string>> GetLabeledBeforeAsync(long documentCount, int limit) =>
         await (await Store).GetLabeledBeforeAsync(documentCount, limit);
 
-    public Task<Versioned<long>> CommitRelateAsync(RelateCommit commit) => WriteAsync(store => store.CommitRelateAsync(commit));
+    public Task<Versioned<long>> CommitRelateAsync(RelateCommit commit, int documentShards) => WriteAsync(store => store.CommitRelateAsync(commit), documentShards);
 
     public async Task<long> GetVersionAsync() => await (await Store).GetVersionAsync();
 
-    private async Task<Versioned<T>> WriteAsync<T>(Func<IStore, Task<T>> write)
+    /// <summary>One write to the store, then every document shard told of it (what it removed, or nothing but the versions).</summary>
+    private async Task<Versioned<T>> WriteAsync<T>(Func<IStore, Task<T>> write, int documentShards, string[]? removed = null, bool clear = false)
     {
         var store = await Store;
         var before = await store.GetVersionAsync();
         var value = await write(store);
         var after = await store.GetVersionAsync();
+        await TellDocumentShardsAsync(before, after, documentShards, [], removed ?? [], clear);
         return new Versioned<T>(value, before, after);
+    }
+
+    /// <summary>
+    /// Sends every document shard its part of a write the store has made, one message each, from the silo that read the
+    /// documents back (so bodies do not travel back to the client first). A call that fails fails the write: the client
+    /// repeats it, and the repeat's versions send a shard that missed this one back to the store.
+    /// </summary>
+    private Task TellDocumentShardsAsync(long before, long after, int documentShards, IReadOnlyList<StoredDocument> upserts, string[] removed, bool clear)
+    {
+        var bySlice = new List<StoredDocument>?[documentShards];
+        foreach (var document in upserts)
+        {
+            (bySlice[Shards.OfDocument(document.Article.Id, documentShards)] ??= []).Add(document);
+        }
+
+        var removedBySlice = new List<string>?[documentShards];
+        foreach (var id in removed)
+        {
+            (removedBySlice[Shards.OfDocument(id, documentShards)] ??= []).Add(id);
+        }
+
+        var name = this.GetPrimaryKeyString();
+        return Task.WhenAll(Enumerable.Range(0, documentShards).Select(s =>
+            GrainFactory.GetGrain<IDocumentShardGrain>(Shards.Key(name, s, documentShards))
+                .ApplyAsync(new DocumentShardUpdate(before, after, [.. bySlice[s] ?? []], [.. removedBySlice[s] ?? []], clear))));
     }
 }
 

@@ -30,7 +30,7 @@ public sealed class ClusterFaultTests
                 {
                     if (step == "added:4" && victim is null)
                     {
-                        victim = ClusterFixture.BusiestSecondaryAsync(cluster).GetAwaiter().GetResult();
+                        victim = ClusterFixture.BusiestSecondaryAsync(cluster, documentShardToo: true).GetAwaiter().GetResult();
                         cluster.KillSiloAsync(victim).GetAwaiter().GetResult();
                     }
                 },
@@ -51,8 +51,8 @@ public sealed class ClusterFaultTests
             Assert.Equal(0, report.Pending);
             Assert.Equal(2, cluster.GetActiveSilos().Count());
             Assert.Equal(articles.Count, await store.CountDocumentsAsync());
-            // The shards the killed silo held were activated again on the others and rebuilt from the store: every shard
-            // answers, none lives on the dead silo, and together they hold every document's band keys.
+            // The index shards the killed silo held were activated again on the others and rebuilt from the store: every
+            // shard answers, none lives on the dead silo, and together they hold every document's band keys.
             var statistics = await store.GetShardStatisticsAsync();
             var stored = await store.GetDocumentsAsync([.. articles.Select(a => a.Id)]);
             Assert.Equal(stored.Sum(d => d.BandKeys.Length), statistics.Sum(s => s.BandEntries));
@@ -62,6 +62,26 @@ public sealed class ClusterFaultTests
                 .ToList();
             Assert.Equal(16, hosts.Count);
             Assert.DoesNotContain(victim!.SiloAddress, hosts);
+
+            // So were the document shards (held in memory only: read again from the store): every one on a live silo, at
+            // the store's version, all articles among them, each answering what the store answers.
+            var documentHosts = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+                .Where(s => s.GrainType.Contains(nameof(DocumentShardGrain), StringComparison.Ordinal))
+                .Select(s => s.SiloAddress)
+                .ToList();
+            Assert.Equal(16, documentHosts.Count);
+            Assert.DoesNotContain(victim.SiloAddress, documentHosts);
+            var documentStatistics = await store.GetDocumentShardStatisticsAsync();
+            Assert.Equal(articles.Count, documentStatistics.Sum(s => s.Documents));
+            Assert.All(documentStatistics, s => Assert.Equal(documentStatistics[0].Version, s.Version));
+            await using (var direct = await SqliteStore.OpenAsync(path))
+            {
+                Assert.Equal(await direct.GetVersionAsync(), documentStatistics[0].Version);
+                Assert.Equal(
+                    (await direct.GetDocumentsAsync([.. articles.Select(a => a.Id)])).Select(d => System.Text.Json.JsonSerializer.Serialize(d)),
+                    stored.Select(d => System.Text.Json.JsonSerializer.Serialize(d)));
+            }
+
             await StoredPipelineAssert.EqualsAnalysisAsync(store, articles);
 
             // And the same as an uninterrupted single-process run of the same articles, pair for pair.

@@ -62,14 +62,21 @@ public sealed class ClusterFixture : IAsyncLifetime
         return cluster;
     }
 
-    /// <summary>The secondary silo holding the most index shards, so stopping it surely takes shards down.</summary>
-    public static async Task<SiloHandle> BusiestSecondaryAsync(TestCluster cluster)
+    /// <summary>
+    /// The secondary silo holding the most index shards, so stopping it surely takes shards down; with
+    /// <paramref name="documentShardToo"/>, the busiest of those that also hold a document shard.
+    /// </summary>
+    public static async Task<SiloHandle> BusiestSecondaryAsync(TestCluster cluster, bool documentShardToo = false)
     {
-        var statistics = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
-            .Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal));
-        var bySilo = statistics.GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
-        var victim = cluster.SecondarySilos.OrderByDescending(s => bySilo.GetValueOrDefault(s.SiloAddress)).First();
+        var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var bySilo = statistics.Where(s => s.GrainType.Contains(nameof(IndexShardGrain), StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+        var documentHosts = statistics.Where(s => s.GrainType.Contains(nameof(DocumentShardGrain), StringComparison.Ordinal)).Select(s => s.SiloAddress).ToHashSet();
+        var victim = cluster.SecondarySilos
+            .OrderByDescending(s => documentShardToo && documentHosts.Contains(s.SiloAddress))
+            .ThenByDescending(s => bySilo.GetValueOrDefault(s.SiloAddress)).First();
         Assert.True(bySilo.GetValueOrDefault(victim.SiloAddress) > 0, "no secondary silo holds an index shard");
+        Assert.True(!documentShardToo || documentHosts.Contains(victim.SiloAddress), "no secondary silo holds a document shard");
         return victim;
     }
 
