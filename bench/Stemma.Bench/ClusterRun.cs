@@ -111,9 +111,13 @@ internal static class ClusterRun
                 var seconds = watch.Elapsed.TotalSeconds;
                 var calls = store.Calls;
                 var statistics = await store.GetShardStatisticsAsync();
+                var documentStatistics = await store.GetDocumentShardStatisticsAsync();
                 Console.WriteLine(
                     $"{silos} silo(s): {seconds:F1} s, {articles.Count / seconds:F0} articles/s, {seconds / baseline:F2}x the single-process time; " +
-                    $"{calls} grain calls = {(double)calls / articles.Count:F1} per article");
+                    $"{calls} grain calls = {(double)calls / articles.Count:F1} per article; {store.Writes} writes, each also {shards} gateway-to-document-shard messages = {(double)store.Writes * shards / articles.Count:F2} per article");
+                Console.WriteLine(
+                    $"  document shards hold {documentStatistics.Sum(s => (long)s.Documents)} documents, {documentStatistics.Sum(s => s.Bytes) / (double)articles.Count:F0} bytes of payload per article " +
+                    $"(text in UTF-8, signature, band keys), {documentStatistics.Min(s => s.Documents)}-{documentStatistics.Max(s => s.Documents)} documents per shard");
                 if (silos == 1)
                 {
                     var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -124,7 +128,7 @@ internal static class ClusterRun
                     Console.WriteLine($"  managed heap grew by {(heapAfter - heapBefore) / 1e6:F1} MB over the ingest = {(double)(heapAfter - heapBefore) / articles.Count:F0} bytes per article (shards, plus whatever else the silo kept)");
                     await store.ClearAsync();
                     var heapCleared = GC.GetTotalMemory(forceFullCollection: true);
-                    Console.WriteLine($"  clearing the shards freed {(heapAfter - heapCleared) / 1e6:F1} MB = {(double)(heapAfter - heapCleared) / articles.Count:F0} bytes per article");
+                    Console.WriteLine($"  clearing the index and document shards freed {(heapAfter - heapCleared) / 1e6:F1} MB = {(double)(heapAfter - heapCleared) / articles.Count:F0} bytes per article");
                 }
 
                 await store.DisposeAsync();

@@ -63,6 +63,11 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
     private long calls;
 
+    /// <summary>Writes this store made (each one gateway call, then one message to every index shard and, from the gateway, every document shard).</summary>
+    public long Writes => Interlocked.Read(ref writesMade);
+
+    private long writesMade;
+
     /// <summary>Articles this store had sketched by the cluster's workers.</summary>
     public long Sketched => sketchedBySilo.Values.Sum();
 
@@ -570,6 +575,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         try
         {
             var written = await RetryAsync(write, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref writesMade);
             var perShard = changes(written.Value);
             await Task.WhenAll(Enumerable.Range(0, shardCount).Select(s =>
             {
