@@ -8,8 +8,9 @@ namespace Stemma.Cluster;
 /// <summary>
 /// The store as a cluster client sees it: an <see cref="IStore"/> whose candidate index is sharded over
 /// <see cref="IIndexShardGrain"/>s by key, whose documents are read from <see cref="IDocumentShardGrain"/>s by id, and
-/// whose writes and relations go through <see cref="IStoreGatewayGrain"/>s to the store the silos hold. <see cref="Pipeline.StoreIngestor"/> and <see cref="Pipeline.StoreRelater"/> run over it
-/// unchanged, so an ingest through the cluster does exactly what a single-process ingest does.
+/// whose writes and relations go through <see cref="IStoreGatewayGrain"/>s to the store the silos hold.
+/// <see cref="Pipeline.StoreIngestor"/> and <see cref="Pipeline.StoreRelater"/> run over it unchanged, so an ingest
+/// through the cluster does exactly what a single-process ingest does.
 /// </summary>
 /// <remarks>
 /// Calls that fail because a silo went away (or did not answer in time) are tried again, up to
@@ -63,7 +64,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
     private long calls;
 
-    /// <summary>Writes this store made (each one gateway call, then one message to every index shard and, from the gateway, every document shard).</summary>
+    /// <summary>Writes this store made: each one gateway call, then one message to every index shard and, from the gateway, to every document shard.</summary>
     public long Writes => Interlocked.Read(ref writesMade);
 
     private long writesMade;
@@ -201,7 +202,10 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
         (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
-    /// <summary>From the document shards: the ids grouped by shard, one call per shard asked, all at once; answered in the order asked, as the store does.</summary>
+    /// <summary>
+    /// From the document shards: the ids grouped by shard, one call per shard asked, all at once; answered in the order
+    /// asked, as the store does.
+    /// </summary>
     public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
