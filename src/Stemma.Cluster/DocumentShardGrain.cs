@@ -5,10 +5,11 @@ namespace Stemma.Cluster;
 
 /// <inheritdoc cref="IDocumentShardGrain"/>
 /// <remarks>
-/// Held in memory only: a new activation (its silo died, or Orleans deactivated it) reads its slice from the store at its
-/// first use, as does a shard that missed a write. Updates carry the documents as the store returned them after the write
-/// (the gateway reads them back), so a shard answers exactly what the store would.
+/// Held in memory only: a new activation (its silo died) reads its slice from the store at its first use, as does a shard
+/// that missed a write. Kept alive while idle, since that read lists the whole store. Updates carry the documents as the
+/// store returned them after the write (the gateway reads them back), so a shard answers exactly what the store would.
 /// </remarks>
+[KeepAlive]
 internal sealed class DocumentShardGrain(BackingStores stores) : VersionedShardGrain, IDocumentShardGrain
 {
     private readonly Dictionary<string, StoredDocument> documents = new(StringComparer.Ordinal);
