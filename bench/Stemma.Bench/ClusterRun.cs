@@ -117,7 +117,8 @@ internal static class ClusterRun
                     $"{calls} grain calls = {(double)calls / articles.Count:F1} per article; {store.Writes} writes, each also {shards} gateway-to-document-shard messages = {(double)store.Writes * shards / articles.Count:F2} per article");
                 Console.WriteLine(
                     $"  document shards hold {documentStatistics.Sum(s => (long)s.Documents)} documents, {documentStatistics.Sum(s => s.Bytes) / (double)articles.Count:F0} bytes of payload per article " +
-                    $"(text in UTF-8, signature, band keys), {documentStatistics.Min(s => s.Documents)}-{documentStatistics.Max(s => s.Documents)} documents per shard");
+                    $"(text in UTF-8, signature, band keys), {documentStatistics.Min(s => s.Documents)}-{documentStatistics.Max(s => s.Documents)} documents per shard; " +
+                    $"reads of the store: {documentStatistics.Sum(s => s.Rebuilds)} by document shards, {statistics.Sum(s => s.Rebuilds)} by index shards");
                 if (silos == 1)
                 {
                     var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
