@@ -23,6 +23,9 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 {
     private const int ReadChunk = 1000;
 
+    /// <summary>Ids per document shard message: a region of a few thousand documents is one message per shard, a huge read stays far below the message size limit.</summary>
+    private const int DocumentChunk = 5000;
+
     /// <summary>Articles per sketch worker call: small enough that a batch spreads over every silo's cores.</summary>
     private const int SketchChunk = 16;
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -203,8 +206,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
         (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
     /// <summary>
-    /// From the document shards: the ids grouped by shard, one call per shard asked, all at once; answered in the order
-    /// asked, as the store does.
+    /// From the document shards: the ids grouped by shard, one call per shard asked (per <see cref="DocumentChunk"/> ids),
+    /// all at once; answered in the order asked, as the store does.
     /// </summary>
     public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
@@ -221,7 +224,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
         var asks = Enumerable.Range(0, shardCount)
             .Where(s => byShard[s] is not null)
-            .Select(s => RetryAsync(() => documentShards[s].GetDocumentsAsync([.. byShard[s]!]), cancellationToken));
+            .SelectMany(s => byShard[s]!.Chunk(DocumentChunk).Select(chunk => RetryAsync(() => documentShards[s].GetDocumentsAsync(chunk), cancellationToken)));
         var held = (await Task.WhenAll(asks).ConfigureAwait(false)).SelectMany(d => d).ToDictionary(d => d.Article.Id, StringComparer.Ordinal);
         var found = new List<StoredDocument>(ids.Count);
         foreach (var id in ids)
