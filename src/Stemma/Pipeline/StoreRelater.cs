@@ -909,8 +909,10 @@ public sealed class StoreRelater
         steps?.Add($"hashes and bands {Lap()}");
 
         var found = new HashSet<string>[n];
-        void Score(int i, float[] scores, List<int> touched)
+        var minScore = relateOptions.MinCandidateScore / 2;
+        void Score(int i, Scratch scratch)
         {
+            var (scores, touched, best) = (scratch.Scores, scratch.Touched, scratch.Best);
             var ids = new HashSet<string>(nearOf.GetValueOrDefault(i) ?? [], StringComparer.Ordinal);
             var (terms, weights, norm) = chosenTerms[i];
             if (norm > 0)
@@ -919,14 +921,17 @@ public sealed class StoreRelater
                 {
                     if (postings.TryGetValue(terms[k], out var list))
                     {
-                        foreach (var (document, weight) in list)
+                        // The probe's share of the term once per term (the same product as per posting).
+                        var share = weights[k] / norm;
+                        foreach (var (document, weight) in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))
                         {
-                            if (scores[document] == 0)
+                            ref var score = ref scores[document];
+                            if (score == 0)
                             {
                                 touched.Add(document);
                             }
 
-                            scores[document] += weights[k] / norm * weight;
+                            score += share * weight;
                         }
                     }
 
@@ -936,42 +941,43 @@ public sealed class StoreRelater
                     }
                 }
 
-                var strong = new List<(float Score, string Id)>();
+                // The strongest few, best first, kept in a short sorted array rather than by sorting every document scored.
+                best.Clear();
                 foreach (var document in touched)
                 {
-                    if (scores[document] >= relateOptions.MinCandidateScore / 2)
+                    if (scores[document] >= minScore)
                     {
-                        strong.Add((scores[document], postedIds[document]));
+                        best.Offer(new ScoredId(scores[document], postedIds[document]));
                     }
 
                     scores[document] = 0;
                 }
 
                 touched.Clear();
-                ids.UnionWith(strong
-                    .OrderByDescending(s => s.Score)
-                    .ThenBy(s => s.Id, StringComparer.Ordinal)
-                    .Take(pipeline.TermCandidatesPerDocument)
-                    .Select(s => s.Id));
+                for (var k = 0; k < best.Count; k++)
+                {
+                    ids.Add(best[k].Id);
+                }
             }
 
             found[i] = ids;
         }
 
         // One score array per thread, cleared through the documents each probe touched.
+        Scratch NewScratch() => new(new float[postedIds.Count], [], new Best<ScoredId>(Math.Max(0, pipeline.TermCandidatesPerDocument)));
         if (n < ParallelFrom)
         {
-            var (scores, touched) = (new float[postedIds.Count], new List<int>());
+            var scratch = NewScratch();
             for (var i = 0; i < n; i++)
             {
-                Score(i, scores, touched);
+                Score(i, scratch);
             }
         }
         else
         {
-            Parallel.For(0, n, () => (new float[postedIds.Count], new List<int>()), (i, _, scratch) =>
+            Parallel.For(0, n, NewScratch, (i, _, scratch) =>
             {
-                Score(i, scratch.Item1, scratch.Item2);
+                Score(i, scratch);
                 return scratch;
             }, _ => { });
         }
@@ -979,6 +985,9 @@ public sealed class StoreRelater
         steps?.Add($"scores {Lap()}");
         return [.. found];
     }
+
+    /// <summary>What one thread of the candidate scoring reuses from probe to probe.</summary>
+    private sealed record Scratch(float[] Scores, List<int> Touched, Best<ScoredId> Best);
 
     /// <summary>A document's index terms (<see cref="TermIndex.ChooseTerms"/>) with weights of unit length, as postings store them.</summary>
     private static PostedTerm[] Posted((uint[] Terms, float[] Weights, float Norm) chosen)
@@ -992,6 +1001,12 @@ public sealed class StoreRelater
 
         return posted;
     }
+}
+
+/// <summary>A stored document scored for a probe: a higher score ranks first, then the id first in ordinal order.</summary>
+internal readonly record struct ScoredId(float Score, string Id) : IComparable<ScoredId>
+{
+    public int CompareTo(ScoredId other) => Score != other.Score ? Score.CompareTo(other.Score) : string.CompareOrdinal(other.Id, Id);
 }
 
 /// <summary>Document frequencies read from the store during one relate step: terms asked (found or not) are not asked again.</summary>
