@@ -7,9 +7,9 @@ namespace Stemma.Storage.Sqlite;
 /// (<c>INSERT ... VALUES (?, ?), (?, ?), ...</c>), bound by position; the last rows that do not fill one go one row per
 /// statement. SQLite pays a statement's start-up (opening its cursors, a descent from the root of each b-tree) once per
 /// statement, so one row per statement paid it once per row: inserting a 100k ingest region's 563,200 postings took
-/// 0.87 s of CPU one row per statement, 0.37 s at 64 rows, 0.50 s through INSERT ... SELECT from a table (measured with
-/// the same SQLite on a copy of that store; docs/benchmarks.md, "seventeenth pass"). Rows within a statement are written
-/// in their order, as separate statements would write them. Not thread-safe (one session, one user).
+/// 0.87 s of CPU one row per statement, 0.37 s at 64 rows, 0.50 s through INSERT ... SELECT from a table (measured on a
+/// copy of that store; docs/benchmarks.md, "Seventeenth pass"). Rows within a statement are written in their order, as
+/// separate statements would write them. Not thread-safe (one session, one user).
 /// </summary>
 internal sealed class SqliteRows
 {

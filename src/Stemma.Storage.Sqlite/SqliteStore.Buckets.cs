@@ -58,7 +58,7 @@ public sealed partial class SqliteStore
         rows.Sort();
 
         // Many rows per statement (SqliteRows): one row per statement, or one JSON array per 8,192 rows unpacked by
-        // json_each, cost more (docs/benchmarks.md, "seventeenth pass").
+        // json_each, cost more (docs/benchmarks.md, "Seventeenth pass").
         var insert = new SqliteRows(session, "INSERT INTO lsh_recent (band, key, doc) VALUES", 3).Start(rows.Count);
         foreach (var (band, key, sequence) in rows)
         {
