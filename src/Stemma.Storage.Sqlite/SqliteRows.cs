@@ -38,7 +38,10 @@ internal sealed class SqliteRows
         single = Sql(insert, columns, 1, conflict);
     }
 
-    /// <summary>Starts a run of <paramref name="rows"/> rows; each is its values (in column order), then <see cref="EndRow"/>.</summary>
+    /// <summary>
+    /// Starts a run of <paramref name="rows"/> rows; each is its values (in column order), then <see cref="EndRow"/>. Give
+    /// exactly that many: a statement runs once all its rows are bound, so rows short of a started statement are not written.
+    /// </summary>
     public SqliteRows Start(long rows)
     {
         if (column != 0 || row != 0)
