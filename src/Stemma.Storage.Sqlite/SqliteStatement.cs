@@ -32,44 +32,57 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
-    public SqliteStatement Bind(string name, long value)
-    {
-        Check(raw.sqlite3_bind_int64(statement, Index(name), value));
-        return this;
-    }
+    public SqliteStatement Bind(string name, long value) => BindAt(Index(name), value);
 
     public SqliteStatement Bind(string name, long? value) => value is { } known ? Bind(name, known) : BindNull(name);
 
-    public SqliteStatement Bind(string name, string? value)
-    {
-        Check(value is null ? raw.sqlite3_bind_null(statement, Index(name)) : raw.sqlite3_bind_text(statement, Index(name), value));
-        return this;
-    }
+    public SqliteStatement Bind(string name, string? value) => BindAt(Index(name), value);
 
-    public SqliteStatement Bind(string name, double value)
-    {
-        Check(raw.sqlite3_bind_double(statement, Index(name), value));
-        return this;
-    }
+    public SqliteStatement Bind(string name, double value) => BindAt(Index(name), value);
 
     public SqliteStatement Bind(string name, double? value) => value is { } known ? Bind(name, known) : BindNull(name);
 
     /// <summary>Binds UTF-8 text (the column's affinity applies, as it does to any bound text).</summary>
-    public SqliteStatement BindText(string name, ReadOnlySpan<byte> utf8)
+    public SqliteStatement BindText(string name, ReadOnlySpan<byte> utf8) => BindTextAt(Index(name), utf8);
+
+    public SqliteStatement Bind(string name, ReadOnlySpan<byte> value) => BindAt(Index(name), value);
+
+    public SqliteStatement BindNull(string name) => BindNullAt(Index(name));
+
+    /// <summary>Binds the parameter at <paramref name="index"/> (1-based, as SQLite numbers them; for <c>?</c> parameters).</summary>
+    public SqliteStatement BindAt(int index, long value)
     {
-        Check(raw.sqlite3_bind_text(statement, Index(name), utf8));
+        Check(raw.sqlite3_bind_int64(statement, index, value));
         return this;
     }
 
-    public SqliteStatement Bind(string name, ReadOnlySpan<byte> value)
+    public SqliteStatement BindAt(int index, string? value)
     {
-        Check(raw.sqlite3_bind_blob(statement, Index(name), value));
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
         return this;
     }
 
-    public SqliteStatement BindNull(string name)
+    public SqliteStatement BindAt(int index, double value)
     {
-        Check(raw.sqlite3_bind_null(statement, Index(name)));
+        Check(raw.sqlite3_bind_double(statement, index, value));
+        return this;
+    }
+
+    public SqliteStatement BindAt(int index, ReadOnlySpan<byte> value)
+    {
+        Check(raw.sqlite3_bind_blob(statement, index, value));
+        return this;
+    }
+
+    public SqliteStatement BindTextAt(int index, ReadOnlySpan<byte> utf8)
+    {
+        Check(raw.sqlite3_bind_text(statement, index, utf8));
+        return this;
+    }
+
+    public SqliteStatement BindNullAt(int index)
+    {
+        Check(raw.sqlite3_bind_null(statement, index));
         return this;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Stemma.Storage.Sqlite;
@@ -14,9 +13,6 @@ namespace Stemma.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteStore
 {
-    /// <summary>Bucket rows per insert statement.</summary>
-    private const int RowsPerBucketInsert = 8192;
-
     /// <summary><c>lsh_recent</c> moves when it has received more than <c>lsh_buckets</c>' rows over this.</summary>
     private const int RecentBucketsShare = 8;
 
@@ -61,23 +57,12 @@ public sealed partial class SqliteStore
 
         rows.Sort();
 
-        // One JSON array parameter per chunk, unpacked by json_each: binding thousands of named parameters
-        // costs more than SQLite's JSON parser (parameter lookup by name is a linear scan per parameter).
-        var command = session.Command(
-            "INSERT INTO lsh_recent (band, key, doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows)",
-            transaction);
-        var json = new StringBuilder();
-        for (var first = 0; first < rows.Count; first += RowsPerBucketInsert)
+        // Many rows per statement (SqliteRows): one row per statement, or one JSON array per 8,192 rows unpacked by
+        // json_each, cost more (docs/benchmarks.md, "Seventeenth pass").
+        var insert = new SqliteRows(session, "INSERT INTO lsh_recent (band, key, doc) VALUES", 3).Start(rows.Count);
+        foreach (var (band, key, sequence) in rows)
         {
-            var count = Math.Min(RowsPerBucketInsert, rows.Count - first);
-            json.Clear().Append('[');
-            for (var i = 0; i < count; i++)
-            {
-                var (band, key, sequence) = rows[first + i];
-                json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}[{band},{key},{sequence}]");
-            }
-
-            command.With("$rows", json.Append(']').ToString()).ExecuteNonQuery();
+            insert.Value(band).Value(key).Value(sequence).EndRow();
         }
 
         var recent = BucketCount(session, transaction, "recent_buckets") + rows.Count;

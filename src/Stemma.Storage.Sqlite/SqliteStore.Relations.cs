@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Stemma.Lineage;
@@ -341,21 +342,22 @@ public sealed partial class SqliteStore
                 cancellationToken);
         }
 
-        // One prepared statement, bound by position per row: the rows' values went through a JSON text before, written
-        // here and parsed again by SQLite.
-        var upsert = session.Statement(
+        // Bound by position, many rows per statement (SqliteRows): the rows' values went through a JSON text before,
+        // written here and parsed again by SQLite.
+        var upsert = new SqliteRows(
+            session,
+            "INSERT INTO groups (doc, family_id, story_id, parent, relation, origin, labeled_at) VALUES",
+            7,
             """
-            INSERT INTO groups (doc, family_id, story_id, parent, relation, origin, labeled_at)
-            VALUES ($doc, $family, $story, $parent, $relation, $origin, $labeled_at)
             ON CONFLICT (doc) DO UPDATE SET family_id = excluded.family_id, story_id = excluded.story_id, parent = excluded.parent,
                 relation = excluded.relation, origin = excluded.origin, labeled_at = excluded.labeled_at
-            """);
+            """).Start(changed.Count);
         changed.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
         foreach (var (sequence, placement) in changed)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            upsert.Bind("$doc", sequence).Bind("$family", placement.FamilyId).Bind("$story", placement.StoryId).Bind("$parent", placement.Parent)
-                .Bind("$relation", placement.Relation).Bind("$origin", placement.Origin).Bind("$labeled_at", placement.LabeledAt).Execute();
+            upsert.Value(sequence).Value(placement.FamilyId).Value(placement.StoryId).Value(placement.Parent)
+                .Value(placement.Relation).Value(placement.Origin).Value(placement.LabeledAt).EndRow();
         }
     }
 
@@ -365,7 +367,8 @@ public sealed partial class SqliteStore
     /// </summary>
     private static void WriteTrees(SqliteSession session, SqliteTransaction transaction, IReadOnlyList<LineageTree> trees, HashSet<string> stories, CancellationToken cancellationToken)
     {
-        var stored = new Dictionary<string, (string Story, string Tree)>(StringComparer.Ordinal);
+        // Trees as UTF-8 JSON, made, compared and bound as bytes (no UTF-16 string on the way; pairs likewise).
+        var stored = new Dictionary<string, (string Story, byte[] Tree)>(StringComparer.Ordinal);
         var read = session.Command("SELECT t.family_id, t.story_id, t.tree FROM json_each($ids) j JOIN lineage_trees t ON t.story_id = j.value", transaction);
         var storyList = stories.ToList();
         for (var first = 0; first < storyList.Count; first += IdsPerStatement)
@@ -374,16 +377,16 @@ public sealed partial class SqliteStore
             using var reader = read.With("$ids", ToJsonArray(storyList.GetRange(first, Math.Min(IdsPerStatement, storyList.Count - first)))).ExecuteReader();
             while (reader.Read())
             {
-                stored[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
+                stored[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<byte[]>(2));
             }
         }
 
-        var wanted = new Dictionary<string, (string Story, string Tree)>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, (string Story, byte[] Tree)>(StringComparer.Ordinal);
         foreach (var tree in trees)
         {
             if (tree is not null)
             {
-                wanted[tree.Family] = (tree.Story, StoredJson.Write(tree));
+                wanted[tree.Family] = (tree.Story, StoredJson.WriteUtf8(tree));
             }
         }
 
@@ -393,12 +396,12 @@ public sealed partial class SqliteStore
             delete.With("$family", family).ExecuteNonQuery();
         }
 
-        var insert = session.Command("INSERT OR REPLACE INTO lineage_trees (family_id, story_id, tree) VALUES ($family, $story, $tree)", transaction);
+        var insert = session.Statement("INSERT OR REPLACE INTO lineage_trees (family_id, story_id, tree) VALUES ($family, $story, $tree)");
         foreach (var (family, tree) in wanted)
         {
-            if (!stored.TryGetValue(family, out var old) || old != tree)
+            if (!stored.TryGetValue(family, out var old) || old.Story != tree.Story || !old.Tree.AsSpan().SequenceEqual(tree.Tree))
             {
-                insert.With("$family", family).With("$story", tree.Story).With("$tree", tree.Tree).ExecuteNonQuery();
+                insert.Bind("$family", family).Bind("$story", tree.Story).BindText("$tree", tree.Tree).Execute();
             }
         }
     }
@@ -422,7 +425,7 @@ public sealed partial class SqliteStore
             while (reader.Read())
             {
                 stored[(reader.GetInt64(0), reader.GetInt64(1))] = new StoredPairRow(
-                    reader.GetDouble(2), reader.GetDouble(3), NullableString(reader, 4), reader.IsDBNull(5) ? null : reader.GetDouble(5), NullableString(reader, 6));
+                    reader.GetDouble(2), reader.GetDouble(3), NullableString(reader, 4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6));
             }
         }
 
@@ -437,8 +440,15 @@ public sealed partial class SqliteStore
         WritePairRows(session, wanted.Where(entry => !stored.TryGetValue(entry.Key, out var old) || old != entry.Value), cancellationToken);
     }
 
-    /// <summary>A pair row as stored (<c>details</c> is the evidence's JSON).</summary>
-    private sealed record StoredPairRow(double Jaccard, double Containment, string? Relation, double? Similarity, string? Details);
+    /// <summary>A pair row as stored (<c>details</c> is the evidence's JSON as UTF-8, compared by its bytes).</summary>
+    private sealed record StoredPairRow(double Jaccard, double Containment, string? Relation, double? Similarity, byte[]? Details)
+    {
+        public bool Equals(StoredPairRow? other) =>
+            other is not null && Jaccard.Equals(other.Jaccard) && Containment.Equals(other.Containment) && Relation == other.Relation
+            && Similarity.Equals(other.Similarity) && (Details is null ? other.Details is null : other.Details is not null && Details.AsSpan().SequenceEqual(other.Details));
+
+        public override int GetHashCode() => HashCode.Combine(Jaccard, Containment, Relation, Similarity, Details?.Length);
+    }
 
     /// <summary>Pairs keyed by the sequences of their canonical order (the last one wins for a pair named twice); unknown documents are skipped.</summary>
     private static Dictionary<(long A, long B), StoredPairRow> CanonicalPairs(IReadOnlyList<PairScore> pairs, Dictionary<string, long> sequences)
@@ -455,7 +465,7 @@ public sealed partial class SqliteStore
             if (sequences.TryGetValue(canonical.A, out var a) && sequences.TryGetValue(canonical.B, out var b))
             {
                 rows[(a, b)] = new StoredPairRow(
-                    canonical.Jaccard, canonical.Containment, canonical.Relation, canonical.Similarity, canonical.Details is null ? null : StoredJson.Write(canonical.Details));
+                    canonical.Jaccard, canonical.Containment, canonical.Relation, canonical.Similarity, canonical.Details is null ? null : StoredJson.WriteUtf8(canonical.Details));
             }
         }
 
@@ -465,17 +475,20 @@ public sealed partial class SqliteStore
     /// <summary>Inserts or updates pair rows, in key order; values are bound, so the doubles are stored exactly.</summary>
     private static void WritePairRows(SqliteSession session, IEnumerable<KeyValuePair<(long A, long B), StoredPairRow>> rows, CancellationToken cancellationToken)
     {
-        var command = session.Statement(
+        var ordered = rows.OrderBy(entry => entry.Key).ToList();
+        var insert = new SqliteRows(
+            session,
+            "INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details) VALUES",
+            7,
             """
-            INSERT INTO pairs (a, b, jaccard, containment, relation, similarity, details) VALUES ($a, $b, $jaccard, $containment, $relation, $similarity, $details)
             ON CONFLICT (a, b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,
                 relation = excluded.relation, similarity = excluded.similarity, details = excluded.details
-            """);
-        foreach (var ((a, b), row) in rows.OrderBy(entry => entry.Key))
+            """).Start(ordered.Count);
+        foreach (var ((a, b), row) in ordered)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            command.Bind("$a", a).Bind("$b", b).Bind("$jaccard", row.Jaccard).Bind("$containment", row.Containment)
-                .Bind("$relation", row.Relation).Bind("$similarity", row.Similarity).Bind("$details", row.Details).Execute();
+            insert.Value(a).Value(b).Value(row.Jaccard).Value(row.Containment).Value(row.Relation).Value(row.Similarity);
+            (row.Details is null ? insert.Null() : insert.Text(row.Details)).EndRow();
         }
     }
 
@@ -532,7 +545,7 @@ public sealed partial class SqliteStore
             {
                 foreach (var old in SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(0)))
                 {
-                    termCounts[old] = termCounts.TryGetValue(old, out var known) ? (known.Delta - 1, known.First) : (-1, sequence);
+                    Count(termCounts, old, -1, sequence);
                 }
 
                 if (!reader.IsDBNull(1))
@@ -552,11 +565,18 @@ public sealed partial class SqliteStore
 
         foreach (var term in terms)
         {
-            termCounts[term] = termCounts.TryGetValue(term, out var known) ? (known.Delta + 1, known.First) : (1, sequence);
+            Count(termCounts, term, 1, sequence);
         }
 
         session.Statement("INSERT OR REPLACE INTO document_terms (doc, terms, posted) VALUES ($seq, $terms, NULL)")
             .Bind("$seq", sequence).Bind("$terms", SqliteEncoding.ToBlob(terms)).Execute();
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to a term's count change; a term first seen takes <paramref name="sequence"/> as its first document. One hash look-up per term (a batch counts some 25 million).</summary>
+    private static void Count(Dictionary<uint, (int Delta, long First)> termCounts, uint term, int delta, long sequence)
+    {
+        ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(termCounts, term, out var known);
+        count = known ? (count.Delta + delta, count.First) : (delta, sequence);
     }
 
     private static void UpdateTermFrequencies(SqliteSession session, SqliteTransaction transaction, Dictionary<uint, (int Delta, long First)> termCounts)
@@ -619,9 +639,9 @@ public sealed partial class SqliteStore
         }
 
         DeletePostings(session, transaction, old, cancellationToken);
-        var rows = new List<(long Term, float Weight, long Sequence)>();
-        var setPosted = session.Statement(
-            "INSERT INTO document_terms (doc, terms, posted) VALUES ($seq, x'', $posted) ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted");
+        var rows = new List<PostingRow>(lists.Values.Sum(terms => terms.Length));
+        var setPosted = new SqliteRows(session, "INSERT INTO document_terms (doc, terms, posted) VALUES", 3, "ON CONFLICT (doc) DO UPDATE SET posted = excluded.posted")
+            .Start(lists.Count);
         var at = new Dictionary<uint, int>();
         var distinct = new List<PostedTerm>();
         foreach (var (sequence, terms) in lists)
@@ -647,18 +667,17 @@ public sealed partial class SqliteStore
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(k * 8), distinct[k].Term);
                 BinaryPrimitives.WriteSingleLittleEndian(blob.AsSpan((k * 8) + 4), distinct[k].Weight);
-                rows.Add((distinct[k].Term, distinct[k].Weight, sequence));
+                rows.Add(new PostingRow(distinct[k].Term, distinct[k].Weight, sequence));
             }
 
-            setPosted.Bind("$seq", sequence).Bind("$posted", blob).Execute();
+            setPosted.Value(sequence).Value(ReadOnlySpan<byte>.Empty).Value(blob).EndRow();
         }
 
-        // The key's order: term, strongest first, then document.
-        rows.Sort(static (x, y) => x.Term != y.Term ? x.Term.CompareTo(y.Term) : x.Weight != y.Weight ? y.Weight.CompareTo(x.Weight) : x.Sequence.CompareTo(y.Sequence));
+        rows.Sort();
 
-        // One prepared statement per row. The weight is bound as the float's shortest decimal text, which the column's
+        // Many rows per statement (SqliteRows). The weight is bound as the float's shortest decimal text, which the column's
         // REAL affinity turns into the double DeletePostings relies on (the same conversion the JSON rows went through).
-        var command = session.Statement("INSERT OR IGNORE INTO term_postings (term, weight, doc) VALUES ($term, $weight, $doc)");
+        var insert = new SqliteRows(session, "INSERT OR IGNORE INTO term_postings (term, weight, doc) VALUES", 3).Start(rows.Count);
         Span<byte> text = stackalloc byte[32];
         foreach (var (term, weight, sequence) in rows)
         {
@@ -667,8 +686,15 @@ public sealed partial class SqliteStore
                 throw new InvalidOperationException("A posting's weight did not fit its text buffer.");
             }
 
-            command.Bind("$term", term).BindText("$weight", text[..written]).Bind("$doc", sequence).Execute();
+            insert.Value(term).Text(text[..written]).Value(sequence).EndRow();
         }
+    }
+
+    /// <summary>A posting to insert, ordered as term_postings' key: term, strongest first, then document.</summary>
+    private readonly record struct PostingRow(uint Term, float Weight, long Sequence) : IComparable<PostingRow>
+    {
+        public int CompareTo(PostingRow other) =>
+            Term != other.Term ? Term.CompareTo(other.Term) : Weight != other.Weight ? other.Weight.CompareTo(Weight) : Sequence.CompareTo(other.Sequence);
     }
 
     /// <summary>Adds the postings of a posted blob ((uint32 term, float32 weight) pairs) to <paramref name="postings"/>.</summary>

@@ -139,11 +139,33 @@ public sealed partial class SqliteStore : IStore
                 var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
                 var bucketsToInsert = new Dictionary<long, ulong[]>();
                 var termCounts = new Dictionary<uint, (int Delta, long First)>();
-                foreach (var document in documents)
+
+                // The whole batch under one savepoint: a savepoint copies each page it changes once, so one per document
+                // copied the same pages (documents, indexes, terms) again for every document. Should a document fail, the
+                // batch is undone and written again one savepoint per document, so that only the failing one is rejected.
+                session.Statement("SAVEPOINT batch").Execute();
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts));
+                    foreach (var document in documents)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts, alone: false));
+                    }
                 }
+                catch (SqliteException)
+                {
+                    session.Statement("ROLLBACK TO batch").Execute();
+                    outcomes.Clear();
+                    bucketsToInsert.Clear();
+                    termCounts.Clear();
+                    foreach (var document in documents)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts, alone: true));
+                    }
+                }
+
+                session.Statement("RELEASE batch").Execute();
 
                 InsertBuckets(session, transaction, bucketsToInsert);
                 UpdateTermFrequencies(session, transaction, termCounts);
@@ -731,7 +753,8 @@ public sealed partial class SqliteStore : IStore
         StoredDocument document,
         long ingestedAt,
         Dictionary<long, ulong[]> bucketsToInsert,
-        Dictionary<uint, (int Delta, long First)> termCounts)
+        Dictionary<uint, (int Delta, long First)> termCounts,
+        bool alone)
     {
         var error = StoreRules.Validate(document);
         if (error is not null)
@@ -741,8 +764,13 @@ public sealed partial class SqliteStore : IStore
 
         var article = document.Article;
 
-        // A savepoint per document: if one fails half-written, only its own rows are undone and the batch goes on.
-        session.Statement("SAVEPOINT document").Execute();
+        // Alone (a savepoint of its own): if it fails half-written, only its own rows are undone and the batch goes on.
+        // Otherwise a failure is the caller's (AddDocumentsAsync undoes the batch and writes each document alone).
+        if (alone)
+        {
+            session.Statement("SAVEPOINT document").Execute();
+        }
+
         try
         {
             AddStatus status;
@@ -757,7 +785,7 @@ public sealed partial class SqliteStore : IStore
                         ReplaceTerms(session, transaction, existing.Sequence, document.Terms, termCounts);
                     }
 
-                    session.Statement("RELEASE document").Execute();
+                    Release(session, alone);
                     return new AddOutcome(article.Id, AddStatus.Unchanged);
                 }
 
@@ -804,17 +832,25 @@ public sealed partial class SqliteStore : IStore
             InsertAnnotations(session, sequence, article.Annotations);
             ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts, added: status == AddStatus.Added);
             session.Statement("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)").Bind("$seq", sequence).Execute();
-            session.Statement("RELEASE document").Execute();
+            Release(session, alone);
 
             // Replaces keys queued earlier in this batch for the same document (added, then updated).
             bucketsToInsert[sequence] = [.. document.BandKeys];
             return new AddOutcome(article.Id, status);
         }
-        catch (SqliteException exception)
+        catch (SqliteException exception) when (alone)
         {
             session.Statement("ROLLBACK TO document").Execute();
             session.Statement("RELEASE document").Execute();
             return new AddOutcome(article.Id, AddStatus.Rejected, exception.Message);
+        }
+    }
+
+    private static void Release(SqliteSession session, bool alone)
+    {
+        if (alone)
+        {
+            session.Statement("RELEASE document").Execute();
         }
     }
 

@@ -219,7 +219,8 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         await using var store = await SqliteStore.OpenAsync(DatabasePath);
-        var outcomes = await store.AddDocumentsAsync([Annotated(0), Annotated(1), Annotated(2)]);
+        // Each counts its own term and a shared one: the refused document's must not be counted.
+        var outcomes = await store.AddDocumentsAsync([.. Enumerable.Range(0, 3).Select(i => Annotated(i) with { Terms = [(uint)i, 100] })]);
 
         Assert.Equal([AddStatus.Added, AddStatus.Rejected, AddStatus.Added], outcomes.Select(outcome => outcome.Status));
         Assert.Contains("refused by test", outcomes[1].Error, StringComparison.Ordinal);
@@ -230,6 +231,7 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(4, counts["annotations"]);
         Assert.Equal(6, counts["lsh_buckets"]);
         Assert.Equal(2L, Scalar("SELECT COUNT(*) FROM pending"));
+        Assert.Equal("0:1,2:1,100:2", Scalar("SELECT group_concat(term || ':' || df, ',') FROM (SELECT term, df FROM term_frequencies ORDER BY term)"));
 
         // The same statements serve the next batch after the refusal.
         var next = await store.AddDocumentsAsync([Annotated(3)]);

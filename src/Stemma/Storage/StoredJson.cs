@@ -18,6 +18,12 @@ public static class StoredJson
 
     public static string Write(RelatedPair pair) => JsonSerializer.Serialize(pair, StoredJsonContext.Default.RelatedPair);
 
+    /// <summary>The text <see cref="Write(LineageTree)"/> makes, as UTF-8 (what SQLite stores; no UTF-16 string on the way).</summary>
+    public static byte[] WriteUtf8(LineageTree tree) => JsonSerializer.SerializeToUtf8Bytes(tree, StoredJsonContext.Default.LineageTree);
+
+    /// <summary>The text <see cref="Write(RelatedPair)"/> makes, as UTF-8.</summary>
+    public static byte[] WriteUtf8(RelatedPair pair) => JsonSerializer.SerializeToUtf8Bytes(pair, StoredJsonContext.Default.RelatedPair);
+
     public static RelatedPair ReadPair(string json) =>
         JsonSerializer.Deserialize(json, StoredJsonContext.Default.RelatedPair) ?? throw new StoreException("A stored pair's evidence is empty.");
 }
