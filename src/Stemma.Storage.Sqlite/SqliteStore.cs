@@ -140,32 +140,15 @@ public sealed partial class SqliteStore : IStore
                 var bucketsToInsert = new Dictionary<long, ulong[]>();
                 var termCounts = new Dictionary<uint, (int Delta, long First)>();
 
-                // The whole batch under one savepoint: a savepoint copies each page it changes once, so one per document
-                // copied the same pages (documents, indexes, terms) again for every document. Should a document fail, the
-                // batch is undone and written again one savepoint per document, so that only the failing one is rejected.
-                session.Statement("SAVEPOINT batch").Execute();
-                try
+                // A savepoint per document (in AddOne): if one fails half-written, only its own rows are undone and the
+                // batch goes on. One savepoint over the whole batch was tried and was slower, the more so the larger the
+                // store: the add step of the 100k ingest 22.7-28.7 s against 17.1-23.4 s, of an 11th batch of 100k into a
+                // store of a million 228 s against 32 s (docs/benchmarks.md, the merged build at 1M).
+                foreach (var document in documents)
                 {
-                    foreach (var document in documents)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts, alone: false));
-                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts));
                 }
-                catch (SqliteException)
-                {
-                    session.Statement("ROLLBACK TO batch").Execute();
-                    outcomes.Clear();
-                    bucketsToInsert.Clear();
-                    termCounts.Clear();
-                    foreach (var document in documents)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        outcomes.Add(AddOne(session, transaction, document, ingestedAt, bucketsToInsert, termCounts, alone: true));
-                    }
-                }
-
-                session.Statement("RELEASE batch").Execute();
 
                 InsertBuckets(session, transaction, bucketsToInsert);
                 UpdateTermFrequencies(session, transaction, termCounts);
@@ -753,8 +736,7 @@ public sealed partial class SqliteStore : IStore
         StoredDocument document,
         long ingestedAt,
         Dictionary<long, ulong[]> bucketsToInsert,
-        Dictionary<uint, (int Delta, long First)> termCounts,
-        bool alone)
+        Dictionary<uint, (int Delta, long First)> termCounts)
     {
         var error = StoreRules.Validate(document);
         if (error is not null)
@@ -764,12 +746,7 @@ public sealed partial class SqliteStore : IStore
 
         var article = document.Article;
 
-        // Alone (a savepoint of its own): if it fails half-written, only its own rows are undone and the batch goes on.
-        // Otherwise a failure is the caller's (AddDocumentsAsync undoes the batch and writes each document alone).
-        if (alone)
-        {
-            session.Statement("SAVEPOINT document").Execute();
-        }
+        session.Statement("SAVEPOINT document").Execute();
 
         try
         {
@@ -785,7 +762,7 @@ public sealed partial class SqliteStore : IStore
                         ReplaceTerms(session, transaction, existing.Sequence, document.Terms, termCounts);
                     }
 
-                    Release(session, alone);
+                    session.Statement("RELEASE document").Execute();
                     return new AddOutcome(article.Id, AddStatus.Unchanged);
                 }
 
@@ -832,25 +809,17 @@ public sealed partial class SqliteStore : IStore
             InsertAnnotations(session, sequence, article.Annotations);
             ReplaceTerms(session, transaction, sequence, document.Terms ?? [], termCounts, added: status == AddStatus.Added);
             session.Statement("INSERT OR IGNORE INTO pending (doc) VALUES ($seq)").Bind("$seq", sequence).Execute();
-            Release(session, alone);
+            session.Statement("RELEASE document").Execute();
 
             // Replaces keys queued earlier in this batch for the same document (added, then updated).
             bucketsToInsert[sequence] = [.. document.BandKeys];
             return new AddOutcome(article.Id, status);
         }
-        catch (SqliteException exception) when (alone)
+        catch (SqliteException exception)
         {
             session.Statement("ROLLBACK TO document").Execute();
             session.Statement("RELEASE document").Execute();
             return new AddOutcome(article.Id, AddStatus.Rejected, exception.Message);
-        }
-    }
-
-    private static void Release(SqliteSession session, bool alone)
-    {
-        if (alone)
-        {
-            session.Statement("RELEASE document").Execute();
         }
     }
 
