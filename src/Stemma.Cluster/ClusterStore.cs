@@ -212,15 +212,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var byShard = new List<string>?[shardCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            if (id is not null && seen.Add(id))
-            {
-                (byShard[Shards.OfDocument(id, shardCount)] ??= []).Add(id);
-            }
-        }
+        var byShard = Shards.Split(ids.Where(id => id is not null && seen.Add(id)), id => Shards.OfDocument(id, shardCount), shardCount);
 
         var asks = Enumerable.Range(0, shardCount)
             .Where(s => byShard[s] is not null)

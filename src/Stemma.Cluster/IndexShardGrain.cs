@@ -422,17 +422,8 @@ internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions
             pages = Math.Max(1, options.Value.SnapshotPages);
             pageVersions = [.. Enumerable.Repeat(Version, pages)];
             slots = new int[pages];
-            var ids = new List<string>[pages];
-            var terms = new List<uint>[pages];
-            foreach (var id in documents.Keys.Concat(deleted).Distinct(StringComparer.Ordinal))
-            {
-                (ids[Shards.PageOfDocument(id, pages)] ??= []).Add(id);
-            }
-
-            foreach (var term in frequencies.Keys)
-            {
-                (terms[Shards.PageOfTerm(term, pages)] ??= []).Add(term);
-            }
+            var ids = Shards.Split(documents.Keys.Concat(deleted).Distinct(StringComparer.Ordinal), id => Shards.PageOfDocument(id, pages), pages);
+            var terms = Shards.Split(frequencies.Keys, term => Shards.PageOfTerm(term, pages), pages);
 
             for (var page = 0; page < pages; page++)
             {

@@ -34,6 +34,20 @@ public static class Shards
             int.Parse(key.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The items in <paramref name="count"/> lists by the slot (shard or page) <paramref name="slotOf"/> gives each, in their order; a slot that gets none holds null.</summary>
+    public static List<T>?[] Split<T>(IEnumerable<T> items, Func<T, int> slotOf, int count)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(slotOf);
+        var slots = new List<T>?[count];
+        foreach (var item in items)
+        {
+            (slots[slotOf(item)] ??= []).Add(item);
+        }
+
+        return slots;
+    }
+
     /// <summary>The document shard a document lives in (see <see cref="IDocumentShardGrain"/>).</summary>
     public static int OfDocument(string id, int count) => (int)(Mix(HashOf(id) ^ 0x452821E638D01377UL) % (ulong)count);
 

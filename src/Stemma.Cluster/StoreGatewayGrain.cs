@@ -119,17 +119,8 @@ internal sealed class StoreGatewayGrain(BackingStores stores) : Grain, IStoreGat
     /// </summary>
     private Task TellDocumentShardsAsync(long before, long after, int documentShards, IReadOnlyList<StoredDocument> upserts, string[] removed, bool clear)
     {
-        var bySlice = new List<StoredDocument>?[documentShards];
-        foreach (var document in upserts)
-        {
-            (bySlice[Shards.OfDocument(document.Article.Id, documentShards)] ??= []).Add(document);
-        }
-
-        var removedBySlice = new List<string>?[documentShards];
-        foreach (var id in removed)
-        {
-            (removedBySlice[Shards.OfDocument(id, documentShards)] ??= []).Add(id);
-        }
+        var bySlice = Shards.Split(upserts, d => Shards.OfDocument(d.Article.Id, documentShards), documentShards);
+        var removedBySlice = Shards.Split(removed, id => Shards.OfDocument(id, documentShards), documentShards);
 
         var name = this.GetPrimaryKeyString();
         return Task.WhenAll(Enumerable.Range(0, documentShards).Select(s =>
