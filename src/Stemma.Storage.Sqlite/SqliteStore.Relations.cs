@@ -537,17 +537,13 @@ public sealed partial class SqliteStore
     /// <paramref name="termCounts"/> so a batch writes each term once. <paramref name="added"/>: the document was inserted
     /// by this transaction, so it has no terms to read (a look-up per added document was most of the term cost of a batch).
     /// </summary>
-    private static void ReplaceTerms(SqliteSession session, SqliteTransaction transaction, long sequence, uint[]? terms, Dictionary<uint, (int Delta, long First)> termCounts, bool added = false)
+    private static void ReplaceTerms(SqliteSession session, SqliteTransaction transaction, long sequence, uint[]? terms, TermCountChanges termCounts, bool added = false)
     {
         using (var reader = added ? null : session.Command("SELECT terms, posted FROM document_terms WHERE doc = $seq", transaction).With("$seq", sequence).ExecuteReader())
         {
             if (reader is not null && reader.Read())
             {
-                foreach (var old in SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(0)))
-                {
-                    Count(termCounts, old, -1, sequence);
-                }
-
+                termCounts.Add(SqliteEncoding.ToUInt32Array(reader.GetFieldValue<byte[]>(0)), -1, sequence);
                 if (!reader.IsDBNull(1))
                 {
                     var keys = new List<(long Term, float Weight, long Sequence)>();
@@ -563,25 +559,15 @@ public sealed partial class SqliteStore
             return;
         }
 
-        foreach (var term in terms)
-        {
-            Count(termCounts, term, 1, sequence);
-        }
+        termCounts.Add(terms, 1, sequence);
 
         session.Statement("INSERT OR REPLACE INTO document_terms (doc, terms, posted) VALUES ($seq, $terms, NULL)")
             .Bind("$seq", sequence).Bind("$terms", SqliteEncoding.ToBlob(terms)).Execute();
     }
 
-    /// <summary>Adds <paramref name="delta"/> to a term's count change; a term first seen takes <paramref name="sequence"/> as its first document. One hash look-up per term (a batch counts some 25 million).</summary>
-    private static void Count(Dictionary<uint, (int Delta, long First)> termCounts, uint term, int delta, long sequence)
+    private static void UpdateTermFrequencies(SqliteSession session, SqliteTransaction transaction, TermCountChanges termCounts)
     {
-        ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(termCounts, term, out var known);
-        count = known ? (count.Delta + delta, count.First) : (delta, sequence);
-    }
-
-    private static void UpdateTermFrequencies(SqliteSession session, SqliteTransaction transaction, Dictionary<uint, (int Delta, long First)> termCounts)
-    {
-        var rows = termCounts.Where(entry => entry.Value.Delta != 0).OrderBy(entry => entry.Key).ToList();
+        var rows = termCounts.Totals.Where(entry => entry.Value.Delta != 0).OrderBy(entry => entry.Key).ToList();
         var command = session.Command(
             """
             INSERT INTO term_frequencies (term, df, first_doc) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($rows) WHERE true

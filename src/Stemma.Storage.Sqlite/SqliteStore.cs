@@ -138,7 +138,7 @@ public sealed partial class SqliteStore : IStore
                 var outcomes = new List<AddOutcome>(documents.Count);
                 var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
                 var bucketsToInsert = new Dictionary<long, ulong[]>();
-                var termCounts = new Dictionary<uint, (int Delta, long First)>();
+                var termCounts = new TermCountChanges();
 
                 // A savepoint per document (in AddOne): if one fails half-written, only its own rows are undone and the
                 // batch goes on. One savepoint over the whole batch was tried and was slower, the more so the larger the
@@ -369,7 +369,7 @@ public sealed partial class SqliteStore : IStore
             (session, transaction) =>
             {
                 var removed = 0;
-                var termCounts = new Dictionary<uint, (int Delta, long First)>();
+                var termCounts = new TermCountChanges();
                 foreach (var id in ids)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -736,7 +736,7 @@ public sealed partial class SqliteStore : IStore
         StoredDocument document,
         long ingestedAt,
         Dictionary<long, ulong[]> bucketsToInsert,
-        Dictionary<uint, (int Delta, long First)> termCounts)
+        TermCountChanges termCounts)
     {
         var error = StoreRules.Validate(document);
         if (error is not null)

@@ -80,5 +80,48 @@ internal static class SortedSets
     [ThreadStatic]
     private static uint[]? t_radixScratch;
 
+    /// <summary>
+    /// Sorts by the high 32 bits only, keeping the order of values with equal high halves (LSD radix, four passes of eight
+    /// bits), with <paramref name="scratch"/> at least as long as <paramref name="values"/>.
+    /// </summary>
+    public static void RadixSortByHighHalf(Span<ulong> values, Span<ulong> scratch)
+    {
+        Span<int> counts = stackalloc int[4 * 256];
+        counts.Clear();
+        foreach (var value in values)
+        {
+            counts[(int)((value >> 32) & 0xFF)]++;
+            counts[256 + (int)((value >> 40) & 0xFF)]++;
+            counts[512 + (int)((value >> 48) & 0xFF)]++;
+            counts[768 + (int)(value >> 56)]++;
+        }
+
+        var source = values;
+        var target = scratch[..values.Length];
+        for (var pass = 0; pass < 4; pass++)
+        {
+            var digit = counts.Slice(pass * 256, 256);
+            var offset = 0;
+            for (var bucket = 0; bucket < 256; bucket++)
+            {
+                var size = digit[bucket];
+                digit[bucket] = offset;
+                offset += size;
+            }
+
+            var shift = 32 + (8 * pass);
+            foreach (var value in source)
+            {
+                target[digit[(int)((value >> shift) & 0xFF)]++] = value;
+            }
+
+            var swap = source;
+            source = target;
+            target = swap;
+        }
+
+        // Four passes end with the data back in the caller's span.
+    }
+
     /// <summary>Builds the set from fingerprints that are already sorted and distinct (as read back from storage).</summary>
 }

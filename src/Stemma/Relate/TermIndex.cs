@@ -106,16 +106,31 @@ internal sealed class TermIndex
     /// (postings hold only the documents that chose a term, so such lists stay short). The cap scales with the
     /// collection the statistics describe, so a store and a whole-corpus run choose alike.
     /// </summary>
+    /// <remarks>
+    /// Chosen once per document and statistics object: the choice is kept with the document's cached weights (which it is
+    /// made from) and given again, as the same arrays (never written), to any later caller with the same index settings,
+    /// <see cref="Build"/> among them (the store's relate step chooses a probe's terms for its look-up, then its region's
+    /// term index and its postings need them). <see cref="Build"/> alone keeps nothing: a whole-corpus analysis would hold
+    /// every document's choice as long as its features.
+    /// </remarks>
     public static (uint[] Terms, float[] Weights, float Norm) ChooseTerms(TextFeatures document, TermStatistics statistics, StoryAnalyzerOptions options) =>
-        ChooseTerms(document, statistics, options, new Best<IndexTerm>(options.IndexTermsPerDocument));
+        ChooseTerms(document, statistics, options, null, keep: true);
 
-    private static (uint[] Terms, float[] Weights, float Norm) ChooseTerms(TextFeatures document, TermStatistics statistics, StoryAnalyzerOptions options, Best<IndexTerm> top)
+    private static (uint[] Terms, float[] Weights, float Norm) ChooseTerms(TextFeatures document, TermStatistics statistics, StoryAnalyzerOptions options, Best<IndexTerm>? top, bool keep = false)
     {
+        var weighted = document.Weighted(statistics);
+        var settings = (options.IndexTermsPerDocument, options.MinDocumentFrequencyCap, options.MaxDocumentFrequencyShare);
+        if (weighted.IndexTerms is { } known && known.Settings == settings)
+        {
+            return (known.Terms, known.Weights, known.Norm);
+        }
+
         var maxDf = Math.Max(options.MinDocumentFrequencyCap, (int)(statistics.Documents * options.MaxDocumentFrequencyShare));
         var idfOfTwo = statistics.IdfAtFrequency(2) + 1e-6f;
         var idfOfCap = statistics.IdfAtFrequency(maxDf) - 1e-6f;
+        top ??= new Best<IndexTerm>(options.IndexTermsPerDocument);
         top.Clear();
-        var idfs = document.Weighted(statistics).Idfs;
+        var idfs = weighted.Idfs;
         for (var k = 0; k < idfs.Length; k++)
         {
             // Frequency thresholds read off the cached IDF (lower IDF, more documents).
@@ -134,8 +149,17 @@ internal sealed class TermIndex
             norm += weights[k] * weights[k];
         }
 
-        return (terms, weights, MathF.Sqrt(norm));
+        norm = MathF.Sqrt(norm);
+        if (keep)
+        {
+            weighted.IndexTerms = new Chosen(settings, terms, weights, norm);
+        }
+
+        return (terms, weights, norm);
     }
+
+    /// <summary>A document's index terms, their weights and the weights' norm, with the index settings they were chosen under.</summary>
+    internal sealed record Chosen((int Terms, int MinCap, double MaxShare) Settings, uint[] Terms, float[] Weights, float Norm);
 
     /// <summary>
     /// For every indexed document, up to <see cref="StoryAnalyzerOptions.CandidatesPerDocument"/> other indexed documents

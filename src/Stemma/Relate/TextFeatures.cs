@@ -168,7 +168,14 @@ public sealed class TextFeatures
     /// <param name="Idfs">Inverse document frequency of each term.</param>
     /// <param name="Norm">Length of the document's TF-IDF vector.</param>
     /// <param name="WordWeight">Every word of the text by IDF (function words by <see cref="FunctionWordWeight"/>): what a document that explains none of it leaves unexplained.</param>
-    internal sealed record WeightedTerms(TermStatistics? Statistics, float[] Idfs, double Norm, double WordWeight);
+    internal sealed record WeightedTerms(TermStatistics? Statistics, float[] Idfs, double Norm, double WordWeight)
+    {
+        /// <summary>
+        /// The document's index terms under these weights, once chosen (see
+        /// <see cref="TermIndex.ChooseTerms(TextFeatures, TermStatistics, StoryAnalyzerOptions)"/>). Let go with the weights.
+        /// </summary>
+        internal TermIndex.Chosen? IndexTerms { get; set; }
+    }
 
     /// <summary>TF-IDF weight of term <paramref name="k"/> given its IDF: sublinear in the count, names, figures, dates and quotations counted double.</summary>
     /// <remarks>Inlined: term cosines call it for every shared term of every pair screened.</remarks>
