@@ -70,19 +70,26 @@ public sealed class StreamingAnnotator
         var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default);
         using (StageTimings.Start("read, boilerplate evidence, family keys, sentence sketches"))
         {
-            // The family keys and sketches of the bodies as read: they stand unless the boilerplate pass changes a body.
+            // The family keys and sketches of the bodies as read: they stand unless the boilerplate pass changes a body. A
+            // batch is sketched on the pool while the next one is read (reading waits on its own workers, which would
+            // otherwise leave the cores the sketches could use idle); the evidence is kept in reading order.
+            (Task Sketched, Article[] Batch, ulong[][] Keys, int[][] Sketches)? pending = null;
             foreach (var batch in first.Chunk(CheckBatch))
             {
                 var keys = new ulong[batch.Length][];
                 var sketches = new int[batch.Length][];
-                Parallel.For(0, batch.Length, at => sketches[at] = annotator.Sketch(batch[at], out keys[at]));
-                for (var at = 0; at < batch.Length; at++)
+                var sketched = Task.Run(() => Parallel.For(0, batch.Length, at => sketches[at] = annotator.Sketch(batch[at], out keys[at])));
+                if (pending is { } previous)
                 {
-                    annotator.AddEvidence(batch[at]);
-                    annotator.familyKeys.Add(keys[at]);
-                    annotator.sketching!.Store.Add(sketches[at]);
-                    annotator.sketching.Dates.Add(batch[at].Date);
+                    annotator.Keep(previous.Sketched, previous.Batch, previous.Keys, previous.Sketches);
                 }
+
+                pending = (sketched, batch, keys, sketches);
+            }
+
+            if (pending is { } last)
+            {
+                annotator.Keep(last.Sketched, last.Batch, last.Keys, last.Sketches);
             }
         }
 
@@ -114,6 +121,19 @@ public sealed class StreamingAnnotator
             }
 
             yield return injected.TryGetValue(index, out var sentences) ? InjectedSentences.MoveToAnnotations(article, sentences) : article;
+        }
+    }
+
+    /// <summary>Once <paramref name="sketched"/> is done: the batch's evidence, keys, sketches and dates, in reading order.</summary>
+    private void Keep(Task sketched, Article[] batch, ulong[][] keys, int[][] sketches)
+    {
+        sketched.GetAwaiter().GetResult();
+        for (var at = 0; at < batch.Length; at++)
+        {
+            AddEvidence(batch[at]);
+            familyKeys.Add(keys[at]);
+            sketching!.Store.Add(sketches[at]);
+            sketching.Dates.Add(batch[at].Date);
         }
     }
 
