@@ -61,6 +61,22 @@ internal static class AnnotateTimeRun
         Lap("sentences alone");
         parsedAlone.Clear();
 
+        // What the streamed pass (and analyze) makes of every article instead: the keys and the sentence sketch from one scan.
+        var sketchTable = new InjectedSentences.WordTable();
+        var dense = new InjectedSentences.DenseWords();
+        foreach (var article in articles)
+        {
+            _ = InjectedSentences.Parsed.Split(article.Body, sketchTable, withKeys: true);
+        }
+
+        Lap("split with keys alone");
+        foreach (var article in articles)
+        {
+            _ = InjectedSentences.Sketch(article.Body, sketchTable, dense, out _);
+        }
+
+        Lap("sentence sketches alone");
+
         // The pass's own stages (family keys, families, the sentence checks), as STEMMA_TIMINGS=1 prints them.
         StageTimings.Sink = line => Console.WriteLine("  " + line);
         watch.Restart();
