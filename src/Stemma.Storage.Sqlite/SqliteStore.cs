@@ -376,6 +376,7 @@ public sealed partial class SqliteStore : IStore
                     if (id is not null && FindExisting(session, id) is { } existing)
                     {
                         DeleteBuckets(session, transaction, existing.Sequence, existing.BandKeys);
+                        termCounts.Begin();
                         ReplaceTerms(session, transaction, existing.Sequence, null, termCounts);
                         session.Command("DELETE FROM documents WHERE seq = $seq", transaction).With("$seq", existing.Sequence).ExecuteNonQuery();
                         removed++;
@@ -746,6 +747,8 @@ public sealed partial class SqliteStore : IStore
 
         var article = document.Article;
 
+        // Its term counts are taken back with its rows if the savepoint is rolled back.
+        var counted = termCounts.Begin();
         session.Statement("SAVEPOINT document").Execute();
 
         try
@@ -819,6 +822,7 @@ public sealed partial class SqliteStore : IStore
         {
             session.Statement("ROLLBACK TO document").Execute();
             session.Statement("RELEASE document").Execute();
+            termCounts.Undo(counted);
             return new AddOutcome(article.Id, AddStatus.Rejected, exception.Message);
         }
     }

@@ -12,7 +12,7 @@ namespace Stemma.Storage;
 /// </summary>
 public sealed class TermCountChanges
 {
-    // Terms buffered before they are sorted and added to the totals (8 bytes each, and as much scratch to sort).
+    // Terms buffered before they are sorted and added to the totals at the next Begin (8 bytes each, and as much scratch to sort).
     private const int Buffered = 1 << 19;
 
     private readonly Dictionary<uint, (int Delta, long First)> totals = [];
@@ -20,6 +20,39 @@ public sealed class TermCountChanges
     private ulong[] buffer = [];
     private ulong[] scratch = [];
     private int count;
+
+    // Times the buffer was added to the totals: a mark from before one cannot be undone.
+    private int flushes;
+
+    /// <summary>Where the counts stand before a document's changes, so that they can be taken back (<see cref="Undo"/>).</summary>
+    public readonly record struct Mark(int Count, int Groups, int Flushes);
+
+    /// <summary>
+    /// Starts a document's changes: what is buffered may be added to the totals here, never between this and the next
+    /// <see cref="Begin"/>, so that a document the store refuses after its terms were counted can be taken back whole
+    /// with <see cref="Undo"/>.
+    /// </summary>
+    public Mark Begin()
+    {
+        if (count >= Buffered)
+        {
+            Flush();
+        }
+
+        return new Mark(count, groups.Count, flushes);
+    }
+
+    /// <summary>Takes back every change counted since <paramref name="mark"/> (the store rolled that document back).</summary>
+    public void Undo(Mark mark)
+    {
+        if (mark.Flushes != flushes || mark.Count > count || mark.Groups > groups.Count)
+        {
+            throw new InvalidOperationException("The changes since this mark were already added to the totals.");
+        }
+
+        count = mark.Count;
+        groups.RemoveRange(mark.Groups, groups.Count - mark.Groups);
+    }
 
     /// <summary>Counts <paramref name="delta"/> (1: the document holds the term now; -1: no longer) for every term of <paramref name="terms"/> of document <paramref name="document"/>.</summary>
     public void Add(ReadOnlySpan<uint> terms, int delta, long document)
@@ -31,18 +64,11 @@ public sealed class TermCountChanges
 
         if (count + terms.Length > buffer.Length)
         {
-            if (buffer.Length >= Buffered)
-            {
-                Flush();
-            }
-
-            if (count + terms.Length > buffer.Length)
-            {
-                // Grown as needed (one article added at a time buffers little), up to the flush size.
-                var size = Math.Max(count + terms.Length, Math.Min(Buffered, Math.Max(1024, 2 * buffer.Length)));
-                Array.Resize(ref buffer, size);
-                scratch = new ulong[size];
-            }
+            // Grown as needed (one article added at a time buffers little); sorted and added to the totals only at the
+            // next Begin once past the flush size, so a document's changes stay in the buffer until then.
+            var size = Math.Max(count + terms.Length, Math.Max(1024, 2 * buffer.Length));
+            Array.Resize(ref buffer, size);
+            scratch = new ulong[size];
         }
 
         // A term and the place of its group in the low half: sorting by the term keeps each term's groups in order.
@@ -90,5 +116,6 @@ public sealed class TermCountChanges
 
         count = 0;
         groups.Clear();
+        flushes++;
     }
 }

@@ -67,4 +67,62 @@ public class TermCountChangesTests
         changes.Add([], 1, 1);
         Assert.Empty(changes.Totals);
     }
+
+    [Theory]
+    [InlineData(4000, 400, 20_000, 5)]
+    [InlineData(200, 50, 100, 6)]
+    public void A_document_taken_back_leaves_no_trace(int documents, int maxTerms, int vocabulary, int seed)
+    {
+        // The store counts a document's terms, then may roll the document back (its savepoint); the totals must be those
+        // of the documents kept, first documents included, however many rounds the buffer was sorted in.
+        var random = new Random(seed);
+        var changes = new TermCountChanges();
+        var expected = new Dictionary<uint, (int Delta, long First)>();
+        var takenBack = 0;
+        for (var d = 0; d < documents; d++)
+        {
+            var mark = changes.Begin();
+            var rejected = random.Next(5) == 0;
+            foreach (var delta in random.Next(10) == 0 ? new[] { -1, 1 } : [1])
+            {
+                var terms = Enumerable.Range(0, random.Next(maxTerms + 1))
+                    .Select(_ => (uint)random.Next(vocabulary) * 2654435761u)
+                    .Distinct()
+                    .Order()
+                    .ToArray();
+                changes.Add(terms, delta, d);
+                if (!rejected)
+                {
+                    foreach (var term in terms)
+                    {
+                        expected[term] = expected.TryGetValue(term, out var known) ? (known.Delta + delta, known.First) : (delta, d);
+                    }
+                }
+            }
+
+            if (rejected)
+            {
+                changes.Undo(mark);
+                takenBack++;
+            }
+        }
+
+        Assert.True(takenBack > 0);
+        var totals = changes.Totals;
+        Assert.Equal(expected.Count, totals.Count);
+        foreach (var (term, total) in expected)
+        {
+            Assert.Equal(total, totals[term]);
+        }
+    }
+
+    [Fact]
+    public void Changes_already_in_the_totals_cannot_be_taken_back()
+    {
+        var changes = new TermCountChanges();
+        var mark = changes.Begin();
+        changes.Add([1u, 2u], 1, 1);
+        Assert.Equal(2, changes.Totals.Count);
+        Assert.Throws<InvalidOperationException>(() => changes.Undo(mark));
+    }
 }
