@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -38,43 +39,7 @@ internal static class SortedSets
             return;
         }
 
-        var scratch = Text.ThreadBuffer.Get(ref t_radixScratch, values.Length);
-
-        // The four digits' counts in one read of the values (the order of the values does not change them).
-        Span<int> counts = stackalloc int[4 * 256];
-        counts.Clear();
-        foreach (var value in values)
-        {
-            counts[(int)(value & 0xFF)]++;
-            counts[256 + (int)((value >> 8) & 0xFF)]++;
-            counts[512 + (int)((value >> 16) & 0xFF)]++;
-            counts[768 + (int)(value >> 24)]++;
-        }
-
-        var source = values;
-        var target = scratch.AsSpan(0, values.Length);
-        for (var shift = 0; shift < 32; shift += 8)
-        {
-            var digit = counts.Slice(shift * 32, 256);
-            var offset = 0;
-            for (var bucket = 0; bucket < 256; bucket++)
-            {
-                var size = digit[bucket];
-                digit[bucket] = offset;
-                offset += size;
-            }
-
-            foreach (var value in source)
-            {
-                target[digit[(int)((value >> shift) & 0xFF)]++] = value;
-            }
-
-            var swap = source;
-            source = target;
-            target = swap;
-        }
-
-        // Four passes end with the data back in the caller's span.
+        RadixPasses(values, Text.ThreadBuffer.Get(ref t_radixScratch, values.Length), lowBit: 0);
     }
 
     [ThreadStatic]
@@ -84,16 +49,25 @@ internal static class SortedSets
     /// Sorts by the high 32 bits only, keeping the order of values with equal high halves (LSD radix, four passes of eight
     /// bits), with <paramref name="scratch"/> at least as long as <paramref name="values"/>.
     /// </summary>
-    public static void RadixSortByHighHalf(Span<ulong> values, Span<ulong> scratch)
+    public static void RadixSortByHighHalf(Span<ulong> values, Span<ulong> scratch) => RadixPasses(values, scratch, lowBit: 32);
+
+    /// <summary>
+    /// The four stable passes of eight bits of both radix sorts, over the 32 bits from <paramref name="lowBit"/> (the JIT
+    /// makes a copy of this per value type, so the uint sort pays nothing for sharing it).
+    /// </summary>
+    private static void RadixPasses<T>(Span<T> values, Span<T> scratch, int lowBit)
+        where T : unmanaged, IBinaryInteger<T>
     {
+        // The four digits' counts in one read of the values (the order of the values does not change them).
         Span<int> counts = stackalloc int[4 * 256];
         counts.Clear();
         foreach (var value in values)
         {
-            counts[(int)((value >> 32) & 0xFF)]++;
-            counts[256 + (int)((value >> 40) & 0xFF)]++;
-            counts[512 + (int)((value >> 48) & 0xFF)]++;
-            counts[768 + (int)(value >> 56)]++;
+            var key = uint.CreateTruncating(value >>> lowBit);
+            counts[(int)(key & 0xFF)]++;
+            counts[256 + (int)((key >> 8) & 0xFF)]++;
+            counts[512 + (int)((key >> 16) & 0xFF)]++;
+            counts[768 + (int)(key >> 24)]++;
         }
 
         var source = values;
@@ -109,10 +83,10 @@ internal static class SortedSets
                 offset += size;
             }
 
-            var shift = 32 + (8 * pass);
+            var shift = lowBit + (8 * pass);
             foreach (var value in source)
             {
-                target[digit[(int)((value >> shift) & 0xFF)]++] = value;
+                target[digit[(int)(uint.CreateTruncating(value >>> shift) & 0xFF)]++] = value;
             }
 
             var swap = source;
