@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace Stemma.Pipeline;
 
 /// <summary>
 /// Optional profiling of whole runs: when a sink is set (the CLI sets one when STEMMA_TIMINGS=1), each timed stage
-/// reports its wall time, the process's CPU time and the garbage collections during it, one line per stage.
+/// reports its wall time, the process's CPU time, the garbage collections and the JIT compilations during it, one line per stage.
 /// </summary>
 public static class StageTimings
 {
@@ -26,6 +27,8 @@ public static class StageTimings
         private readonly TimeSpan cpu;
         private readonly int collections;
         private readonly TimeSpan paused;
+        private readonly TimeSpan compiling;
+        private readonly long compiled;
 
         internal Stage(string name)
         {
@@ -34,6 +37,8 @@ public static class StageTimings
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
             collections = GC.CollectionCount(0);
             paused = GC.GetTotalPauseDuration();
+            compiling = JitInfo.GetCompilationTime();
+            compiled = JitInfo.GetCompiledMethodCount();
         }
 
         public void Dispose()
@@ -45,7 +50,7 @@ public static class StageTimings
 
             var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var usedCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs ({(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused), {Memory()}"));
+            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs ({(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused), {JitInfo.GetCompiledMethodCount() - compiled} methods compiled ({(JitInfo.GetCompilationTime() - compiling).TotalSeconds:F2} s), {Memory()}"));
         }
     }
 
