@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Stemma.Index;
 using Stemma.Pipeline;
 
 namespace Stemma.Ingest.Annotations;
@@ -68,11 +69,11 @@ public static partial class InjectedSentences
         }
 
         // Every step is per article once the family keys are posted, so the pass runs on all cores; results do not depend
-        // on the schedule (word codes may, but they are only compared for equality). Sentences are split only for articles
-        // that turn out to have a family, or to be in one.
+        // on the schedule (word codes may, but they are only compared for equality). Each body is scanned once, for its keys
+        // and its sentences together: most articles (five in six of a 30k corpus) turn out to have a family or to be in one.
         var table = new WordTable();
         var parsed = new Parsed[articles.Count];
-        using (StageTimings.Start("injected sentences: family keys"))
+        using (StageTimings.Start("injected sentences: family keys and sentences"))
         {
             Parallel.For(0, articles.Count, index => parsed[index] = new Parsed(articles[index], table));
         }
@@ -116,23 +117,28 @@ public static partial class InjectedSentences
         }
 
         // The cheap tests first: (almost) no content word shared with the sentences before and after it, and at most a third
-        // of its content words anywhere in the family's text. Most articles stop here.
+        // of its content words anywhere in the family's text. Most articles stop here. The family's words are put in a set
+        // the thread reuses when the first sentence gets that far (most do).
         List<int>? candidates = null;
+        HashTable? family = null;
         for (var i = 1; i < sentences.Length - 1; i++)
         {
             var words = sentences[i].Words;
             if (words.Length >= MinSentenceWords
                 && SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords
-                && InFamilyVocabulary(words, members) <= options.MaxFamilyVocabularyShare * words.Length)
+                && InFamilyVocabulary(words, family ??= FamilyWords(members)) <= options.MaxFamilyVocabularyShare * words.Length)
             {
                 (candidates ??= []).Add(i);
             }
         }
 
-        if (candidates is null)
-        {
-            return Verdict.None;
-        }
+        return candidates is null ? Verdict.None : WeighCandidates(article, members, candidates, options);
+    }
+
+    /// <summary>The rest of <see cref="Weigh"/>, for an article with candidate sentences: where the members carry them.</summary>
+    private static Verdict WeighCandidates(Parsed article, IReadOnlyList<Parsed> members, List<int> candidates, InjectionOptions options)
+    {
+        var sentences = article.Sentences;
 
         // Where each sentence of the article is in each member (-1 when absent), worked out when first asked: a candidate that
         // some member carries, or that no member skips, settles the question without aligning the whole article.
@@ -237,18 +243,34 @@ public static partial class InjectedSentences
         return shared;
     }
 
-    private static int InFamilyVocabulary(ReadOnlySpan<long> words, IReadOnlyList<Parsed> members)
+    /// <summary>Every content word of the members, in a set the thread reuses (valid until its next call).</summary>
+    private static HashTable FamilyWords(IReadOnlyList<Parsed> members)
+    {
+        var set = t_family ??= new HashTable(1024);
+        set.Clear();
+        foreach (var member in members)
+        {
+            foreach (var word in member.AllWords)
+            {
+                set.GetValueRefOrAdd((ulong)word);
+            }
+        }
+
+        return set;
+    }
+
+    [ThreadStatic]
+    private static HashTable? t_family;
+
+    /// <summary>How many of the (distinct) words are in the family's text (<see cref="FamilyWords"/>).</summary>
+    private static int InFamilyVocabulary(ReadOnlySpan<long> words, HashTable family)
     {
         var count = 0;
         foreach (var word in words)
         {
-            foreach (var member in members)
+            if (family.TryGetValue((ulong)word, out _))
             {
-                if (member.Vocabulary.AsSpan().BinarySearch(word) >= 0)
-                {
-                    count++;
-                    break;
-                }
+                count++;
             }
         }
 
@@ -439,7 +461,10 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
+    /// <summary>
+    /// The index of the member's sentence that best matches these words, or -1 when none matches well enough: each of the
+    /// member's sentences scored by the words it shares with them (both distinct), the words held in a set the thread reuses.
+    /// </summary>
     private static int BestMatch(ReadOnlySpan<long> words, Parsed member, InjectionOptions options)
     {
         if (words.Length < MinSentenceWords)
@@ -447,28 +472,34 @@ public static partial class InjectedSentences
             return -1;
         }
 
-        var sentences = member.Sentences;
-        Span<int> counts = sentences.Length <= 256 ? stackalloc int[sentences.Length] : new int[sentences.Length];
-        counts.Clear();
+        var query = t_query ??= new HashTable(64);
+        query.Clear();
         foreach (var word in words)
         {
-            foreach (var holder in member.SentencesWith(word))
-            {
-                counts[holder]++;
-            }
+            query.GetValueRefOrAdd((ulong)word);
         }
 
         // In sentence order with a strict comparison: of equal scores the first sentence wins.
+        var sentences = member.Sentences;
         var best = -1;
         var bestScore = 0.0;
-        for (var holder = 0; holder < counts.Length; holder++)
+        for (var holder = 0; holder < sentences.Length; holder++)
         {
-            if (counts[holder] == 0)
+            var count = 0;
+            foreach (var word in sentences[holder].Words)
+            {
+                if (query.TryGetValue((ulong)word, out _))
+                {
+                    count++;
+                }
+            }
+
+            if (count == 0)
             {
                 continue;
             }
 
-            var score = counts[holder] / (double)Math.Max(1, Math.Min(words.Length, sentences[holder].WordCount));
+            var score = count / (double)Math.Max(1, Math.Min(words.Length, sentences[holder].WordCount));
             if (score > bestScore)
             {
                 (best, bestScore) = (holder, score);
@@ -477,6 +508,9 @@ public static partial class InjectedSentences
 
         return bestScore >= options.MinSentenceMatch ? best : -1;
     }
+
+    [ThreadStatic]
+    private static HashTable? t_query;
 
     /// <summary>The article with its injected sentences (as <see cref="FindInjected"/> names them) moved to annotations.</summary>
     internal static Article MoveToAnnotations(Article article, List<(int Paragraph, int Sentence)> injected)
@@ -792,7 +826,7 @@ public static partial class InjectedSentences
     internal static int[] Sketch(string body, WordTable table, DenseWords dense, out ulong[] keys)
     {
         // Straight from the split's scratch lists: no sentence objects or word arrays are made for a sketch.
-        var split = Parsed.Split(body, table, withKeys: true);
+        var split = Parsed.Split(body, table);
         keys = Parsed.SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(split.Pairs));
         var count = split.Ranges.Count;
         var sketch = new int[SketchHeader + (SketchFieldsPerSentence * count) + split.Words.Count];
@@ -919,14 +953,14 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>An article's sampled keys that find its family; its sentences and vocabulary, made on first use.</summary>
+    /// <summary>
+    /// An article's sampled keys that find its family, and its sentences: from its text, both from one scan of the body; from
+    /// a sketch, the sentences on first use.
+    /// </summary>
     internal sealed class Parsed
     {
-        private readonly WordTable? _table;
         private readonly ReadOnlyMemory<int> _sketch;
         private Sentence[]? _sentences;
-        private long[]? _vocabulary;
-        private WordIndex? _index;
 
         public Parsed(Article article) : this(article, new WordTable())
         {
@@ -936,15 +970,13 @@ public static partial class InjectedSentences
         {
             Article = article;
             Date = article.Date;
-            _table = table;
 
             // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
-            // four kept by hash: what copies (even spun ones) share.
-            // Into a list the thread reuses: only the distinct keys are kept.
-            var pairs = new KeyScan { Keys = t_keys ??= [] };
-            pairs.Keys.Clear();
-            ContentWords(article.Body, table, ref pairs, static (ref KeyScan scan, long _, ReadOnlySpan<char> word) => scan.Add(word));
-            Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs.Keys));
+            // four kept by hash: what copies (even spun ones) share. Collected while the body is split into sentences, which
+            // most articles (those with a family, or in one) need; only the distinct keys are kept.
+            var split = Split(article.Body, table);
+            Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(split.Pairs));
+            _sentences = FromSplit(split);
         }
 
         /// <summary>An article known by its <see cref="Sketch"/> alone (no text, no keys): enough for the sentence checks.</summary>
@@ -963,34 +995,10 @@ public static partial class InjectedSentences
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!) : FromSketch());
+        public Sentence[] Sentences => _sentences ?? LazyInitializer.EnsureInitialized(ref _sentences, FromSketch);
 
-        /// <summary>Every content word of the body, sorted, each once.</summary>
-        public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : DistinctWords(Sentences[0].AllWords));
-
-        // Sorted in a buffer the thread reuses (the words stay in reading order), then copied once.
-        private static long[] DistinctWords(long[] words)
-        {
-            var scratch = t_words is { } reused && reused.Length >= words.Length ? reused : t_words = new long[Math.Max(words.Length, 1024)];
-            words.CopyTo(scratch, 0);
-            return SortedDistinct(scratch.AsSpan(0, words.Length));
-        }
-
-        [ThreadStatic]
-        private static long[]? t_words;
-
-        /// <summary>The sentences that hold a content word, in order.</summary>
-        public ReadOnlySpan<int> SentencesWith(long word)
-        {
-            var at = Vocabulary.AsSpan().BinarySearch(word);
-            if (at < 0)
-            {
-                return [];
-            }
-
-            var index = LazyInitializer.EnsureInitialized(ref _index, () => new WordIndex(Sentences, Vocabulary));
-            return index.Holders.AsSpan(index.Starts[at], index.Starts[at + 1] - index.Starts[at]);
-        }
+        /// <summary>The content words of every sentence in order (each sentence's distinct words, one after the other).</summary>
+        public ReadOnlySpan<long> AllWords => Sentences is [var first, ..] ? first.AllWords : [];
 
         /// <summary>Whether the sentence reads as click-bait; only an article parsed from its text can tell.</summary>
         public bool IsClickBait(int sentence) => Article is { } article
@@ -1021,51 +1029,9 @@ public static partial class InjectedSentences
             return sentences;
         }
 
-        /// <summary>Which sentences hold each word of the vocabulary: the holders of word v are Holders[Starts[v]..Starts[v + 1]].</summary>
-        private sealed class WordIndex
+        /// <summary>The sentences and their words of a <see cref="Split"/>.</summary>
+        private static Sentence[] FromSplit(SplitLists split)
         {
-            public WordIndex(Sentence[] sentences, long[] vocabulary)
-            {
-                var all = sentences.Length == 0 ? [] : sentences[0].AllWords;
-
-                // Each word's place in the vocabulary, in a buffer the thread reuses.
-                var places = t_places is { } reused && reused.Length >= all.Length ? reused : t_places = new int[Math.Max(all.Length, 1024)];
-                Starts = new int[vocabulary.Length + 1];
-                for (var w = 0; w < all.Length; w++)
-                {
-                    places[w] = vocabulary.AsSpan().BinarySearch(all[w]);
-                    Starts[places[w] + 1]++;
-                }
-
-                for (var v = 0; v < vocabulary.Length; v++)
-                {
-                    Starts[v + 1] += Starts[v];
-                }
-
-                // Sentences are visited in order, so each word's holders come out in order.
-                var fill = Starts[..^1];
-                Holders = new int[all.Length];
-                for (var s = 0; s < sentences.Length; s++)
-                {
-                    for (var w = sentences[s].WordStart; w < sentences[s].WordStart + sentences[s].WordCount; w++)
-                    {
-                        Holders[fill[places[w]]++] = s;
-                    }
-                }
-            }
-
-            public int[] Starts { get; }
-
-            public int[] Holders { get; }
-
-            [ThreadStatic]
-            private static int[]? t_places;
-        }
-
-        /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>
-        private static Sentence[] SplitBody(string body, WordTable table)
-        {
-            var split = Split(body, table, withKeys: false);
             var all = split.Words.ToArray();
             var sentences = new Sentence[split.Ranges.Count];
             for (var s = 0; s < sentences.Length; s++)
@@ -1079,11 +1045,11 @@ public static partial class InjectedSentences
         /// <summary>
         /// The body's sentences and their words, in one pass over the body, into lists the calling thread reuses (valid until
         /// its next call): paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/> splits them (at each "\n\n",
-        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. With <paramref name="withKeys"/>, the family
-        /// keys are collected on the way: the sentences hold every content word of the body in order (only whitespace lies
-        /// between them), so the pairs are those a scan of the whole body finds.
+        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. The family keys are collected on the way:
+        /// the sentences hold every content word of the body in order (only whitespace lies between them), so the pairs are
+        /// those a scan of the whole body finds.
         /// </summary>
-        internal static SplitLists Split(string body, WordTable table, bool withKeys)
+        internal static SplitLists Split(string body, WordTable table)
         {
             var split = t_split ??= new SplitLists();
             split.Clear();
@@ -1109,7 +1075,7 @@ public static partial class InjectedSentences
             }
 
             // Each sentence's words are appended to one list, then made distinct in place.
-            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs }, WithKeys = withKeys };
+            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs } };
             var words = split.Words;
             for (var s = 0; s < split.Ranges.Count; s++)
             {
@@ -1117,10 +1083,7 @@ public static partial class InjectedSentences
                 ContentWords(body.AsSpan(split.Ranges[s]), table, ref scan, static (ref SentenceScan state, long code, ReadOnlySpan<char> word) =>
                 {
                     state.Words.Add(code);
-                    if (state.WithKeys)
-                    {
-                        state.Pairs.Add(word);
-                    }
+                    state.Pairs.Add(word);
                 });
                 var distinct = first;
                 for (var w = first; w < words.Count; w++)
@@ -1168,7 +1131,6 @@ public static partial class InjectedSentences
         {
             public List<long> Words;
             public KeyScan Pairs;
-            public bool WithKeys;
         }
 
         /// <summary>The hash of each pair of consecutive words (the characters of the previous word kept), one in four kept.</summary>
@@ -1200,9 +1162,6 @@ public static partial class InjectedSentences
                 private char _first;
             }
         }
-
-        [ThreadStatic]
-        private static List<ulong>? t_keys;
 
         /// <summary>Sorts <paramref name="values"/> in place and returns a copy of its distinct values.</summary>
         internal static T[] SortedDistinct<T>(Span<T> values)
