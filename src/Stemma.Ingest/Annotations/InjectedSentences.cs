@@ -593,16 +593,26 @@ public static partial class InjectedSentences
     /// </summary>
     private static void SentenceRanges(ReadOnlySpan<char> paragraph, int offset, List<Range> ranges)
     {
+        // A sentence can only end at a run of whitespace right after . ! or ? (or after one of them and a closing quote or
+        // bracket), so the scan jumps from one of those marks to the next (a vectorised search) instead of testing every
+        // character for whitespace.
         var start = 0;
-        for (var i = 1; i < paragraph.Length; i++)
+        for (var from = 0; from < paragraph.Length;)
         {
-            if (!char.IsWhiteSpace(paragraph[i]))
+            var mark = paragraph[from..].IndexOfAny('.', '!', '?');
+            if (mark < 0)
             {
+                break;
+            }
+
+            mark += from;
+            var i = mark + 1 < paragraph.Length && paragraph[mark + 1] is '"' or '”' or '’' or ')' ? mark + 2 : mark + 1;
+            if (i >= paragraph.Length || !char.IsWhiteSpace(paragraph[i]))
+            {
+                from = mark + 1;
                 continue;
             }
 
-            var end = i - 1;
-            var last = paragraph[end] is '"' or '”' or '’' or ')' && end > 0 ? paragraph[end - 1] : paragraph[end];
             var next = i;
             while (next < paragraph.Length && char.IsWhiteSpace(paragraph[next]))
             {
@@ -610,13 +620,13 @@ public static partial class InjectedSentences
             }
 
             var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
-            if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
+            if (char.IsUpper(first) || char.IsDigit(first))
             {
                 Add(paragraph, start, i, offset, ranges);
                 start = next;
             }
 
-            i = next - 1;
+            from = next;
         }
 
         Add(paragraph, start, paragraph.Length, offset, ranges);
@@ -705,7 +715,7 @@ public static partial class InjectedSentences
             {
                 var word = buffer[..length];
                 var wordCode = ascii ? code | (long)length : table.Code(word);
-                if (full > 6 || !StopCodes.Contains(wordCode))
+                if (full > 6 || !IsStopCode(wordCode))
                 {
                     onWord(ref state, wordCode, word);
                 }
@@ -721,7 +731,21 @@ public static partial class InjectedSentences
     internal delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
 
     /// <summary>The stop words' codes (all ASCII, so their codes never come from a table and are the same in every pass).</summary>
-    internal static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
+    private static readonly HashTable StopCodes = StopCodeTable();
+
+    /// <summary>Whether a word's code is a stop word's (a look-up in an open-addressing table that is only read).</summary>
+    internal static bool IsStopCode(long code) => StopCodes.TryGetValue((ulong)code, out _);
+
+    private static HashTable StopCodeTable()
+    {
+        var table = new HashTable(StopWords.Count);
+        foreach (var word in StopWords)
+        {
+            table.GetValueRefOrAdd((ulong)WordTable.AsciiCode(word));
+        }
+
+        return table;
+    }
 
     /// <summary>
     /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
@@ -1133,33 +1157,31 @@ public static partial class InjectedSentences
             public KeyScan Pairs;
         }
 
-        /// <summary>The hash of each pair of consecutive words (the characters of the previous word kept), one in four kept.</summary>
+        /// <summary>
+        /// The hash of each pair of consecutive words, one in four kept: <see cref="Hash"/> of the two, continued from the hash
+        /// of the previous word and a space (kept from that word's call), so each word's characters are read once, for both.
+        /// </summary>
         private struct KeyScan
         {
-            private Previous _previous;
-            private int _previousLength;
+            private ulong _previous;
+            private bool _started;
 
             public List<ulong> Keys;
 
             public void Add(ReadOnlySpan<char> word)
             {
-                if (_previousLength > 0)
+                var (pair, next) = (_previous, FnvBasis);
+                foreach (var c in word)
                 {
-                    var key = Hash(((ReadOnlySpan<char>)_previous)[.._previousLength], word);
-                    if ((key & 3) == 0)
-                    {
-                        Keys.Add(key);
-                    }
+                    (pair, next) = ((pair ^ c) * FnvPrime, (next ^ c) * FnvPrime);
                 }
 
-                word.CopyTo(_previous);
-                _previousLength = word.Length;
-            }
+                if (_started && Finish(pair) is var key && (key & 3) == 0)
+                {
+                    Keys.Add(key);
+                }
 
-            [System.Runtime.CompilerServices.InlineArray(6)]
-            private struct Previous
-            {
-                private char _first;
+                (_previous, _started) = ((next ^ ' ') * FnvPrime, true);
             }
         }
 
@@ -1180,21 +1202,28 @@ public static partial class InjectedSentences
             return values[..count].ToArray();
         }
 
-        private static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+        /// <summary>The key of a pair of words: FNV-1a over the characters of "a b", its high bits folded into the low ones.</summary>
+        internal static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
         {
-            var hash = 14695981039346656037UL;
+            var hash = FnvBasis;
             foreach (var c in a)
             {
-                hash = (hash ^ c) * 1099511628211UL;
+                hash = (hash ^ c) * FnvPrime;
             }
 
-            hash = (hash ^ ' ') * 1099511628211UL;
+            hash = (hash ^ ' ') * FnvPrime;
             foreach (var c in b)
             {
-                hash = (hash ^ c) * 1099511628211UL;
+                hash = (hash ^ c) * FnvPrime;
             }
 
-            return hash ^ (hash >> 29);
+            return Finish(hash);
         }
+
+        private const ulong FnvBasis = 14695981039346656037UL;
+
+        private const ulong FnvPrime = 1099511628211UL;
+
+        private static ulong Finish(ulong hash) => hash ^ (hash >> 29);
     }
 }
