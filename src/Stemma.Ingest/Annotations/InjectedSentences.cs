@@ -69,11 +69,11 @@ public static partial class InjectedSentences
         }
 
         // Every step is per article once the family keys are posted, so the pass runs on all cores; results do not depend
-        // on the schedule (word codes may, but they are only compared for equality). Each body is scanned once, for its keys
-        // and its sentences together: most articles (five in six of a 30k corpus) turn out to have a family or to be in one.
+        // on the schedule (word codes may, but they are only compared for equality). Sentences are split only for articles
+        // that turn out to have a family, or to be in one.
         var table = new WordTable();
         var parsed = new Parsed[articles.Count];
-        using (StageTimings.Start("injected sentences: family keys and sentences"))
+        using (StageTimings.Start("injected sentences: family keys"))
         {
             Parallel.For(0, articles.Count, index => parsed[index] = new Parsed(articles[index], table));
         }
@@ -850,7 +850,7 @@ public static partial class InjectedSentences
     internal static int[] Sketch(string body, WordTable table, DenseWords dense, out ulong[] keys)
     {
         // Straight from the split's scratch lists: no sentence objects or word arrays are made for a sketch.
-        var split = Parsed.Split(body, table);
+        var split = Parsed.Split(body, table, withKeys: true);
         keys = Parsed.SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(split.Pairs));
         var count = split.Ranges.Count;
         var sketch = new int[SketchHeader + (SketchFieldsPerSentence * count) + split.Words.Count];
@@ -977,12 +977,10 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>
-    /// An article's sampled keys that find its family, and its sentences: from its text, both from one scan of the body; from
-    /// a sketch, the sentences on first use.
-    /// </summary>
+    /// <summary>An article's sampled keys that find its family; its sentences, made on first use.</summary>
     internal sealed class Parsed
     {
+        private readonly WordTable? _table;
         private readonly ReadOnlyMemory<int> _sketch;
         private Sentence[]? _sentences;
 
@@ -994,14 +992,20 @@ public static partial class InjectedSentences
         {
             Article = article;
             Date = article.Date;
+            _table = table;
 
             // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
-            // four kept by hash: what copies (even spun ones) share. Collected while the body is split into sentences, which
-            // most articles (those with a family, or in one) need; only the distinct keys are kept.
-            var split = Split(article.Body, table);
-            Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(split.Pairs));
-            _sentences = FromSplit(split);
+            // four kept by hash: what copies (even spun ones) share. Into a list the thread reuses: only the distinct keys are
+            // kept. The sentences are split later, only for articles with a family or in one: made here for every article,
+            // they would be held (and promoted by the collector) through the whole pass.
+            var pairs = new KeyScan { Keys = t_keys ??= [] };
+            pairs.Keys.Clear();
+            ContentWords(article.Body, table, ref pairs, static (ref KeyScan scan, long _, ReadOnlySpan<char> word) => scan.Add(word));
+            Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs.Keys));
         }
+
+        [ThreadStatic]
+        private static List<ulong>? t_keys;
 
         /// <summary>An article known by its <see cref="Sketch"/> alone (no text, no keys): enough for the sentence checks.</summary>
         public Parsed(ReadOnlyMemory<int> sketch, DateTimeOffset? date)
@@ -1019,7 +1023,7 @@ public static partial class InjectedSentences
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        public Sentence[] Sentences => _sentences ?? LazyInitializer.EnsureInitialized(ref _sentences, FromSketch);
+        public Sentence[] Sentences => _sentences ?? LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? FromSplit(Split(article.Body, _table!, withKeys: false)) : FromSketch());
 
         /// <summary>The content words of every sentence in order (each sentence's distinct words, one after the other).</summary>
         public ReadOnlySpan<long> AllWords => Sentences is [var first, ..] ? first.AllWords : [];
@@ -1069,11 +1073,11 @@ public static partial class InjectedSentences
         /// <summary>
         /// The body's sentences and their words, in one pass over the body, into lists the calling thread reuses (valid until
         /// its next call): paragraphs are found where <see cref="CorpusAnnotator.BodyParagraphs"/> splits them (at each "\n\n",
-        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. The family keys are collected on the way:
-        /// the sentences hold every content word of the body in order (only whitespace lies between them), so the pairs are
-        /// those a scan of the whole body finds.
+        /// trimmed, empty ones dropped) but kept as ranges, so no text is copied. With <paramref name="withKeys"/>, the family
+        /// keys are collected on the way: the sentences hold every content word of the body in order (only whitespace lies
+        /// between them), so the pairs are those a scan of the whole body finds.
         /// </summary>
-        internal static SplitLists Split(string body, WordTable table)
+        internal static SplitLists Split(string body, WordTable table, bool withKeys)
         {
             var split = t_split ??= new SplitLists();
             split.Clear();
@@ -1099,7 +1103,7 @@ public static partial class InjectedSentences
             }
 
             // Each sentence's words are appended to one list, then made distinct in place.
-            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs } };
+            var scan = new SentenceScan { Words = split.Words, Pairs = new KeyScan { Keys = split.Pairs }, WithKeys = withKeys };
             var words = split.Words;
             for (var s = 0; s < split.Ranges.Count; s++)
             {
@@ -1107,7 +1111,10 @@ public static partial class InjectedSentences
                 ContentWords(body.AsSpan(split.Ranges[s]), table, ref scan, static (ref SentenceScan state, long code, ReadOnlySpan<char> word) =>
                 {
                     state.Words.Add(code);
-                    state.Pairs.Add(word);
+                    if (state.WithKeys)
+                    {
+                        state.Pairs.Add(word);
+                    }
                 });
                 var distinct = first;
                 for (var w = first; w < words.Count; w++)
@@ -1155,6 +1162,7 @@ public static partial class InjectedSentences
         {
             public List<long> Words;
             public KeyScan Pairs;
+            public bool WithKeys;
         }
 
         /// <summary>

@@ -3,10 +3,10 @@ using Stemma.Ingest.Annotations;
 namespace Stemma.Ingest.Tests.Annotations;
 
 /// <summary>
-/// The injected-sentence pass against its definitions written out the plain way: the family keys (collected by the scan
-/// that also splits the sentences) are the pairs a scan of the whole body finds; sentences end where the character-by-
-/// character rule ends them; the checks (the family's words and each sentence's words in sets a thread reuses) find what
-/// counted intersections of plain sets find.
+/// The injected-sentence pass against its definitions written out the plain way: the family keys (each word's characters
+/// hashed once for the two pairs it is in) are the hashes of the pairs a scan of the whole body finds; sentences end where
+/// the character-by-character rule ends them; the checks (the family's words and each sentence's words in sets a thread
+/// reuses) find what counted intersections of plain sets find.
 /// </summary>
 public sealed class InjectionDefinitionTests
 {
