@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Stemma.Index;
 using Stemma.Pipeline;
 
 namespace Stemma.Ingest.Annotations;
@@ -116,23 +117,28 @@ public static partial class InjectedSentences
         }
 
         // The cheap tests first: (almost) no content word shared with the sentences before and after it, and at most a third
-        // of its content words anywhere in the family's text. Most articles stop here.
+        // of its content words anywhere in the family's text. Most articles stop here. The family's words are put in a set
+        // the thread reuses when the first sentence gets that far (most do).
         List<int>? candidates = null;
+        HashTable? family = null;
         for (var i = 1; i < sentences.Length - 1; i++)
         {
             var words = sentences[i].Words;
             if (words.Length >= MinSentenceWords
                 && SharedWithNeighbours(sentences, i) <= options.MaxNeighbourSharedWords
-                && InFamilyVocabulary(words, members) <= options.MaxFamilyVocabularyShare * words.Length)
+                && InFamilyVocabulary(words, family ??= FamilyWords(members)) <= options.MaxFamilyVocabularyShare * words.Length)
             {
                 (candidates ??= []).Add(i);
             }
         }
 
-        if (candidates is null)
-        {
-            return Verdict.None;
-        }
+        return candidates is null ? Verdict.None : WeighCandidates(article, members, candidates, options);
+    }
+
+    /// <summary>The rest of <see cref="Weigh"/>, for an article with candidate sentences: where the members carry them.</summary>
+    private static Verdict WeighCandidates(Parsed article, IReadOnlyList<Parsed> members, List<int> candidates, InjectionOptions options)
+    {
+        var sentences = article.Sentences;
 
         // Where each sentence of the article is in each member (-1 when absent), worked out when first asked: a candidate that
         // some member carries, or that no member skips, settles the question without aligning the whole article.
@@ -237,18 +243,34 @@ public static partial class InjectedSentences
         return shared;
     }
 
-    private static int InFamilyVocabulary(ReadOnlySpan<long> words, IReadOnlyList<Parsed> members)
+    /// <summary>Every content word of the members, in a set the thread reuses (valid until its next call).</summary>
+    private static HashTable FamilyWords(IReadOnlyList<Parsed> members)
+    {
+        var set = t_family ??= new HashTable(1024);
+        set.Clear();
+        foreach (var member in members)
+        {
+            foreach (var word in member.AllWords)
+            {
+                set.GetValueRefOrAdd((ulong)word);
+            }
+        }
+
+        return set;
+    }
+
+    [ThreadStatic]
+    private static HashTable? t_family;
+
+    /// <summary>How many of the (distinct) words are in the family's text (<see cref="FamilyWords"/>).</summary>
+    private static int InFamilyVocabulary(ReadOnlySpan<long> words, HashTable family)
     {
         var count = 0;
         foreach (var word in words)
         {
-            foreach (var member in members)
+            if (family.TryGetValue((ulong)word, out _))
             {
-                if (member.Vocabulary.AsSpan().BinarySearch(word) >= 0)
-                {
-                    count++;
-                    break;
-                }
+                count++;
             }
         }
 
@@ -439,7 +461,10 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>The index of the member's sentence that best matches these words, or -1 when none matches well enough.</summary>
+    /// <summary>
+    /// The index of the member's sentence that best matches these words, or -1 when none matches well enough: each of the
+    /// member's sentences scored by the words it shares with them (both distinct), the words held in a set the thread reuses.
+    /// </summary>
     private static int BestMatch(ReadOnlySpan<long> words, Parsed member, InjectionOptions options)
     {
         if (words.Length < MinSentenceWords)
@@ -447,28 +472,34 @@ public static partial class InjectedSentences
             return -1;
         }
 
-        var sentences = member.Sentences;
-        Span<int> counts = sentences.Length <= 256 ? stackalloc int[sentences.Length] : new int[sentences.Length];
-        counts.Clear();
+        var query = t_query ??= new HashTable(64);
+        query.Clear();
         foreach (var word in words)
         {
-            foreach (var holder in member.SentencesWith(word))
-            {
-                counts[holder]++;
-            }
+            query.GetValueRefOrAdd((ulong)word);
         }
 
         // In sentence order with a strict comparison: of equal scores the first sentence wins.
+        var sentences = member.Sentences;
         var best = -1;
         var bestScore = 0.0;
-        for (var holder = 0; holder < counts.Length; holder++)
+        for (var holder = 0; holder < sentences.Length; holder++)
         {
-            if (counts[holder] == 0)
+            var count = 0;
+            foreach (var word in sentences[holder].Words)
+            {
+                if (query.TryGetValue((ulong)word, out _))
+                {
+                    count++;
+                }
+            }
+
+            if (count == 0)
             {
                 continue;
             }
 
-            var score = counts[holder] / (double)Math.Max(1, Math.Min(words.Length, sentences[holder].WordCount));
+            var score = count / (double)Math.Max(1, Math.Min(words.Length, sentences[holder].WordCount));
             if (score > bestScore)
             {
                 (best, bestScore) = (holder, score);
@@ -477,6 +508,9 @@ public static partial class InjectedSentences
 
         return bestScore >= options.MinSentenceMatch ? best : -1;
     }
+
+    [ThreadStatic]
+    private static HashTable? t_query;
 
     /// <summary>The article with its injected sentences (as <see cref="FindInjected"/> names them) moved to annotations.</summary>
     internal static Article MoveToAnnotations(Article article, List<(int Paragraph, int Sentence)> injected)
@@ -559,16 +593,26 @@ public static partial class InjectedSentences
     /// </summary>
     private static void SentenceRanges(ReadOnlySpan<char> paragraph, int offset, List<Range> ranges)
     {
+        // A sentence can only end at a run of whitespace right after . ! or ? (or after one of them and a closing quote or
+        // bracket), so the scan jumps from one of those marks to the next (a vectorised search) instead of testing every
+        // character for whitespace.
         var start = 0;
-        for (var i = 1; i < paragraph.Length; i++)
+        for (var from = 0; from < paragraph.Length;)
         {
-            if (!char.IsWhiteSpace(paragraph[i]))
+            var mark = paragraph[from..].IndexOfAny('.', '!', '?');
+            if (mark < 0)
             {
+                break;
+            }
+
+            mark += from;
+            var i = mark + 1 < paragraph.Length && paragraph[mark + 1] is '"' or '”' or '’' or ')' ? mark + 2 : mark + 1;
+            if (i >= paragraph.Length || !char.IsWhiteSpace(paragraph[i]))
+            {
+                from = mark + 1;
                 continue;
             }
 
-            var end = i - 1;
-            var last = paragraph[end] is '"' or '”' or '’' or ')' && end > 0 ? paragraph[end - 1] : paragraph[end];
             var next = i;
             while (next < paragraph.Length && char.IsWhiteSpace(paragraph[next]))
             {
@@ -576,13 +620,13 @@ public static partial class InjectedSentences
             }
 
             var first = next < paragraph.Length && paragraph[next] is '"' or '“' or '‘' or '(' && next + 1 < paragraph.Length ? paragraph[next + 1] : next < paragraph.Length ? paragraph[next] : ' ';
-            if (last is '.' or '!' or '?' && (char.IsUpper(first) || char.IsDigit(first)))
+            if (char.IsUpper(first) || char.IsDigit(first))
             {
                 Add(paragraph, start, i, offset, ranges);
                 start = next;
             }
 
-            i = next - 1;
+            from = next;
         }
 
         Add(paragraph, start, paragraph.Length, offset, ranges);
@@ -671,7 +715,7 @@ public static partial class InjectedSentences
             {
                 var word = buffer[..length];
                 var wordCode = ascii ? code | (long)length : table.Code(word);
-                if (full > 6 || !StopCodes.Contains(wordCode))
+                if (full > 6 || !IsStopCode(wordCode))
                 {
                     onWord(ref state, wordCode, word);
                 }
@@ -687,7 +731,21 @@ public static partial class InjectedSentences
     internal delegate void WordAction<TState>(ref TState state, long code, ReadOnlySpan<char> word);
 
     /// <summary>The stop words' codes (all ASCII, so their codes never come from a table and are the same in every pass).</summary>
-    internal static readonly HashSet<long> StopCodes = [.. StopWords.Select(word => WordTable.AsciiCode(word))];
+    private static readonly HashTable StopCodes = StopCodeTable();
+
+    /// <summary>Whether a word's code is a stop word's (a look-up in an open-addressing table that is only read).</summary>
+    internal static bool IsStopCode(long code) => StopCodes.TryGetValue((ulong)code, out _);
+
+    private static HashTable StopCodeTable()
+    {
+        var table = new HashTable(StopWords.Count);
+        foreach (var word in StopWords)
+        {
+            table.GetValueRefOrAdd((ulong)WordTable.AsciiCode(word));
+        }
+
+        return table;
+    }
 
     /// <summary>
     /// Content words as 64-bit codes, so that sets and counts compare integers. A word of ASCII letters and digits (up to six)
@@ -919,14 +977,12 @@ public static partial class InjectedSentences
         }
     }
 
-    /// <summary>An article's sampled keys that find its family; its sentences and vocabulary, made on first use.</summary>
+    /// <summary>An article's sampled keys that find its family; its sentences, made on first use.</summary>
     internal sealed class Parsed
     {
         private readonly WordTable? _table;
         private readonly ReadOnlyMemory<int> _sketch;
         private Sentence[]? _sentences;
-        private long[]? _vocabulary;
-        private WordIndex? _index;
 
         public Parsed(Article article) : this(article, new WordTable())
         {
@@ -939,13 +995,17 @@ public static partial class InjectedSentences
             _table = table;
 
             // Pairs of consecutive content words (across sentences and paragraphs, which only whitespace separates), one in
-            // four kept by hash: what copies (even spun ones) share.
-            // Into a list the thread reuses: only the distinct keys are kept.
+            // four kept by hash: what copies (even spun ones) share. Into a list the thread reuses: only the distinct keys are
+            // kept. The sentences are split later, only for articles with a family or in one: made here for every article,
+            // they would be held (and promoted by the collector) through the whole pass.
             var pairs = new KeyScan { Keys = t_keys ??= [] };
             pairs.Keys.Clear();
             ContentWords(article.Body, table, ref pairs, static (ref KeyScan scan, long _, ReadOnlySpan<char> word) => scan.Add(word));
             Keys = SortedDistinct(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs.Keys));
         }
+
+        [ThreadStatic]
+        private static List<ulong>? t_keys;
 
         /// <summary>An article known by its <see cref="Sketch"/> alone (no text, no keys): enough for the sentence checks.</summary>
         public Parsed(ReadOnlyMemory<int> sketch, DateTimeOffset? date)
@@ -963,34 +1023,10 @@ public static partial class InjectedSentences
         /// <summary>The sampled keys, sorted, each once.</summary>
         public ulong[] Keys { get; }
 
-        public Sentence[] Sentences => LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? SplitBody(article.Body, _table!) : FromSketch());
+        public Sentence[] Sentences => _sentences ?? LazyInitializer.EnsureInitialized(ref _sentences, () => Article is { } article ? FromSplit(Split(article.Body, _table!, withKeys: false)) : FromSketch());
 
-        /// <summary>Every content word of the body, sorted, each once.</summary>
-        public long[] Vocabulary => LazyInitializer.EnsureInitialized(ref _vocabulary, () => Sentences.Length == 0 ? [] : DistinctWords(Sentences[0].AllWords));
-
-        // Sorted in a buffer the thread reuses (the words stay in reading order), then copied once.
-        private static long[] DistinctWords(long[] words)
-        {
-            var scratch = t_words is { } reused && reused.Length >= words.Length ? reused : t_words = new long[Math.Max(words.Length, 1024)];
-            words.CopyTo(scratch, 0);
-            return SortedDistinct(scratch.AsSpan(0, words.Length));
-        }
-
-        [ThreadStatic]
-        private static long[]? t_words;
-
-        /// <summary>The sentences that hold a content word, in order.</summary>
-        public ReadOnlySpan<int> SentencesWith(long word)
-        {
-            var at = Vocabulary.AsSpan().BinarySearch(word);
-            if (at < 0)
-            {
-                return [];
-            }
-
-            var index = LazyInitializer.EnsureInitialized(ref _index, () => new WordIndex(Sentences, Vocabulary));
-            return index.Holders.AsSpan(index.Starts[at], index.Starts[at + 1] - index.Starts[at]);
-        }
+        /// <summary>The content words of every sentence in order (each sentence's distinct words, one after the other).</summary>
+        public ReadOnlySpan<long> AllWords => Sentences is [var first, ..] ? first.AllWords : [];
 
         /// <summary>Whether the sentence reads as click-bait; only an article parsed from its text can tell.</summary>
         public bool IsClickBait(int sentence) => Article is { } article
@@ -1021,51 +1057,9 @@ public static partial class InjectedSentences
             return sentences;
         }
 
-        /// <summary>Which sentences hold each word of the vocabulary: the holders of word v are Holders[Starts[v]..Starts[v + 1]].</summary>
-        private sealed class WordIndex
+        /// <summary>The sentences and their words of a <see cref="Split"/>.</summary>
+        private static Sentence[] FromSplit(SplitLists split)
         {
-            public WordIndex(Sentence[] sentences, long[] vocabulary)
-            {
-                var all = sentences.Length == 0 ? [] : sentences[0].AllWords;
-
-                // Each word's place in the vocabulary, in a buffer the thread reuses.
-                var places = t_places is { } reused && reused.Length >= all.Length ? reused : t_places = new int[Math.Max(all.Length, 1024)];
-                Starts = new int[vocabulary.Length + 1];
-                for (var w = 0; w < all.Length; w++)
-                {
-                    places[w] = vocabulary.AsSpan().BinarySearch(all[w]);
-                    Starts[places[w] + 1]++;
-                }
-
-                for (var v = 0; v < vocabulary.Length; v++)
-                {
-                    Starts[v + 1] += Starts[v];
-                }
-
-                // Sentences are visited in order, so each word's holders come out in order.
-                var fill = Starts[..^1];
-                Holders = new int[all.Length];
-                for (var s = 0; s < sentences.Length; s++)
-                {
-                    for (var w = sentences[s].WordStart; w < sentences[s].WordStart + sentences[s].WordCount; w++)
-                    {
-                        Holders[fill[places[w]]++] = s;
-                    }
-                }
-            }
-
-            public int[] Starts { get; }
-
-            public int[] Holders { get; }
-
-            [ThreadStatic]
-            private static int[]? t_places;
-        }
-
-        /// <summary>The body's sentences and their words (<see cref="Split"/>).</summary>
-        private static Sentence[] SplitBody(string body, WordTable table)
-        {
-            var split = Split(body, table, withKeys: false);
             var all = split.Words.ToArray();
             var sentences = new Sentence[split.Ranges.Count];
             for (var s = 0; s < sentences.Length; s++)
@@ -1171,38 +1165,33 @@ public static partial class InjectedSentences
             public bool WithKeys;
         }
 
-        /// <summary>The hash of each pair of consecutive words (the characters of the previous word kept), one in four kept.</summary>
+        /// <summary>
+        /// The hash of each pair of consecutive words, one in four kept: <see cref="Hash"/> of the two, continued from the hash
+        /// of the previous word and a space (kept from that word's call), so each word's characters are read once, for both.
+        /// </summary>
         private struct KeyScan
         {
-            private Previous _previous;
-            private int _previousLength;
+            private ulong _previous;
+            private bool _started;
 
             public List<ulong> Keys;
 
             public void Add(ReadOnlySpan<char> word)
             {
-                if (_previousLength > 0)
+                var (pair, next) = (_previous, FnvBasis);
+                foreach (var c in word)
                 {
-                    var key = Hash(((ReadOnlySpan<char>)_previous)[.._previousLength], word);
-                    if ((key & 3) == 0)
-                    {
-                        Keys.Add(key);
-                    }
+                    (pair, next) = ((pair ^ c) * FnvPrime, (next ^ c) * FnvPrime);
                 }
 
-                word.CopyTo(_previous);
-                _previousLength = word.Length;
-            }
+                if (_started && Finish(pair) is var key && (key & 3) == 0)
+                {
+                    Keys.Add(key);
+                }
 
-            [System.Runtime.CompilerServices.InlineArray(6)]
-            private struct Previous
-            {
-                private char _first;
+                (_previous, _started) = ((next ^ ' ') * FnvPrime, true);
             }
         }
-
-        [ThreadStatic]
-        private static List<ulong>? t_keys;
 
         /// <summary>Sorts <paramref name="values"/> in place and returns a copy of its distinct values.</summary>
         internal static T[] SortedDistinct<T>(Span<T> values)
@@ -1221,21 +1210,28 @@ public static partial class InjectedSentences
             return values[..count].ToArray();
         }
 
-        private static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+        /// <summary>The key of a pair of words: FNV-1a over the characters of "a b", its high bits folded into the low ones.</summary>
+        internal static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
         {
-            var hash = 14695981039346656037UL;
+            var hash = FnvBasis;
             foreach (var c in a)
             {
-                hash = (hash ^ c) * 1099511628211UL;
+                hash = (hash ^ c) * FnvPrime;
             }
 
-            hash = (hash ^ ' ') * 1099511628211UL;
+            hash = (hash ^ ' ') * FnvPrime;
             foreach (var c in b)
             {
-                hash = (hash ^ c) * 1099511628211UL;
+                hash = (hash ^ c) * FnvPrime;
             }
 
-            return hash ^ (hash >> 29);
+            return Finish(hash);
         }
+
+        private const ulong FnvBasis = 14695981039346656037UL;
+
+        private const ulong FnvPrime = 1099511628211UL;
+
+        private static ulong Finish(ulong hash) => hash ^ (hash >> 29);
     }
 }

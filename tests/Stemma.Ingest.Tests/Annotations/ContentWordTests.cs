@@ -70,7 +70,7 @@ public sealed class ContentWordTests
             {
                 var word = kept.ToString();
                 var code = word.All(ch => ch < 128) ? InjectedSentences.WordTable.AsciiCode(word) : table.Code(word);
-                if (full > 6 || !InjectedSentences.StopCodes.Contains(code))
+                if (full > 6 || !InjectedSentences.IsStopCode(code))
                 {
                     expected.Add((code, word));
                 }

@@ -22,7 +22,7 @@ public sealed class SentenceSketchTests
     /// second paragraph, some articles are undated (so one agreeing member only counts for click-bait), and some paragraphs
     /// are broken over lines.
     /// </summary>
-    private static List<Article> Corpus(int seed)
+    internal static List<Article> Corpus(int seed)
     {
         var random = new Random(seed);
         var generated = new SyntheticCorpus(seed, new CorpusOptions { Stories = 60, UnrelatedArticles = 30, Operations = [CopyOperation.Verbatim], CopyOfCopyRate = 0 }).Generate();
