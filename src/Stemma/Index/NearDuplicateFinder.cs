@@ -103,7 +103,7 @@ public static class NearDuplicateFinder
             var document = representatives[r];
             LshIndex.BandKeys(sketches[document].Signature, parameters, keys);
             found.Clear();
-            index.Query(keys, found);
+            index.QueryAndAdd(keys, found);
             if (found.Count > 0)
             {
                 block.Add((document, candidates.Count, found.Count));
@@ -113,7 +113,6 @@ public static class NearDuplicateFinder
                 }
             }
 
-            index.Add(keys);
             if (candidates.Count >= VerifyBlock || (r == representatives.Count - 1 && block.Count > 0))
             {
                 VerifyAndKeep(sketches, options, block, candidates, groups, pairs, cancellationToken);

@@ -42,6 +42,23 @@ public sealed class WordCountTests
         }
     }
 
+    /// <summary>
+    /// Mostly ASCII text of up to a few hundred characters, so that most sixteen-character blocks are counted as bit masks
+    /// and words run across block edges, with now and then a character that sends its block through the character rules.
+    /// </summary>
+    [Fact]
+    public void Long_mostly_ascii_text_counts_as_the_rule_says()
+    {
+        string[] ascii = ["a", "Rain", "harbour", "42", " ", "  ", "\t", "\n", "\r\n", "\v", "\f", ",", ".", "\u001C", "\u007F", "-"];
+        var random = new Random(31);
+        for (var trial = 0; trial < 20_000; trial++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 120)).Select(_ => random.Next(25) == 0 ? Pieces[random.Next(Pieces.Length)] : ascii[random.Next(ascii.Length)]));
+            var cap = random.Next(3) == 0 ? int.MaxValue : random.Next(1, 40);
+            Assert.True(Math.Min(cap, ByTheRule(text)) == LineClassifier.CountWords(text, cap), $"'{text}' (cap {cap})");
+        }
+    }
+
     /// <summary>The rule itself, one character at a time, without shortcuts.</summary>
     private static int ByTheRule(string text)
     {

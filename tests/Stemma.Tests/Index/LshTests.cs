@@ -70,6 +70,36 @@ public class LshTests
     }
 
     [Fact]
+    public void Query_and_add_in_one_step_finds_what_query_then_add_finds_in_the_same_order()
+    {
+        var parameters = new LshParameters(5, 2);
+        var random = new Random(41);
+        var apart = new LshIndex(parameters);
+        var together = new LshIndex(parameters);
+        var added = new List<ulong[]>();
+        var found = new List<int>();
+        var foundTogether = new List<int>();
+        for (var item = 0; item < 3_000; item++)
+        {
+            // Few distinct keys per band, so chains grow long and items share several bands.
+            var keys = Enumerable.Range(0, parameters.Bands).Select(_ => (ulong)random.Next(40)).ToArray();
+            found.Clear();
+            apart.Query(keys, found);
+            Assert.Equal(item, apart.Add(keys));
+            foundTogether.Clear();
+            Assert.Equal(item, together.QueryAndAdd(keys, foundTogether));
+            Assert.Equal(found, foundTogether);
+
+            // And both are every earlier item that shares a band, each once.
+            var expected = Enumerable.Range(0, added.Count).Where(earlier => Enumerable.Range(0, parameters.Bands).Any(band => added[earlier][band] == keys[band]));
+            Assert.Equal(expected, foundTogether.Order());
+            added.Add(keys);
+        }
+
+        Assert.Equal(apart.Count, together.Count);
+    }
+
+    [Fact]
     public void Band_keys_are_equal_exactly_when_the_band_rows_are_equal()
     {
         var parameters = new LshParameters(3, 2);
