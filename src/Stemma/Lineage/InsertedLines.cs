@@ -149,7 +149,7 @@ internal sealed class InsertedLines
             {
                 foreach (var term in line.Terms)
                 {
-                    if (Array.BinarySearch(childTerms, term) >= 0 && Array.BinarySearch(parentTerms, term) < 0)
+                    if (Index.SortedSets.IndexOf(childTerms, term) >= 0 && Index.SortedSets.IndexOf(parentTerms, term) < 0)
                     {
                         explained += idfOf(term) * line.Descent / line.Weight;
                     }
@@ -187,7 +187,7 @@ internal sealed class InsertedLines
         var held = 0;
         foreach (var term in wanted)
         {
-            held += Array.BinarySearch(sortedTerms, term) >= 0 ? 1 : 0;
+            held += Index.SortedSets.IndexOf(sortedTerms, term) >= 0 ? 1 : 0;
         }
 
         return held >= InBodyShare * wanted.Length;

@@ -619,7 +619,7 @@ internal sealed class LineageBuilder(
         {
             if (against[w] > 0)
             {
-                var k = Array.BinarySearch(text.TermHashes, words.HashAt(w));
+                var k = text.TermIndexOf(words.HashAt(w));
                 var weight = k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
                 dissent += weight * against[w] / (support[w] + against[w]);
             }
@@ -630,7 +630,7 @@ internal sealed class LineageBuilder(
 
     private static void VoteAgainst(Align.TokenizedText words, Align.TextRange range, int[] against)
     {
-        var w = Array.BinarySearch(words.Starts, range.Start);
+        var w = words.Starts.AsSpan().BinarySearch(range.Start);
         for (w = w < 0 ? ~w : w; w < words.Count && words.StartOf(w) < range.End; w++)
         {
             against[w]++;
@@ -707,7 +707,7 @@ internal sealed class LineageBuilder(
 
     private double TermIdf(int document, uint term)
     {
-        var k = Array.BinarySearch(features[document].TermHashes, term);
+        var k = features[document].TermIndexOf(term);
         return k >= 0 ? features[document].Weighted(statistics).Idfs[k] : 0;
     }
 
