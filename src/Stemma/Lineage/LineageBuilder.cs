@@ -93,6 +93,19 @@ internal sealed class LineageBuilder(
 
     private LineageTree? BuildFamily(string familyId, string storyId, int[] members, List<int>?[] partnersOf, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
     {
+        // Most families of a corpus are one article: without a credit to an outside source it has no tree, and its
+        // origin is its own credit (what the full path below gives it, without its tables and look-ups).
+        if (members.Length == 1)
+        {
+            var article = articles[members[0]];
+            var credit = NormalizeSource(article.Attribution);
+            if (credit is null || credit == SiteOf(article))
+            {
+                origins[members[0]] = credit is null ? null : article.Attribution!.Trim();
+                return null;
+            }
+        }
+
         // A large family reads only its known pairs: every pair of members would cost n² look-ups and estimates.
         var bounded = members.Length > options.BoundedLineageFamilySize;
         IReadOnlyList<int> Partners(int m) => partnersOf[m] ?? [];
