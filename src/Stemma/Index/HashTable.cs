@@ -3,30 +3,24 @@ using System.Numerics;
 namespace Stemma.Index;
 
 /// <summary>
-/// A map from 64-bit hashes (words, n-grams, terms) to integers: open addressing with linear probing in one flat array
-/// of slots, so a lookup is one or two cache lines and adding allocates nothing until the table grows.
-/// <see cref="Clear"/> is O(1) (slots are marked with a generation number), which lets one table serve many short uses
-/// on a thread.
+/// A map from 64-bit hashes (words, n-grams, terms) to integers: open addressing with linear probing in flat arrays,
+/// so a lookup is one or two cache lines and adding allocates nothing until the table grows. <see cref="Clear"/> is
+/// O(1) (slots are marked with a generation number), which lets one table serve many short uses on a thread.
 /// </summary>
 internal sealed class HashTable
 {
-    // Key, value and generation of a slot side by side: a probe reads one cache line, not one in each of three arrays
-    // (the statistics' table of every term of a corpus is far larger than the caches).
-    private Slot[] slots;
+    private ulong[] keys;
+    private int[] values;
+    private int[] generations;
     private int generation = 1;
     private int mask;
-
-    private struct Slot
-    {
-        public ulong Key;
-        public int Value;
-        public int Generation;
-    }
 
     public HashTable(int capacity = 16)
     {
         var size = SizeFor(capacity);
-        slots = new Slot[size];
+        keys = new ulong[size];
+        values = new int[size];
+        generations = new int[size];
         mask = size - 1;
     }
 
@@ -36,10 +30,12 @@ internal sealed class HashTable
     public void Clear(int capacity = 0)
     {
         Count = 0;
-        if (SizeFor(capacity) > slots.Length)
+        if (SizeFor(capacity) > keys.Length)
         {
             var size = SizeFor(capacity);
-            slots = new Slot[size];
+            keys = new ulong[size];
+            values = new int[size];
+            generations = new int[size];
             mask = size - 1;
             generation = 1;
             return;
@@ -47,7 +43,7 @@ internal sealed class HashTable
 
         if (++generation == int.MaxValue)
         {
-            Array.Clear(slots);
+            Array.Clear(generations);
             generation = 1;
         }
     }
@@ -56,37 +52,36 @@ internal sealed class HashTable
     public ref int GetValueRefOrAdd(ulong key)
     {
         var slot = SlotOf(key);
-        while (slots[slot].Generation == generation)
+        while (generations[slot] == generation)
         {
-            if (slots[slot].Key == key)
+            if (keys[slot] == key)
             {
-                return ref slots[slot].Value;
+                return ref values[slot];
             }
 
             slot = (slot + 1) & mask;
         }
 
-        if (2 * (Count + 1) > slots.Length)
+        if (2 * (Count + 1) > keys.Length)
         {
             Grow();
             return ref GetValueRefOrAdd(key);
         }
 
-        ref var added = ref slots[slot];
-        added.Generation = generation;
-        added.Key = key;
-        added.Value = 0;
+        generations[slot] = generation;
+        keys[slot] = key;
+        values[slot] = 0;
         Count++;
-        return ref added.Value;
+        return ref values[slot];
     }
 
     public bool TryGetValue(ulong key, out int value)
     {
-        for (var slot = SlotOf(key); slots[slot].Generation == generation; slot = (slot + 1) & mask)
+        for (var slot = SlotOf(key); generations[slot] == generation; slot = (slot + 1) & mask)
         {
-            if (slots[slot].Key == key)
+            if (keys[slot] == key)
             {
-                value = slots[slot].Value;
+                value = values[slot];
                 return true;
             }
         }
@@ -100,28 +95,30 @@ internal sealed class HashTable
     /// <summary>Every key with its value, in no particular order.</summary>
     public IEnumerable<(ulong Key, int Value)> Entries()
     {
-        for (var slot = 0; slot < slots.Length; slot++)
+        for (var slot = 0; slot < keys.Length; slot++)
         {
-            if (slots[slot].Generation == generation)
+            if (generations[slot] == generation)
             {
-                yield return (slots[slot].Key, slots[slot].Value);
+                yield return (keys[slot], values[slot]);
             }
         }
     }
 
     private void Grow()
     {
-        var (old, oldGeneration) = (slots, generation);
-        var size = slots.Length * 2;
-        slots = new Slot[size];
+        var (oldKeys, oldValues, oldGenerations, oldGeneration) = (keys, values, generations, generation);
+        var size = keys.Length * 2;
+        keys = new ulong[size];
+        values = new int[size];
+        generations = new int[size];
         mask = size - 1;
         generation = 1;
         Count = 0;
-        foreach (ref readonly var slot in old.AsSpan())
+        for (var slot = 0; slot < oldKeys.Length; slot++)
         {
-            if (slot.Generation == oldGeneration)
+            if (oldGenerations[slot] == oldGeneration)
             {
-                GetValueRefOrAdd(slot.Key) = slot.Value;
+                GetValueRefOrAdd(oldKeys[slot]) = oldValues[slot];
             }
         }
     }
