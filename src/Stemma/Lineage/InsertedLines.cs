@@ -45,6 +45,13 @@ internal sealed class InsertedLines
         var familiesOf = new Dictionary<ulong, HashSet<string>>();
         for (var d = 0; d < articles.Count; d++)
         {
+            // Most articles carry no inserted lines: no query over them.
+            if (articles[d].Annotations.Count == 0)
+            {
+                found[d] = [];
+                continue;
+            }
+
             found[d] = [.. articles[d].Annotations
                 .Where(a => a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related or AnnotationKind.Caption or AnnotationKind.SourceLink or AnnotationKind.Promo or AnnotationKind.EditorNote or AnnotationKind.Injected)
                 .Select(a => (Key: KeyOf(a.Text), Words: WordTokenizer.Count(a.Text), a.Text, Names: a.Kind is AnnotationKind.ReadMore or AnnotationKind.Related))
@@ -68,6 +75,12 @@ internal sealed class InsertedLines
         var weighted = new Line[articles.Count][];
         for (var d = 0; d < articles.Count; d++)
         {
+            if (found[d].Length == 0)
+            {
+                weighted[d] = [];
+                continue;
+            }
+
             var compared = familySizes[familyIds[d]] > 1;
             weighted[d] = [.. found[d].Select(l =>
             {
@@ -149,7 +162,7 @@ internal sealed class InsertedLines
             {
                 foreach (var term in line.Terms)
                 {
-                    if (Array.BinarySearch(childTerms, term) >= 0 && Array.BinarySearch(parentTerms, term) < 0)
+                    if (Index.SortedSets.IndexOf(childTerms, term) >= 0 && Index.SortedSets.IndexOf(parentTerms, term) < 0)
                     {
                         explained += idfOf(term) * line.Descent / line.Weight;
                     }
@@ -187,7 +200,7 @@ internal sealed class InsertedLines
         var held = 0;
         foreach (var term in wanted)
         {
-            held += Array.BinarySearch(sortedTerms, term) >= 0 ? 1 : 0;
+            held += Index.SortedSets.IndexOf(sortedTerms, term) >= 0 ? 1 : 0;
         }
 
         return held >= InBodyShare * wanted.Length;

@@ -93,6 +93,19 @@ internal sealed class LineageBuilder(
 
     private LineageTree? BuildFamily(string familyId, string storyId, int[] members, List<int>?[] partnersOf, int[] parents, string?[] relations, string?[] origins, LineageEdge?[] edgeOf)
     {
+        // Most families of a corpus are one article: without a credit to an outside source it has no tree, and its
+        // origin is its own credit (what the full path below gives it, without its tables and look-ups).
+        if (members.Length == 1)
+        {
+            var article = articles[members[0]];
+            var credit = NormalizeSource(article.Attribution);
+            if (credit is null || credit == SiteOf(article))
+            {
+                origins[members[0]] = credit is null ? null : article.Attribution!.Trim();
+                return null;
+            }
+        }
+
         // A large family reads only its known pairs: every pair of members would cost n² look-ups and estimates.
         var bounded = members.Length > options.BoundedLineageFamilySize;
         IReadOnlyList<int> Partners(int m) => partnersOf[m] ?? [];
@@ -619,7 +632,7 @@ internal sealed class LineageBuilder(
         {
             if (against[w] > 0)
             {
-                var k = Array.BinarySearch(text.TermHashes, words.HashAt(w));
+                var k = text.TermIndexOf(words.HashAt(w));
                 var weight = k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
                 dissent += weight * against[w] / (support[w] + against[w]);
             }
@@ -630,7 +643,7 @@ internal sealed class LineageBuilder(
 
     private static void VoteAgainst(Align.TokenizedText words, Align.TextRange range, int[] against)
     {
-        var w = Array.BinarySearch(words.Starts, range.Start);
+        var w = words.Starts.AsSpan().BinarySearch(range.Start);
         for (w = w < 0 ? ~w : w; w < words.Count && words.StartOf(w) < range.End; w++)
         {
             against[w]++;
@@ -707,7 +720,7 @@ internal sealed class LineageBuilder(
 
     private double TermIdf(int document, uint term)
     {
-        var k = Array.BinarySearch(features[document].TermHashes, term);
+        var k = features[document].TermIndexOf(term);
         return k >= 0 ? features[document].Weighted(statistics).Idfs[k] : 0;
     }
 

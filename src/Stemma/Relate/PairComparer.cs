@@ -210,22 +210,32 @@ public static class PairComparer
     // The distinct content words of the lead in hash order, each with its TF-IDF weight in the whole document.
     private static int Lead(TextFeatures features, TermStatistics? statistics, Span<uint> terms, Span<float> weights)
     {
+        // The lead's content words sorted, then each kept once.
         var words = features.Words;
-        var count = 0;
+        var found = 0;
         for (var w = 0; w < words.Count && w < LeadWords; w++)
         {
             var hash = words.HashAt(w);
-            if (!Lexicon.IsFunctionWord(hash) && !terms[..count].Contains(hash))
+            if (!Lexicon.IsFunctionWord(hash))
             {
-                terms[count++] = hash;
+                terms[found++] = hash;
             }
         }
 
-        terms[..count].Sort();
+        terms[..found].Sort();
+        var count = 0;
+        for (var k = 0; k < found; k++)
+        {
+            if (count == 0 || terms[k] != terms[count - 1])
+            {
+                terms[count++] = terms[k];
+            }
+        }
+
         var idfs = features.Weighted(statistics).Idfs;
         for (var k = 0; k < count; k++)
         {
-            var at = Array.BinarySearch(features.TermHashes, terms[k]);
+            var at = features.TermIndexOf(terms[k]);
             weights[k] = at >= 0 ? features.WeightAt(at, idfs[at]) : 0;
         }
 

@@ -357,7 +357,7 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             {
                 var range = sideB ? difference.B : difference.A;
                 var count = sideB ? difference.WordsB : difference.WordsA;
-                var at = Array.BinarySearch(words.Starts, range.Start);
+                var at = words.Starts.AsSpan().BinarySearch(range.Start);
                 if (at >= 0 && count > 0)
                 {
                     matched.Slice(at, Math.Min(count, words.Count - at)).Fill(false);
@@ -375,7 +375,7 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
         {
             if (!matched[w])
             {
-                var k = Array.BinarySearch(features.TermHashes, features.Words.HashAt(w));
+                var k = features.TermIndexOf(features.Words.HashAt(w));
                 unexplained += k >= 0 ? idfs[k] : TextFeatures.FunctionWordWeight;
             }
         }

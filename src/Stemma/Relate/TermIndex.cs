@@ -224,8 +224,14 @@ internal sealed class TermIndex
             return [];
         }
 
+        // Scores are summed term by term into one slot per document (read through references: the loop runs over every
+        // posting the budget allows), and the documents touched are listed in the order first touched.
         var scores = scratch.Scores;
         var touched = scratch.Touched;
+        var touchedCount = 0;
+        ref var score0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scores);
+        ref var document0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(postingDocuments);
+        ref var weight0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(postingWeights);
         var budget = options.PostingsBudget;
         var terms = chosenTerms[d];
         var weights = chosenWeights[d];
@@ -236,18 +242,19 @@ internal sealed class TermIndex
             var end = offsets[terms[k] + 1];
             for (var p = start; p < end; p++)
             {
-                var other = postingDocuments[p];
+                var other = System.Runtime.CompilerServices.Unsafe.Add(ref document0, p);
                 if (other == d)
                 {
                     continue;
                 }
 
-                if (scores[other] == 0)
+                ref var score = ref System.Runtime.CompilerServices.Unsafe.Add(ref score0, other);
+                if (score == 0)
                 {
-                    touched.Add(other);
+                    touched[touchedCount++] = other;
                 }
 
-                scores[other] += weight * postingWeights[p];
+                score += weight * System.Runtime.CompilerServices.Unsafe.Add(ref weight0, p);
             }
 
             budget -= end - start;
@@ -255,7 +262,7 @@ internal sealed class TermIndex
 
         var best = scratch.Best;
         best.Clear();
-        foreach (var other in touched)
+        foreach (var other in touched.AsSpan(0, touchedCount))
         {
             var cosine = scores[other] / (norms[d] * norms[other]);
             scores[other] = 0;
@@ -265,7 +272,6 @@ internal sealed class TermIndex
             }
         }
 
-        touched.Clear();
         var result = new long[best.Count];
         for (var k = 0; k < result.Length; k++)
         {
@@ -279,7 +285,8 @@ internal sealed class TermIndex
     {
         public float[] Scores { get; } = new float[documents];
 
-        public List<int> Touched { get; } = [];
+        /// <summary>The documents scored by one query (each at most once, as its slot turns from 0).</summary>
+        public int[] Touched { get; } = new int[documents];
 
         public Best<ScoredDocument> Best { get; } = new(candidates);
     }

@@ -68,9 +68,12 @@ public sealed class TextFeatures
     /// <summary>How often <paramref name="term"/> occurs (0 when absent).</summary>
     public int CountOf(uint term)
     {
-        var k = Array.BinarySearch(TermHashes, term);
+        var k = TermIndexOf(term);
         return k >= 0 ? TermFrequencies[k] : 0;
     }
+
+    /// <summary>The place of <paramref name="term"/> among <see cref="TermHashes"/> (its weight's and count's place), negative when it is not a term.</summary>
+    internal int TermIndexOf(uint term) => Index.SortedSets.IndexOf(TermHashes, term);
 
     /// <summary>Names (capitalized mid-sentence), distinct, in ascending hash order.</summary>
     public IReadOnlyList<uint> Entities => EntityHashes;
@@ -156,7 +159,7 @@ public sealed class TextFeatures
         {
             foreach (var term in extra)
             {
-                words -= idfs[Array.BinarySearch(TermHashes, term)];
+                words -= idfs[TermIndexOf(term)];
             }
         }
 
@@ -188,7 +191,7 @@ public sealed class TextFeatures
     /// <summary>Whether a term is boosted as a name, figure, date or quotation.</summary>
     public bool IsFact(uint term)
     {
-        var k = Array.BinarySearch(TermHashes, term);
+        var k = TermIndexOf(term);
         return k >= 0 && TermIsFact[k];
     }
 
@@ -260,7 +263,7 @@ public sealed class TextFeatures
         {
             var hash = words.HashAt(w);
             if (char.IsAsciiDigit(text[words.StartOf(w)])
-                || ((nameFilter[(int)(hash >> 6) & 15] & (1UL << (int)(hash & 63))) != 0 && Array.BinarySearch(entitySet, hash) >= 0))
+                || ((nameFilter[(int)(hash >> 6) & 15] & (1UL << (int)(hash & 63))) != 0 && Index.SortedSets.IndexOf(entitySet, hash) >= 0))
             {
                 capitals[factCount++] = hash;
             }
@@ -279,7 +282,7 @@ public sealed class TextFeatures
         {
             foreach (var fact in set)
             {
-                var k = Array.BinarySearch(termHashes, fact);
+                var k = Index.SortedSets.IndexOf(termHashes, fact);
                 if (k >= 0)
                 {
                     isFact[k] = true;
@@ -346,7 +349,7 @@ public sealed class TextFeatures
 
     /// <summary>Items of sorted <paramref name="values"/> not in sorted <paramref name="removed"/>.</summary>
     private static uint[] Except(uint[] values, uint[] removed) =>
-        removed.Length == 0 ? values : [.. values.Where(v => Array.BinarySearch(removed, v) < 0)];
+        removed.Length == 0 ? values : [.. values.Where(v => Index.SortedSets.IndexOf(removed, v) < 0)];
 
     /// <summary>Sorts in place and returns each distinct value with how often it occurs (at most 255).</summary>
     private static (uint[] Values, byte[] Counts) CountRuns(Span<uint> values)

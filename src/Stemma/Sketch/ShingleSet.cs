@@ -24,7 +24,9 @@ public sealed class ShingleSet
             return Empty;
         }
 
-        var values = new uint[shingleHashes.Length];
+        // Sorted in the thread's scratch, so the set allocates only its distinct fingerprints (a document repeating a
+        // phrase would otherwise leave an array of all its shingles behind as garbage).
+        var values = Text.ThreadBuffer.Get(ref t_values, shingleHashes.Length).AsSpan(0, shingleHashes.Length);
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = (uint)shingleHashes[i];
@@ -40,8 +42,13 @@ public sealed class ShingleSet
             }
         }
 
-        return new ShingleSet(distinct == values.Length ? values : values[..distinct]);
+        var set = GC.AllocateUninitializedArray<uint>(distinct);
+        values[..distinct].CopyTo(set);
+        return new ShingleSet(set);
     }
+
+    [ThreadStatic]
+    private static uint[]? t_values;
 
     public static ShingleSet FromSortedFingerprints(uint[] sortedDistinct)
     {

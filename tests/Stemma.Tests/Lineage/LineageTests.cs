@@ -111,6 +111,43 @@ public partial class LineageTests
         Assert.Null(placed["bg-u0000"].Origin);
     }
 
+    /// <summary>
+    /// A lone article (a family of one) has a tree only when it credits a source other than its own site: the credited
+    /// source above it, as for a family. Its origin is its own credit, trimmed; an empty or blank credit is none.
+    /// </summary>
+    [Fact]
+    public void A_lone_article_has_its_own_credit_as_origin_and_a_tree_only_for_an_outside_source()
+    {
+        var bodies = new SyntheticCorpus(57, new CorpusOptions { Stories = 0, UnrelatedArticles = 6 }).Generate().Select(d => d.Body).ToList();
+        Article Lone(int k, string? attribution, string? site = null, string? url = null) =>
+            new() { Id = $"lone-{k}", Body = bodies[k], Attribution = attribution, Site = site, Url = url };
+        var articles = new List<Article>
+        {
+            Lone(0, null, "a.example"),
+            Lone(1, "   ", "b.example"),
+            Lone(2, " https://www.C.example/news ", "c.example"),
+            Lone(3, "d.example", url: "https://d.example/story/1"),
+            Lone(4, "  Wire Service ", "e.example"),
+            Lone(5, "https://other.example/x", url: "https://f.example/1"),
+        };
+        var analysis = new StoryAnalyzer().Analyze(articles, []);
+        var placed = analysis.Documents.ToDictionary(p => p.Id);
+
+        Assert.All(placed.Values, p => Assert.Null(p.Parent));
+        Assert.Null(placed["lone-0"].Origin);
+        Assert.Null(placed["lone-1"].Origin);
+        Assert.Equal("https://www.C.example/news", placed["lone-2"].Origin);
+        Assert.Equal("d.example", placed["lone-3"].Origin);
+        Assert.Equal("Wire Service", placed["lone-4"].Origin);
+        Assert.Equal("https://other.example/x", placed["lone-5"].Origin);
+
+        // Trees: only the two crediting another site, each the credited source over the article.
+        Assert.Equal(["lone-4", "lone-5"], analysis.Trees.Select(t => t.Nodes.Single(n => !n.IsOutside).Id).Order());
+        var wire = analysis.Trees.Single(t => t.Nodes.Any(n => n.Id == "lone-4"));
+        Assert.Equal("Wire Service", wire.Root);
+        Assert.Equal("lone-4", Assert.Single(wire.ChildrenOf("Wire Service")).Child);
+    }
+
     private static LineageTree ChainTree()
     {
         var chain = new SyntheticCorpus(56).GenerateChain("t", CopyOperation.Edited, CopyOperation.Spun, CopyOperation.Wrapped);

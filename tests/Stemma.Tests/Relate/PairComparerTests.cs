@@ -34,6 +34,59 @@ public class PairComparerTests
         Assert.True(right >= 0.95 * labels.Count, $"{operation}: {right}/{labels.Count} labeled {expected}; got {string.Join(", ", labels.GroupBy(l => l).Select(g => $"{g.Key}={g.Count()}"))}");
     }
 
+    /// <summary>
+    /// The lead cosine against its plain definition: the distinct content words of each text's first
+    /// <see cref="PairComparer.LeadWords"/> words, each with its TF-IDF weight in the whole document, in a cosine summed
+    /// in hash order. Leads that repeat their words (a repeated headline) count each word once.
+    /// </summary>
+    [Fact]
+    public void Lead_cosine_is_the_cosine_of_the_distinct_lead_words()
+    {
+        var documents = new SyntheticCorpus(35, OperationLabels.AllOperations).Generate().Take(60).Select(d => TextFeatures.Create(d.Body)).ToList();
+        documents.Add(TextFeatures.Create(string.Join(" ", Enumerable.Repeat("Mayor Smith opened the Springfield bridge on Tuesday.", 12))));
+        documents.Add(TextFeatures.Create(string.Join(" ", Enumerable.Repeat("Smith opened the bridge, Mayor Smith said.", 9)) + " Springfield"));
+        documents.Add(TextFeatures.Create("the of and"));
+        var statistics = TermStatistics.Build(documents);
+
+        (uint[] Terms, float[] Weights) Lead(TextFeatures features)
+        {
+            var terms = features.Words.Hashes.Take(PairComparer.LeadWords).Where(h => !Lexicon.IsFunctionWord(h)).Distinct().Order().ToArray();
+            var idfs = features.Weighted(statistics).Idfs;
+            return (terms, [.. terms.Select(t => Array.BinarySearch(features.TermHashes, t) is var k and >= 0 ? features.WeightAt(k, idfs[k]) : 0f)]);
+        }
+
+        double Plain(TextFeatures a, TextFeatures b)
+        {
+            var (x, y) = (Lead(a), Lead(b));
+            double dot = 0, normA = 0, normB = 0;
+            foreach (var w in x.Weights)
+            {
+                normA += w * w;
+            }
+
+            foreach (var w in y.Weights)
+            {
+                normB += w * w;
+            }
+
+            for (var i = 0; i < x.Terms.Length; i++)
+            {
+                var j = Array.BinarySearch(y.Terms, x.Terms[i]);
+                dot += j >= 0 ? x.Weights[i] * y.Weights[j] : 0;
+            }
+
+            return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+        }
+
+        foreach (var a in documents)
+        {
+            foreach (var b in documents.TakeLast(13))
+            {
+                Assert.Equal(Plain(a, b), PairComparer.LeadCosine(a, b, statistics));
+            }
+        }
+    }
+
     [Fact]
     public void Relation_thresholds_decide_the_labels_they_name()
     {

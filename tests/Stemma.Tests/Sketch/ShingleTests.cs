@@ -33,6 +33,27 @@ public class ShingleTests
             }).QuickCheckThrowOnFailure();
     }
 
+    /// <summary>
+    /// Sets made one after another on one thread (its sorting scratch reused, longer and shorter) hold the distinct low 32
+    /// bits of their hashes, sorted, whatever the repeats, and none keeps another's values.
+    /// </summary>
+    [Fact]
+    public void Sets_hold_the_distinct_fingerprints_of_their_hashes()
+    {
+        var random = new Random(9);
+        var made = new List<(ShingleSet Set, uint[] Expected)>();
+        foreach (var length in new[] { 1, 5000, 63, 64, 300, 20000, 2, 1000 })
+        {
+            // Some inputs repeat a few values many times; others hardly repeat.
+            var range = random.Next(2) == 0 ? 50 : int.MaxValue;
+            var hashes = Enumerable.Range(0, length).Select(_ => ((ulong)random.Next() << 32) | (uint)random.Next(0, range)).ToArray();
+            made.Add((ShingleSet.From(hashes), [.. hashes.Select(h => (uint)h).Distinct().Order()]));
+        }
+
+        Assert.All(made, m => Assert.Equal(m.Expected, m.Set.Fingerprints.ToArray()));
+        Assert.Same(ShingleSet.Empty, ShingleSet.From([]));
+    }
+
     [Fact]
     public void Shares_at_least_answers_as_the_full_intersection_count_does()
     {

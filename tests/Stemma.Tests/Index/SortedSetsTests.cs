@@ -1,0 +1,31 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Stemma.Index;
+
+namespace Stemma.Tests.Index;
+
+public class SortedSetsTests
+{
+    /// <summary>The branch-free search answers as the library's binary search: the index of a value present, the complement of its insertion point otherwise.</summary>
+    [Fact]
+    public void Index_of_answers_as_array_binary_search()
+    {
+        Prop.ForAll<uint[], uint>((values, probe) =>
+        {
+            var sorted = values.Distinct().Order().ToArray();
+            return sorted.Append(probe).Append(0u).Append(uint.MaxValue).Concat(sorted.Select(v => v + 1)).Concat(sorted.Select(v => v - 1))
+                .All(value => SortedSets.IndexOf(sorted, value) == Array.BinarySearch(sorted, value));
+        }).QuickCheckThrowOnFailure();
+
+        // Every length from empty to a few hundred (odd and even halvings), every item and every gap between items.
+        var random = new Random(11);
+        for (var length = 0; length <= 300; length++)
+        {
+            var sorted = Enumerable.Range(0, length).Select(_ => (uint)random.NextInt64(1, 1L << 32) & ~1u).Distinct().Order().ToArray();
+            foreach (var value in sorted.SelectMany(v => new[] { v, v + 1, v - 1 }).Append(0u).Append(uint.MaxValue))
+            {
+                Assert.Equal(Array.BinarySearch(sorted, value), SortedSets.IndexOf(sorted, value));
+            }
+        }
+    }
+}
