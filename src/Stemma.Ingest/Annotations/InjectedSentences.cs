@@ -1166,8 +1166,9 @@ public static partial class InjectedSentences
         }
 
         /// <summary>
-        /// The hash of each pair of consecutive words, one in four kept: <see cref="Hash"/> of the two, continued from the hash
-        /// of the previous word and a space (kept from that word's call), so each word's characters are read once, for both.
+        /// The key of each pair of consecutive words, one in four kept: FNV-1a over the characters of "a b", its high bits
+        /// folded into the low ones, continued from the hash of the previous word and a space (kept from that word's call), so
+        /// each word's characters are read once, for both.
         /// </summary>
         private struct KeyScan
         {
@@ -1208,24 +1209,6 @@ public static partial class InjectedSentences
             }
 
             return values[..count].ToArray();
-        }
-
-        /// <summary>The key of a pair of words: FNV-1a over the characters of "a b", its high bits folded into the low ones.</summary>
-        internal static ulong Hash(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
-        {
-            var hash = FnvBasis;
-            foreach (var c in a)
-            {
-                hash = (hash ^ c) * FnvPrime;
-            }
-
-            hash = (hash ^ ' ') * FnvPrime;
-            foreach (var c in b)
-            {
-                hash = (hash ^ c) * FnvPrime;
-            }
-
-            return Finish(hash);
         }
 
         private const ulong FnvBasis = 14695981039346656037UL;
