@@ -1199,16 +1199,7 @@ public static partial class InjectedSentences
             where T : IEquatable<T>
         {
             values.Sort();
-            var count = 0;
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (count == 0 || !values[i].Equals(values[count - 1]))
-                {
-                    values[count++] = values[i];
-                }
-            }
-
-            return values[..count].ToArray();
+            return values[..SortedSets.KeepDistinct(values)].ToArray();
         }
 
         private const ulong FnvBasis = 14695981039346656037UL;

@@ -58,6 +58,22 @@ internal static class SortedSets
         return found == value ? (int)at : ~((int)at + (found < value ? 1 : 0));
     }
 
+    /// <summary>Moves the distinct values of sorted <paramref name="sorted"/> to its front, in order; returns how many there are.</summary>
+    public static int KeepDistinct<T>(Span<T> sorted)
+        where T : IEquatable<T>
+    {
+        var count = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (count == 0 || !sorted[i].Equals(sorted[count - 1]))
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>LSD radix sort, four passes of eight bits: linear, and about three times faster than a comparison sort at article sizes.</summary>
     public static void RadixSort(Span<uint> values)
     {

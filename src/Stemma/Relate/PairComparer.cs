@@ -223,14 +223,7 @@ public static class PairComparer
         }
 
         terms[..found].Sort();
-        var count = 0;
-        for (var k = 0; k < found; k++)
-        {
-            if (count == 0 || terms[k] != terms[count - 1])
-            {
-                terms[count++] = terms[k];
-            }
-        }
+        var count = Index.SortedSets.KeepDistinct(terms[..found]);
 
         var idfs = features.Weighted(statistics).Idfs;
         for (var k = 0; k < count; k++)

@@ -335,16 +335,7 @@ public sealed class TextFeatures
     private static uint[] SortedDistinct(Span<uint> values)
     {
         Index.SortedSets.RadixSort(values);
-        var distinct = 0;
-        for (var k = 0; k < values.Length; k++)
-        {
-            if (k == 0 || values[k] != values[k - 1])
-            {
-                values[distinct++] = values[k];
-            }
-        }
-
-        return values[..distinct].ToArray();
+        return values[..Index.SortedSets.KeepDistinct(values)].ToArray();
     }
 
     /// <summary>Items of sorted <paramref name="values"/> not in sorted <paramref name="removed"/>.</summary>

@@ -33,15 +33,7 @@ public sealed class ShingleSet
         }
 
         Index.SortedSets.RadixSort(values);
-        var distinct = 1;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] != values[distinct - 1])
-            {
-                values[distinct++] = values[i];
-            }
-        }
-
+        var distinct = Index.SortedSets.KeepDistinct(values);
         var set = GC.AllocateUninitializedArray<uint>(distinct);
         values[..distinct].CopyTo(set);
         return new ShingleSet(set);

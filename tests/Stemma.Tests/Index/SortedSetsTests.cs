@@ -28,4 +28,20 @@ public class SortedSetsTests
             }
         }
     }
+
+    /// <summary>The distinct values of a sorted span end up at its front, in order, each once: what Distinct gives.</summary>
+    [Fact]
+    public void Keep_distinct_leaves_each_value_once_in_order()
+    {
+        Prop.ForAll<uint[]>(values =>
+        {
+            var sorted = values.Select(v => v % 16).Order().ToArray();
+            var count = SortedSets.KeepDistinct(sorted.AsSpan());
+            return sorted[..count].SequenceEqual(values.Select(v => v % 16).Distinct().Order());
+        }).QuickCheckThrowOnFailure();
+
+        long[] longs = [-3, -3, 0, 7, 7, 7, long.MaxValue];
+        Assert.Equal([-3L, 0, 7, long.MaxValue], longs[..SortedSets.KeepDistinct(longs.AsSpan())]);
+        Assert.Equal(0, SortedSets.KeepDistinct(Span<uint>.Empty));
+    }
 }
