@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Stemma.Relate;
 
 /// <summary>
@@ -229,9 +232,9 @@ internal sealed class TermIndex
         var scores = scratch.Scores;
         var touched = scratch.Touched;
         var touchedCount = 0;
-        ref var score0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scores);
-        ref var document0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(postingDocuments);
-        ref var weight0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(postingWeights);
+        ref var score0 = ref MemoryMarshal.GetArrayDataReference(scores);
+        ref var document0 = ref MemoryMarshal.GetArrayDataReference(postingDocuments);
+        ref var weight0 = ref MemoryMarshal.GetArrayDataReference(postingWeights);
         var budget = options.PostingsBudget;
         var terms = chosenTerms[d];
         var weights = chosenWeights[d];
@@ -242,19 +245,19 @@ internal sealed class TermIndex
             var end = offsets[terms[k] + 1];
             for (var p = start; p < end; p++)
             {
-                var other = System.Runtime.CompilerServices.Unsafe.Add(ref document0, p);
+                var other = Unsafe.Add(ref document0, p);
                 if (other == d)
                 {
                     continue;
                 }
 
-                ref var score = ref System.Runtime.CompilerServices.Unsafe.Add(ref score0, other);
+                ref var score = ref Unsafe.Add(ref score0, other);
                 if (score == 0)
                 {
                     touched[touchedCount++] = other;
                 }
 
-                score += weight * System.Runtime.CompilerServices.Unsafe.Add(ref weight0, p);
+                score += weight * Unsafe.Add(ref weight0, p);
             }
 
             budget -= end - start;
