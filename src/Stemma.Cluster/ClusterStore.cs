@@ -55,7 +55,10 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     public string Name => name;
 
     /// <summary>How long a call keeps being tried again while silos fail (membership needs a while to declare one dead).</summary>
-    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan RetryBudget { get; init; } = DefaultRetryBudget;
+
+    /// <summary><see cref="RetryBudget"/> unless a client sets another.</summary>
+    public static readonly TimeSpan DefaultRetryBudget = TimeSpan.FromMinutes(2);
 
     /// <summary>Calls that failed and were tried again (for tests and logs).</summary>
     public int Retries => retries;

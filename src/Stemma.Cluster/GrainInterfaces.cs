@@ -4,6 +4,18 @@ using Stemma.Storage;
 namespace Stemma.Cluster;
 
 /// <summary>
+/// How long a client waits for a shard's read before it asks again (<see cref="ClusterStore.RetryBudget"/>). A read sent
+/// to a silo just as it dies can be lost with no error: the gateway that forwarded it does not answer for it, so without
+/// this the client would wait out the whole response timeout (minutes, sized for large writes). Reads of a shard's memory
+/// take milliseconds; a new activation that loads a snapshot first is asked again and answers once loaded.
+/// </summary>
+public static class ShardReads
+{
+    /// <summary>30 seconds, as a <see cref="ResponseTimeoutAttribute"/> takes it.</summary>
+    public const string Timeout = "00:00:30";
+}
+
+/// <summary>
 /// One shard of the candidate index of one store (key <see cref="Shards.Key"/>): the content hashes, LSH band buckets,
 /// term document frequencies and term postings whose keys hash to it, held in memory. It is derived state: the store is
 /// the record, and a shard that finds itself behind (a new activation after a silo died, a write it missed) rebuilds its
@@ -17,9 +29,11 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// <summary>Rebuilds from the store unless the shard already stands at <paramref name="version"/>.</summary>
     Task EnsureAsync(long version);
 
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<Found[]> FindByContentHashAsync(ulong contentHash);
 
     /// <summary>Documents in any of the given buckets (band number, key), each once.</summary>
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<Found[]> FindBandCandidatesAsync(int[] bands, ulong[] keys);
 
     /// <summary>
@@ -27,12 +41,16 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// of each) and those in the given buckets (band number and key; <paramref name="bandProbes"/> names the probe of each),
     /// each (probe, document) once.
     /// </summary>
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<ProbeFound[]> FindSketchCandidatesAsync(int[] hashProbes, ulong[] hashes, int[] bandProbes, int[] bands, ulong[] keys);
 
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<ShardFrequency[]> GetTermFrequenciesAsync(uint[] terms);
 
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<ShardPosting[]> GetPostingsAsync(uint[] terms, int maxPerTerm);
 
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<ShardStatistics> GetStatisticsAsync();
 }
 
@@ -52,8 +70,10 @@ public interface IDocumentShardGrain : IGrainWithStringKey
     Task EnsureAsync(long version);
 
     /// <summary>The documents among <paramref name="ids"/> this shard holds (ids it does not hold are skipped), each once.</summary>
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<StoredDocument[]> GetDocumentsAsync(string[] ids);
 
+    [ResponseTimeout(ShardReads.Timeout)]
     Task<DocumentShardStatistics> GetStatisticsAsync();
 }
 
