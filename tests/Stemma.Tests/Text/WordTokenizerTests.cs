@@ -131,4 +131,28 @@ public class RadixSortTests
             Assert.Equal(expected, values);
         }
     }
+
+    /// <summary>
+    /// Spans short enough for the bucket pass: hashes spread (one value per bucket or so), repeated words (many equal
+    /// values in a bucket), and values crowded into a few buckets (more than a bucket may hold: the radix passes instead),
+    /// at the lengths where the bucket count changes.
+    /// </summary>
+    [Fact]
+    public void Bucket_sorted_spans_sort_like_array_sort_whatever_their_values()
+    {
+        var random = new Random(11);
+        foreach (var length in new[] { 64, 65, 127, 128, 129, 600, 2047, 2048, 4095, 4096, 4097 })
+        {
+            var spread = Enumerable.Range(0, length).Select(_ => (uint)random.NextInt64(0, 1L << 32)).ToArray();
+            var repeated = Enumerable.Range(0, length).Select(_ => spread[random.Next(Math.Max(1, length / 20))]).ToArray();
+            var crowded = Enumerable.Range(0, length).Select(_ => (uint)random.Next(0, 1 << 20) | (random.Next(3) == 0 ? 0xFFF00000u : 0u)).ToArray();
+            var descending = spread.OrderDescending().ToArray();
+            foreach (var values in new[] { spread, repeated, crowded, descending })
+            {
+                var expected = values.Order().ToArray();
+                Stemma.Index.SortedSets.RadixSort(values);
+                Assert.Equal(expected, values);
+            }
+        }
+    }
 }
