@@ -35,8 +35,12 @@ internal static class Lexicon
         Unit = 4,
     }
 
-    // One open-addressing table over all three lists: a word costs a probe or two, not a hash-set lookup per list.
-    private static readonly (uint[] Keys, WordKind[] Kinds) Table = BuildTable();
+    // One open-addressing table over all three lists, built so that every word sits within ProbeWindow slots of its home
+    // slot: a look-up compares those slots without a branch (whether a word is on a list is a coin toss in running text,
+    // which a probing loop's exits would mispredict about every other word).
+    private const int ProbeWindow = 4;
+
+    private static readonly (uint[] Keys, byte[] Kinds, int Shift) Table = BuildTable();
 
     public static bool IsFunctionWord(uint hash) => (Classify(hash) & WordKind.Function) != 0;
 
@@ -46,46 +50,65 @@ internal static class Lexicon
 
     public static WordKind Classify(uint hash)
     {
-        var (keys, kinds) = Table;
-        var mask = keys.Length - 1;
-        for (var slot = Slot(hash, mask); ; slot = (slot + 1) & mask)
-        {
-            if (kinds[slot] == WordKind.None)
-            {
-                return WordKind.None;
-            }
+        var (keys, kinds, shift) = Table;
+        var slot = Slot(hash, shift);
+        var keyWindow = keys.AsSpan(slot, ProbeWindow);
+        var kindWindow = kinds.AsSpan(slot, ProbeWindow);
 
-            if (keys[slot] == hash)
-            {
-                return kinds[slot];
-            }
+        // Keys are distinct and an empty slot's kind is None, so the kinds of the slots holding the hash are its kinds.
+        var kind = 0;
+        for (var k = 0; k < ProbeWindow; k++)
+        {
+            kind |= kindWindow[k] & -(keyWindow[k] == hash ? 1 : 0);
         }
+
+        return (WordKind)kind;
     }
 
-    private static int Slot(uint hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+    /// <summary>Home slot of a hash in a table of 2^(64 - <paramref name="shift"/>) slots (plus the probe window's padding).</summary>
+    private static int Slot(uint hash, int shift) => (int)((hash * 0x9E3779B97F4A7C15UL) >> shift);
 
-    private static (uint[] Keys, WordKind[] Kinds) BuildTable()
+    /// <summary>Linear probing without wrap-around (the arrays are padded by the window); the table doubles until every word fits its window.</summary>
+    private static (uint[] Keys, byte[] Kinds, int Shift) BuildTable()
     {
-        var keys = new uint[1024];
-        var kinds = new WordKind[1024];
-        var mask = keys.Length - 1;
-        foreach (var (set, kind) in new[] { (FunctionWords, WordKind.Function), (Months, WordKind.Month), (Units, WordKind.Unit) })
+        var lists = new[] { (FunctionWords, WordKind.Function), (Months, WordKind.Month), (Units, WordKind.Unit) };
+        for (var bits = 10; ; bits++)
         {
-            foreach (var hash in set)
+            var shift = 64 - bits;
+            var keys = new uint[(1 << bits) + ProbeWindow];
+            var kinds = new byte[keys.Length];
+            var fits = true;
+            foreach (var (set, kind) in lists)
             {
-                var slot = Slot(hash, mask);
-                while (kinds[slot] != WordKind.None && keys[slot] != hash)
+                foreach (var hash in set)
                 {
-                    slot = (slot + 1) & mask;
-                }
+                    var home = Slot(hash, shift);
+                    var slot = home;
+                    while (slot - home < ProbeWindow && kinds[slot] != 0 && keys[slot] != hash)
+                    {
+                        slot++;
+                    }
 
-                keys[slot] = hash;
-                kinds[slot] |= kind;
+                    if (slot - home == ProbeWindow)
+                    {
+                        fits = false;
+                        continue;
+                    }
+
+                    keys[slot] = hash;
+                    kinds[slot] |= (byte)kind;
+                }
+            }
+
+            if (fits)
+            {
+                return (keys, kinds, shift);
             }
         }
-
-        return (keys, kinds);
     }
+
+    /// <summary>The three lists as sets, for tests that check the table against them.</summary>
+    internal static (IReadOnlySet<uint> Function, IReadOnlySet<uint> Months, IReadOnlySet<uint> Units) Lists => (FunctionWords, Months, Units);
 
     private static HashSet<uint> Hashes(params string[] words) => [.. words.Select(TokenizedText.HashFolded)];
 }
