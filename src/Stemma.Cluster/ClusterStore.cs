@@ -57,8 +57,12 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
     /// <summary>How long a call keeps being tried again while silos fail (membership needs a while to declare one dead).</summary>
     public TimeSpan RetryBudget { get; init; } = DefaultRetryBudget;
 
-    /// <summary><see cref="RetryBudget"/> unless a client sets another.</summary>
-    public static readonly TimeSpan DefaultRetryBudget = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// <see cref="RetryBudget"/> unless a client sets another: as long as one call's response timeout, so a shard read asked
+    /// again every <see cref="ShardReads.Timeout"/> while a new activation reads its slice from the store gets its answer
+    /// whenever a single call would have.
+    /// </summary>
+    public static readonly TimeSpan DefaultRetryBudget = TimeSpan.FromMinutes(5);
 
     /// <summary>Calls that failed and were tried again (for tests and logs).</summary>
     public int Retries => retries;
