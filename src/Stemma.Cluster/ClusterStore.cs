@@ -28,7 +28,8 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
     /// <summary>Articles per sketch worker call: small enough that a batch spreads over every silo's cores.</summary>
     private const int SketchChunk = 16;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    /// <summary>How long the writer lock is held without a renewal (renewed every third of it).</summary>
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private readonly IGrainFactory grains;
     private readonly string name;
@@ -59,7 +60,7 @@ public sealed class ClusterStore : IStore, Pipeline.IRemoteSketching, Ingest.IRe
 
     /// <summary>
     /// <see cref="RetryBudget"/> unless a client sets another: as long as one call's response timeout, so a shard read asked
-    /// again every <see cref="ShardReads.Timeout"/> while a new activation reads its slice from the store gets its answer
+    /// again every <see cref="CallTimeouts.ShardRead"/> while a new activation reads its slice from the store gets its answer
     /// whenever a single call would have.
     /// </summary>
     public static readonly TimeSpan DefaultRetryBudget = TimeSpan.FromMinutes(5);

@@ -4,15 +4,23 @@ using Stemma.Storage;
 namespace Stemma.Cluster;
 
 /// <summary>
-/// How long a client waits for a shard's read before it asks again (<see cref="ClusterStore.RetryBudget"/>). A read sent
+/// How long a client waits for quick calls before it asks again (<see cref="ClusterStore.RetryBudget"/>). A message sent
 /// to a silo just as it dies can be lost with no error: the gateway that forwarded it does not answer for it, so without
-/// this the client would wait out the whole response timeout (minutes, sized for large writes). Reads of a shard's memory
-/// take milliseconds; a new activation that loads a snapshot first is asked again and answers once loaded.
+/// these the client would wait out the whole response timeout (minutes, sized for large writes).
 /// </summary>
-public static class ShardReads
+public static class CallTimeouts
 {
-    /// <summary>30 seconds, as a <see cref="ResponseTimeoutAttribute"/> takes it.</summary>
-    public const string Timeout = "00:00:30";
+    /// <summary>
+    /// A shard's read, 30 seconds (as a <see cref="ResponseTimeoutAttribute"/> takes it): reads of a shard's memory take
+    /// milliseconds; a new activation that loads its state first is asked again and answers once loaded.
+    /// </summary>
+    public const string ShardRead = "00:00:30";
+
+    /// <summary>
+    /// The writer lock's calls, 10 seconds: a third of the lease (<see cref="ClusterStore.Lease"/>), so a renewal lost on the
+    /// way is sent again before the lease lapses and another writer could take the lock.
+    /// </summary>
+    public const string WriterLock = "00:00:10";
 }
 
 /// <summary>
@@ -29,11 +37,11 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// <summary>Rebuilds from the store unless the shard already stands at <paramref name="version"/>.</summary>
     Task EnsureAsync(long version);
 
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<Found[]> FindByContentHashAsync(ulong contentHash);
 
     /// <summary>Documents in any of the given buckets (band number, key), each once.</summary>
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<Found[]> FindBandCandidatesAsync(int[] bands, ulong[] keys);
 
     /// <summary>
@@ -41,16 +49,16 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// of each) and those in the given buckets (band number and key; <paramref name="bandProbes"/> names the probe of each),
     /// each (probe, document) once.
     /// </summary>
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<ProbeFound[]> FindSketchCandidatesAsync(int[] hashProbes, ulong[] hashes, int[] bandProbes, int[] bands, ulong[] keys);
 
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<ShardFrequency[]> GetTermFrequenciesAsync(uint[] terms);
 
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<ShardPosting[]> GetPostingsAsync(uint[] terms, int maxPerTerm);
 
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<ShardStatistics> GetStatisticsAsync();
 }
 
@@ -70,10 +78,10 @@ public interface IDocumentShardGrain : IGrainWithStringKey
     Task EnsureAsync(long version);
 
     /// <summary>The documents among <paramref name="ids"/> this shard holds (ids it does not hold are skipped), each once.</summary>
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<StoredDocument[]> GetDocumentsAsync(string[] ids);
 
-    [ResponseTimeout(ShardReads.Timeout)]
+    [ResponseTimeout(CallTimeouts.ShardRead)]
     Task<DocumentShardStatistics> GetStatisticsAsync();
 }
 
@@ -141,8 +149,10 @@ public interface IStoreGatewayGrain : IGrainWithStringKey
 public interface IWriterLockGrain : IGrainWithStringKey
 {
     /// <summary>Takes or renews the lease for <paramref name="owner"/>; false while another owner holds a live lease.</summary>
+    [ResponseTimeout(CallTimeouts.WriterLock)]
     Task<bool> TryAcquireAsync(Guid owner, TimeSpan lease);
 
+    [ResponseTimeout(CallTimeouts.WriterLock)]
     Task ReleaseAsync(Guid owner);
 }
 
