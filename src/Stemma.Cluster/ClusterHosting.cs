@@ -138,6 +138,7 @@ public static class ClusterHosting
         silo.Services.AddSerializer(UseJsonForCoreTypes);
         silo.Services.Configure<MessagingOptions>(o => o.MaxMessageBodySize = MaxMessageBytes);
         silo.Services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
+        silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         return silo;
     }
 

@@ -10,6 +10,7 @@ namespace Stemma.Cluster;
 /// store returned them after the write (the gateway reads them back), so a shard answers exactly what the store would.
 /// </remarks>
 [KeepAlive]
+[ShardPlacement]
 internal sealed class DocumentShardGrain(BackingStores stores) : VersionedShardGrain, IDocumentShardGrain
 {
     private readonly Dictionary<string, StoredDocument> documents = new(StringComparer.Ordinal);

@@ -21,6 +21,7 @@ namespace Stemma.Cluster;
 /// the pages, the deltas each page is older than, and the log entries after the manifest, so it stands where the lost one
 /// stood without reading the store; only a gap (a change never logged) sends it back to a rebuild.
 /// </remarks>
+[ShardPlacement]
 internal sealed class IndexShardGrain(BackingStores stores, Microsoft.Extensions.Options.IOptions<ShardStateOptions> options) : VersionedShardGrain, IIndexShardGrain
 {
     private const int LookupChunk = 10_000;

@@ -51,6 +51,18 @@ public static class Shards
     /// <summary>The document shard a document lives in (see <see cref="IDocumentShardGrain"/>).</summary>
     public static int OfDocument(string id, int count) => (int)(Mix(HashOf(id) ^ 0x452821E638D01377UL) % (ulong)count);
 
+    /// <summary>
+    /// Which of <paramref name="silos"/> silos (in a fixed order) a shard with grain key <paramref name="key"/> is placed on:
+    /// the shards of one store go round the silos by number, from a start the store's name picks, so each silo holds an even
+    /// share (see <see cref="ShardPlacementStrategy"/>).
+    /// </summary>
+    public static int SiloOf(string key, int silos)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        var (store, shard, _) = ParseKey(key);
+        return (int)((Mix(HashOf(store)) + (ulong)shard) % (ulong)silos);
+    }
+
     /// <summary>The page (key range) of a shard's stored state a document's entry goes in.</summary>
     public static int PageOfDocument(string id, int pages) => (int)(Mix(HashOf(id)) % (ulong)pages);
 

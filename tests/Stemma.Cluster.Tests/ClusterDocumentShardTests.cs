@@ -43,10 +43,17 @@ public sealed class ClusterDocumentShardTests(ClusterFixture fixture)
             Assert.Equal(version, s.Version);
             Assert.Equal(1, s.Rebuilds);
         });
-        var hosts = (await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
-            .Where(s => s.GrainType.Contains(nameof(DocumentShardGrain), StringComparison.Ordinal) && s.GrainId.ToString().Contains(store.Name, StringComparison.Ordinal))
-            .Select(s => s.SiloAddress).Distinct().Count();
-        Assert.True(hosts >= 2, $"document shards live on {hosts} silo(s)");
+        // Shards go round the silos by number (ShardPlacementStrategy): each on the silo its key names, two on each of three.
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+        var silos = (await management.GetHosts(onlyActive: true)).Keys.Order().ToArray();
+        var grains = await management.GetDetailedGrainStatistics();
+        foreach (var type in new[] { nameof(DocumentShardGrain), nameof(IndexShardGrain) })
+        {
+            var placed = grains.Where(s => s.GrainType.Contains(type, StringComparison.Ordinal) && s.GrainId.ToString().Contains(store.Name, StringComparison.Ordinal)).ToList();
+            Assert.Equal(6, placed.Count);
+            Assert.All(placed, s => Assert.Equal(silos[Shards.SiloOf(s.GrainId.Key.ToString()!, silos.Length)], s.SiloAddress));
+            Assert.Equal([2, 2, 2], placed.GroupBy(s => s.SiloAddress).Select(g => g.Count()));
+        }
     }
 
     [Fact]
