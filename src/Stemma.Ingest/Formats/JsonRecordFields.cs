@@ -5,16 +5,22 @@ using System.Text.Json;
 namespace Stemma.Ingest.Formats;
 
 /// <summary>
-/// The top-level fields of one JSON Lines record, found in one pass of <see cref="Utf8JsonReader"/> over the line's bytes
-/// instead of a <see cref="JsonDocument"/>: the whole line is still read token by token (so malformed JSON fails with the
-/// reader's own message, as the document's parse did), and only where each wanted field's value sits is kept. Values are
-/// decoded as <see cref="JsonFields.String"/> decodes them (a string unescaped, a number as its text, blank as absent,
-/// the last of repeated names), and the article text can be decoded into a caller's buffer instead of a string.
+/// The top-level fields of one JSON Lines record, found in one pass over the line's bytes instead of a
+/// <see cref="JsonDocument"/>: only where each wanted field's value sits is kept. Values are decoded as
+/// <see cref="JsonFields.String"/> decodes them (a string unescaped, a number as its text, blank as absent, the last of
+/// repeated names), and the article text can be decoded into a caller's buffer instead of a string. The pass is a strict
+/// scan of the JSON grammar that searches strings with vector instructions (<see cref="Utf8JsonReader"/> checks an
+/// escaped string byte by byte, and an article's text has an escape in its first paragraph: that check was a tenth of
+/// reading a JSONL file); whatever the scan does not accept with certainty (a byte order mark, an escaped name, deep
+/// nesting, any malformed JSON) is read again by <see cref="Utf8JsonReader"/>, so malformed JSON fails with the
+/// reader's own message, as the document's parse did.
 /// </summary>
 internal sealed class JsonRecordFields
 {
     /// <summary>The names a record is read for, in the order of <see cref="Field"/>.</summary>
     private static readonly string[] Names = ["id", "title", "text", "body", "content", "url", "date", "site", "author", "language", "lang"];
+
+    private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
     private readonly Value[] values = new Value[Names.Length];
     private ReadOnlyMemory<byte> line;
@@ -48,8 +54,28 @@ internal sealed class JsonRecordFields
     {
         line = utf8Line;
         Array.Clear(values);
+        if (TryScan(utf8Line.Span))
+        {
+            Root = JsonTokenType.StartObject;
+            return;
+        }
+
+        Array.Clear(values);
+        ReadTokens(utf8Line.Span);
+    }
+
+    /// <summary>The same as <see cref="Read"/>, token by token with <see cref="Utf8JsonReader"/> (the scan's reference in tests).</summary>
+    internal void ReadWithReader(ReadOnlyMemory<byte> utf8Line)
+    {
+        line = utf8Line;
+        Array.Clear(values);
+        ReadTokens(utf8Line.Span);
+    }
+
+    private void ReadTokens(ReadOnlySpan<byte> utf8Line)
+    {
         Root = JsonTokenType.None;
-        var reader = new Utf8JsonReader(utf8Line.Span, isFinalBlock: true, state: default);
+        var reader = new Utf8JsonReader(utf8Line, isFinalBlock: true, state: default);
         while (reader.Read())
         {
             if (Root == JsonTokenType.None)
@@ -147,6 +173,320 @@ internal sealed class JsonRecordFields
 
         (buffer, length) = ([], 0);
         return false;
+    }
+
+    /// <summary>Nesting the scan follows; deeper values are left to the reader, whose limit (64) is the one that counts.</summary>
+    private const int MaxScanDepth = 32;
+
+    /// <summary>What ends a run of plain string content: a quote, a backslash, or a control character (never allowed raw).</summary>
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
+
+    /// <summary>
+    /// Reads a line that is one JSON object, keeping its wanted fields as the reader would; false, with nothing promised
+    /// about the fields, when the line is anything else or anything the scan does not follow (then the reader decides).
+    /// </summary>
+    internal bool TryScan(ReadOnlySpan<byte> json)
+    {
+        var at = SkipWhitespace(json, 0);
+        if (at >= json.Length || json[at] != '{')
+        {
+            return false;
+        }
+
+        at = SkipWhitespace(json, at + 1);
+        if (at < json.Length && json[at] == '}')
+        {
+            return SkipWhitespace(json, at + 1) == json.Length;
+        }
+
+        while (true)
+        {
+            var nameStart = at + 1;
+            if (!TryScanString(json, ref at, out var nameEscaped) || nameEscaped)
+            {
+                return false;
+            }
+
+            var field = FieldOf(json[nameStart..(at - 1)]);
+            at = SkipWhitespace(json, at);
+            if (at >= json.Length || json[at] != ':')
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at + 1);
+            var valueStart = at;
+            if (at >= json.Length)
+            {
+                return false;
+            }
+
+            Value value;
+            if (json[at] == '"')
+            {
+                if (!TryScanString(json, ref at, out var escaped))
+                {
+                    return false;
+                }
+
+                value = new Value(JsonTokenType.String, valueStart + 1, at - valueStart - 2, escaped);
+            }
+            else if (json[at] == '-' || char.IsAsciiDigit((char)json[at]))
+            {
+                if (!TryScanNumber(json, ref at))
+                {
+                    return false;
+                }
+
+                value = new Value(JsonTokenType.Number, valueStart, at - valueStart, false);
+            }
+            else if (!TrySkipValue(json, ref at, depth: 2))
+            {
+                return false;
+            }
+            else
+            {
+                // true, false, null, an object or an array: kept as nothing usable, as the reader's pass keeps them.
+                value = default;
+            }
+
+            if (field >= 0)
+            {
+                values[field] = value;
+            }
+
+            at = SkipWhitespace(json, at);
+            if (at >= json.Length)
+            {
+                return false;
+            }
+
+            if (json[at] == '}')
+            {
+                return SkipWhitespace(json, at + 1) == json.Length;
+            }
+
+            if (json[at] != ',')
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at + 1);
+        }
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
+    {
+        while (at < json.Length && json[at] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>A string starting at <paramref name="at"/> (its opening quote); on success <paramref name="at"/> is past its closing quote.</summary>
+    private static bool TryScanString(ReadOnlySpan<byte> json, ref int at, out bool escaped)
+    {
+        escaped = false;
+        if (at >= json.Length || json[at] != '"')
+        {
+            return false;
+        }
+
+        var position = at + 1;
+        while (true)
+        {
+            var stop = json[position..].IndexOfAny(StringStops);
+            if (stop < 0)
+            {
+                return false;
+            }
+
+            position += stop;
+            var current = json[position];
+            if (current == '"')
+            {
+                at = position + 1;
+                return true;
+            }
+
+            if (current != '\\' || position + 1 >= json.Length)
+            {
+                return false;
+            }
+
+            escaped = true;
+            switch (json[position + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    position += 2;
+                    break;
+                case (byte)'u' when position + 6 <= json.Length && IsHex(json[position + 2]) && IsHex(json[position + 3]) && IsHex(json[position + 4]) && IsHex(json[position + 5]):
+                    position += 6;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static bool IsHex(byte value) => char.IsAsciiHexDigit((char)value);
+
+    /// <summary>A number by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; what follows it is the caller's to check.</summary>
+    private static bool TryScanNumber(ReadOnlySpan<byte> json, ref int at)
+    {
+        var position = at;
+        if (json[position] == '-')
+        {
+            position++;
+        }
+
+        if (position >= json.Length || !char.IsAsciiDigit((char)json[position]))
+        {
+            return false;
+        }
+
+        position = json[position] == '0' ? position + 1 : SkipDigits(json, position);
+        if (position < json.Length && json[position] == '.')
+        {
+            var fraction = position + 1;
+            position = SkipDigits(json, fraction);
+            if (position == fraction)
+            {
+                return false;
+            }
+        }
+
+        if (position < json.Length && json[position] is (byte)'e' or (byte)'E')
+        {
+            position++;
+            if (position < json.Length && json[position] is (byte)'+' or (byte)'-')
+            {
+                position++;
+            }
+
+            var exponent = position;
+            position = SkipDigits(json, exponent);
+            if (position == exponent)
+            {
+                return false;
+            }
+        }
+
+        at = position;
+        return true;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int at)
+    {
+        while (at < json.Length && char.IsAsciiDigit((char)json[at]))
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>Any value (a nested object or array followed to its end); on success <paramref name="at"/> is past it.</summary>
+    private static bool TrySkipValue(ReadOnlySpan<byte> json, ref int at, int depth)
+    {
+        switch (json[at])
+        {
+            case (byte)'"':
+                return TryScanString(json, ref at, out _);
+            case (byte)'t':
+                return TrySkipLiteral(json, ref at, "true"u8);
+            case (byte)'f':
+                return TrySkipLiteral(json, ref at, "false"u8);
+            case (byte)'n':
+                return TrySkipLiteral(json, ref at, "null"u8);
+            case (byte)'{' or (byte)'[' when depth <= MaxScanDepth:
+                return TrySkipContainer(json, ref at, depth);
+            case (byte)'-' or (>= (byte)'0' and <= (byte)'9'):
+                return TryScanNumber(json, ref at);
+            default:
+                return false;
+        }
+    }
+
+    private static bool TrySkipLiteral(ReadOnlySpan<byte> json, ref int at, ReadOnlySpan<byte> literal)
+    {
+        if (!json[at..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        at += literal.Length;
+        return true;
+    }
+
+    private static bool TrySkipContainer(ReadOnlySpan<byte> json, ref int at, int depth)
+    {
+        var isObject = json[at] == '{';
+        var close = isObject ? (byte)'}' : (byte)']';
+        at = SkipWhitespace(json, at + 1);
+        if (at < json.Length && json[at] == close)
+        {
+            at++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (isObject)
+            {
+                if (!TryScanString(json, ref at, out _))
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at);
+                if (at >= json.Length || json[at] != ':')
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at + 1);
+            }
+
+            if (at >= json.Length || !TrySkipValue(json, ref at, depth + 1))
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at);
+            if (at >= json.Length)
+            {
+                return false;
+            }
+
+            if (json[at] == close)
+            {
+                at++;
+                return true;
+            }
+
+            if (json[at] != ',')
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at + 1);
+        }
+    }
+
+    private static int FieldOf(ReadOnlySpan<byte> name)
+    {
+        for (var index = 0; index < Utf8Names.Length; index++)
+        {
+            if (name.SequenceEqual(Utf8Names[index]))
+            {
+                return index;
+            }
+        }
+
+        return -1;
     }
 
     private static int FieldOf(ref Utf8JsonReader reader)

@@ -54,6 +54,22 @@ public sealed class JsonRecordFieldsTests
         "{\"text\":\"bad \\u12G4 hex\"}",
         "{\"text\":\"raw\tcontrol\"}",
         "{\"text\" \"no colon\"}",
+        "{\"id\":01,\"text\":\"leading zero\"}",
+        "{\"id\":-,\"text\":\"sign alone\"}",
+        "{\"id\":1.,\"text\":\"no fraction digits\"}",
+        "{\"id\":1e+,\"text\":\"no exponent digits\"}",
+        "{\"id\":.5,\"text\":\"no integer part\"}",
+        "{\"id\":+1,\"text\":\"plus sign\"}",
+        "{\"id\":-0.0E-0,\"text\":\"odd but valid\"}",
+        "{\"text\":\"x\",\"a\":tru}",
+        "{\"text\":\"x\",\"a\":nulls}",
+        "{\"text\":\"x\",\"a\":[1,]}",
+        "{\"text\":\"x\",\"a\":[1 2]}",
+        "{\"text\":\"x\",\"a\":{\"b\"}}",
+        "{\"text\":\"x\",\"a\":{\"b\":1,}}",
+        "{\"text\":\"x\",\"a\":{\"b\":[{\"c\":\"\\u00E9\"}]}}",
+        "{\"text\":\"x\"\u00a0}",
+        "{\"text\":\"x\"\u000b}",
         "[1,2",
         "\r",
         "",
@@ -90,6 +106,167 @@ public sealed class JsonRecordFieldsTests
             }
 
             AssertSameAsDocument(Encoding.UTF8.GetBytes($"{{\"id\":{round},\"text\":{value},\"title\":{value}}}"));
+        }
+    }
+
+    [Fact]
+    public void Records_the_scan_reads_are_read_by_it_and_not_left_to_the_reader()
+    {
+        // The scan is the fast path: a plain record, nesting, escapes and every kind of value never need the reader.
+        string[] lines =
+        [
+            "{\"id\":\"a\",\"text\":\"Line one.\\n\\nLine \\\"two\\\" \\u00e9\"}",
+            " {\"id\" : 7 , \"text\" : \"x\" , \"meta\" : {\"tags\":[\"a\",1,-2.5E+3,true,false,null,{},[]]} }\r",
+            "{}",
+            "{\"text\":\"caf\u00e9 中 😀\",\"site\":0,\"date\":-0.5e-7}",
+        ];
+        foreach (var line in lines)
+        {
+            Assert.True(new JsonRecordFields().TryScan(Encoding.UTF8.GetBytes(line)), line);
+        }
+    }
+
+    [Fact]
+    public void Random_records_and_their_corruptions_read_as_the_reader_reads_them()
+    {
+        // Records made by a JSON writer, then cut, spliced and garbled: whatever the scan accepts, the reader accepts with the
+        // same fields; whatever it refuses goes to the reader, so the failure messages stay the reader's.
+        var random = new Random(4242);
+        string[] names = ["id", "title", "text", "body", "content", "url", "date", "site", "author", "language", "lang", "meta", "tags", "x"];
+        byte[] noise = "{}[]:,\"\\/ \t\n\r0123456789-+.eEtfnulrasbu\u00e9x"u8.ToArray();
+        var (scanned, refused) = (0, 0);
+        for (var round = 0; round < 3000; round++)
+        {
+            var line = RandomRecord(random, names);
+            var mutations = round % 3 == 0 ? 0 : random.Next(1, 4);
+            for (var m = 0; m < mutations && line.Count > 0; m++)
+            {
+                var at = random.Next(line.Count);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        line.RemoveAt(at);
+                        break;
+                    case 1:
+                        line.Insert(at, noise[random.Next(noise.Length)]);
+                        break;
+                    default:
+                        line[at] = noise[random.Next(noise.Length)];
+                        break;
+                }
+            }
+
+            var bytes = line.ToArray();
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                continue;
+            }
+
+            if (new JsonRecordFields().TryScan(bytes))
+            {
+                scanned++;
+            }
+            else
+            {
+                refused++;
+            }
+
+            AssertSameAsDocument(bytes);
+            AssertSameAsReader(bytes);
+        }
+
+        Assert.True(scanned > 1000 && refused > 500, $"scanned {scanned}, refused {refused}");
+    }
+
+    private static List<byte> RandomRecord(Random random, string[] names)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = random.Next(2) == 0 ? System.Text.Encodings.Web.JavaScriptEncoder.Default : System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            var count = random.Next(0, 8);
+            for (var i = 0; i < count; i++)
+            {
+                writer.WritePropertyName(names[random.Next(names.Length)]);
+                WriteRandomValue(writer, random, depth: 0);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return [.. stream.ToArray()];
+    }
+
+    private static void WriteRandomValue(Utf8JsonWriter writer, Random random, int depth)
+    {
+        string[] pieces = ["a", "Z", " ", "\n", "\t", "\"", "\\", "/", "é", "中", "😀", "\u0001", "&", "<"];
+        switch (random.Next(depth < 3 ? 8 : 6))
+        {
+            case 0 or 1 or 2:
+                writer.WriteStringValue(string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => pieces[random.Next(pieces.Length)])));
+                break;
+            case 3:
+                writer.WriteNumberValue(random.Next(4) switch { 0 => random.Next(-50, 50), 1 => random.NextDouble() * 1e6, 2 => -random.NextDouble() * 1e-9, _ => 0 });
+                break;
+            case 4:
+                writer.WriteBooleanValue(random.Next(2) == 0);
+                break;
+            case 5:
+                writer.WriteNullValue();
+                break;
+            case 6:
+                writer.WriteStartArray();
+                for (var i = random.Next(0, 4); i > 0; i--)
+                {
+                    WriteRandomValue(writer, random, depth + 1);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStartObject();
+                for (var i = random.Next(0, 4); i > 0; i--)
+                {
+                    writer.WritePropertyName(random.Next(2) == 0 ? "text" : "k");
+                    WriteRandomValue(writer, random, depth + 1);
+                }
+
+                writer.WriteEndObject();
+                break;
+        }
+    }
+
+    /// <summary>The line read with the scan first and with the reader alone: both fail, or both give the same fields.</summary>
+    private static void AssertSameAsReader(byte[] line)
+    {
+        var (fast, reference) = (new JsonRecordFields(), new JsonRecordFields());
+        Exception? fastError = null, referenceError = null;
+        try
+        {
+            fast.Read(line);
+        }
+        catch (JsonException ex)
+        {
+            fastError = ex;
+        }
+
+        try
+        {
+            reference.ReadWithReader(line);
+        }
+        catch (JsonException ex)
+        {
+            referenceError = ex;
+        }
+
+        Assert.Equal(referenceError?.Message, fastError?.Message);
+        if (referenceError is null)
+        {
+            Assert.Equal(reference.RootKindName, fast.RootKindName);
+            foreach (var (field, _) in Fields)
+            {
+                Assert.Equal(reference.String(field), fast.String(field));
+            }
         }
     }
 
