@@ -8,7 +8,8 @@ namespace Stemma.Bench;
 
 /// <summary>
 /// The per-article reading kernels (issue 13) on 500 generated plain-text articles: the whole file read from memory,
-/// the title check, the paragraph split, and the assembly (classifying every paragraph, joining the body).
+/// the title check, the paragraph split, the assembly (classifying every paragraph, joining the body), and the content
+/// words the injected-sentence pass reads from every body.
 /// dotnet run -c Release --project bench/Stemma.Bench -- --filter '*ReadPathBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
@@ -36,4 +37,17 @@ public class ReadPathBenchmarks
 
     [Benchmark]
     public int Assembly() => drafts.Sum(draft => ArticleAssembler.Build(draft).Body.Length);
+
+    [Benchmark]
+    public long ContentWords()
+    {
+        var table = new InjectedSentences.WordTable();
+        long sum = 0;
+        foreach (var file in files)
+        {
+            InjectedSentences.ContentWords(file.Body, table, ref sum, static (ref long total, long code, ReadOnlySpan<char> _) => total += code);
+        }
+
+        return sum;
+    }
 }

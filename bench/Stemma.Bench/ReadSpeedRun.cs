@@ -81,19 +81,20 @@ internal static class ReadSpeedRun
     private static void Measure(string stage, long bytes, int passes, Action run)
     {
         run();
-        var (thread, process, gen0) = (TimeSpan.Zero, TimeSpan.Zero, 0);
+        var (thread, process, gen0, allocated) = (TimeSpan.Zero, TimeSpan.Zero, 0, 0L);
         var wall = Stopwatch.StartNew();
         for (var pass = 0; pass < passes; pass++)
         {
-            var (threadStart, processStart, gen0Start) = (ExtractionSpeed.ThreadCpu(), Process.GetCurrentProcess().TotalProcessorTime, GC.CollectionCount(0));
+            var (threadStart, processStart, gen0Start, allocatedStart) = (ExtractionSpeed.ThreadCpu(), Process.GetCurrentProcess().TotalProcessorTime, GC.CollectionCount(0), GC.GetTotalAllocatedBytes(precise: true));
             run();
             thread += ExtractionSpeed.ThreadCpu() - threadStart;
             process += Process.GetCurrentProcess().TotalProcessorTime - processStart;
             gen0 += GC.CollectionCount(0) - gen0Start;
+            allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedStart;
         }
 
         var megabytes = bytes / 1e6 * passes;
         Console.WriteLine($"{stage,-38} thread CPU {thread.TotalSeconds / passes,7:F2} s ({megabytes / thread.TotalSeconds,6:F1} MB/s), " +
-            $"process CPU {process.TotalSeconds / passes,7:F2} s ({megabytes / process.TotalSeconds,6:F1} MB/s), wall {wall.Elapsed.TotalSeconds / passes,7:F2} s, {gen0 / passes} gen0 GCs a pass");
+            $"process CPU {process.TotalSeconds / passes,7:F2} s ({megabytes / process.TotalSeconds,6:F1} MB/s), wall {wall.Elapsed.TotalSeconds / passes,7:F2} s, {gen0 / passes} gen0 GCs and {allocated / passes / 1e6:F0} MB allocated a pass");
     }
 }
