@@ -17,6 +17,8 @@ public class ReadPathBenchmarks
 {
     private List<(string Name, byte[] Bytes, string Title, string Body)> files = [];
     private List<ArticleDraft> drafts = [];
+    private List<byte[]> jsonLines = [];
+    private readonly JsonRecordFields fields = new();
 
     [GlobalSetup]
     public void Setup()
@@ -24,6 +26,39 @@ public class ReadPathBenchmarks
         var documents = new SyntheticCorpus(100, new CorpusOptions { Stories = 100, UnrelatedArticles = 0 }).Generate().Take(500).ToList();
         files = [.. documents.Select(document => (document.Id + ".txt", System.Text.Encoding.UTF8.GetBytes(document.ToTextFile()), document.Title, document.Body + "\n"))];
         drafts = [.. files.Select(file => new ArticleDraft { Id = file.Name, Title = file.Title, Paragraphs = ArticleAssembler.PlainTextParagraphs(file.Body, file.Title), Format = "txt" })];
+        jsonLines = [.. documents.Select(document => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { id = document.Id, title = document.Title, site = document.Site, date = document.Date, text = document.Body }))];
+    }
+
+    /// <summary>The JSON Lines records' fields found and the text decoded by the reader alone (the scan's fallback).</summary>
+    [Benchmark]
+    public int JsonRecordsByReader() => ReadJsonRecords(byReader: true);
+
+    /// <summary>The same records read as `stemma` reads them: the scan first.</summary>
+    [Benchmark]
+    public int JsonRecordsByScan() => ReadJsonRecords(byReader: false);
+
+    private int ReadJsonRecords(bool byReader)
+    {
+        var length = 0;
+        foreach (var line in jsonLines)
+        {
+            if (byReader)
+            {
+                fields.ReadWithReader(line);
+            }
+            else
+            {
+                fields.Read(line);
+            }
+
+            if (fields.TryDecodeFirst([JsonRecordFields.Field.Text], out var buffer, out var decoded))
+            {
+                length += decoded + (fields.String(JsonRecordFields.Field.Id)?.Length ?? 0);
+                System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+
+        return length;
     }
 
     [Benchmark]
