@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Stemma.Ingest.Formats;
@@ -44,6 +45,11 @@ public static class FormatDetector
         if ((!shown || shownEncoding.CodePage == Encoding.UTF8.CodePage) && LooksBinary(head[bomLength..]))
         {
             return InputFormat.Binary;
+        }
+
+        if (!shown && IsPlainTextByFirstByte(head))
+        {
+            return InputFormat.Text;
         }
 
         var encoding = shown ? shownEncoding : Encoding.Latin1;
@@ -149,6 +155,30 @@ public static class FormatDetector
         return best;
     }
 
+    /// <summary>The control characters <see cref="LooksBinary"/> counts: all but tab, line feed, carriage return, form feed and escape.</summary>
+    private static readonly SearchValues<byte> StrayControls = SearchValues.Create([.. Enumerable.Range(1, 0x1F).Where(b => b is not ('\t' or '\n' or '\r' or 0x0C or 0x1B)).Select(b => (byte)b)]);
+
+    /// <summary>
+    /// Whether a head without a byte order mark (read as Latin-1, one character a byte) is plain text by its first character
+    /// after white space, decided on the bytes: anything but markup, a JSON opening and a WARC header. Saves decoding the
+    /// whole head of every small text file to look at one character; false sends the head through the full detection.
+    /// </summary>
+    private static bool IsPlainTextByFirstByte(ReadOnlySpan<byte> head)
+    {
+        foreach (var b in head)
+        {
+            // Latin-1 white space as string.TrimStart sees it: tab to carriage return, space, next line, no-break space.
+            if (char.IsWhiteSpace((char)b))
+            {
+                continue;
+            }
+
+            return b is not ((byte)'<' or (byte)'[' or (byte)'{' or (byte)'W');
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// More than one NUL byte in a hundred, or many control characters, mean binary (UTF-16 without a BOM is recognised
     /// before this). A few stray NULs in text (padding, a bad copy) do not: the file's words are still an article.
@@ -164,6 +194,12 @@ public static class FormatDetector
         if (nul * 100 > head.Length)
         {
             return true;
+        }
+
+        // Text has none of the control characters counted below (one vector search before the count).
+        if (!head.ContainsAny(StrayControls))
+        {
+            return false;
         }
 
         var control = 0;

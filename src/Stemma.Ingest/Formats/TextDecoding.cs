@@ -142,7 +142,8 @@ public static partial class TextDecoding
     {
         encoding = Encoding.UTF8;
         var pairs = Math.Min(bytes.Length, 4096) / 2;
-        if (pairs < 8)
+        // No zero byte, no pair with a zero in it (one vector search instead of a loop over every pair of a text file).
+        if (pairs < 8 || !bytes[..(2 * pairs)].Contains((byte)0))
         {
             return false;
         }
@@ -173,6 +174,12 @@ public static partial class TextDecoding
     /// <summary>Finds a charset declared in an HTML meta tag or an XML declaration among the given bytes.</summary>
     public static string? SniffDeclaredCharset(ReadOnlySpan<byte> head)
     {
+        // Both declarations open with '<': a plain-text file (most small inputs) has none to look for.
+        if (!head.Contains((byte)'<'))
+        {
+            return null;
+        }
+
         // Declarations are ASCII; Latin-1 maps each byte to one char, so offsets and tags survive whatever the real encoding is.
         var text = Encoding.Latin1.GetString(head);
         var meta = MetaCharsetPattern().Match(text);

@@ -24,6 +24,29 @@ public sealed class FormatDetectionTests
         Assert.Equal(expected, FormatDetector.Detect(Encoding.UTF8.GetBytes(head), name));
 
     [Fact]
+    public void Leading_white_space_of_any_kind_is_looked_past_before_the_format_is_decided()
+    {
+        // Latin-1 white space (next line 0x85, no-break space 0xA0, form feed; a vertical tab counts towards binary) before markup, JSON, WARC or
+        // text: the decision is the one the first character after it calls for, whichever way the head is read.
+        var random = new Random(2027);
+        byte[] space = [(byte)' ', (byte)'\t', (byte)'\n', (byte)'\r', 0x0C, 0x85, 0xA0];
+        (string Start, InputFormat Format)[] starts =
+        [
+            ("<html><body><p>x</p></body></html>", InputFormat.Html), ("<rss version=\"2.0\"><channel></channel></rss>", InputFormat.Feed),
+            ("{\"id\":\"1\",\"text\":\"a\"}", InputFormat.Jsonl), ("[{\"id\":1}]", InputFormat.WordPress),
+            ("WARC/1.1\r\nWARC-Type: warcinfo\r\n", InputFormat.Warc), ("Wind warnings for the coast\nBody.", InputFormat.Text),
+            ("[Updated] Council votes\nBody.", InputFormat.Text), ("Headline\nBody text.", InputFormat.Text),
+            ("\u00c9t\u00e9 au port\nCorps du texte.", InputFormat.Text), ("42 boats return\nBody.", InputFormat.Text),
+        ];
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var (start, expected) = starts[random.Next(starts.Length)];
+            var head = Enumerable.Range(0, random.Next(0, 12)).Select(_ => space[random.Next(space.Length)]).Concat(Encoding.Latin1.GetBytes(start)).ToArray();
+            Assert.Equal(expected, FormatDetector.Detect(head, "a.txt"));
+        }
+    }
+
+    [Fact]
     public void Binary_content_is_binary_whatever_the_name()
     {
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52];
