@@ -11,14 +11,15 @@ internal static class JsonOutput
     // Readable non-ASCII (titles in any language) while still escaping what could break a terminal or HTML.
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    public static string Line(Action<Utf8JsonWriter> write) => Write(write, indented: false);
+    /// <summary>One compact object per item, a line each (JSON Lines).</summary>
+    public static void Lines<T>(TextWriter output, IEnumerable<T> items, Action<Utf8JsonWriter, T> write) =>
+        Stemma.Ingest.JsonLines.Write(output, items, write, Encoder);
 
-    public static string Document(Action<Utf8JsonWriter> write) => Write(write, indented: true);
-
-    private static string Write(Action<Utf8JsonWriter> write, bool indented)
+    /// <summary>One indented JSON document.</summary>
+    public static string Document(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = Encoder }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Encoder }))
         {
             write(writer);
         }

@@ -10,6 +10,8 @@ namespace Stemma.Ingest;
 /// </summary>
 public static class ArticleJson
 {
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     public static void Write(Utf8JsonWriter writer, Article article)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -42,7 +44,7 @@ public static class ArticleJson
     public static string Serialize(Article article, bool indented = false)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = Encoder }))
         {
             Write(writer, article);
         }
@@ -55,10 +57,7 @@ public static class ArticleJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(articles);
-        foreach (var article in articles)
-        {
-            writer.WriteLine(Serialize(article));
-        }
+        JsonLines.Write(writer, articles, Write, Encoder);
     }
 
     /// <summary>A human-readable form: a header of the known metadata, the body, then the annotations with their positions.</summary>

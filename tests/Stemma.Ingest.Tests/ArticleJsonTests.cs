@@ -18,6 +18,48 @@ public sealed class ArticleJsonTests
     };
 
     [Fact]
+    public void Json_lines_are_each_article_serialized_on_its_own_line_whatever_the_writer()
+    {
+        // Enough articles (long bodies, non-ASCII, characters that need escaping) to cross the writer's 64 KB blocks.
+        var articles = Enumerable.Range(0, 300).Select(i => Sample with
+        {
+            Id = $"a-{i}",
+            Body = string.Concat(Enumerable.Repeat($"Paragraph {i}: caf\u00e9 \u4e2d \"quoted\" \\ <b>&amp; \U0001F600\n\n", 1 + (i % 17))).TrimEnd(),
+        }).ToList();
+        var expected = string.Concat(articles.Select(article => ArticleJson.Serialize(article) + "\n"));
+
+        var text = new StringWriter { NewLine = "\n" };
+        ArticleJson.WriteJsonLines(text, articles);
+        Assert.Equal(expected, text.ToString());
+
+        // Standard output's shape: a UTF-8 stream writer, with text written before the lines and after them.
+        var bytes = new MemoryStream();
+        using (var stream = new StreamWriter(bytes, new System.Text.UTF8Encoding(false), bufferSize: 16 * 1024) { NewLine = "\n" })
+        {
+            stream.Write("before\n");
+            ArticleJson.WriteJsonLines(stream, articles);
+            stream.Write("after\n");
+        }
+
+        Assert.Equal("before\n" + expected + "after\n", System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
+    [Fact]
+    public void Json_lines_written_before_a_failure_are_kept()
+    {
+        static IEnumerable<Article> FailingAfterTwo()
+        {
+            yield return Sample with { Id = "one" };
+            yield return Sample with { Id = "two" };
+            throw new IOException("the input went away");
+        }
+
+        var text = new StringWriter { NewLine = "\n" };
+        Assert.Throws<IOException>(() => ArticleJson.WriteJsonLines(text, FailingAfterTwo()));
+        Assert.Equal(ArticleJson.Serialize(Sample with { Id = "one" }) + "\n" + ArticleJson.Serialize(Sample with { Id = "two" }) + "\n", text.ToString());
+    }
+
+    [Fact]
     public void Writes_every_field_in_order_with_nulls_and_kebab_case_kinds()
     {
         var json = ArticleJson.Serialize(Sample);

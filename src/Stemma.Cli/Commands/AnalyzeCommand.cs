@@ -57,13 +57,8 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    private static void WriteJsonLines(TextWriter output, CorpusAnalysis analysis)
-    {
-        foreach (var document in analysis.Documents)
-        {
-            output.WriteLine(JsonOutput.Line(writer => JsonOutput.WriteDocumentResult(writer, document)));
-        }
-    }
+    private static void WriteJsonLines(TextWriter output, CorpusAnalysis analysis) =>
+        JsonOutput.Lines(output, analysis.Documents, JsonOutput.WriteDocumentResult);
 
     private static void WriteJson(TextWriter output, CorpusAnalysis analysis, int rejected)
     {

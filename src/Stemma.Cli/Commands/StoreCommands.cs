@@ -100,11 +100,7 @@ internal static class StoreCommands
             switch (parse.GetValue(format))
             {
                 case "jsonl":
-                    foreach (var story in stories)
-                    {
-                        context.Out.WriteLine(JsonOutput.Line(writer => WriteStory(writer, story, members[story.StoryId])));
-                    }
-
+                    JsonOutput.Lines(context.Out, stories, (writer, story) => WriteStory(writer, story, members[story.StoryId]));
                     break;
                 case "json":
                     context.Out.WriteLine(JsonOutput.Document(writer =>
