@@ -42,6 +42,30 @@ public sealed class ContentWordTests
         }
     }
 
+    [Fact]
+    public void Long_mostly_ascii_texts_give_the_words_of_the_plain_definition()
+    {
+        // Long texts as news is: ASCII words of every length, apostrophes inside and around words, now and then a character
+        // past ASCII (a letter inside a word, a curly quote, another script), words at the very end.
+        var random = new Random(1717);
+        const string ascii = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789      ..,,''\"-\n@[`{";
+        const string other = "\u00E9\u00DF\u0416\u212A\u0130\u00A0\u3042’“”";
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var chars = new char[random.Next(0, 400)];
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = random.Next(trial % 3 == 0 ? 20 : 300) == 0 ? other[random.Next(other.Length)] : ascii[random.Next(ascii.Length)];
+            }
+
+            var text = new string(chars);
+            var table = new InjectedSentences.WordTable();
+            var found = new List<(long Code, string Word)>();
+            InjectedSentences.ContentWords(text, table, ref found, static (ref List<(long Code, string Word)> list, long code, ReadOnlySpan<char> word) => list.Add((code, new string(word))));
+            Assert.Equal(Expected(text, table), found);
+        }
+    }
+
     private static List<(long Code, string Word)> Expected(string text, InjectedSentences.WordTable table)
     {
         var expected = new List<(long, string)>();
