@@ -30,3 +30,37 @@ public class ExtractCommandTests
         Assert.Equal(wrapped.CreditedSource, root.GetProperty("attribution").GetString());
     }
 }
+
+public class BulkOutputTests
+{
+    [Fact]
+    public void Bulk_output_holds_writes_until_it_ends_then_flushes_and_flushes_each_write_again()
+    {
+        // Standard output's shape: a stream writer that flushes every write.
+        var bytes = new MemoryStream();
+        var writer = new StreamWriter(bytes, new System.Text.UTF8Encoding(false), bufferSize: 16 * 1024) { AutoFlush = true, NewLine = "\n" };
+        var context = new CliContext(writer, TextWriter.Null);
+        using (context.BulkOutput())
+        {
+            writer.WriteLine("one");
+            writer.WriteLine("two");
+            Assert.Equal(0, bytes.Length);
+        }
+
+        Assert.Equal("one\ntwo\n", System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
+        writer.WriteLine("three");
+        Assert.Equal("one\ntwo\nthree\n", System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
+    [Fact]
+    public void Bulk_output_leaves_other_writers_alone()
+    {
+        var text = new StringWriter();
+        using (new CliContext(text, TextWriter.Null).BulkOutput())
+        {
+            text.Write("kept");
+        }
+
+        Assert.Equal("kept", text.ToString());
+    }
+}

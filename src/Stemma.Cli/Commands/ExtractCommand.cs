@@ -20,6 +20,7 @@ internal static class ExtractCommand
             }
             else
             {
+                using var bulk = context.BulkOutput();
                 foreach (var article in input.Articles)
                 {
                     ArticleJson.WriteText(context.Out, article);
