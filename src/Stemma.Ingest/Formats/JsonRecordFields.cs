@@ -188,91 +188,8 @@ internal sealed class JsonRecordFields
     internal bool TryScan(ReadOnlySpan<byte> json)
     {
         var at = SkipWhitespace(json, 0);
-        if (at >= json.Length || json[at] != '{')
-        {
-            return false;
-        }
-
-        at = SkipWhitespace(json, at + 1);
-        if (at < json.Length && json[at] == '}')
-        {
-            return SkipWhitespace(json, at + 1) == json.Length;
-        }
-
-        while (true)
-        {
-            var nameStart = at + 1;
-            if (!TryScanString(json, ref at, out var nameEscaped) || nameEscaped)
-            {
-                return false;
-            }
-
-            var field = FieldOf(json[nameStart..(at - 1)]);
-            at = SkipWhitespace(json, at);
-            if (at >= json.Length || json[at] != ':')
-            {
-                return false;
-            }
-
-            at = SkipWhitespace(json, at + 1);
-            var valueStart = at;
-            if (at >= json.Length)
-            {
-                return false;
-            }
-
-            Value value;
-            if (json[at] == '"')
-            {
-                if (!TryScanString(json, ref at, out var escaped))
-                {
-                    return false;
-                }
-
-                value = new Value(JsonTokenType.String, valueStart + 1, at - valueStart - 2, escaped);
-            }
-            else if (json[at] == '-' || char.IsAsciiDigit((char)json[at]))
-            {
-                if (!TryScanNumber(json, ref at))
-                {
-                    return false;
-                }
-
-                value = new Value(JsonTokenType.Number, valueStart, at - valueStart, false);
-            }
-            else if (!TrySkipValue(json, ref at, depth: 2))
-            {
-                return false;
-            }
-            else
-            {
-                // true, false, null, an object or an array: kept as nothing usable, as the reader's pass keeps them.
-                value = default;
-            }
-
-            if (field >= 0)
-            {
-                values[field] = value;
-            }
-
-            at = SkipWhitespace(json, at);
-            if (at >= json.Length)
-            {
-                return false;
-            }
-
-            if (json[at] == '}')
-            {
-                return SkipWhitespace(json, at + 1) == json.Length;
-            }
-
-            if (json[at] != ',')
-            {
-                return false;
-            }
-
-            at = SkipWhitespace(json, at + 1);
-        }
+        return at < json.Length && json[at] == '{' && TrySkipContainer(json, ref at, depth: 1, fields: values)
+            && SkipWhitespace(json, at) == json.Length;
     }
 
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
@@ -388,13 +305,17 @@ internal sealed class JsonRecordFields
         return at;
     }
 
-    /// <summary>Any value (a nested object or array followed to its end); on success <paramref name="at"/> is past it.</summary>
-    private static bool TrySkipValue(ReadOnlySpan<byte> json, ref int at, int depth)
+    /// <summary>
+    /// Any value (a nested object or array followed to its end); on success <paramref name="at"/> is past it, and
+    /// <paramref name="escaped"/> tells whether a string value holds an escape.
+    /// </summary>
+    private static bool TrySkipValue(ReadOnlySpan<byte> json, ref int at, int depth, out bool escaped)
     {
+        escaped = false;
         switch (json[at])
         {
             case (byte)'"':
-                return TryScanString(json, ref at, out _);
+                return TryScanString(json, ref at, out escaped);
             case (byte)'t':
                 return TrySkipLiteral(json, ref at, "true"u8);
             case (byte)'f':
@@ -402,7 +323,7 @@ internal sealed class JsonRecordFields
             case (byte)'n':
                 return TrySkipLiteral(json, ref at, "null"u8);
             case (byte)'{' or (byte)'[' when depth <= MaxScanDepth:
-                return TrySkipContainer(json, ref at, depth);
+                return TrySkipContainer(json, ref at, depth, fields: null);
             case (byte)'-' or (>= (byte)'0' and <= (byte)'9'):
                 return TryScanNumber(json, ref at);
             default:
@@ -421,7 +342,13 @@ internal sealed class JsonRecordFields
         return true;
     }
 
-    private static bool TrySkipContainer(ReadOnlySpan<byte> json, ref int at, int depth)
+    /// <summary>
+    /// An object or array from its opening bracket; on success <paramref name="at"/> is past its close. With
+    /// <paramref name="fields"/> (the record itself), where each wanted member's value sits is kept there as the reader's
+    /// pass keeps it: a string's content, a number's text, anything else as nothing usable; a member with an escaped name
+    /// is left to the reader.
+    /// </summary>
+    private static bool TrySkipContainer(ReadOnlySpan<byte> json, ref int at, int depth, Value[]? fields)
     {
         var isObject = json[at] == '{';
         var close = isObject ? (byte)'}' : (byte)']';
@@ -434,13 +361,16 @@ internal sealed class JsonRecordFields
 
         while (true)
         {
+            var field = -1;
             if (isObject)
             {
-                if (!TryScanString(json, ref at, out _))
+                var nameStart = at + 1;
+                if (!TryScanString(json, ref at, out var nameEscaped) || (nameEscaped && fields is not null))
                 {
                     return false;
                 }
 
+                field = fields is null ? -1 : FieldOf(json[nameStart..(at - 1)]);
                 at = SkipWhitespace(json, at);
                 if (at >= json.Length || json[at] != ':')
                 {
@@ -450,9 +380,20 @@ internal sealed class JsonRecordFields
                 at = SkipWhitespace(json, at + 1);
             }
 
-            if (at >= json.Length || !TrySkipValue(json, ref at, depth + 1))
+            var valueStart = at;
+            if (at >= json.Length || !TrySkipValue(json, ref at, depth + 1, out var escaped))
             {
                 return false;
+            }
+
+            if (field >= 0)
+            {
+                fields![field] = json[valueStart] switch
+                {
+                    (byte)'"' => new Value(JsonTokenType.String, valueStart + 1, at - valueStart - 2, escaped),
+                    (byte)'-' or (>= (byte)'0' and <= (byte)'9') => new Value(JsonTokenType.Number, valueStart, at - valueStart, false),
+                    _ => default,
+                };
             }
 
             at = SkipWhitespace(json, at);
