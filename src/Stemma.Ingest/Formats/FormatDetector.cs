@@ -197,20 +197,18 @@ public static class FormatDetector
         }
 
         // Text has none of the control characters counted below (one vector search before the count).
-        if (!head.ContainsAny(StrayControls))
+        var control = head.IndexOfAny(StrayControls);
+        if (control < 0)
         {
             return false;
         }
 
-        var control = 0;
-        foreach (var b in head)
+        var count = 0;
+        foreach (var b in head[control..])
         {
-            if (b is > 0 and < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r' and not 0x0C and not 0x1B)
-            {
-                control++;
-            }
+            count += StrayControls.Contains(b) ? 1 : 0;
         }
 
-        return control * 20 > head.Length;
+        return count * 20 > head.Length;
     }
 }
