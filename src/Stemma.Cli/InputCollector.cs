@@ -10,6 +10,13 @@ internal static class InputCollector
 {
     private const int MaxDuplicateReportsPerFile = 10;
 
+    /// <summary>
+    /// An ingest whose text comes to at most this many characters (128 MB as strings; 33 MB of small files is about a
+    /// quarter of it) holds the first read's articles instead of reading its input again for the later passes. Settable
+    /// for tests, which check that both ways store the same.
+    /// </summary>
+    internal static long HeldTextCharacters { get; set; } = 64L * 1024 * 1024;
+
     public sealed record Collected(List<Article> Articles, int Rejected);
 
     public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken) =>
@@ -27,7 +34,7 @@ internal static class InputCollector
     /// <summary>
     /// As <see cref="ReadAsync"/>, for a caller that takes the articles one at a time (ingest): local files are read several
     /// times by <see cref="StreamingAnnotator"/>, which holds compact evidence instead of the corpus, so memory does not grow
-    /// with the input. A cluster's read workers, and inputs that cannot be read twice (a pipe such as /dev/stdin), give the
+    /// with the input (an input within <see cref="HeldTextCharacters"/> is read once and held). A cluster's read workers, and inputs that cannot be read twice (a pipe such as /dev/stdin), give the
     /// articles in memory as <see cref="ReadAsync"/> does.
     /// </summary>
     public static async Task<Streamed> StreamAsync(IReadOnlyList<string> paths, CliContext context, IRemoteReading? remote, CancellationToken cancellationToken)
@@ -46,7 +53,7 @@ internal static class InputCollector
         using (StageTimings.Start("corpus annotation (streamed passes)"))
         {
             // Errors and duplicates are reported on the first read only; later reads see the same outcomes.
-            annotator = StreamingAnnotator.Prepare(Pass(context, rejected), () => Pass(null, new StrongBox<int>()));
+            annotator = StreamingAnnotator.Prepare(Pass(context, rejected), () => Pass(null, new StrongBox<int>()), holdCharacters: HeldTextCharacters);
         }
 
         context.Log($"read {annotator.Count} articles, {rejected.Value} rejected");

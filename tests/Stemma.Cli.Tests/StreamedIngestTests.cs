@@ -12,8 +12,10 @@ public sealed class StreamedIngestTests
     private const string Footer = "Got a story for us? Email the newsroom or call the tips line any day of the week.";
     private const string ClickBait = "Giant sinkhole swallows parked lorry in shocking footage you have to see.";
 
-    [Fact]
-    public async Task Ingest_of_a_multi_file_corpus_stores_what_the_in_memory_path_stores()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ingest_of_a_multi_file_corpus_stores_what_the_in_memory_path_stores(bool heldInMemory)
     {
         using var directory = new TempDirectory();
         var corpus = new SyntheticCorpus(41, new CorpusOptions { Stories = 20, UnrelatedArticles = 20 }).Generate();
@@ -52,7 +54,21 @@ public sealed class StreamedIngestTests
 
         var inputs = new[] { Path.Combine(directory.Path, "a"), Path.Combine(directory.Path, "b", "three.jsonl") };
         var streamed = Path.Combine(directory.Path, "streamed.db");
-        var result = await CliRunner.RunAsync(["ingest", .. inputs, "--db", streamed]);
+
+        // Held: the small input is read once; otherwise every pass reads the files again. Other tests running meanwhile may
+        // take either way; both store the same.
+        var budget = InputCollector.HeldTextCharacters;
+        InputCollector.HeldTextCharacters = heldInMemory ? budget : 0;
+        CliRunner.Result result;
+        try
+        {
+            result = await CliRunner.RunAsync(["ingest", .. inputs, "--db", streamed]);
+        }
+        finally
+        {
+            InputCollector.HeldTextCharacters = budget;
+        }
+
         Assert.Equal(0, result.ExitCode);
 
         // The path ingest took before it streamed: every article read and annotated in memory, then stored.

@@ -23,6 +23,7 @@ namespace Stemma.Ingest.Annotations;
 /// <item>Output: each article with its boilerplate and injected sentences moved to annotations; a check that hung on
 /// whether a sentence reads as click-bait (which needs the text) is decided here.</item>
 /// </list>
+/// An input whose text fits a budget the caller sets is held from the first read, and the later passes take it from memory.
 /// The result equals the in-memory pass's except if two different paragraph keys of one site share a 64-bit hash.
 /// Every pass must see the same articles in the same order; a pass that does not throws.
 /// </summary>
@@ -49,11 +50,19 @@ public sealed class StreamingAnnotator
     // Articles whose injected sentences depend on a click-bait test of their text: decided when the output reads them.
     private readonly Dictionary<int, InjectedSentences.Verdict> undecided = [];
 
-    private StreamingAnnotator(Func<IEnumerable<Article>> readAgain, BoilerplateOptions boilerplateOptions, InjectionOptions injectionOptions)
+    // The first read's articles while their text fits the budget (later passes take them instead of reading again); null
+    // once it does not.
+    private List<Article>? held;
+    private long heldCharacters;
+    private readonly long holdCharacters;
+
+    private StreamingAnnotator(Func<IEnumerable<Article>> readAgain, BoilerplateOptions boilerplateOptions, InjectionOptions injectionOptions, long holdCharacters)
     {
         this.readAgain = readAgain;
         this.boilerplateOptions = boilerplateOptions;
         this.injectionOptions = injectionOptions;
+        this.holdCharacters = holdCharacters;
+        held = holdCharacters > 0 ? [] : null;
     }
 
     /// <summary>Articles in the input.</summary>
@@ -63,11 +72,14 @@ public sealed class StreamingAnnotator
     /// Runs the evidence passes: <paramref name="first"/> is the first read (whatever the caller does on it, such as
     /// reporting errors, happens once), <paramref name="readAgain"/> reads the same articles again for each later pass.
     /// </summary>
-    public static StreamingAnnotator Prepare(IEnumerable<Article> first, Func<IEnumerable<Article>> readAgain, BoilerplateOptions? boilerplateOptions = null, InjectionOptions? injectionOptions = null)
+    /// <param name="holdCharacters">When the first read's bodies and titles come to at most this many characters, its
+    /// articles are held and every later pass (the output included) takes them instead of reading again: an input that
+    /// fits in memory is read once. Past it nothing is held, so memory stays bounded whatever the input.</param>
+    public static StreamingAnnotator Prepare(IEnumerable<Article> first, Func<IEnumerable<Article>> readAgain, BoilerplateOptions? boilerplateOptions = null, InjectionOptions? injectionOptions = null, long holdCharacters = 0)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(readAgain);
-        var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default);
+        var annotator = new StreamingAnnotator(readAgain, boilerplateOptions ?? BoilerplateOptions.Default, injectionOptions ?? InjectionOptions.Default, holdCharacters);
         using (StageTimings.Start("read, boilerplate evidence, family keys, sentence sketches"))
         {
             // The family keys and sketches of the bodies as read: they stand unless the boilerplate pass changes a body. A
@@ -107,7 +119,7 @@ public sealed class StreamingAnnotator
         return annotator;
     }
 
-    /// <summary>The annotated articles, read once more; nothing but the decisions is held.</summary>
+    /// <summary>The annotated articles, read once more (or taken from the first read when it was held).</summary>
     public IEnumerable<Article> Articles()
     {
         foreach (var (index, article, _) in Reread())
@@ -130,11 +142,29 @@ public sealed class StreamingAnnotator
         sketched.GetAwaiter().GetResult();
         for (var at = 0; at < batch.Length; at++)
         {
+            Hold(batch[at]);
             AddEvidence(batch[at]);
             familyKeys.Add(keys[at]);
             sketching!.Store.Add(sketches[at]);
             sketching.Dates.Add(batch[at].Date);
         }
+    }
+
+    private void Hold(Article article)
+    {
+        if (held is null)
+        {
+            return;
+        }
+
+        heldCharacters += article.Body.Length + (article.Title?.Length ?? 0);
+        if (heldCharacters > holdCharacters)
+        {
+            held = null;
+            return;
+        }
+
+        held.Add(article);
     }
 
     private void AddEvidence(Article article)
@@ -374,7 +404,7 @@ public sealed class StreamingAnnotator
     private IEnumerable<(int Index, Article Article, bool Changed)> Reread()
     {
         var index = 0;
-        foreach (var article in readAgain())
+        foreach (var article in held ?? readAgain())
         {
             if (index >= ids.Count || !string.Equals(article.Id, ids[index], StringComparison.Ordinal))
             {

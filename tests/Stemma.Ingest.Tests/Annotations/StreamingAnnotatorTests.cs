@@ -113,6 +113,25 @@ public sealed class StreamingAnnotatorTests
         }
     }
 
+    [Theory]
+    [InlineData(2.0, 0)]
+    [InlineData(1.0, 0)]
+    [InlineData(0.5, 3)]
+    public void The_first_read_is_held_when_its_text_fits_the_budget_and_read_again_when_not(double budgetShare, int expectedReads)
+    {
+        var (articles, injected, _) = Corpus(seed: 6, storyCount: 60);
+        var text = articles.Sum(article => (long)article.Body.Length + (article.Title?.Length ?? 0));
+        var reads = 0;
+
+        var result = StreamingAnnotator.Prepare(articles, () => { reads++; return articles; }, holdCharacters: (long)(text * budgetShare)).Articles().ToList();
+
+        AssertSameArticles(CorpusAnnotator.Apply(articles), result);
+        Assert.Equal(expectedReads, reads);
+        Assert.NotEmpty(injected);
+        Assert.Contains(result, article => article.Annotations.Any(a => a.Kind == AnnotationKind.Injected));
+        Assert.Contains(result, article => article.Annotations.Any(a => a.Kind == AnnotationKind.Boilerplate));
+    }
+
     [Fact]
     public void Without_sites_the_input_is_read_again_only_for_the_output()
     {
