@@ -153,19 +153,59 @@ public static class ArticleReader
             return [ready];
         }
 
-        long length;
+        var (id, refused) = IdUnderRoot(unit.File!, unit.Id!, options);
+        if (refused is not null)
+        {
+            return [refused];
+        }
+
+        byte[]? content;
         try
         {
-            length = new FileInfo(unit.File!).Length;
+            content = ContentIfSmall(unit.File!);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (IsInputFailure(ex))
         {
             // Let the reader itself report it, in order.
             return null;
         }
 
-        return length <= SmallFileBytes ? [.. ReadFileUnderRoot(unit.File!, unit.Id!, options)] : null;
+        if (content is null)
+        {
+            return null;
+        }
+
+        var source = new SourceContext(unit.File!, id, options);
+        return [.. Guard(source, () => ReadSmall(content, source))];
     }
+
+    /// <summary>
+    /// The whole file when it is at most <see cref="SmallFileBytes"/> long, or null when it is longer: one open, one
+    /// <c>fstat</c> and the reads, where asking the length by name first and then reading cost two more look-ups of the path.
+    /// </summary>
+    private static byte[]? ContentIfSmall(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
+        if (length > SmallFileBytes)
+        {
+            return null;
+        }
+
+        var content = new byte[length];
+        var filled = 0;
+        while (filled < content.Length && RandomAccess.Read(handle, content.AsSpan(filled), filled) is var read and > 0)
+        {
+            filled += read;
+        }
+
+        // A file that shrank while it was read is what was there.
+        return filled == content.Length ? content : content[..filled];
+    }
+
+    /// <summary>A small file's outcomes from its content.</summary>
+    private static IEnumerable<ReadOutcome> ReadSmall(byte[] content, SourceContext source) =>
+        content.Length == 0 ? [source.Error("empty file")] : ReadMemory(content, source);
 
     /// <summary>With <see cref="ReaderOptions.IdRoot"/>, the id is the path below that root (files outside it are refused).</summary>
     private static IEnumerable<ReadOutcome> ReadFileUnderRoot(string file, string id, ReaderOptions options)
@@ -287,16 +327,10 @@ public static class ArticleReader
 
     private static IEnumerable<ReadOutcome> ReadFileUnguarded(SourceContext source)
     {
-        var length = new FileInfo(source.Path).Length;
-        if (length == 0)
+        // One read for a small file: format detection and the reader then work on memory instead of opening it twice.
+        if (ContentIfSmall(source.Path) is { } content)
         {
-            return [source.Error("empty file")];
-        }
-
-        if (length <= SmallFileBytes)
-        {
-            // One read for the whole file: format detection and the reader then work on memory instead of opening it twice.
-            return ReadMemory(File.ReadAllBytes(source.Path), source);
+            return ReadSmall(content, source);
         }
 
         return ReadStream(() => new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024), source);
