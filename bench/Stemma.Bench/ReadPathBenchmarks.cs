@@ -8,8 +8,8 @@ namespace Stemma.Bench;
 
 /// <summary>
 /// The per-article reading kernels (issue 13) on 500 generated plain-text articles: the whole file read from memory,
-/// the title check, the paragraph split, the assembly (classifying every paragraph, joining the body), and the content
-/// words the injected-sentence pass reads from every body.
+/// the title check, the paragraph split, the assembly (classifying every paragraph, joining the body), the content
+/// words the injected-sentence pass reads from every body, and what it makes of them (family keys, sentence sketches).
 /// dotnet run -c Release --project bench/Stemma.Bench -- --filter '*ReadPathBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
@@ -18,6 +18,7 @@ public class ReadPathBenchmarks
     private List<(string Name, byte[] Bytes, string Title, string Body)> files = [];
     private List<ArticleDraft> drafts = [];
     private List<byte[]> jsonLines = [];
+    private List<Article> articles = [];
     private readonly JsonRecordFields fields = new();
 
     [GlobalSetup]
@@ -26,6 +27,7 @@ public class ReadPathBenchmarks
         var documents = new SyntheticCorpus(100, new CorpusOptions { Stories = 100, UnrelatedArticles = 0 }).Generate().Take(500).ToList();
         files = [.. documents.Select(document => (document.Id + ".txt", System.Text.Encoding.UTF8.GetBytes(document.ToTextFile()), document.Title, document.Body + "\n"))];
         drafts = [.. files.Select(file => new ArticleDraft { Id = file.Name, Title = file.Title, Paragraphs = ArticleAssembler.PlainTextParagraphs(file.Body, file.Title), Format = "txt" })];
+        articles = [.. documents.Select(document => document.ToArticle())];
         jsonLines = [.. documents.Select(document => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { id = document.Id, title = document.Title, site = document.Site, date = document.Date, text = document.Body }))];
     }
 
@@ -84,5 +86,21 @@ public class ReadPathBenchmarks
         }
 
         return sum;
+    }
+
+    /// <summary>Every body's family keys (pairs of content words, one in four kept), as the in-memory injected-sentence pass makes them.</summary>
+    [Benchmark]
+    public int FamilyKeys()
+    {
+        var table = new InjectedSentences.WordTable();
+        return articles.Sum(article => new InjectedSentences.Parsed(article, table).Keys.Length);
+    }
+
+    /// <summary>Every body's sentence sketch and family keys, as the streamed pass makes them on its first read.</summary>
+    [Benchmark]
+    public int SentenceSketches()
+    {
+        var (table, dense) = (new InjectedSentences.WordTable(), new InjectedSentences.DenseWords());
+        return articles.Sum(article => InjectedSentences.Sketch(article.Body, table, dense, out var keys).Length + keys.Length);
     }
 }
