@@ -111,67 +111,89 @@ public sealed class StoreIngestor
         // What the documents sketched so far hold in memory, for sizing batches and regions by bytes (BatchBytes).
         var sizing = new DocumentBytes();
         using var source = articles.GetEnumerator();
-        while (Next(source, pipeline.SizeFor(pipeline.AddBatchSize, sizing.Average)) is { Length: > 0 } batch)
+
+        // The next batch is read while this one is stored: the store writes on one thread, and the reading (for a streamed
+        // input, its last pass over the files) would otherwise wait for it. It is read once this batch is sketched, at the
+        // size the sketches so far give, as it was when read after the store; one batch at most is read ahead.
+        var batch = Next(source, pipeline.SizeFor(pipeline.AddBatchSize, sizing.Average));
+        Task<Article[]>? reading = null;
+        try
         {
-            if (stop.IsCancellationRequested)
+            while (batch.Length > 0)
             {
-                cancelled = true;
-                break;
-            }
-
-            var clock = new StageClock();
-            IReadOnlyList<StoredDocument> documents;
-            (TextFeatures Features, DocumentSketch Sketch)[]? work = null;
-            if (Sketching is { } remote)
-            {
-                // Sketched where the store lives; the relate step computes features and shingles again for its region.
-                documents = await remote.SketchAsync(batch, sketch, lsh, none).ConfigureAwait(false);
-            }
-            else
-            {
-                var local = new StoredDocument[batch.Length];
-                var made = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
-                StoreRelater.For(batch.Length, i =>
+                if (stop.IsCancellationRequested)
                 {
-                    var (document, features, documentSketch) = sketcher.Sketch(batch[i]);
-                    local[i] = document;
-                    made[i] = (features, documentSketch);
-                });
-                (documents, work) = (local, made);
-                sizing.Add(local, made);
-            }
-
-            var sketched = clock.Lap();
-            var before = known.Version;
-            var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
-            await known.AddedAsync(store, before, documents, outcomes, none).ConfigureAwait(false);
-            Log?.Invoke($"batch of {batch.Length}: sketch {sketched}, store {clock.Lap()}");
-            var regionSize = pipeline.SizeFor(pipeline.RelateBatchSize, sizing.Average);
-            for (var i = 0; i < outcomes.Count; i++)
-            {
-                var outcome = outcomes[i];
-                switch (outcome.Status)
-                {
-                    case AddStatus.Added:
-                        added++;
-                        Keep(computed, order, outcome.Id, work, i, isNew: true, regionSize);
-                        break;
-                    case AddStatus.Updated:
-                        updated++;
-                        Keep(computed, order, outcome.Id, work, i, isNew: false, regionSize);
-                        break;
-                    case AddStatus.Unchanged:
-                        unchanged++;
-                        break;
-                    default:
-                        rejected.Add(outcome);
-                        break;
+                    cancelled = true;
+                    break;
                 }
-            }
 
-            done += batch.Length;
-            progress?.Report(done);
-            Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"added:{++batches}"));
+                var clock = new StageClock();
+                IReadOnlyList<StoredDocument> documents;
+                (TextFeatures Features, DocumentSketch Sketch)[]? work = null;
+                if (Sketching is { } remote)
+                {
+                    // Sketched where the store lives; the relate step computes features and shingles again for its region.
+                    documents = await remote.SketchAsync(batch, sketch, lsh, none).ConfigureAwait(false);
+                }
+                else
+                {
+                    var local = new StoredDocument[batch.Length];
+                    var made = new (TextFeatures Features, DocumentSketch Sketch)[batch.Length];
+                    StoreRelater.For(batch.Length, i =>
+                    {
+                        var (document, features, documentSketch) = sketcher.Sketch(batch[i]);
+                        local[i] = document;
+                        made[i] = (features, documentSketch);
+                    });
+                    (documents, work) = (local, made);
+                    sizing.Add(local, made);
+                }
+
+                var sketched = clock.Lap();
+                var nextSize = pipeline.SizeFor(pipeline.AddBatchSize, sizing.Average);
+                reading = Task.Run(() => Next(source, nextSize));
+                var before = known.Version;
+                var outcomes = await store.AddDocumentsAsync(documents, none).ConfigureAwait(false);
+                await known.AddedAsync(store, before, documents, outcomes, none).ConfigureAwait(false);
+                Log?.Invoke($"batch of {batch.Length}: sketch {sketched}, store {clock.Lap()}");
+                var regionSize = pipeline.SizeFor(pipeline.RelateBatchSize, sizing.Average);
+                for (var i = 0; i < outcomes.Count; i++)
+                {
+                    var outcome = outcomes[i];
+                    switch (outcome.Status)
+                    {
+                        case AddStatus.Added:
+                            added++;
+                            Keep(computed, order, outcome.Id, work, i, isNew: true, regionSize);
+                            break;
+                        case AddStatus.Updated:
+                            updated++;
+                            Keep(computed, order, outcome.Id, work, i, isNew: false, regionSize);
+                            break;
+                        case AddStatus.Unchanged:
+                            unchanged++;
+                            break;
+                        default:
+                            rejected.Add(outcome);
+                            break;
+                    }
+                }
+
+                done += batch.Length;
+                progress?.Report(done);
+                Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"added:{++batches}"));
+                batch = await reading.ConfigureAwait(false);
+                reading = null;
+            }
+        }
+        finally
+        {
+            // Failed or stopped mid-batch: the read ahead finishes before the input is let go (its own failure, if any, is
+            // not the one to report).
+            if (reading is not null)
+            {
+                await Task.WhenAny(reading).ConfigureAwait(false);
+            }
         }
 
         // The relater lets go of what the add step computed once it has served; so does this method.
