@@ -34,8 +34,9 @@ internal static class InputCollector
     /// <summary>
     /// As <see cref="ReadAsync"/>, for a caller that takes the articles one at a time (ingest): local files are read several
     /// times by <see cref="StreamingAnnotator"/>, which holds compact evidence instead of the corpus, so memory does not grow
-    /// with the input (an input within <see cref="HeldTextCharacters"/> is read once and held). A cluster's read workers, and inputs that cannot be read twice (a pipe such as /dev/stdin), give the
-    /// articles in memory as <see cref="ReadAsync"/> does.
+    /// with the input (an input within <see cref="HeldTextCharacters"/> is read once and held). A cluster's read workers,
+    /// and inputs that cannot be read twice (a pipe such as /dev/stdin), give the articles in memory as
+    /// <see cref="ReadAsync"/> does.
     /// </summary>
     public static async Task<Streamed> StreamAsync(IReadOnlyList<string> paths, CliContext context, IRemoteReading? remote, CancellationToken cancellationToken)
     {
