@@ -9,6 +9,9 @@ if (args is ["--version"])
     return 0;
 }
 
+// Compiles what the last run of this command compiled on a spare core, ahead of its first call.
+using var jitProfile = JitProfile.Start(args);
+
 // Standard output and error are written through the descriptors, not System.Console, and Ctrl+C is caught as a
 // signal rather than through Console.CancelKeyPress: either Console path switches a terminal's keypad into
 // application mode (it prints ESC[?1h ESC=), which left a stray escape sequence at the top of every command's output.

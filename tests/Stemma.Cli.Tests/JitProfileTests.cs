@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Stemma.Cli.Tests;
+
+/// <summary>The multi-core JIT profile each command keeps: where it lives, that a run leaves one, that it changes no output.</summary>
+public sealed class JitProfileTests
+{
+    [Theory]
+    [InlineData(null, "/home/ana/.cache", "/home/ana", "/home/ana/.cache/stemma/jit")]
+    [InlineData(null, null, "/home/ana", "/home/ana/.cache/stemma/jit")]
+    [InlineData(null, "relative/cache", "/home/ana", "/home/ana/.cache/stemma/jit")]
+    [InlineData(null, null, "relative", null)]
+    [InlineData(null, null, null, null)]
+    [InlineData("0", "/home/ana/.cache", "/home/ana", null)]
+    [InlineData("1", "/tmp/cache", "/home/ana", "/tmp/cache/stemma/jit")]
+    public void The_profile_folder_follows_the_cache_conventions(string? switchValue, string? cache, string? home, string? expected)
+    {
+        var environment = new Dictionary<string, string?> { [JitProfile.Switch] = switchValue, ["XDG_CACHE_HOME"] = cache, ["HOME"] = home };
+
+        Assert.Equal(expected, JitProfile.Folder(name => environment.GetValueOrDefault(name)));
+    }
+
+    [Fact]
+    public async Task A_run_leaves_its_commands_profile_and_the_next_run_plays_it_with_the_same_output()
+    {
+        using var folder = new TempDirectory();
+        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var cache = Path.Combine(folder.Path, "cache");
+
+        var first = await RunStemmaAsync(cache, null, "extract", article, "--format", "json");
+        var profiles = Path.Combine(cache, "stemma", "jit");
+        var kept = Path.Combine(profiles, "extract.jitprofile");
+        Assert.True(File.Exists(kept), first.Error);
+        Assert.True(new FileInfo(kept).Length > 0);
+
+        var second = await RunStemmaAsync(cache, null, "extract", article, "--format", "json");
+
+        Assert.Equal((0, first.Out), (second.ExitCode, second.Out));
+        Assert.Contains("ferry.txt", second.Out, StringComparison.Ordinal);
+
+        // Each run recorded into a copy of its own and put it in place: nothing else is left in the folder.
+        Assert.Equal(["extract.jitprofile"], Directory.GetFiles(profiles).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task With_the_switch_at_zero_nothing_is_written()
+    {
+        using var folder = new TempDirectory();
+        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var cache = Path.Combine(folder.Path, "cache");
+
+        var result = await RunStemmaAsync(cache, "0", "extract", article);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.False(Directory.Exists(cache));
+    }
+
+    /// <summary>The built command as its own process: the runtime plays and writes a profile only for a real process.</summary>
+    private static async Task<CliRunner.Result> RunStemmaAsync(string cache, string? switchValue, params string[] args)
+    {
+        // The test host runs on the same runtime as the command: the dotnet host sits three folders above the runtime's.
+        var host = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stemma.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["XDG_CACHE_HOME"] = cache;
+        start.Environment[JitProfile.Switch] = switchValue;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliRunner.Result(process.ExitCode, await output, await error);
+    }
+}
