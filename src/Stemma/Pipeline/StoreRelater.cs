@@ -181,96 +181,57 @@ public sealed class StoreRelater
         var screens = new ScreenedDocuments(pipeline.ScreenedDocuments, pipeline.ScreenedBytes);
         var regionSize = pipeline.SizeFor(pipeline.RelateBatchSize, DocumentBytes);
         var arranged = await ArrangeAsync(regionSize).ConfigureAwait(false);
-
-        // The next region's pending documents, read and featured while this one commits (RelateRegionAsync).
-        Task<RegionProbes>? prefetched = null;
-        try
+        while (true)
         {
-            while (true)
+            if (stop.IsCancellationRequested)
             {
-                if (stop.IsCancellationRequested)
-                {
-                    return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
-                }
-
-                IReadOnlyList<string> stale = [];
-                if (relabelling)
-                {
-                    // Placements made when the corpus was much smaller: all related again with today's statistics, half a
-                    // region of them at a time beside pending documents, so no region holds more documents than any other.
-                    // Each comes back once at most (its new placement records today's count).
-                    var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
-                    var found = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), Math.Max(1, pipeline.RelateBatchSize / 2), CancellationToken.None).ConfigureAwait(false);
-                    stale = [.. found.Where(relabelled.Add)];
-                    relabelling = stale.Count > 0;
-                }
-
-                // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
-                // is pending, in insertion order. A region with stale documents keeps the fixed size: their whole stories come
-                // with them, so it grows well beyond its pending documents (at a million documents, 18,000-26,000 of 10,000).
-                var asked = stale.Count > 0 ? Math.Max(1, pipeline.RelateBatchSize - stale.Count) : regionSize;
-                var batch = arranged.Count > 0
-                    ? Next(arranged, asked)
-                    : await store.GetPendingAsync(asked, CancellationToken.None).ConfigureAwait(false);
-
-                if (batch.Count == 0 && stale.Count == 0)
-                {
-                    return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
-                }
-
-                // Without stale documents to take, the next region is the next run of the arrangement, known before this one
-                // commits (a small one is featured through the cache of single adds, which the commit updates: not read ahead).
-                var next = !relabelling && Math.Min(arranged.Count, regionSize) >= ParallelFrom ? arranged.Take(regionSize).ToList() : null;
-                (int RegionDocuments, int Pairs, int Stories) step;
-                try
-                {
-                    Task<RegionProbes>? following;
-                    (step, following) = await RelateRegionAsync(batch, batch.Count < asked && arranged.Count == 0, stale, cache, screens, regions + 1, prefetched, next, stop).ConfigureAwait(false);
-                    prefetched = following;
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Stopped in the region's analysis, before its commit: its documents stay pending for the next run.
-                    return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
-                }
-
-                // The read ahead keeps the next region's screens: it has finished before anything else looks at them.
-                if (prefetched is not null)
-                {
-                    await Task.WhenAny(prefetched).ConfigureAwait(false);
-                }
-
-                Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"screens kept: {screens.Count} documents, {screens.Bytes / 1e6:F0} MB of {screens.Allowed / 1e6:F0} MB allowed"));
-                related += batch.Count;
-                regions++;
-                regionDocuments += step.RegionDocuments;
-                pairs += step.Pairs;
-                stories += step.Stories;
-                Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"related:{regions}"));
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
             }
-        }
-        finally
-        {
-            // Stopped or failed: a read ahead ends before the store is let go (its own failure, if any, is not the one to report).
-            if (prefetched is not null)
+
+            IReadOnlyList<string> stale = [];
+            if (relabelling)
             {
-                await Task.WhenAny(prefetched).ConfigureAwait(false);
+                // Placements made when the corpus was much smaller: all related again with today's statistics, half a
+                // region of them at a time beside pending documents, so no region holds more documents than any other.
+                // Each comes back once at most (its new placement records today's count).
+                var count = await cache.CountAsync(store, CancellationToken.None).ConfigureAwait(false);
+                var found = await store.GetLabeledBeforeAsync((long)Math.Floor(count / pipeline.RelabelGrowth), Math.Max(1, pipeline.RelateBatchSize / 2), CancellationToken.None).ConfigureAwait(false);
+                stale = [.. found.Where(relabelled.Add)];
+                relabelling = stale.Count > 0;
             }
+
+            // The arranged runs first (each region's documents leave the pending set with its commit), then whatever else
+            // is pending, in insertion order. A region with stale documents keeps the fixed size: their whole stories come
+            // with them, so it grows well beyond its pending documents (at a million documents, 18,000-26,000 of 10,000).
+            var asked = stale.Count > 0 ? Math.Max(1, pipeline.RelateBatchSize - stale.Count) : regionSize;
+            var batch = arranged.Count > 0
+                ? Next(arranged, asked)
+                : await store.GetPendingAsync(asked, CancellationToken.None).ConfigureAwait(false);
+
+            if (batch.Count == 0 && stale.Count == 0)
+            {
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: false);
+            }
+
+            (int RegionDocuments, int Pairs, int Stories) step;
+            try
+            {
+                step = await RelateRegionAsync(batch, batch.Count < asked && arranged.Count == 0, stale, cache, screens, regions + 1, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped in the region's analysis, before its commit: its documents stay pending for the next run.
+                return new RelateReport(related, regions, regionDocuments, pairs, stories, Cancelled: true);
+            }
+
+            Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"screens kept: {screens.Count} documents, {screens.Bytes / 1e6:F0} MB of {screens.Allowed / 1e6:F0} MB allowed"));
+            related += batch.Count;
+            regions++;
+            regionDocuments += step.RegionDocuments;
+            pairs += step.Pairs;
+            stories += step.Stories;
+            Committed?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"related:{regions}"));
         }
-    }
-
-    /// <summary>A region's pending documents as read, with their features and sketches by id.</summary>
-    private sealed record RegionProbes(IReadOnlyList<string> Ids, IReadOnlyList<StoredDocument> Documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> Work);
-
-    /// <summary>Reads the given pending documents and computes their features and sketches (<see cref="Compute"/>).</summary>
-    private async Task<RegionProbes> ReadProbesAsync(IReadOnlyList<string> ids, StoreStateCache cache, ScreenedDocuments screens)
-    {
-        var documents = await store.GetDocumentsAsync(ids, CancellationToken.None).ConfigureAwait(false);
-        var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
-
-        // On one thread: the commit beside it writes on the other core, and two threads here made it wait for them.
-        Compute(documents, work, cache, screens, oneThread: true);
-        return new RegionProbes(ids, documents, work);
     }
 
     /// <summary>Every pending document in the order of <see cref="Order"/>; empty without one.</summary>
@@ -307,12 +268,7 @@ public sealed class StoreRelater
 
     /// <param name="stop">Stops the region's analysis (nothing of the region is written then); reads and the commit run on.</param>
     /// <param name="wholePending">Whether <paramref name="pendingBatch"/> is every pending document (else they are read).</param>
-    /// <param name="prefetched">This region's pending documents as the previous region read them during its commit; null: read here.</param>
-    /// <param name="next">The next region's pending documents, read and featured while this region commits (the commit is the
-    /// store's one-thread write; the read and the features need none of it). Null: not read ahead.</param>
-    private async Task<((int RegionDocuments, int Pairs, int Stories) Step, Task<RegionProbes>? Next)> RelateRegionAsync(
-        IReadOnlyList<string> pendingBatch, bool wholePending, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens, int regionNumber,
-        Task<RegionProbes>? prefetched, IReadOnlyList<string>? next, CancellationToken stop)
+    private async Task<(int RegionDocuments, int Pairs, int Stories)> RelateRegionAsync(IReadOnlyList<string> pendingBatch, bool wholePending, IReadOnlyList<string> stale, StoreStateCache cache, ScreenedDocuments screens, int regionNumber, CancellationToken stop)
     {
         var cancellationToken = CancellationToken.None;
         var clock = new StageClock();
@@ -324,13 +280,7 @@ public sealed class StoreRelater
         var allPending = new HashSet<string>(
             wholePending ? pendingBatch : await store.GetPendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false),
             StringComparer.Ordinal);
-        var read = prefetched is null ? null : await prefetched.ConfigureAwait(false);
-        if (read is not null && !read.Ids.SequenceEqual(pendingBatch, StringComparer.Ordinal))
-        {
-            throw new InvalidOperationException("the documents read ahead are not the region's");
-        }
-
-        var probes = read?.Documents ?? await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
+        var probes = await store.GetDocumentsAsync(pendingBatch, cancellationToken).ConfigureAwait(false);
         var regionIds = new HashSet<string>(probes.Select(p => p.Article.Id), StringComparer.Ordinal);
         regionIds.UnionWith(stale);
 
@@ -342,14 +292,9 @@ public sealed class StoreRelater
         // One statistics object for the look-up, the screening and the analysis (see IncludeAsync).
         var statistics = TermStatistics.Growing((int)Math.Min(int.MaxValue, count));
         var probeTerms = new Dictionary<string, (uint[] Terms, float[] Weights, float Norm)>(StringComparer.Ordinal);
-        var work = read?.Work ?? new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
+        var work = new Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>(StringComparer.Ordinal);
         var tookComputed = computed is not null && probes.Any(p => computed.ContainsKey(p.Article.Id));
-        if (read is null)
-        {
-            Compute(probes, work, cache, screens);
-        }
-
-        read = null;
+        Compute(probes, work, cache, screens);
         var probeTime = steps.Lap();
         var probeCpu = Environment.CpuUsage.TotalTime - processorTime;
         IReadOnlyList<string> formerStories = [];
@@ -500,40 +445,17 @@ public sealed class StoreRelater
         };
 
         var analyzed = clock.Lap();
+        var before = cache.Version;
+        var commitCpu = Environment.CpuUsage.TotalTime;
+        cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
+        commitCpu = Environment.CpuUsage.TotalTime - commitCpu;
         if (tookComputed)
         {
             computed = null;
         }
-
-        // What the commit does not need leaves memory before the next region's documents are read beside it: the region's
-        // documents and features give way to the next one's, as they did when it was read after the commit.
-        var step = (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
-        var (regionCount, timings) = (articles.Count, analysis.Timings);
-        (probes, others, documents, articles, sketches, features, analysis, nearDuplicates) = (null, null, null, null, null, null, null, null);
-        probeTerms.Clear();
-        var readAhead = next is { Count: >= ParallelFrom } ? Task.Run(() => ReadProbesAsync(next, cache, screens)) : null;
-
-        var before = cache.Version;
-        var commitCpu = Environment.CpuUsage.TotalTime;
-        try
-        {
-            cache.Committed(before, await store.CommitRelateAsync(commit, cancellationToken).ConfigureAwait(false));
-        }
-        catch
-        {
-            if (readAhead is not null)
-            {
-                await Task.WhenAny(readAhead).ConfigureAwait(false);
-            }
-
-            throw;
-        }
-
-        commitCpu = Environment.CpuUsage.TotalTime - commitCpu;
         var none = candidateCount > 0 && relatedCount == 0 ? ", related to none" : string.Empty;
-        var aside = readAhead is null ? string.Empty : " with the next region read beside it";
-        Log?.Invoke($"region of {regionCount} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{timings}], commit {clock.Lap()}, CPU {Seconds(commitCpu)}{aside}; CPU {Seconds(Environment.CpuUsage.TotalTime - processorTime)}");
-        return (step, readAhead);
+        Log?.Invoke($"region of {articles.Count} ({pendingBatch.Count} pending, {candidateCount} stored candidates, {relatedCount} related{none}): candidates {lookUp}{candidateSteps}, load {load}, analysis {analyzed} [{analysis.Timings}], commit {clock.Lap()}, CPU {Seconds(commitCpu)}; CPU {Seconds(Environment.CpuUsage.TotalTime - processorTime)}");
+        return (commit.Region.Count, analysis.Pairs.Count, analysis.Documents.Select(d => d.Story).Distinct(StringComparer.Ordinal).Count());
     }
 
     private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00 s", System.Globalization.CultureInfo.InvariantCulture);
@@ -713,11 +635,11 @@ public sealed class StoreRelater
         PairComparer.Compare(a, featuresA, b, featuresB, statistics, allChanges: false, mayShareText, cosine, relateOptions.Relations).Relation != Relations.Unrelated;
 
     /// <summary>Features and sketches of <paramref name="documents"/> into <paramref name="work"/> (see <see cref="ComputeAll"/>).</summary>
-    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache, ScreenedDocuments screens, bool oneThread = false)
+    private void Compute(IReadOnlyList<StoredDocument> documents, Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)> work, StoreStateCache cache, ScreenedDocuments screens)
     {
         var features = new TextFeatures[documents.Count];
         var sketches = new DocumentSketch[documents.Count];
-        ComputeAll(documents, features, sketches, cache, oneThread: oneThread);
+        ComputeAll(documents, features, sketches, cache);
         for (var i = 0; i < documents.Count; i++)
         {
             work[documents[i].Article.Id] = (features[i], sketches[i]);
@@ -757,8 +679,7 @@ public sealed class StoreRelater
         TextFeatures[] features,
         DocumentSketch[] sketches,
         StoreStateCache cache,
-        Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? known = null,
-        bool oneThread = false)
+        Dictionary<string, (TextFeatures Features, DocumentSketch Sketch)>? known = null)
     {
         var small = documents.Count < ParallelFrom;
         var missing = new List<int>();
@@ -787,23 +708,11 @@ public sealed class StoreRelater
             }
         }
 
-        void ComputeMissing(int k)
+        Parallel.For(0, missing.Count, k =>
         {
             var document = documents[missing[k]];
             (sketches[missing[k]], features[missing[k]]) = StoryAnalyzer.SketchAndFeatures(sketcher, document.Article, document.Signature);
-        }
-
-        if (oneThread)
-        {
-            for (var k = 0; k < missing.Count; k++)
-            {
-                ComputeMissing(k);
-            }
-        }
-        else
-        {
-            Parallel.For(0, missing.Count, ComputeMissing);
-        }
+        });
     }
 
     /// <summary>
