@@ -44,6 +44,27 @@ public sealed class JitProfileTests
     }
 
     [Fact]
+    public async Task A_damaged_profile_changes_nothing_and_is_replaced()
+    {
+        using var folder = new TempDirectory();
+        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var cache = Path.Combine(folder.Path, "cache");
+        var clean = await RunStemmaAsync(cache, "0", "extract", article, "--format", "json");
+
+        // Bytes that are no profile at all (a disk error, another program's file under the name).
+        var kept = Path.Combine(cache, "stemma", "jit", "extract.jitprofile");
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        var noise = new byte[20_000];
+        new Random(7).NextBytes(noise);
+        await File.WriteAllBytesAsync(kept, noise);
+
+        var result = await RunStemmaAsync(cache, null, "extract", article, "--format", "json");
+
+        Assert.Equal((0, clean.Out), (result.ExitCode, result.Out));
+        Assert.False((await File.ReadAllBytesAsync(kept)).AsSpan().SequenceEqual(noise));
+    }
+
+    [Fact]
     public async Task With_the_switch_at_zero_nothing_is_written()
     {
         using var folder = new TempDirectory();
