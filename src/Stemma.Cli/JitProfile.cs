@@ -40,6 +40,7 @@ internal sealed class JitProfile : IDisposable
             var kept = Path.Combine(folder, name + Extension);
             var recordingName = $"{name}.{Environment.ProcessId}{Extension}";
             var recording = Path.Combine(folder, recordingName);
+            RemoveAbandoned(folder, name);
             if (File.Exists(kept))
             {
                 File.Copy(kept, recording, overwrite: true);
@@ -53,6 +54,19 @@ internal sealed class JitProfile : IDisposable
         {
             // A cache that cannot be written: the run compiles as it goes, as without a profile.
             return null;
+        }
+    }
+
+    /// <summary>Copies left by runs that ended without putting them in place (killed), once they are a day old.</summary>
+    private static void RemoveAbandoned(string folder, string name)
+    {
+        var dayAgo = DateTime.UtcNow.AddDays(-1);
+        foreach (var file in Directory.EnumerateFiles(folder, name + ".*" + Extension))
+        {
+            if (File.GetLastWriteTimeUtc(file) < dayAgo)
+            {
+                File.Delete(file);
+            }
         }
     }
 

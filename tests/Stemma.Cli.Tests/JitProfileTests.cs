@@ -65,6 +65,33 @@ public sealed class JitProfileTests
     }
 
     [Fact]
+    public async Task A_copy_abandoned_by_a_killed_run_is_removed_once_a_day_old()
+    {
+        using var folder = new TempDirectory();
+        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var cache = Path.Combine(folder.Path, "cache");
+        var profiles = Path.Combine(cache, "stemma", "jit");
+        Directory.CreateDirectory(profiles);
+        var old = Path.Combine(profiles, "extract.999999991.jitprofile");
+        var recent = Path.Combine(profiles, "extract.999999992.jitprofile");
+        var otherCommand = Path.Combine(profiles, "ingest.999999993.jitprofile");
+        foreach (var file in new[] { old, recent, otherCommand })
+        {
+            await File.WriteAllBytesAsync(file, [1, 2, 3]);
+        }
+
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-2));
+        File.SetLastWriteTimeUtc(otherCommand, DateTime.UtcNow.AddDays(-2));
+
+        var result = await RunStemmaAsync(cache, null, "extract", article);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(recent));
+        Assert.True(File.Exists(otherCommand));
+    }
+
+    [Fact]
     public async Task With_the_switch_at_zero_nothing_is_written()
     {
         using var folder = new TempDirectory();
