@@ -5,7 +5,7 @@ namespace Stemma.Cli;
 /// <summary>
 /// Multi-core JIT (<see cref="ProfileOptimization"/>): each command records the methods it compiled, and the next run of
 /// the same command compiles them on a background thread ahead of their first call instead of on the thread that needs
-/// them. A run of many small files spends a fifth of its CPU compiling, most of it before both cores have work.
+/// them. Compiling was a fifth of the CPU of an ingest or extract of 10,000 small files (2,300 methods).
 /// </summary>
 /// <remarks>
 /// The runtime writes a profile into the file it played. Each run therefore plays and records a copy of its own and
