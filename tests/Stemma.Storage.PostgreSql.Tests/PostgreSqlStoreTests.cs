@@ -117,7 +117,10 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server) : IAsyncLifeti
         var waited = 0;
         var waiting = second.AcquireWriterLockAsync(() => Interlocked.Increment(ref waited));
 
-        await Task.Delay(500);
+        // The second store opens its own connection before it tries the lock: on a loaded machine that took longer than a
+        // fixed half second (seen in CI), so the test waits for the attempt itself, then gives the lock time to be wrongly granted.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref waited) > 0, TimeSpan.FromSeconds(20)), "the second writer never tried the lock");
+        await Task.Delay(300);
         Assert.False(waiting.IsCompleted, "the second writer must wait while the first holds the lock");
         Assert.Equal(1, waited);
 

@@ -263,6 +263,10 @@ public abstract partial class StoreContractTests
         var first = await Store.AcquireWriterLockAsync();
         var waited = 0;
         var second = Store.AcquireWriterLockAsync(() => Interlocked.Increment(ref waited));
+
+        // Waits for the attempt rather than a fixed time (a server store opens a connection first, slow on a loaded
+        // machine), then gives the lock time to be wrongly granted.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref waited) > 0, TimeSpan.FromSeconds(20)), "the second writer never tried the lock");
         await Task.Delay(300);
         Assert.False(second.IsCompleted);
         Assert.Equal(1, waited);
