@@ -25,7 +25,7 @@ public sealed class JitProfileTests
     public async Task A_run_leaves_its_commands_profile_and_the_next_run_plays_it_with_the_same_output()
     {
         using var folder = new TempDirectory();
-        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var article = WriteArticle(folder);
         var cache = Path.Combine(folder.Path, "cache");
 
         var first = await RunStemmaAsync(cache, null, "extract", article, "--format", "json");
@@ -47,7 +47,7 @@ public sealed class JitProfileTests
     public async Task A_damaged_profile_changes_nothing_and_is_replaced()
     {
         using var folder = new TempDirectory();
-        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var article = WriteArticle(folder);
         var cache = Path.Combine(folder.Path, "cache");
         var clean = await RunStemmaAsync(cache, "0", "extract", article, "--format", "json");
 
@@ -68,7 +68,7 @@ public sealed class JitProfileTests
     public async Task A_copy_abandoned_by_a_killed_run_is_removed_once_a_day_old()
     {
         using var folder = new TempDirectory();
-        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var article = WriteArticle(folder);
         var cache = Path.Combine(folder.Path, "cache");
         var profiles = Path.Combine(cache, "stemma", "jit");
         Directory.CreateDirectory(profiles);
@@ -95,7 +95,7 @@ public sealed class JitProfileTests
     public async Task With_the_switch_at_zero_nothing_is_written()
     {
         using var folder = new TempDirectory();
-        var article = folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
+        var article = WriteArticle(folder);
         var cache = Path.Combine(folder.Path, "cache");
 
         var result = await RunStemmaAsync(cache, "0", "extract", article);
@@ -103,6 +103,9 @@ public sealed class JitProfileTests
         Assert.Equal(0, result.ExitCode);
         Assert.False(Directory.Exists(cache));
     }
+
+    private static string WriteArticle(TempDirectory folder) =>
+        folder.Write("input/ferry.txt", "Ferry timetable changes\n\nThe island council said on Monday that the first crossing would leave an hour later.\n");
 
     /// <summary>The built command as its own process: the runtime plays and writes a profile only for a real process.</summary>
     private static async Task<CliRunner.Result> RunStemmaAsync(string cache, string? switchValue, params string[] args)
