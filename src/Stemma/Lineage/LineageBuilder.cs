@@ -643,7 +643,7 @@ internal sealed class LineageBuilder(
 
     private static void VoteAgainst(Align.TokenizedText words, Align.TextRange range, int[] against)
     {
-        var w = words.Starts.AsSpan().BinarySearch(range.Start);
+        var w = words.WordStartingAt(range.Start);
         for (w = w < 0 ? ~w : w; w < words.Count && words.StartOf(w) < range.End; w++)
         {
             against[w]++;

@@ -357,7 +357,7 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             {
                 var range = sideB ? difference.B : difference.A;
                 var count = sideB ? difference.WordsB : difference.WordsA;
-                var at = words.Starts.AsSpan().BinarySearch(range.Start);
+                var at = words.WordStartingAt(range.Start);
                 if (at >= 0 && count > 0)
                 {
                     matched.Slice(at, Math.Min(count, words.Count - at)).Fill(false);

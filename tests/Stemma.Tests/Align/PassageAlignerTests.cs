@@ -142,38 +142,3 @@ public class PassageAlignerTests
         Assert.Equal(0, alignment.CoverageA);
     }
 }
-
-public class TokenizedTextTests
-{
-    [Property(MaxTest = 300)]
-    public bool Plain_ascii_text_gets_the_words_offsets_and_hashes_of_the_general_tokenizer(int seed)
-    {
-        var random = new Random(seed);
-        string[] parts = ["Don't", "2.5", "1,000", "A", "b", " ", "  ", ".", ",", "'", "\n", "\t", "$", "x'", "9.", "END", "-", "rock'n'roll", "Mayor", "\"quoted\""];
-        var text = string.Concat(Enumerable.Range(0, random.Next(0, 60)).Select(_ => parts[random.Next(parts.Length)]));
-        var tokens = TokenizedText.Create(text);
-        var general = Stemma.Text.WordTokenizer.Tokenize(text);
-        var w = 0;
-        foreach (var token in general)
-        {
-            if (w >= tokens.Count || tokens.StartOf(w) != token.Start || tokens.EndOf(w) != token.End
-                || tokens.HashAt(w) != TokenizedText.HashFolded(token.In(text)))
-            {
-                return false;
-            }
-
-            w++;
-        }
-
-        return w == tokens.Count;
-    }
-
-    [Fact]
-    public void Words_hash_alike_whatever_their_case_and_quote_style()
-    {
-        var a = TokenizedText.Create("The MAYOR\u2019s plan");
-        var b = TokenizedText.Create("the mayor's Plan");
-        Assert.Equal(a.Count, b.Count);
-        Assert.All(Enumerable.Range(0, a.Count), w => Assert.Equal(a.HashAt(w), b.HashAt(w)));
-    }
-}
