@@ -99,8 +99,12 @@ internal static class InputCollector
 
         context.Log($"read {articles.Count} articles, {rejected.Value} rejected");
 
-        // Lines a site repeats across unrelated articles are its boilerplate, not article text.
+        // Lines a site repeats across unrelated articles are its boilerplate, not article text. The pass keeps most of what
+        // it allocates (each article's content words and sentences) until it ends: collecting would only copy it. The read
+        // above is not paused: most of what it allocates is garbage.
         using (StageTimings.Start("corpus annotation"))
+        // About 1.6 bytes a character of body (528 MB for the 325 million characters of 100k news articles).
+        using (Stemma.Pipeline.CollectionPause.ForBodies(articles, 2))
         {
             return new Collected([.. CorpusAnnotator.Apply(articles)], rejected.Value);
         }

@@ -37,7 +37,7 @@ internal static class AnalyzeCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
-            var options = new AnalyzeOptions { NearDuplicates = NearDuplicateOptions.Default with { JaccardThreshold = parse.GetValue(threshold) } };
+            var options = new AnalyzeOptions { NearDuplicates = NearDuplicateOptions.Default with { JaccardThreshold = parse.GetValue(threshold) }, PauseCollections = true };
             var analysis = CorpusAnalyzer.Analyze(input.Articles, options, cancellationToken);
             switch (parse.GetValue(format))
             {

@@ -260,7 +260,7 @@ internal static class RelateCommands
             if (paths is { Length: > 0 })
             {
                 var input = InputCollector.Read(paths, context, cancellationToken);
-                return (CorpusAnalyzer.Analyze(input.Articles, cancellationToken: cancellationToken), input.Rejected);
+                return (CorpusAnalyzer.Analyze(input.Articles, new AnalyzeOptions { PauseCollections = true }, cancellationToken), input.Rejected);
             }
 
             // The stored results, exactly as ingest made them: the same truth the web pages and the API show.

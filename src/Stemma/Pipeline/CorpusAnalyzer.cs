@@ -14,6 +14,12 @@ public sealed record AnalyzeOptions
 
     /// <summary>Relate stage settings; null stops after copy families (near duplicates only).</summary>
     public StoryAnalyzerOptions? Relate { get; init; } = new();
+
+    /// <summary>
+    /// Whether the sketch stage runs without garbage collections (<see cref="CollectionPause"/>): nearly all it allocates is
+    /// kept, so collecting only copies it. Process-wide: for a process that runs this one analysis (the CLI does).
+    /// </summary>
+    public bool PauseCollections { get; init; }
 }
 
 /// <summary>Where one document ended up.</summary>
@@ -46,6 +52,8 @@ public static class CorpusAnalyzer
         DocumentSketch[] sketches;
         TextFeatures[]? features = null;
         using (StageTimings.Start(options.Relate is null ? "sketch" : "sketch and features"))
+        // About 2.4 bytes a character of body (792 MB for the 325 million characters of 100k news articles), nearly all kept.
+        using (options.PauseCollections ? CollectionPause.ForBodies(articles, 3) : null)
         {
             if (options.Relate is null)
             {

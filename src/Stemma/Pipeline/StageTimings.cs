@@ -29,6 +29,7 @@ public static class StageTimings
         private readonly TimeSpan paused;
         private readonly TimeSpan compiling;
         private readonly long compiled;
+        private readonly long allocated;
 
         internal Stage(string name)
         {
@@ -39,6 +40,7 @@ public static class StageTimings
             paused = GC.GetTotalPauseDuration();
             compiling = JitInfo.GetCompilationTime();
             compiled = JitInfo.GetCompiledMethodCount();
+            allocated = GC.GetTotalAllocatedBytes();
         }
 
         public void Dispose()
@@ -50,7 +52,7 @@ public static class StageTimings
 
             var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var usedCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs ({(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused), {JitInfo.GetCompiledMethodCount() - compiled} methods compiled ({(JitInfo.GetCompilationTime() - compiling).TotalSeconds:F2} s), {Memory()}"));
+            sink(string.Create(CultureInfo.InvariantCulture, $"timing {name}: {wall:F2} s wall, {usedCpu:F2} s CPU, {GC.CollectionCount(0) - collections} gen0 GCs ({(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused), {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:F0} MB allocated, {JitInfo.GetCompiledMethodCount() - compiled} methods compiled ({(JitInfo.GetCompilationTime() - compiling).TotalSeconds:F2} s), {Memory()}"));
         }
     }
 

@@ -1,0 +1,98 @@
+using System.Runtime;
+using Stemma.Pipeline;
+
+namespace Stemma.Tests.Pipeline;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CollectionPauseCollection
+{
+    // The pause is process-wide: these tests run alone, so no other test's allocations end a pause under them.
+    public const string Name = "collection pause";
+}
+
+[Collection(CollectionPauseCollection.Name)]
+public class CollectionPauseTests
+{
+    private const long Budget = 128L << 20;
+
+    [Fact]
+    public void A_stage_within_its_budget_runs_without_collections_and_collections_resume_after()
+    {
+        int before;
+        using (CollectionPause.For(Budget))
+        {
+            Assert.True(CollectionPause.Held);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+            before = GC.CollectionCount(0);
+
+            // 16 MB of small arrays, kept: far more than a gen0 budget, far less than the pause's.
+            var kept = new List<byte[]>();
+            for (var i = 0; i < 4096; i++)
+            {
+                kept.Add(new byte[4096]);
+            }
+
+            Assert.Equal(before, GC.CollectionCount(0));
+            GC.KeepAlive(kept);
+        }
+
+        Assert.False(CollectionPause.Held);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        GC.Collect(0);
+        Assert.True(GC.CollectionCount(0) > before);
+    }
+
+    [Fact]
+    public void A_stage_that_outgrows_its_budget_is_collected_and_ends_without_error()
+    {
+        var pause = CollectionPause.For(CollectionPause.MinBytes);
+        Assert.True(CollectionPause.Held);
+        var before = GC.CollectionCount(0);
+        for (var i = 0; i < 64; i++)
+        {
+            // 256 MB in all, dropped as it goes: the budget of 64 MB runs out.
+            GC.KeepAlive(new byte[4 << 20]);
+            GC.KeepAlive(new object[1024]);
+        }
+
+        Assert.True(GC.CollectionCount(0) > before);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        pause.Dispose();
+        pause.Dispose();
+        Assert.False(CollectionPause.Held);
+    }
+
+    [Fact]
+    public void One_stage_holds_the_pause_at_a_time()
+    {
+        using (CollectionPause.For(Budget))
+        {
+            // A second stage (another thread's) runs as usual, and its end does not end the first one's pause.
+            using (CollectionPause.For(Budget))
+            {
+                Assert.True(CollectionPause.Held);
+            }
+
+            Assert.True(CollectionPause.Held);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+
+        Assert.False(CollectionPause.Held);
+    }
+
+    [Fact]
+    public void Small_budgets_pause_nothing()
+    {
+        using (CollectionPause.For(CollectionPause.MinBytes - 1))
+        {
+            Assert.False(CollectionPause.Held);
+            Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+
+        var articles = new[] { new Article { Id = "a", Body = "A short body of a few words." } };
+        using (CollectionPause.ForBodies(articles, 3))
+        {
+            Assert.False(CollectionPause.Held);
+        }
+    }
+}
