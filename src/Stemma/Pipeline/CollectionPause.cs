@@ -3,8 +3,8 @@ using System.Runtime;
 namespace Stemma.Pipeline;
 
 /// <summary>
-/// No garbage collection while a stage runs that keeps nearly everything it allocates (the features of a one-shot
-/// analysis, the corpus annotation's sentence lists): the workstation collector stops every thread and works on one
+/// No garbage collection while a stage runs that keeps nearly everything it allocates (the features and term weights of a
+/// one-shot analysis, the corpus annotation's sentence lists): the workstation collector stops every thread and works on one
 /// core to copy what lives on anyway, a quarter of such a stage's wall time. The pause is process-wide, so it is for a
 /// process that runs one job (the CLI), held by one stage at a time; a stage that allocates more than its budget gets
 /// a collection as usual, which ends the pause early. Not for stages that make much garbage: without collections their

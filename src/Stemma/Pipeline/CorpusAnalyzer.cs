@@ -16,8 +16,9 @@ public sealed record AnalyzeOptions
     public StoryAnalyzerOptions? Relate { get; init; } = new();
 
     /// <summary>
-    /// Whether the sketch stage runs without garbage collections (<see cref="CollectionPause"/>): nearly all it allocates is
-    /// kept, so collecting only copies it. Process-wide: for a process that runs this one analysis (the CLI does).
+    /// Whether the sketch stage and the relate stage's term statistics run without garbage collections
+    /// (<see cref="CollectionPause"/>): nearly all they allocate is kept, so collecting only copies it. Process-wide: for a
+    /// process that runs this one analysis (the CLI does).
     /// </summary>
     public bool PauseCollections { get; init; }
 }
@@ -77,7 +78,7 @@ public static class CorpusAnalyzer
             StoryAnalysis stories;
             using (StageTimings.Start("relate"))
             {
-                stories = new StoryAnalyzer(relateOptions).Analyze(articles, pairs, sketches, features, null, cancellationToken);
+                stories = new StoryAnalyzer(relateOptions with { PauseCollections = relateOptions.PauseCollections || options.PauseCollections }).Analyze(articles, pairs, sketches, features, null, cancellationToken);
             }
 
             StageTimings.Sink?.Invoke($"relate stages: {stories.Timings}");

@@ -66,8 +66,12 @@ public sealed class StoryAnalyzer
         var allFeatures = new TextFeatures[n];
         Parallel.For(0, n, parallel, i => allFeatures[i] = given?[i] ?? Features(articles[i]));
         var featureTime = clock.Lap();
-        statistics ??= TermStatistics.Build(allFeatures);
-        Parallel.For(0, n, parallel, i => allFeatures[i].Weighted(statistics));
+        using (options.PauseCollections ? Pipeline.CollectionPause.For(WeightBytes(allFeatures)) : null)
+        {
+            statistics ??= TermStatistics.Build(allFeatures);
+            Parallel.For(0, n, parallel, i => allFeatures[i].Weighted(statistics));
+        }
+
         var statisticsTime = clock.Lap();
 
         // Candidates: the near-duplicate engine's pairs plus "more like this" from the term index, as sorted distinct keys.
@@ -218,6 +222,24 @@ public sealed class StoryAnalyzer
         {
             Stories = storySummaries,
         };
+    }
+
+    /// <summary>
+    /// About what the statistics step allocates: a weight (4 bytes) per term of every document, as much again for the
+    /// frequency tables counting them, the small objects holding each document's weights, and a megabyte for the tables'
+    /// first sizes and the parallel loops.
+    /// </summary>
+    internal const long FixedWeightBytes = 1L << 20;
+
+    internal static long WeightBytes(IReadOnlyList<TextFeatures> features)
+    {
+        long terms = 0;
+        foreach (var feature in features)
+        {
+            terms += feature.TermCount;
+        }
+
+        return (8 * terms) + (128L * features.Count) + FixedWeightBytes;
     }
 
     /// <summary>The features the relate stage reads from an article (its body, less lines repeating its title).</summary>

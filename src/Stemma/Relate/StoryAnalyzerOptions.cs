@@ -51,4 +51,10 @@ public sealed record StoryAnalyzerOptions
     public Lineage.LineageConfidence LineageConfidence { get; init; } = Lineage.LineageConfidence.Default;
 
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Whether the term-statistics step runs without garbage collections (<see cref="Pipeline.CollectionPause"/>): it keeps
+    /// nearly all it allocates (every document's term weights). Process-wide, so for a process running one analysis.
+    /// </summary>
+    public bool PauseCollections { get; init; }
 }
