@@ -241,7 +241,7 @@ internal sealed class LineageBuilder(
             var pair = Pair(parent, child);
             parents[child] = parent;
             relations[child] = pair?.Relation ?? Relations.Copy;
-            IReadOnlyList<Change> changes = [.. pair?.ChangesFrom(parent) ?? [], .. WrappingChanges(articles[parent], articles[child])];
+            var changes = SlicedChanges.Concat(pair?.ChangesFrom(parent) ?? [], WrappingChanges(articles[parent], articles[child]));
             var (evidence, confidence, direction, basis) = Explain(parent, child, candidates, Pair, small ? DissentOf : null, IsExcerptOf);
             var edge = new LineageEdge(articles[parent].Id, articles[child].Id, relations[child]!, pair?.Similarity ?? 0, changes)
             {

@@ -342,7 +342,7 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             comparison.Similarity,
             comparison.Alignment.MatchedWords,
             comparison.Evidence,
-            [.. comparison.Changes.Where(c => c.Matters).Take(50)],
+            SlicedChanges.From(comparison.Changes.Where(c => c.Matters).Take(50), featuresA.Words.Text, featuresB.Words.Text),
             nearDuplicate,
             Unexplained(featuresA, comparison.Alignment, sideB: false, statistics),
             Unexplained(featuresB, comparison.Alignment, sideB: true, statistics));
@@ -419,12 +419,5 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
         Changes);
 
     /// <summary>The same pair seen from the other side: changes reversed.</summary>
-    public IReadOnlyList<Change> ChangesFrom(int from) => from == A ? Changes : [.. Changes.Select(Reverse)];
-
-    private static Change Reverse(Change c) => new(
-        c.Kind switch { ChangeKind.Inserted => ChangeKind.Dropped, ChangeKind.Dropped => ChangeKind.Inserted, var k => k },
-        c.After,
-        c.Before,
-        c.InB,
-        c.InA);
+    public IReadOnlyList<Change> ChangesFrom(int from) => from == A ? Changes : SlicedChanges.Reversed(Changes);
 }

@@ -1,0 +1,135 @@
+using System.Collections;
+using Stemma.Align;
+
+namespace Stemma.Relate;
+
+/// <summary>
+/// The changes of a pair kept as where they are in the two texts rather than as copies of what they say: a copy's
+/// inserted and dropped passages run to whole paragraphs, the same passage turns up in the pairs of every member of a
+/// family, and a bulk analysis keeps every pair's changes to the end (a tenth of its memory as copied strings). A change
+/// whose text is exactly its range of the body is cut from the body each time it is read; any other is kept whole.
+/// </summary>
+internal sealed class SlicedChanges : IReadOnlyList<Change>
+{
+    private static readonly Change[] NoChanges = [];
+
+    private readonly Entry[] entries;
+    private readonly string textA;
+    private readonly string textB;
+
+    // Read from B to A: kinds and sides swapped (see Reversed).
+    private readonly bool reversed;
+
+    // Changes after the sliced ones, kept whole and read as given (lines of the wrapping, which have no place in a body).
+    private readonly Change[] appended;
+
+    private SlicedChanges(Entry[] entries, string textA, string textB, bool reversed, Change[] appended)
+    {
+        this.entries = entries;
+        this.textA = textA;
+        this.textB = textB;
+        this.reversed = reversed;
+        this.appended = appended;
+    }
+
+    /// <summary>A change cut from the texts (<see cref="Whole"/> null) or one kept as it is.</summary>
+    private readonly record struct Entry(ChangeKind Kind, TextRange? InA, TextRange? InB, string? Restatement, string? Summary, Change? Whole);
+
+    /// <summary>The <paramref name="changes"/> from <paramref name="textA"/> to <paramref name="textB"/>, in their order.</summary>
+    public static IReadOnlyList<Change> From(IEnumerable<Change> changes, string textA, string textB)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(textA);
+        ArgumentNullException.ThrowIfNull(textB);
+        var entries = changes.Select(c => IsSlice(c.Before, c.InA, textA) && IsSlice(c.After, c.InB, textB) && (c.InA is not null || c.InB is not null)
+            ? new Entry(c.Kind, c.InA, c.InB, c.Restatement, c.Summary, null)
+            : new Entry(c.Kind, null, null, null, null, c)).ToArray();
+        return entries.Length == 0 ? NoChanges : new SlicedChanges(entries, textA, textB, reversed: false, NoChanges);
+    }
+
+    /// <summary>
+    /// The same changes seen from B: an insertion becomes a drop and the reverse, before and after and their ranges swap.
+    /// Like any reversed change it has no restatement or summary (those describe the change from A).
+    /// </summary>
+    public static IReadOnlyList<Change> Reversed(IReadOnlyList<Change> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return changes switch
+        {
+            { Count: 0 } => NoChanges,
+            SlicedChanges { appended.Length: 0 } sliced => new SlicedChanges(sliced.entries, sliced.textA, sliced.textB, !sliced.reversed, NoChanges),
+            _ => [.. changes.Select(Reverse)],
+        };
+    }
+
+    /// <summary><paramref name="changes"/> followed by <paramref name="more"/>, the first kept sliced.</summary>
+    public static IReadOnlyList<Change> Concat(IReadOnlyList<Change> changes, IEnumerable<Change> more)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(more);
+        Change[] tail = [.. more];
+        return changes switch
+        {
+            _ when tail.Length == 0 => changes,
+            SlicedChanges sliced => new SlicedChanges(sliced.entries, sliced.textA, sliced.textB, sliced.reversed, [.. sliced.appended, .. tail]),
+            _ => [.. changes, .. tail],
+        };
+    }
+
+    public int Count => entries.Length + appended.Length;
+
+    public Change this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(index));
+            }
+
+            if (index >= entries.Length)
+            {
+                return appended[index - entries.Length];
+            }
+
+            var entry = entries[index];
+            if (entry.Whole is { } whole)
+            {
+                return reversed ? Reverse(whole) : whole;
+            }
+
+            var (before, after) = (entry.InA?.In(textA), entry.InB?.In(textB));
+            return reversed
+                ? new Change(ReverseKind(entry.Kind), after, before, entry.InB, entry.InA)
+                : new Change(entry.Kind, before, after, entry.InA, entry.InB) { Restatement = entry.Restatement, Summary = entry.Summary };
+        }
+    }
+
+    public IEnumerator<Change> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The same change seen from B.</summary>
+    internal static Change Reverse(Change change) => new(ReverseKind(change.Kind), change.After, change.Before, change.InB, change.InA);
+
+    private static ChangeKind ReverseKind(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Inserted => ChangeKind.Dropped,
+        ChangeKind.Dropped => ChangeKind.Inserted,
+        _ => kind,
+    };
+
+    // A side's text is its range of the body, character for character (or the side has neither).
+    private static bool IsSlice(string? text, TextRange? range, string body) => (text, range) switch
+    {
+        (null, null) => true,
+        ({ } t, { } r) => r.Start >= 0 && r.End <= body.Length && r.Length == t.Length && body.AsSpan(r.Start, r.Length).SequenceEqual(t),
+        _ => false,
+    };
+}
