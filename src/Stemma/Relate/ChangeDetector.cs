@@ -140,12 +140,8 @@ public static class ChangeDetector
         }
 
         var slice = text.AsSpan(range.Start, range.Length);
-        var words = Text.WordTokenizer.Count(slice.ToString());
-        var paragraphs = 0;
-        foreach (var paragraph in slice.ToString().Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            paragraphs += paragraph.Length > 0 ? 1 : 0;
-        }
+        var words = Text.WordTokenizer.Count(slice);
+        var paragraphs = Paragraphs(slice);
 
         if (words < LongTailWords && paragraphs < 3)
         {
@@ -153,6 +149,27 @@ public static class ChangeDetector
         }
 
         return paragraphs <= 1 ? $"dropped the last {words} words" : $"dropped the last {paragraphs} paragraphs, {words} words";
+    }
+
+    /// <summary>Paragraphs (runs between blank-line breaks, "\n\n") holding more than white space; read in place, as a drop can be most of an article.</summary>
+    internal static int Paragraphs(ReadOnlySpan<char> text)
+    {
+        var paragraphs = 0;
+        while (true)
+        {
+            var end = text.IndexOf("\n\n", StringComparison.Ordinal);
+            if (!(end < 0 ? text : text[..end]).Trim().IsEmpty)
+            {
+                paragraphs++;
+            }
+
+            if (end < 0)
+            {
+                return paragraphs;
+            }
+
+            text = text[(end + 2)..];
+        }
     }
 
     /// <summary>A dropped tail this long is summarised rather than shown.</summary>

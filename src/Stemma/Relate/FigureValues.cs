@@ -45,6 +45,33 @@ public static partial class FigureValues
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+
+        // The same figure change turns up in the pairs of every member of a copy family: each thread remembers its last
+        // answers (the answer depends on the two texts only).
+        var known = t_restatements ??= new Dictionary<(string, string), string?>(RememberedRestatements);
+        if (known.TryGetValue((before, after), out var remembered))
+        {
+            return remembered;
+        }
+
+        if (known.Count >= RememberedRestatements)
+        {
+            known.Clear();
+        }
+
+        var restatement = Explain(before, after);
+        known[(before, after)] = restatement;
+        return restatement;
+    }
+
+    private const int RememberedRestatements = 4096;
+
+    [ThreadStatic]
+    private static Dictionary<(string, string), string?>? t_restatements;
+
+    /// <summary><see cref="Restatement"/> worked out afresh.</summary>
+    internal static string? Explain(string before, string after)
+    {
         var (a, b) = (Parse(before), Parse(after));
         if (a.Count == 0 || b.Count == 0)
         {

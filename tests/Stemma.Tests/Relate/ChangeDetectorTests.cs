@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using Stemma.Relate;
 using Stemma.Testing.Corpus;
 
@@ -87,5 +88,15 @@ public class ChangeDetectorTests
                 Assert.True(inserted.Any(text => text.Contains(line.TrimEnd('.', '*', ' ', ')').TrimStart('('), StringComparison.Ordinal)), line + " || " + string.Join(" || ", inserted));
             }
         }
+    }
+
+    [Property(MaxTest = 500)]
+    public bool Paragraphs_of_a_dropped_tail_are_the_non_blank_runs_between_blank_lines(byte[] codes)
+    {
+        // Text made of the characters that decide paragraphs: letters, spaces, tabs, line breaks.
+        const string alphabet = "ab \n\n\t\r.";
+        var text = new string([.. codes.Select(c => alphabet[c % alphabet.Length])]);
+        var expected = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
+        return ChangeDetector.Paragraphs(text) == expected;
     }
 }
