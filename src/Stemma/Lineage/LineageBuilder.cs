@@ -931,7 +931,7 @@ internal sealed class LineageBuilder(
         }
 
         var body = articles[child].Body;
-        foreach (var change in between.ChangesFrom(other))
+        foreach (var change in SlicedChanges.OfKinds(between.ChangesFrom(other), kind => kind == ChangeKind.Figure))
         {
             if (change is { Kind: ChangeKind.Figure, Before: { } before, After: { } after }
                 && body.Contains(after, StringComparison.Ordinal) && !body.Contains(before, StringComparison.Ordinal))

@@ -35,10 +35,16 @@ public sealed record Change(ChangeKind Kind, string? Before, string? After, Text
     public string? Summary { get; init; }
 
     /// <summary>Whether this changes a fact: a figure, date, quotation or name, unless it only restates the same amount.</summary>
-    public bool ChangesFact => Kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote && Restatement is null;
+    public bool ChangesFact => KindChangesFacts(Kind) && Restatement is null;
+
+    /// <summary>Whether changes of this kind change a fact (unless they only restate an amount).</summary>
+    internal static bool KindChangesFacts(ChangeKind kind) => kind is ChangeKind.Figure or ChangeKind.Date or ChangeKind.Entity or ChangeKind.Quote;
 
     /// <summary>Changes a reader cares about: everything except swapped ordinary words.</summary>
-    public bool Matters => Kind != ChangeKind.Wording;
+    public bool Matters => KindMatters(Kind);
+
+    /// <summary>Whether changes of this kind matter to a reader (<see cref="Matters"/>).</summary>
+    internal static bool KindMatters(ChangeKind kind) => kind != ChangeKind.Wording;
 }
 
 public static class ChangeKindNames

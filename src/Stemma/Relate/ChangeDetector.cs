@@ -26,11 +26,14 @@ public static class ChangeDetector
         return Detect(a, b, alignment, new QuoteIndex(a), new QuoteIndex(b));
     }
 
-    /// <summary>Changes between two analysed documents, reusing what their features already know of their quotations.</summary>
+    /// <summary>
+    /// Changes between two analysed documents, reusing what their features already know of their quotations, kept as
+    /// ranges of the two texts (<see cref="SlicedChanges"/>): inserted and dropped passages are never copied out.
+    /// </summary>
     internal static IReadOnlyList<Change> Detect(TextFeatures a, TextFeatures b, Alignment alignment) =>
-        Detect(a.Words.Text, b.Words.Text, alignment, a.QuoteMarks, b.QuoteMarks);
+        SlicedChanges.From(Detect(a.Words.Text, b.Words.Text, alignment, a.QuoteMarks, b.QuoteMarks, passageTexts: false), a.Words.Text, b.Words.Text, passagesOmitted: true);
 
-    private static List<Change> Detect(string a, string b, Alignment alignment, QuoteIndex quotesA, QuoteIndex quotesB)
+    private static List<Change> Detect(string a, string b, Alignment alignment, QuoteIndex quotesA, QuoteIndex quotesB, bool passageTexts = true)
     {
         var changes = new List<Change>();
         foreach (var span in alignment.Spans)
@@ -43,14 +46,14 @@ public static class ChangeDetector
 
         foreach (var range in alignment.UnalignedB)
         {
-            changes.Add(new Change(ChangeKind.Inserted, null, range.In(b), null, range));
+            changes.Add(new Change(ChangeKind.Inserted, null, passageTexts ? range.In(b) : null, null, range));
         }
 
         AddFiguresInReplacedPassages(a, b, alignment, changes);
         changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
         foreach (var range in alignment.UnalignedA)
         {
-            changes.Add(new Change(ChangeKind.Dropped, range.In(a), null, range, null) { Summary = TailSummary(a, range) });
+            changes.Add(new Change(ChangeKind.Dropped, passageTexts ? range.In(a) : null, null, range, null) { Summary = TailSummary(a, range) });
         }
 
         return changes;

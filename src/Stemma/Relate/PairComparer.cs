@@ -315,7 +315,7 @@ public static class PairComparer
 
             var shortUnaligned = (1 - coverShort) * wordsShort;
             var contained = shortUnaligned <= Math.Max(2, wordsShort * 0.02);
-            var changedFacts = changes().Any(c => c.ChangesFact);
+            var changedFacts = SlicedChanges.OfKinds(changes(), Change.KindChangesFacts).Any(c => c.ChangesFact);
             if (contained && wordsShort <= t.ExcerptMaxShare * wordsLong && coverLong <= t.ExcerptMaxShare && IsOneBlock(alignment, aIsShorter))
             {
                 return Relations.Excerpt;

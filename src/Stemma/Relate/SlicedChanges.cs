@@ -36,15 +36,64 @@ internal sealed class SlicedChanges : IReadOnlyList<Change>
     private readonly record struct Entry(ChangeKind Kind, TextRange? InA, TextRange? InB, string? Restatement, string? Summary, Change? Whole);
 
     /// <summary>The <paramref name="changes"/> from <paramref name="textA"/> to <paramref name="textB"/>, in their order.</summary>
-    public static IReadOnlyList<Change> From(IEnumerable<Change> changes, string textA, string textB)
+    public static IReadOnlyList<Change> From(IEnumerable<Change> changes, string textA, string textB) => From(changes, textA, textB, passagesOmitted: false);
+
+    /// <param name="changes">The changes.</param>
+    /// <param name="textA">The text they are from.</param>
+    /// <param name="textB">The text they are to.</param>
+    /// <param name="passagesOmitted">Whether insertions and drops come without their text (<see cref="ChangeDetector"/> leaves
+    /// it out when the changes are kept sliced): such a change is its range of the body.</param>
+    internal static IReadOnlyList<Change> From(IEnumerable<Change> changes, string textA, string textB, bool passagesOmitted)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(textA);
         ArgumentNullException.ThrowIfNull(textB);
-        var entries = changes.Select(c => IsSlice(c.Before, c.InA, textA) && IsSlice(c.After, c.InB, textB) && (c.InA is not null || c.InB is not null)
+        var entries = changes.Select(c => (passagesOmitted && IsOmittedPassage(c)) || (IsSlice(c.Before, c.InA, textA) && IsSlice(c.After, c.InB, textB) && (c.InA is not null || c.InB is not null))
             ? new Entry(c.Kind, c.InA, c.InB, c.Restatement, c.Summary, null)
             : new Entry(c.Kind, null, null, null, null, c)).ToArray();
         return entries.Length == 0 ? NoChanges : new SlicedChanges(entries, textA, textB, reversed: false, NoChanges);
+    }
+
+    private static bool IsOmittedPassage(Change change) => change switch
+    {
+        { Kind: ChangeKind.Inserted, Before: null, After: null, InA: null, InB: not null } => true,
+        { Kind: ChangeKind.Dropped, Before: null, After: null, InA: not null, InB: null } => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The first <paramref name="limit"/> of <paramref name="changes"/> (from <paramref name="textA"/> to
+    /// <paramref name="textB"/>) whose kind <paramref name="keep"/> takes, sliced; sliced changes are chosen without
+    /// being read.
+    /// </summary>
+    public static IReadOnlyList<Change> Keep(IReadOnlyList<Change> changes, string textA, string textB, Func<ChangeKind, bool> keep, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(keep);
+        if (changes is SlicedChanges { reversed: false, appended.Length: 0 } sliced && ReferenceEquals(sliced.textA, textA) && ReferenceEquals(sliced.textB, textB))
+        {
+            Entry[] kept = [.. sliced.entries.Where(e => keep(e.Kind)).Take(limit)];
+            return kept.Length == 0 ? NoChanges : new SlicedChanges(kept, textA, textB, reversed: false, NoChanges);
+        }
+
+        return From(changes.Where(c => keep(c.Kind)).Take(limit), textA, textB);
+    }
+
+    /// <summary>The changes whose kind <paramref name="kinds"/> takes, in order; sliced changes of other kinds are not read.</summary>
+    public static IEnumerable<Change> OfKinds(IReadOnlyList<Change> changes, Func<ChangeKind, bool> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(kinds);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var kind = changes is SlicedChanges sliced && i < sliced.entries.Length
+                ? (sliced.reversed ? ReverseKind(sliced.entries[i].Kind) : sliced.entries[i].Kind)
+                : changes[i].Kind;
+            if (kinds(kind))
+            {
+                yield return changes[i];
+            }
+        }
     }
 
     /// <summary>

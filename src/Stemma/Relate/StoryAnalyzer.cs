@@ -342,7 +342,7 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
             comparison.Similarity,
             comparison.Alignment.MatchedWords,
             comparison.Evidence,
-            SlicedChanges.From(comparison.Changes.Where(c => c.Matters).Take(50), featuresA.Words.Text, featuresB.Words.Text),
+            SlicedChanges.Keep(comparison.Changes, featuresA.Words.Text, featuresB.Words.Text, Change.KindMatters, 50),
             nearDuplicate,
             Unexplained(featuresA, comparison.Alignment, sideB: false, statistics),
             Unexplained(featuresB, comparison.Alignment, sideB: true, statistics));

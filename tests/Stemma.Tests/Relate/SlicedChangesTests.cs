@@ -36,8 +36,22 @@ public sealed class SlicedChangesTests
                 c.InB,
                 c.InA)).ToList();
             var reversed = SlicedChanges.Reversed(sliced);
+            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Inserted), SlicedChanges.OfKinds(reversed, kind => kind == ChangeKind.Inserted));
             Assert.Equal(expectedReverse, reversed);
             Assert.Equal(changes, SlicedChanges.Reversed(reversed));
+
+            // The analysis's own path: passages never copied out, read back the same.
+            var (featuresA, featuresB) = (TextFeatures.Create(parent), TextFeatures.Create(copy.Body));
+            Assert.Equal(changes, ChangeDetector.Detect(featuresA, featuresB, PassageAligner.Default.Align(featuresA.Words, featuresB.Words)));
+
+            // Chosen by kind without reading them: the same as choosing among the read changes.
+            foreach (var limit in new[] { 1, 2, 50 })
+            {
+                Assert.Equal(changes.Where(c => c.Matters).Take(limit), SlicedChanges.Keep(sliced, parent, copy.Body, Change.KindMatters, limit));
+            }
+
+            Assert.Equal(changes.Where(c => c.Kind == ChangeKind.Figure), SlicedChanges.OfKinds(sliced, kind => kind == ChangeKind.Figure));
+            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Dropped), SlicedChanges.OfKinds(SlicedChanges.Reversed(sliced), kind => kind == ChangeKind.Dropped));
 
             var line = new Change(ChangeKind.Inserted, null, "READ MORE: " + copy.Title, null, null);
             Assert.Equal([.. expectedReverse, line], SlicedChanges.Concat(reversed, [line]));
