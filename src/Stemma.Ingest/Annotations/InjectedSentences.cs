@@ -294,33 +294,50 @@ public static partial class InjectedSentences
 
         // Sorted in two steps: spread into buckets by the top bits of the key (keys are hashes, so the buckets are even), then
         // each bucket sorted alone. The same arrays as one sort of everything (the holders of a key are put in order below),
-        // for fewer comparisons.
+        // for fewer comparisons. The articles are spread in consecutive parts on all cores, each part into its own share of
+        // every bucket, the earlier part first: a bucket holds its keys in article order, as one pass would put them.
         const int BucketBits = 16;
-        var bucketStarts = new int[(1 << BucketBits) + 1];
-        foreach (var keysOfArticle in articleKeys)
+        var parts = articleKeys.Length < 4096 ? 1 : Environment.ProcessorCount;
+        var partCounts = new int[parts][];
+        Parallel.For(0, parts, part =>
         {
-            foreach (var key in keysOfArticle)
+            var counts = partCounts[part] = new int[1 << BucketBits];
+            foreach (var keysOfArticle in articleKeys.AsSpan(PartStart(part), PartStart(part + 1) - PartStart(part)))
             {
-                bucketStarts[(int)(key >> (64 - BucketBits)) + 1]++;
+                foreach (var key in keysOfArticle)
+                {
+                    counts[(int)(key >> (64 - BucketBits))]++;
+                }
             }
-        }
+        });
 
+        // Each part's counts become where its share of each bucket starts.
+        var bucketStarts = new int[(1 << BucketBits) + 1];
         for (var bucket = 0; bucket < 1 << BucketBits; bucket++)
         {
-            bucketStarts[bucket + 1] += bucketStarts[bucket];
+            var at = bucketStarts[bucket];
+            foreach (var counts in partCounts)
+            {
+                (counts[bucket], at) = (at, at + counts[bucket]);
+            }
+
+            bucketStarts[bucket + 1] = at;
         }
 
         var keys = new ulong[total];
         var holders = new int[total];
-        var next = bucketStarts[..^1];
-        for (var index = 0; index < articleKeys.Length; index++)
+        Parallel.For(0, parts, part =>
         {
-            foreach (var key in articleKeys[index])
+            var next = partCounts[part];
+            for (var index = PartStart(part); index < PartStart(part + 1); index++)
             {
-                var slot = next[(int)(key >> (64 - BucketBits))]++;
-                (keys[slot], holders[slot]) = (key, index);
+                foreach (var key in articleKeys[index])
+                {
+                    var slot = next[(int)(key >> (64 - BucketBits))]++;
+                    (keys[slot], holders[slot]) = (key, index);
+                }
             }
-        }
+        });
 
         // Each pair is counted once, from its smaller index: an article keeps, of each run it is in, the holders after it
         // (runs sorted by holder), so the work is half that of counting from both sides. A run lies inside one bucket, so
@@ -440,6 +457,8 @@ public static partial class InjectedSentences
             ? [.. members.OrderByDescending(pair => pair.Overlap).ThenBy(pair => ids[pair.Other], StringComparer.Ordinal).Take(options.MaxMembers).Select(pair => pair.Other)]
             : null);
         return result;
+
+        int PartStart(int part) => (int)((long)articleKeys.Length * part / parts);
 
         void ForEachRun(Action<(int Start, int Length)> action)
         {
