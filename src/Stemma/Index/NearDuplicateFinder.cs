@@ -84,7 +84,9 @@ public static class NearDuplicateFinder
         }
 
         var parameters = LshParameters.Optimal(options.LshThreshold, sketches[representatives.Count > 0 ? representatives[0] : 0].Signature.Length);
-        var index = new LshIndex(parameters);
+        var earlier = EarlierInBands(sketches, representatives, parameters, cancellationToken);
+        var bands = parameters.Bands;
+        var seen = new int[representatives.Count];
         var groups = new UnionFind(sketches.Count);
         foreach (var pair in pairs)
         {
@@ -96,14 +98,13 @@ public static class NearDuplicateFinder
         var block = new List<(int Probe, int First, int Count)>();
         var candidates = new List<int>();
         var found = new List<int>();
-        var keys = new ulong[parameters.Bands];
         for (var r = 0; r < representatives.Count; r++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var document = representatives[r];
-            LshIndex.BandKeys(sketches[document].Signature, parameters, keys);
-            found.Clear();
-            index.QueryAndAdd(keys, found);
+
+            SharingABand(earlier, bands, r, seen, found);
+
             if (found.Count > 0)
             {
                 block.Add((document, candidates.Count, found.Count));
@@ -123,6 +124,78 @@ public static class NearDuplicateFinder
 
         pairs.Sort(static (x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
         return pairs;
+    }
+
+    /// <summary>
+    /// For each band and representative, the nearest representative before it with the same band key (-1: none), at
+    /// [band * representatives + representative]: the chains an LSH index built one document at a time would hold. Built
+    /// band by band on all cores, each band's keys and table alone in the cache, instead of every band's table touched
+    /// per document.
+    /// </summary>
+    internal static int[] EarlierInBands(IReadOnlyList<DocumentSketch> sketches, IReadOnlyList<int> representatives, LshParameters parameters, CancellationToken cancellationToken)
+    {
+        var (bands, count) = (parameters.Bands, representatives.Count);
+        var keys = new ulong[(long)count * bands];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.ForEach(Partitioner.Create(0, count), parallel, range =>
+        {
+            Span<ulong> ofDocument = stackalloc ulong[bands];
+            for (var r = range.Item1; r < range.Item2; r++)
+            {
+                LshIndex.BandKeys(sketches[representatives[r]].Signature, parameters, ofDocument);
+                for (var band = 0; band < bands; band++)
+                {
+                    keys[(band * count) + r] = ofDocument[band];
+                }
+            }
+        });
+
+        var earlier = new int[(long)count * bands];
+        Parallel.For(
+            0,
+            bands,
+            parallel,
+            () => new HashTable(),
+            (band, _, newest) =>
+            {
+                // Newest holder of each key, plus one (0: none yet).
+                newest.Clear(count);
+                var keysOfBand = keys.AsSpan(band * count, count);
+                var earlierInBand = earlier.AsSpan(band * count, count);
+                for (var r = 0; r < count; r++)
+                {
+                    ref var holder = ref newest.GetValueRefOrAdd(keysOfBand[r]);
+                    earlierInBand[r] = holder - 1;
+                    holder = r + 1;
+                }
+
+                return newest;
+            },
+            _ => { });
+        return earlier;
+    }
+
+    /// <summary>
+    /// Sets <paramref name="found"/> to the representatives before <paramref name="r"/> that share a band with it
+    /// (<see cref="EarlierInBands"/>), each once: band by band, the newest first, the order of <see cref="LshIndex.Query"/>.
+    /// <paramref name="seen"/> marks those found, one stamp per representative, so it is never cleared.
+    /// </summary>
+    internal static void SharingABand(int[] earlier, int bands, int r, int[] seen, List<int> found)
+    {
+        var count = earlier.Length / bands;
+        found.Clear();
+        for (var band = 0; band < bands; band++)
+        {
+            var chain = earlier.AsSpan(band * count, count);
+            for (var other = chain[r]; other >= 0; other = chain[other])
+            {
+                if (seen[other] != r + 1)
+                {
+                    seen[other] = r + 1;
+                    found.Add(other);
+                }
+            }
+        }
     }
 
     /// <summary>Higher Jaccard, then higher containment; among equals the earlier partner, so that copies of one text all meet its first occurrences.</summary>
