@@ -135,6 +135,11 @@ public static class NearDuplicateFinder
     internal static int[] EarlierInBands(IReadOnlyList<DocumentSketch> sketches, IReadOnlyList<int> representatives, LshParameters parameters, CancellationToken cancellationToken)
     {
         var (bands, count) = (parameters.Bands, representatives.Count);
+        if (count == 0)
+        {
+            return [];
+        }
+
         var keys = new ulong[(long)count * bands];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         Parallel.ForEach(Partitioner.Create(0, count), parallel, range =>

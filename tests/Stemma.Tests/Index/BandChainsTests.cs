@@ -54,6 +54,15 @@ public sealed class BandChainsTests
     }
 
     [Fact]
+    public void A_batch_of_empty_texts_has_no_chains_and_no_pairs()
+    {
+        var empty = new Sketcher().Sketch(string.Empty);
+        Assert.True(empty.IsEmpty);
+        Assert.Empty(NearDuplicateFinder.FindPairs([empty, empty, empty]));
+        Assert.Empty(NearDuplicateFinder.EarlierInBands([empty], [], LshParameters.Optimal(0.3, 128), CancellationToken.None));
+    }
+
+    [Fact]
     public void The_generated_signatures_make_long_chains()
     {
         // The property above is only worth something if documents meet through many earlier ones.
