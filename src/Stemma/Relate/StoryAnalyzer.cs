@@ -226,10 +226,10 @@ public sealed class StoryAnalyzer
 
     /// <summary>
     /// About what the statistics step allocates: a weight (4 bytes) per term of every document, as much again for the
-    /// frequency tables counting them, the small objects holding each document's weights, and a megabyte for the tables'
-    /// first sizes and the parallel loops.
+    /// frequency tables counting them, the small objects holding each document's weights, and 4 MB for the tables' first
+    /// sizes, the parallel loops and whatever temporaries the compiled code makes (more without optimization).
     /// </summary>
-    internal const long FixedWeightBytes = 1L << 20;
+    internal const long FixedWeightBytes = 4L << 20;
 
     internal static long WeightBytes(IReadOnlyList<TextFeatures> features)
     {

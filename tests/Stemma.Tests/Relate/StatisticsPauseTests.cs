@@ -15,7 +15,7 @@ public sealed class StatisticsPauseTests
     [InlineData(1, 5)]
     [InlineData(2, 60)]
     [InlineData(3, 200)]
-    [InlineData(4, 1500)]
+    [InlineData(4, 3000)]
     public void The_budget_covers_what_counting_and_weighing_every_term_allocates(int seed, int stories)
     {
         var articles = new SyntheticCorpus(seed, new CorpusOptions { Stories = stories, UnrelatedArticles = stories })
@@ -24,11 +24,16 @@ public sealed class StatisticsPauseTests
             .ToList();
         var features = articles.Select(StoryAnalyzer.Features).ToArray();
 
-        // Run alone (the collection is not parallel), so what the process allocates is the step's.
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        var statistics = TermStatistics.Build(features);
-        Parallel.For(0, features.Length, i => features[i].Weighted(statistics));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // Run alone (the collection is not parallel), so what the process allocates is the step's, but for what a thread
+        // left running elsewhere allocates meanwhile: the least of three runs (each weighs every document afresh).
+        var allocated = long.MaxValue;
+        for (var run = 0; run < 3; run++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var statistics = TermStatistics.Build(features);
+            Parallel.For(0, features.Length, i => features[i].Weighted(statistics));
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
 
         var budget = StoryAnalyzer.WeightBytes(features);
         Assert.True(allocated <= budget, $"{features.Length} documents: the step allocated {allocated} bytes, the budget is {budget}");
