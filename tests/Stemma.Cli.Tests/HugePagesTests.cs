@@ -1,0 +1,104 @@
+namespace Stemma.Cli.Tests;
+
+/// <summary>The huge-page advice the CLI gives its heap at start: which mappings it takes for the heap, and that Linux records it.</summary>
+public sealed class HugePagesTests
+{
+    [Theory]
+    [InlineData("7f13fb452000-7f1f34000000 ---p 00000000 00:00 0 ", true)]
+    [InlineData("7f139d400000-7f13cc561000 rw-p 00000000 00:00 0", true)]
+    [InlineData("7f3525200000-7f3525400000 rwxp 00000000 00:00 0 ", false)]
+    [InlineData("7f3525200000-7f3525400000 r-xp 00000000 08:01 1234   /usr/lib/x86_64-linux-gnu/libc.so.6", false)]
+    [InlineData("7f3525200000-7f3525400000 rw-p 00000000 08:01 1234   /usr/lib/x86_64-linux-gnu/libc.so.6", false)]
+    [InlineData("7ffc3ad5e000-7ffc3ad7f000 rw-p 00000000 00:00 0                          [stack]", false)]
+    [InlineData("7f3525200000-7f3525400000 rw-s 00000000 00:01 77   /dev/shm/doublemapper (deleted)", false)]
+    public void Only_private_anonymous_data_mappings_count_as_heap(string line, bool heapLike)
+    {
+        var mapping = HugePages.Mapping.Parse(line);
+
+        Assert.Equal(heapLike, mapping.IsHeapLike);
+        Assert.True(mapping.End > mapping.Start);
+    }
+
+    [Fact]
+    public void The_heap_range_holds_new_objects_and_what_the_collector_committed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Null(HugePages.HeapRange());
+            return;
+        }
+
+        // Enough live data that the heap spans more than one committed piece.
+        var kept = Enumerable.Range(0, 64).Select(_ => new byte[1 << 20]).ToList();
+        var range = HugePages.HeapRange();
+
+        Assert.NotNull(range);
+        var (start, end) = range.Value;
+        foreach (var block in kept.Where((_, k) => k % 16 == 0).Append(new byte[64]))
+        {
+            var address = AddressOf(block);
+            Assert.InRange(address, start, end - 1);
+        }
+
+        Assert.True(end - start >= (ulong)GC.GetGCMemoryInfo().TotalCommittedBytes, $"{end - start} bytes reserved");
+        GC.KeepAlive(kept);
+    }
+
+    [Fact]
+    public void Where_the_system_leaves_huge_pages_to_processes_the_heap_is_marked_for_them()
+    {
+        var mode = OperatingSystem.IsLinux() && File.Exists("/sys/kernel/mm/transparent_hugepage/enabled")
+            ? File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled")
+            : string.Empty;
+
+        var advised = HugePages.AdviseHeap();
+
+        Assert.Equal(mode.Contains("[madvise]", StringComparison.Ordinal), advised);
+        if (advised)
+        {
+            // The kernel shows the advice as the "hg" flag of every mapping in the range, the one holding a new object among them.
+            var flags = FlagsOfMappingHolding(AddressOf(new byte[64]));
+            Assert.Contains("hg", flags);
+        }
+    }
+
+    private static ulong AddressOf(byte[] block)
+    {
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(block, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            return (ulong)handle.AddrOfPinnedObject();
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static string[] FlagsOfMappingHolding(ulong address)
+    {
+        var inside = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            if (IsRangeLine(line))
+            {
+                var mapping = HugePages.Mapping.Parse(line);
+                inside = mapping.Start <= address && address < mapping.End;
+            }
+            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
+            {
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        return [];
+    }
+
+    // A mapping's first line starts with its range ("7f13...-7f1f... rw-p ..."); its other lines with a field name.
+    private static bool IsRangeLine(string line)
+    {
+        var dash = line.IndexOf('-', StringComparison.Ordinal);
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return dash > 0 && space > dash && !line.AsSpan(0, dash).ContainsAnyExcept("0123456789abcdef");
+    }
+}
