@@ -37,7 +37,7 @@ internal static class HugePages
         {
             return HeapRange() is { } range && NativeMethods.Madvise((nint)range.Start, (nuint)(range.End - range.Start), AdviseHugePage) == 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             return false;
         }
@@ -49,6 +49,11 @@ internal static class HugePages
     /// </summary>
     internal static (ulong Start, ulong End)? HeapRange()
     {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/maps"))
+        {
+            return null;
+        }
+
         var probe = new byte[64];
         var handle = GCHandle.Alloc(probe, GCHandleType.Pinned);
         ulong address;
@@ -97,12 +102,19 @@ internal static class HugePages
     /// <summary>One line of <c>/proc/self/maps</c>: <c>start-end perms offset device inode [path]</c>.</summary>
     internal readonly record struct Mapping(ulong Start, ulong End, bool IsHeapLike)
     {
+        /// <summary>The mapping a line describes; a line of another shape is an empty range that is no heap.</summary>
         public static Mapping Parse(string line)
         {
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
-            var start = ulong.Parse(fields[0].AsSpan(0, dash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            var end = ulong.Parse(fields[0].AsSpan(dash + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            var dash = fields.Length >= 5 ? fields[0].IndexOf('-', StringComparison.Ordinal) : -1;
+            if (dash <= 0
+                || !ulong.TryParse(fields[0].AsSpan(0, dash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var start)
+                || !ulong.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var end)
+                || end < start)
+            {
+                return default;
+            }
+
             var permissions = fields[1];
             var anonymous = fields[4] == "0" && (fields.Length < 6 || string.IsNullOrWhiteSpace(fields[5]));
             return new Mapping(start, end, anonymous && permissions.Length == 4 && permissions[2] != 'x' && permissions[3] == 'p');

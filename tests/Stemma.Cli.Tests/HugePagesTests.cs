@@ -19,6 +19,21 @@ public sealed class HugePagesTests
         Assert.True(mapping.End > mapping.Start);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("7f13fb452000 ---p 00000000 00:00 0")]
+    [InlineData("zz-7f1f34000000 ---p 00000000 00:00 0")]
+    [InlineData("7f1f34000000-7f13fb452000 ---p 00000000 00:00 0")]
+    [InlineData("7f13fb452000-7f1f34000000 ---p")]
+    public void A_line_of_another_shape_is_no_heap_and_no_error(string line)
+    {
+        var mapping = HugePages.Mapping.Parse(line);
+
+        Assert.False(mapping.IsHeapLike);
+        Assert.Equal(0UL, mapping.End - mapping.Start);
+    }
+
     [Fact]
     public void The_heap_range_holds_new_objects_and_what_the_collector_committed()
     {
