@@ -54,18 +54,7 @@ internal static class HugePages
             return null;
         }
 
-        var probe = new byte[64];
-        var handle = GCHandle.Alloc(probe, GCHandleType.Pinned);
-        ulong address;
-        try
-        {
-            address = (ulong)handle.AddrOfPinnedObject();
-        }
-        finally
-        {
-            handle.Free();
-        }
-
+        var address = AddressOf(new byte[64]);
         var mappings = File.ReadLines("/proc/self/maps").Select(Mapping.Parse).ToList();
         var at = mappings.FindIndex(m => m.Start <= address && address < m.End);
         if (at < 0 || !mappings[at].IsHeapLike)
@@ -85,6 +74,20 @@ internal static class HugePages
         }
 
         return (mappings[first].Start, mappings[last].End);
+    }
+
+    /// <summary>Where an array lies in memory now (pinned while asked).</summary>
+    internal static ulong AddressOf(byte[] block)
+    {
+        var handle = GCHandle.Alloc(block, GCHandleType.Pinned);
+        try
+        {
+            return (ulong)handle.AddrOfPinnedObject();
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     private static bool LeftToProcesses()

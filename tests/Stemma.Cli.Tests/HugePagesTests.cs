@@ -51,7 +51,7 @@ public sealed class HugePagesTests
         var (start, end) = range.Value;
         foreach (var block in kept.Where((_, k) => k % 16 == 0).Append(new byte[64]))
         {
-            var address = AddressOf(block);
+            var address = HugePages.AddressOf(block);
             Assert.InRange(address, start, end - 1);
         }
 
@@ -72,21 +72,8 @@ public sealed class HugePagesTests
         if (advised)
         {
             // The kernel shows the advice as the "hg" flag of every mapping in the range, the one holding a new object among them.
-            var flags = FlagsOfMappingHolding(AddressOf(new byte[64]));
+            var flags = FlagsOfMappingHolding(HugePages.AddressOf(new byte[64]));
             Assert.Contains("hg", flags);
-        }
-    }
-
-    private static ulong AddressOf(byte[] block)
-    {
-        var handle = System.Runtime.InteropServices.GCHandle.Alloc(block, System.Runtime.InteropServices.GCHandleType.Pinned);
-        try
-        {
-            return (ulong)handle.AddrOfPinnedObject();
-        }
-        finally
-        {
-            handle.Free();
         }
     }
 
@@ -95,9 +82,10 @@ public sealed class HugePagesTests
         var inside = false;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
         {
-            if (IsRangeLine(line))
+            // A mapping's first line is its range; its other lines ("Size: 4 kB", "VmFlags: rd wr") parse as no range.
+            var mapping = HugePages.Mapping.Parse(line);
+            if (mapping.End > mapping.Start)
             {
-                var mapping = HugePages.Mapping.Parse(line);
                 inside = mapping.Start <= address && address < mapping.End;
             }
             else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
@@ -107,13 +95,5 @@ public sealed class HugePagesTests
         }
 
         return [];
-    }
-
-    // A mapping's first line starts with its range ("7f13...-7f1f... rw-p ..."); its other lines with a field name.
-    private static bool IsRangeLine(string line)
-    {
-        var dash = line.IndexOf('-', StringComparison.Ordinal);
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        return dash > 0 && space > dash && !line.AsSpan(0, dash).ContainsAnyExcept("0123456789abcdef");
     }
 }
