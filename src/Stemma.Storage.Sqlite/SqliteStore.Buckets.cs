@@ -46,7 +46,13 @@ public sealed partial class SqliteStore
             return;
         }
 
-        var rows = new List<(long Band, long Key, long Sequence)>(bandKeysBySequence.Count * 32);
+        var count = 0;
+        foreach (var bandKeys in bandKeysBySequence.Values)
+        {
+            count += bandKeys.Length;
+        }
+
+        var rows = new List<(long Band, long Key, long Sequence)>(count);
         foreach (var (sequence, bandKeys) in bandKeysBySequence)
         {
             for (var band = 0; band < bandKeys.Length; band++)
