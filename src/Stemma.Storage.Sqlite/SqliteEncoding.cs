@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Stemma.Storage.Sqlite;
 
@@ -9,6 +10,15 @@ internal static class SqliteEncoding
     public static long ToStored(ulong value) => unchecked((long)value);
 
     public static ulong FromStored(long value) => unchecked((ulong)value);
+
+    /// <summary>
+    /// The values' blob for binding (little-endian): on a little-endian machine the array's own bytes, no copy (the add step
+    /// bound a new array for every document's signature, band keys and terms).
+    /// </summary>
+    public static ReadOnlySpan<byte> AsBlob(uint[] values) => BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(values.AsSpan()) : ToBlob(values);
+
+    /// <inheritdoc cref="AsBlob(uint[])"/>
+    public static ReadOnlySpan<byte> AsBlob(ulong[] values) => BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(values.AsSpan()) : ToBlob(values);
 
     public static byte[] ToBlob(uint[] values)
     {
@@ -34,6 +44,11 @@ internal static class SqliteEncoding
 
     public static uint[] ToUInt32Array(byte[] blob)
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            return MemoryMarshal.Cast<byte, uint>(blob).ToArray();
+        }
+
         var values = new uint[blob.Length / sizeof(uint)];
         for (var i = 0; i < values.Length; i++)
         {
@@ -45,6 +60,11 @@ internal static class SqliteEncoding
 
     public static ulong[] ToUInt64Array(ReadOnlySpan<byte> blob)
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            return MemoryMarshal.Cast<byte, ulong>(blob).ToArray();
+        }
+
         var values = new ulong[blob.Length / sizeof(ulong)];
         for (var i = 0; i < values.Length; i++)
         {

@@ -562,7 +562,7 @@ public sealed partial class SqliteStore
         termCounts.Add(terms, 1, sequence);
 
         session.Statement("INSERT OR REPLACE INTO document_terms (doc, terms, posted) VALUES ($seq, $terms, NULL)")
-            .Bind("$seq", sequence).Bind("$terms", SqliteEncoding.ToBlob(terms)).Execute();
+            .Bind("$seq", sequence).Bind("$terms", SqliteEncoding.AsBlob(terms)).Execute();
     }
 
     private static void UpdateTermFrequencies(SqliteSession session, SqliteTransaction transaction, TermCountChanges termCounts)

@@ -782,8 +782,8 @@ public sealed partial class SqliteStore : IStore
                     WHERE seq = $seq
                     """), document).Bind("$seq", sequence).Execute();
                 session.Statement("UPDATE signatures SET signature = $signature, band_keys = $band_keys WHERE doc = $seq")
-                    .Bind("$signature", SqliteEncoding.ToBlob(document.Signature))
-                    .Bind("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .Bind("$signature", SqliteEncoding.AsBlob(document.Signature))
+                    .Bind("$band_keys", SqliteEncoding.AsBlob(document.BandKeys))
                     .Bind("$seq", sequence)
                     .Execute();
             }
@@ -800,8 +800,8 @@ public sealed partial class SqliteStore : IStore
                     """), document).Bind("$id", article.Id).Bind("$ingested_at_ticks", ingestedAt).ExecuteInt64()!.Value;
                 session.Statement("INSERT INTO signatures (doc, signature, band_keys) VALUES ($seq, $signature, $band_keys)")
                     .Bind("$seq", sequence)
-                    .Bind("$signature", SqliteEncoding.ToBlob(document.Signature))
-                    .Bind("$band_keys", SqliteEncoding.ToBlob(document.BandKeys))
+                    .Bind("$signature", SqliteEncoding.AsBlob(document.Signature))
+                    .Bind("$band_keys", SqliteEncoding.AsBlob(document.BandKeys))
                     .Execute();
             }
 
