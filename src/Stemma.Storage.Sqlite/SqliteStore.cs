@@ -138,7 +138,13 @@ public sealed partial class SqliteStore : IStore
                 var outcomes = new List<AddOutcome>(documents.Count);
                 var ingestedAt = DateTimeOffset.UtcNow.UtcTicks;
                 var bucketsToInsert = new Dictionary<long, ulong[]>();
-                var termCounts = new TermCountChanges();
+                var expectedTerms = 0L;
+                foreach (var document in documents)
+                {
+                    expectedTerms += document?.Terms?.Length ?? 0;
+                }
+
+                var termCounts = new TermCountChanges((int)Math.Min(int.MaxValue, expectedTerms));
 
                 // A savepoint per document (in AddOne): if one fails half-written, only its own rows are undone and the
                 // batch goes on. One savepoint over the whole batch was tried and was slower, the more so the larger the
