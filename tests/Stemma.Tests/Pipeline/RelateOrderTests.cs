@@ -56,6 +56,30 @@ public class RelateOrderTests
         Assert.Equal(ids.Count, arranged.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_documents_fact_sample_is_the_smallest_distinct_hashes_of_its_names_and_figures(int seed)
+    {
+        // Generated articles, with many names and figures and with none; the sample checked against the public lists.
+        var documents = new SyntheticCorpus(seed, EveryOperation).Generate().Take(200).Select(d => d.ToArticle()).ToList();
+        documents.Add(new Article { Id = "plain", Body = "nothing here is named or counted, only words in a row." });
+        var names = string.Join(", ", Enumerable.Range(0, 40).Select(i => $"Mayor Karlsson{(char)('a' + (i % 26))}{i} of Brenvik{i}"));
+        var figures = string.Join(", ", Enumerable.Range(0, 40).Select(i => $"{(i * 37) + 101} tonnes"));
+        documents.Add(new Article { Id = "many", Body = $"The council met with {names}. It counted {figures} in all." });
+        var sampledSome = false;
+        foreach (var article in documents)
+        {
+            var features = StoryAnalyzer.Features(article);
+            var expected = features.Entities.Concat(features.Numbers).Distinct().Order().Take(RelateOrder.FactSample).ToArray();
+
+            Assert.Equal(expected, RelateOrder.SampleFacts(features));
+            sampledSome |= expected.Length == RelateOrder.FactSample && features.Entities.Count + features.Numbers.Count > RelateOrder.FactSample;
+        }
+
+        Assert.True(sampledSome, "some article has more names and figures than the sample holds");
+    }
+
     private static RelateOrder OrderOf(IEnumerable<GeneratedDocument> documents)
     {
         var analyze = new AnalyzeOptions();
