@@ -15,11 +15,17 @@ public sealed class TermCountChanges
     // Terms buffered before they are sorted and added to the totals at the next Begin (8 bytes each, and as much scratch to sort).
     private const int Buffered = 1 << 19;
 
+    // A document's terms arrive whole, so a round may go past Buffered by one document's.
+    private const int SlackForOneDocument = 1 << 14;
+
     private readonly Dictionary<uint, (int Delta, long First)> totals = [];
     private readonly List<(int Delta, long Document)> groups = [];
     private ulong[] buffer;
     private ulong[] scratch = [];
     private int count;
+
+    // Times the buffer was added to the totals: a mark from before one cannot be undone.
+    private int flushes;
 
     /// <param name="expectedTerms">
     /// How many terms the caller expects to count (0: not known): the buffer is made that large at once, up to what one
@@ -28,12 +34,6 @@ public sealed class TermCountChanges
     /// </param>
     public TermCountChanges(int expectedTerms = 0) =>
         buffer = expectedTerms > 0 ? new ulong[Math.Min(expectedTerms, Buffered + SlackForOneDocument)] : [];
-
-    // A document's terms arrive whole, so a round may go past Buffered by one document's.
-    private const int SlackForOneDocument = 1 << 14;
-
-    // Times the buffer was added to the totals: a mark from before one cannot be undone.
-    private int flushes;
 
     /// <summary>Where the counts stand before a document's changes, so that they can be taken back (<see cref="Undo"/>).</summary>
     public readonly record struct Mark(int Count, int Groups, int Flushes);
