@@ -58,6 +58,36 @@ internal static class SortedSets
         return found == value ? (int)at : ~((int)at + (found < value ? 1 : 0));
     }
 
+    /// <summary>
+    /// The smallest values of the union of two sorted, distinct sets, in order, as many as <paramref name="destination"/>
+    /// holds: written to its front; returns how many were written (fewer when the union is smaller).
+    /// </summary>
+    public static int UnionSmallest(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> destination)
+    {
+        int i = 0, j = 0, count = 0;
+        while (count < destination.Length && (i < a.Length || j < b.Length))
+        {
+            uint next;
+            if (j == b.Length || (i < a.Length && a[i] < b[j]))
+            {
+                next = a[i++];
+            }
+            else if (i == a.Length || b[j] < a[i])
+            {
+                next = b[j++];
+            }
+            else
+            {
+                next = a[i++];
+                j++;
+            }
+
+            destination[count++] = next;
+        }
+
+        return count;
+    }
+
     /// <summary>Moves the distinct values of sorted <paramref name="sorted"/> to its front, in order; returns how many there are.</summary>
     public static int KeepDistinct<T>(Span<T> sorted)
         where T : IEquatable<T>

@@ -364,13 +364,8 @@ internal sealed class RelateOrder
     /// <summary>The smallest <see cref="FactSample"/> distinct hashes of a document's names and figures.</summary>
     internal static uint[] SampleFacts(TextFeatures features)
     {
-        // Both lists in one small array, sorted and made distinct in place (a sorted set took a node per hash).
-        var (entities, numbers) = (features.EntityHashes, features.NumberHashes);
-        var all = new uint[entities.Length + numbers.Length];
-        entities.CopyTo(all, 0);
-        numbers.CopyTo(all, entities.Length);
-        all.AsSpan().Sort();
-        var distinct = SortedSets.KeepDistinct(all.AsSpan());
-        return all[..Math.Min(distinct, FactSample)];
+        // Each list is sorted and distinct already (TextFeatures.Create): merged, up to the sample's size.
+        Span<uint> sample = stackalloc uint[FactSample];
+        return sample[..SortedSets.UnionSmallest(features.EntityHashes, features.NumberHashes, sample)].ToArray();
     }
 }

@@ -44,4 +44,26 @@ public class SortedSetsTests
         Assert.Equal([-3L, 0, 7, long.MaxValue], longs[..SortedSets.KeepDistinct(longs.AsSpan())]);
         Assert.Equal(0, SortedSets.KeepDistinct(Span<uint>.Empty));
     }
+
+    /// <summary>The merge gives what union, order and take give, for every size of destination.</summary>
+    [Fact]
+    public void Union_smallest_is_the_first_values_of_the_sorted_union()
+    {
+        Prop.ForAll<uint[], uint[], byte>((x, y, size) =>
+        {
+            // Small values, so the two sets share some.
+            var a = x.Select(v => v % 64).Distinct().Order().ToArray();
+            var b = y.Select(v => v % 64).Distinct().Order().ToArray();
+            var destination = new uint[size % 40];
+            var count = SortedSets.UnionSmallest(a, b, destination);
+            return destination[..count].SequenceEqual(a.Union(b).Order().Take(destination.Length));
+        }).QuickCheckThrowOnFailure();
+
+        uint[] destination = new uint[4];
+        Assert.Equal(4, SortedSets.UnionSmallest([1u, 5, 9, uint.MaxValue], [0u, 5, 6], destination));
+        Assert.Equal([0u, 1, 5, 6], destination);
+        Assert.Equal(0, SortedSets.UnionSmallest([], [], destination));
+        Assert.Equal(2, SortedSets.UnionSmallest([], [uint.MaxValue - 1, uint.MaxValue], destination));
+        Assert.Equal([uint.MaxValue - 1, uint.MaxValue], destination[..2]);
+    }
 }
