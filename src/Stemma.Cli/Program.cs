@@ -9,8 +9,12 @@ if (args is ["--version"])
     return 0;
 }
 
-// The heap grows by gigabytes over a corpus: 2 MB pages where the system leaves them to the process (HugePages).
-HugePages.AdviseUnlessTurnedOff();
+// The heap grows by gigabytes over a corpus: 2 MB pages where the system leaves them to the process (HugePages), its
+// first gigabyte committed in one piece so that the young generation's first growth gets them too.
+if (HugePages.AdviseUnlessTurnedOff())
+{
+    HugePages.CommitHeapStart(HugePages.HeapStartBytes);
+}
 
 // Compiles what the last run of this command compiled on a spare core, ahead of its first call.
 using var jitProfile = JitProfile.Start(args);
