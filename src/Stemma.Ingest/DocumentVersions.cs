@@ -58,17 +58,17 @@ public sealed class DocumentVersions
         return at > 0 && id.Length == at + VersionMarker.Length + 8 && id[(at + VersionMarker.Length)..].All(char.IsAsciiHexDigitLower) ? id[..at] : id;
     }
 
+    // One hasher a thread for TextFingerprint, reset for each article: a new one each time (some 600 bytes of state) was
+    // 130 MB over a 100k ingest, which fingerprints every article twice.
+    [ThreadStatic]
+    private static XxHash3? t_fingerprint;
+
     /// <summary>
     /// Tells whether two articles carry the same text: a hash of the title, a line break and the body as they are in memory
     /// (UTF-16, no encoding). Every article read passes here, and nearly every id is new, so this is all most of them cost.
     /// </summary>
-    [ThreadStatic]
-    private static XxHash3? t_fingerprint;
-
     internal static ulong TextFingerprint(Article article)
     {
-        // One hasher a thread, reset for each article: a new one each time (some 600 bytes of state) was 130 MB over a 100k
-        // ingest, which fingerprints every article twice.
         var hash = t_fingerprint ??= new XxHash3();
         hash.Reset();
         hash.Append(MemoryMarshal.AsBytes(article.Title.AsSpan()));
