@@ -21,7 +21,8 @@ internal static class RawSqlite
         command.ExecuteNonQuery();
     }
 
-    private static SqliteConnection Open(string path)
+    /// <summary>An open connection of the test's own to the file.</summary>
+    public static SqliteConnection Open(string path)
     {
         var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Stemma.Lineage;
 using Stemma.Relate;
 using Stemma.Testing.Storage;
@@ -21,8 +20,7 @@ public sealed class SqliteCommitTests : IDisposable
 
     private List<string> Writes()
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
+        using var connection = RawSqlite.Open(DatabasePath);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT what FROM audit ORDER BY rowid";
         using var reader = command.ExecuteReader();

@@ -26,8 +26,7 @@ public sealed class SqliteRowsTests : IDisposable
 
     private List<(long K, long? N, double R, string? S, byte[] B)> ReadBack()
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
+        using var connection = RawSqlite.Open(DatabasePath);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT k, n, r, s, b, typeof(b) FROM t ORDER BY k";
         using var reader = command.ExecuteReader();

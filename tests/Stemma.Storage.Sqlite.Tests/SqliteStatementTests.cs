@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Stemma.Storage.Sqlite.Tests;
 
 /// <summary>
@@ -30,8 +28,7 @@ public sealed class SqliteStatementTests : IDisposable
             transaction.Commit();
         }
 
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
+        using var connection = RawSqlite.Open(DatabasePath);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT s FROM t ORDER BY k";
         using var reader = command.ExecuteReader();

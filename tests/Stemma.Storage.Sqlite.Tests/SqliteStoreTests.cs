@@ -29,8 +29,7 @@ public sealed class SqliteStoreTests : IDisposable
     /// <summary>Row counts per table read over a separate raw connection, so the store's own code is not trusted.</summary>
     private Dictionary<string, long> RowCounts()
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
+        using var connection = RawSqlite.Open(DatabasePath);
         var counts = new Dictionary<string, long>();
         foreach (var table in Tables)
         {
@@ -210,9 +209,8 @@ public sealed class SqliteStoreTests : IDisposable
 
         // The refusal comes after the document's own row is written (bodies are written after documents), so the rows
         // written before it must be undone while the batch goes on.
-        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        using (var connection = RawSqlite.Open(DatabasePath))
         {
-            connection.Open();
             using var trigger = connection.CreateCommand();
             trigger.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON document_bodies WHEN NEW.body LIKE '%number 1' BEGIN SELECT RAISE(ABORT, 'refused by test'); END";
             trigger.ExecuteNonQuery();
