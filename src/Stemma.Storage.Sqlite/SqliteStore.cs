@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -166,61 +167,102 @@ public sealed partial class SqliteStore : IStore
     public async Task<StoredDocument?> GetDocumentAsync(string id, CancellationToken cancellationToken = default) =>
         id is null ? null : (await GetDocumentsAsync([id], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
-    public Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredDocument>> GetDocumentsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return ReadAsync<IReadOnlyList<StoredDocument>>(
-            session =>
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+
+        // A few statements per thousand ids (documents, then their annotations, joined to the ids as a JSON array) instead
+        // of two per document: a region of a relate step reads thousands. Those statements run on as many reader
+        // connections as there are cores: the read is CPU (pages copied in, UTF-8 decoded) on one thread otherwise, and the
+        // relate step waits for it with the other cores idle. Each statement is its own snapshot either way.
+        var distinct = ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
+        var chunks = (distinct.Count + IdsPerStatement - 1) / IdsPerStatement;
+        var read = new List<StoredDocument>[chunks];
+        void ReadChunk(int chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = RentReader();
+            try
             {
-                // A few statements per thousand ids (documents, then their annotations, joined to the ids as a JSON
-                // array) instead of two per document: a region of a relate step reads thousands.
-                var byId = new Dictionary<string, StoredDocument>(StringComparer.Ordinal);
-                var readDocuments = session.Command(SelectDocumentSql + " JOIN json_each($ids) j ON d.id = j.value");
-                var readAnnotations = session.Command(
-                    "SELECT a.doc, a.position, a.kind, a.text FROM json_each($seqs) j JOIN annotations a ON a.doc = j.value ORDER BY a.doc, a.ordinal");
-                var distinct = ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).ToList();
-                for (var first = 0; first < distinct.Count; first += IdsPerStatement)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var rows = new List<(long Sequence, StoredDocument Document)>();
-                    var annotations = new Dictionary<long, List<Annotation>>();
-                    using (var reader = readDocuments.With("$ids", ToJsonArray(distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)))).ExecuteReader())
-                    {
-                        while (reader.Read())
-                        {
-                            var sequence = reader.GetInt64(0);
-                            var list = new List<Annotation>();
-                            annotations[sequence] = list;
-                            rows.Add((sequence, ReadDocumentFields(reader, list)));
-                        }
-                    }
+                var first = chunk * IdsPerStatement;
+                read[chunk] = ReadDocuments(session, distinct.GetRange(first, Math.Min(IdsPerStatement, distinct.Count - first)));
+            }
+            finally
+            {
+                ReturnReader(session);
+            }
+        }
 
-                    using (var reader = readAnnotations.With("$seqs", "[" + string.Join(',', rows.Select(r => r.Sequence.ToString(CultureInfo.InvariantCulture))) + "]").ExecuteReader())
-                    {
-                        while (reader.Read())
-                        {
-                            annotations[reader.GetInt64(0)].Add(ReadAnnotation(reader, 1));
-                        }
-                    }
+        if (chunks <= 1 || Environment.ProcessorCount == 1)
+        {
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                ReadChunk(chunk);
+            }
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, MaxIdleReaders), CancellationToken = cancellationToken }, ReadChunk);
+            }
+            catch (AggregateException exception)
+            {
+                // The first failure as the serial read would have thrown it (a StoreException or SqliteException).
+                ExceptionDispatchInfo.Throw(exception.InnerExceptions[0]);
+            }
+        }
 
-                    foreach (var (_, document) in rows)
-                    {
-                        byId[document.Article.Id] = document;
-                    }
-                }
+        var byId = new Dictionary<string, StoredDocument>(distinct.Count, StringComparer.Ordinal);
+        foreach (var documents in read)
+        {
+            foreach (var document in documents)
+            {
+                byId[document.Article.Id] = document;
+            }
+        }
 
-                var found = new List<StoredDocument>(ids.Count);
-                foreach (var id in ids)
-                {
-                    if (id is not null && byId.TryGetValue(id, out var document))
-                    {
-                        found.Add(document);
-                    }
-                }
+        var found = new List<StoredDocument>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (id is not null && byId.TryGetValue(id, out var document))
+            {
+                found.Add(document);
+            }
+        }
 
-                return found;
-            },
-            cancellationToken);
+        return found;
+    }
+
+    /// <summary>The stored documents among <paramref name="ids"/> (at most <see cref="IdsPerStatement"/>), with their annotations.</summary>
+    private static List<StoredDocument> ReadDocuments(SqliteSession session, List<string> ids)
+    {
+        var rows = new List<(long Sequence, StoredDocument Document)>(ids.Count);
+        var annotations = new Dictionary<long, List<Annotation>>(ids.Count);
+        using (var reader = session.Command(SelectDocumentSql + " JOIN json_each($ids) j ON d.id = j.value").With("$ids", ToJsonArray(ids)).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var sequence = reader.GetInt64(0);
+                var list = new List<Annotation>();
+                annotations[sequence] = list;
+                rows.Add((sequence, ReadDocumentFields(reader, list)));
+            }
+        }
+
+        var readAnnotations = session.Command(
+            "SELECT a.doc, a.position, a.kind, a.text FROM json_each($seqs) j JOIN annotations a ON a.doc = j.value ORDER BY a.doc, a.ordinal");
+        using (var reader = readAnnotations.With("$seqs", "[" + string.Join(',', rows.Select(r => r.Sequence.ToString(CultureInfo.InvariantCulture))) + "]").ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                annotations[reader.GetInt64(0)].Add(ReadAnnotation(reader, 1));
+            }
+        }
+
+        return rows.ConvertAll(row => row.Document);
     }
 
     public Task<IReadOnlyList<string>> FindByContentHashAsync(ulong contentHash, CancellationToken cancellationToken = default) =>
