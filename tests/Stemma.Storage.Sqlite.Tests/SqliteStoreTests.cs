@@ -237,6 +237,39 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refusal_after_an_update_in_the_same_batch_keeps_the_update_once_and_the_store_consistent()
+    {
+        // The batch is written without a savepoint per document first; the refusal aborts that attempt, and what the
+        // attempt had already written (the update before the refused document, and its term counts) must be neither lost
+        // nor applied twice when the batch is written again.
+        await using (var created = await SqliteStore.OpenAsync(DatabasePath))
+        {
+            var first = await created.AddDocumentsAsync([Annotated(0) with { Terms = [0, 100] }]);
+            Assert.Equal(AddStatus.Added, Assert.Single(first).Status);
+        }
+
+        using (var connection = RawSqlite.Open(DatabasePath))
+        {
+            using var trigger = connection.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON document_bodies WHEN NEW.body LIKE '%number 1' BEGIN SELECT RAISE(ABORT, 'refused by test'); END";
+            trigger.ExecuteNonQuery();
+        }
+
+        await using var store = await SqliteStore.OpenAsync(DatabasePath);
+        var changed = Annotated(0) with { ContentHash = 77, Terms = [7, 100], Article = Annotated(0).Article with { Body = "Body number 0, changed" } };
+        var outcomes = await store.AddDocumentsAsync([changed, Annotated(1) with { Terms = [1, 100] }, Annotated(2) with { Terms = [2, 100] }]);
+
+        Assert.Equal([AddStatus.Updated, AddStatus.Rejected, AddStatus.Added], outcomes.Select(outcome => outcome.Status));
+        Assert.Equal("Body number 0, changed", (await store.GetDocumentAsync("doc-0"))!.Article.Body);
+        Assert.Null(await store.GetDocumentAsync("doc-1"));
+        var counts = RowCounts();
+        Assert.Equal(2, counts["documents"]);
+        Assert.Equal(4, counts["annotations"]);
+        Assert.Equal(6, counts["lsh_buckets"]);
+        Assert.Equal("2:1,7:1,100:2", Scalar("SELECT group_concat(term || ':' || df, ',') FROM (SELECT term, df FROM term_frequencies WHERE df > 0 ORDER BY term)"));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_database_gives_a_clear_error_naming_it()
     {
         var path = Path.Combine(_folder.Path, "notes.db");
