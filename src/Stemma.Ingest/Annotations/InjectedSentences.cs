@@ -834,17 +834,16 @@ public static partial class InjectedSentences
     {
         if (!sentence.Contains('\n'))
         {
-            return ClickBaitPattern().IsMatch(sentence);
+            return ClickBaitPattern.IsMatch(sentence);
         }
 
         var copy = sentence.Length <= 1024 ? stackalloc char[sentence.Length] : new char[sentence.Length];
         sentence.Replace(copy, '\n', ' ');
-        return ClickBaitPattern().IsMatch(copy);
+        return ClickBaitPattern.IsMatch(copy);
     }
 
     /// <summary>Sensational wording that click-bait lines carry.</summary>
-    [GeneratedRegex(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ClickBaitPattern();
+    private static readonly Regex ClickBaitPattern = new(@"\b(?:shocking|shock|stunning|stuns?|stunned|jaw-?dropping|terrifying|horrifying|incredible|unbelievable|you won['’]t believe|can['’]t believe|goes viral|went viral|viral video|mind-?blowing|insane|giant|monster|massive|epic|watch|caught on (?:camera|video)|this is why|what happened next|will leave you|gasp|nightmare|bizarre|miracle|secret)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// A sentence of a body: its paragraph (as the body splits at blank lines), its place in the paragraph, where its text is

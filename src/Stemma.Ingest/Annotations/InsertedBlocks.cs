@@ -57,10 +57,10 @@ public static partial class InsertedBlocks
     {
         ArgumentNullException.ThrowIfNull(paragraph);
         // Cheap scans first: an inline credit needs a bracket, a trailing one a credit word.
-        var match = paragraph.AsSpan().ContainsAny('(', '[') ? InlineCreditPattern().Match(paragraph) : Match.Empty;
+        var match = paragraph.AsSpan().ContainsAny('(', '[') ? InlineCreditPattern.Match(paragraph) : Match.Empty;
         if (!match.Success && paragraph.AsSpan().ContainsAny(TrailingCreditWords))
         {
-            match = TrailingCreditPattern().Match(paragraph);
+            match = TrailingCreditPattern.Match(paragraph);
         }
 
         if (!match.Success)
@@ -69,7 +69,7 @@ public static partial class InsertedBlocks
         }
 
         var rest = (paragraph[..match.Index] + " " + paragraph[(match.Index + match.Length)..]).Trim();
-        rest = MultipleSpaces().Replace(rest, " ").Replace(" .", ".", StringComparison.Ordinal).Replace(" ,", ",", StringComparison.Ordinal);
+        rest = MultipleSpaces.Replace(rest, " ").Replace(" .", ".", StringComparison.Ordinal).Replace(" ,", ",", StringComparison.Ordinal);
         if (LineClassifier.CountWords(rest) < MinWordsAroundCredit)
         {
             return null;
@@ -105,7 +105,7 @@ public static partial class InsertedBlocks
             // At the head or in the middle: the list items after it, or the one paragraph a bare label introduces.
             var next = index + 1;
             var governed = 0;
-            while (next < paragraphs.Count && kinds[next] is null && ListItemPattern().IsMatch(paragraphs[next]))
+            while (next < paragraphs.Count && kinds[next] is null && ListItemPattern.IsMatch(paragraphs[next]))
             {
                 kinds[next++] = new LineClass(AnnotationKind.EditorNote);
                 governed++;
@@ -124,7 +124,7 @@ public static partial class InsertedBlocks
     {
         for (var index = 0; index < paragraphs.Count; index++)
         {
-            if (kinds[index] is not { Kind: AnnotationKind.Related or AnnotationKind.ReadMore } || !BareRelatedMarker().IsMatch(paragraphs[index].Trim()))
+            if (kinds[index] is not { Kind: AnnotationKind.Related or AnnotationKind.ReadMore } || !BareRelatedMarker.IsMatch(paragraphs[index].Trim()))
             {
                 continue;
             }
@@ -165,20 +165,15 @@ public static partial class InsertedBlocks
     [GeneratedRegex(@"^\W{0,3}(?:(?:(?:editor|editors)['’]?s?['’]?\s+(?:p\.?\s?/?\s?s\.?|notes?|summary|comment|take))|note from the editor|p\.\s?s\.|summary|in summary|key (?:points|takeaways|facts|highlights)|takeaways|highlights|in brief|at a glance|tl;?\s?dr|what you need to know)(?:\s*[:\-–—]\s*|\s*$)(?<rest>.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex LabelPattern();
 
-    [GeneratedRegex(@"^\s*(?:[-•*·▪►✓–—]\s+|\d{1,2}[.)]\s+)")]
-    private static partial Regex ListItemPattern();
+    private static readonly Regex ListItemPattern = new(@"^\s*(?:[-•*·▪►✓–—]\s+|\d{1,2}[.)]\s+)");
 
-    [GeneratedRegex(@"^\W{0,3}(?:related(?: articles?| stories| story| posts?| content| coverage| reading| news| links?)?|see also|read (?:more|also|next)|also read|more on this(?: story| topic)?|you (?:may|might) also (?:like|read|be interested in))\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BareRelatedMarker();
+    private static readonly Regex BareRelatedMarker = new(@"^\W{0,3}(?:related(?: articles?| stories| story| posts?| content| coverage| reading| news| links?)?|see also|read (?:more|also|next)|also read|more on this(?: story| topic)?|you (?:may|might) also (?:like|read|be interested in))\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>"(Photo: Jane Doe/Island Post)", "[Image credit: Harbour Trust]" anywhere in a paragraph.</summary>
-    [GeneratedRegex(@"\s*[\(\[]\s*(?:(?:photo(?:graph)?|image|picture|foto)s?(?:\s+credit)?(?:\s*[:/|]\s*|\s+(?:by|courtesy(?: of)?|via)\s+)|credits?\s*:\s*)[^()\[\]\n]{2,80}[\)\]]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex InlineCreditPattern();
+    private static readonly Regex InlineCreditPattern = new(@"\s*[\(\[]\s*(?:(?:photo(?:graph)?|image|picture|foto)s?(?:\s+credit)?(?:\s*[:/|]\s*|\s+(?:by|courtesy(?: of)?|via)\s+)|credits?\s*:\s*)[^()\[\]\n]{2,80}[\)\]]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>"... on Tuesday. Photo: Jane Doe/Island Post" at the end of a paragraph.</summary>
-    [GeneratedRegex(@"(?<=[.!?][""”’]?)\s+(?:photo(?:graph)?|image|picture)s?(?:\s+credit)?\s*:\s*[^.!?\n]{2,80}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TrailingCreditPattern();
+    private static readonly Regex TrailingCreditPattern = new(@"(?<=[.!?][""”’]?)\s+(?:photo(?:graph)?|image|picture)s?(?:\s+credit)?\s*:\s*[^.!?\n]{2,80}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"\s{2,}")]
-    private static partial Regex MultipleSpaces();
+    private static readonly Regex MultipleSpaces = new(@"\s{2,}");
 }

@@ -116,14 +116,14 @@ public static partial class LineClassifier
             return null;
         }
 
-        var text = SourceTailPattern().Replace(raw.Trim(), string.Empty);
+        var text = SourceTailPattern.Replace(raw.Trim(), string.Empty);
         text = text.TrimEnd('.', ',', ';', ':', '!', ')', ']', '"', '\'', '»', '”', '’').TrimStart('(', '[', '"', '\'', '«', '“', '‘').Trim();
         if (text.Length == 0)
         {
             return null;
         }
 
-        if (DomainPattern().IsMatch(text))
+        if (DomainPattern.IsMatch(text))
         {
             return SiteNames.FromUrl(text) ?? text.ToLowerInvariant();
         }
@@ -344,17 +344,17 @@ public static partial class LineClassifier
     private static bool TryAttribution(string text, int words, out string? source)
     {
         source = null;
-        var match = text.AsSpan().ContainsAny(AppearedFirstWords) ? AppearedFirstPattern().Match(text) : Match.Empty;
+        var match = text.AsSpan().ContainsAny(AppearedFirstWords) ? AppearedFirstPattern.Match(text) : Match.Empty;
         if (!match.Success && words <= ShortLineWords)
         {
             match = OriginallyPublishedPattern().Match(text);
             if (!match.Success && words <= 12)
             {
-                match = ViaLinePattern().Match(text);
+                match = ViaLinePattern.Match(text);
                 var viaSource = match.Groups["source"].Value.Trim();
 
                 // "via CNN Newsource", "via cnn.com" credit an outlet; "via the harbour mouth" is a route.
-                if (match.Success && !(viaSource.Length > 0 && (char.IsUpper(viaSource[0]) || DomainPattern().IsMatch(viaSource))))
+                if (match.Success && !(viaSource.Length > 0 && (char.IsUpper(viaSource[0]) || DomainPattern.IsMatch(viaSource))))
                 {
                     return false;
                 }
@@ -368,7 +368,7 @@ public static partial class LineClassifier
 
         // A credit names an outlet or a domain: a long phrase ("the council's list of closures last year") is a sentence.
         var credited = NormalizeSource(match.Groups["source"].Value);
-        if (credited is null || CountWords(credited) > MaxSourceWords || NotASource().IsMatch(credited))
+        if (credited is null || CountWords(credited) > MaxSourceWords || NotASource.IsMatch(credited))
         {
             return false;
         }
@@ -387,20 +387,23 @@ public static partial class LineClassifier
         }
 
         // "(Jane Doe/Reuters via Getty Images)" or "Jane Doe / AP": a short name-slash-agency line without a sentence in it.
-        return words <= 12 && AgencyCreditPattern().IsMatch(text);
+        return words <= 12 && AgencyCreditPattern.IsMatch(text);
     }
 
+    // Patterns run on every paragraph or every short line are source-generated: compiled code matches fastest. Those run
+    // only on lines another test singled out, or once a page, are interpreted: a source-generated pattern is compiled at
+    // every start (the largest here, AppearedFirstPattern, to 17 KB of machine code), which cost a run of 10,000 small
+    // files more than all their matches (docs/benchmarks.md, nineteenth pass of issue 13). The same rule holds across
+    // the readers (InsertedBlocks, MainTextFinder, the formats).
     [GeneratedRegex(@"^\W{0,3}(?:editor['’]?s['’]? note|editors['’] note|note from the editor|note to readers|update(?:d)?\s*\(|correction:|anm\.? d\.? red\.?|anmerkung der redaktion|note de la rédaction|nota del editor|nota de la redacción|nota della redazione|noot van de redactie)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EditorNotePattern();
 
-    [GeneratedRegex(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|^\W{0,3}the post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AppearedFirstPattern();
+    private static readonly Regex AppearedFirstPattern = new(@"(?:\bthis (?:post|article|story|item) (?:first )?appeared (?:first |originally )?(?:on|in|at)|^\W{0,3}the post\b.{1,300}?\bappeared first on|^\W{0,3}(?:it |this |the (?:article|story|post) )?(?:was )?(?:first|originally) (?:published|posted|appeared) (?:on|in|at|by)|\berschien (?:zuerst|ursprünglich) (?:auf|bei|in)|\b(?:zuerst|ursprünglich) erschienen (?:auf|bei|in)|(?:cet article|l'article|l’article) (?:est )?(?:paru|publié) (?:d'abord|d’abord|initialement|originellement|en premier) (?:sur|dans)|\bpublicado originalmente (?:en|por)|\bapareció (?:primero|originalmente) en|\bpubblicato originariamente (?:su|da))\s+(?<source>[^,;]{2,100}?)\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     [GeneratedRegex(@"^\W{0,3}(?:this (?:article|story|piece) (?:was |is )?(?:originally |first )?(?:published|written|produced) (?:by|for|on|in)|(?:re)?published (?:with permission )?(?:from|courtesy of)|republished (?:with permission )?from|this article is republished from|reprinted (?:with permission )?from|with permission from|content provided by|distributed by|source:|quelle:|source :|fuente:|fonte:|bron:)\s*(?<source>.{2,120}?)(?:\s+under a creative commons.*)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginallyPublishedPattern();
 
-    [GeneratedRegex(@"^\W{0,3}(?:by\s[^.!?(),]{1,40},\s[^.!?(),]{1,40}\s)?\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ViaLinePattern();
+    private static readonly Regex ViaLinePattern = new(@"^\W{0,3}(?:by\s[^.!?(),]{1,40},\s[^.!?(),]{1,40}\s)?\(?(?:via|vía)\s+(?<source>[\p{L}\p{N}&.'’\- ]{2,60}?)\)?\s*[.!]?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     [GeneratedRegex(@"^\W{0,3}(?:source link|original source|read the original(?: article)?|view original(?: post| article)?|zur quelle|lien source|enlace fuente|link alla fonte)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SourceLinkPattern();
@@ -423,8 +426,7 @@ public static partial class LineClassifier
     [GeneratedRegex(@"\(\p{Lu}[\p{L}.'’\- ]{1,40}\s?/\s?[^()/]{2,60}\)\s*\.?$|(?:[.!?]\s+|\()(?:photo|image|picture|foto|credit)s?\s*(?:credit)?\s*:\s*[^()]{2,80}\)?\s*$|\((?:[^()]{0,60}(?:/|\bvia\s))?\s*(?:getty images|shutterstock|reuters|ap photo[^()]*|afp|epa|dpa|alamy)\)\s*\.?$|\((?:reuters|ap|afp|epa|efe|dpa|getty images)\s*/\s*[^()/]{2,60}\)\s*\.?$|(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|reuters|ap photo|afp|epa|dpa|alamy|unsplash|pixabay)\)?\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CreditSuffixPattern();
 
-    [GeneratedRegex(@"^\(?\s*\p{Lu}[\p{L}.'’\-]*(?:\s+\p{Lu}?[\p{L}.'’\-]+){0,4}\s*/\s*\p{Lu}[\p{L}\p{N}.&'’\-]*(?:\s+[\p{L}\p{N}.&'’\-]+){0,5}\s*\)?\.?$", RegexOptions.CultureInvariant)]
-    private static partial Regex AgencyCreditPattern();
+    private static readonly Regex AgencyCreditPattern = new(@"^\(?\s*\p{Lu}[\p{L}.'’\-]*(?:\s+\p{Lu}?[\p{L}.'’\-]+){0,4}\s*/\s*\p{Lu}[\p{L}\p{N}.&'’\-]*(?:\s+[\p{L}\p{N}.&'’\-]+){0,5}\s*\)?\.?$", RegexOptions.CultureInvariant);
 
     [GeneratedRegex(@"^\W{0,3}(?:share (?:this|on|via|the story|article)|share\s*:|click to (?:share|print|email)|tweet(?: this)?$|pin it$|email this|print this|subscribe\b|sign up (?:for|to)|follow (?:us|me) (?:on|@)|like us on|join us on|get (?:our|the) (?:free )?(?:newsletter|app)|download (?:our|the) app|support (?:our|independent|local) journalism|become a (?:member|subscriber|patron)|donate (?:now|today|here)\b|advertisement$|sponsored(?: content)?$|story continues below|article continues below|like this:|like loading|teilen\s*:|jetzt teilen|abonnieren|folgen sie uns|newsletter abonnieren|partager\s*:|abonnez-vous|suivez-nous|inscrivez-vous|compartir\s*:|suscríbete|síguenos|condividi\s*:|iscriviti|seguici|delen\s*:|volg ons|abonneer)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PromoPattern();
@@ -433,12 +435,9 @@ public static partial class LineClassifier
     private static partial Regex SiteChromePattern();
 
     /// <summary>What follows the outlet name in longer credits ("X and is republished here with permission").</summary>
-    [GeneratedRegex(@"\s+(?:and (?:is|was|has been) (?:re)?published.*|and is (?:re)?used.*|under a creative commons.*|with (?:their |its )?permission.*|as part of .*|on \d{1,2} \w+ \d{4}.*|on \w+ \d{1,2},? \d{4}.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SourceTailPattern();
+    private static readonly Regex SourceTailPattern = new(@"\s+(?:and (?:is|was|has been) (?:re)?published.*|and is (?:re)?used.*|under a creative commons.*|with (?:their |its )?permission.*|as part of .*|on \d{1,2} \w+ \d{4}.*|on \w+ \d{1,2},? \d{4}.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^(?:print|page|paper|the print edition|the front page|a |an |march|april|may|june|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NotASource();
+    private static readonly Regex NotASource = new(@"^(?:print|page|paper|the print edition|the front page|a |an |march|april|may|june|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex DomainPattern();
+    private static readonly Regex DomainPattern = new(@"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -56,7 +56,7 @@ public static partial class DateParsing
         }
 
         // Before RFC 822, whose leading-weekday rule would take "March" of "March 7, 2026" for a weekday.
-        if (DateTimeOffset.TryParseExact(MultipleSpaces().Replace(text, " "), MonthNameFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var named))
+        if (DateTimeOffset.TryParseExact(MultipleSpaces.Replace(text, " "), MonthNameFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var named))
         {
             return named;
         }
@@ -84,7 +84,7 @@ public static partial class DateParsing
     public static bool TryParseRfc822(string text, out DateTimeOffset date)
     {
         // Weekday names are often wrong in real feeds and add nothing: drop them before parsing.
-        var normalized = LeadingWeekday().Replace(MultipleSpaces().Replace(text, " "), string.Empty);
+        var normalized = LeadingWeekday.Replace(MultipleSpaces.Replace(text, " "), string.Empty);
         var lastSpace = normalized.LastIndexOf(' ');
         if (lastSpace > 0)
         {
@@ -128,9 +128,7 @@ public static partial class DateParsing
         return time.EndsWith('Z') || time.EndsWith('z') || time.IndexOfAny(['+', '-'], 1) >= 0;
     }
 
-    [GeneratedRegex(@"^\s*[A-Za-z]{3,9},?\s+")]
-    private static partial Regex LeadingWeekday();
+    private static readonly Regex LeadingWeekday = new(@"^\s*[A-Za-z]{3,9},?\s+");
 
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex MultipleSpaces();
+    private static readonly Regex MultipleSpaces = new(@"\s+");
 }

@@ -345,8 +345,8 @@ internal static partial class FeedRepair
     public static string Repair(string xml)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        var mended = Controls().Replace(xml, string.Empty);
-        return Ampersands().Replace(mended, static match => Mend(match.Value));
+        var mended = Controls.Replace(xml, string.Empty);
+        return Ampersands.Replace(mended, static match => Mend(match.Value));
     }
 
     private static string Mend(string reference)
@@ -384,11 +384,9 @@ internal static partial class FeedRepair
     }
 
     /// <summary>A CDATA section (kept whole), or an ampersand and the reference it starts, if any.</summary>
-    [GeneratedRegex("<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|&(?:#[0-9]{1,8};|#[xX][0-9A-Fa-f]{1,8};|[A-Za-z][A-Za-z0-9]{1,31};)?")]
-    private static partial Regex Ampersands();
+    private static readonly Regex Ampersands = new("<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|&(?:#[0-9]{1,8};|#[xX][0-9A-Fa-f]{1,8};|[A-Za-z][A-Za-z0-9]{1,31};)?");
 
     /// <summary>Characters XML 1.0 cannot hold, written raw (C0 controls but tab and line ends).</summary>
-    [GeneratedRegex("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]")]
-    private static partial Regex Controls();
+    private static readonly Regex Controls = new("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]");
 }
 

@@ -50,7 +50,7 @@ internal static partial class HtmlPageFormat
         if (article.Attribution is null && article.Annotations.Any(annotation => annotation.Kind == AnnotationKind.SourceLink))
         {
             // The extractor gives text only; the credited site is the target of the page's "Source link" anchor.
-            var anchor = SourceLinkAnchor().Match(html);
+            var anchor = SourceLinkAnchor.Match(html);
             if (anchor.Success && SiteNames.FromUrl(System.Net.WebUtility.HtmlDecode(anchor.Groups["href"].Value)) is { } credited)
             {
                 article = article with { Attribution = credited };
@@ -60,6 +60,5 @@ internal static partial class HtmlPageFormat
         return article.Body.Length == 0 ? source.Error("no article body found in the page (only annotation lines)", record) : source.Success(article, warning);
     }
 
-    [GeneratedRegex("""<a\b[^>]*?\bhref\s*=\s*["'](?<href>https?://[^"']+)["'][^>]*>\s*(?:source link|original source|read the original(?: article)?|view original(?: post| article)?)\s*</a>""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SourceLinkAnchor();
+    private static readonly Regex SourceLinkAnchor = new("""<a\b[^>]*?\bhref\s*=\s*["'](?<href>https?://[^"']+)["'][^>]*>\s*(?:source link|original source|read the original(?: article)?|view original(?: post| article)?)\s*</a>""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -182,13 +182,13 @@ public static partial class TextDecoding
 
         // Declarations are ASCII; Latin-1 maps each byte to one char, so offsets and tags survive whatever the real encoding is.
         var text = Encoding.Latin1.GetString(head);
-        var meta = MetaCharsetPattern().Match(text);
+        var meta = MetaCharsetPattern.Match(text);
         if (meta.Success)
         {
             return meta.Groups["charset"].Value;
         }
 
-        var xml = XmlDeclarationPattern().Match(text);
+        var xml = XmlDeclarationPattern.Match(text);
         return xml.Success ? xml.Groups["charset"].Value : null;
     }
 
@@ -238,7 +238,7 @@ public static partial class TextDecoding
             return null;
         }
 
-        var match = ContentTypeCharsetPattern().Match(contentType);
+        var match = ContentTypeCharsetPattern.Match(contentType);
         return match.Success ? match.Groups["charset"].Value : null;
     }
 
@@ -291,12 +291,9 @@ public static partial class TextDecoding
         return Encoding.GetEncoding(1252);
     }
 
-    [GeneratedRegex("""<meta\b[^>]*?charset\s*=\s*["']?\s*(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex MetaCharsetPattern();
+    private static readonly Regex MetaCharsetPattern = new("""<meta\b[^>]*?charset\s*=\s*["']?\s*(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex("""<\?xml\b[^>]*?encoding\s*=\s*["'](?<charset>[A-Za-z0-9_\-:.]+)["']""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex XmlDeclarationPattern();
+    private static readonly Regex XmlDeclarationPattern = new("""<\?xml\b[^>]*?encoding\s*=\s*["'](?<charset>[A-Za-z0-9_\-:.]+)["']""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex("""charset\s*=\s*["']?(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ContentTypeCharsetPattern();
+    private static readonly Regex ContentTypeCharsetPattern = new("""charset\s*=\s*["']?(?<charset>[A-Za-z0-9_\-:.]+)""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -53,7 +53,7 @@ internal static partial class HtmlMetadataReader
                 continue;
             }
             // Raw line breaks inside JSON strings are common in the wild and invalid JSON; as spaces they are harmless.
-            var json = ControlCharacters().Replace(script.TextContent, " ");
+            var json = ControlCharacters.Replace(script.TextContent, " ");
             try
             {
                 using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
@@ -330,7 +330,7 @@ internal static partial class HtmlMetadataReader
         }
         var value = text.Trim();
         // "+0200" zone without colon, and a trailing "Z" after an explicit zone, both occur in the wild.
-        value = ZoneWithoutColon().Replace(value, "$1:$2");
+        value = ZoneWithoutColon.Replace(value, "$1:$2");
         const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces;
         // Exact forms first: the invariant culture would read "03.02.2021" month-first.
         if (DateTimeOffset.TryParseExact(value, ExactDateFormats, CultureInfo.InvariantCulture, styles, out var parsed)
@@ -431,9 +431,7 @@ internal static partial class HtmlMetadataReader
 
     internal static string CollapseWhitespace(string text) => TextRun.Collapse(text);
 
-    [GeneratedRegex(@"([+-]\d\d)(\d\d)$", RegexOptions.CultureInvariant)]
-    private static partial Regex ZoneWithoutColon();
+    private static readonly Regex ZoneWithoutColon = new(@"([+-]\d\d)(\d\d)$", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"[\u0000-\u001F]", RegexOptions.CultureInvariant)]
-    private static partial Regex ControlCharacters();
+    private static readonly Regex ControlCharacters = new(@"[\u0000-\u001F]", RegexOptions.CultureInvariant);
 }

@@ -139,7 +139,7 @@ internal sealed partial class MainTextFinder
             }
         }
         var style = element.GetAttribute("style");
-        return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle().IsMatch(style);
+        return style is not null && style.Contains("display", StringComparison.OrdinalIgnoreCase) && HiddenStyle.IsMatch(style);
     }
 
     private void Flush(ElementNode owner)
@@ -457,7 +457,7 @@ internal sealed partial class MainTextFinder
 
     private static bool IsTrailingSectionLabel(string text)
     {
-        if (TrailingLabel().IsMatch(text))
+        if (TrailingLabel.IsMatch(text))
         {
             return true;
         }
@@ -465,8 +465,7 @@ internal sealed partial class MainTextFinder
         return Annotations.LineClassifier.Classify(text) is { Kind: AnnotationKind.Related or AnnotationKind.CommentForm } && Annotations.LineClassifier.CountWords(text) <= 5;
     }
 
-    [GeneratedRegex(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook|(?:weitere|mehr|ähnliche|verwandte|passende)\s+(?:artikel|beiträge|themen|informationen|infos|nachrichten|news|geschichten|tipps|rezepte|videos)\b.*|(?:lesen sie|lies) (?:auch|hier|mehr|weiter)\b.*|weiterlesen|zum weiterlesen|lesetipps?|(?:das|diese) .{0,30}(?:auch|ebenfalls) interessieren.*|(?:about|über) (?:the author|den autor|die autorin|uns)|(?:der |die )?autor(?:in)?|(?:keep|continue) reading|read (?:the )?full (?:article|story)|explore further|related(?: (?:articles|stories|posts|content|reading))?|see also|further reading|subscribe\b.+|unterstütze.*|support (?:us|our)\b.*|follow us.*|folge(?:n sie)? uns.*|bildnachweis|bildquellen?|quellen|sources?|zusatzinformationen|pour (?:lire|aller plus loin)\b.*|lire la suite|à découvrir aussi|(?:lea|vea|lee) (?:también|más)\b.*|czytaj (?:też|także|więcej)\b.*|zobacz (?:też|także)\b.*|lue (?:myös|aiheesta lisää)\b.*)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TrailingLabel();
+    private static readonly Regex TrailingLabel = new(@"^\W{0,3}(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|leserkommentare|discussion|mehr zum thema|auch interessant|das könnte sie auch interessieren|weitere (?:artikel|beiträge|themen|nachrichten|tourentipps)|more (?:stories|articles|news|from)\b.*|you (?:may|might) also like|recommended(?: for you| stories)?|most (?:read|popular)|meistgelesen|top stories|lire aussi|à lire aussi|sur le même sujet|te puede interesar|ver también|potrebbe interessarti|lees ook|(?:weitere|mehr|ähnliche|verwandte|passende)\s+(?:artikel|beiträge|themen|informationen|infos|nachrichten|news|geschichten|tipps|rezepte|videos)\b.*|(?:lesen sie|lies) (?:auch|hier|mehr|weiter)\b.*|weiterlesen|zum weiterlesen|lesetipps?|(?:das|diese) .{0,30}(?:auch|ebenfalls) interessieren.*|(?:about|über) (?:the author|den autor|die autorin|uns)|(?:der |die )?autor(?:in)?|(?:keep|continue) reading|read (?:the )?full (?:article|story)|explore further|related(?: (?:articles|stories|posts|content|reading))?|see also|further reading|subscribe\b.+|unterstütze.*|support (?:us|our)\b.*|follow us.*|folge(?:n sie)? uns.*|bildnachweis|bildquellen?|quellen|sources?|zusatzinformationen|pour (?:lire|aller plus loin)\b.*|lire la suite|à découvrir aussi|(?:lea|vea|lee) (?:también|más)\b.*|czytaj (?:też|także|więcej)\b.*|zobacz (?:też|także)\b.*|lue (?:myös|aiheesta lisää)\b.*)\W{0,3}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Marks the best element as the article, with those of its siblings that read as more of the same text:
@@ -832,7 +831,7 @@ internal sealed partial class MainTextFinder
         var body = linkedDataBody;
         if (body.Contains('<', StringComparison.Ordinal) && body.Contains('>', StringComparison.Ordinal))
         {
-            body = MarkupTag().Replace(body, "\n");
+            body = MarkupTag.Replace(body, "\n");
         }
         body = WebUtility.HtmlDecode(body);
         var extractedChars = 0;
@@ -856,11 +855,9 @@ internal sealed partial class MainTextFinder
         return fromLinkedData;
     }
 
-    [GeneratedRegex(@"display\s*:\s*none", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex HiddenStyle();
+    private static readonly Regex HiddenStyle = new(@"display\s*:\s*none", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"<[^>]{0,2000}>", RegexOptions.CultureInvariant)]
-    private static partial Regex MarkupTag();
+    private static readonly Regex MarkupTag = new(@"<[^>]{0,2000}>", RegexOptions.CultureInvariant);
 
     /// <summary>An element that holds text blocks, mirrored with the sums the scoring needs.</summary>
     private sealed class ElementNode(IElement element, ElementNode? parent, ElementHint hint)

@@ -15,7 +15,7 @@ public static partial class FigureValues
     {
         ArgumentNullException.ThrowIfNull(text);
         var values = new List<double>();
-        foreach (Match match in Amount().Matches(text))
+        foreach (Match match in Amount.Matches(text))
         {
             double value;
             if (match.Groups["digits"].Success)
@@ -126,6 +126,5 @@ public static partial class FigureValues
         ["sixty"] = 60, ["seventy"] = 70, ["eighty"] = 80, ["ninety"] = 90, ["hundred"] = 100, ["a"] = 1, ["half"] = 0.5,
     };
 
-    [GeneratedRegex(@"(?:(?<digits>\d[\d,]*(?:\.\d+)?)|\b(?<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|half)\b(?=\s+(?:trillion|billion|million|thousand|hundred|percent|per cent)\b)|\b(?<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)\s*(?<unit>trillion|billion|million|thousand|hundred|tn|bn|mn|mln|[tbmk]\b)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Amount();
+    private static readonly Regex Amount = new(@"(?:(?<digits>\d[\d,]*(?:\.\d+)?)|\b(?<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a|half)\b(?=\s+(?:trillion|billion|million|thousand|hundred|percent|per cent)\b)|\b(?<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)\s*(?<unit>trillion|billion|million|thousand|hundred|tn|bn|mn|mln|[tbmk]\b)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

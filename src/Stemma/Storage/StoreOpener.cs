@@ -115,7 +115,7 @@ public sealed partial class StoreOpener
     /// <summary>The URI scheme of <paramref name="location"/> ("postgres" in postgres://...), or null when it has none.</summary>
     public static string? SchemeOf(string? location)
     {
-        var match = location is null ? null : SchemePattern().Match(location);
+        var match = location is null ? null : SchemePattern.Match(location);
         return match is { Success: true } ? match.Groups[1].Value : null;
     }
 
@@ -152,6 +152,5 @@ public sealed partial class StoreOpener
     }
 
     // Two letters at least, so a Windows drive ("C:") is never read as a scheme.
-    [GeneratedRegex("^([A-Za-z][A-Za-z0-9+.-]+)://", RegexOptions.CultureInvariant)]
-    private static partial Regex SchemePattern();
+    private static readonly Regex SchemePattern = new("^([A-Za-z][A-Za-z0-9+.-]+)://", RegexOptions.CultureInvariant);
 }
