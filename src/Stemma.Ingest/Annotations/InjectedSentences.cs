@@ -40,7 +40,7 @@ public sealed record InjectionOptions
 /// dropped by that member: it counts only when two members agree, when the one member is dated earlier, or when the
 /// sentence reads as click-bait. Such sentences leave the body and become <see cref="AnnotationKind.Injected"/> annotations.
 /// </summary>
-public static partial class InjectedSentences
+public static class InjectedSentences
 {
     private const int MinSentenceWords = 3;
 

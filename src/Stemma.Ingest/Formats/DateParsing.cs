@@ -7,7 +7,7 @@ namespace Stemma.Ingest.Formats;
 /// Publication dates as feeds and APIs write them: RFC 822 (RSS pubDate), ISO 8601 with or without a zone, Unix time
 /// (seconds or milliseconds, as JSON dumps hold it) and the month-name forms pages print ("March 7, 2026", "7 March 2026").
 /// </summary>
-public static partial class DateParsing
+public static class DateParsing
 {
     private static readonly string[] Rfc822Formats =
     [

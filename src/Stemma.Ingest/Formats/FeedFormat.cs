@@ -340,7 +340,7 @@ internal static class FeedFormat
 /// processors and references to characters XML cannot hold. Without this, every item from the first such mistake on
 /// was lost (one bad link in the first item lost the whole feed). A well-formed feed is left exactly as it is.
 /// </summary>
-internal static partial class FeedRepair
+internal static class FeedRepair
 {
     public static string Repair(string xml)
     {

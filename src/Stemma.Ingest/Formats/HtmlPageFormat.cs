@@ -5,7 +5,7 @@ using Stemma.Ingest.Html;
 namespace Stemma.Ingest.Formats;
 
 /// <summary>A whole HTML page: the main text comes from <see cref="HtmlArticleExtractor"/>, then paragraphs are classified.</summary>
-internal static partial class HtmlPageFormat
+internal static class HtmlPageFormat
 {
     public static IEnumerable<ReadOutcome> Read(Stream stream, SourceContext source)
     {

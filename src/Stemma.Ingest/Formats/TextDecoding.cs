@@ -26,7 +26,7 @@ public sealed record DecodedText(string Text, Encoding Encoding, EncodingSource 
 /// Turns document bytes into text: byte order mark first, then the HTTP charset, then a charset declared
 /// in the first bytes (HTML meta or XML declaration), else strict UTF-8 with a Windows-1252 fallback.
 /// </summary>
-public static partial class TextDecoding
+public static class TextDecoding
 {
     /// <summary>
     /// How far into the document a declared charset is looked for. Browsers look at the first 1024 bytes, but pages saved

@@ -10,7 +10,7 @@ namespace Stemma.Ingest.Html;
 internal sealed record LinkedDataArticle(string? Headline, string? DatePublished, string? Author, string? ArticleBody, string? Language, string? Url);
 
 /// <summary>Reads title, date, site, URL, author and language from meta tags, JSON-LD and markup.</summary>
-internal static partial class HtmlMetadataReader
+internal static class HtmlMetadataReader
 {
     private static readonly string[] DateMetaNames =
     [

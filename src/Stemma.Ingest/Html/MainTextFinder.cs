@@ -13,7 +13,7 @@ namespace Stemma.Ingest.Html;
 /// Its blocks are then read in order, leaving out link lists, bylines and boilerplate sections
 /// nested inside it.
 /// </summary>
-internal sealed partial class MainTextFinder
+internal sealed class MainTextFinder
 {
     /// <summary>Element nesting beyond this depth is not read: malformed pages can nest without end.</summary>
     private const int MaxDepth = 512;

@@ -8,7 +8,7 @@ namespace Stemma.Relate;
 /// "$2 billion" (a currency conversion keeps the original amount beside it), "2.03 million" rounded is "2 million",
 /// and "two billion" is "2 billion".
 /// </summary>
-public static partial class FigureValues
+public static class FigureValues
 {
     /// <summary>Every amount in <paramref name="text"/>, multipliers applied ("2.5b" is 2.5e9, "two million" 2e6).</summary>
     public static IReadOnlyList<double> Parse(string text)

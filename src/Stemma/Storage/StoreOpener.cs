@@ -36,7 +36,7 @@ public interface IStoreProvider
 /// Opens a store from what a user gives (<c>--db</c>): asks each registered <see cref="IStoreProvider"/> in turn and
 /// uses the first that accepts the value. A value with a URI scheme no provider knows is refused in one line.
 /// </summary>
-public sealed partial class StoreOpener
+public sealed class StoreOpener
 {
     private readonly IStoreProvider[] _providers;
 
