@@ -793,6 +793,8 @@ public sealed partial class SqliteStore : IStore
     }
 
     /// <param name="bucketsToInsert">Band keys by document sequence, inserted sorted once the whole batch is written.</param>
+    /// <param name="savepoint">Under a savepoint of its own, so a refusal undoes this document alone and it is rejected;
+    /// without, a refusal throws <see cref="DocumentRefusedException"/> and the caller writes the batch again.</param>
     private static AddOutcome AddOne(
         SqliteSession session,
         SqliteTransaction transaction,
