@@ -209,14 +209,11 @@ public sealed partial class SqliteStore : IStore
             }
         }
 
-        if (chunks <= 1 || Environment.ProcessorCount == 1)
+        if (chunks == 1)
         {
-            for (var chunk = 0; chunk < chunks; chunk++)
-            {
-                ReadChunk(chunk);
-            }
+            ReadChunk(0);
         }
-        else
+        else if (chunks > 1)
         {
             try
             {
