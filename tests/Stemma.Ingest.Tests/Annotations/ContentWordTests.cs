@@ -36,9 +36,9 @@ public sealed class ContentWordTests
             }
 
             var table = new InjectedSentences.WordTable();
-            var found = new List<(long Code, string Word)>();
-            InjectedSentences.ContentWords(text, table, ref found, static (ref List<(long Code, string Word)> list, long code, ReadOnlySpan<char> word) => list.Add((code, new string(word))));
-            Assert.Equal(Expected(text, table), found);
+            var found = new WordList { Words = [] };
+            InjectedSentences.ContentWords(text, table, ref found);
+            Assert.Equal(Expected(text, table), found.Words);
         }
     }
 
@@ -60,10 +60,18 @@ public sealed class ContentWordTests
 
             var text = new string(chars);
             var table = new InjectedSentences.WordTable();
-            var found = new List<(long Code, string Word)>();
-            InjectedSentences.ContentWords(text, table, ref found, static (ref List<(long Code, string Word)> list, long code, ReadOnlySpan<char> word) => list.Add((code, new string(word))));
-            Assert.Equal(Expected(text, table), found);
+            var found = new WordList { Words = [] };
+            InjectedSentences.ContentWords(text, table, ref found);
+            Assert.Equal(Expected(text, table), found.Words);
         }
+    }
+
+    /// <summary>The words a scan gives, in order, with their codes.</summary>
+    internal struct WordList : InjectedSentences.IContentWordSink
+    {
+        public List<(long Code, string Word)> Words;
+
+        public readonly void Add(long code, ReadOnlySpan<char> word) => Words.Add((code, new string(word)));
     }
 
     private static List<(long Code, string Word)> Expected(string text, InjectedSentences.WordTable table)

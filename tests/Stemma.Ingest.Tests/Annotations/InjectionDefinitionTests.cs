@@ -28,8 +28,9 @@ public sealed class InjectionDefinitionTests
         var keys = 0;
         foreach (var body in SentenceSketchTests.Corpus(seed).Select(article => article.Body).Concat(OddBodies))
         {
-            var words = new List<string>();
-            InjectedSentences.ContentWords(body, table, ref words, static (ref List<string> list, long _, ReadOnlySpan<char> word) => list.Add(new string(word)));
+            var scanned = new ContentWordTests.WordList { Words = [] };
+            InjectedSentences.ContentWords(body, table, ref scanned);
+            var words = scanned.Words.Select(word => word.Word).ToList();
             var expected = words.Zip(words.Skip(1)).Select(pair => PairKey(pair.First, pair.Second)).Where(key => (key & 3) == 0).Distinct().Order().ToArray();
 
             Assert.Equal(expected, new InjectedSentences.Parsed(new Article { Id = "x", Body = body }, table).Keys);
