@@ -39,6 +39,7 @@ internal static class AnalyzeCommand
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
             var options = new AnalyzeOptions { NearDuplicates = NearDuplicateOptions.Default with { JaccardThreshold = parse.GetValue(threshold) }, PauseCollections = true };
             var analysis = CorpusAnalyzer.Analyze(input.Articles, options, cancellationToken);
+            using var output = StageTimings.Start("output");
             switch (parse.GetValue(format))
             {
                 case "jsonl":

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stemma.Ingest;
+using Stemma.Pipeline;
 
 namespace Stemma.Cli.Commands;
 
@@ -14,6 +15,7 @@ internal static class ExtractCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
+            using var output = StageTimings.Start("output");
             if (parse.GetValue(format) == "json")
             {
                 ArticleJson.WriteJsonLines(context.Out, input.Articles);
