@@ -10,10 +10,12 @@ if (args is ["--version"])
 }
 
 // The heap grows by gigabytes over a corpus: 2 MB pages where the system leaves them to the process (HugePages), its
-// first gigabyte committed in one piece so that the young generation's first growth gets them too.
+// first gigabyte committed in one piece so that the young generation's first growth gets them too, and the advice given
+// again whenever a collection pause has committed its budget (memory the collector gave back has lost it).
 if (HugePages.AdviseUnlessTurnedOff())
 {
     HugePages.CommitHeapStart(HugePages.HeapStartBytes);
+    Stemma.Pipeline.CollectionPause.Committed = HugePages.AdviseAgain;
 }
 
 // Compiles what the last run of this command compiled on a spare core, ahead of its first call.

@@ -77,6 +77,44 @@ public sealed class HugePagesTests
         }
     }
 
+    [Fact]
+    public void Memory_the_collector_maps_afresh_is_marked_again()
+    {
+        if (!HugePages.AdviseHeap())
+        {
+            // Nothing is marked where the system does not leave huge pages to processes (the test above checks which).
+            Assert.Null(HugePages.Advised);
+            return;
+        }
+
+        // The collector gives a region back by mapping fresh, inaccessible memory over it; done here to 2 MB at the far end
+        // of the reservation's last uncommitted part, which this process never reaches.
+        var (start, end) = HugePages.Advised!.Value;
+        const ulong Chunk = 2 << 20;
+        var reserved = File.ReadLines("/proc/self/maps")
+            .Where(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "---p", ..])
+            .Select(HugePages.Mapping.Parse)
+            .Last(mapping => mapping.Start >= start && mapping.End <= end && mapping.End - mapping.Start >= 2 * Chunk);
+        var at = (reserved.End - Chunk) & ~(Chunk - 1);
+        Assert.Equal((nint)at, Native.Mmap((nint)at, (nuint)Chunk, 0, MapPrivate | MapFixed | MapAnonymous, -1, 0));
+        Assert.DoesNotContain("hg", FlagsOfMappingHolding(at));
+
+        HugePages.AdviseAgain();
+
+        Assert.Contains("hg", FlagsOfMappingHolding(at));
+    }
+
+    private const int MapPrivate = 0x02;
+    private const int MapFixed = 0x10;
+    private const int MapAnonymous = 0x20;
+
+    private static class Native
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
+        [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+        public static extern nint Mmap(nint address, nuint length, int protection, int flags, int descriptor, nint offset);
+    }
+
     private static string[] FlagsOfMappingHolding(ulong address)
     {
         var inside = false;

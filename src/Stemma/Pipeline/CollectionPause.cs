@@ -35,6 +35,7 @@ public static class CollectionPause
         {
             if (GC.TryStartNoGCRegion(bytes))
             {
+                Committed?.Invoke();
                 return new Resumed();
             }
         }
@@ -62,6 +63,12 @@ public static class CollectionPause
 
         return For((bytesPerCharacter * characters) + (1024L * articles.Count));
     }
+
+    /// <summary>
+    /// Called when a pause has started, its budget committed and not yet touched (the CLI marks the heap for huge pages
+    /// again there: the collector's giving back of memory drops the mark).
+    /// </summary>
+    public static Action? Committed { get; set; }
 
     /// <summary>Whether a stage holds the pause now.</summary>
     internal static bool Held => Volatile.Read(ref held) == 1;

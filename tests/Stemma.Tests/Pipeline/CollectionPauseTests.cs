@@ -81,6 +81,36 @@ public class CollectionPauseTests
     }
 
     [Fact]
+    public void The_commit_hook_runs_once_a_pause_has_started_and_not_for_a_pause_not_taken()
+    {
+        var calls = new List<GCLatencyMode>();
+        CollectionPause.Committed = () => calls.Add(GCSettings.LatencyMode);
+        try
+        {
+            using (CollectionPause.For(Budget))
+            {
+                // Inside the pause, with its budget committed.
+                Assert.Equal([GCLatencyMode.NoGCRegion], calls);
+
+                // A second stage gets no pause, so no call.
+                using (CollectionPause.For(Budget))
+                {
+                }
+            }
+
+            using (CollectionPause.For(CollectionPause.MinBytes - 1))
+            {
+            }
+
+            Assert.Single(calls);
+        }
+        finally
+        {
+            CollectionPause.Committed = null;
+        }
+    }
+
+    [Fact]
     public void Small_budgets_pause_nothing()
     {
         using (CollectionPause.For(CollectionPause.MinBytes - 1))
