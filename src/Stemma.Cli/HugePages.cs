@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime;
 using System.Runtime.InteropServices;
 using Stemma.Pipeline;
 
@@ -9,44 +8,45 @@ namespace Stemma.Cli;
 /// Asks Linux to back the garbage-collected heap with transparent huge pages when the system leaves that to each process
 /// (<c>/sys/kernel/mm/transparent_hugepage/enabled</c> reads <c>[madvise]</c>, Debian's default). A run over a corpus keeps
 /// most of what it reads, so its heap grows by gigabytes, and every 4 KB page of it is faulted in and cleared on its first
-/// touch; where the collector commits 2 MB or more at once (the pauses of the sketch and statistics steps, the heap's
-/// growth during collections) one fault then serves 512 pages. <c>STEMMA_HUGE_PAGES=0</c> turns it off.
+/// touch (about 11 µs a fault on the 2-core benchmark VM); a 2 MB page serves 512 of them with one fault. The kernel gives
+/// one only where a whole 2 MB range lies in one mapping that is writable, marked, and alike in its other flags, and the
+/// collector's own commits never make such a range: it commits the young generation 64 KB at a time, each commit an
+/// <c>mprotect</c> and an <c>madvise(MADV_DODUMP)</c> of its own, which split the mapping into 64 KB pieces. So the CLI opens
+/// the part of the reservation the heap grows into ahead of the collector (<see cref="OpenHeap"/>): writable, marked for
+/// dumps and for huge pages, one mapping, which the collector's commits then leave whole. Nothing becomes resident by it;
+/// a page is still faulted in on its first touch, only 2 MB at a time. <c>STEMMA_HUGE_PAGES=0</c> turns it off.
 /// </summary>
 internal static class HugePages
 {
     /// <summary>The variable that turns the advice off (<c>0</c>).</summary>
     public const string Variable = "STEMMA_HUGE_PAGES";
 
+    /// <summary>How often the opened range is opened again (<see cref="KeepOpen"/>).</summary>
+    public static readonly TimeSpan ReopenPeriod = TimeSpan.FromMilliseconds(100);
+
     private const string ModeFile = "/sys/kernel/mm/transparent_hugepage/enabled";
+    private const string OvercommitFile = "/proc/sys/vm/overcommit_memory";
+    private const ulong HugePageBytes = 2UL << 20;
+    private const int ProtectReadWrite = 0x1 | 0x2;
+    private const int AdviseDump = 17;
     private const int AdviseHugePage = 14;
 
-    /// <summary>Gives the advice unless the variable turns it off; whether it was given.</summary>
-    public static bool AdviseUnlessTurnedOff() =>
-        Environment.GetEnvironmentVariable(Variable) != "0" && AdviseHeap();
-
-    /// <summary>How much of the heap the CLI has committed in one piece at start (<see cref="CommitHeapStart"/>).</summary>
-    public const long HeapStartBytes = 1L << 30;
-
     /// <summary>
-    /// Has the collector commit the heap's first <paramref name="bytes"/> in one piece, then collect as usual. It commits
-    /// a growing young generation 64 KB at a time, so the first touch of a 2 MB range mostly finds the range partly
-    /// committed and takes 4 KB pages, a fault each (about 11 µs on the 2-core benchmark VM); a range committed whole takes
-    /// one 2 MB page. A collection pause of that size (<see cref="CollectionPause"/>) commits it whole, and the young
-    /// collection right after ends the pause's allowance, so the run collects when it would have and touches no more
-    /// memory (what it leaves untouched is committed, not resident). Whether it was done: not while a pause is held, or
-    /// when the runtime refuses the size.
+    /// Marks the heap for huge pages and opens the part it grows into (half the memory the collector may use), then keeps
+    /// it open (<see cref="KeepOpen"/>), unless the variable turns it off; whether the heap was marked.
     /// </summary>
-    public static bool CommitHeapStart(long bytes)
+    public static bool AdviseUnlessTurnedOff()
     {
-        using (CollectionPause.For(bytes))
+        if (Environment.GetEnvironmentVariable(Variable) == "0" || !AdviseHeap())
         {
-            if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
-            {
-                return false;
-            }
+            return false;
         }
 
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        if (OpenHeap(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2))
+        {
+            KeepOpen(ReopenPeriod);
+        }
+
         return true;
     }
 
@@ -63,9 +63,9 @@ internal static class HugePages
 
         try
         {
-            if (HeapRange() is { } range && Advise(range))
+            if (HeapMappings() is { } heap && Advise(heap.Range))
             {
-                advised = range;
+                (advised, holding) = (heap.Range, heap.Holding);
                 return true;
             }
 
@@ -78,35 +78,131 @@ internal static class HugePages
     }
 
     /// <summary>
-    /// Gives the advice again over the range <see cref="AdviseHeap"/> marked, when it marked one. The collector hands a
-    /// region it no longer needs back to the system by mapping fresh memory over it, and the fresh mapping has no advice:
-    /// committed again whole later (a collection pause's budget, <see cref="CollectionPause"/>), it took 4 KB pages, a
-    /// fault each (midway through the 100k JSONL extract, 681 MB of the heap on 4 KB pages beside 631 MB on 2 MB ones; a
-    /// fifth of the faults after this). Marking a committed range before its first touch is enough, so this runs when a
-    /// pause has committed its budget.
+    /// Opens the part of the marked reservation the heap grows into: from the mapping that held a new object at start (the
+    /// collector takes regions upward from its low end) for <paramref name="bytes"/> at most, made writable and marked
+    /// for dumps and huge pages, as the collector's commit would make it, so that its commits find it so and leave it one
+    /// mapping. Only the collector touches memory there, and only what it has committed, so nothing else changes: no page
+    /// is resident before its first touch, and memory it gives back comes back zeroed as before. Not done where the
+    /// system counts every writable page against a strict limit (<c>vm.overcommit_memory</c> 2): the range would take
+    /// that much of the limit from other processes. Whether a range was opened.
     /// </summary>
-    public static void AdviseAgain()
+    public static bool OpenHeap(long bytes)
     {
-        if (advised is { } range)
+        if (advised is not { } range || holding is not { } from || !OvercommitIsLoose()
+            || OpenRange(from, range, bytes) is not { } opening)
         {
-            Advise(range);
+            return false;
+        }
+
+        try
+        {
+            return Open(opening);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
+
+    /// <summary>
+    /// The range <see cref="OpenHeap"/> opens: from <paramref name="from"/> rounded up to a 2 MB boundary, for at most
+    /// <paramref name="bytes"/>, within <paramref name="reservation"/>, ending on a 2 MB boundary; null when that is empty.
+    /// </summary>
+    internal static (ulong Start, ulong End)? OpenRange(ulong from, (ulong Start, ulong End) reservation, long bytes)
+    {
+        var start = Math.Max(from, reservation.Start);
+        start = (start + HugePageBytes - 1) & ~(HugePageBytes - 1);
+        if (bytes <= 0 || start >= reservation.End)
+        {
+            return null;
+        }
+
+        var end = Math.Min(reservation.End, start + Math.Min((ulong)bytes, reservation.End - start)) & ~(HugePageBytes - 1);
+        return end > start ? (start, end) : null;
+    }
+
+    /// <summary>Opens <paramref name="range"/> and keeps it as the range <see cref="Reopen"/> opens again; whether it was opened.</summary>
+    internal static bool Open((ulong Start, ulong End) range)
+    {
+        if (!Apply(range))
+        {
+            return false;
+        }
+
+        opened = range;
+        return true;
+    }
+
+    /// <summary>
+    /// Opens the opened range again (or, when none was opened, marks the reservation again). The collector gives a region
+    /// back by mapping fresh, inaccessible, unmarked memory over it; committed again, that memory took 4 KB pages, a fault
+    /// each (the 100k ingest, whose young generation comes and goes, took some 750,000). Called every
+    /// <see cref="ReopenPeriod"/> (<see cref="KeepOpen"/>) and when a collection pause has committed its budget
+    /// (<see cref="CollectionPause.Committed"/>), before the stage touches it.
+    /// </summary>
+    public static void Reopen()
+    {
+        if (opened is { } range)
+        {
+            Apply(range);
+        }
+        else if (advised is { } reservation)
+        {
+            Advise(reservation);
+        }
+    }
+
+    /// <summary>
+    /// Opens the range again every <paramref name="period"/> for the rest of the process: a handful of system calls over
+    /// a few hundred mappings, some microseconds each time.
+    /// </summary>
+    public static void KeepOpen(TimeSpan period) =>
+        reopening ??= new Timer(_ => Reopen(), null, period, period);
 
     /// <summary>The range <see cref="AdviseHeap"/> marked, if any.</summary>
     internal static (ulong Start, ulong End)? Advised => advised;
 
-    // The range marked at start: the reservation does not move, and reading /proc/self/maps again costs milliseconds.
+    /// <summary>The range opened (<see cref="OpenHeap"/>, <see cref="Open"/>), if any.</summary>
+    internal static (ulong Start, ulong End)? Opened => opened;
+
+    // Kept from start: the reservation does not move, and reading /proc/self/maps again costs milliseconds.
     private static (ulong Start, ulong End)? advised;
+    private static ulong? holding;
+    private static (ulong Start, ulong End)? opened;
+    private static Timer? reopening;
 
     private static bool Advise((ulong Start, ulong End) range) =>
         NativeMethods.Madvise((nint)range.Start, (nuint)(range.End - range.Start), AdviseHugePage) == 0;
+
+    // Writable first: the advice is kept by the mapping the protection change leaves.
+    private static bool Apply((ulong Start, ulong End) range)
+    {
+        var (address, length) = ((nint)range.Start, (nuint)(range.End - range.Start));
+        return NativeMethods.Mprotect(address, length, ProtectReadWrite) == 0
+            && NativeMethods.Madvise(address, length, AdviseDump) == 0
+            && NativeMethods.Madvise(address, length, AdviseHugePage) == 0;
+    }
+
+    private static bool OvercommitIsLoose()
+    {
+        try
+        {
+            return File.ReadAllText(OvercommitFile).Trim() is "0" or "1";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// The collector's reservation: the run of adjacent private anonymous mappings (committed and not yet committed parts
     /// alike) around a new object. Executable mappings end the run: code is left as it is.
     /// </summary>
-    internal static (ulong Start, ulong End)? HeapRange()
+    internal static (ulong Start, ulong End)? HeapRange() => HeapMappings()?.Range;
+
+    /// <summary><see cref="HeapRange"/>, and where the mapping holding the new object starts.</summary>
+    private static ((ulong Start, ulong End) Range, ulong Holding)? HeapMappings()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/maps"))
         {
@@ -132,7 +228,7 @@ internal static class HugePages
             last++;
         }
 
-        return (mappings[first].Start, mappings[last].End);
+        return ((mappings[first].Start, mappings[last].End), mappings[at].Start);
     }
 
     /// <summary>Where an array lies in memory now (pinned while asked).</summary>
@@ -185,6 +281,10 @@ internal static class HugePages
 
     private static class NativeMethods
     {
+        [DllImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Mprotect(nint address, nuint length, int protection);
+
         [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Madvise(nint address, nuint length, int advice);

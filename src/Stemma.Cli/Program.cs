@@ -9,13 +9,12 @@ if (args is ["--version"])
     return 0;
 }
 
-// The heap grows by gigabytes over a corpus: 2 MB pages where the system leaves them to the process (HugePages), its
-// first gigabyte committed in one piece so that the young generation's first growth gets them too, and the advice given
-// again whenever a collection pause has committed its budget (memory the collector gave back has lost it).
+// The heap grows by gigabytes over a corpus: 2 MB pages where the system leaves them to the process (HugePages), the
+// part it grows into opened ahead of the collector so that its 64 KB commits get them too, and opened again whenever a
+// collection pause has committed its budget (memory the collector gave back is mapped afresh, without them).
 if (HugePages.AdviseUnlessTurnedOff())
 {
-    HugePages.CommitHeapStart(HugePages.HeapStartBytes);
-    Stemma.Pipeline.CollectionPause.Committed = HugePages.AdviseAgain;
+    Stemma.Pipeline.CollectionPause.Committed = HugePages.Reopen;
 }
 
 // Compiles what the last run of this command compiled on a spare core, ahead of its first call.

@@ -65,8 +65,8 @@ public static class CollectionPause
     }
 
     /// <summary>
-    /// Called when a pause has started, its budget committed and not yet touched (the CLI marks the heap for huge pages
-    /// again there: the collector's giving back of memory drops the mark).
+    /// Called when a pause has started, its budget committed and not yet touched (the CLI opens the heap for huge pages
+    /// again there: memory the collector gave back is mapped afresh, without them).
     /// </summary>
     public static Action? Committed { get; set; }
 
