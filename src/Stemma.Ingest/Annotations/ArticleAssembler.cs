@@ -1,3 +1,4 @@
+using System.Buffers;
 using Stemma.Ingest.Formats;
 
 namespace Stemma.Ingest.Annotations;
@@ -95,11 +96,128 @@ public static class ArticleAssembler
             }
         }
 
+        return Assemble(draft, string.Join("\n\n", body), annotations, attribution);
+    }
+
+    /// <summary>
+    /// <see cref="Build"/> for plain text (a text file's body, a JSON record's text), whose paragraphs are made from
+    /// <paramref name="text"/> (<paramref name="draft"/>'s own are not read). When no line of it can be anything but body,
+    /// the body is made in one piece where the text lies, without a string for each paragraph (about half of what reading
+    /// plain text allocated); otherwise, or with a NUL or a carriage return in it, it is split and built as Build does.
+    /// Either way the article is the one Build makes from <see cref="PlainTextParagraphs(string, string?)"/>.
+    /// <paramref name="whole"/>: the text as a string when there is one, kept as the body when nothing in it changes.
+    /// </summary>
+    public static Article BuildPlainText(ArticleDraft draft, ReadOnlySpan<char> text, string? whole = null)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return PlainBody(text, draft.Title, whole) is { } body
+            ? Assemble(draft, body, [], attribution: null)
+            : Build(draft with { Paragraphs = PlainTextParagraphs(text, draft.Title, whole) });
+    }
+
+    /// <summary>
+    /// The body of plain text whose every paragraph certainly stays body unchanged, or null when any might not (see
+    /// <see cref="BuildPlainText"/>): paragraphs and lines as <see cref="PlainTextParagraphs(string, string?)"/> cuts them,
+    /// each tested as <see cref="Build"/> would test it, written one after the other into one buffer.
+    /// </summary>
+    internal static string? PlainBody(ReadOnlySpan<char> text, string? title, string? whole)
+    {
+        if (text.ContainsAny('\0', '\r'))
+        {
+            return null;
+        }
+
+        // Trimmed lines joined by one line break and paragraphs by two are never longer than the text they come from.
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
+        try
+        {
+            var length = 0;
+            var block = -1;
+            var firstLineEnd = -1;
+            var previous = (Start: -1, End: -1);
+            foreach (var range in text.Split('\n'))
+            {
+                var line = text[range].Trim();
+                if (line.IsEmpty)
+                {
+                    if (!EndBlock(buffer, ref block, ref previous, length, title))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (block < 0)
+                {
+                    if (previous.Start >= 0)
+                    {
+                        buffer[length++] = '\n';
+                        buffer[length++] = '\n';
+                    }
+
+                    block = length;
+                    line.CopyTo(buffer.AsSpan(length));
+                    length += line.Length;
+                    firstLineEnd = length;
+                    continue;
+                }
+
+                // A block of several lines has each line classified alone (PlainTextParagraphs splits out an inserted one),
+                // the first as soon as there is a second.
+                if ((firstLineEnd >= 0 && !LineClassifier.IsCertainlyBody(buffer.AsSpan(block, firstLineEnd - block), title))
+                    || !LineClassifier.IsCertainlyBody(line, title))
+                {
+                    return null;
+                }
+
+                firstLineEnd = -1;
+                buffer[length++] = '\n';
+                line.CopyTo(buffer.AsSpan(length));
+                length += line.Length;
+            }
+
+            if (!EndBlock(buffer, ref block, ref previous, length, title) || previous.Start < 0)
+            {
+                return null;
+            }
+
+            var body = buffer.AsSpan(0, length);
+            return whole is not null && body.SequenceEqual(whole) ? whole : new string(body);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+
+        // The paragraph just written ends: Build's tests of it alone and against the one before it.
+        static bool EndBlock(char[] buffer, ref int block, ref (int Start, int End) previous, int length, string? title)
+        {
+            if (block < 0)
+            {
+                return true;
+            }
+
+            var paragraph = buffer.AsSpan(block, length - block);
+            if (InsertedBlocks.MayBeMarked(paragraph)
+                || !LineClassifier.IsCertainlyBody(paragraph, title)
+                || (previous.Start >= 0 && InsertedBlocks.RepeatsAsCaption(paragraph, buffer.AsSpan(previous.Start, previous.End - previous.Start))))
+            {
+                return false;
+            }
+
+            (previous, block) = ((block, length), -1);
+            return true;
+        }
+    }
+
+    private static Article Assemble(ArticleDraft draft, string body, List<Annotation> annotations, string? attribution)
+    {
         var site = draft.Site ?? SiteNames.FromUrl(draft.Url);
         return new Article
         {
             Id = draft.Id,
-            Body = string.Join("\n\n", body),
+            Body = body,
             Title = string.IsNullOrWhiteSpace(draft.Title) ? null : WithoutNul(draft.Title).Trim(),
             SourcePath = draft.SourcePath,
             Date = draft.Date,
@@ -128,9 +246,6 @@ public static class ArticleAssembler
         ArgumentNullException.ThrowIfNull(text);
         return PlainTextParagraphs(text, title, whole: text);
     }
-
-    /// <inheritdoc cref="PlainTextParagraphs(string, string?)"/>
-    public static IReadOnlyList<TextBlock> PlainTextParagraphs(ReadOnlySpan<char> text, string? title) => PlainTextParagraphs(text, title, whole: null);
 
     /// <summary>The split itself; <paramref name="whole"/>, when given, is the text as a string, kept when it is one line.</summary>
     private static List<TextBlock> PlainTextParagraphs(ReadOnlySpan<char> text, string? title, string? whole)

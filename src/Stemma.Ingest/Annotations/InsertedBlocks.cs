@@ -78,6 +78,21 @@ public static partial class InsertedBlocks
         return (rest, match.Value.Trim().Trim('(', ')', '[', ']').Trim());
     }
 
+    /// <summary>
+    /// Whether the rules here could change or mark this trimmed paragraph on its own: a photo credit inside it, an
+    /// editor's label at its start (tested on its characters; a match answers true even where the full rule then declines).
+    /// </summary>
+    internal static bool MayBeMarked(ReadOnlySpan<char> paragraph) =>
+        (paragraph.ContainsAny('(', '[') && InlineCreditPattern.IsMatch(paragraph))
+        || (paragraph.ContainsAny(TrailingCreditWords) && TrailingCreditPattern.IsMatch(paragraph))
+        || LabelPattern().IsMatch(paragraph);
+
+    /// <summary>A short paragraph with the words of the one before it: the two are a caption shown twice.</summary>
+    internal static bool RepeatsAsCaption(ReadOnlySpan<char> paragraph, ReadOnlySpan<char> previous) =>
+        // The comparison first: it stops at the first character that differs, where counting the words of every
+        // paragraph (up to the limit) read its first 40 words each time.
+        LineClassifier.SameWords(paragraph, previous) && LineClassifier.CountWords(paragraph, MaxRepeatedCaptionWords + 1) <= MaxRepeatedCaptionWords;
+
     private static void MarkLabelBlocks(IReadOnlyList<string> paragraphs, IList<LineClass?> kinds)
     {
         for (var index = 0; index < paragraphs.Count; index++)
@@ -140,10 +155,7 @@ public static partial class InsertedBlocks
     {
         for (var index = 1; index < paragraphs.Count; index++)
         {
-            // The comparison first: it stops at the first character that differs, where counting the words of every
-            // paragraph (up to the limit) read its first 40 words each time.
-            if (!LineClassifier.SameWords(paragraphs[index], paragraphs[index - 1])
-                || LineClassifier.CountWords(paragraphs[index], MaxRepeatedCaptionWords + 1) > MaxRepeatedCaptionWords)
+            if (!RepeatsAsCaption(paragraphs[index], paragraphs[index - 1]))
             {
                 continue;
             }

@@ -105,6 +105,22 @@ public static partial class LineClassifier
         return null;
     }
 
+    /// <summary>
+    /// Whether <see cref="Classify"/> (without a link) certainly takes this trimmed, non-empty line for body, tested where
+    /// its characters lie: a line longer than <see cref="ShortLineWords"/> only meets the editor's-note and appeared-first
+    /// patterns (any match answers false, even one whose credit Classify would then refuse); a short line is classified as
+    /// a string. False means "classify it the usual way", never "inserted".
+    /// </summary>
+    internal static bool IsCertainlyBody(ReadOnlySpan<char> line, string? title)
+    {
+        if (CountWords(line, ShortLineWords + 1) <= ShortLineWords)
+        {
+            return Classify(line.ToString(), title) is null;
+        }
+
+        return !EditorNotePattern().IsMatch(line) && !(line.ContainsAny(AppearedFirstWords) && AppearedFirstPattern.IsMatch(line));
+    }
+
     /// <summary>Reads the credited source out of an attribution line ("appeared first on cnn.com" -> "cnn.com").</summary>
     public static bool TryAttribution(string text, out string? source) => TryAttribution(text.Trim(), CountWords(text), out source);
 
@@ -223,7 +239,7 @@ public static partial class LineClassifier
         foreach (var separator in TitleSeparators)
         {
             var at = title.LastIndexOf(separator, StringComparison.Ordinal);
-            if (at > 0 && SameWords(line, title[..at]))
+            if (at > 0 && SameWords(line, title.AsSpan(0, at)))
             {
                 return true;
             }
@@ -234,7 +250,7 @@ public static partial class LineClassifier
 
     /// <summary>Word-level comparison that ignores case and punctuation (a repeated title may lose its quotes or gain a full stop).</summary>
     /// <remarks>Compares the two <see cref="WordKey"/>s character by character as they are produced, without building them: it runs on every short paragraph.</remarks>
-    internal static bool SameWords(string a, string b)
+    internal static bool SameWords(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         var atA = new KeyCursor(a);
         var atB = new KeyCursor(b);

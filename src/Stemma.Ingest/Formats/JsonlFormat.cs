@@ -187,16 +187,19 @@ internal static class JsonlFormat
                 return source.Error("record has no text", lineNumber);
             }
 
-            // The text is split where it was decoded: it never becomes one string (only its paragraphs and the body do).
+            // The text is read where it was decoded: it never becomes one string (only the body does, and the paragraphs when a
+            // line in it may be inserted material).
             var text = buffer.AsSpan(0, length);
             var title = HtmlText.ToInlineText(fields.String(JsonRecordFields.Field.Title));
             var url = fields.String(JsonRecordFields.Field.Url);
-            var article = ArticleAssembler.Build(new ArticleDraft
+            var isHtml = HtmlText.LooksLikeHtml(text);
+            var draft = new ArticleDraft
             {
                 Id = fields.String(JsonRecordFields.Field.Id) ?? $"{source.Id}#{lineNumber}",
                 Title = title,
-                // Some dumps keep the page markup in "text": split it on its block elements then.
-                Paragraphs = HtmlText.LooksLikeHtml(text) ? HtmlText.ToBlocks(new string(text), source.Options.Limits) : ArticleAssembler.PlainTextParagraphs(text, title),
+                // Some dumps keep the page markup in "text": split it on its block elements then (plain text is split by
+                // BuildPlainText below).
+                Paragraphs = isHtml ? HtmlText.ToBlocks(new string(text), source.Options.Limits) : [],
                 SourcePath = source.Path,
                 Url = url,
                 Date = DateParsing.Parse(fields.String(JsonRecordFields.Field.Date)),
@@ -204,7 +207,8 @@ internal static class JsonlFormat
                 Author = fields.String(JsonRecordFields.Field.Author),
                 Language = fields.String(JsonRecordFields.Field.Language) ?? fields.String(JsonRecordFields.Field.Lang),
                 Format = "jsonl",
-            });
+            };
+            var article = isHtml ? ArticleAssembler.Build(draft) : ArticleAssembler.BuildPlainText(draft, text);
             return article.Body.Length == 0 ? source.Error("record has no body text (only annotation lines)", lineNumber) : source.Success(article);
         }
         catch (JsonException ex)

@@ -28,14 +28,8 @@ internal static class PlainTextFormat
 
         // The body is split where it lies in the text (a copy of the rest was a second copy of every file).
         var (trimmed, title, bodyStart) = PlainTextTitle.SplitAt(text);
-        var article = ArticleAssembler.Build(new ArticleDraft
-        {
-            Id = source.Id,
-            Title = title,
-            Paragraphs = bodyStart == 0 ? ArticleAssembler.PlainTextParagraphs(trimmed, title) : ArticleAssembler.PlainTextParagraphs(trimmed.AsSpan(bodyStart), title),
-            SourcePath = source.Path,
-            Format = "txt",
-        });
+        var draft = new ArticleDraft { Id = source.Id, Title = title, Paragraphs = [], SourcePath = source.Path, Format = "txt" };
+        var article = ArticleAssembler.BuildPlainText(draft, trimmed.AsSpan(bodyStart), bodyStart == 0 ? trimmed : null);
         if (article.Body.Length == 0)
         {
             // Every paragraph was taken for an inserted line: the words are still the file's text, so keep them as the body
