@@ -117,7 +117,7 @@ internal static class HugePages
             return null;
         }
 
-        var end = Math.Min(reservation.End, start + Math.Min((ulong)bytes, reservation.End - start)) & ~(HugePageBytes - 1);
+        var end = (start + Math.Min((ulong)bytes, reservation.End - start)) & ~(HugePageBytes - 1);
         return end > start ? (start, end) : null;
     }
 
