@@ -23,7 +23,18 @@ public static class CollectionPause
     /// quarter of the memory the collector may use). Does nothing below <see cref="MinBytes"/>, when another stage holds the
     /// pause, or when the runtime refuses the budget.
     /// </summary>
-    public static IDisposable For(long bytes)
+    public static IDisposable For(long bytes) => Start(bytes, compactAfter: false);
+
+    /// <summary>
+    /// <see cref="For"/> a stage that keeps most, but not all, of what it allocates (a read that keeps its articles'
+    /// text): when the pause holds to the end, one compacting collection of the whole heap follows it, which takes what the
+    /// stage kept out of the young generation in one pass (collected as usual, the young generation is collected a couple
+    /// of hundred times, each copying the text read so far once more) and frees the rest for the next stage. A stage that
+    /// outgrew its budget was collected as usual and gets no extra collection.
+    /// </summary>
+    public static IDisposable ForKept(long bytes) => Start(bytes, compactAfter: true);
+
+    private static IDisposable Start(long bytes, bool compactAfter)
     {
         bytes = Math.Min(bytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
         if (bytes < MinBytes || Interlocked.CompareExchange(ref held, 1, 0) != 0)
@@ -36,7 +47,7 @@ public static class CollectionPause
             if (GC.TryStartNoGCRegion(bytes))
             {
                 Committed?.Invoke();
-                return new Resumed();
+                return new Resumed(compactAfter);
             }
         }
         catch (Exception exception) when (exception is ArgumentOutOfRangeException or InvalidOperationException)
@@ -73,7 +84,7 @@ public static class CollectionPause
     /// <summary>Whether a stage holds the pause now.</summary>
     internal static bool Held => Volatile.Read(ref held) == 1;
 
-    private sealed class Resumed : IDisposable
+    private sealed class Resumed(bool compactAfter = false) : IDisposable
     {
         public static readonly IDisposable None = new NoPause();
 
@@ -87,11 +98,13 @@ public static class CollectionPause
             }
 
             // A stage that outgrew its budget was collected, which already ended the pause.
+            var heldToTheEnd = false;
             if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
             {
                 try
                 {
                     GC.EndNoGCRegion();
+                    heldToTheEnd = true;
                 }
                 catch (InvalidOperationException)
                 {
@@ -100,6 +113,10 @@ public static class CollectionPause
             }
 
             Volatile.Write(ref held, 0);
+            if (heldToTheEnd && compactAfter)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            }
         }
 
         private sealed class NoPause : IDisposable

@@ -63,6 +63,49 @@ public class CollectionPauseTests
     }
 
     [Fact]
+    public void A_kept_stage_held_to_its_end_is_followed_by_one_compacting_collection_of_the_whole_heap()
+    {
+        List<byte[]> kept = [];
+        int before;
+        using (CollectionPause.ForKept(Budget))
+        {
+            Assert.True(CollectionPause.Held);
+            before = GC.CollectionCount(GC.MaxGeneration);
+            for (var i = 0; i < 2048; i++)
+            {
+                kept.Add(new byte[4096]);
+                GC.KeepAlive(new byte[4096]);
+            }
+
+            Assert.Equal(before, GC.CollectionCount(GC.MaxGeneration));
+        }
+
+        // Exactly one full collection, and what the stage kept has left the young generation.
+        Assert.Equal(before + 1, GC.CollectionCount(GC.MaxGeneration));
+        Assert.True(GC.GetGeneration(kept[^1]) > 0);
+        Assert.True(GC.GetGCMemoryInfo(GCKind.FullBlocking).Compacted);
+        Assert.False(CollectionPause.Held);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void A_kept_stage_that_outgrew_its_budget_gets_no_extra_collection_at_its_end()
+    {
+        var pause = CollectionPause.ForKept(CollectionPause.MinBytes);
+        for (var i = 0; i < 64; i++)
+        {
+            GC.KeepAlive(new byte[4 << 20]);
+            GC.KeepAlive(new object[1024]);
+        }
+
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        var before = GC.CollectionCount(0);
+        pause.Dispose();
+        Assert.Equal(before, GC.CollectionCount(0));
+        Assert.False(CollectionPause.Held);
+    }
+
+    [Fact]
     public void One_stage_holds_the_pause_at_a_time()
     {
         using (CollectionPause.For(Budget))
