@@ -19,16 +19,17 @@ internal static class InputCollector
 
     public sealed record Collected(List<Article> Articles, int Rejected);
 
-    public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken) =>
-        Collect(ArticleReader.Read(paths, context.ReaderOptions).ToAsyncEnumerable(), context, cancellationToken).GetAwaiter().GetResult();
-
     /// <summary>
-    /// As <see cref="Read"/>, for a command whose later stages allocate little beside the articles (extract): the read
-    /// of JSON Lines files runs without collections (<see cref="CollectionPause.ForKept"/>), since it keeps about
-    /// 70 % of what it allocates. Not for analyze: its later stages then peaked 0.3 GB higher (docs/benchmarks.md).
+    /// The articles of <paramref name="paths"/>, annotated. The read of JSON Lines files runs without collections, since it
+    /// keeps about 70 % of what it allocates (<see cref="CollectionPause.ForKept"/>, a budget from the files' size), unless
+    /// <paramref name="pauseJsonLines"/> is false.
     /// </summary>
-    public static Collected ReadKept(IReadOnlyList<string> paths, CliContext context, CancellationToken cancellationToken) =>
-        Collect(ArticleReader.Read(paths, context.ReaderOptions).ToAsyncEnumerable(), context, cancellationToken, KeptReadBytes(paths)).GetAwaiter().GetResult();
+    public static Collected Read(IEnumerable<string> paths, CliContext context, CancellationToken cancellationToken, bool pauseJsonLines = true)
+    {
+        IReadOnlyList<string> inputs = [.. paths];
+        var pausedBytes = pauseJsonLines ? KeptReadBytes(inputs) : 0;
+        return Collect(ArticleReader.Read(inputs, context.ReaderOptions).ToAsyncEnumerable(), context, cancellationToken, pausedBytes).GetAwaiter().GetResult();
+    }
 
     /// <summary>What a JSON Lines read allocates a byte of input, with room to spare (3.0–3.1 measured on news records).</summary>
     internal const int KeptReadBytesPerInputByte = 4;
@@ -133,11 +134,12 @@ internal static class InputCollector
         context.Log($"read {articles.Count} articles, {rejected.Value} rejected");
 
         // Lines a site repeats across unrelated articles are its boilerplate, not article text. The pass keeps most of what
-        // it allocates (each article's content words and sentences) until it ends: collecting would only copy it. The read
-        // above is not paused: most of what it allocates is garbage.
+        // it allocates (each article's content words and sentences) until it ends: collecting would only copy it. It ends
+        // in a compaction like the read's: after two pauses in a row the next stage's first collection promoted this one's
+        // garbage with the rest (the 100k analyze then peaked 0.3 GB higher).
         using (StageTimings.Start("corpus annotation"))
         // About 1.6 bytes a character of body (528 MB for the 325 million characters of 100k news articles).
-        using (Stemma.Pipeline.CollectionPause.ForBodies(articles, 2))
+        using (CollectionPause.ForBodies(articles, 2, compactAfter: true))
         {
             return new Collected([.. CorpusAnnotator.Apply(articles)], rejected.Value);
         }

@@ -3,7 +3,7 @@ using Stemma.Testing.Corpus;
 
 namespace Stemma.Cli.Tests;
 
-/// <summary>`extract` reads JSON Lines files without collections (a budget from their size), and reads the same articles.</summary>
+/// <summary>The in-memory commands read JSON Lines files without collections (a budget from their size), and read the same articles.</summary>
 public sealed class KeptReadTests
 {
     [Fact]
@@ -39,8 +39,8 @@ public sealed class KeptReadTests
         lines.Insert(lines.Count / 2, "{\"id\": \"broken\", \"text\": ");
         var file = directory.Write("corpus.jsonl", string.Join("\n", lines) + "\n");
 
-        var (usual, usualErrors) = ReadWith(context => InputCollector.Read([file], context, CancellationToken.None));
-        var (paused, pausedErrors) = ReadWith(context => InputCollector.ReadKept([file], context, CancellationToken.None));
+        var (usual, usualErrors) = ReadWith(context => InputCollector.Read([file], context, CancellationToken.None, pauseJsonLines: false));
+        var (paused, pausedErrors) = ReadWith(context => InputCollector.Read([file], context, CancellationToken.None));
 
         Assert.Equal(lines.Count - 1, usual.Articles.Count);
         Assert.Equal(1, paused.Rejected);

@@ -14,7 +14,7 @@ internal static class ExtractCommand
         var command = new Command("extract", "Print the article(s) Stemma reads from each input") { paths, format };
         command.SetAction((parse, cancellationToken) =>
         {
-            var input = InputCollector.ReadKept(parse.GetValue(paths)!, context, cancellationToken);
+            var input = InputCollector.Read(parse.GetValue(paths)!, context, cancellationToken);
             using var output = StageTimings.Start("output");
             if (parse.GetValue(format) == "json")
             {

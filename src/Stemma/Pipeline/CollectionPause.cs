@@ -61,9 +61,9 @@ public static class CollectionPause
 
     /// <summary>
     /// <see cref="For"/> a stage over <paramref name="articles"/> that allocates about <paramref name="bytesPerCharacter"/>
-    /// bytes a character of body, and a kilobyte an article.
+    /// bytes a character of body, and a kilobyte an article; <see cref="ForKept"/> with <paramref name="compactAfter"/>.
     /// </summary>
-    public static IDisposable ForBodies(IReadOnlyList<Article> articles, int bytesPerCharacter)
+    public static IDisposable ForBodies(IReadOnlyList<Article> articles, int bytesPerCharacter, bool compactAfter = false)
     {
         ArgumentNullException.ThrowIfNull(articles);
         long characters = 0;
@@ -72,7 +72,7 @@ public static class CollectionPause
             characters += article.Body.Length;
         }
 
-        return For((bytesPerCharacter * characters) + (1024L * articles.Count));
+        return Start((bytesPerCharacter * characters) + (1024L * articles.Count), compactAfter);
     }
 
     /// <summary>

@@ -105,6 +105,23 @@ public class CollectionPauseTests
         Assert.False(CollectionPause.Held);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_stage_over_bodies_ends_in_a_full_collection_only_when_asked(bool compactAfter)
+    {
+        // 70,000 one-line articles: a budget of a kilobyte each, above the minimum.
+        var articles = Enumerable.Range(0, 70_000).Select(i => new Article { Id = $"a{i}", Body = "One line." }).ToList();
+        int before;
+        using (CollectionPause.ForBodies(articles, 2, compactAfter))
+        {
+            Assert.True(CollectionPause.Held);
+            before = GC.CollectionCount(GC.MaxGeneration);
+        }
+
+        Assert.Equal(before + (compactAfter ? 1 : 0), GC.CollectionCount(GC.MaxGeneration));
+    }
+
     [Fact]
     public void One_stage_holds_the_pause_at_a_time()
     {
