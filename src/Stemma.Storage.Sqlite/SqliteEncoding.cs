@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Stemma.Storage.Sqlite;
@@ -10,6 +11,22 @@ internal static class SqliteEncoding
     public static long ToStored(ulong value) => unchecked((long)value);
 
     public static ulong FromStored(long value) => unchecked((ulong)value);
+
+    /// <summary>
+    /// The double a posting's weight is stored as: the float's shortest decimal text read as a double, which is what
+    /// SQLite made of that text when earlier builds bound it (a test holds the two equal). Lies strictly between the
+    /// float's neighbours, which is how a delete finds the posting again.
+    /// </summary>
+    public static double StoredWeight(float weight)
+    {
+        Span<char> text = stackalloc char[32];
+        if (!weight.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A posting's weight did not fit its text buffer.");
+        }
+
+        return double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
     /// The values' blob for binding (little-endian): on a little-endian machine the array's own bytes, no copy (the add step

@@ -661,18 +661,13 @@ public sealed partial class SqliteStore
 
         rows.Sort();
 
-        // Many rows per statement (SqliteRows). The weight is bound as the float's shortest decimal text, which the column's
-        // REAL affinity turns into the double DeletePostings relies on (the same conversion the JSON rows went through).
+        // Many rows per statement (SqliteRows). The weight is bound as the double SQLite would make of the float's shortest
+        // decimal text (SqliteEncoding.StoredWeight), which DeletePostings relies on; bound as that text, SQLite parsed every
+        // row's weight itself, most of the time a region's postings took.
         var insert = new SqliteRows(session, "INSERT OR IGNORE INTO term_postings (term, weight, doc) VALUES", 3).Start(rows.Count);
-        Span<byte> text = stackalloc byte[32];
         foreach (var (term, weight, sequence) in rows)
         {
-            if (!weight.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture))
-            {
-                throw new InvalidOperationException("A posting's weight did not fit its text buffer.");
-            }
-
-            insert.Value(term).Text(text[..written]).Value(sequence).EndRow();
+            insert.Value(term).Value(SqliteEncoding.StoredWeight(weight)).Value(sequence).EndRow();
         }
     }
 
