@@ -112,11 +112,13 @@ public static class CollectionPause
                 }
             }
 
-            Volatile.Write(ref held, 0);
+            // Before the pause is let go, so no other stage's pause starts under this collection (which would end it).
             if (heldToTheEnd && compactAfter)
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
+
+            Volatile.Write(ref held, 0);
         }
 
         private sealed class NoPause : IDisposable
