@@ -23,6 +23,17 @@ public sealed class KeptReadTests
     }
 
     [Fact]
+    public void JSON_Lines_files_whose_records_carry_HTML_add_nothing_to_the_budget()
+    {
+        using var directory = new TempDirectory();
+        var plain = directory.Write("plain.jsonl", "{\"id\": \"a\", \"text\": \"Rain closed the harbour road.\\n\\nCrews reopened it by noon.\"}\n");
+        var html = directory.Write("pages.jsonl", "{\"id\": \"b\", \"content\": \"<p>Rain closed the harbour road.</p><p>Crews reopened it by noon.</p>\"}\n");
+        var escaped = directory.Write("escaped.jsonl", "{\"id\": \"c\", \"content\": \"\\u003Cdiv class=\\\"entry\\\"\\u003ERain closed the harbour road.\\u003C/div\\u003E\"}\n");
+
+        Assert.Equal(new FileInfo(plain).Length * InputCollector.KeptReadBytesPerInputByte, InputCollector.KeptReadBytes([plain, html, escaped]));
+    }
+
+    [Fact]
     public void A_paused_read_of_a_large_JSON_Lines_file_gives_the_articles_and_rejections_of_the_usual_read()
     {
         // Large enough that its budget passes the pause's minimum, so the pause really starts.
