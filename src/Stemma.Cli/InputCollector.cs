@@ -50,8 +50,8 @@ internal static class InputCollector
         long bytes = 0;
         foreach (var path in paths)
         {
-            var extension = Path.GetExtension(path);
-            if ((extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
+            // Not through a ".gz" as the reader looks: a compressed file's length does not tell its text's.
+            if (FormatDetector.IsJsonLinesExtension(Path.GetExtension(path).ToLowerInvariant())
                 && new FileInfo(path) is { Exists: true } file
                 && !StartsWithHtml(file))
             {

@@ -69,7 +69,7 @@ public static class FormatDetector
         {
             '<' => DetectMarkup(text),
             '[' when !StartsLikeJsonArray(text) => InputFormat.Text,
-            '[' => extension is ".jsonl" or ".ndjson" ? InputFormat.Jsonl : InputFormat.WordPress,
+            '[' => IsJsonLinesExtension(extension) ? InputFormat.Jsonl : InputFormat.WordPress,
             '{' => DetectJsonObject(text, extension),
             _ => InputFormat.Text,
         };
@@ -88,6 +88,9 @@ public static class FormatDetector
         var name = fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? fileName[..^3] : fileName;
         return Path.GetExtension(name).ToLowerInvariant();
     }
+
+    /// <summary>Whether a lower-case extension (as <see cref="ExtensionOf"/> gives it) names a JSON Lines file.</summary>
+    public static bool IsJsonLinesExtension(string extension) => extension is ".jsonl" or ".ndjson";
 
     public static string FormatName(InputFormat format) => format switch
     {
@@ -123,7 +126,7 @@ public static class FormatDetector
 
     private static InputFormat DetectJsonObject(string text, string extension)
     {
-        if (extension is ".jsonl" or ".ndjson")
+        if (IsJsonLinesExtension(extension))
         {
             return InputFormat.Jsonl;
         }
