@@ -23,43 +23,55 @@ public static class ChangeDetector
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(alignment);
-        return Detect(a, b, alignment, new QuoteIndex(a), new QuoteIndex(b));
+        return Detect(a, b, alignment, passageTexts: true);
     }
 
     /// <summary>
-    /// Changes between two analysed documents, reusing what their features already know of their quotations, kept as
-    /// ranges of the two texts (<see cref="SlicedChanges"/>): inserted and dropped passages are never copied out.
+    /// Changes between two analysed documents, kept as ranges of the two texts (<see cref="SlicedChanges"/>): inserted
+    /// and dropped passages are never copied out.
     /// </summary>
     internal static IReadOnlyList<Change> Detect(TextFeatures a, TextFeatures b, Alignment alignment) =>
-        SlicedChanges.From(Detect(a.Words.Text, b.Words.Text, alignment, a.QuoteMarks, b.QuoteMarks, passageTexts: false), a.Words.Text, b.Words.Text, passagesOmitted: true);
+        SlicedChanges.From(Detect(a.Words.Text, b.Words.Text, alignment, passageTexts: false), a.Words.Text, b.Words.Text, passagesOmitted: true);
 
-    private static List<Change> Detect(string a, string b, Alignment alignment, QuoteIndex quotesA, QuoteIndex quotesB, bool passageTexts = true)
+    private static List<Change> Detect(string a, string b, Alignment alignment, bool passageTexts)
     {
+        // Where each text's quotations are, found when a changed word first needs it and not kept: cached on the
+        // documents' features, which are old by the time their pairs are compared, each index was a reference from the
+        // old generation to the young one, and every young collection scanned those objects again (half the collection
+        // time of a bulk relate stage).
+        QuoteIndex? quotesA = null, quotesB = null;
+        // Lists walked by index: a foreach through their interfaces boxes an enumerator per list, per pair.
         var changes = new List<Change>();
-        foreach (var span in alignment.Spans)
+        var spans = alignment.Spans;
+        for (var s = 0; s < spans.Count; s++)
         {
-            foreach (var difference in span.Differences)
+            var differences = spans[s].Differences;
+            for (var d = 0; d < differences.Count; d++)
             {
-                changes.Add(Classify(a, b, difference, quotesA, quotesB));
+                changes.Add(Classify(a, b, differences[d], ref quotesA, ref quotesB));
             }
         }
 
-        foreach (var range in alignment.UnalignedB)
+        var unalignedB = alignment.UnalignedB;
+        for (var u = 0; u < unalignedB.Count; u++)
         {
+            var range = unalignedB[u];
             changes.Add(new Change(ChangeKind.Inserted, null, passageTexts ? range.In(b) : null, null, range));
         }
 
         AddFiguresInReplacedPassages(a, b, alignment, changes);
         changes.Sort((x, y) => (x.InB?.Start ?? int.MaxValue).CompareTo(y.InB?.Start ?? int.MaxValue));
-        foreach (var range in alignment.UnalignedA)
+        var unalignedA = alignment.UnalignedA;
+        for (var u = 0; u < unalignedA.Count; u++)
         {
+            var range = unalignedA[u];
             changes.Add(new Change(ChangeKind.Dropped, passageTexts ? range.In(a) : null, null, range, null) { Summary = TailSummary(a, range) });
         }
 
         return changes;
     }
 
-    private static Change Classify(string a, string b, SpanDifference difference, QuoteIndex quotesA, QuoteIndex quotesB)
+    private static Change Classify(string a, string b, SpanDifference difference, ref QuoteIndex? quotesA, ref QuoteIndex? quotesB)
     {
         var inA = difference.A;
         var inB = difference.B;
@@ -77,7 +89,7 @@ public static class ChangeDetector
 
         // A word swapped for its synonym is wording, even capitalized; inside a quotation it is still a changed quote.
         var changeKind = HasMonth(a, inA) || HasMonth(b, inB) ? ChangeKind.Date
-            : quotesA.IsInside(inA.Start) || quotesB.IsInside(inB.Start) ? ChangeKind.Quote
+            : (quotesA ??= new QuoteIndex(a)).IsInside(inA.Start) || (quotesB ??= new QuoteIndex(b)).IsInside(inB.Start) ? ChangeKind.Quote
             : difference.WordsA == difference.WordsB && SynonymTable.WordNet.CountSynonymPairs(before, after) == difference.WordsA ? ChangeKind.Wording
             : HasName(a, inA) || HasName(b, inB) ? ChangeKind.Entity
             : ChangeKind.Wording;
@@ -90,8 +102,10 @@ public static class ChangeDetector
     /// </summary>
     private static void AddFiguresInReplacedPassages(string a, string b, Alignment alignment, List<Change> changes)
     {
-        foreach (var inserted in alignment.UnalignedB)
+        var unalignedB = alignment.UnalignedB;
+        for (var u = 0; u < unalignedB.Count; u++)
         {
+            var inserted = unalignedB[u];
             if (!HasDigit(b.AsSpan(inserted.Start, inserted.Length)))
             {
                 continue;

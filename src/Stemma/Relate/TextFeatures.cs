@@ -116,7 +116,6 @@ public sealed class TextFeatures
     internal uint[] FactHashes { get; }
 
     private WeightedTerms? weighted;
-    private QuoteIndex? quoteIndex;
 
     private static readonly TokenizedText NoWords = TokenizedText.Create(string.Empty);
 
@@ -131,9 +130,6 @@ public sealed class TextFeatures
 
     /// <summary>Drops the cached weights, which hold on to the statistics they were made with.</summary>
     internal void ForgetWeights() => weighted = null;
-
-    /// <summary>Double quotes and paragraph breaks of the text, built on first use (change detection asks it per pair).</summary>
-    internal QuoteIndex QuoteMarks => quoteIndex ??= new QuoteIndex(Words.Text);
 
     /// <summary>The document's term IDFs under <paramref name="statistics"/> (same order as the terms) and the norm of its TF-IDF vector, cached per statistics.</summary>
     internal WeightedTerms Weighted(TermStatistics? statistics)
