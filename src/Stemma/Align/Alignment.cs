@@ -66,10 +66,22 @@ public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<T
     }
 
     /// <summary>Words equal on both sides, summed over passages.</summary>
-    public int MatchedWords { get; } = Spans.Sum(s => s.MatchedWords);
+    public int MatchedWords { get; } = Sum(Spans, static s => s.MatchedWords);
 
-    private readonly int spannedA = Spans.Sum(s => s.WordsA);
-    private readonly int spannedB = Spans.Sum(s => s.WordsB);
+    private readonly int spannedA = Sum(Spans, static s => s.WordsA);
+    private readonly int spannedB = Sum(Spans, static s => s.WordsB);
+
+    // By index: summed through IEnumerable, each sum boxed the list's enumerator, three for every alignment made.
+    private static int Sum(IReadOnlyList<AlignedSpan> spans, Func<AlignedSpan, int> value)
+    {
+        var sum = 0;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            sum += value(spans[i]);
+        }
+
+        return sum;
+    }
 
     /// <summary>
     /// The unaligned parts of A at the place where <paramref name="unalignedB"/> (an unaligned part of B) sits, between
@@ -80,8 +92,9 @@ public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<T
     public IEnumerable<TextRange> CounterpartsInA(TextRange unalignedB, int lengthA)
     {
         AlignedSpan? before = null, after = null;
-        foreach (var span in Spans)
+        for (var i = 0; i < Spans.Count; i++)
         {
+            var span = Spans[i];
             if (span.B.End <= unalignedB.Start && (before is null || span.B.End > before.B.End))
             {
                 before = span;
@@ -95,7 +108,16 @@ public sealed record Alignment(IReadOnlyList<AlignedSpan> Spans, IReadOnlyList<T
 
         var from = before?.A.End ?? 0;
         var to = after?.A.Start ?? lengthA;
-        return UnalignedA.Where(r => r.Start >= from && r.End <= to);
+        List<TextRange>? inside = null;
+        for (var i = 0; i < UnalignedA.Count; i++)
+        {
+            if (UnalignedA[i] is var range && range.Start >= from && range.End <= to)
+            {
+                (inside ??= []).Add(range);
+            }
+        }
+
+        return inside ?? (IEnumerable<TextRange>)[];
     }
 
     /// <summary>Fraction of A's words inside aligned passages (substituted words included).</summary>

@@ -150,9 +150,9 @@ internal sealed class InsertedLines
     /// <summary>
     /// The words of <paramref name="parent"/>'s inserted lines (weighted as the lines are) that <paramref name="child"/>
     /// carries in its body while <paramref name="parent"/>'s body lacks them: the child's own-looking words its parent
-    /// explains after all. <paramref name="idfOf"/> gives the child's weight of a term.
+    /// explains after all. <paramref name="idfOf"/> gives a document's weight of a term.
     /// </summary>
-    public double InheritedIntoBody(int child, int parent, Func<uint, double> idfOf)
+    public double InheritedIntoBody(int child, int parent, Func<int, uint, double> idfOf)
     {
         double explained = 0;
         var (childTerms, parentTerms) = (bodyTerms(child), bodyTerms(parent));
@@ -164,7 +164,7 @@ internal sealed class InsertedLines
                 {
                     if (Index.SortedSets.IndexOf(childTerms, term) >= 0 && Index.SortedSets.IndexOf(parentTerms, term) < 0)
                     {
-                        explained += idfOf(term) * line.Descent / line.Weight;
+                        explained += idfOf(child, term) * line.Descent / line.Weight;
                     }
                 }
             }

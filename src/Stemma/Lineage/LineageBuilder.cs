@@ -19,6 +19,8 @@ internal sealed class LineageBuilder(
 {
     private InsertedLines inserted = null!;
 
+    // Made once, not per edge cost (a closure over the child each time).
+    private Func<int, uint, double>? termIdf;
 
     /// <param name="AlignedPairs">Member pairs the lineage aligned itself (not found by the earlier stages).</param>
     /// <param name="Edges">Each member's edge from its parent (null for a root), with its evidence and confidence.</param>
@@ -42,6 +44,7 @@ internal sealed class LineageBuilder(
     {
         inserted = InsertedLines.From(articles, familyIds, d => features[d].TermHashes);
         var n = articles.Count;
+        termIdf = TermIdf;
         var parents = new int[n];
         Array.Fill(parents, -1);
         var relations = new string?[n];
@@ -259,7 +262,8 @@ internal sealed class LineageBuilder(
         if (outside is not null)
         {
             nodes.Add(new LineageNode(outside, true, outside, null, null));
-            var creditors = members.Count(m => NormalizeSource(articles[m].Attribution) == NormalizeSource(outside));
+            var outsideCredit = NormalizeSource(outside);
+            var creditors = members.Count(m => NormalizeSource(articles[m].Attribution) == outsideCredit);
             edges.Insert(0, new LineageEdge(outside, rootId, LineageTree.CreditedRelation, 0, [])
             {
                 Evidence = [new EdgeEvidence(EdgeEvidence.Credit, creditors == 1 ? "one member credits this source" : $"{creditors} members credit this source")],
@@ -276,21 +280,37 @@ internal sealed class LineageBuilder(
     /// those of the parent it left out: ingest keeps them out of the body, so the body's changes do not show them.
     /// Site boilerplate is left out; the lines have no place in the body, so the changes carry no ranges.
     /// </summary>
-    private static IEnumerable<Change> WrappingChanges(Article parent, Article child)
+    private static List<Change> WrappingChanges(Article parent, Article child)
     {
-        static HashSet<string> Lines(Article article) =>
-            [.. article.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate).Select(a => Text.TextNormalizer.Normalize(a.Text))];
+        var changes = new List<Change>();
         if (parent.Annotations.Count == 0 && child.Annotations.Count == 0)
         {
-            return [];
+            return changes;
         }
 
-        var (inParent, inChild) = (Lines(parent), Lines(child));
-        return child.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate && !inParent.Contains(Text.TextNormalizer.Normalize(a.Text)))
-            .Select(a => new Change(ChangeKind.Inserted, null, a.Text, null, null))
-            .Concat(parent.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate && !inChild.Contains(Text.TextNormalizer.Normalize(a.Text)))
-                .Select(a => new Change(ChangeKind.Dropped, a.Text, null, null, null)));
+        var (inParent, inChild) = (WrappingLines(parent), WrappingLines(child));
+        foreach (var line in child.Annotations)
+        {
+            if (line.Kind != AnnotationKind.Boilerplate && !inParent.Contains(Text.TextNormalizer.Normalize(line.Text)))
+            {
+                changes.Add(new Change(ChangeKind.Inserted, null, line.Text, null, null));
+            }
+        }
+
+        foreach (var line in parent.Annotations)
+        {
+            if (line.Kind != AnnotationKind.Boilerplate && !inChild.Contains(Text.TextNormalizer.Normalize(line.Text)))
+            {
+                changes.Add(new Change(ChangeKind.Dropped, line.Text, null, null, null));
+            }
+        }
+
+        return changes;
     }
+
+    /// <summary>The normalized lines of an article's wrapping (its annotations but site boilerplate).</summary>
+    private static HashSet<string> WrappingLines(Article article) =>
+        [.. article.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate).Select(a => Text.TextNormalizer.Normalize(a.Text))];
 
     /// <summary>
     /// The member others credit; else the earliest dated; else the one with least text the others lack. With
@@ -713,7 +733,7 @@ internal sealed class LineageBuilder(
         var (onlyInA, onlyInB) = pair.TermsNotShared ??= TermsNotShared(pair.A, pair.B);
         var (childOnly, parentOnly) = child == pair.A ? (onlyInA, onlyInB) : (onlyInB, onlyInA);
         // The child's words found in the parent's inserted lines rather than its body: the child inherited the line into its text.
-        var inheritedIntoBody = inserted.InheritedIntoBody(child, parent, term => TermIdf(child, term));
+        var inheritedIntoBody = inserted.InheritedIntoBody(child, parent, termIdf!);
         return pair.UnexplainedOf(child) + Math.Max(0, childOnly - inheritedIntoBody) + inserted.Unexplained(child, parent)
             + (0.1 * (pair.UnexplainedOf(parent) + parentOnly + inserted.Unexplained(parent, child)));
     }
@@ -864,11 +884,28 @@ internal sealed class LineageBuilder(
         if (pair(parent, child) is { } chosen)
         {
             var own = RankCost(chosen, parent, child);
-            var others = candidates.Where(x => x != parent).Select(x => (Member: x, Pair: pair(x, child))).Where(x => x.Pair is not null)
-                .Select(x => (x.Member, Cost: RankCost(x.Pair!, x.Member, child))).ToList();
-            // A credit to the parent's site settles a tie with members of other sites.
-            var tied = others.Where(o => Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own) && !(credits && SiteOf(articles[o.Member]) != parentSite)).Select(o => o.Member).ToList();
-            others = [.. others.Where(o => !(credits && SiteOf(articles[o.Member]) != parentSite && Math.Abs(o.Cost - own) <= 1e-6 * Math.Max(1, own)))];
+            // The other candidates by cost; a credit to the parent's site settles a tie with members of other sites.
+            var others = new List<(int Member, double Cost)>();
+            var tied = new List<int>();
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                if (candidates[k] is var member && member != parent && pair(member, child) is { } other)
+                {
+                    var cost = RankCost(other, member, child);
+                    var ties = Math.Abs(cost - own) <= 1e-6 * Math.Max(1, own);
+                    var otherSite = credits && SiteOf(articles[member]) != parentSite;
+                    if (ties && !otherSite)
+                    {
+                        tied.Add(member);
+                    }
+
+                    if (!(otherSite && ties))
+                    {
+                        others.Add((member, cost));
+                    }
+                }
+            }
+
             if (tied.Count > 0)
             {
                 choice = 1.0 / (tied.Count + 1);
@@ -931,9 +968,11 @@ internal sealed class LineageBuilder(
         }
 
         var body = articles[child].Body;
-        foreach (var change in SlicedChanges.OfKinds(between.ChangesFrom(other), kind => kind == ChangeKind.Figure))
+        var changes = between.ChangesFrom(other);
+        for (var i = 0; i < changes.Count; i++)
         {
-            if (change is { Kind: ChangeKind.Figure, Before: { } before, After: { } after }
+            if (SlicedChanges.KindAt(changes, i) == ChangeKind.Figure
+                && changes[i] is { Kind: ChangeKind.Figure, Before: { } before, After: { } after }
                 && body.Contains(after, StringComparison.Ordinal) && !body.Contains(before, StringComparison.Ordinal))
             {
                 found.Add((before, after));

@@ -126,12 +126,11 @@ public static class PairComparer
             : !mayShareText ? Alignment.None(a.Words, b.Words)
             : PassageAligner.Default.Align(a.Words, b.Words);
         IReadOnlyList<Change>? changes = identical ? [] : null;
-        IReadOnlyList<Change> Changes() => changes ??= ChangeDetector.Detect(a, b, alignment);
         var evidence = Measure(a, b, alignment, statistics, cosine, countSynonyms: allChanges || SynonymsCanDecide(alignment.SubstitutionRate, t), factOrder: allChanges || !IsTextReuse(alignment, t));
-        var relation = Classify(a, b, alignment, Changes, evidence, t);
+        var relation = Classify(a, b, alignment, ref changes, evidence, t);
         if (allChanges || Relations.IsCopyFamily(relation))
         {
-            Changes();
+            changes ??= ChangeDetector.Detect(a, b, alignment);
         }
 
         return new Comparison(relation, Similarity(evidence), alignment, changes ?? [], evidence);
@@ -279,7 +278,8 @@ public static class PairComparer
     /// <summary>Whether two texts that share some passages also tell one event in the rest: the same names and the same lead.</summary>
     internal static bool TellsOneEvent(PairEvidence e, RelationThresholds t) => e.EntityOverlap >= t.OneEventMinOverlap && e.LeadCosine >= t.OneEventMinOverlap;
 
-    internal static string Classify(TextFeatures a, TextFeatures b, Alignment alignment, Func<IReadOnlyList<Change>> changes, PairEvidence e, RelationThresholds t)
+    /// <param name="changes">The pair's changes when known; worked out here (and kept) only when the relation depends on them.</param>
+    internal static string Classify(TextFeatures a, TextFeatures b, Alignment alignment, ref IReadOnlyList<Change>? changes, PairEvidence e, RelationThresholds t)
     {
         if (a.Words.Count > 0 && a.Words.Hashes.AsSpan().SequenceEqual(b.Words.Hashes))
         {
@@ -315,7 +315,13 @@ public static class PairComparer
 
             var shortUnaligned = (1 - coverShort) * wordsShort;
             var contained = shortUnaligned <= Math.Max(2, wordsShort * 0.02);
-            var changedFacts = SlicedChanges.OfKinds(changes(), Change.KindChangesFacts).Any(c => c.ChangesFact);
+            changes ??= ChangeDetector.Detect(a, b, alignment);
+            var changedFacts = false;
+            for (var i = 0; i < changes.Count && !changedFacts; i++)
+            {
+                changedFacts = Change.KindChangesFacts(SlicedChanges.KindAt(changes, i)) && changes[i].ChangesFact;
+            }
+
             if (contained && wordsShort <= t.ExcerptMaxShare * wordsLong && coverLong <= t.ExcerptMaxShare && IsOneBlock(alignment, aIsShorter))
             {
                 return Relations.Excerpt;

@@ -48,11 +48,28 @@ internal sealed class SlicedChanges : IReadOnlyList<Change>
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(textA);
         ArgumentNullException.ThrowIfNull(textB);
-        var entries = changes.Select(c => (passagesOmitted && IsOmittedPassage(c)) || (IsSlice(c.Before, c.InA, textA) && IsSlice(c.After, c.InB, textB) && (c.InA is not null || c.InB is not null))
-            ? new Entry(c.Kind, c.InA, c.InB, c.Restatement, c.Summary, null)
-            : new Entry(c.Kind, null, null, null, null, c)).ToArray();
+        // A list is filled by index (every pair's changes pass through here; a LINQ chain cost four objects a call).
+        Entry[] entries;
+        if (changes is IReadOnlyList<Change> list)
+        {
+            entries = list.Count == 0 ? [] : new Entry[list.Count];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                entries[i] = EntryOf(list[i], textA, textB, passagesOmitted);
+            }
+        }
+        else
+        {
+            entries = [.. changes.Select(c => EntryOf(c, textA, textB, passagesOmitted))];
+        }
+
         return entries.Length == 0 ? NoChanges : new SlicedChanges(entries, textA, textB, reversed: false, NoChanges);
     }
+
+    private static Entry EntryOf(Change c, string textA, string textB, bool passagesOmitted) =>
+        (passagesOmitted && IsOmittedPassage(c)) || (IsSlice(c.Before, c.InA, textA) && IsSlice(c.After, c.InB, textB) && (c.InA is not null || c.InB is not null))
+            ? new Entry(c.Kind, c.InA, c.InB, c.Restatement, c.Summary, null)
+            : new Entry(c.Kind, null, null, null, null, c);
 
     private static bool IsOmittedPassage(Change change) => change switch
     {
@@ -72,8 +89,33 @@ internal sealed class SlicedChanges : IReadOnlyList<Change>
         ArgumentNullException.ThrowIfNull(keep);
         if (changes is SlicedChanges { reversed: false, appended.Length: 0 } sliced && ReferenceEquals(sliced.textA, textA) && ReferenceEquals(sliced.textB, textB))
         {
-            Entry[] kept = [.. sliced.entries.Where(e => keep(e.Kind)).Take(limit)];
-            return kept.Length == 0 ? NoChanges : new SlicedChanges(kept, textA, textB, reversed: false, NoChanges);
+            var count = 0;
+            for (var i = 0; i < sliced.entries.Length && count < limit; i++)
+            {
+                count += keep(sliced.entries[i].Kind) ? 1 : 0;
+            }
+
+            if (count == 0)
+            {
+                return NoChanges;
+            }
+
+            // All of them (a verbatim copy's few changes): the same list, which nothing changes once made.
+            if (count == sliced.entries.Length)
+            {
+                return sliced;
+            }
+
+            var kept = new Entry[count];
+            for (int i = 0, k = 0; k < count; i++)
+            {
+                if (keep(sliced.entries[i].Kind))
+                {
+                    kept[k++] = sliced.entries[i];
+                }
+            }
+
+            return new SlicedChanges(kept, textA, textB, reversed: false, NoChanges);
         }
 
         return From(changes.Where(c => keep(c.Kind)).Take(limit), textA, textB);
@@ -86,15 +128,18 @@ internal sealed class SlicedChanges : IReadOnlyList<Change>
         ArgumentNullException.ThrowIfNull(kinds);
         for (var i = 0; i < changes.Count; i++)
         {
-            var kind = changes is SlicedChanges sliced && i < sliced.entries.Length
-                ? (sliced.reversed ? ReverseKind(sliced.entries[i].Kind) : sliced.entries[i].Kind)
-                : changes[i].Kind;
-            if (kinds(kind))
+            if (kinds(KindAt(changes, i)))
             {
                 yield return changes[i];
             }
         }
     }
+
+    /// <summary>The kind of the change at <paramref name="index"/>, read without making the change when it is sliced.</summary>
+    internal static ChangeKind KindAt(IReadOnlyList<Change> changes, int index) =>
+        changes is SlicedChanges sliced && index < sliced.entries.Length
+            ? (sliced.reversed ? ReverseKind(sliced.entries[index].Kind) : sliced.entries[index].Kind)
+            : changes[index].Kind;
 
     /// <summary>
     /// The same changes seen from B: an insertion becomes a drop and the reverse, before and after and their ranges swap.

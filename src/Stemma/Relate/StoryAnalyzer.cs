@@ -370,13 +370,18 @@ internal sealed record PairResult(int A, int B, string Relation, double Similari
     /// <summary>Marks the words of one side that an alignment matches exactly (inside passages, outside their differences).</summary>
     internal static void MarkMatched(TextFeatures features, Align.Alignment alignment, bool sideB, Span<bool> matched)
     {
+        // By index: a foreach through the lists' interfaces boxes an enumerator per list, per pair.
         var words = features.Words;
-        foreach (var span in alignment.Spans)
+        var spans = alignment.Spans;
+        for (var s = 0; s < spans.Count; s++)
         {
+            var span = spans[s];
             var first = sideB ? span.FirstWordB : span.FirstWordA;
             matched.Slice(first, sideB ? span.WordsB : span.WordsA).Fill(true);
-            foreach (var difference in span.Differences)
+            var differences = span.Differences;
+            for (var d = 0; d < differences.Count; d++)
             {
+                var difference = differences[d];
                 var range = sideB ? difference.B : difference.A;
                 var count = sideB ? difference.WordsB : difference.WordsA;
                 var at = words.WordStartingAt(range.Start);
