@@ -90,6 +90,41 @@ public class ChangeDetectorTests
         }
     }
 
+    [Fact]
+    public void Analysed_documents_get_the_changes_their_texts_get()
+    {
+        // The features' path finds each text's quotations only when a changed word asks, and keeps passages as ranges:
+        // the same kinds, texts and places as the path over two strings, a quoted word on either side or on both.
+        var quotedInB = Original.Replace("the first section was finished", "the first \"section was finished\"", StringComparison.Ordinal)
+            .Replace("section was", "stage was", StringComparison.Ordinal);
+        var pairs = new List<(string A, string B)>
+        {
+            (Original, Original.Replace("summer shortages", "summer droughts", StringComparison.Ordinal)),
+            (Original, quotedInB),
+            (quotedInB, Original),
+        };
+        var documents = new SyntheticCorpus(23, new CorpusOptions { Stories = 25, CopyOfCopyRate = 0, Operations = [CopyOperation.Edited, CopyOperation.Spun, CopyOperation.Wrapped] }).Generate();
+        var byId = documents.ToDictionary(d => d.Id);
+        pairs.AddRange(documents.Where(d => d.ParentId is not null).Select(d => (byId[d.ParentId!].Body, d.Body)));
+
+        var quoteChanges = 0;
+        foreach (var (a, b) in pairs)
+        {
+            var (featuresA, featuresB) = (TextFeatures.Create(a), TextFeatures.Create(b));
+            var alignment = Stemma.Align.PassageAligner.Default.Align(featuresA.Words, featuresB.Words);
+            var fromTexts = ChangeDetector.Detect(a, b, alignment);
+            var fromFeatures = ChangeDetector.Detect(featuresA, featuresB, alignment);
+            Assert.Equal(fromTexts.Select(c => (c.Kind, c.Before, c.After, c.InA, c.InB)), fromFeatures.Select(c => (c.Kind, c.Before, c.After, c.InA, c.InB)));
+            quoteChanges += fromTexts.Count(c => c.Kind == ChangeKind.Quote);
+        }
+
+        Assert.True(quoteChanges >= 3, $"only {quoteChanges} quotation changes");
+
+        // A word inside quotation marks on one side only is a changed quotation, whichever side holds the marks.
+        Assert.Contains(ChangeDetector.Detect(Original, quotedInB), c => c.Kind == ChangeKind.Quote && c.Before == "section" && c.After == "stage");
+        Assert.Contains(ChangeDetector.Detect(quotedInB, Original), c => c.Kind == ChangeKind.Quote && c.Before == "stage" && c.After == "section");
+    }
+
     [Property(MaxTest = 500)]
     public bool Paragraphs_of_a_dropped_tail_are_the_non_blank_runs_between_blank_lines(byte[] codes)
     {
