@@ -3,7 +3,12 @@ namespace Stemma.Relate;
 /// <summary>Document frequencies of terms over a collection, for inverse-document-frequency weights.</summary>
 public sealed class TermStatistics
 {
+    private static long lastStamp;
+
     private readonly Index.HashTable documentFrequency;
+
+    /// <summary>This object's number (from 1, never reused): what weights made with it are marked with (<see cref="TextFeatures.Weighted"/>).</summary>
+    internal long Stamp { get; } = Interlocked.Increment(ref lastStamp);
     private float[] idfByFrequency;
 
     private TermStatistics(Index.HashTable documentFrequency, int documents)

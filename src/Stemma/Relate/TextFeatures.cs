@@ -128,19 +128,34 @@ public sealed class TextFeatures
     internal TextFeatures WithoutText() =>
         new(NoWords, FunctionWordCount, TermHashes, TermFrequencies, TermIsFact, EntityHashes, NumberHashes, DateHashes, QuoteHashes, FactHashes);
 
-    /// <summary>Drops the cached weights, which hold on to the statistics they were made with.</summary>
+    /// <summary>Drops the cached weights (a store's relate pass keeps features between regions, each with its own statistics).</summary>
     internal void ForgetWeights() => weighted = null;
 
-    /// <summary>The document's term IDFs under <paramref name="statistics"/> (same order as the terms) and the norm of its TF-IDF vector, cached per statistics.</summary>
+    /// <summary>
+    /// Makes room for the weights with the features (a corpus analysis, which weighs every document once): the first
+    /// <see cref="Weighted"/> fills it in place. Made later, each document's weights were a young object referenced by
+    /// its old features, which every young collection scanned again until the weights too were old, and which the
+    /// collector then copied twice.
+    /// </summary>
+    internal void PrepareWeights() => weighted ??= new WeightedTerms(new float[TermHashes.Length]);
+
+    /// <summary>
+    /// The document's term IDFs under <paramref name="statistics"/> (same order as the terms) and the norm of its TF-IDF
+    /// vector, cached per statistics. Prepared room (<see cref="PrepareWeights"/>) is filled in place by the first call;
+    /// later statistics get new weights, so weights once handed out never change (one statistics at a time fills
+    /// prepared room: calls with different statistics at once are for features nobody prepared).
+    /// </summary>
     internal WeightedTerms Weighted(TermStatistics? statistics)
     {
+        var stamp = statistics?.Stamp ?? WeightedTerms.NoStatistics;
         var current = weighted;
-        if (current is not null && ReferenceEquals(current.Statistics, statistics))
+        if (current is not null && current.Stamp == stamp)
         {
             return current;
         }
 
-        var idfs = new float[TermHashes.Length];
+        var target = current is not null && current.Stamp == WeightedTerms.Unfilled ? current : new WeightedTerms(new float[TermHashes.Length]);
+        var idfs = target.Idfs;
         double norm = 0, words = FunctionWordCount * (double)FunctionWordWeight;
         for (var k = 0; k < idfs.Length; k++)
         {
@@ -159,16 +174,41 @@ public sealed class TextFeatures
             }
         }
 
-        current = new WeightedTerms(statistics, idfs, Math.Sqrt(norm), Math.Max(0, words));
-        weighted = current;
-        return current;
+        target.Fill(stamp, Math.Sqrt(norm), Math.Max(0, words));
+        weighted = target;
+        return target;
     }
 
-    /// <param name="Idfs">Inverse document frequency of each term.</param>
-    /// <param name="Norm">Length of the document's TF-IDF vector.</param>
-    /// <param name="WordWeight">Every word of the text by IDF (function words by <see cref="FunctionWordWeight"/>): what a document that explains none of it leaves unexplained.</param>
-    internal sealed record WeightedTerms(TermStatistics? Statistics, float[] Idfs, double Norm, double WordWeight)
+    /// <summary>A document's term weights under one statistics object, known by its stamp (no reference to it is kept).</summary>
+    internal sealed class WeightedTerms(float[] idfs)
     {
+        /// <summary>The stamp of weights made without statistics.</summary>
+        internal const long NoStatistics = -1;
+
+        /// <summary>The stamp of prepared room not yet filled.</summary>
+        internal const long Unfilled = 0;
+
+        private long stamp = Unfilled;
+
+        /// <summary>The <see cref="TermStatistics.Stamp"/> the weights were made with (<see cref="NoStatistics"/>, <see cref="Unfilled"/>).</summary>
+        internal long Stamp => Volatile.Read(ref stamp);
+
+        /// <summary>Inverse document frequency of each term.</summary>
+        public float[] Idfs { get; } = idfs;
+
+        /// <summary>Length of the document's TF-IDF vector.</summary>
+        public double Norm { get; private set; }
+
+        /// <summary>Every word of the text by IDF (function words by <see cref="FunctionWordWeight"/>): what a document that explains none of it leaves unexplained.</summary>
+        public double WordWeight { get; private set; }
+
+        // The stamp last: a reader that sees it sees the weights.
+        internal void Fill(long statistics, double norm, double wordWeight)
+        {
+            (Norm, WordWeight) = (norm, wordWeight);
+            Volatile.Write(ref stamp, statistics);
+        }
+
         /// <summary>
         /// The document's index terms under these weights, once chosen (see
         /// <see cref="TermIndex.ChooseTerms(TextFeatures, TermStatistics, StoryAnalyzerOptions)"/>). Let go with the weights.
