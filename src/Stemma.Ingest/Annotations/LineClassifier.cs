@@ -24,6 +24,9 @@ public static partial class LineClassifier
 
     private const int MaxSourceWords = 6;
 
+    /// <summary>A "via …" line credits a source only this short.</summary>
+    private const int ViaLineWords = 12;
+
     private static readonly string[] TitleSeparators = [" | ", " - ", " – ", " — ", " :: ", " · "];
 
     /// <summary>
@@ -61,49 +64,30 @@ public static partial class LineClassifier
             return null;
         }
 
-        if (title is not null && words >= 2 && IsRepeatedTitle(text, title))
+        return ShortLineKind(text, title, words) switch
         {
-            return new LineClass(AnnotationKind.RepeatedTitle);
-        }
-
-        if (SourceLinkPattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.SourceLink, SourceOfLink(link));
-        }
-
-        if (CommentFormPattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.CommentForm);
-        }
-
-        if (ReadMorePattern().IsMatch(text) || ReadMoreLeadPattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.ReadMore);
-        }
-
-        if (RelatedPattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.Related);
-        }
-
-        if (IsCaption(text, words))
-        {
-            return new LineClass(AnnotationKind.Caption);
-        }
-
-        if (PromoPattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.Promo);
-        }
-
-        // Site chrome that a pattern already recognizes (copyright notices, tag and category lines).
-        if (SiteChromePattern().IsMatch(text))
-        {
-            return new LineClass(AnnotationKind.Boilerplate);
-        }
-
-        return null;
+            null => null,
+            AnnotationKind.SourceLink => new LineClass(AnnotationKind.SourceLink, SourceOfLink(link)),
+            var kind => new LineClass(kind.Value),
+        };
     }
+
+    /// <summary>
+    /// What the rules for short lines make of a trimmed line of at most <see cref="ShortLineWords"/> words that is neither
+    /// an editor's note nor a credit, in the order <see cref="Classify"/> tries them; null for body. One list for
+    /// Classify and <see cref="IsCertainlyBody"/>, tested where the line's characters lie.
+    /// </summary>
+    private static AnnotationKind? ShortLineKind(ReadOnlySpan<char> text, string? title, int words) =>
+        title is not null && words >= 2 && IsRepeatedTitle(text, title) ? AnnotationKind.RepeatedTitle
+        : SourceLinkPattern().IsMatch(text) ? AnnotationKind.SourceLink
+        : CommentFormPattern().IsMatch(text) ? AnnotationKind.CommentForm
+        : ReadMorePattern().IsMatch(text) || ReadMoreLeadPattern().IsMatch(text) ? AnnotationKind.ReadMore
+        : RelatedPattern().IsMatch(text) ? AnnotationKind.Related
+        : IsCaption(text, words) ? AnnotationKind.Caption
+        : PromoPattern().IsMatch(text) ? AnnotationKind.Promo
+        // Site chrome that a pattern already recognizes (copyright notices, tag and category lines).
+        : SiteChromePattern().IsMatch(text) ? AnnotationKind.Boilerplate
+        : null;
 
     /// <summary>
     /// Whether <see cref="Classify"/> (without a link) certainly takes this trimmed, non-empty line for body, tested where
@@ -115,27 +99,20 @@ public static partial class LineClassifier
     /// </summary>
     internal static bool IsCertainlyBody(ReadOnlySpan<char> line, string? title)
     {
-        var mayBeNote = EditorNotePattern().IsMatch(line) || (line.ContainsAny(AppearedFirstWords) && AppearedFirstPattern.IsMatch(line));
         var words = CountWords(line, ShortLineWords + 1);
-        if (mayBeNote || words > ShortLineWords)
+        if (EditorNotePattern().IsMatch(line) || MayBeCredit(line, words))
         {
-            return !mayBeNote;
+            return false;
         }
 
-        return !OriginallyPublishedPattern().IsMatch(line)
-            && !(words <= 12 && ViaLinePattern.IsMatch(line))
-            && !(title is not null && words >= 2 && IsRepeatedTitle(line, title))
-            && !SourceLinkPattern().IsMatch(line)
-            && !CommentFormPattern().IsMatch(line)
-            && !ReadMorePattern().IsMatch(line)
-            && !ReadMoreLeadPattern().IsMatch(line)
-            && !RelatedPattern().IsMatch(line)
-            && !CaptionPrefixPattern().IsMatch(line)
-            && !CreditSuffixPattern().IsMatch(line)
-            && !(words <= 12 && AgencyCreditPattern.IsMatch(line))
-            && !PromoPattern().IsMatch(line)
-            && !SiteChromePattern().IsMatch(line);
+        return words > ShortLineWords || ShortLineKind(line, title, words) is null;
     }
+
+    /// <summary>Whether one of the credit patterns <see cref="TryAttribution(string, int, out string?)"/> tries (under the same word limits) matches.</summary>
+    private static bool MayBeCredit(ReadOnlySpan<char> text, int words) =>
+        (text.ContainsAny(AppearedFirstWords) && AppearedFirstPattern.IsMatch(text))
+        || (words <= ShortLineWords && OriginallyPublishedPattern().IsMatch(text))
+        || (words <= ViaLineWords && ViaLinePattern.IsMatch(text));
 
     /// <summary>Reads the credited source out of an attribution line ("appeared first on cnn.com" -> "cnn.com").</summary>
     public static bool TryAttribution(string text, out string? source) => TryAttribution(text.Trim(), CountWords(text), out source);
@@ -380,7 +357,7 @@ public static partial class LineClassifier
         if (!match.Success && words <= ShortLineWords)
         {
             match = OriginallyPublishedPattern().Match(text);
-            if (!match.Success && words <= 12)
+            if (!match.Success && words <= ViaLineWords)
             {
                 match = ViaLinePattern.Match(text);
                 var viaSource = match.Groups["source"].Value.Trim();
@@ -411,7 +388,7 @@ public static partial class LineClassifier
 
     private static string? SourceOfLink(string? link) => link is not null && link.Contains("://", StringComparison.Ordinal) ? SiteNames.FromUrl(link) : null;
 
-    private static bool IsCaption(string text, int words)
+    private static bool IsCaption(ReadOnlySpan<char> text, int words)
     {
         if (CaptionPrefixPattern().IsMatch(text) || CreditSuffixPattern().IsMatch(text))
         {
