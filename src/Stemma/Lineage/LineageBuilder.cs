@@ -288,29 +288,31 @@ internal sealed class LineageBuilder(
             return changes;
         }
 
-        var (inParent, inChild) = (WrappingLines(parent), WrappingLines(child));
-        foreach (var line in child.Annotations)
+        // Each line normalized once, for the other side's set and for its own look-up.
+        var (parentLines, childLines) = (WrappingLines(parent), WrappingLines(child));
+        var (inParent, inChild) = (parentLines.Select(l => l.Normalized).ToHashSet(), childLines.Select(l => l.Normalized).ToHashSet());
+        foreach (var (text, normalized) in childLines)
         {
-            if (line.Kind != AnnotationKind.Boilerplate && !inParent.Contains(Text.TextNormalizer.Normalize(line.Text)))
+            if (!inParent.Contains(normalized))
             {
-                changes.Add(new Change(ChangeKind.Inserted, null, line.Text, null, null));
+                changes.Add(new Change(ChangeKind.Inserted, null, text, null, null));
             }
         }
 
-        foreach (var line in parent.Annotations)
+        foreach (var (text, normalized) in parentLines)
         {
-            if (line.Kind != AnnotationKind.Boilerplate && !inChild.Contains(Text.TextNormalizer.Normalize(line.Text)))
+            if (!inChild.Contains(normalized))
             {
-                changes.Add(new Change(ChangeKind.Dropped, line.Text, null, null, null));
+                changes.Add(new Change(ChangeKind.Dropped, text, null, null, null));
             }
         }
 
         return changes;
     }
 
-    /// <summary>The normalized lines of an article's wrapping (its annotations but site boilerplate).</summary>
-    private static HashSet<string> WrappingLines(Article article) =>
-        [.. article.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate).Select(a => Text.TextNormalizer.Normalize(a.Text))];
+    /// <summary>The lines of an article's wrapping (its annotations but site boilerplate), each with its normalized text.</summary>
+    private static List<(string Text, string Normalized)> WrappingLines(Article article) =>
+        [.. article.Annotations.Where(a => a.Kind != AnnotationKind.Boilerplate).Select(a => (a.Text, Text.TextNormalizer.Normalize(a.Text)))];
 
     /// <summary>
     /// The member others credit; else the earliest dated; else the one with least text the others lack. With
