@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "store-latency" => StoreLatencyRun.Run(args[1..]),
     "store-add" => StoreAddRun.Run(args[1..]),
     "cluster" => ClusterRun.Run(args[1..]),
+    "fresh-memory" => FreshMemoryRun.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 

@@ -4,12 +4,17 @@
 # DATA_DIR holds files-10000/ and corpus-10000.jsonl, corpus-100000.jsonl (bench: e2e --docs N --dir DATA_DIR --write files|jsonl).
 # The datasketch step runs the peer (MinHash + LSH over the same 10k files) once per round, with the baseline.
 # Prints one line per run: step, build, wall s, user s, sys s, max RSS KB (from /usr/bin/time).
+# Each run waits SETTLE seconds first (default 10): on the benchmark VM memory a process freed moments ago is cheap to
+# touch again and memory left free for seconds is not, so back-to-back runs would hand each the previous run's memory
+# and time it by what ran before (`Stemma.Bench fresh-memory` measures a machine; docs/benchmarks.md, twenty-fourth pass).
 set -u
 PEERS=${PEERS:-/work/shared/peers}
+SETTLE=${SETTLE:-10}
 BASE=$1; NEW=$2; DATA=$3; ROUNDS=${4:-3}; STEPS=${5:-"version extract-files extract-jsonl analyze-100k ingest-files"}
 run() { # step build command...
   local step=$1 build=$2; shift 2
   local out; out=$(mktemp)
+  sleep "$SETTLE"
   /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" > "$out.stdout" 2>/dev/null
   echo "$step $build $(tail -1 "$out") $( [ "$step" = datasketch ] && cat "$out.stdout")"
   rm -f "$out" "$out.stdout"
