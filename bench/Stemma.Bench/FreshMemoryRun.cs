@@ -18,8 +18,17 @@ internal static class FreshMemoryRun
 
     public static int Run(string[] args)
     {
-        var megabytes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1024;
-        var wait = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var megabytes = 1024;
+        var seconds = 10.0;
+        if ((args.Length > 0 && (!int.TryParse(args[0], invariant, out megabytes) || megabytes is < 1 or > 1 << 20))
+            || (args.Length > 1 && (!double.TryParse(args[1], invariant, out seconds) || seconds is < 0 or > 3600)))
+        {
+            Console.Error.WriteLine("fresh-memory: usage: fresh-memory [MB (1 to 1048576, default 1024)] [SECONDS to wait (0 to 3600, default 10)]");
+            return 2;
+        }
+
+        var wait = TimeSpan.FromSeconds(seconds);
         Console.WriteLine($"fresh-memory: {megabytes} MB, one write per 4 KB page, 2 MB pages advised; {Environment.ProcessorCount} cores");
         Thread.Sleep(wait);
         Report($"after {wait.TotalSeconds:0} s idle", Touch(megabytes));
