@@ -121,21 +121,10 @@ internal sealed class SlicedChanges : IReadOnlyList<Change>
         return From(changes.Where(c => keep(c.Kind)).Take(limit), textA, textB);
     }
 
-    /// <summary>The changes whose kind <paramref name="kinds"/> takes, in order; sliced changes of other kinds are not read.</summary>
-    public static IEnumerable<Change> OfKinds(IReadOnlyList<Change> changes, Func<ChangeKind, bool> kinds)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        ArgumentNullException.ThrowIfNull(kinds);
-        for (var i = 0; i < changes.Count; i++)
-        {
-            if (kinds(KindAt(changes, i)))
-            {
-                yield return changes[i];
-            }
-        }
-    }
-
-    /// <summary>The kind of the change at <paramref name="index"/>, read without making the change when it is sliced.</summary>
+    /// <summary>
+    /// The kind of the change at <paramref name="index"/>, read without making the change when it is sliced: callers that
+    /// want changes of some kinds test this first and read only those.
+    /// </summary>
     internal static ChangeKind KindAt(IReadOnlyList<Change> changes, int index) =>
         changes is SlicedChanges sliced && index < sliced.entries.Length
             ? (sliced.reversed ? ReverseKind(sliced.entries[index].Kind) : sliced.entries[index].Kind)

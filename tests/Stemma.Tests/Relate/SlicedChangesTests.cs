@@ -36,7 +36,7 @@ public sealed class SlicedChangesTests
                 c.InB,
                 c.InA)).ToList();
             var reversed = SlicedChanges.Reversed(sliced);
-            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Inserted), SlicedChanges.OfKinds(reversed, kind => kind == ChangeKind.Inserted));
+            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Inserted), OfKind(reversed, ChangeKind.Inserted));
             Assert.Equal(expectedReverse, reversed);
             Assert.Equal(changes, SlicedChanges.Reversed(reversed));
 
@@ -50,8 +50,8 @@ public sealed class SlicedChangesTests
                 Assert.Equal(changes.Where(c => c.Matters).Take(limit), SlicedChanges.Keep(sliced, parent, copy.Body, Change.KindMatters, limit));
             }
 
-            Assert.Equal(changes.Where(c => c.Kind == ChangeKind.Figure), SlicedChanges.OfKinds(sliced, kind => kind == ChangeKind.Figure));
-            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Dropped), SlicedChanges.OfKinds(SlicedChanges.Reversed(sliced), kind => kind == ChangeKind.Dropped));
+            Assert.Equal(changes.Where(c => c.Kind == ChangeKind.Figure), OfKind(sliced, ChangeKind.Figure));
+            Assert.Equal(expectedReverse.Where(c => c.Kind == ChangeKind.Dropped), OfKind(SlicedChanges.Reversed(sliced), ChangeKind.Dropped));
 
             var line = new Change(ChangeKind.Inserted, null, "READ MORE: " + copy.Title, null, null);
             Assert.Equal([.. expectedReverse, line], SlicedChanges.Concat(reversed, [line]));
@@ -65,6 +65,10 @@ public sealed class SlicedChangesTests
         Assert.True(pairs >= 20, $"{pairs} copies");
         Assert.True(inserted >= 5, $"{inserted} long inserted or dropped passages");
     }
+
+    /// <summary>The changes whose kind, read without making them (<see cref="SlicedChanges.KindAt"/>), is <paramref name="kind"/>.</summary>
+    private static IEnumerable<Change> OfKind(IReadOnlyList<Change> changes, ChangeKind kind) =>
+        Enumerable.Range(0, changes.Count).Where(i => SlicedChanges.KindAt(changes, i) == kind).Select(i => changes[i]);
 
     [Fact]
     public void A_change_whose_text_is_not_its_range_is_kept_as_it_is()
