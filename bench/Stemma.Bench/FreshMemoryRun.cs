@@ -14,6 +14,7 @@ namespace Stemma.Bench;
 internal static class FreshMemoryRun
 {
     private const int PageBytes = 4096;
+    private const int HugePageBytes = 2 << 20;
     private const int AdviseHugePage = 14;
 
     public static int Run(string[] args)
@@ -51,8 +52,8 @@ internal static class FreshMemoryRun
             if (OperatingSystem.IsLinux())
             {
                 // Whole 2 MB pages inside the block (a large allocation is its own mapping); failure only means 4 KB pages.
-                var start = (block + (2 << 20) - 1) & ~((nint)(2 << 20) - 1);
-                _ = Madvise(start, (nuint)(bytes - (start - block)) & ~((nuint)(2 << 20) - 1), AdviseHugePage);
+                var start = (block + HugePageBytes - 1) & ~((nint)HugePageBytes - 1);
+                _ = Madvise(start, (nuint)(bytes - (start - block)) & ~((nuint)HugePageBytes - 1), AdviseHugePage);
             }
 
             var watch = Stopwatch.StartNew();
